@@ -1,0 +1,47 @@
+"""claims: check claims taken from documents for contradictions and unsupported conclusions.
+
+The implementation lives in private modules named after the pipeline stages
+(load, resolve, encode, partition, solve, report); this module only
+re-exports the public surface.
+
+>>> import claims
+>>> ds = claims.dataset(
+...     [("a", "x > 5", "x is over five"), ("b", "x < 3", "x is under three")],
+...     rules="const x: int",
+... )
+>>> report = claims.check(ds)
+>>> [[c.id for c in k.claims] for k in report.contradictions]
+[['a', 'b']]
+"""
+
+from claims._api import check, dataset, load, with_claim
+from claims._errors import ClaimsError, Diagnostic, InputError, InvalidClaim, RuleError, SolverError, Span
+from claims._findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
+from claims._model import Claim, Dataset, Rule, Source
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Claim",
+    "ClaimsError",
+    "Contradiction",
+    "Dataset",
+    "Diagnostic",
+    "InputError",
+    "InvalidClaim",
+    "Report",
+    "Rule",
+    "RuleConflict",
+    "RuleError",
+    "Scenario",
+    "SolverError",
+    "Source",
+    "Span",
+    "Unknown",
+    "Verdict",
+    "__version__",
+    "check",
+    "dataset",
+    "load",
+    "with_claim",
+]

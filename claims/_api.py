@@ -1,0 +1,303 @@
+"""The pipeline, end to end: load → resolve → encode → partition → solve → findings.
+
+The CLI and the library both call these functions; nothing else solves.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from claims import _errors as E
+from claims._encode import encode, encode_rules_alone, script
+from claims._errors import DiagnosticSink, InvalidClaim, RuleError, Span
+from claims._findings import (
+    Contradiction,
+    Report,
+    RuleConflict,
+    Scenario,
+    Stats,
+    Unknown,
+    Verdict,
+    fingerprint,
+)
+from claims._load import (
+    Document,
+    RawClaim,
+    RawFile,
+    RawRuleSet,
+    RawSource,
+    find_claim_files,
+    load_claim_file,
+    load_rule_file,
+    load_rule_text,
+    locate_rule_set,
+)
+from claims._model import Claim, Dataset, Rule
+from claims._partition import Component, partition
+from claims._resolve import resolve
+from claims._solve import ComponentResult, Options, rules_alone, solve_component
+from claims._syntax import ParseError, offset_to_place, parse_formula
+
+Progress = Callable[[int, int], None]
+
+
+def load(*paths: str | os.PathLike[str]) -> Dataset:
+    """Load claim files (or directories of them) and their rule sets into a checked Dataset.
+
+    Raises:
+        InvalidClaim: with every diagnostic (file, line, column) when any input is invalid.
+    """
+    if not paths:
+        raise TypeError("load() needs at least one path")
+    sink = DiagnosticSink()
+    files = find_claim_files(paths, sink)
+    documents: dict[str, Document] = {}
+    loaded: list[tuple[Path, RawFile]] = []
+    for f in files:
+        raw = load_claim_file(f, sink, documents)
+        if raw is not None:
+            loaded.append((f, raw))
+    raw_files = [raw for _, raw in loaded]
+    rule_sets = _rule_sets_of(loaded, sink)
+    sink.raise_if_errors(InvalidClaim)
+    dataset = resolve(raw_files, rule_sets, sink)
+    sink.raise_if_errors(InvalidClaim)
+    if not dataset.claims:
+        sink.error(Span(raw_files[0].path if raw_files else str(paths[0]), 1, 0), E.NO_CLAIMS,
+                   "the dataset has no claims: there is nothing to check")
+        sink.raise_if_errors(InvalidClaim)
+    return dataset
+
+
+def _rule_sets_of(loaded: Sequence[tuple[Path, RawFile]], sink: DiagnosticSink) -> list[RawRuleSet]:
+    """Load each rule set the claim files use, once."""
+    by_path: dict[str, RawRuleSet] = {}
+    for path, rf in loaded:
+        for name, span in rf.rule_sets:
+            p = locate_rule_set(name, path, span, sink)
+            if p is None:
+                continue
+            key = str(p.resolve())
+            if key not in by_path:
+                rs = load_rule_file(p, sink)
+                if rs is not None:
+                    by_path[key] = rs
+    return sorted(by_path.values(), key=lambda r: (r.name, r.path))
+
+
+def load_rules(*paths: str | os.PathLike[str]) -> tuple[Dataset, list[RawRuleSet]]:
+    """Load rule files only (for ``claims fuzz``) into a Dataset with no claims."""
+    from claims._load import iter_rule_files
+
+    sink = DiagnosticSink()
+    rule_sets = []
+    for p in iter_rule_files(paths, sink):
+        rs = load_rule_file(p, sink)
+        if rs is not None:
+            rule_sets.append(rs)
+    sink.raise_if_errors(RuleError)
+    ds = resolve([], rule_sets, sink)
+    sink.raise_if_errors(RuleError)
+    return ds, rule_sets
+
+
+# --------------------------------------------------------------------------- building in code
+
+
+def dataset(
+    claims: Iterable[tuple[str, str, str] | tuple[str, str, str, str]],
+    *,
+    rules: str = "",
+    said: datetime.date | str = "2000-01-01",
+    source: str = "unknown",
+) -> Dataset:
+    """Build a dataset in code.
+
+    Args:
+        claims: ``(id, formula, quote)`` or ``(id, formula, quote, kind)`` tuples;
+            ``kind`` is ``fact`` (default), ``conclusion`` or ``prediction``.
+        rules: declarations and rules in the formula language (the text of a
+            ``.rules`` file), or a path to such a file.
+        said: the date every claim is said on (``YYYY-MM-DD`` or a date).
+        source: the name of the one source every claim is attributed to.
+
+    Raises:
+        InvalidClaim: when a formula or rule does not parse or check.
+    """
+    sink = DiagnosticSink()
+    day = datetime.date.fromisoformat(said) if isinstance(said, str) else said
+    rule_sets: list[RawRuleSet] = []
+    if rules:
+        maybe_path = Path(rules) if "\n" not in rules and rules.endswith(".rules") else None
+        rs = load_rule_file(maybe_path, sink) if maybe_path else load_rule_text(rules, "rules", sink)
+        if rs is not None:
+            rule_sets.append(rs)
+    src_span = Span("<claims>", 1, 0)
+    raw_claims = []
+    for n, item in enumerate(claims, start=1):
+        cid, formula, quote, *rest = item
+        kind = rest[0] if rest else "fact"
+        shown = f"<claim {cid}>"
+        sink.remember_text(shown, formula)
+        from claims._load import Locator
+
+        loc = Locator(shown, offset_to_place(formula))
+        try:
+            tree = parse_formula(formula)
+        except ParseError as exc:
+            sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
+            continue
+        raw_claims.append(RawClaim(cid, Span(shown, 1, 0), "src", src_span, quote, day, None, kind,
+                                   None, tree, formula, loc, Span("<claims>", n, 0), None, None))
+    raw = RawFile("<claims>", (RawSource("src", source, None, None, None, src_span),),
+                  tuple(raw_claims), (), (), None, None, ())
+    sink.raise_if_errors(InvalidClaim)
+    ds = resolve([raw], rule_sets, sink)
+    sink.raise_if_errors(InvalidClaim)
+    return ds
+
+
+def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
+               kind: str = "fact", said: datetime.date | None = None, source: str | None = None) -> Dataset:
+    """A copy of ``ds`` with one more claim, checked against the dataset's vocabulary."""
+    from claims._load import Locator
+    from claims._resolve import Typer, Vocabulary
+    from claims._syntax import to_text
+
+    sink = DiagnosticSink()
+    shown = f"<claim {claim_id}>"
+    sink.remember_text(shown, formula)
+    loc = Locator(shown, offset_to_place(formula))
+    if any(c.id == claim_id for c in ds.claims):
+        sink.error(Span(shown, 1, 0), E.DUPLICATE_ID, f"duplicate claim id '{claim_id}'")
+        sink.raise_if_errors(InvalidClaim)
+    try:
+        tree = parse_formula(formula)
+    except ParseError as exc:
+        sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
+        sink.raise_if_errors(InvalidClaim)
+        raise AssertionError("unreachable")  # pragma: no cover
+    vocab = Vocabulary(sink)
+    vocab.sorts = {s.name: s for s in ds.sorts}
+    vocab.symbols = {s.name: s for s in ds.symbols}
+    vocab.members = {m: s.name for s in ds.sorts for m in (s.members or ())}
+    term = Typer(vocab, loc, ds.about_tolerance).statement(tree, f"the formula of claim '{claim_id}'")
+    sink.raise_if_errors(InvalidClaim)
+    src = ds.sources[0] if source is None else next(
+        (s for s in ds.sources if s.id == source or s.name == source), None)
+    if src is None:
+        sink.error(Span(shown, 1, 0), E.UNKNOWN_SOURCE, f"unknown source '{source}'")
+        sink.raise_if_errors(InvalidClaim)
+    assert src is not None
+    day = said or (ds.claims[-1].said if ds.claims else datetime.date(2000, 1, 1))
+    claim = Claim(claim_id, src, quote, day, to_text(tree), kind, None, None,
+                  Span(shown, 1, 0), None, None, term)
+    return attrs.evolve(ds, claims=(*ds.claims, claim))
+
+
+# --------------------------------------------------------------------------- check
+
+
+def components_of(ds: Dataset) -> list[Component]:
+    """Encode and partition a dataset."""
+    return partition(encode(ds))
+
+
+def check(
+    ds: Dataset,
+    *,
+    timeout: float | None = 30.0,
+    max_per_component: int | None = None,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
+    solve: Callable[[Sequence[Component], Sequence[int], Options, int | None, Progress | None],
+                    list[ComponentResult]] | None = None,
+) -> Report:
+    """Find every minimal contradiction and judge every conclusion of ``ds``.
+
+    Args:
+        timeout: seconds per solver check (``None``: no limit); a check that
+            hits it makes an ``unknown`` finding, never "consistent".
+        max_per_component: stop enumerating a component after this many
+            contradictions (the report says it is truncated).
+        jobs: worker processes for independent components (1: in this process).
+        progress: called with (components done, components in all).
+    """
+    start = time.perf_counter()
+    opts = Options(timeout, max_per_component)
+    facts = [i for i, c in enumerate(ds.claims) if c.kind == "fact"]
+    conflicts: list[RuleConflict] = []
+    if ds.rules:
+        alone = encode_rules_alone(ds)
+        smt = script(alone, alone.units)
+        answer, sets, reason = rules_alone(smt, range(len(ds.rules)), opts)
+        if answer == "unsat":
+            for s in sets:
+                rs = tuple(ds.rules[j] for j in s)
+                conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
+        elif answer == "unknown":
+            pass  # reported per component if it matters
+    comps = components_of(ds) if not conflicts else []
+    runner = solve or _solve_all
+    results = runner(comps, facts, opts, jobs, progress)
+    return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start)
+
+
+def _solve_all(comps: Sequence[Component], facts: Sequence[int], opts: Options, jobs: int | None,
+               progress: Progress | None) -> list[ComponentResult]:
+    out = []
+    for k, c in enumerate(comps):
+        out.append(solve_component(c, facts, opts))
+        if progress is not None:
+            progress(k + 1, len(comps))
+    return out
+
+
+def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult],
+            conflicts: list[RuleConflict], opts: Options, seconds: float) -> Report:
+    contradictions: list[Contradiction] = []
+    verdicts: list[Verdict] = []
+    unknowns: list[Unknown] = []
+    complete = not conflicts
+    truncated = False
+    checks = 0
+    for comp, res in zip(comps, results):
+        checks += res.checks
+        comp_contras = []
+        for m in res.muses:
+            cl = tuple(ds.claims[i] for i in m.claims)
+            rl = tuple(ds.rules[j] for j in m.rules)
+            comp_contras.append(Contradiction(cl, rl, fingerprint("contradiction", cl, rl)))
+        contradictions.extend(comp_contras)
+        if not res.complete:
+            complete = False
+            truncated = truncated or res.truncated
+            if not res.truncated:
+                cl = tuple(ds.claims[i] for i in comp.claims)
+                unknowns.append(Unknown(cl, res.unknown_reason or "unknown", len(res.muses),
+                                        fingerprint("unknown", cl, ())))
+        for v in res.verdicts:
+            claim = ds.claims[v.conclusion]
+            prem = tuple(ds.claims[i] for i in v.premises)
+            rl = tuple(ds.rules[j] for j in v.rules)
+            vac = ()
+            if v.verdict == "vacuous":
+                vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
+            scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)
+            reason = v.reason
+            if v.verdict == "unknown" and reason and opts.timeout is not None and "timeout" in reason:
+                reason = f"{reason} (--timeout {opts.timeout:g} s per check)"
+            verdicts.append(Verdict(claim, v.verdict, prem, rl, scen, vac, reason,
+                                    fingerprint("conclusion", (claim,), (), v.verdict)))
+    order = {c.id: i for i, c in enumerate(ds.claims)}
+    contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
+    verdicts.sort(key=lambda v: order[v.claim.id])
+    stats = Stats(len(ds.claims), len(ds.rules), len(comps), len(results), checks, seconds)
+    return Report(ds, tuple(contradictions), tuple(verdicts), tuple(unknowns), tuple(conflicts),
+                  complete, truncated, stats, opts.timeout, opts.max_per_component)

@@ -1,0 +1,443 @@
+"""Stage *encode*: the meaning of every construct of the formula language.
+
+A typed term becomes SMT-LIB2 text. This is the only place that says what a
+formula means; the solver only reads the text this module writes.
+
+Meaning, in short:
+
+* ``bool int real`` are SMT ``Bool Int Real``; a ``date`` is an ``Int`` (the
+  day's proleptic ordinal, so ``d2 - d1`` is a number of days).
+* A declared open sort is an uninterpreted SMT sort: quantifiers over it stay
+  quantifiers, and the solver may answer ``unknown``.
+* An enumerated sort (``sort S = {a, b}``) is closed: its members are distinct
+  and are all there is. Quantifiers over it are expanded, and a predicate or
+  function whose arguments are all of enumerated sorts becomes one constant per
+  argument tuple (``p(a)``), so that unrelated facts stay in separate
+  components.
+* A timed symbol has one independent value per day: ``x`` in a claim means
+  ``x`` on the days the claim holds (its ``said`` date, or ``holds``), and
+  ``x@2016-03-14`` fixes the day. A rule holds on every day. Because rules
+  relate values of one day only, it is enough to instantiate claims and rules
+  at the *relevant days* (every day a claim holds at an interval end or a
+  ``said`` date, and every explicit ``@`` day): any model of those instances
+  extends to all days by copying, for each other day, the values of the
+  latest relevant day before it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import attrs
+
+from claims._model import (
+    Claim,
+    Dataset,
+    Rule,
+    SortInfo,
+    Symbol,
+    TApp,
+    Term,
+    TLit,
+    TMember,
+    TOp,
+    TQuant,
+    TVar,
+)
+
+_SMT_OP = {
+    "and": "and", "or": "or", "xor": "xor", "implies": "=>", "iff": "=", "not": "not",
+    "=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "+": "+", "-": "-", "*": "*",
+    "/": "/", "neg": "-",
+}
+
+
+def q(name: str) -> str:
+    """Quote an SMT-LIB symbol."""
+    return "|" + name.replace("|", "_").replace("\\", "_") + "|"
+
+
+def claim_literal(i: int) -> str:
+    return f"c!{i}"
+
+
+def rule_literal(j: int) -> str:
+    return f"r!{j}"
+
+
+def conclusion_literals(i: int) -> tuple[str, str]:
+    return f"q+!{i}", f"q-!{i}"
+
+
+def day_text(day: int) -> str:
+    return datetime.date.fromordinal(day).isoformat()
+
+
+@attrs.frozen
+class Atom:
+    """A declared SMT constant or function, and how a person writes it."""
+
+    smt: str
+    display: str
+    sort: str  # claims sort of the value (bool int real date or entity sort)
+    arity: int
+    decl: str
+
+
+@attrs.frozen
+class Unit:
+    """One constraint before partitioning: a claim or one instance of a rule."""
+
+    kind: str  # "claim" | "rule"
+    index: int
+    smt: str
+    atoms: frozenset[str]
+    sorts: frozenset[str]
+
+
+class Encoder:
+    """Encodes terms of one dataset; collects the atoms and sorts they use."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.sorts: dict[str, SortInfo] = {s.name: s for s in dataset.sorts}
+        self.symbols: dict[str, Symbol] = {s.name: s for s in dataset.symbols}
+        self.atoms: dict[str, Atom] = {}
+        self.sort_decls: dict[str, str] = {}
+        self._used_atoms: set[str] = set()
+        self._used_sorts: set[str] = set()
+
+    # -- sorts -------------------------------------------------------------
+    def smt_sort(self, sort: str) -> str:
+        if sort == "bool":
+            return "Bool"
+        if sort in ("int", "date"):
+            return "Int"
+        if sort == "real":
+            return "Real"
+        self._use_sort(sort)
+        return q(sort)
+
+    def _use_sort(self, sort: str) -> None:
+        self._used_sorts.add(sort)
+        if sort in self.sort_decls:
+            return
+        info = self.sorts[sort]
+        if info.members is None:
+            self.sort_decls[sort] = f"(declare-sort {q(sort)} 0)"
+        else:
+            ctors = " ".join(f"({q(m)})" for m in info.members)
+            self.sort_decls[sort] = f"(declare-datatype {q(sort)} ({ctors}))"
+
+    def is_enum(self, sort: str) -> bool:
+        info = self.sorts.get(sort)
+        return info is not None and info.members is not None
+
+    def grounded(self, sym: Symbol) -> bool:
+        """Whether applications of ``sym`` become one constant per argument tuple."""
+        return bool(sym.args) and all(self.is_enum(a) for a in sym.args)
+
+    # -- atoms -------------------------------------------------------------
+    def _atom(self, sym: Symbol, members: tuple[str, ...], day: int | None) -> str:
+        if members:
+            display = f"{sym.name}({', '.join(members)})"
+            arity = 0
+            arg_sorts: tuple[str, ...] = ()
+        else:
+            display = sym.name
+            arity = 0 if self.grounded(sym) else len(sym.args)
+            arg_sorts = () if self.grounded(sym) else sym.args
+        if sym.timed:
+            display += "@" + (day_text(day) if day is not None else "any-day")
+        smt = q(display)
+        if smt not in self.atoms:
+            res = self.smt_sort(sym.result)
+            args = " ".join(self.smt_sort(a) for a in arg_sorts)
+            self.atoms[smt] = Atom(smt, display, sym.result, arity, f"(declare-fun {smt} ({args}) {res})")
+        self._used_atoms.add(smt)
+        if sym.result not in ("bool", "int", "real", "date"):
+            self._use_sort(sym.result)
+        for a in arg_sorts:
+            self._use_sort(a)
+        return smt
+
+    # -- terms -------------------------------------------------------------
+    def unit(self, kind: str, index: int, term: Term, day: int | None) -> Unit:
+        self._used_atoms = set()
+        self._used_sorts = set()
+        smt = self.term(term, day, {})
+        return Unit(kind, index, smt, frozenset(self._used_atoms), frozenset(self._used_sorts))
+
+    def term(self, t: Term, day: int | None, env: dict[str, str]) -> str:
+        if isinstance(t, TLit):
+            return _lit(t)
+        if isinstance(t, TMember):
+            self._use_sort(t.sort)
+            return q(t.name)
+        if isinstance(t, TVar):
+            return env[t.name]
+        if isinstance(t, TApp):
+            return self._app(t, day, env)
+        if isinstance(t, TQuant):
+            return self._quant(t, day, env)
+        assert isinstance(t, TOp)
+        if t.op == "!=":
+            a, b = (self._coerced(x, t, day, env) for x in t.args)
+            return f"(not (= {a} {b}))"
+        args = " ".join(self._coerced(x, t, day, env) for x in t.args)
+        return f"({_SMT_OP[t.op]} {args})"
+
+    def _coerced(self, x: Term, parent: TOp, day: int | None, env: dict[str, str]) -> str:
+        s = self.term(x, day, env)
+        if x.sort in ("int", "date") and _wants_real(parent):
+            if isinstance(x, TLit):
+                return _real_lit(Fraction(int(x.value)))
+            return f"(to_real {s})"
+        return s
+
+    def _app(self, t: TApp, day: int | None, env: dict[str, str]) -> str:
+        sym = self.symbols[t.name]
+        when = t.at if t.at is not None else day
+        if not sym.timed:
+            when = None
+        if not t.args:
+            return self._atom(sym, (), when)
+        if self.grounded(sym):
+            return self._grounded_app(sym, t.args, when, day, env)
+        args = " ".join(self.term(a, day, env) for a in t.args)
+        return f"({self._atom(sym, (), when)} {args})"
+
+    def _grounded_app(
+        self, sym: Symbol, args: Sequence[Term], when: int | None, day: int | None, env: dict[str, str]
+    ) -> str:
+        """``p(t1..tn)`` over enumerated sorts: one constant per tuple, chosen by ``ite`` when needed."""
+        fixed: list[list[str]] = []
+        tests: list[str | None] = []
+        for a, sort in zip(args, sym.args):
+            members = self.sorts[sort].members or ()
+            if isinstance(a, TMember):
+                fixed.append([a.name])
+                tests.append(None)
+            else:
+                fixed.append(list(members))
+                tests.append(self.term(a, day, env))
+        combos = list(itertools.product(*fixed))
+        # build from the last combination backwards into an ite chain
+        result = self._atom(sym, combos[-1], when)
+        for combo in reversed(combos[:-1]):
+            conds = [f"(= {tests[i]} {q(m)})" for i, m in enumerate(combo) if tests[i] is not None]
+            cond = conds[0] if len(conds) == 1 else f"(and {' '.join(conds)})"
+            result = f"(ite {cond} {self._atom(sym, combo, when)} {result})"
+        return result
+
+    def _quant(self, t: TQuant, day: int | None, env: dict[str, str]) -> str:
+        enum_vars = [v for v in t.vars if self.is_enum(v.sort)]
+        open_vars = [v for v in t.vars if not self.is_enum(v.sort)]
+        inner_env = dict(env)
+        binders = []
+        for v in open_vars:
+            name = q(f"{v.name}!{len(env)}")
+            inner_env[v.name] = name
+            binders.append(f"({name} {self.smt_sort(v.sort)})")
+        if enum_vars:
+            parts = []
+            for combo in itertools.product(*[self.sorts[v.sort].members or () for v in enum_vars]):
+                e2 = dict(inner_env)
+                for v, m in zip(enum_vars, combo):
+                    e2[v.name] = q(m)
+                    self._use_sort(v.sort)
+                parts.append(self.term(t.body, day, e2))
+            joiner = "and" if t.kind == "forall" else "or"
+            body = parts[0] if len(parts) == 1 else f"({joiner} {' '.join(parts)})"
+        else:
+            body = self.term(t.body, day, inner_env)
+        if not binders:
+            return body
+        return f"({t.kind} ({' '.join(binders)}) {body})"
+
+
+def _wants_real(parent: TOp) -> bool:
+    return any(a.sort == "real" for a in parent.args) or parent.op == "/"
+
+
+def _real_lit(v: Fraction) -> str:
+    if v < 0:
+        return f"(- {_real_lit(-v)})"
+    if v.denominator == 1:
+        return f"{v.numerator}.0"
+    return f"(/ {v.numerator}.0 {v.denominator}.0)"
+
+
+def _lit(t: TLit) -> str:
+    v = t.value
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if t.sort == "real":
+        return _real_lit(Fraction(v))
+    iv = int(v)
+    return str(iv) if iv >= 0 else f"(- {-iv})"
+
+
+# --------------------------------------------------------------------------- time
+
+
+def uses_context_time(t: Term) -> bool:
+    """Whether the term mentions a timed symbol without an explicit ``@`` day."""
+    if isinstance(t, TApp):
+        return (t.timed and t.at is None) or any(uses_context_time(a) for a in t.args)
+    if isinstance(t, TOp):
+        return any(uses_context_time(a) for a in t.args)
+    if isinstance(t, TQuant):
+        return uses_context_time(t.body)
+    return False
+
+
+def explicit_days(t: Term) -> set[int]:
+    """The explicit ``@`` days of a term."""
+    out: set[int] = set()
+    if isinstance(t, TApp):
+        if t.at is not None:
+            out.add(t.at)
+        for a in t.args:
+            out |= explicit_days(a)
+    elif isinstance(t, TOp):
+        for a in t.args:
+            out |= explicit_days(a)
+    elif isinstance(t, TQuant):
+        out |= explicit_days(t.body)
+    return out
+
+
+def relevant_days(claims: Iterable[Claim]) -> list[int]:
+    """The days at which claims and rules are instantiated (see the module docstring)."""
+    days: set[int] = set()
+    for c in claims:
+        assert c.term is not None
+        if uses_context_time(c.term):
+            lo, hi = c.interval
+            days.add(lo.toordinal())
+            days.add(hi.toordinal())
+        days |= explicit_days(c.term)
+    return sorted(days)
+
+
+def claim_days(c: Claim, days: Sequence[int]) -> list[int | None]:
+    """The days a claim is instantiated at: the relevant days inside its interval."""
+    assert c.term is not None
+    if not uses_context_time(c.term):
+        return [None]
+    lo, hi = (d.toordinal() for d in c.interval)
+    import bisect
+
+    i = bisect.bisect_left(days, lo)
+    j = bisect.bisect_right(days, hi)
+    return list(days[i:j])
+
+
+def split_rule(t: Term, enc: Encoder) -> list[Term]:
+    """Split a rule at top-level ``and`` and ``forall`` over enumerated sorts, for finer components."""
+    if isinstance(t, TOp) and t.op == "and":
+        return [p for a in t.args for p in split_rule(a, enc)]
+    if isinstance(t, TQuant) and t.kind == "forall" and all(enc.is_enum(v.sort) for v in t.vars):
+        out: list[Term] = []
+        for combo in itertools.product(*[enc.sorts[v.sort].members or () for v in t.vars]):
+            sub = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo)}
+            out.extend(split_rule(substitute(t.body, sub), enc))
+        return out
+    return [t]
+
+
+def substitute(t: Term, sub: dict[str, Term]) -> Term:
+    """Replace free variables by terms."""
+    if isinstance(t, TVar):
+        return sub.get(t.name, t)
+    if isinstance(t, TApp):
+        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
+    if isinstance(t, TOp):
+        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
+    if isinstance(t, TQuant):
+        inner = {k: v for k, v in sub.items() if all(k != x.name for x in t.vars)}
+        return attrs.evolve(t, body=substitute(t.body, inner))
+    return t
+
+
+# --------------------------------------------------------------------------- problem
+
+
+@attrs.frozen
+class Encoded:
+    """The dataset as constraint units, with the atoms and sorts they use."""
+
+    units: tuple[Unit, ...]
+    atoms: dict[str, Atom] = attrs.field(eq=False)
+    sort_decls: dict[str, str] = attrs.field(eq=False)
+    days: tuple[int, ...]
+
+
+def encode(dataset: Dataset) -> Encoded:
+    """Encode every claim (all its days under one literal) and every rule instance."""
+    enc = Encoder(dataset)
+    days = relevant_days(dataset.claims)
+    units: list[Unit] = []
+    for i, c in enumerate(dataset.claims):
+        assert c.term is not None
+        kind = "conclusion" if c.kind == "conclusion" else "claim"
+        parts = [enc.unit(kind, i, c.term, d) for d in claim_days(c, days)]
+        if len(parts) == 1:
+            units.append(parts[0])
+        else:
+            smt = "(and " + " ".join(p.smt for p in parts) + ")"
+            units.append(Unit(kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
+                              frozenset().union(*(p.sorts for p in parts))))
+    for j, r in enumerate(dataset.rules):
+        assert r.term is not None
+        for piece in split_rule(r.term, enc):
+            rule_days: list[int | None] = list(days) if uses_context_time(piece) else [None]
+            if not rule_days:
+                rule_days = [None]
+            for d in rule_days:
+                units.append(enc.unit("rule", j, piece, d))
+    return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
+
+
+def encode_rules_alone(dataset: Dataset) -> Encoded:
+    """Encode the rules on one day only: they are consistent on every day iff on one."""
+    enc = Encoder(dataset)
+    units = []
+    for j, r in enumerate(dataset.rules):
+        assert r.term is not None
+        units.append(enc.unit("rule", j, r.term, 0 if uses_context_time(r.term) else None))
+    return Encoded(tuple(units), enc.atoms, enc.sort_decls, ())
+
+
+def script(enc: Encoded, units: Sequence[Unit], extra: Sequence[str] = ()) -> str:
+    """The SMT-LIB2 text of a group of units, each guarded by its tracking literal."""
+    sorts = sorted(set().union(*(u.sorts for u in units))) if units else []
+    atoms = sorted(set().union(*(u.atoms for u in units))) if units else []
+    lines = [enc.sort_decls[s] for s in sorts]
+    lines += [enc.atoms[a].decl for a in atoms]
+    lits: set[str] = set()
+    body = []
+    for u in units:
+        lit = claim_literal(u.index) if u.kind == "claim" else rule_literal(u.index)
+        if u.kind == "conclusion":
+            pos, neg = conclusion_literals(u.index)
+            for lt in (pos, neg):
+                if lt not in lits:
+                    lits.add(lt)
+                    lines.append(f"(declare-const {q(lt)} Bool)")
+            body.append(f"(assert (=> {q(pos)} {u.smt}))")
+            body.append(f"(assert (=> {q(neg)} (not {u.smt})))")
+            continue
+        if lit not in lits:
+            lits.add(lit)
+            lines.append(f"(declare-const {q(lit)} Bool)")
+        body.append(f"(assert (=> {q(lit)} {u.smt}))")
+    return "\n".join([*lines, *body, *extra]) + "\n"
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

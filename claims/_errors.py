@@ -1,0 +1,201 @@
+"""Diagnostics, error codes and the exception hierarchy.
+
+Every message the loader and resolver can emit is registered here, bound to a
+code, so that the README's table of codes is generated from this module and
+never hand-kept (the habit of mypy's ``errorcodes.py``/``message_registry.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import attrs
+
+
+@attrs.frozen
+class ErrorCode:
+    """A stable diagnostic code with a one-line description."""
+
+    code: str
+    description: str
+
+
+ERROR_CODES: dict[str, ErrorCode] = {}
+
+
+def _code(code: str, description: str) -> ErrorCode:
+    ec = ErrorCode(code, description)
+    ERROR_CODES[code] = ec
+    return ec
+
+
+FILE_MISSING: Final = _code("file-missing", "A path given or referenced does not exist")
+FILE_UNREADABLE: Final = _code("file-unreadable", "A file exists but cannot be read")
+FILE_BINARY: Final = _code("file-binary", "A file holds binary data, not text")
+FILE_ENCODING: Final = _code("file-encoding", "A file is not valid UTF-8")
+NO_CLAIMS: Final = _code("no-claims", "No claim files, or no claims, were found")
+YAML_SYNTAX: Final = _code("yaml-syntax", "The YAML of a claim file does not parse")
+FIELD_TYPE: Final = _code("field-type", "A field has a value of the wrong type")
+UNKNOWN_FIELD: Final = _code("unknown-field", "A field name is not part of the format")
+MISSING_FIELD: Final = _code("missing-field", "A required field is absent")
+DUPLICATE_ID: Final = _code("duplicate-id", "Two claims, sources or rules share an id")
+UNKNOWN_SOURCE: Final = _code("unknown-source", "A claim names a source that is not declared")
+QUOTE_NOT_FOUND: Final = _code("quote-not-found", "A quote does not occur verbatim in its document")
+FORMULA_SYNTAX: Final = _code("formula-syntax", "A formula or rule file does not parse")
+UNKNOWN_SYMBOL: Final = _code("unknown-symbol", "A name is not declared")
+UNKNOWN_SORT: Final = _code("unknown-sort", "A sort name is not declared")
+UNKNOWN_RULE_SET: Final = _code("unknown-rule-set", "A dataset uses a rule set that cannot be found")
+SORT_MISMATCH: Final = _code("sort-mismatch", "An expression has the wrong sort")
+ARITY: Final = _code("arity", "A predicate or function gets the wrong number of arguments")
+DUPLICATE_DECLARATION: Final = _code(
+    "duplicate-declaration", "A name is declared twice with different meanings"
+)
+BAD_DATE: Final = _code("bad-date", "A date or interval is malformed or impossible")
+BAD_QUANTITY: Final = _code("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
+NOT_TIMED: Final = _code("not-timed", "A time index is applied to a symbol that is not timed")
+BAD_VALUE: Final = _code("bad-value", "A field value is not one of the allowed values")
+
+
+@attrs.frozen(order=True)
+class Span:
+    """A place in a file. ``line`` is 1-based, ``column`` 0-based (printed 1-based)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int | None = attrs.field(default=None, order=False)
+    end_column: int | None = attrs.field(default=None, order=False)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column + 1}"
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in the input, located and explained.
+
+    ``str(diagnostic)`` gives the one-line form
+    ``FILE:LINE:COL: error: MESSAGE  [code]``; :meth:`render` adds the source
+    line with a caret and the hint, for a person at a terminal.
+    """
+
+    span: Span
+    code: str
+    message: str
+    severity: str = "error"
+    hint: str | None = None
+    excerpt: str | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.severity}: {self.message}  [{self.code}]"
+
+    def render(self) -> str:
+        """Return the one-line form, then the source excerpt, caret and hint."""
+        out = [str(self)]
+        if self.excerpt is not None:
+            line = self.excerpt.rstrip("\n")
+            prefix = f"  {self.span.line} | "
+            out.append(prefix + line)
+            caret_col = len(line[: self.span.column].expandtabs())
+            width = 1
+            if self.span.end_line == self.span.line and self.span.end_column is not None:
+                width = max(1, self.span.end_column - self.span.column)
+            out.append(" " * (len(prefix) + caret_col) + "^" * width)
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+
+class ClaimsError(Exception):
+    """Parent of every exception the ``claims`` library raises on purpose."""
+
+
+class InputError(ClaimsError):
+    """The input (claim files, rule files, documents) is invalid.
+
+    ``diagnostics`` lists every problem found, each with file, line and
+    column; ``str(error)`` lists them one per line.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class InvalidClaim(InputError):
+    """A claim file or claim is invalid (bad YAML, field, source, quote, formula)."""
+
+
+class RuleError(InputError):
+    """A rule file or rule is invalid."""
+
+
+class SolverError(ClaimsError):
+    """The solver failed in a way that is not an ``unknown`` answer."""
+
+
+def suggest(name: str, choices: Iterable[str]) -> str | None:
+    """Return the closest of ``choices`` to ``name``, or None when none is close."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if name.lower() in lowered and lowered[name.lower()] != name:
+        return lowered[name.lower()]
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, choices: Iterable[str], what: str = "declared") -> str | None:
+    """A hint naming the closest choice, or listing a few of them."""
+    choices = sorted(set(choices))
+    best = suggest(name, choices)
+    if best is not None:
+        return f"did you mean '{best}'?"
+    if not choices:
+        return None
+    shown = ", ".join(f"'{c}'" for c in choices[:8])
+    more = f" and {len(choices) - 8} more" if len(choices) > 8 else ""
+    return f"{what}: {shown}{more}"
+
+
+class DiagnosticSink:
+    """Collects diagnostics so that every problem of a file is reported, not only the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+        self._lines: dict[str, list[str]] = {}
+
+    def remember_text(self, path: str, text: str) -> None:
+        """Keep a file's text so that diagnostics can quote the offending line."""
+        self._lines[path] = text.splitlines()
+
+    def error(
+        self, span: Span, code: ErrorCode, message: str, hint: str | None = None
+    ) -> None:
+        """Record an error at ``span``."""
+        self.add(span, code, message, hint, "error")
+
+    def warning(
+        self, span: Span, code: ErrorCode, message: str, hint: str | None = None
+    ) -> None:
+        """Record a warning at ``span``."""
+        self.add(span, code, message, hint, "warning")
+
+    def add(
+        self, span: Span, code: ErrorCode, message: str, hint: str | None, severity: str
+    ) -> None:
+        lines = self._lines.get(span.path)
+        excerpt = None
+        if lines is not None and 1 <= span.line <= len(lines):
+            excerpt = lines[span.line - 1]
+        self.items.append(Diagnostic(span, code.code, message, severity, hint, excerpt))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def raise_if_errors(self, exc: type[InputError] = InvalidClaim) -> None:
+        """Raise ``exc`` with every diagnostic, sorted by place, when any is an error."""
+        if self.errors:
+            raise exc(sorted(self.errors, key=lambda d: (d.span, d.code, d.message)))

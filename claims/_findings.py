@@ -1,0 +1,155 @@
+"""Findings: what the solve stage found, in the dataset's own terms (no z3 objects)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+import attrs
+
+from claims._model import Claim, Dataset, Rule
+
+VERDICTS = ("supported", "refuted", "unsupported", "vacuous", "unknown")
+
+
+def _claim_key(c: Claim) -> list[str]:
+    lo, hi = c.interval
+    return [c.id, c.formula, lo.isoformat(), hi.isoformat()]
+
+
+def fingerprint(kind: str, claims: Iterable[Claim], rules: Iterable[Rule], extra: str = "") -> str:
+    """A finding's identity by meaning: claim ids, formulas and days, rule ids and formulas.
+
+    Reordering claims, reformatting YAML or editing an unrelated claim
+    changes none of these, so it changes no fingerprint.
+    """
+    payload = {
+        "kind": kind,
+        "claims": sorted(_claim_key(c) for c in claims),
+        "rules": sorted([r.id, r.formula] for r in rules),
+        "extra": extra,
+    }
+    data = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+@attrs.frozen
+class Contradiction:
+    """A minimal set of claims that cannot all be true, with the rules it needs.
+
+    Every proper subset of ``claims`` is consistent with the rules; dropping
+    any rule of ``rules`` makes the claims consistent again.
+    """
+
+    claims: tuple[Claim, ...]
+    rules: tuple[Rule, ...]
+    fingerprint: str
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The names of the claims' sources, in claim order, without repeats."""
+        return tuple(dict.fromkeys(c.source.name for c in self.claims))
+
+
+@attrs.frozen
+class Scenario:
+    """One value of a countermodel, as the dataset writes it (``x@2016-03-15 = 3``)."""
+
+    symbol: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.symbol} = {self.value}"
+
+
+@attrs.frozen
+class Verdict:
+    """The verdict on a conclusion.
+
+    ``verdict`` is ``supported`` (``premises`` and ``rules`` entail it),
+    ``refuted`` (they entail its negation), ``unsupported`` (``countermodel``
+    is a scenario where every premise holds and the conclusion fails),
+    ``vacuous`` (the premises contradict each other: see ``contradictions``)
+    or ``unknown`` (the solver hit a limit: see ``reason``).
+    """
+
+    claim: Claim
+    verdict: str
+    premises: tuple[Claim, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    countermodel: tuple[Scenario, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
+    reason: str | None = None
+    fingerprint: str = ""
+
+
+@attrs.frozen
+class Unknown:
+    """A part of the dataset the solver could not decide (never reported as consistent)."""
+
+    claims: tuple[Claim, ...]
+    reason: str
+    found: int = 0
+    fingerprint: str = ""
+
+
+@attrs.frozen
+class RuleConflict:
+    """Rules that are inconsistent on their own, before any claim: blame the rules."""
+
+    rules: tuple[Rule, ...]
+    fingerprint: str = ""
+
+
+@attrs.frozen
+class Stats:
+    """Sizes and effort of a run."""
+
+    claims: int
+    rules: int
+    components: int
+    checked_components: int
+    solver_checks: int
+    seconds: float = attrs.field(eq=False, default=0.0)
+
+
+@attrs.frozen
+class Report:
+    """Everything ``check`` found, in stable order.
+
+    ``ok`` is true when there is nothing to report: no contradiction, no
+    refuted or unsupported conclusion, no unknown and no rule conflict.
+    """
+
+    dataset: Dataset = attrs.field(repr=False)
+    contradictions: tuple[Contradiction, ...]
+    conclusions: tuple[Verdict, ...]
+    unknowns: tuple[Unknown, ...]
+    rule_conflicts: tuple[RuleConflict, ...]
+    complete: bool
+    truncated: bool
+    stats: Stats
+    timeout: float | None = None
+    max_per_component: int | None = None
+
+    def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
+        """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""
+        bad = {"refuted", "unknown", "vacuous"} | (set() if allow_unsupported else {"unsupported"})
+        return tuple(v for v in self.conclusions if v.verdict in bad)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was found and everything was decided."""
+        return not (self.contradictions or self.unknowns or self.rule_conflicts
+                    or self.failing_conclusions() or self.truncated)
+
+    def __str__(self) -> str:
+        from claims._report import render_text
+
+        return render_text(self, color=False, width=100)
+
+    def _repr_html_(self) -> str:
+        from claims._report import render_html_table
+
+        return render_html_table(self)

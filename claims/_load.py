@@ -1,0 +1,701 @@
+"""Stage *load*: claim files, rule files and documents into syntax with places.
+
+Nothing here knows what a name means; it checks the shape of the input
+(files, YAML, fields, quotes, formula syntax) and records where everything is,
+so that every later error can name file, line and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from claims import _errors as E
+from claims._errors import DiagnosticSink, Span, did_you_mean
+from claims._model import KINDS
+from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
+
+
+class Locator:
+    """Maps offsets in a parsed piece of text to places in the file it came from."""
+
+    def __init__(self, path: str, place: Callable[[int], tuple[int, int]]) -> None:
+        self.path = path
+        self._place = place
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        line, col = self._place(max(start, 0))
+        if end is None or end < 0:
+            return Span(self.path, line, col)
+        eline, ecol = self._place(end)
+        return Span(self.path, line, col, eline, ecol)
+
+
+@attrs.frozen
+class RawSource:
+    id: str
+    name: str
+    role: str | None
+    via: str | None
+    document: str | None
+    span: Span
+
+
+@attrs.frozen
+class RawClaim:
+    id: str
+    id_span: Span
+    source: str
+    source_span: Span
+    quote: str
+    said: datetime.date
+    holds: tuple[datetime.date, datetime.date] | None
+    kind: str
+    note: str | None
+    formula: Expr
+    formula_text: str
+    locator: Locator = attrs.field(eq=False)
+    span: Span
+    quote_line: int | None
+    quote_offset: int | None
+
+
+@attrs.frozen
+class RawFile:
+    path: str
+    sources: tuple[RawSource, ...]
+    claims: tuple[RawClaim, ...]
+    rule_sets: tuple[tuple[str, Span], ...]
+    declarations: tuple[Item, ...]
+    declarations_locator: Locator | None = attrs.field(eq=False)
+    about_tolerance: Fraction | None
+    documents: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class RawRuleSet:
+    name: str
+    path: str
+    items: tuple[Item, ...]
+    locator: Locator = attrs.field(eq=False)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None) -> str | None:
+    """Read a UTF-8 text file, or record why it cannot be read and return None."""
+    shown = display_path(path)
+    where = span or Span(shown, 1, 0)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        sink.error(where, E.FILE_MISSING, f"file '{shown}' does not exist")
+        return None
+    except IsADirectoryError:
+        sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
+        return None
+    except OSError as exc:
+        sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
+        return None
+    if b"\x00" in data[:8192]:
+        sink.error(where, E.FILE_BINARY, f"'{shown}' is a binary file, not text")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        sink.error(
+            Span(shown, line, col),
+            E.FILE_ENCODING,
+            f"'{shown}' is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+        )
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink) -> list[Path]:
+    """Expand the given paths into claim files (``*.yaml``/``*.yml``), sorted, without duplicates."""
+    found: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        shown = display_path(path)
+        if path.is_dir():
+            files = sorted(
+                f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+            if not files:
+                sink.error(
+                    Span(shown, 1, 0), E.NO_CLAIMS,
+                    f"no claim files (*.yaml, *.yml) under directory '{shown}'",
+                )
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            sink.error(Span(shown, 1, 0), E.FILE_MISSING, f"path '{shown}' does not exist")
+    unique: dict[str, Path] = {}
+    for f in found:
+        unique.setdefault(str(f.resolve()), f)
+    return list(unique.values())
+
+
+# --------------------------------------------------------------------------- YAML
+
+_TOP_FIELDS = ("document", "title", "published", "rules", "declarations", "sources", "claims",
+               "about_tolerance")
+_SOURCE_FIELDS = ("name", "role", "via", "document")
+_CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "note")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+
+
+class _Ctx:
+    """The state of loading one claim file."""
+
+    def __init__(self, path: Path, text: str, sink: DiagnosticSink) -> None:
+        self.path = path
+        self.shown = display_path(path)
+        self.text = text
+        self.sink = sink
+        self.place = offset_to_place(text)
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def span(self, line0: int, col0: int) -> Span:
+        return Span(self.shown, line0 + 1, col0)
+
+    def key_span(self, m: CommentedMap, key: Any) -> Span:
+        line, col = m.lc.key(key)
+        return self.span(line, col)
+
+    def value_span(self, m: CommentedMap, key: Any) -> Span:
+        line, col = m.lc.value(key)
+        return self.span(line, col)
+
+    def item_span(self, s: CommentedSeq, i: int) -> Span:
+        line, col = s.lc.item(i)
+        return self.span(line, col)
+
+    def offset(self, line0: int, col0: int) -> int:
+        return self._line_starts[line0] + col0 if line0 < len(self._line_starts) else len(self.text)
+
+    def error(self, span: Span, code: E.ErrorCode, msg: str, hint: str | None = None) -> None:
+        self.sink.error(span, code, msg, hint)
+
+
+def _type_name(v: object) -> str:
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return "a date"
+    if v is None:
+        return "nothing"
+    return "text"
+
+
+def _check_fields(ctx: _Ctx, m: CommentedMap, allowed: Sequence[str], what: str) -> None:
+    for key in m:
+        if key not in allowed:
+            hint = did_you_mean(str(key), allowed, "allowed fields")
+            ctx.error(ctx.key_span(m, key), E.UNKNOWN_FIELD, f"unknown field '{key}' in {what}", hint)
+
+
+def _get_str(ctx: _Ctx, m: CommentedMap, key: str, what: str, required: bool) -> str | None:
+    if key not in m:
+        if required:
+            line, col = m.lc.line, m.lc.col
+            ctx.error(ctx.span(line, col), E.MISSING_FIELD, f"{what} has no '{key}' field")
+        return None
+    v = m[key]
+    if isinstance(v, (datetime.date, int, float)) and not isinstance(v, bool) and key in ("id",):
+        return str(v)
+    if not isinstance(v, str):
+        ctx.error(ctx.value_span(m, key), E.FIELD_TYPE,
+                  f"field '{key}' of {what} must be text, not {_type_name(v)}")
+        return None
+    return str(v)
+
+
+def _parse_date(v: object) -> datetime.date | None:
+    if isinstance(v, datetime.datetime):
+        return v.date()
+    if isinstance(v, datetime.date):
+        return v
+    if isinstance(v, str) and _DATE_RE.match(v.strip()):
+        try:
+            return datetime.date.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def month_bounds(text: str) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day of ``YYYY-MM``, or None when it is not a month."""
+    try:
+        y, mo = int(text[:4]), int(text[5:7])
+        first = datetime.date(y, mo, 1)
+    except ValueError:
+        return None
+    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def _parse_holds(v: object) -> tuple[datetime.date, datetime.date] | str:
+    """Parse ``holds``: a date, a month, or ``A..B``; return an error message on failure."""
+    d = _parse_date(v)
+    if d is not None:
+        return (d, d)
+    if not isinstance(v, str):
+        return f"must be a date, a month or an interval 'FROM..TO', not {_type_name(v)}"
+    s = v.strip()
+    if _MONTH_RE.match(s):
+        b = month_bounds(s)
+        return b if b else f"'{s}' is not a real month"
+    if ".." in s:
+        a, _, b = s.partition("..")
+        lo = _parse_date(a.strip()) or (month_bounds(a.strip()) or (None, None))[0]
+        hi = _parse_date(b.strip()) or (month_bounds(b.strip()) or (None, None))[1]
+        if lo is None or hi is None:
+            return f"'{s}' is not an interval of dates 'YYYY-MM-DD..YYYY-MM-DD'"
+        if lo > hi:
+            return f"the interval '{s}' ends before it starts: {lo} is after {hi}"
+        return (lo, hi)
+    return f"'{s}' is not a date (YYYY-MM-DD), a month (YYYY-MM) or an interval 'FROM..TO'"
+
+
+def _normalise_ws(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace runs to one space; return the text and each char's original offset."""
+    out: list[str] = []
+    index: list[int] = []
+    in_ws = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not in_ws and out:
+                out.append(" ")
+                index.append(i)
+            in_ws = True
+        else:
+            out.append(ch)
+            index.append(i)
+            in_ws = False
+    if out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+class Document:
+    """A source document, indexed for whitespace-normalised quote look-up."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.norm, self.index = _normalise_ws(text)
+        self.place = offset_to_place(text)
+
+    def find(self, quote: str) -> int | None:
+        q, _ = _normalise_ws(quote)
+        if not q:
+            return None
+        at = self.norm.find(q)
+        return None if at < 0 else self.index[at]
+
+    def closest(self, quote: str) -> str:
+        """The passage of the document that looks most like ``quote``."""
+        q, _ = _normalise_ws(quote)
+        words = self.norm.split(" ")
+        n = max(1, len(q.split(" ")))
+        best, best_ratio = "", -1.0
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(q)
+        for i in range(max(1, len(words) - n + 1)):
+            cand = " ".join(words[i : i + n])
+            matcher.set_seq1(cand)
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            r = matcher.ratio()
+            if r > best_ratio:
+                best, best_ratio = cand, r
+        return best
+
+
+def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Locator:
+    """Locate formula offsets in the YAML file by aligning its characters with the file's."""
+    line0, col0 = m.lc.value(key)
+    start = ctx.offset(line0, col0)
+    text = ctx.text
+    if start < len(text) and text[start] in "|>":
+        nl = text.find("\n", start)
+        start = len(text) if nl < 0 else nl + 1
+    elif start < len(text) and text[start] in "\"'":
+        start += 1
+    mapping: list[int] = []
+    f = start
+    for ch in formula:
+        if ch.isspace():
+            mapping.append(f)
+            continue
+        nxt = text.find(ch, f)
+        if nxt < 0 or nxt - f > 200:
+            mapping.append(f)
+            continue
+        mapping.append(nxt)
+        f = nxt + 1
+    mapping.append(f)
+
+    def place(offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(mapping) - 1))
+        return ctx.place(mapping[offset])
+
+    return Locator(ctx.shown, place)
+
+
+def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document]) -> RawFile | None:
+    """Load one claim file; record every problem in ``sink``."""
+    text = read_text(path, sink)
+    if text is None:
+        return None
+    ctx = _Ctx(path, text, sink)
+    sink.remember_text(ctx.shown, text)
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        ctx.error(ctx.span(line, col), E.YAML_SYNTAX, f"invalid YAML: {problem}")
+        return None
+    except YAMLError as exc:
+        ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, f"invalid YAML: {exc}")
+        return None
+    if not isinstance(data, CommentedMap):
+        ctx.error(ctx.span(0, 0), E.FIELD_TYPE,
+                  f"a claim file must be a mapping with 'sources' and 'claims', not {_type_name(data)}")
+        return None
+    _check_fields(ctx, data, _TOP_FIELDS, "the claim file")
+
+    # document
+    doc: Document | None = None
+    doc_name = _get_str(ctx, data, "document", "the claim file", required=False)
+    if doc_name is not None:
+        doc = _load_document(ctx, path.parent / doc_name, ctx.value_span(data, "document"), documents)
+
+    tolerance: Fraction | None = None
+    if "about_tolerance" in data:
+        v = data["about_tolerance"]
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1:
+            tolerance = Fraction(str(v))
+        else:
+            ctx.error(ctx.value_span(data, "about_tolerance"), E.FIELD_TYPE,
+                      f"'about_tolerance' must be a number from 0 to 1 (0.1 means ±10%), not {v!r}")
+
+    # rule sets
+    rule_sets: list[tuple[str, Span]] = []
+    if "rules" in data:
+        rs = data["rules"]
+        if isinstance(rs, str):
+            rule_sets.append((rs, ctx.value_span(data, "rules")))
+        elif isinstance(rs, CommentedSeq):
+            for i, r in enumerate(rs):
+                if isinstance(r, str):
+                    rule_sets.append((r, ctx.item_span(rs, i)))
+                else:
+                    ctx.error(ctx.item_span(rs, i), E.FIELD_TYPE,
+                              f"a rule set is named by text, not {_type_name(r)}")
+        else:
+            ctx.error(ctx.value_span(data, "rules"), E.FIELD_TYPE,
+                      f"'rules' must be a list of rule set names, not {_type_name(rs)}")
+
+    declarations: tuple[Item, ...] = ()
+    decl_loc: Locator | None = None
+    if "declarations" in data:
+        d = data["declarations"]
+        if isinstance(d, str):
+            decl_loc = _formula_locator(ctx, data, "declarations", d)
+            try:
+                declarations = parse_items(d)
+            except ParseError as exc:
+                ctx.sink.error(decl_loc.span(exc.pos), E.FORMULA_SYNTAX,
+                               f"in declarations: {exc.message}", exc.hint)
+        else:
+            ctx.error(ctx.value_span(data, "declarations"), E.FIELD_TYPE,
+                      f"'declarations' must be text in the formula language, not {_type_name(d)}")
+
+    sources = _load_sources(ctx, data, documents)
+    source_docs = {s.id: s.document for s in sources}
+    claims = _load_claims(ctx, data, doc, source_docs, documents)
+    docs = tuple(sorted((p, d.text) for p, d in documents.items()))
+    return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
+                   decl_loc, tolerance, docs)
+
+
+def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:
+    key = display_path(path)
+    if key in documents:
+        return documents[key]
+    text = read_text(path, ctx.sink, span)
+    if text is None:
+        return None
+    doc = Document(key, text)
+    documents[key] = doc
+    return doc
+
+
+def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document]) -> list[RawSource]:
+    out: list[RawSource] = []
+    if "sources" not in data:
+        ctx.error(ctx.span(0, 0), E.MISSING_FIELD, "the claim file has no 'sources' field")
+        return out
+    srcs = data["sources"]
+    if not isinstance(srcs, CommentedMap):
+        ctx.error(ctx.value_span(data, "sources"), E.FIELD_TYPE,
+                  f"'sources' must be a mapping from source id to its fields, not {_type_name(srcs)}")
+        return out
+    for sid in srcs:
+        what = f"source '{sid}'"
+        s = srcs[sid]
+        span = ctx.key_span(srcs, sid)
+        if not isinstance(s, CommentedMap):
+            ctx.error(ctx.value_span(srcs, sid), E.FIELD_TYPE,
+                      f"{what} must be a mapping with 'name', 'role', 'via', not {_type_name(s)}")
+            continue
+        _check_fields(ctx, s, _SOURCE_FIELDS, what)
+        name = _get_str(ctx, s, "name", what, required=True)
+        role = _get_str(ctx, s, "role", what, required=False)
+        via = _get_str(ctx, s, "via", what, required=False)
+        docname = _get_str(ctx, s, "document", what, required=False)
+        doc_key = None
+        if docname is not None:
+            d = _load_document(ctx, ctx.path.parent / docname, ctx.value_span(s, "document"), documents)
+            doc_key = d.path if d else None
+        if name is not None:
+            out.append(RawSource(str(sid), name, role, via, doc_key, span))
+    return out
+
+
+def _load_claims(
+    ctx: _Ctx,
+    data: CommentedMap,
+    doc: Document | None,
+    source_docs: dict[str, str | None],
+    documents: dict[str, Document],
+) -> list[RawClaim]:
+    out: list[RawClaim] = []
+    if "claims" not in data:
+        ctx.error(ctx.span(0, 0), E.MISSING_FIELD, "the claim file has no 'claims' field")
+        return out
+    items = data["claims"]
+    if not isinstance(items, CommentedSeq):
+        ctx.error(ctx.value_span(data, "claims"), E.FIELD_TYPE,
+                  f"'claims' must be a list of claims, not {_type_name(items)}")
+        return out
+    if not items:
+        ctx.error(ctx.value_span(data, "claims"), E.NO_CLAIMS, "'claims' is empty: there is nothing to check")
+    for i, c in enumerate(items):
+        span = ctx.item_span(items, i)
+        if not isinstance(c, CommentedMap):
+            ctx.error(span, E.FIELD_TYPE, f"claim #{i + 1} must be a mapping, not {_type_name(c)}")
+            continue
+        cid = _get_str(ctx, c, "id", f"claim #{i + 1}", required=True)
+        what = f"claim '{cid}'" if cid else f"claim #{i + 1}"
+        if cid is not None and not _ID_RE.match(cid):
+            ctx.error(ctx.value_span(c, "id"), E.BAD_VALUE,
+                      f"claim id '{cid}' may hold only letters, digits and '_ . : -'")
+        _check_fields(ctx, c, _CLAIM_FIELDS, what)
+        source = _get_str(ctx, c, "source", what, required=True)
+        quote = _get_str(ctx, c, "quote", what, required=True)
+        formula_text = _get_str(ctx, c, "formula", what, required=True)
+        note = _get_str(ctx, c, "note", what, required=False)
+        kind = "fact"
+        if "kind" in c:
+            k = c["kind"]
+            if k in KINDS:
+                kind = str(k)
+            else:
+                ctx.error(ctx.value_span(c, "kind"), E.BAD_VALUE,
+                          f"'kind' of {what} must be one of {', '.join(KINDS)}, not {k!r}",
+                          did_you_mean(str(k), KINDS, "allowed kinds"))
+        said: datetime.date | None = None
+        if "said" not in c:
+            ctx.error(span, E.MISSING_FIELD, f"{what} has no 'said' field (the date it was said)")
+        else:
+            said = _parse_date(c["said"])
+            if said is None:
+                ctx.error(ctx.value_span(c, "said"), E.BAD_DATE,
+                          f"'said' of {what} must be a date YYYY-MM-DD, not {c['said']!r}")
+        holds = None
+        if "holds" in c:
+            h = _parse_holds(c["holds"])
+            if isinstance(h, str):
+                ctx.error(ctx.value_span(c, "holds"), E.BAD_DATE, f"'holds' of {what} {h}"
+                          if h.startswith("must") else f"'holds' of {what}: {h}")
+            else:
+                holds = h
+        # quote
+        qline = qoff = None
+        claim_doc = doc
+        if source is not None and source_docs.get(source):
+            claim_doc = documents.get(str(source_docs[source]))
+        if quote is not None and claim_doc is not None:
+            at = claim_doc.find(quote)
+            if at is None:
+                closest = claim_doc.closest(quote)
+                ctx.error(ctx.value_span(c, "quote"), E.QUOTE_NOT_FOUND,
+                          f"the quote of {what} does not occur in '{claim_doc.path}'",
+                          f"the closest passage is: \"{closest}\"" if closest else None)
+            else:
+                qoff = at
+                qline = claim_doc.place(at)[0]
+        elif quote is not None and claim_doc is None and doc_name_missing(data, source, source_docs):
+            ctx.error(span, E.MISSING_FIELD,
+                      f"{what} has a quote but the claim file names no 'document' to find it in")
+        formula: Expr | None = None
+        loc: Locator | None = None
+        if formula_text is not None:
+            loc = _formula_locator(ctx, c, "formula", formula_text)
+            try:
+                formula = parse_formula(formula_text)
+            except ParseError as exc:
+                ctx.sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
+        if None in (cid, source, quote, said, formula) or loc is None:
+            continue
+        assert cid is not None and source is not None and quote is not None
+        assert said is not None and formula is not None and formula_text is not None
+        src_span = ctx.value_span(c, "source")
+        out.append(RawClaim(cid, ctx.value_span(c, "id"), source, src_span, quote, said, holds,
+                            kind, note, formula, formula_text, loc, span, qline, qoff))
+    return out
+
+
+def doc_name_missing(data: CommentedMap, source: str | None, source_docs: dict[str, str | None]) -> bool:
+    """True when neither the file nor the claim's source names a document."""
+    return "document" not in data and not (source and source_docs.get(source))
+
+
+# --------------------------------------------------------------------------- rule sets
+
+
+def packaged_rules_dir() -> Path | None:
+    """The rule sets shipped with the package (a wheel), or the repository's ``rules/``."""
+    pkg = resources.files("claims")
+    candidate = Path(str(pkg)) / "_rules"
+    if candidate.is_dir():
+        return candidate
+    repo = Path(str(pkg)).parent / "rules"
+    return repo if repo.is_dir() else None
+
+
+def rule_search_dirs(start: Path) -> list[Path]:
+    """Where rule set names are looked up: ``rules/`` beside the claim file or above it, then the packaged ones."""
+    dirs: list[Path] = []
+    here = start.resolve()
+    for d in [here, *here.parents]:
+        cand = d / "rules"
+        if cand.is_dir():
+            dirs.append(cand)
+            break
+    pkg = packaged_rules_dir()
+    if pkg is not None and all(pkg.resolve() != d.resolve() for d in dirs):
+        dirs.append(pkg)
+    return dirs
+
+
+def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSink) -> Path | None:
+    """Find the file of rule set ``name`` used by ``claim_file``."""
+    if name.endswith(".rules") or "/" in name:
+        p = (claim_file.parent / name)
+        if p.is_file():
+            return p
+        sink.error(span, E.UNKNOWN_RULE_SET, f"rule set file '{display_path(p)}' does not exist")
+        return None
+    dirs = rule_search_dirs(claim_file.parent)
+    for d in dirs:
+        p = d / f"{name}.rules"
+        if p.is_file():
+            return p
+    available = sorted({p.stem for d in dirs for p in d.glob("*.rules")})
+    sink.error(span, E.UNKNOWN_RULE_SET, f"unknown rule set '{name}'",
+               did_you_mean(name, available, "available rule sets"))
+    return None
+
+
+def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None) -> RawRuleSet | None:
+    """Parse one ``.rules`` file."""
+    text = read_text(path, sink)
+    if text is None:
+        return None
+    shown = display_path(path)
+    sink.remember_text(shown, text)
+    loc = Locator(shown, offset_to_place(text))
+    try:
+        items = parse_items(text)
+    except ParseError as exc:
+        sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
+        return None
+    return RawRuleSet(name or path.stem, shown, items, loc)
+
+
+def load_rule_text(text: str, name: str, sink: DiagnosticSink) -> RawRuleSet | None:
+    """Parse rules given as a string (the library's ``rules=`` argument)."""
+    shown = f"<{name}>"
+    sink.remember_text(shown, text)
+    loc = Locator(shown, offset_to_place(text))
+    try:
+        items = parse_items(text)
+    except ParseError as exc:
+        sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
+        return None
+    return RawRuleSet(name, shown, items, loc)
+
+
+def iter_rule_files(paths: Iterable[str | os.PathLike[str]], sink: DiagnosticSink) -> list[Path]:
+    """Expand paths into ``.rules`` files (directories are searched), sorted."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files = sorted(path.rglob("*.rules"))
+            if not files:
+                sink.error(Span(display_path(path), 1, 0), E.NO_CLAIMS,
+                           f"no rule files (*.rules) under directory '{display_path(path)}'")
+            out.extend(files)
+        elif path.exists():
+            out.append(path)
+        else:
+            sink.error(Span(display_path(path), 1, 0), E.FILE_MISSING,
+                       f"path '{display_path(path)}' does not exist")
+    return out

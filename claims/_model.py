@@ -1,0 +1,202 @@
+"""The typed model: the output of the *resolve* stage.
+
+``Source``, ``Claim``, ``Rule`` and ``Dataset`` are public (re-exported by
+``claims``); the typed expression nodes (``T*``) are private and only the
+encode stage gives them a meaning. Nothing here imports z3.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+from typing import Union
+
+import attrs
+
+from claims._errors import Span
+
+BUILTIN_SORTS = ("bool", "int", "real", "date")
+NUMERIC_SORTS = frozenset({"int", "real", "date"})
+
+KINDS = ("fact", "conclusion", "prediction")
+
+
+# --------------------------------------------------------------------------- typed terms
+
+
+@attrs.frozen
+class TLit:
+    """A literal: bool, int, Fraction (real) or a date as a day ordinal (sort ``date``)."""
+
+    value: bool | int | Fraction
+    sort: str
+
+
+@attrs.frozen
+class TMember:
+    """A member of an enumerated sort (``sort Scope = {partial, full}``)."""
+
+    name: str
+    sort: str
+
+
+@attrs.frozen
+class TVar:
+    """A variable bound by a quantifier."""
+
+    name: str
+    sort: str
+
+
+@attrs.frozen
+class TApp:
+    """A declared constant, predicate or function applied to arguments.
+
+    ``at`` is an explicit day ordinal (``x@2016-03-14``); ``None`` means "at the
+    time the enclosing claim or rule instance holds" for timed symbols.
+    """
+
+    name: str
+    args: tuple[Term, ...]
+    sort: str
+    timed: bool
+    at: int | None = None
+
+
+@attrs.frozen
+class TOp:
+    """An operator node: ``not and or xor implies iff = != < <= > >= + - * / neg``."""
+
+    op: str
+    args: tuple[Term, ...]
+    sort: str
+
+
+@attrs.frozen
+class TQuant:
+    """A quantifier over entity-sort variables."""
+
+    kind: str  # "forall" | "exists"
+    vars: tuple[TVar, ...]
+    body: Term
+    sort: str = "bool"
+
+
+Term = Union[TLit, TMember, TVar, TApp, TOp, TQuant]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@attrs.frozen
+class SortInfo:
+    """A declared entity sort; ``members`` is set for closed (enumerated) sorts."""
+
+    name: str
+    members: tuple[str, ...] | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Symbol:
+    """A declared constant, predicate or function."""
+
+    name: str
+    args: tuple[str, ...]
+    result: str
+    timed: bool
+    kind: str  # const | pred | func
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+# --------------------------------------------------------------------------- public data
+
+
+@attrs.frozen
+class Source:
+    """Who speaks (``name``, ``role``), through which outlet (``via``)."""
+
+    id: str
+    name: str
+    role: str | None = None
+    via: str | None = None
+    document: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+    def label(self) -> str:
+        """``Name (role), via Outlet`` as a person reads it."""
+        s = self.name
+        if self.role:
+            s += f" ({self.role})"
+        if self.via:
+            s += f", via {self.via}"
+        return s
+
+
+@attrs.frozen
+class Claim:
+    """One claim: who said what, when, with the quote and its formula.
+
+    ``formula`` is the canonical text of the formula (as printed by the
+    formula language's printer); ``holds`` is the interval of days it is
+    asserted for (its ``said`` date unless the claim states its own).
+    """
+
+    id: str
+    source: Source
+    quote: str
+    said: datetime.date
+    formula: str
+    kind: str = "fact"
+    holds: tuple[datetime.date, datetime.date] | None = None
+    note: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    quote_line: int | None = attrs.field(default=None, eq=False, repr=False)
+    quote_offset: int | None = attrs.field(default=None, eq=False, repr=False)
+    term: Term | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def interval(self) -> tuple[datetime.date, datetime.date]:
+        """The days the claim is asserted for."""
+        return self.holds if self.holds is not None else (self.said, self.said)
+
+
+@attrs.frozen
+class Rule:
+    """A named domain rule from a rule set (a ``.rules`` file)."""
+
+    id: str
+    description: str
+    formula: str
+    rule_set: str
+    examples: tuple[str, ...] = ()
+    forbids: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    term: Term | None = attrs.field(default=None, eq=False, repr=False)
+    example_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
+    forbid_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class Dataset:
+    """A checked dataset: claims, their sources, the rules and the vocabulary.
+
+    Build one with :func:`claims.load` (files) or :func:`claims.dataset`
+    (strings); extend it with :meth:`with_claim`.
+    """
+
+    claims: tuple[Claim, ...]
+    rules: tuple[Rule, ...]
+    sources: tuple[Source, ...]
+    symbols: tuple[Symbol, ...] = attrs.field(repr=False)
+    sorts: tuple[SortInfo, ...] = attrs.field(repr=False)
+    files: tuple[str, ...] = ()
+    documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
+    about_tolerance: Fraction = Fraction(1, 10)
+
+    def claim(self, claim_id: str) -> Claim:
+        """The claim with this id (``KeyError`` when there is none)."""
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        raise KeyError(claim_id)

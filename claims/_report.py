@@ -1,0 +1,200 @@
+"""Stage *report*: findings into formats. Nothing here solves anything.
+
+Formats register themselves in :data:`FORMATS` (``--format NAME``); each is a
+function ``(report, *, color, width) -> str``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections import Counter
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.text import Text
+
+from claims._findings import Contradiction, Report, Verdict
+from claims._model import Claim, Rule
+
+Formatter = Callable[..., str]
+FORMATS: dict[str, Formatter] = {}
+
+
+def register(name: str) -> Callable[[Formatter], Formatter]:
+    def deco(fn: Formatter) -> Formatter:
+        FORMATS[name] = fn
+        return fn
+
+    return deco
+
+
+_VERDICT_STYLE = {
+    "supported": "green", "refuted": "red", "unsupported": "yellow", "vacuous": "magenta",
+    "unknown": "magenta",
+}
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _claim_lines(c: Claim, indent: str = "  ") -> list[Text]:
+    head = Text(indent)
+    head.append(c.id, style="bold")
+    head.append(" · " + c.source.label())
+    head.append(f" · {c.said.isoformat()}")
+    if c.holds is not None and c.holds != (c.said, c.said):
+        lo, hi = c.holds
+        head.append(f" (holds {lo.isoformat()}" + ("" if lo == hi else f"..{hi.isoformat()}") + ")")
+    out = [head]
+    out.append(Text(f'{indent}  "{c.quote}"', style="italic"))
+    where = Text(f"{indent}  {c.formula}", style="cyan")
+    out.append(where)
+    if c.span is not None:
+        out.append(Text(f"{indent}  at {c.span.path}:{c.span.line}", style="dim"))
+    return out
+
+
+def _rule_line(r: Rule, indent: str = "  ") -> Text:
+    t = Text(indent + "rule ")
+    t.append(r.id, style="bold")
+    t.append(f": {r.description}")
+    if r.span is not None:
+        t.append(f" ({r.span.path}:{r.span.line})", style="dim")
+    return t
+
+
+def _contradiction(k: int, c: Contradiction) -> list[Text]:
+    head = Text()
+    head.append(f"#{k} ", style="bold red")
+    head.append(" vs ".join(dict.fromkeys(x.source.name for x in c.claims)), style="bold")
+    head.append(f"  ({_plural(len(c.claims), 'claim')}, {_plural(len(c.rules), 'rule')})", style="dim")
+    out = [head]
+    for x in c.claims:
+        out.extend(_claim_lines(x))
+    if c.rules:
+        out.extend(_rule_line(r) for r in c.rules)
+    else:
+        out.append(Text("  (no rule needed: the claims clash directly)", style="dim"))
+    out.append(Text(f"  fingerprint {c.fingerprint[:12]}", style="dim"))
+    return out
+
+
+def _verdict(v: Verdict) -> list[Text]:
+    head = Text("  ")
+    head.append(v.verdict.upper(), style=f"bold {_VERDICT_STYLE[v.verdict]}")
+    head.append("  ")
+    head.append(v.claim.id, style="bold")
+    head.append(" · " + v.claim.source.label() + f" · {v.claim.said.isoformat()}")
+    out = [head, Text(f'    "{v.claim.quote}"', style="italic"), Text(f"    {v.claim.formula}", style="cyan")]
+    if v.verdict in ("supported", "refuted"):
+        what = "entail it" if v.verdict == "supported" else "entail its negation"
+        out.append(Text(f"    these premises {what}:"))
+        for p in v.premises:
+            out.extend(_claim_lines(p, indent="      "))
+        out.extend(_rule_line(r, indent="      ") for r in v.rules)
+        if not v.premises:
+            out.append(Text("      (no premise needed: the rules alone decide it)", style="dim"))
+    elif v.verdict == "unsupported":
+        out.append(Text("    a scenario where every premise holds and the conclusion fails:"))
+        for s in v.countermodel:
+            out.append(Text(f"      {s}"))
+        if not v.countermodel:
+            out.append(Text("      (the conclusion shares no symbol with any premise)", style="dim"))
+    elif v.verdict == "vacuous":
+        out.append(Text("    the premises contradict each other, so anything would follow; see:"))
+        for c in v.contradictions:
+            out.append(Text("      " + ", ".join(x.id for x in c.claims)))
+    else:
+        out.append(Text(f"    the solver could not decide: {v.reason}"))
+    return out
+
+
+def summary_line(report: Report) -> str:
+    parts = [_plural(len(report.contradictions), "contradiction")]
+    counts = Counter(v.verdict for v in report.conclusions)
+    for verdict in ("supported", "refuted", "unsupported", "vacuous", "unknown"):
+        if counts[verdict]:
+            parts.append(f"{counts[verdict]} conclusion{'s' if counts[verdict] != 1 else ''} {verdict}")
+    if report.unknowns:
+        parts.append(_plural(len(report.unknowns), "undecided component"))
+    if report.rule_conflicts:
+        parts.append(_plural(len(report.rule_conflicts), "rule conflict"))
+    state = "complete" if report.complete else ("truncated (--max)" if report.truncated else "INCOMPLETE")
+    return ", ".join(parts) + f"; enumeration {state}"
+
+
+@register("text")
+def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
+    """The person's view: header, contradictions, conclusions, top sources, summary."""
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, force_terminal=color, no_color=not color,
+                  color_system="standard" if color else None, highlight=False, emoji=False,
+                  soft_wrap=False)
+    ds = report.dataset
+    kinds = Counter(c.kind for c in ds.claims)
+    con.print(Text("claims check: " + ", ".join(ds.files), style="bold"))
+    kind_txt = ", ".join(_plural(kinds[k], k) for k in ("fact", "prediction", "conclusion") if kinds[k])
+    con.print(f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
+              f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
+              f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}")
+    if report.rule_conflicts:
+        con.print()
+        con.print(Text(f"Rule conflicts ({len(report.rule_conflicts)}): the rules contradict each other "
+                       "before any claim, so no claim was checked", style="bold red"))
+        for rc in report.rule_conflicts:
+            for r in rc.rules:
+                con.print(_rule_line(r))
+            con.print()
+    con.print()
+    con.print(Text(f"Contradictions ({len(report.contradictions)})", style="bold underline"))
+    if not report.contradictions:
+        con.print("  none" + ("" if report.complete else " found (enumeration incomplete)"))
+    for k, c in enumerate(report.contradictions, 1):
+        con.print()
+        for line in _contradiction(k, c):
+            con.print(line)
+    if report.conclusions:
+        con.print()
+        con.print(Text(f"Conclusions ({len(report.conclusions)})", style="bold underline"))
+        for v in report.conclusions:
+            con.print()
+            for line in _verdict(v):
+                con.print(line)
+    if report.unknowns:
+        con.print()
+        con.print(Text(f"Undecided ({len(report.unknowns)})", style="bold underline"))
+        for u in report.unknowns:
+            con.print(f"  {_plural(len(u.claims), 'claim')} ({', '.join(c.id for c in u.claims[:6])}"
+                      f"{', ...' if len(u.claims) > 6 else ''}): {u.reason}; "
+                      f"{_plural(u.found, 'contradiction')} found before it stopped")
+    if report.contradictions:
+        counts: Counter[str] = Counter()
+        for c in report.contradictions:
+            for name in {x.source.label() for x in c.claims}:
+                counts[name] += 1
+        con.print()
+        con.print(Text("Sources most often in contradictions", style="bold underline"))
+        for name, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:5]:
+            con.print(f"  {n}  {name}")
+    con.print()
+    con.print(Text("Summary: " + summary_line(report), style="bold"))
+    return buf.getvalue()
+
+
+def render_html_table(report: Report) -> str:
+    """A compact HTML table of the findings, for Jupyter."""
+    rows = []
+    for k, c in enumerate(report.contradictions, 1):
+        who = "<br>".join(
+            f"<b>{html.escape(x.id)}</b> — {html.escape(x.source.label())}: "
+            f"<i>“{html.escape(x.quote)}”</i>" for x in c.claims)
+        rules = ", ".join(html.escape(r.id) for r in c.rules) or "—"
+        rows.append(f"<tr><td>contradiction #{k}</td><td>{who}</td><td>{rules}</td></tr>")
+    for v in report.conclusions:
+        rows.append(f"<tr><td>{html.escape(v.verdict)}</td><td><b>{html.escape(v.claim.id)}</b> — "
+                    f"<i>“{html.escape(v.claim.quote)}”</i></td><td>"
+                    f"{', '.join(html.escape(r.id) for r in v.rules) or '—'}</td></tr>")
+    return ("<table><thead><tr><th>finding</th><th>claims</th><th>rules</th></tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p>{html.escape(summary_line(report))}</p>")

@@ -1,0 +1,379 @@
+"""Stage *solve*: every minimal contradiction of a component, and its conclusions' verdicts.
+
+Contradictions are enumerated with MARCO (Liffiton et al., "Fast, flexible
+MUS enumeration", Constraints 2016): a map solver over one Boolean per claim
+proposes a seed; a satisfiable seed is grown to a maximal satisfiable subset
+and everything below it is blocked; an unsatisfiable seed is shrunk to a
+minimal unsatisfiable subset (MUS) and everything above it is blocked. When
+the map has no model left, every MUS has been found.
+
+Two refinements from the measurements in PERFORMANCE-NOTES.md:
+
+* claims with the same encoded formula form one class; enumeration runs over
+  classes and each class MUS expands into one MUS per choice of members;
+* a component is checked once with all its claims first: a consistent one
+  needs no enumeration.
+
+Z3's cores are neither minimal nor always right, so every MUS is shrunk by
+deletion and then verified on a fresh solver: the set is unsatisfiable and
+dropping any one claim makes it satisfiable. Input and output are plain data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+import z3
+
+from claims._encode import claim_literal, conclusion_literals, rule_literal
+from claims._partition import Component
+from claims._solver import Answer, Checker, make_solver
+
+
+@attrs.frozen
+class Options:
+    """Solver limits: seconds per check (None: no limit) and MUSes per component (None: all)."""
+
+    timeout: float | None = 30.0
+    max_per_component: int | None = None
+
+
+@attrs.frozen
+class RawMus:
+    claims: tuple[int, ...]
+    rules: tuple[int, ...]
+
+
+@attrs.frozen
+class RawVerdict:
+    conclusion: int
+    verdict: str  # supported refuted unsupported vacuous unknown
+    premises: tuple[int, ...] = ()
+    rules: tuple[int, ...] = ()
+    countermodel: tuple[tuple[str, str, str], ...] = ()  # (atom smt, display, value)
+    reason: str | None = None
+
+
+@attrs.frozen
+class ComponentResult:
+    muses: tuple[RawMus, ...]
+    complete: bool
+    truncated: bool
+    unknown_reason: str | None
+    verdicts: tuple[RawVerdict, ...]
+    checks: int
+
+
+def _lits(names: Sequence[str]) -> list[z3.BoolRef]:
+    return [z3.Bool(n) for n in names]
+
+
+def _index(name: str) -> int:
+    return int(name.rsplit("!", 1)[1])
+
+
+class _Component:
+    def __init__(self, comp: Component, facts: Sequence[int], opts: Options) -> None:
+        self.comp = comp
+        self.opts = opts
+        self.solver = make_solver(comp.smt, opts.timeout)
+        self.chk = Checker(self.solver)
+        self.rule_names = [rule_literal(j) for j in comp.rules]
+        self.rule_lits = _lits(self.rule_names)
+        self.facts = [i for i in comp.claims if i in set(facts)]
+        # the formula each claim literal guards, for growing and for classes
+        self.body: dict[str, z3.ExprRef] = {}
+        for a in self.solver.assertions():
+            if z3.is_implies(a) and z3.is_const(a.arg(0)):
+                name = str(a.arg(0))
+                if name.startswith("c!"):
+                    self.body[name] = a.arg(1)
+
+    # -- helpers --------------------------------------------------------------
+    def check(self, claim_names: Sequence[str], extra: Sequence[str] = ()) -> Answer:
+        return self.chk.check(self.rule_lits + _lits(claim_names) + _lits(extra))
+
+    def shrink(self, names: Sequence[str], fixed: Sequence[str] = ()) -> list[str] | None:
+        """Deletion-based shrink of an unsatisfiable set; None on unknown.
+
+        Call right after an unsat check of ``names``: its core is the start.
+        Each element is tried for removal; an unsat answer narrows to the new
+        core. The elements before ``i`` were shown necessary (removing one
+        gave sat), so by monotonicity every later core keeps them and ``i``
+        stays valid.
+        """
+        got = self.chk.core()
+        core = [n for n in names if n in got]
+        i = 0
+        while i < len(core):
+            trial = core[:i] + core[i + 1 :]
+            r = self.check(trial, fixed)
+            if r == "unsat":
+                got = self.chk.core()
+                core = [n for n in trial if n in got]
+            elif r == "sat":
+                i += 1
+            else:
+                return None
+        return core
+
+    # -- contradictions -------------------------------------------------------
+    def classes(self) -> list[list[str]]:
+        groups: dict[str, list[str]] = {}
+        for i in self.comp.claims:
+            name = claim_literal(i)
+            key = self.body[name].sexpr() if name in self.body else name
+            groups.setdefault(key, []).append(name)
+        return sorted(groups.values(), key=lambda g: _index(g[0]))
+
+    def enumerate(self) -> tuple[list[RawMus], bool, bool, str | None]:
+        universe = [claim_literal(i) for i in self.comp.claims]
+        first = self.check(universe)
+        if first == "sat":
+            return [], True, False, None
+        if first == "unknown":
+            return [], False, False, self.chk.reason
+        classes = self.classes()
+        reps = [g[0] for g in classes]
+        members = {g[0]: g for g in classes}
+        mapper = z3.Solver()
+        mapper.set("random_seed", 1)
+        mvars = {r: z3.Bool("m!" + r) for r in reps}
+        found: list[RawMus] = []
+        limit = self.opts.max_per_component
+        while True:
+            if mapper.check() != z3.sat:
+                return found, True, False, None
+            model = mapper.model()
+            seed = [r for r in reps if not z3.is_false(model.eval(mvars[r], model_completion=False))]
+            r = self.check(seed)
+            if r == "unknown":
+                return found, False, False, self.chk.reason
+            if r == "sat":
+                mss = self.grow(seed, reps)
+                if mss is None:
+                    return found, False, False, self.chk.reason
+                rest = [mvars[x] for x in reps if x not in mss]
+                mapper.add(z3.Or(rest) if rest else z3.BoolVal(False))
+                continue
+            mus = self.shrink(seed)
+            if mus is None:
+                return found, False, False, self.chk.reason
+            mapper.add(z3.Or([z3.Not(mvars[x]) for x in mus]))
+            for combo in itertools.product(*[members[x] for x in mus]):
+                verified = self.verify(list(combo))
+                if verified is None:
+                    return found, False, False, self.chk.reason
+                found.append(verified)
+                if limit is not None and len(found) >= limit:
+                    return found, False, True, None
+
+    def grow(self, seed: list[str], reps: list[str]) -> set[str] | None:
+        current = set(seed)
+        model = self.solver.model()
+        for x in reps:
+            if x not in current and x in self.body and z3.is_true(model.eval(self.body[x], model_completion=True)):
+                current.add(x)
+        for x in reps:
+            if x in current:
+                continue
+            r = self.check(sorted(current | {x}, key=_index))
+            if r == "sat":
+                current.add(x)
+                model = self.solver.model()
+                for y in reps:
+                    if y not in current and y in self.body and z3.is_true(
+                        model.eval(self.body[y], model_completion=True)
+                    ):
+                        current.add(y)
+            elif r == "unknown":
+                return None
+        return current
+
+    def verify(self, mus: list[str]) -> RawMus | None:
+        """Check on a fresh solver that ``mus`` is unsatisfiable and minimal; find minimal rules."""
+        fresh = _Component.__new__(_Component)
+        fresh.comp, fresh.opts = self.comp, self.opts
+        fresh.solver = make_solver(self.comp.smt, self.opts.timeout)
+        fresh.chk = Checker(fresh.solver)
+        fresh.rule_names, fresh.rule_lits = self.rule_names, self.rule_lits
+        try:
+            r = fresh.check(mus)
+            if r != "unsat":
+                self.chk.reason = (fresh.chk.reason if r == "unknown"
+                                   else "verification failed: the reported set is satisfiable")
+                return None
+            for k in range(len(mus)):
+                r = fresh.check(mus[:k] + mus[k + 1 :])
+                if r != "sat":
+                    self.chk.reason = (fresh.chk.reason if r == "unknown"
+                                       else "verification failed: the reported set is not minimal")
+                    return None
+            rules = self.min_rules(fresh, mus)
+        finally:
+            self.chk.checks += fresh.chk.checks
+        if rules is None:
+            self.chk.reason = fresh.chk.reason
+            return None
+        return RawMus(tuple(sorted(_index(m) for m in mus)), tuple(sorted(rules)))
+
+    @staticmethod
+    def min_rules(c: _Component, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None:
+        """A minimal set of rules that keeps ``claims`` (+ ``extra``) unsatisfiable."""
+        needed = list(c.rule_names)
+        i = 0
+        while i < len(needed):
+            trial = needed[:i] + needed[i + 1 :]
+            r = c.chk.check(_lits(trial) + _lits(claims) + _lits(extra))
+            if r == "unsat":
+                needed = trial
+            elif r == "sat":
+                i += 1
+            else:
+                return None
+        return [_index(n) for n in needed]
+
+    # -- conclusions ----------------------------------------------------------
+    def verdicts(self, muses: Sequence[RawMus]) -> list[RawVerdict]:
+        out: list[RawVerdict] = []
+        facts = [claim_literal(i) for i in self.facts]
+        if not self.comp.conclusions:
+            return out
+        base = self.check(facts)
+        for ci in self.comp.conclusions:
+            pos, neg = conclusion_literals(ci)
+            if base == "unknown":
+                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
+                continue
+            if base == "unsat":
+                out.append(RawVerdict(ci, "vacuous"))
+                continue
+            r_neg = self.check(facts, [neg])
+            if r_neg == "unknown":
+                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
+                continue
+            if r_neg == "unsat":
+                out.append(self.explain(ci, "supported", facts, neg))
+                continue
+            model = self.solver.model()
+            r_pos = self.check(facts, [pos])
+            if r_pos == "unknown":
+                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
+            elif r_pos == "unsat":
+                out.append(self.explain(ci, "refuted", facts, pos))
+            else:
+                out.append(RawVerdict(ci, "unsupported", countermodel=self.countermodel(model, ci)))
+        return out
+
+    def explain(self, ci: int, verdict: str, facts: list[str], lit: str) -> RawVerdict:
+        self.check(facts, [lit])  # unsat, as the caller saw: its core starts the shrink
+        premises = self.shrink(facts, [lit])
+        if premises is None:
+            return RawVerdict(ci, "unknown", reason=self.chk.reason)
+        rules = self.min_rules(self, premises, [lit])
+        if rules is None:
+            return RawVerdict(ci, "unknown", reason=self.chk.reason)
+        return RawVerdict(ci, verdict, tuple(sorted(_index(p) for p in premises)), tuple(sorted(rules)))
+
+    def countermodel(self, model: z3.ModelRef, ci: int) -> tuple[tuple[str, str, str], ...]:
+        atoms_of = dict(self.comp.atoms_of)
+        focus = set(atoms_of.get(ci, ()))
+        related = set(focus)
+        for i in self.facts:
+            a = set(atoms_of.get(i, ()))
+            if a & focus:
+                related |= a
+        shown = []
+        for smt_name, display, sort in self.comp.atom_info:
+            if smt_name not in related:
+                continue
+            shown.append((smt_name, display, _value_text(model, smt_name.strip("|"), sort)))
+        return tuple(shown)
+
+
+def _value_text(model: z3.ModelRef, name: str, sort: str) -> str:
+    decl = next((d for d in model.decls() if d.name() == name), None)
+    if decl is None:
+        return "(any value)"
+    v = model[decl]
+    if isinstance(v, z3.FuncInterp):
+        return str(v)
+    return value_to_text(v, sort)
+
+
+def value_to_text(v: z3.ExprRef, sort: str) -> str:
+    """A model value as a person writes it: dates as dates, reals as decimals."""
+    if z3.is_true(v):
+        return "true"
+    if z3.is_false(v):
+        return "false"
+    if z3.is_int_value(v):
+        n = v.as_long()  # type: ignore[attr-defined]
+        if sort == "date":
+            try:
+                return datetime.date.fromordinal(n).isoformat()
+            except (ValueError, OverflowError):
+                return f"day {n}"
+        return str(n)
+    if z3.is_rational_value(v):
+        f = Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
+        if f.denominator == 1:
+            return str(f.numerator)
+        dec = float(f)
+        return f"{dec:g}" if Fraction(dec) == f else f"{f.numerator}/{f.denominator}"
+    if z3.is_algebraic_value(v):
+        return v.as_decimal(6)  # type: ignore[attr-defined, no-any-return]
+    text = str(v)
+    if "!val!" in text:
+        s, _, k = text.partition("!val!")
+        return f"{s} #{int(k) + 1}"
+    return text
+
+
+def solve_component(comp: Component, facts: Sequence[int], opts: Options) -> ComponentResult:
+    """Enumerate the component's MUSes and judge its conclusions (plain data in and out)."""
+    c = _Component(comp, facts, opts)
+    muses, complete, truncated, reason = c.enumerate()
+    muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
+    verdicts = c.verdicts(muses_sorted)
+    return ComponentResult(muses_sorted, complete, truncated, reason, tuple(verdicts), c.chk.checks)
+
+
+def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer, list[list[int]], str]:
+    """Check the rules on their own; when inconsistent, return every minimal inconsistent set."""
+    comp = Component((), (), tuple(n_rules), smt, (), "")
+    c = _Component(comp, (), opts)
+    names = [rule_literal(j) for j in n_rules]
+    r = c.chk.check(_lits(names))
+    if r != "unsat":
+        return r, [], c.chk.reason
+    # enumerate minimal inconsistent rule sets with the same MARCO loop over rule literals
+    c.rule_names, c.rule_lits = [], []
+    c.body = {}
+    mapper = z3.Solver()
+    mvars = {n: z3.Bool("m!" + n) for n in names}
+    out: list[list[int]] = []
+    while mapper.check() == z3.sat:
+        model = mapper.model()
+        seed = [n for n in names if not z3.is_false(model.eval(mvars[n], model_completion=False))]
+        r = c.chk.check(_lits(seed))
+        if r == "sat":
+            current = set(seed)
+            for n in names:
+                if n not in current and c.chk.check(_lits(sorted(current | {n}))) == "sat":
+                    current.add(n)
+            rest = [mvars[n] for n in names if n not in current]
+            mapper.add(z3.Or(rest) if rest else z3.BoolVal(False))
+        elif r == "unsat":
+            mus = c.shrink(seed)
+            if mus is None:
+                return "unknown", out, c.chk.reason
+            mapper.add(z3.Or([z3.Not(mvars[n]) for n in mus]))
+            out.append(sorted(_index(n) for n in mus))
+        else:
+            return "unknown", out, c.chk.reason
+    return "unsat", sorted(out, key=lambda m: (len(m), m)), ""

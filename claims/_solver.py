@@ -1,0 +1,59 @@
+"""The only place solvers are built and checks are run.
+
+Every solver comes from :func:`make_solver` with a fixed random seed, so the
+same input gives the same answers; every check goes through :func:`check`,
+which keeps ``unknown`` (and its reason) as a result of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import z3
+
+SEED = 42
+"""The solver's random seed: fixed, so runs are reproducible (recorded in machine output)."""
+
+Answer = Literal["sat", "unsat", "unknown"]
+
+
+def z3_version() -> str:
+    return str(z3.get_version_string())
+
+
+def make_solver(smt: str, timeout_s: float | None) -> z3.Solver:
+    """A solver loaded with an SMT-LIB2 script, seeded, with a per-check time limit."""
+    s = z3.Solver()
+    s.set("random_seed", SEED)
+    if timeout_s is not None:
+        s.set("timeout", max(1, int(timeout_s * 1000)))
+    s.from_string(smt)
+    return s
+
+
+class Checker:
+    """Runs checks on one solver and counts them; remembers why the last one was unknown."""
+
+    def __init__(self, solver: z3.Solver) -> None:
+        self.solver = solver
+        self.checks = 0
+        self.reason = ""
+
+    def check(self, assumptions: Sequence[z3.BoolRef]) -> Answer:
+        self.checks += 1
+        try:
+            r = self.solver.check(*assumptions)
+        except z3.Z3Exception as exc:  # e.g. interrupted, resource out
+            self.reason = f"solver error: {exc}"
+            return "unknown"
+        if r == z3.sat:
+            return "sat"
+        if r == z3.unsat:
+            return "unsat"
+        self.reason = self.solver.reason_unknown() or "unknown"
+        return "unknown"
+
+    def core(self) -> set[str]:
+        """Names of the assumption literals in the last unsat core."""
+        return {str(c) for c in self.solver.unsat_core()}

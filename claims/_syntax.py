@@ -1,0 +1,553 @@
+"""Stage *load*, formulas: the lark grammar, the syntax tree and its printer.
+
+The syntax tree keeps every node's place (an offset into the text it was
+parsed from); equality ignores places, so ``parse(print(t)) == t`` is the
+round-trip property the tests check. Sorts are not known here: ``resolve``
+gives the tree its meaning.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from importlib import resources
+from typing import Union
+
+import attrs
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+# --------------------------------------------------------------------------- nodes
+
+
+def _pos() -> int:
+    return attrs.field(default=-1, eq=False, repr=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Name:
+    """A constant or variable, optionally at an explicit date (``x@2016-03-14``)."""
+
+    name: str
+    at: str | None = None
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Call:
+    """A predicate or function applied to arguments."""
+
+    name: str
+    args: tuple[Expr, ...]
+    at: str | None = None
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Num:
+    """A decimal number literal, kept as written."""
+
+    text: str
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class DateLit:
+    """A date literal ``YYYY-MM-DD``."""
+
+    text: str
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Duration:
+    """A duration such as ``5 months``; the unit is normalised to its plural."""
+
+    amount: str
+    unit: str
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class BoolLit:
+    """``true`` or ``false``."""
+
+    value: bool
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Unary:
+    """``not x`` or ``-x``."""
+
+    op: str
+    arg: Expr
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Binary:
+    """A binary connective, comparison or arithmetic operation (canonical ASCII op)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Quant:
+    """``forall``/``exists`` over typed variables (``sort`` is None in the FOLIO dialect)."""
+
+    kind: str
+    binders: tuple[tuple[str, str | None], ...]
+    body: Expr
+    pos: int = _pos()
+    end: int = _pos()
+
+
+@attrs.frozen
+class Quantity:
+    """A quantity as news reports write it: ``x is about 1000``, ``d in 2015-11``.
+
+    ``kind`` is one of ``between about over under at_least at_most exactly
+    in_month in_range``; ``bounds`` are the expressions (none for a month).
+    """
+
+    kind: str
+    term: Expr
+    bounds: tuple[Expr, ...] = ()
+    month: str | None = None
+    pos: int = _pos()
+    end: int = _pos()
+
+
+Expr = Union[Name, Call, Num, DateLit, Duration, BoolLit, Unary, Binary, Quant, Quantity]
+
+
+# Declarations and rules (the items of a .rules file or a declarations block).
+
+
+@attrs.frozen
+class SortDecl:
+    name: str
+    members: tuple[str, ...] | None
+    pos: int = _pos()
+    member_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class SymDecl:
+    """``[timed] const|pred|func NAME, ... [(ARGS)] [: RESULT]``."""
+
+    kind: str
+    names: tuple[str, ...]
+    args: tuple[str, ...]
+    result: str | None
+    timed: bool
+    pos: int = _pos()
+    name_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
+    sort_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class RuleCase:
+    kind: str  # "example" | "forbids"
+    formula: Expr
+    pos: int = _pos()
+
+
+@attrs.frozen
+class RuleDecl:
+    id: str
+    description: str
+    formula: Expr
+    cases: tuple[RuleCase, ...]
+    pos: int = _pos()
+
+
+Item = Union[SortDecl, SymDecl, RuleDecl]
+
+# --------------------------------------------------------------------------- parser
+
+_CANON = {
+    "¬": "not", "∧": "and", "∨": "or", "→": "implies", "->": "implies",
+    "↔": "iff", "<->": "iff", "⊕": "xor", "≠": "!=", "≤": "<=", "≥": ">=",
+    "∀": "forall", "∃": "exists",
+}
+_UNITS = {
+    "day": "days", "days": "days", "week": "weeks", "weeks": "weeks",
+    "month": "months", "months": "months", "year": "years", "years": "years",
+    "hour": "hours", "hours": "hours",
+}
+_QUANTITY_KINDS = {
+    "q_between": "between", "q_about": "about", "q_over": "over", "q_under": "under",
+    "q_at_least": "at_least", "q_at_most": "at_most", "q_exactly": "exactly",
+}
+_BINARY_RULES = {"iff", "implies", "xor", "disj", "conj", "comparison", "sum", "product"}
+
+
+def _canon(op: str) -> str:
+    return _CANON.get(op, op)
+
+
+class ParseError(Exception):
+    """A syntax error at ``pos`` (offset into the parsed text), with an optional hint."""
+
+    def __init__(self, message: str, pos: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.hint = hint
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    grammar = resources.files("claims").joinpath("claims.lark").read_text("utf-8")
+    return lark.Lark(
+        grammar, parser="lalr", start=["start", "ruleset"], propagate_positions=True
+    )
+
+
+def _span(tree: lark.Tree | lark.Token) -> tuple[int, int]:
+    if isinstance(tree, lark.Token):
+        return tree.start_pos or 0, tree.end_pos or 0
+    meta = tree.meta
+    if getattr(meta, "empty", True):
+        return -1, -1
+    return meta.start_pos, meta.end_pos
+
+
+def _build(tree: lark.Tree | lark.Token) -> Expr:
+    """Build an expression node from a lark (sub)tree."""
+    if isinstance(tree, lark.Token):  # pragma: no cover - grammar wraps tokens
+        raise AssertionError(f"bare token {tree!r}")
+    pos, end = _span(tree)
+    data = str(tree.data)
+    ch = tree.children
+    if data in ("start",):
+        return _build(ch[0])  # type: ignore[arg-type]
+    if data == "number":
+        return Num(str(ch[0]), pos, end)
+    if data == "date":
+        return DateLit(str(ch[0]), pos, end)
+    if data == "duration":
+        return Duration(str(ch[0]), _UNITS[str(ch[1])], pos, end)
+    if data == "true":
+        return BoolLit(True, pos, end)
+    if data == "false":
+        return BoolLit(False, pos, end)
+    if data == "name":
+        at = _time_index(ch[1]) if len(ch) > 1 else None
+        return Name(str(ch[0]), at, pos, end)
+    if data == "call":
+        at = None
+        args_raw = list(ch[1:])
+        if args_raw and isinstance(args_raw[-1], lark.Tree) and args_raw[-1].data == "time_index":
+            at = _time_index(args_raw.pop())
+        return Call(str(ch[0]), tuple(_build(a) for a in args_raw), at, pos, end)  # type: ignore[arg-type]
+    if data == "not_":
+        return Unary("not", _build(ch[1]), pos, end)  # type: ignore[arg-type]
+    if data == "negate":
+        return Unary("-", _build(ch[1]), pos, end)  # type: ignore[arg-type]
+    if data == "quantified":
+        kind = _canon(str(ch[0]))
+        binders = []
+        for b in ch[1:-1]:
+            assert isinstance(b, lark.Tree)
+            var = str(b.children[0])
+            sort_tree = b.children[1]
+            assert isinstance(sort_tree, lark.Tree)
+            binders.append((var, str(sort_tree.children[0])))
+        return Quant(kind, tuple(binders), _build(ch[-1]), pos, end)  # type: ignore[arg-type]
+    if data == "quantity_cmp":
+        q = ch[1]
+        assert isinstance(q, lark.Tree)
+        kind = _QUANTITY_KINDS[str(q.data)]
+        bounds = tuple(_build(b) for b in q.children if isinstance(b, lark.Tree))
+        return Quantity(kind, _build(ch[0]), bounds, None, pos, end)  # type: ignore[arg-type]
+    if data == "in_month":
+        return Quantity("in_month", _build(ch[0]), (), str(ch[1]), pos, end)  # type: ignore[arg-type]
+    if data == "in_range":
+        return Quantity(
+            "in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end  # type: ignore[arg-type]
+        )
+    if data in _BINARY_RULES:
+        # a flat, left-associative chain "a op b op c", except implies (right-assoc)
+        left = _build(ch[0])  # type: ignore[arg-type]
+        i = 1
+        while i < len(ch):
+            op = _canon(str(ch[i]))
+            right = _build(ch[i + 1])  # type: ignore[arg-type]
+            lpos = left.pos if left.pos >= 0 else pos
+            left = Binary(op, left, right, lpos, right.end)
+            i += 2
+        return left
+    raise AssertionError(f"unhandled grammar rule {data!r}")  # pragma: no cover
+
+
+def _time_index(t: object) -> str:
+    assert isinstance(t, lark.Tree)
+    return str(t.children[0])
+
+
+_TOKEN_NAMES = {
+    "AND_OP": "'and'", "OR_OP": "'or'", "XOR_OP": "'xor'", "IMPLIES_OP": "'implies'",
+    "IFF_OP": "'iff'", "NOT_OP": "'not'", "CMP_OP": "a comparison", "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'", "MINUS": "'-'", "NAME": "a name", "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)", "MONTH": "a month (YYYY-MM)", "UNIT": "a unit",
+    "STRING": "a quoted description", "RULE_ID": "a rule id", "QUANTIFIER": "'forall' or 'exists'",
+    "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','", "DOT": "'.'",
+    "$END": "the end of the formula", "IS": "'is'", "IN": "'in'", "AT": "'@'",
+    "TIMED": "'timed'", "DECL_KIND": "'const', 'pred' or 'func'", "CASE_KIND": "'example' or 'forbids'",
+    "RULE": "'rule'", "SORT": "'sort'", "EQUAL": "'='", "LBRACE": "'{'", "RBRACE": "'}'",
+    "TRUE": "'true'", "FALSE": "'false'", "BETWEEN": "'between'", "ABOUT": "'about'",
+}
+_KEYWORDS = frozenset(
+    "forall exists not and or implies iff xor is in between about over under more less "
+    "fewer than at least most exactly true false rule sort const pred func timed example "
+    "forbids".split()
+)
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = sorted({_TOKEN_NAMES.get(e, f"'{e.lower()}'") for e in expected})
+    if len(names) > 6:
+        names = names[:6] + ["..."]
+    return ", ".join(names)
+
+
+def _parse_error(exc: UnexpectedInput, text: str) -> ParseError:
+    hint = None
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        pos = tok.start_pos if tok.start_pos is not None else len(text)
+        if tok.type == "$END":
+            msg = "the formula ends too early"
+            pos = len(text.rstrip())
+        else:
+            msg = f"unexpected '{tok}'"
+        msg += f"; expected {_describe_expected(set(exc.expected))}"
+        if str(tok) in _KEYWORDS and "NAME" in exc.expected:
+            hint = f"'{tok}' is a keyword of the formula language and cannot be used as a name"
+        elif str(tok) == "=" and "CMP_OP" not in exc.expected:
+            hint = "a comparison cannot be chained; use 'and' between two comparisons"
+        return ParseError(msg, pos, hint)
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        msg = f"unexpected character {ch!r}"
+        if ch == "'":
+            hint = "descriptions are written in double quotes"
+        elif ch == "&":
+            hint = "write 'and' (or '∧')"
+        elif ch == "|":
+            hint = "write 'or' (or '∨')"
+        elif ch == "!":
+            hint = "write 'not' (or '¬'); '!=' means 'not equal'"
+        elif ch == "=" and text[exc.pos_in_stream : exc.pos_in_stream + 2] == "==":
+            hint = "equality is a single '='"
+        return ParseError(msg, exc.pos_in_stream, hint)
+    if isinstance(exc, UnexpectedEOF):  # pragma: no cover - LALR reports $END as a token
+        return ParseError("the formula ends too early", len(text))
+    return ParseError(str(exc), 0)  # pragma: no cover
+
+
+def parse_formula(text: str) -> Expr:
+    """Parse one formula; raise :class:`ParseError` with an offset on bad syntax."""
+    try:
+        tree = _parser().parse(text, start="start")
+    except UnexpectedInput as exc:
+        raise _parse_error(exc, text) from None
+    return _build(tree)
+
+
+def parse_items(text: str) -> tuple[Item, ...]:
+    """Parse a rule file or declarations block into declarations and rules."""
+    try:
+        tree = _parser().parse(text, start="ruleset")
+    except UnexpectedInput as exc:
+        raise _parse_error(exc, text) from None
+    items: list[Item] = []
+    for node in tree.children:
+        assert isinstance(node, lark.Tree)
+        pos, _ = _span(node)
+        data = str(node.data)
+        ch = node.children
+        if data == "sort_decl":
+            names = [c for c in ch if isinstance(c, lark.Token)]
+            members = tuple(str(m) for m in names[1:]) if len(names) > 1 else None
+            items.append(
+                SortDecl(str(names[0]), members, names[0].start_pos or 0,
+                         tuple(m.start_pos or 0 for m in names[1:]))
+            )
+        elif data == "sym_decl":
+            timed = False
+            toks: list[lark.Token] = []
+            sig: lark.Tree | None = None
+            for c in ch:
+                if isinstance(c, lark.Token):
+                    if c.type == "TIMED":
+                        timed = True
+                    else:
+                        toks.append(c)
+                else:
+                    sig = c
+            kind = str(toks[0])
+            names_t = toks[1:]
+            args: list[str] = []
+            sort_pos: list[int] = []
+            result: str | None = None
+            if sig is not None:
+                for r in sig.children:
+                    assert isinstance(r, lark.Tree)
+                    if r.data == "result":
+                        ref = r.children[0]
+                        assert isinstance(ref, lark.Tree)
+                        result = str(ref.children[0])
+                        sort_pos.append(_span(ref)[0])
+                    else:
+                        args.append(str(r.children[0]))
+                        sort_pos.append(_span(r)[0])
+            items.append(
+                SymDecl(kind, tuple(str(n) for n in names_t), tuple(args), result, timed,
+                        toks[0].start_pos or 0, tuple(n.start_pos or 0 for n in names_t),
+                        tuple(sort_pos))
+            )
+        elif data == "rule":
+            rid = ch[0]
+            desc_tok = ch[1]
+            assert isinstance(rid, lark.Token) and isinstance(desc_tok, lark.Token)
+            formula = _build(ch[2])  # type: ignore[arg-type]
+            cases = []
+            for c in ch[3:]:
+                assert isinstance(c, lark.Tree)
+                cases.append(RuleCase(str(c.children[0]), _build(c.children[1]), _span(c)[0]))  # type: ignore[arg-type]
+            items.append(
+                RuleDecl(str(rid), _unquote(str(desc_tok)), formula, tuple(cases), rid.start_pos or 0)
+            )
+        else:  # pragma: no cover
+            raise AssertionError(data)
+    return tuple(items)
+
+
+def _unquote(s: str) -> str:
+    body = s[1:-1]
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+# --------------------------------------------------------------------------- printer
+
+_PREC = {
+    "iff": 1, "implies": 2, "xor": 3, "or": 4, "and": 5,
+    "=": 7, "!=": 7, "<": 7, "<=": 7, ">": 7, ">=": 7,
+    "+": 8, "-": 8, "*": 9, "/": 9,
+}
+_LEFT_ASSOC = {"xor", "or", "and", "+", "-", "*", "/"}
+
+
+def _prec(e: Expr) -> int:
+    if isinstance(e, Binary):
+        return _PREC[e.op]
+    if isinstance(e, Quant):
+        return 0
+    if isinstance(e, Quantity):
+        return 7
+    if isinstance(e, Unary):
+        return 6 if e.op == "not" else 10
+    return 11
+
+
+def to_text(e: Expr) -> str:
+    """Print a formula in canonical ASCII syntax, with the fewest parentheses that keep its tree."""
+    return _print(e, top=True)
+
+
+def _wrap(s: str) -> str:
+    return f"({s})"
+
+
+def _print(e: Expr, top: bool = False) -> str:
+    if isinstance(e, Name):
+        return e.name + (f"@{e.at}" if e.at else "")
+    if isinstance(e, Call):
+        args = ", ".join(_print(a, top=True) for a in e.args)
+        return f"{e.name}({args})" + (f"@{e.at}" if e.at else "")
+    if isinstance(e, Num):
+        return e.text
+    if isinstance(e, DateLit):
+        return e.text
+    if isinstance(e, Duration):
+        return f"{e.amount} {e.unit}"
+    if isinstance(e, BoolLit):
+        return "true" if e.value else "false"
+    if isinstance(e, Quant):
+        binders = ", ".join(f"{v}: {s}" for v, s in e.binders)
+        s = f"{e.kind} {binders}. {_print(e.body, top=True)}"
+        return s if top else _wrap(s)
+    if isinstance(e, Unary):
+        inner = _print(e.arg)
+        need = _prec(e.arg) < _prec(e) and not isinstance(e.arg, Quant)
+        if e.op == "-":
+            need = _prec(e.arg) < 10 and not isinstance(e.arg, Quant)
+            # "- -1" must not print as "--1"
+            return "-" + (_wrap(inner) if need else (" " + inner if inner.startswith("-") else inner))
+        return "not " + (_wrap(inner) if need else inner)
+    if isinstance(e, Quantity):
+        term = _operand(e.term, 8, False)
+        b = [_operand(x, 8, False) for x in e.bounds]
+        if e.kind == "in_month":
+            return f"{term} in {e.month}"
+        if e.kind == "in_range":
+            return f"{term} in {b[0]}..{b[1]}"
+        words = {
+            "between": f"between {b[0]} and {b[1]}" if e.kind == "between" else "",
+            "about": f"about {b[0]}" if b else "", "over": f"over {b[0]}" if b else "",
+            "under": f"under {b[0]}" if b else "", "at_least": f"at least {b[0]}" if b else "",
+            "at_most": f"at most {b[0]}" if b else "", "exactly": f"exactly {b[0]}" if b else "",
+        }
+        return f"{term} is {words[e.kind]}"
+    if isinstance(e, Binary):
+        p = _PREC[e.op]
+        if e.op == "implies":
+            left = _operand(e.left, p + 1, False)
+            right = _operand(e.right, p, True)
+        elif e.op in _LEFT_ASSOC:
+            left = _operand(e.left, p, False)
+            right = _operand(e.right, p + 1, False)
+        else:  # iff and comparisons do not chain
+            left = _operand(e.left, p + 1, False)
+            right = _operand(e.right, p + 1, False)
+        return f"{left} {e.op} {right}"
+    raise AssertionError(e)  # pragma: no cover
+
+
+def _operand(e: Expr, min_prec: int, quant_ok: bool) -> str:
+    s = _print(e)
+    if isinstance(e, Quant):
+        return s  # already parenthesised
+    if _prec(e) < min_prec:
+        return _wrap(s)
+    return s
+
+
+def offset_to_place(text: str) -> Callable[[int], tuple[int, int]]:
+    """Return a function mapping an offset in ``text`` to (1-based line, 0-based column)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def place(offset: int) -> tuple[int, int]:
+        import bisect
+
+        offset = max(0, min(offset, len(text)))
+        i = bisect.bisect_right(starts, offset) - 1
+        return i + 1, offset - starts[i]
+
+    return place
