@@ -409,7 +409,7 @@ def encode_rules_alone(dataset: Dataset) -> Encoded:
     units = []
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
-        units.append(enc.unit("rule", j, r.term, 0 if uses_context_time(r.term) else None))
+        units.append(enc.unit("rule", j, r.term, None))  # timed symbols: one generic day
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, ())
 
 

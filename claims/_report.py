@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
 from claims._findings import Contradiction, Report, Verdict
@@ -39,75 +40,84 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def _claim_lines(c: Claim, indent: str = "  ") -> list[Text]:
-    head = Text(indent)
+def _block(text: Text | str, indent: int, style: str = "") -> Padding:
+    """A paragraph whose wrapped lines stay under its first line."""
+    t = text if isinstance(text, Text) else Text(text, style=style)
+    return Padding(t, (0, 0, 0, indent), expand=False)
+
+
+Line = Padding
+
+
+def _claim_lines(c: Claim, indent: int = 2) -> list[Line]:
+    head = Text()
     head.append(c.id, style="bold")
-    head.append(" · " + c.source.label())
-    head.append(f" · {c.said.isoformat()}")
+    when = c.said.isoformat()
     if c.holds is not None and c.holds != (c.said, c.said):
         lo, hi = c.holds
-        head.append(f" (holds {lo.isoformat()}" + ("" if lo == hi else f"..{hi.isoformat()}") + ")")
-    out = [head]
-    out.append(Text(f'{indent}  "{c.quote}"', style="italic"))
-    where = Text(f"{indent}  {c.formula}", style="cyan")
-    out.append(where)
+        when += f", holds {lo.isoformat()}" + ("" if lo == hi else f"..{hi.isoformat()}")
+    head.append(f"  {when}", style="dim")
+    who = c.source.name + (f" ({c.source.role})" if c.source.role else "")
+    who += f", via {c.source.via}" if c.source.via else ""
+    out = [_block(head, indent), _block(who, indent + 2)]
+    out.append(_block(f'"{c.quote}"', indent + 2, "italic"))
+    out.append(_block(c.formula, indent + 2, "cyan"))
     if c.span is not None:
-        out.append(Text(f"{indent}  at {c.span.path}:{c.span.line}", style="dim"))
+        out.append(_block(f"{c.span.path}:{c.span.line}", indent + 2, "dim"))
     return out
 
 
-def _rule_line(r: Rule, indent: str = "  ") -> Text:
-    t = Text(indent + "rule ")
+def _rule_line(r: Rule, indent: int = 2) -> Line:
+    t = Text("rule ")
     t.append(r.id, style="bold")
     t.append(f": {r.description}")
     if r.span is not None:
         t.append(f" ({r.span.path}:{r.span.line})", style="dim")
-    return t
+    return _block(t, indent)
 
 
-def _contradiction(k: int, c: Contradiction) -> list[Text]:
+def _contradiction(k: int, c: Contradiction) -> list[Line]:
     head = Text()
     head.append(f"#{k} ", style="bold red")
     head.append(" vs ".join(dict.fromkeys(x.source.name for x in c.claims)), style="bold")
     head.append(f"  ({_plural(len(c.claims), 'claim')}, {_plural(len(c.rules), 'rule')})", style="dim")
-    out = [head]
+    out = [_block(head, 0)]
     for x in c.claims:
         out.extend(_claim_lines(x))
     if c.rules:
         out.extend(_rule_line(r) for r in c.rules)
     else:
-        out.append(Text("  (no rule needed: the claims clash directly)", style="dim"))
-    out.append(Text(f"  fingerprint {c.fingerprint[:12]}", style="dim"))
+        out.append(_block("no rule needed: the claims clash directly", 2, "dim"))
+    out.append(_block(f"fingerprint {c.fingerprint[:12]}", 2, "dim"))
     return out
 
 
-def _verdict(v: Verdict) -> list[Text]:
-    head = Text("  ")
+def _verdict(v: Verdict) -> list[Line]:
+    head = Text()
     head.append(v.verdict.upper(), style=f"bold {_VERDICT_STYLE[v.verdict]}")
     head.append("  ")
-    head.append(v.claim.id, style="bold")
-    head.append(" · " + v.claim.source.label() + f" · {v.claim.said.isoformat()}")
-    out = [head, Text(f'    "{v.claim.quote}"', style="italic"), Text(f"    {v.claim.formula}", style="cyan")]
+    out = [_block(head + Text(v.claim.id, style="bold"), 2)]
+    out.extend(_claim_lines(v.claim, indent=2)[1:])
     if v.verdict in ("supported", "refuted"):
         what = "entail it" if v.verdict == "supported" else "entail its negation"
-        out.append(Text(f"    these premises {what}:"))
+        out.append(_block(f"these premises {what}:", 4))
         for p in v.premises:
-            out.extend(_claim_lines(p, indent="      "))
-        out.extend(_rule_line(r, indent="      ") for r in v.rules)
+            out.extend(_claim_lines(p, indent=6))
+        out.extend(_rule_line(r, indent=6) for r in v.rules)
         if not v.premises:
-            out.append(Text("      (no premise needed: the rules alone decide it)", style="dim"))
+            out.append(_block("(no premise needed: the rules alone decide it)", 6, "dim"))
     elif v.verdict == "unsupported":
-        out.append(Text("    a scenario where every premise holds and the conclusion fails:"))
+        out.append(_block("a scenario where every premise holds and the conclusion fails:", 4))
         for s in v.countermodel:
-            out.append(Text(f"      {s}"))
+            out.append(_block(str(s), 6))
         if not v.countermodel:
-            out.append(Text("      (the conclusion shares no symbol with any premise)", style="dim"))
+            out.append(_block("(the conclusion shares no symbol with any premise)", 6, "dim"))
     elif v.verdict == "vacuous":
-        out.append(Text("    the premises contradict each other, so anything would follow; see:"))
+        out.append(_block("the premises contradict each other, so anything would follow; see:", 4))
         for c in v.contradictions:
-            out.append(Text("      " + ", ".join(x.id for x in c.claims)))
+            out.append(_block(", ".join(x.id for x in c.claims), 6))
     else:
-        out.append(Text(f"    the solver could not decide: {v.reason}"))
+        out.append(_block(f"the solver could not decide: {v.reason}", 4))
     return out
 
 
@@ -172,7 +182,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     if report.contradictions:
         counts: Counter[str] = Counter()
         for c in report.contradictions:
-            for name in {x.source.label() for x in c.claims}:
+            for name in {x.source.name + (f", via {x.source.via}" if x.source.via else "")
+                     for x in c.claims}:
                 counts[name] += 1
         con.print()
         con.print(Text("Sources most often in contradictions", style="bold underline"))
@@ -180,7 +191,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
             con.print(f"  {n}  {name}")
     con.print()
     con.print(Text("Summary: " + summary_line(report), style="bold"))
-    return buf.getvalue()
+    # rich pads wrapped lines to the width; trailing blanks help nobody
+    return "\n".join(line.rstrip(" ") for line in buf.getvalue().split("\n"))
 
 
 def render_html_table(report: Report) -> str:
