@@ -259,6 +259,13 @@ def _solve_all(comps: Sequence[Component], facts: Sequence[int], opts: Options, 
     return out
 
 
+def _explain_reason(reason: str | None, opts: Options) -> str:
+    """Z3's reason for ``unknown``, in the user's terms (z3 says "canceled" on a timeout)."""
+    if reason in ("canceled", "timeout") and opts.timeout is not None:
+        return f"the solver hit the time limit (--timeout {opts.timeout:g} s per check)"
+    return reason or "the solver answered unknown"
+
+
 def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult],
             conflicts: list[RuleConflict], opts: Options, seconds: float) -> Report:
     contradictions: list[Contradiction] = []
@@ -280,7 +287,7 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
             truncated = truncated or res.truncated
             if not res.truncated:
                 cl = tuple(ds.claims[i] for i in comp.claims)
-                unknowns.append(Unknown(cl, res.unknown_reason or "unknown", len(res.muses),
+                unknowns.append(Unknown(cl, _explain_reason(res.unknown_reason, opts), len(res.muses),
                                         fingerprint("unknown", cl, ())))
         for v in res.verdicts:
             claim = ds.claims[v.conclusion]
@@ -290,9 +297,7 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
             if v.verdict == "vacuous":
                 vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
             scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)
-            reason = v.reason
-            if v.verdict == "unknown" and reason and opts.timeout is not None and "timeout" in reason:
-                reason = f"{reason} (--timeout {opts.timeout:g} s per check)"
+            reason = _explain_reason(v.reason, opts) if v.verdict == "unknown" else None
             verdicts.append(Verdict(claim, v.verdict, prem, rl, scen, vac, reason,
                                     fingerprint("conclusion", (claim,), (), v.verdict)))
     order = {c.id: i for i, c in enumerate(ds.claims)}
