@@ -293,7 +293,7 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
             claim = ds.claims[v.conclusion]
             prem = tuple(ds.claims[i] for i in v.premises)
             rl = tuple(ds.rules[j] for j in v.rules)
-            vac = ()
+            vac: tuple[Contradiction, ...] = ()
             if v.verdict == "vacuous":
                 vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
             scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)

@@ -344,7 +344,7 @@ def split_rule(t: Term, enc: Encoder) -> list[Term]:
     if isinstance(t, TQuant) and t.kind == "forall" and all(enc.is_enum(v.sort) for v in t.vars):
         out: list[Term] = []
         for combo in itertools.product(*[enc.sorts[v.sort].members or () for v in t.vars]):
-            sub = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo)}
+            sub: dict[str, Term] = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo)}
             out.extend(split_rule(substitute(t.body, sub), enc))
         return out
     return [t]

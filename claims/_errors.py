@@ -185,6 +185,10 @@ class DiagnosticSink:
     def add(
         self, span: Span, code: ErrorCode, message: str, hint: str | None, severity: str
     ) -> None:
+        if hint is not None and hint.startswith("did you mean"):
+            # STYLE.md §4, as mypy does: the suggestion belongs to the one-line form
+            # (what JSON, SARIF and grep see); a hint is shown only at a terminal.
+            message, hint = f"{message}; {hint}", None
         lines = self._lines.get(span.path)
         excerpt = None
         if lines is not None and 1 <= span.line <= len(lines):
@@ -199,3 +203,10 @@ class DiagnosticSink:
         """Raise ``exc`` with every diagnostic, sorted by place, when any is an error."""
         if self.errors:
             raise exc(sorted(self.errors, key=lambda d: (d.span, d.code, d.message)))
+
+
+def code_table() -> str:
+    """The Markdown table of diagnostic codes, as the README shows it (generated, never hand-kept)."""
+    rows = ["| code | meaning |", "|---|---|"]
+    rows += [f"| `{c.code}` | {c.description} |" for c in ERROR_CODES.values()]
+    return "\n".join(rows)

@@ -312,7 +312,7 @@ def value_to_text(v: z3.ExprRef, sort: str) -> str:
     if z3.is_false(v):
         return "false"
     if z3.is_int_value(v):
-        n = v.as_long()  # type: ignore[attr-defined]
+        n = v.as_long()
         if sort == "date":
             try:
                 return datetime.date.fromordinal(n).isoformat()
@@ -320,13 +320,13 @@ def value_to_text(v: z3.ExprRef, sort: str) -> str:
                 return f"day {n}"
         return str(n)
     if z3.is_rational_value(v):
-        f = Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
+        f = Fraction(v.numerator_as_long(), v.denominator_as_long())
         if f.denominator == 1:
             return str(f.numerator)
         dec = float(f)
         return f"{dec:g}" if Fraction(dec) == f else f"{f.numerator}/{f.denominator}"
     if z3.is_algebraic_value(v):
-        return v.as_decimal(6)  # type: ignore[attr-defined, no-any-return]
+        return str(v.as_decimal(6))
     text = str(v)
     if "!val!" in text:
         s, _, k = text.partition("!val!")

@@ -251,3 +251,14 @@ def test_conclusion_unknown_on_timeout(tmp_path):
     assert "UNKNOWN  k" in r.stdout
     assert "--timeout" in r.stdout
     assert "INCOMPLETE" in r.stdout
+
+
+def test_installed_rule_sets_serve_a_dataset_outside_the_repository(tmp_path):
+    """A dataset with no rules/ folder near it uses the rule sets shipped with the package."""
+    import shutil
+
+    d = tmp_path / "elsewhere"
+    shutil.copytree(SEEDS / "russia-syria-2016", d)
+    r = run("check", str(d), cwd=tmp_path)
+    assert 1 == r.returncode, r.stderr
+    assert "Contradictions (8)" in r.stdout

@@ -1,0 +1,22 @@
+"""The README stays true: its table of diagnostic codes is the generated one."""
+
+from pathlib import Path
+
+from claims._errors import code_table
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_readme_code_table_is_generated():
+    """The codes table between the markers equals claims._errors.code_table()."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
+    assert code_table() == table
+
+
+def test_readme_starts_with_the_two_commands():
+    """The first code block installs and runs `claims check seeds/`, then runs the tests."""
+    block = README.read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = block.strip().splitlines()
+    assert "claims check seeds/" in lines[0] and "pip install" in lines[0]
+    assert lines[1].endswith("-m pytest")
