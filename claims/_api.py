@@ -116,6 +116,7 @@ def dataset(
     rules: str = "",
     said: datetime.date | str = "2000-01-01",
     source: str = "unknown",
+    document: str | None = None,
 ) -> Dataset:
     """Build a dataset in code.
 
@@ -126,6 +127,8 @@ def dataset(
             ``.rules`` file), or a path to such a file.
         said: the date every claim is said on (``YYYY-MM-DD`` or a date).
         source: the name of the one source every claim is attributed to.
+        document: the text the claims are quoted from; when given, every quote
+            must occur in it (up to whitespace), as in a claim file.
 
     Raises:
         InvalidClaim: when a formula or rule does not parse or check.
@@ -139,6 +142,7 @@ def dataset(
         if rs is not None:
             rule_sets.append(rs)
     src_span = Span("<claims>", 1, 0)
+    doc = Document("<document>", document) if document is not None else None
     raw_claims = []
     for n, item in enumerate(claims, start=1):
         cid, formula, quote, *rest = item
@@ -153,10 +157,20 @@ def dataset(
         except ParseError as exc:
             sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
             continue
+        qline = qoff = None
+        if doc is not None:
+            qoff = doc.find(quote)
+            if qoff is None:
+                sink.error(Span(shown, 1, 0), E.QUOTE_NOT_FOUND,
+                           f"the quote of claim '{cid}' does not occur in the document",
+                           f'the closest passage is: "{doc.closest(quote)}"')
+                continue
+            qline = doc.place(qoff)[0]
         raw_claims.append(RawClaim(cid, Span(shown, 1, 0), "src", src_span, quote, day, None, kind,
-                                   None, tree, formula, loc, Span("<claims>", n, 0), None, None))
-    raw = RawFile("<claims>", (RawSource("src", source, None, None, None, src_span),),
-                  tuple(raw_claims), (), (), None, None, ())
+                                   None, tree, formula, loc, Span("<claims>", n, 0), qline, qoff))
+    docs = ((doc.path, doc.text),) if doc is not None else ()
+    raw = RawFile("<claims>", (RawSource("src", source, None, None, doc.path if doc else None, src_span),),
+                  tuple(raw_claims), (), (), None, None, docs)
     sink.raise_if_errors(InvalidClaim)
     ds = resolve([raw], rule_sets, sink)
     sink.raise_if_errors(InvalidClaim)

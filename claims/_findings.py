@@ -114,7 +114,7 @@ class Stats:
     seconds: float = attrs.field(eq=False, default=0.0)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """Everything ``check`` found, in stable order.
 
@@ -148,6 +148,11 @@ class Report:
         from claims._report import render_text
 
         return render_text(self, color=False, width=100)
+
+    def __repr__(self) -> str:
+        from claims._report import summary_line
+
+        return f"<Report {len(self.dataset.claims)} claims: {summary_line(self)}>"
 
     def _repr_html_(self) -> str:
         from claims._report import render_html_table

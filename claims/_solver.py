@@ -12,6 +12,8 @@ from typing import Literal
 
 import z3
 
+from claims._errors import SolverError
+
 SEED = 42
 """The solver's random seed: fixed, so runs are reproducible (recorded in machine output)."""
 
@@ -28,7 +30,10 @@ def make_solver(smt: str, timeout_s: float | None) -> z3.Solver:
     s.set("random_seed", SEED)
     if timeout_s is not None:
         s.set("timeout", max(1, int(timeout_s * 1000)))
-    s.from_string(smt)
+    try:
+        s.from_string(smt)
+    except z3.Z3Exception as exc:  # our encoder wrote text z3 does not accept: a bug, not bad input
+        raise SolverError(f"the solver rejected the encoded problem: {exc}") from None
     return s
 
 
