@@ -210,3 +210,7 @@ def render_html_table(report: Report) -> str:
                     f"{', '.join(html.escape(r.id) for r in v.rules) or '—'}</td></tr>")
     return ("<table><thead><tr><th>finding</th><th>claims</th><th>rules</th></tr></thead><tbody>"
             + "".join(rows) + f"</tbody></table><p>{html.escape(summary_line(report))}</p>")
+
+
+# The machine formats (json, sarif, junit) register themselves on import.
+from claims import _formats as _formats  # noqa: E402,F401  (import at the end: it imports this module)
