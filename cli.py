@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 import claims
+from claims import _formats, _gate
 from claims._report import FORMATS
 
 EXIT_SUCCESS = 0
@@ -79,28 +80,88 @@ def main() -> None:
 @click.option("--allow-unsupported", is_flag=True,
               help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Fail only on findings not in this baseline file (see `claims baseline`).")
+@click.option("--since", metavar="REV", default=None,
+              help="Fail only on findings introduced since git revision REV (read from git, "
+                   "never checked out).")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          allow_unsupported: bool, no_color: bool) -> None:
+          allow_unsupported: bool, no_color: bool, baseline: str | None, since: str | None) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
     unsupported conclusion, an undecided part), 2 on a usage or input error.
+    Under --baseline or --since, exit 1 only on findings that are new.
     """
+    if baseline is not None and since is not None:
+        raise click.UsageError("--baseline and --since cannot be used together; choose one")
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
+    err_color = (not no_color) and sys.stderr.isatty()
     try:
         ds = claims.load(*paths)
+        ref = _gate.reference(baseline=baseline, since=since, paths=paths)
     except claims.InputError as err:
-        _fail_input(err, color=(not no_color) and sys.stderr.isatty())
+        _stop(err, fmt, output, paths, timeout, max_, err_color)
     progress = _Progress(sys.stderr.isatty())
     report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress)
-    text = FORMATS[fmt](report, color=color, width=80)
+    try:
+        gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
+                                                 timeout=timeout, max_per_component=max_)
+    except claims.InputError as err:
+        _stop(err, fmt, output, paths, timeout, max_, err_color)
+    _emit(_formats.render(fmt, report, gate=gate, color=color, width=80,
+                          allow_unsupported=allow_unsupported), output, color)
+    if gate is not None and fmt != "text":
+        click.echo(_formats.gate_text(report, gate, allow_unsupported=allow_unsupported).strip("\n"),
+                   err=True)
+    sys.exit(_formats.exit_status(report, gate, allow_unsupported=allow_unsupported))
+
+
+def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[str], timeout: float,
+          max_: int | None, color: bool) -> None:
+    """Input errors: the machine formats still write a document (of ``error`` findings), then exit 2."""
+    _emit(_formats.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout,
+                                 max_per_component=max_), output)
+    _fail_input(err, color=color)
+
+
+def _emit(text: str | None, output: str | None, color: bool = False) -> None:
+    """Write a report to ``output`` (atomically) or to stdout; nothing when there is none."""
+    if text is None:
+        return
     if output:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False, color=color)
-    failing = (report.contradictions or report.unknowns or report.rule_conflicts or report.truncated
-               or report.failing_conclusions(allow_unsupported=allow_unsupported))
-    sys.exit(EXIT_FINDINGS if failing else EXIT_SUCCESS)
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The baseline file to write (atomically).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds per solver check; a check that hits it is reported as unknown.")
+@click.option("--max", "max_", type=click.IntRange(min=1), default=None,
+              help="Stop after N contradictions per component.")
+@click.option("--allow-unsupported", is_flag=True,
+              help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
+def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None,
+                 allow_unsupported: bool) -> None:
+    """Write the current failing findings to a baseline file for `claims check --baseline`.
+
+    The baseline is a JSON report (schema claims/schemas/report-v1.schema.json)
+    that names each finding by its fingerprint. Exit 0 when it is written,
+    findings or not; 2 on a usage or input error (nothing is written).
+    """
+    try:
+        ds = claims.load(*paths)
+    except claims.InputError as err:
+        _fail_input(err, color=sys.stderr.isatty())
+    report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()))
+    text, n = _gate.baseline_text(report, allow_unsupported=allow_unsupported)
+    write_atomic(output, text)
+    click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {output}", err=True)
+    sys.exit(EXIT_SUCCESS)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,367 @@
+"""Gating CI runs: which findings are new, against a baseline file or a git revision.
+
+Both compare fingerprints (``claims._findings.fingerprint``), which name a
+finding by what its claims and rules mean, not by where they stand: so a
+reordered, reformatted or unrelated edit brings no new finding.
+
+- ``claims baseline PATH... -o FILE`` writes the failing findings of a run as
+  a JSON report (``"document": "baseline"``, schema ``report-v1``);
+  ``claims check --baseline FILE`` fails only on findings whose fingerprint
+  the baseline does not hold.
+- ``claims check --since REV`` checks the dataset as it is and as it was at
+  git revision REV, and fails only on findings introduced since. The files at
+  REV are read with ``git ls-tree`` and ``git cat-file`` into a temporary
+  directory: the working tree and the index are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from claims import _errors as E
+from claims._api import check, load
+from claims._errors import Diagnostic, InputError, Span
+from claims._findings import Report
+from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document
+
+BAD_BASELINE = E._code("bad-baseline", "A baseline file is missing or is not a claims JSON report")
+BAD_REVISION = E._code("bad-revision", "--since names a git revision or repository that cannot be read")
+
+
+@attrs.frozen
+class Gate:
+    """The outcome of comparing a run with a reference (a baseline file or a git revision).
+
+    A failing finding whose fingerprint is in ``known`` is ``unchanged``
+    (suppressed); any other is ``new``. ``resolved`` holds the reference's
+    failing findings that are gone, as JSON records.
+    """
+
+    mode: str  # "baseline" | "since"
+    reference: str
+    known: frozenset[str]
+    resolved: tuple[Record, ...] = ()
+    notes: tuple[str, ...] = ()
+    commit: str | None = None
+
+    def state(self, fp: str) -> str:
+        """``unchanged`` when the reference has this fingerprint, else ``new``."""
+        return "unchanged" if fp in self.known else "new"
+
+    @property
+    def resolved_word(self) -> str:
+        """What a finding gone since the reference is called: *fixed* (baseline) or *resolved*."""
+        return "fixed" if self.mode == "baseline" else "resolved"
+
+    def title(self) -> str:
+        """The heading of the gate's section of the text report."""
+        if self.mode == "baseline":
+            return f"Gate: compared with baseline {self.reference}"
+        at = f" ({self.commit[:12]})" if self.commit else ""
+        return f"Gate: compared with git revision {self.reference}{at}"
+
+    def summary(self, new: int, unchanged: int, resolved: int) -> str:
+        """One line: how many findings are new, suppressed and gone."""
+        def n(k: int, one: str, many: str) -> str:
+            return f"{k} {one if k == 1 else many}"
+
+        if self.mode == "baseline":
+            return (f"{n(new, 'new finding', 'new findings')}; "
+                    f"{n(unchanged, 'known finding', 'known findings')} suppressed; "
+                    f"{n(resolved, 'baseline entry', 'baseline entries')} fixed")
+        return (f"{n(new, 'finding', 'findings')} introduced since {self.reference}; "
+                f"{n(unchanged, 'finding', 'findings')} already there suppressed; {resolved} resolved")
+
+
+def compare(mode: str, reference: str, current: Sequence[Record], before: Sequence[Record], *,
+            notes: Sequence[str] = (), commit: str | None = None) -> Gate:
+    """The gate between the failing findings of a run and those of its reference."""
+    known = {r["fingerprint"]: r for r in before if r.get("failing", True)}
+    now = {r["fingerprint"] for r in current if r["failing"]}
+    resolved = tuple(r for fp, r in known.items() if fp not in now)
+    return Gate(mode, reference, frozenset(known), resolved, tuple(notes), commit)
+
+
+def _error(path: str, code: E.ErrorCode, message: str, hint: str | None = None,
+           line: int = 1, column: int = 0) -> InputError:
+    return InputError([Diagnostic(Span(path, line, column), code.code, message, "error", hint)])
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def baseline_text(report: Report, *, allow_unsupported: bool = False) -> tuple[str, int]:
+    """The baseline file for ``report`` (its failing findings) and how many findings it holds."""
+    doc = report_document(report, allow_unsupported=allow_unsupported, document="baseline")
+    return dumps(doc), len(doc["findings"])
+
+
+@attrs.frozen
+class Baseline:
+    """A baseline file, read: the findings it lists."""
+
+    path: str
+    findings: tuple[Record, ...]
+
+    @classmethod
+    def read(cls, path: str) -> Baseline:
+        """Read a baseline (or any JSON report of schema version 1).
+
+        Raises:
+            InputError: ``bad-baseline`` when the file is missing, is not
+                JSON, or is not a claims report of a version this release reads.
+        """
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise _error(path, BAD_BASELINE, f"baseline file '{path}' does not exist",
+                         "write one with `claims baseline PATH... -o FILE`") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _error(path, BAD_BASELINE, f"cannot read baseline file '{path}': {exc}") from None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _error(path, BAD_BASELINE, f"baseline file '{path}' is not JSON: {exc.msg}",
+                         line=exc.lineno, column=exc.colno - 1) from None
+        if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
+            raise _error(path, BAD_BASELINE,
+                         f"'{path}' is not a claims baseline: it has no 'schema_version' and 'findings'",
+                         "write one with `claims baseline PATH... -o FILE`")
+        if doc["schema_version"] != SCHEMA_VERSION:
+            raise _error(path, BAD_BASELINE,
+                         f"baseline '{path}' has schema_version {doc['schema_version']!r}; this "
+                         f"release reads version {SCHEMA_VERSION}", "write it again with `claims baseline`")
+        findings = doc["findings"]
+        if not isinstance(findings, list) or not all(
+                isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings):
+            raise _error(path, BAD_BASELINE,
+                         f"'findings' of baseline '{path}' must be a list of findings with a 'fingerprint'")
+        return cls(path, tuple(findings))
+
+    def gate(self, report: Report, *, allow_unsupported: bool = False, **_: Any) -> Gate:
+        """Compare ``report`` with this baseline."""
+        return compare("baseline", self.path, records(report, allow_unsupported=allow_unsupported),
+                       self.findings)
+
+
+# --------------------------------------------------------------------------- since REV
+
+
+def _git(args: Sequence[str], cwd: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    # GIT_OPTIONAL_LOCKS=0: read-only commands must not even refresh the index.
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, input=stdin,
+                              capture_output=True, check=False, env=env)
+    except FileNotFoundError:
+        raise _error(cwd, BAD_REVISION, "--since needs git, and git is not installed") from None
+
+
+def _ls_tree(root: str, commit: str, specs: Iterable[str]) -> dict[str, str]:
+    """The blobs at ``commit`` under ``specs`` (repository-relative): path → object id."""
+    specs = sorted(set(specs))
+    if not specs:
+        return {}
+    args = ["ls-tree", "-r", "-z", "--full-tree", commit]
+    if "." not in specs:
+        args += ["--", *specs]
+    proc = _git(args, root)
+    if proc.returncode != 0:
+        raise _error(root, BAD_REVISION, f"git ls-tree failed: {proc.stderr.decode(errors='replace').strip()}")
+    out: dict[str, str] = {}
+    for entry in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition("\t")
+        mode, kind, oid = meta.split(" ")
+        if kind == "blob" and mode in ("100644", "100755"):  # no symlinks, no submodules
+            out[path] = oid
+    return out
+
+
+def _write_blobs(root: str, blobs: dict[str, str], into: str) -> None:
+    """Write blobs into the directory ``into`` with one ``git cat-file --batch``."""
+    if not blobs:
+        return
+    paths = sorted(blobs)
+    proc = _git(["cat-file", "--batch"], root, "".join(blobs[p] + "\n" for p in paths).encode())
+    if proc.returncode != 0:
+        raise _error(root, BAD_REVISION, f"git cat-file failed: {proc.stderr.decode(errors='replace').strip()}")
+    data, at = proc.stdout, 0
+    for p in paths:
+        nl = data.index(b"\n", at)
+        size = int(data[at:nl].split(b" ")[2])
+        target = Path(into, *p.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data[nl + 1 : nl + 1 + size])
+        at = nl + 1 + size + 1
+
+
+def _references(text: str) -> list[str]:
+    """The files a claim file names: its documents and rule sets named by path."""
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError:
+        return []  # the loader will say what is wrong
+    if not isinstance(data, dict):
+        return []
+    refs = [data.get("document")]
+    sources = data.get("sources")
+    if isinstance(sources, dict):
+        refs += [s.get("document") for s in sources.values() if isinstance(s, dict)]
+    rules = data.get("rules")
+    for r in rules if isinstance(rules, list) else [rules]:
+        if isinstance(r, str) and (r.endswith(".rules") or "/" in r):
+            refs.append(r)
+    return [r for r in refs if isinstance(r, str) and r]
+
+
+def _display(path: str) -> str:
+    """A path as the loader shows it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path, os.path.realpath(os.getcwd()))
+    return path if rel.startswith("..") else rel
+
+
+@attrs.frozen
+class Revision:
+    """A git revision to compare with, resolved: its repository, commit and the paths in it."""
+
+    rev: str
+    commit: str
+    root: str
+    paths: tuple[str, ...]  # repository-relative, "/"-separated ("." for the root)
+
+    @classmethod
+    def resolve(cls, paths: Sequence[str], rev: str) -> Revision:
+        """Find the repository holding ``paths`` and the commit ``rev`` names.
+
+        Raises:
+            InputError: ``bad-revision`` when the paths are not in one git
+                repository or ``rev`` names no commit.
+        """
+        first = os.path.abspath(paths[0])
+        start = first if os.path.isdir(first) else os.path.dirname(first)
+        while not os.path.isdir(start):
+            start = os.path.dirname(start)
+        top = _git(["rev-parse", "--show-toplevel"], start)
+        if top.returncode != 0:
+            raise _error(paths[0], BAD_REVISION, f"--since {rev}: '{paths[0]}' is not in a git repository")
+        root = os.path.realpath(top.stdout.decode().strip())
+        if rev.startswith("-"):
+            raise _error(paths[0], BAD_REVISION, f"--since {rev}: a revision cannot start with '-'")
+        found = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+        if found.returncode != 0:
+            raise _error(paths[0], BAD_REVISION, f"--since {rev}: git knows no commit '{rev}'",
+                         "name a commit, branch or tag (in CI, fetch it first: "
+                         "actions/checkout with fetch-depth: 0)")
+        rels = []
+        for p in paths:
+            rel = os.path.relpath(os.path.realpath(os.path.abspath(p)), root)
+            if rel == ".." or rel.startswith(".." + os.sep):
+                raise _error(p, BAD_REVISION, f"--since {rev}: '{p}' is outside the git repository {root}")
+            rels.append(Path(rel).as_posix())
+        return cls(rev, found.stdout.decode().strip(), root, tuple(rels))
+
+    def materialize(self, into: str) -> list[str]:
+        """Write the dataset as it was at the commit into ``into``; return the paths that existed.
+
+        Along with the claim files come what they need at the same commit:
+        the ``rules/`` directories on the way up to the repository's root,
+        and the documents and rule files they name by path.
+        """
+        wanted = set(self.paths)
+        for rel in self.paths:
+            d = "" if rel == "." else rel
+            while True:
+                wanted.add(posixpath.join(d, "rules") if d else "rules")
+                if not d:
+                    break
+                d = posixpath.dirname(d)
+        blobs = _ls_tree(self.root, self.commit, wanted)
+        _write_blobs(self.root, blobs, into)
+
+        def under(rel: str, p: str) -> bool:
+            return rel == "." or p == rel or p.startswith(rel + "/")
+
+        refs = set()
+        for p in blobs:
+            if p.endswith((".yaml", ".yml")) and any(under(rel, p) for rel in self.paths):
+                for ref in _references(Path(into, *p.split("/")).read_text(encoding="utf-8", errors="replace")):
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(p), ref))
+                    if not target.startswith("../") and target != ".." and target not in blobs:
+                        refs.add(target)
+        _write_blobs(self.root, {p: oid for p, oid in _ls_tree(self.root, self.commit, refs).items()
+                                 if p not in blobs}, into)
+        return [rel for rel in self.paths if any(under(rel, p) for p in blobs)]
+
+    def gate(self, report: Report, *, allow_unsupported: bool = False, timeout: float | None = 30.0,
+             max_per_component: int | None = None) -> Gate:
+        """Check the dataset at the commit and compare ``report`` with it."""
+        notes: list[str] = []
+        before: list[Record] = []
+        with tempfile.TemporaryDirectory(prefix="claims-since-") as tmp:
+            tmp = os.path.realpath(tmp)
+            present = self.materialize(tmp)
+            missing = [p for p in self.paths if p not in present]
+            if missing:
+                notes.append(f"not in {self.rev}: {', '.join(missing)}")
+            if present:
+                try:
+                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present))
+                except InputError as err:
+                    n = len(err.diagnostics)
+                    notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
+                                 "every finding counts as introduced")
+                else:
+                    old_report = check(old, timeout=timeout, max_per_component=max_per_component)
+                    before = [_remap(r, self._back(tmp)) for r in
+                              records(old_report, allow_unsupported=allow_unsupported)]
+        return compare("since", self.rev, records(report, allow_unsupported=allow_unsupported), before,
+                       notes=notes, commit=self.commit)
+
+    def _back(self, tmp: str) -> Callable[[str], str]:
+        """Map a path shown for the temporary copy back to the path shown for the working tree."""
+        def back(shown: str) -> str:
+            full = os.path.abspath(shown)
+            if full.startswith(tmp + os.sep):
+                return _display(os.path.join(self.root, full[len(tmp) + 1:]))
+            return shown
+
+        return back
+
+
+def _remap(value: Any, back: Callable[[str], str]) -> Any:
+    """A record with every ``file`` field mapped through ``back``."""
+    if isinstance(value, dict):
+        return {k: (back(v) if k == "file" and isinstance(v, str) else _remap(v, back))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_remap(v, back) for v in value]
+    return value
+
+
+Reference = Baseline | Revision
+
+
+def reference(*, baseline: str | None, since: str | None, paths: Sequence[str]) -> Reference | None:
+    """What ``claims check`` compares with: a baseline file, a git revision, or nothing.
+
+    Raises:
+        InputError: when the baseline cannot be read or the revision cannot be found.
+    """
+    if baseline is not None:
+        return Baseline.read(baseline)
+    if since is not None:
+        return Revision.resolve(paths, since)
+    return None
