@@ -1,0 +1,1084 @@
+"""The FOLIO dialect: a second front end of the formula language, and the FOLIO importer.
+
+FOLIO (Han et al., EMNLP 2024) writes untyped first-order logic with Unicode
+connectives: ``∀x (InThisClub(x) → Attend(x, schoolEvent))``. This module
+parses that dialect (grammar: ``claims/folio.lark``) into the *same* syntax
+tree as the formula language (:mod:`claims._syntax`), with every variable of
+one open sort :data:`SORT`, and writes each FOLIO story as an ordinary claim
+dataset (premises as facts, each example's conclusion as a conclusion).
+Everything after that is the normal pipeline: ``claims.load`` resolves the
+files, ``claims.check`` encodes and solves them. There is no second solving
+path: the conformance run checks the very files the importer writes.
+
+Reading choices, each documented in ``docs/folio.md``:
+
+* Precedence ``¬`` > ``∧`` > ``∨`` > ``⊕`` > ``→`` > ``↔`` (as in our language);
+  a quantifier's body reaches as far right as it can.
+* A name in argument position that no quantifier binds is a constant, except
+  a single lower-case letter with optional digits (``x``, ``y1``), which is a
+  *free variable* (NLTK's convention for FOLIO-style logic); a formula with
+  free variables is read as their universal closure, as Prover9 reads it. The
+  linter warns about each one.
+* Unbalanced parentheses are an error with line and column; the importer
+  repairs them (an unmatched ``)`` is dropped; a ``(`` that is never closed is
+  dropped when it only groups, closed at the end when it opens an argument
+  list), warns with the place of each repair and keeps the FOLIO text in the
+  claim's note.
+* Names are kept when they are names of our language; others are mapped to
+  one deterministically (:func:`safe_name`): non-ASCII letters are
+  transliterated (``świątek`` → ``swiatek``), a leading digit gets ``_``
+  (``2008SummerOlympics`` → ``_2008SummerOlympics``), ``-`` becomes ``_``,
+  keywords get a trailing ``_`` (``is`` → ``is_``). One name used with two
+  arities is two symbols (``Invite`` and ``Invite_4``), as in Prover9.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from claims import _errors as E
+from claims import _syntax as S
+from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span
+from claims._lint import Use, lint
+from claims._load import display_path, read_text
+
+SORT = "U"
+"""The one sort of every FOLIO variable and constant: an open (uninterpreted) sort."""
+
+SAID = "2000-01-01"
+"""FOLIO has no dates; every imported claim is said on this placeholder day."""
+
+CLAIMS_FILE = "claims.yaml"
+DOCUMENT_FILE = "story.txt"
+
+LABELS = ("True", "False", "Uncertain")
+"""Gold labels, canonical spelling (``Unknown`` in older releases means ``Uncertain``)."""
+
+VERDICT_LABEL = {"supported": "True", "refuted": "False", "unsupported": "Uncertain"}
+"""How a verdict answers a FOLIO question; ``vacuous``, ``unknown`` and ``error`` answer nothing."""
+
+
+def _register(code: str, description: str) -> ErrorCode:
+    return ERROR_CODES.setdefault(code, ErrorCode(code, description))
+
+
+JSON_SYNTAX = _register("json-syntax", "A line of a JSON Lines file is not a JSON object")
+FOLIO_REPAIRED = _register("folio-repaired", "A FOLIO formula with unbalanced parentheses was repaired")
+FOLIO_PREMISES = _register("folio-premises", "A FOLIO example has as many premises as formulas")
+FILE_EXISTS = _register("file-exists", "A file to be written exists already (use --overwrite)")
+
+_VAR_RE = re.compile(r"^[u-z]$")
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED = S._KEYWORDS | {SORT, "bool", "int", "real", "date"}
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    grammar = resources.files("claims").joinpath("folio.lark").read_text("utf-8")
+    return lark.Lark(grammar, parser="lalr", propagate_positions=True)
+
+
+_FOLIO_TOKENS = {
+    "AND_OP": "'∧'", "OR_OP": "'∨'", "XOR_OP": "'⊕'", "IMPLIES_OP": "'→'", "IFF_OP": "'↔'",
+    "NOT_OP": "'¬'", "QUANTIFIER": "'∀' or '∃'", "QUANT_OPEN": "'∀' or '∃'", "CMP_OP": "'=' or '≠'", "NAME": "a name",
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "$END": "the end of the formula",
+}
+
+
+def unbalanced(text: str) -> tuple[list[int], list[int]]:
+    """The offsets of every ``)`` that closes nothing and of every ``(`` that is never closed."""
+    extra: list[int] = []
+    open_: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            open_.append(i)
+        elif ch == ")":
+            if open_:
+                open_.pop()
+            else:
+                extra.append(i)
+    return extra, open_
+
+
+def _near(text: str, pos: int) -> str:
+    lo, hi = max(0, pos - 20), min(len(text), pos + 20)
+    return ("…" if lo else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
+
+
+def parse_folio(text: str) -> S.Expr:
+    """Parse one FOLIO formula into a syntax tree with FOLIO's own names.
+
+    Quantifier binders carry no sort (``("x", None)``); predicates are
+    :class:`~claims._syntax.Call` and propositions :class:`~claims._syntax.Name`
+    nodes in formula position, constants and variables ``Name`` nodes in
+    argument position.
+
+    Raises:
+        ParseError: with the offset of the problem: unbalanced parentheses, an
+            unexpected character or token, an empty formula.
+    """
+    if not text.strip():
+        raise S.ParseError("the formula is empty", 0)
+    extra, never_closed = unbalanced(text)
+    if extra:
+        raise S.ParseError(f"unmatched ')': no '(' opens it (near '{_near(text, extra[0])}')", extra[0],
+                           "remove it, or add the '(' it was meant to close")
+    if never_closed:
+        pos = never_closed[-1]
+        more = f" ({len(never_closed)} are never closed)" if len(never_closed) > 1 else ""
+        raise S.ParseError(f"'(' is never closed{more} (near '{_near(text, pos)}')", pos,
+                           "add the missing ')'")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise _parse_error(exc, text) from None
+    return _build(tree.children[0], "formula")  # type: ignore[arg-type]
+
+
+def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        expected = ", ".join(sorted({_FOLIO_TOKENS.get(e, f"'{e.lower()}'") for e in exc.expected}))
+        if tok.type == "$END":
+            return S.ParseError(f"the formula ends too early; expected {expected}", len(text.rstrip()))
+        pos = tok.start_pos if tok.start_pos is not None else 0
+        hint = None
+        if tok.type == "NAME" and "NAME" not in exc.expected:
+            hint = "two names in a row: is a connective or a comma missing?"
+        return S.ParseError(f"unexpected '{tok}' (near '{_near(text, pos)}'); expected {expected}",
+                            pos, hint)
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream
+        ch = text[pos] if pos < len(text) else ""
+        hints = {"&": "write '∧'", "|": "write '∨'", "~": "write '¬'", "!": "write '¬' (or '≠')",
+                 ".": "FOLIO writes a quantifier without a dot: '∀x (P(x))'",
+                 ":": "FOLIO variables have no sort: '∀x (P(x))'"}
+        return S.ParseError(f"unexpected character {ch!r} (near '{_near(text, pos)}')", pos, hints.get(ch))
+    return S.ParseError(str(exc), 0)  # pragma: no cover - LALR reports the end as a token
+
+
+_QUANT_RUN = re.compile(r"([∀∃])\s*(\w+)")
+_OPS = {"⟷": "iff", "⇔": "iff", "<->": "iff", "⟶": "implies", "⇒": "implies", "->": "implies"}
+
+
+def _canon(op: str) -> str:
+    return _OPS.get(op) or S._canon(op)
+
+
+def _build(t: lark.Tree | lark.Token, ctx: str) -> S.Expr:
+    """Build a syntax node; ``ctx`` is ``formula`` or ``term`` (argument position)."""
+    assert isinstance(t, lark.Tree)
+    pos, end = S._span(t)
+    data = str(t.data)
+    ch = t.children
+    if data == "not_":
+        return S.Unary("not", _build(ch[1], "formula"), pos, end)
+    if data == "quantified":
+        kind = _canon(str(ch[0]))
+        return S.Quant(kind, ((str(ch[1]), None),), _build(ch[2], "formula"), pos, end)
+    if data == "quantified_group":  # "∀x ∃y (" body ")": one quantifier per variable, innermost last
+        body = _build(ch[1], "formula")
+        for q, var in reversed(_QUANT_RUN.findall(str(ch[0]))):
+            body = S.Quant(_canon(q), ((var, None),), body, pos, end)
+        return body
+    if data in ("pred_call", "func_call"):
+        return S.Call(str(ch[0]), tuple(_build(a, "term") for a in ch[1:]), None, pos, end)
+    if data in ("proposition", "name"):
+        return S.Name(str(ch[0]), None, pos, end)
+    if data == "comparison":
+        return S.Binary(_canon(str(ch[1])), _build(ch[0], "term"), _build(ch[2], "term"), pos, end)
+    # a chain "a op b op c": left-associative, except → (the grammar nests it to the right)
+    left = _build(ch[0], ctx)
+    for i in range(1, len(ch), 2):
+        right = _build(ch[i + 1], ctx)
+        left = S.Binary(_canon(str(ch[i])), left, right, left.pos, right.end)
+    return left
+
+
+# --------------------------------------------------------------------------- places in the input
+
+
+@attrs.frozen
+class Formula:
+    """A FOLIO formula as written, and the place of each of its characters in the input file."""
+
+    text: str
+    path: str
+    line: int
+    cols: tuple[int, ...] = attrs.field(eq=False, repr=False)  # one per character, and one past the end
+    what: str = attrs.field(default="formula", eq=False)  # "premise 3 of example 1014", for messages
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        """The place of characters ``start:end`` in the input file."""
+        def col(i: int) -> int:
+            return self.cols[max(0, min(i, len(self.cols) - 1))] if self.cols else 0
+
+        if end is None or end < 0:
+            return Span(self.path, self.line, col(start))
+        return Span(self.path, self.line, col(start), self.line, col(end))
+
+    @classmethod
+    def plain(cls, text: str, path: str = "<folio>", line: int = 1) -> Formula:
+        """A formula whose columns are its own offsets (a formula given as a string)."""
+        return cls(text, path, line, tuple(range(len(text) + 1)))
+
+
+@attrs.frozen
+class Example:
+    """One FOLIO example: a story's premises, one conclusion and its gold label."""
+
+    example_id: str
+    story_id: str
+    label: str
+    premises: tuple[str, ...]
+    premises_fol: tuple[Formula, ...]
+    conclusion: str
+    conclusion_fol: Formula
+    line: int
+
+
+@attrs.frozen
+class Story:
+    """The examples that share one story (one set of premises): one claim dataset."""
+
+    story_id: str
+    name: str  # the dataset's directory name
+    examples: tuple[Example, ...]
+
+    @property
+    def premises(self) -> tuple[str, ...]:
+        return self.examples[0].premises
+
+    @property
+    def premises_fol(self) -> tuple[Formula, ...]:
+        return self.examples[0].premises_fol
+
+
+def _string_cols(raw: str, start: int) -> tuple[str, tuple[int, ...]]:
+    """Decode the JSON string starting at ``raw[start]`` (a quote); the column of each decoded character."""
+    text, end = json.decoder.scanstring(raw, start + 1)  # type: ignore[attr-defined]
+    cols: list[int] = []
+    i = start + 1
+    while i < end - 1:
+        cols.append(i)
+        if raw[i] != "\\":
+            i += 1
+        elif raw[i + 1] != "u":
+            i += 2
+        else:
+            cp = int(raw[i + 2: i + 6], 16)
+            i += 6
+            if 0xD800 <= cp < 0xDC00 and raw[i: i + 2] == "\\u" and 0xDC00 <= int(raw[i + 2: i + 6], 16) < 0xE000:
+                i += 6  # a surrogate pair decodes to one character
+    cols.append(end - 1)
+    if len(cols) != len(text) + 1:  # pragma: no cover - defensive: fall back to the string's start
+        cols = [start] * (len(text) + 1)
+    return text, tuple(cols)
+
+
+def _skip_ws(raw: str, i: int) -> int:
+    while i < len(raw) and raw[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _value_starts(raw: str) -> dict[str, int]:
+    """Where the value of each top-level key of the JSON object on ``raw`` starts."""
+    dec = json.JSONDecoder()
+    out: dict[str, int] = {}
+    i = _skip_ws(raw, 0) + 1  # past "{"
+    while True:
+        i = _skip_ws(raw, i)
+        if i >= len(raw) or raw[i] != '"':
+            return out
+        key, i = json.decoder.scanstring(raw, i + 1)  # type: ignore[attr-defined]
+        i = _skip_ws(raw, i) + 1  # past ":"
+        i = _skip_ws(raw, i)
+        out[key] = i
+        _, i = dec.raw_decode(raw, i)
+        i = _skip_ws(raw, i)
+        if i < len(raw) and raw[i] == ",":
+            i += 1
+
+
+def _strings_at(raw: str, start: int) -> list[tuple[str, tuple[int, ...]]]:
+    """The strings of a JSON string or list of strings at ``start``, with their columns."""
+    if raw[start] == '"':
+        return [_string_cols(raw, start)]
+    dec = json.JSONDecoder()
+    out = []
+    i = start + 1
+    while True:
+        i = _skip_ws(raw, i)
+        if i >= len(raw) or raw[i] == "]":
+            return out
+        if raw[i] == '"':
+            out.append(_string_cols(raw, i))
+        _, i = dec.raw_decode(raw, i)
+        i = _skip_ws(raw, i)
+        if i < len(raw) and raw[i] == ",":
+            i += 1
+
+
+def _split_lines(text: str, cols: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]]:
+    """Split a newline-separated string into its non-blank lines, keeping columns."""
+    out = []
+    start = 0
+    for piece in text.split("\n"):
+        if piece.strip():
+            out.append((piece, cols[start: start + len(piece) + 1]))
+        start += len(piece) + 1
+    return out
+
+
+_ID_CHARS = re.compile(r"[^A-Za-z0-9_.:-]+")
+
+
+def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Example]:
+    """Read a FOLIO JSON Lines file; every problem goes to ``sink`` with line and column.
+
+    Both layouts are accepted: ``premises`` and ``premises-FOL`` as one
+    newline-separated string or as a list; labels ``True``, ``False``,
+    ``Uncertain`` or ``Unknown``; ``story_id`` and ``example_id`` may be
+    missing (examples are then numbered by row, and rows with the same
+    premises form one story).
+    """
+    p = Path(path)
+    text = read_text(p, sink)
+    if text is None:
+        return []
+    shown = display_path(p)
+    sink.remember_text(shown, text)
+    rows: list[tuple[int, dict[str, Any], str]] = []
+    for n, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            sink.error(Span(shown, n, exc.colno - 1), JSON_SYNTAX, f"invalid JSON: {exc.msg}")
+            continue
+        if not isinstance(obj, dict):
+            sink.error(Span(shown, n, 0), JSON_SYNTAX, "each line must be a JSON object (one FOLIO example)")
+            continue
+        rows.append((n, obj, raw))
+    if not rows and not sink.errors:
+        sink.error(Span(shown, 1, 0), E.NO_CLAIMS, f"'{shown}' holds no FOLIO examples")
+    examples: list[Example] = []
+    seen_ids: dict[str, int] = {}
+    for k, (n, obj, raw) in enumerate(rows, start=1):
+        ex = _read_row(shown, n, k, obj, raw, sink)
+        if ex is None:
+            continue
+        if ex.example_id in seen_ids:
+            sink.error(Span(shown, n, 0), E.DUPLICATE_ID,
+                       f"example_id {ex.example_id} is used twice (first on line {seen_ids[ex.example_id]})")
+            continue
+        seen_ids[ex.example_id] = n
+        examples.append(ex)
+    return examples
+
+
+def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
+              sink: DiagnosticSink) -> Example | None:
+    starts = _value_starts(raw)
+
+    def where(key: str) -> Span:
+        return Span(shown, n, starts.get(key, 0))
+
+    ok = True
+    fields: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for key in ("premises", "premises-FOL", "conclusion", "conclusion-FOL"):
+        v = obj.get(key)
+        if v is None:
+            sink.error(Span(shown, n, 0), E.MISSING_FIELD, f"line {n} has no '{key}' field",
+                       E.did_you_mean(key, list(obj), "fields"))
+            ok = False
+            continue
+        single = key.startswith("conclusion")
+        if not (isinstance(v, str) or (not single and isinstance(v, list) and all(isinstance(x, str) for x in v))):
+            sink.error(where(key), E.FIELD_TYPE,
+                       f"'{key}' must be text{'' if single else ' (one line per premise) or a list of texts'}")
+            ok = False
+            continue
+        strings = _strings_at(raw, starts[key])
+        fields[key] = [line for s, c in strings for line in _split_lines(s, c)] if not single else strings
+    label = _label(obj.get("label"))
+    if label is None:
+        sink.error(where("label") if "label" in obj else Span(shown, n, 0), E.BAD_VALUE,
+                   f"the label must be one of True, False, Uncertain (or Unknown), not {obj.get('label')!r}")
+        ok = False
+    if not ok:
+        return None
+    assert label is not None
+    eid = _ID_CHARS.sub("-", str(obj["example_id"])) if obj.get("example_id") is not None else str(k)
+    sid = str(obj["story_id"]) if obj.get("story_id") is not None else ""
+    premises = tuple(s.strip() for s, _ in fields["premises"])
+    fols = fields["premises-FOL"]
+    if len(premises) != len(fols):
+        sink.warning(where("premises-FOL"), FOLIO_PREMISES,
+                     f"example {eid} has {len(premises)} premise sentences but {len(fols)} formulas; "
+                     "each formula is quoted with all the premises",
+                     "give one formula per premise sentence")
+        premises = (" ".join(premises),) * len(fols)
+    pf = tuple(Formula(s, shown, n, c, f"premise {i} of example {eid}") for i, (s, c) in enumerate(fols, 1))
+    (ctext, ccols), = fields["conclusion-FOL"][:1] or [("", (starts.get("conclusion-FOL", 0),))]
+    conclusion = " ".join(s for s, _ in fields["conclusion"]).strip()
+    return Example(eid, sid, label, premises, pf, conclusion,
+                   Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"), n)
+
+
+def _label(v: object) -> str | None:
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if not isinstance(v, str):
+        return None
+    low = v.strip().lower()
+    return {"true": "True", "false": "False", "uncertain": "Uncertain", "unknown": "Uncertain"}.get(low)
+
+
+def stories(examples: Sequence[Example]) -> list[Story]:
+    """Group examples into stories: same ``story_id`` and same premises.
+
+    Rows without a ``story_id`` are grouped by their premises and numbered in
+    order of appearance, skipping the numbers the file uses itself.
+    """
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Example]] = {}
+    for ex in examples:
+        key = (ex.story_id, ex.premises, tuple(f.text for f in ex.premises_fol))
+        groups.setdefault(key, []).append(ex)
+    used = {sid for (sid, _, _) in groups if sid}
+    counter = 0
+    per_id: Counter[str] = Counter()
+    out = []
+    for (sid, _, _), exs in groups.items():
+        if not sid:
+            counter += 1
+            while str(counter) in used:
+                counter += 1
+            sid = str(counter)
+        per_id[sid] += 1
+        name = "story-" + _ID_CHARS.sub("-", sid) + (f"-{per_id[sid]}" if per_id[sid] > 1 else "")
+        out.append(Story(sid, name, tuple(attrs.evolve(e, story_id=sid) for e in exs)))
+    return out
+
+
+# --------------------------------------------------------------------------- reading formulas
+
+
+@attrs.frozen
+class Read:
+    """A FOLIO formula read for import: its syntax tree, or None when it cannot be read."""
+
+    formula: Formula
+    expr: S.Expr | None
+    text: str  # the text that was parsed (after repairs)
+    index: tuple[int, ...] = attrs.field(eq=False, repr=False)  # offset in ``text`` -> offset in the formula
+    repairs: tuple[str, ...] = ()
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        """The place in the input of offsets ``start:end`` of the parsed text."""
+        def orig(i: int) -> int:
+            return self.index[max(0, min(i, len(self.index) - 1))]
+
+        return self.formula.span(orig(start), None if end is None or end < 0 else orig(end))
+
+
+_NAME_BEFORE = re.compile(r"[\w-]+\s*$")
+
+
+def _opens_arguments(text: str, i: int) -> bool:
+    """Whether the ``(`` at ``text[i]`` opens an argument list: it follows a name that is not a
+    quantifier's variable (``P(``, not ``∀x(``)."""
+    m = _NAME_BEFORE.search(text, 0, i)
+    return m is not None and not text[: m.start()].rstrip().endswith(("∀", "∃"))
+
+
+def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
+    """Balance the parentheses of ``text``: the repaired text, its offsets in ``text``, and what was done.
+
+    An unmatched ``)`` is dropped. A ``(`` that is never closed is dropped
+    when it only groups (the formula then reads as if it were not there), and
+    closed at the end when it opens an argument list.
+    """
+    extra, never_closed = unbalanced(text)
+    drop = set(extra)
+    close = 0
+    done: list[tuple[int, str]] = [(i, "dropped the unmatched ')'") for i in extra]
+    for i in never_closed:
+        if _opens_arguments(text, i):
+            close += 1
+            done.append((i, "closed the argument list '(' at the end of the formula"))
+        else:
+            drop.add(i)
+            done.append((i, "dropped the '(' that is never closed"))
+    kept = [i for i in range(len(text)) if i not in drop]
+    new = "".join(text[i] for i in kept) + ")" * close
+    index = tuple(kept + [len(text)] * (close + 1))
+    return new, index, sorted(done)
+
+
+def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True) -> Read:
+    """Parse ``f``; on unbalanced parentheses warn and repair (unless told not to); errors go to ``sink``."""
+    identity = tuple(range(len(f.text) + 1))
+    try:
+        return Read(f, parse_folio(f.text), f.text, identity)
+    except S.ParseError as exc:
+        extra, never_closed = unbalanced(f.text)
+        if not (repair_parens and (extra or never_closed)):
+            sink.error(f.span(exc.pos), E.FORMULA_SYNTAX, f"in {f.what}: {exc.message}", exc.hint)
+            return Read(f, None, f.text, identity)
+    new, index, done = repair(f.text)
+    r = Read(f, None, new, index)
+    try:
+        expr = parse_folio(new)
+    except S.ParseError as exc:
+        sink.error(r.span(exc.pos), E.FORMULA_SYNTAX,
+                   f"in {f.what}: {exc.message} (after balancing its parentheses)", exc.hint)
+        return r
+    for i, what in done:
+        sink.warning(f.span(i), FOLIO_REPAIRED, f"in {f.what}: unbalanced parentheses: {what}",
+                     "check the reading in the claim file against the English sentence")
+    return attrs.evolve(r, expr=expr, repairs=tuple(f"{what} at character {i + 1}"
+                                                    for i, what in done))
+
+
+# --------------------------------------------------------------------------- symbols and names
+
+
+@attrs.frozen(order=True)
+class Sym:
+    """A FOLIO symbol: its kind (``pred``, ``func`` or ``const``), name as written and arity."""
+
+    kind: str
+    name: str
+    arity: int
+
+
+def _walk(e: S.Expr, ctx: str, bound: frozenset[str], r: Read, group: str,
+          uses: list[Use], syms: list[Sym], free: list[str]) -> None:
+    """Collect the symbols of ``e``, its free variables, and every use with its place."""
+    if isinstance(e, S.Quant):
+        _walk(e.body, "formula", bound | {v for v, _ in e.binders}, r, group, uses, syms, free)
+    elif isinstance(e, S.Unary):
+        _walk(e.arg, "formula", bound, r, group, uses, syms, free)
+    elif isinstance(e, S.Binary):
+        sub = "term" if e.op in ("=", "!=") else "formula"
+        _walk(e.left, sub, bound, r, group, uses, syms, free)
+        _walk(e.right, sub, bound, r, group, uses, syms, free)
+    elif isinstance(e, S.Call):
+        kind = "pred" if ctx == "formula" else "func"
+        syms.append(Sym(kind, e.name, len(e.args)))
+        uses.append(Use(e.name, kind, len(e.args), r.span(e.pos, e.pos + len(e.name)), group))
+        for a in e.args:
+            _walk(a, "term", bound, r, group, uses, syms, free)
+    elif isinstance(e, S.Name):
+        span = r.span(e.pos, e.end)
+        if ctx == "formula":
+            syms.append(Sym("pred", e.name, 0))
+            uses.append(Use(e.name, "pred", 0, span, group))
+        elif e.name in bound:
+            pass
+        elif _VAR_RE.match(e.name):
+            if e.name not in free:
+                free.append(e.name)
+            uses.append(Use(e.name, "free", 0, span, group))
+        else:
+            syms.append(Sym("const", e.name, 0))
+            uses.append(Use(e.name, "const", 0, span, group))
+
+
+_TRANSLIT = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
+             "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+
+
+def safe_name(name: str) -> str:
+    """A name of our language for a FOLIO name (before clashes are resolved); same input, same output.
+
+    ASCII letters, digits and ``_`` are kept; other letters are transliterated
+    (``ś`` → ``s``) or written as ``uXXXX``; ``-`` becomes ``_``; a leading
+    digit gets a leading ``_``; a keyword or a sort name gets a trailing ``_``.
+    """
+    out = []
+    for ch in name:
+        if ch.isascii() and (ch.isalnum() or ch == "_"):
+            out.append(ch)
+        elif ch == "-":
+            out.append("_")
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii() and c.isalnum())
+            out.append(base or _TRANSLIT.get(ch) or f"u{ord(ch):04x}")
+    s = "".join(out) or "_"
+    if s[0].isdigit():
+        s = "_" + s
+    if s in _RESERVED:
+        s += "_"
+    return s
+
+
+def assign_names(syms: Iterable[Sym]) -> dict[Sym, str]:
+    """Give every FOLIO symbol a distinct name of our language, deterministically.
+
+    A symbol keeps its :func:`safe_name` unless another symbol wants the same
+    name: then the first (in the order kind, name, arity) keeps it and the
+    others get a suffix: ``_N`` for a predicate or function of arity N, ``_c``
+    for a constant, then a counter when that is taken too.
+    """
+    want: dict[str, list[Sym]] = defaultdict(list)
+    for s in sorted(set(syms), key=lambda s: (s.name, ("pred", "func", "const").index(s.kind), s.arity)):
+        want[safe_name(s.name)].append(s)
+    taken = set(want)
+    out: dict[Sym, str] = {}
+    for base, group in sorted(want.items()):
+        out[group[0]] = base
+        for s in group[1:]:
+            cand = f"{base}_{'c' if s.kind == 'const' else s.arity}"
+            k = 2
+            while cand in taken:
+                cand = f"{base}_{'c' if s.kind == 'const' else s.arity}_{k}"
+                k += 1
+            taken.add(cand)
+            out[s] = cand
+    return out
+
+
+def _translate(e: S.Expr, ctx: str, names: dict[Sym, str], vars_: dict[str, str]) -> S.Expr:
+    """The syntax tree of our language for a FOLIO tree: safe names, binders of sort :data:`SORT`."""
+    if isinstance(e, S.Quant):
+        inner = dict(vars_)
+        binders = []
+        for v, _ in e.binders:
+            inner[v] = _var_name(v)
+            binders.append((inner[v], SORT))
+        body = _translate(e.body, "formula", names, inner)
+        # ∀x ∀y φ prints as "forall x: U, y: U. φ"
+        if isinstance(body, S.Quant) and body.kind == e.kind and not {b for b, _ in binders} & {
+                b for b, _ in body.binders}:
+            return S.Quant(e.kind, (*binders, *body.binders), body.body, e.pos, e.end)
+        return S.Quant(e.kind, tuple(binders), body, e.pos, e.end)
+    if isinstance(e, S.Unary):
+        return S.Unary(e.op, _translate(e.arg, "formula", names, vars_), e.pos, e.end)
+    if isinstance(e, S.Binary):
+        sub = "term" if e.op in ("=", "!=") else "formula"
+        return S.Binary(e.op, _translate(e.left, sub, names, vars_),
+                        _translate(e.right, sub, names, vars_), e.pos, e.end)
+    if isinstance(e, S.Call):
+        sym = Sym("pred" if ctx == "formula" else "func", e.name, len(e.args))
+        return S.Call(names[sym], tuple(_translate(a, "term", names, vars_) for a in e.args), None,
+                      e.pos, e.end)
+    assert isinstance(e, S.Name)
+    if ctx == "formula":
+        return S.Name(names[Sym("pred", e.name, 0)], None, e.pos, e.end)
+    if e.name in vars_:
+        return S.Name(vars_[e.name], None, e.pos, e.end)
+    if _VAR_RE.match(e.name):
+        return S.Name(_var_name(e.name), None, e.pos, e.end)
+    return S.Name(names[Sym("const", e.name, 0)], None, e.pos, e.end)
+
+
+def _var_name(v: str) -> str:
+    return safe_name(v)
+
+
+def close_free(e: S.Expr, free: Sequence[str]) -> S.Expr:
+    """The universal closure of ``e`` over its free variables (already in our names)."""
+    if not free:
+        return e
+    binders = tuple((_var_name(v), SORT) for v in free)
+    if isinstance(e, S.Quant) and e.kind == "forall" and not {b for b, _ in binders} & {b for b, _ in e.binders}:
+        return S.Quant("forall", (*binders, *e.binders), e.body, e.pos, e.end)
+    return S.Quant("forall", binders, e, e.pos, e.end)
+
+
+# --------------------------------------------------------------------------- one story as a dataset
+
+
+@attrs.frozen
+class Converted:
+    """A FOLIO formula in our language, with the uses the linter needs."""
+
+    read: Read
+    expr: S.Expr | None  # None when the FOLIO formula could not be read
+    text: str | None
+    uses: tuple[Use, ...]
+    free: tuple[str, ...]
+
+
+@attrs.frozen
+class StoryDataset:
+    """The files of one story's claim dataset, and what importing it found."""
+
+    story: Story
+    files: dict[str, str] = attrs.field(eq=False)  # relative path -> text
+    conclusion_ids: dict[str, str] = attrs.field(eq=False)  # example id -> claim id
+    failed: frozenset[str]  # example ids whose premises or conclusion could not be read
+    diagnostics: tuple[Diagnostic, ...]  # parse errors and repairs, all examples
+
+
+def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDataset:
+    """Read a story's formulas, name its symbols and write its claim file and document.
+
+    Premises are read once (from the story's first row); every diagnostic
+    goes to ``sink`` and into the result.
+    """
+    before = len(sink.items)
+    prem_reads = [read_formula(f, sink) for f in story.premises_fol]
+    concl_reads = [read_formula(ex.conclusion_fol, sink) for ex in story.examples]
+    syms: list[Sym] = []
+    converted: list[Converted] = []
+    for k, r in enumerate([*prem_reads, *concl_reads]):
+        converted.append(_convert(r, f"f{k}", syms))
+    names = assign_names(syms)
+    texts: list[str | None] = []
+    for c in converted:
+        if c.expr is None:
+            texts.append(None)
+            continue
+        ours = close_free(_translate(c.expr, "formula", names, {}), c.free)
+        texts.append(S.to_text(ours))
+    n = len(prem_reads)
+    premise_failed = any(t is None for t in texts[:n])
+    failed = frozenset(ex.example_id for ex, t in zip(story.examples, texts[n:])
+                       if t is None or premise_failed)
+    ids = {ex.example_id: f"c{ex.example_id}" for ex in story.examples}
+    files = {
+        f"{story.name}/{CLAIMS_FILE}": _claim_file(story, prem_reads, concl_reads, texts, names, ids, source),
+        f"{story.name}/{DOCUMENT_FILE}": _document(story),
+    }
+    return StoryDataset(story, files, ids, failed, tuple(sink.items[before:]))
+
+
+def _convert(r: Read, group: str, syms: list[Sym]) -> Converted:
+    if r.expr is None:
+        return Converted(r, None, None, (), ())
+    uses: list[Use] = []
+    free: list[str] = []
+    _walk(r.expr, "formula", frozenset(), r, group, uses, syms, free)
+    return Converted(r, r.expr, None, tuple(uses), tuple(free))
+
+
+def _q(s: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are YAML)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _note(r: Read, prefix: str) -> str:
+    repaired = f" (repaired: {'; '.join(r.repairs)})" if r.repairs else ""
+    return f"{prefix}{repaired}: {r.formula.text.strip()}"
+
+
+def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts: Sequence[str | None],
+                names: dict[Sym, str], ids: dict[str, str], source: str) -> str:
+    out = [
+        f"# FOLIO story {story.story_id}, written by `claims import folio` from {source}.",
+        "# Premises are facts; each example's conclusion is a conclusion, with its FOLIO",
+        "# formula and gold label in its note. FOLIO has no dates: 'said' is a placeholder.",
+        f"document: {DOCUMENT_FILE}",
+        "declarations: |",
+        f"  sort {SORT}",
+    ]
+    for sym in sorted(names, key=lambda s: (("const", "func", "pred").index(s.kind), names[s])):
+        ours = names[sym]
+        args = ", ".join([SORT] * sym.arity)
+        decl = {"const": f"const {ours}: {SORT}", "func": f"func {ours}({args}): {SORT}",
+                "pred": f"pred {ours}({args})" if sym.arity else f"pred {ours}"}[sym.kind]
+        out.append(f"  {decl}" + (f"  # FOLIO: {sym.name}" if ours != sym.name else ""))
+    out += ["sources:", "  folio:", f"    name: {_q(f'FOLIO story {story.story_id}')}", f"    via: {_q(source)}",
+            "claims:"]
+    n = len(prem)
+    for i, (r, quote) in enumerate(zip(prem, story.premises), start=1):
+        if texts[i - 1] is None:
+            out.append(f"  # p{i}: the FOLIO formula could not be read: {r.formula.text.strip()}")
+            continue
+        out += [f"  - id: p{i}", "    source: folio", f"    said: {SAID}", f"    quote: {_q(quote)}",
+                f"    formula: {_q(str(texts[i - 1]))}", f"    note: {_q(_note(r, 'FOLIO'))}"]
+    for ex, r, text in zip(story.examples, concl, texts[n:]):
+        cid = ids[ex.example_id]
+        if text is None:
+            out.append(f"  # {cid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
+            continue
+        out += [f"  - id: {cid}", "    kind: conclusion", "    source: folio", f"    said: {SAID}",
+                f"    quote: {_q(ex.conclusion)}", f"    formula: {_q(text)}",
+                f"    note: {_q(_note(r, f'FOLIO example {ex.example_id}, gold label {ex.label}'))}"]
+    return "\n".join(out) + "\n"
+
+
+def _document(story: Story) -> str:
+    lines = [f"FOLIO story {story.story_id}", "", "Premises:"]
+    lines += [f"{i}. {p}" for i, p in enumerate(dict.fromkeys(story.premises), start=1)]
+    lines += ["", "Conclusions (one per example):"]
+    lines += [f"{ex.example_id}. {ex.conclusion}" for ex in story.examples]
+    return "\n".join(lines) + "\n"
+
+
+def example_uses(ex: Example, sink: DiagnosticSink) -> list[Use]:
+    """The symbol uses of one example (its own row's premises and conclusion), for the linter."""
+    uses: list[Use] = []
+    syms: list[Sym] = []
+    for k, f in enumerate([*ex.premises_fol, ex.conclusion_fol]):
+        r = read_formula(f, sink)
+        if r.expr is not None:
+            uses.extend(_convert(r, f"{ex.example_id}/{k}", syms).uses)
+    return uses
+
+
+# --------------------------------------------------------------------------- import
+
+
+@attrs.frozen
+class Imported:
+    """What ``claims import folio`` wrote (or would write)."""
+
+    stories: tuple[StoryDataset, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {p: t for s in self.stories for p, t in s.files.items()}
+
+
+def convert_file(path: str | os.PathLike[str]) -> Imported:
+    """Read a FOLIO file and build every story's dataset in memory.
+
+    Raises:
+        InputError: when the file cannot be read as FOLIO (bad JSON, missing
+            fields, bad labels); formulas that cannot be read are reported in
+            the result instead, so that the rest can still be used.
+    """
+    sink = DiagnosticSink()
+    examples = read_folio(path, sink)
+    sink.raise_if_errors(InputError)
+    source = Path(path).name
+    done = tuple(convert_story(st, sink, source) for st in stories(examples))
+    return Imported(done, tuple(sorted(sink.items, key=lambda d: (d.span, d.code))))
+
+
+def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, overwrite: bool = False,
+                 skip_invalid: bool = False, write: Callable[[str, str], None]) -> Imported:
+    """Write one claim dataset per FOLIO story under ``out_dir``.
+
+    Nothing is written when a formula cannot be read (unless ``skip_invalid``:
+    then the examples concerned are left out) or when a file to be written
+    exists already (unless ``overwrite``); files that are not ours are never
+    touched. ``write(path, text)`` writes one file atomically.
+
+    Raises:
+        InputError: every problem, with file, line and column.
+    """
+    imp = convert_file(path)
+    errors = [d for d in imp.diagnostics if d.severity == "error"]
+    if errors and not skip_invalid:
+        raise InputError(errors)
+    files = imp.files
+    if not overwrite:
+        exist = [p for p in sorted(files) if (Path(out_dir) / p).exists()]
+        if exist:
+            more = f" and {len(exist) - 3} more" if len(exist) > 3 else ""
+            shown = ", ".join(display_path(Path(out_dir) / p) for p in exist[:3])
+            raise InputError([Diagnostic(Span(display_path(Path(out_dir) / exist[0]), 1, 0), FILE_EXISTS.code,
+                                         f"{len(exist)} file(s) to be written exist already: {shown}{more}; "
+                                         "nothing was written", "error",
+                                         "pass --overwrite to replace them, or choose another directory")])
+    for p, text in sorted(files.items()):
+        write(str(Path(out_dir) / p), text)
+    return imp
+
+
+# --------------------------------------------------------------------------- conformance
+
+
+@attrs.frozen
+class Outcome:
+    """One example's result: the gold label, what the pipeline answered, and why it may differ."""
+
+    example: Example
+    got: str  # True False Uncertain, or vacuous unknown error
+    verdict: str | None  # the verdict behind ``got`` (None on error)
+    warnings: tuple[Diagnostic, ...]  # parse diagnostics and lint warnings of this example's row
+    premises: tuple[str, ...] = ()  # claim ids of the premises of a supported/refuted verdict
+    relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement
+
+    @property
+    def agree(self) -> bool:
+        return self.got == self.example.label
+
+
+@attrs.frozen
+class Conformance:
+    """The result of a conformance run, in the order of the input file."""
+
+    path: str
+    stories: int
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def agree(self) -> int:
+        return sum(o.agree for o in self.outcomes)
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        """Counts by gold label (rows) and answer (columns)."""
+        table = {g: dict.fromkeys(GOT_COLUMNS, 0) for g in LABELS}
+        for o in self.outcomes:
+            table[o.example.label][o.got] += 1
+        return table
+
+
+GOT_COLUMNS = (*LABELS, "vacuous", "unknown", "error")
+
+
+def run_conformance(path: str | os.PathLike[str], *, timeout: float | None = 10.0,
+                    progress: Callable[[int, int], None] | None = None) -> Conformance:
+    """Import a FOLIO file into a temporary directory, check every story with ``claims.check``, compare.
+
+    Each story's files are exactly what ``claims import folio`` writes, loaded
+    with :func:`claims.load`: the run measures the real pipeline.
+
+    Raises:
+        InputError: when the file cannot be read as FOLIO at all.
+    """
+    from claims._api import check, load
+
+    imp = convert_file(path)
+    outcomes: dict[str, Outcome] = {}
+    with tempfile.TemporaryDirectory(prefix="claims-folio-") as tmp:
+        for k, sd in enumerate(imp.stories, start=1):
+            for rel, text in sd.files.items():
+                target = Path(tmp) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            verdicts: dict[str, Any] = {}
+            load_errors: tuple[Diagnostic, ...] = ()
+            if len(sd.failed) < len(sd.story.examples):
+                try:
+                    ds = load(Path(tmp) / sd.story.name)
+                except InputError as err:  # pragma: no cover - the importer writes valid datasets
+                    load_errors = err.diagnostics
+                else:
+                    report = check(ds, timeout=timeout)
+                    verdicts = {v.claim.id: v for v in report.conclusions}
+            for ex in sd.story.examples:
+                outcomes[ex.example_id] = _outcome(ex, sd, verdicts, load_errors)
+            if progress is not None:
+                progress(k, len(imp.stories))
+    order = [ex.example_id for ex in _examples_in_file_order(imp)]
+    return Conformance(display_path(Path(path)), len(imp.stories), tuple(outcomes[i] for i in order))
+
+
+def _examples_in_file_order(imp: Imported) -> list[Example]:
+    return sorted((ex for sd in imp.stories for ex in sd.story.examples), key=lambda e: e.line)
+
+
+def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
+             load_errors: tuple[Diagnostic, ...]) -> Outcome:
+    sink = DiagnosticSink()
+    # this example's own row: parse diagnostics and the linter's warnings, placed on its line
+    uses = example_uses(ex, sink)
+    warnings = tuple(sorted(dict.fromkeys([*sink.items, *lint(uses)]), key=lambda d: (d.span, d.code)))
+    relevant = tuple(d for d in warnings if _may_explain(d, ex, uses))
+    v = verdicts.get(sd.conclusion_ids[ex.example_id])
+    if ex.example_id in sd.failed or v is None:
+        return Outcome(ex, "error", None, (*warnings, *load_errors), (), (*relevant, *load_errors))
+    got = VERDICT_LABEL.get(v.verdict, v.verdict)
+    return Outcome(ex, got, v.verdict, warnings, tuple(p.id for p in v.premises), relevant)
+
+
+_ALWAYS_RELEVANT = {FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, "free-variable"}
+
+
+def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
+    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula, it
+    is placed in the conclusion, or it names a symbol of the conclusion."""
+    if d.code in _ALWAYS_RELEVANT:
+        return True
+    c = ex.conclusion_fol
+    if d.span.line == c.line and c.cols and c.cols[0] <= d.span.column <= c.cols[-1]:
+        return True
+    in_conclusion = {u.name for u in uses if u.group.endswith(f"/{len(ex.premises_fol)}")}
+    text = f"{d.message} {d.hint or ''}"
+    return any(f"'{n}'" in text for n in in_conclusion)
+
+
+def render_conformance(c: Conformance, fmt: str) -> str:
+    """The conformance report as ``text`` or ``json``."""
+    return _render_json(c) if fmt == "json" else _render_text(c)
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "n/a"
+
+
+def _render_text(c: Conformance) -> str:
+    out = [f"FOLIO conformance: {c.path}",
+           f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
+           f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})", "",
+           "Confusion (rows: gold label, columns: answer)"]
+    table = c.confusion()
+    cols = [g for g in GOT_COLUMNS if g in LABELS or any(table[r][g] for r in LABELS)]
+    width = max(len(x) for x in cols) + 2
+    out.append(" " * 11 + "".join(f"{x:>{width}}" for x in cols))
+    for g in LABELS:
+        out.append(f"  {g:<9}" + "".join(f"{table[g][x]:>{width}}" for x in cols))
+    bad = [o for o in c.outcomes if not o.agree]
+    out += ["", f"Disagreements ({len(bad)})"]
+    for o in bad:
+        ex = o.example
+        out += ["", f"  example {ex.example_id} (story {ex.story_id}, line {ex.line}): "
+                    f"gold {ex.label}, got {o.got}" + (f" ({o.verdict})" if o.verdict and o.verdict not in
+                                                        VERDICT_LABEL else ""),
+                f"    conclusion: {ex.conclusion}", f"    FOLIO: {ex.conclusion_fol.text.strip()}"]
+        if o.premises:
+            out.append(f"    premises used: {', '.join(o.premises)}")
+        for d in o.relevant:
+            out.append(f"    {d}")
+        if len(o.warnings) > len(o.relevant):
+            more = len(o.warnings) - len(o.relevant)
+            out.append(f"    (and {more} other warning{'s' * (more != 1)} about symbols the conclusion "
+                       "does not use; --format json lists them)")
+    out += ["", f"Summary: {c.agree}/{c.total} agree ({_pct(c.agree, c.total)}), {len(bad)} disagree"]
+    return "\n".join(out) + "\n"
+
+
+def _diag_json(d: Diagnostic) -> dict[str, Any]:
+    return {"path": d.span.path, "line": d.span.line, "column": d.span.column + 1, "severity": d.severity,
+            "code": d.code, "message": d.message, "hint": d.hint}
+
+
+def _render_json(c: Conformance) -> str:
+    data = {
+        "schema": "claims-folio-conformance/1",
+        "path": c.path,
+        "stories": c.stories,
+        "total": c.total,
+        "agree": c.agree,
+        "confusion": c.confusion(),
+        "examples": [
+            {"example_id": o.example.example_id, "story_id": o.example.story_id, "line": o.example.line,
+             "gold": o.example.label, "got": o.got, "verdict": o.verdict, "agree": o.agree,
+             "conclusion": o.example.conclusion, "conclusion_fol": o.example.conclusion_fol.text,
+             "premises_used": list(o.premises),
+             "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings]}
+            for o in c.outcomes
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,319 @@
+"""Symbol lint: names that are probably slips of the pen. Warnings, never errors.
+
+A dataset can be well-formed and still say less than its author meant: a
+predicate spelt ``Studen`` in one claim and ``Student`` in another is two
+predicates to the solver, and a conclusion that uses a symbol no premise
+mentions can never be supported. The checks here look at every *use* of every
+name and point at such places; they never change a verdict or an exit code.
+
+Checks are plain functions in a registry (:data:`CHECKS`), as output formats
+are; each one receives every :class:`Use` and records warnings in a
+:class:`~claims._errors.DiagnosticSink`. The front ends build the uses: the
+formula language from a resolved :class:`~claims._model.Dataset`
+(:func:`lint_dataset`), the FOLIO dialect from its untyped syntax
+(``claims._folio``), where arities and variables are implicit and two more
+slips are possible (a predicate used with two arities, a variable no
+quantifier binds).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
+from claims._model import Dataset, TApp, Term, TOp, TQuant
+
+
+@attrs.frozen
+class Use:
+    """One occurrence of a name in a formula.
+
+    ``kind`` is ``pred`` (a predicate or proposition), ``func`` (a function
+    applied to arguments), ``const`` (a constant) or ``free`` (a variable that
+    no quantifier binds). ``group`` names the formula the use is in (a claim
+    id, a rule id); ``in_rule`` marks uses in rules, which are vocabulary and
+    are not blamed for being used once.
+    """
+
+    name: str
+    kind: str
+    arity: int
+    span: Span
+    group: str = ""
+    in_rule: bool = False
+
+
+Check = Callable[[Sequence[Use], DiagnosticSink], None]
+CHECKS: dict[str, Check] = {}
+
+
+def _register(code: str, description: str) -> Callable[[Check], Check]:
+    """Register a check under a diagnostic code (listed with the other codes in ``ERROR_CODES``)."""
+    ec = ERROR_CODES.setdefault(code, ErrorCode(code, description))
+
+    def deco(fn: Check) -> Check:
+        fn.code = ec  # type: ignore[attr-defined]
+        CHECKS[code] = fn
+        return fn
+
+    return deco
+
+
+def _code(check: Check) -> ErrorCode:
+    return check.code  # type: ignore[attr-defined, no-any-return]
+
+
+def _category(kind: str) -> str:
+    """Predicates and terms live apart: ``Mammal(x)`` and a constant ``mammal`` are no slip."""
+    return "pred" if kind == "pred" else "term"
+
+
+def _first_uses(uses: Sequence[Use]) -> dict[tuple[str, str], list[Use]]:
+    by: dict[tuple[str, str], list[Use]] = defaultdict(list)
+    for u in uses:
+        if u.kind != "free":
+            by[(_category(u.kind), u.name)].append(u)
+    return by
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@_register("symbol-once", "A symbol is used only once, so it links its formula to nothing else")
+def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
+    """A symbol used once cannot carry information from one formula to another."""
+    by = _first_uses(uses)
+    names = sorted({name for (_, name) in by})
+    for (cat, name), us in sorted(by.items()):
+        if len(us) != 1 or us[0].in_rule:
+            continue
+        others = [n for n in names if n != name and (cat, n) in by]
+        if any(similarity(name, o) for o in others):
+            continue  # 'similar-symbols' says more about this name
+        close = _closest(name, others)
+        what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
+        sink.warning(us[0].span, _code(used_once),
+                     f"{what} '{name}' is used only once, so nothing else can say anything about it",
+                     f"did you mean '{close}'?" if close else None)
+
+
+@_register("similar-symbols", "Two symbols differ only by case, a plural or one letter")
+def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
+    """Two names that differ only by case, a plural ending or one typo are probably one symbol."""
+    by = _first_uses(uses)
+    for cat in ("pred", "term"):
+        names = sorted(n for (c, n) in by if c == cat)
+        for a, b, how in _similar_pairs(names):
+            ua, ub = by[(cat, a)], by[(cat, b)]
+            # blame the rarer spelling (the likelier slip); on a tie, the one first used later
+            a_rarer = (len(ua), _neg(_first(ua).span)) < (len(ub), _neg(_first(ub).span))
+            rare, common = (a, b) if a_rarer else (b, a)
+            where = _first(by[(cat, common)]).span
+            sink.warning(_first(by[(cat, rare)]).span, _code(similar),
+                         f"'{rare}' and '{common}' differ only {how}; the solver reads them as two "
+                         f"different symbols ('{common}' is used at {where})",
+                         f"if they mean the same thing, write '{common}' here")
+
+
+@_register("arity-mismatch", "One name is used with different numbers of arguments")
+def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
+    """In an untyped input one name used with two arities is two unrelated symbols."""
+    by: dict[str, list[Use]] = defaultdict(list)
+    for u in uses:
+        if u.kind != "free":
+            by[u.name].append(u)
+    for name, us in sorted(by.items()):
+        shapes: dict[tuple[str, int], list[Use]] = defaultdict(list)
+        for u in us:
+            shapes[(_category(u.kind), u.arity)].append(u)
+        if len(shapes) < 2:
+            continue
+        # the most used shape is the reference; every other shape is flagged at its first use
+        ref = max(shapes, key=lambda s: (len(shapes[s]), -_first(shapes[s]).span.line))
+        ref_use = _first(shapes[ref])
+        for shape, group in sorted(shapes.items(), key=lambda p: _first(p[1]).span):
+            if shape == ref:
+                continue
+            sink.warning(_first(group).span, _code(arity),
+                         f"'{name}' is used here as {_shape(shape)} but as {_shape(ref)} at "
+                         f"{ref_use.span}; these are two unrelated symbols",
+                         "use one arity, or two different names")
+
+
+@_register("free-variable", "A variable is used without a quantifier that binds it")
+def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
+    """A variable outside every quantifier's scope is probably a misplaced bracket or a typo."""
+    seen: set[tuple[str, str]] = set()
+    consts = sorted({u.name for u in uses if u.kind == "const"})
+    for u in sorted((u for u in uses if u.kind == "free"), key=lambda u: u.span):
+        if (u.group, u.name) in seen:
+            continue
+        seen.add((u.group, u.name))
+        sink.warning(u.span, _code(free_variable),
+                     f"variable '{u.name}' is not bound by any quantifier; it is read as "
+                     f"'for all {u.name}' around the whole formula",
+                     "check the brackets around the quantifier, or write the constant that was meant"
+                     + (f" (constants here: {', '.join(consts[:5])}{', ...' if len(consts) > 5 else ''})"
+                        if consts else ""))
+
+
+# --------------------------------------------------------------------------- running
+
+
+def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagnostic, ...]:
+    """Run every registered check over ``uses``; return the warnings in order of place."""
+    own = sink if sink is not None else DiagnosticSink()
+    before = len(own.items)
+    for check in CHECKS.values():
+        check(uses, own)
+    found = own.items[before:]
+    return tuple(sorted(dict.fromkeys(found), key=lambda d: (d.span, d.code, d.message)))
+
+
+def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
+    """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
+    uses: list[Use] = []
+    for c in ds.claims:
+        if c.term is not None and c.span is not None:
+            _term_uses(c.term, c.span, c.id, False, uses)
+    for r in ds.rules:
+        span = r.span or Span(r.rule_set, 1, 0)
+        for t in (r.term, *r.example_terms, *r.forbid_terms):
+            if t is not None:
+                _term_uses(t, span, r.id, True, uses)
+    return lint(uses)
+
+
+def _term_uses(t: Term, span: Span, group: str, in_rule: bool, out: list[Use]) -> None:
+    if isinstance(t, TApp):
+        kind = "pred" if t.sort == "bool" else ("func" if t.args else "const")
+        out.append(Use(t.name, kind, len(t.args), span, group, in_rule))
+        for a in t.args:
+            _term_uses(a, span, group, in_rule, out)
+    elif isinstance(t, TOp):
+        for a in t.args:
+            _term_uses(a, span, group, in_rule, out)
+    elif isinstance(t, TQuant):
+        _term_uses(t.body, span, group, in_rule, out)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _first(us: Sequence[Use]) -> Use:
+    return min(us, key=lambda u: u.span)
+
+
+def _shape(shape: tuple[str, int]) -> str:
+    cat, n = shape
+    if cat == "pred":
+        return "a proposition (no arguments)" if n == 0 else f"a predicate with {n} argument{'s' * (n != 1)}"
+    return "a constant" if n == 0 else f"a function with {n} argument{'s' * (n != 1)}"
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _plural_of(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with an English plural ending (cases already folded)."""
+    return b in (a + "s", a + "es") or (a.endswith("y") and b == a[:-1] + "ies")
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, adjacent transpositions count once)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+TYPO_MIN_LENGTH = 4
+"""Names shorter than this are not compared for typos: ``At``/``In``/``On`` are different words."""
+
+
+def similarity(a: str, b: str) -> str | None:
+    """How ``a`` and ``b`` differ when they are probably one symbol: a phrase, or None.
+
+    Case-only and plural differences always count; one typo (an edit or an
+    adjacent swap) counts for names of at least :data:`TYPO_MIN_LENGTH`
+    letters, unless the names differ only in their digits (``yr2003``/``yr2004``).
+    """
+    if a == b:
+        return None
+    la, lb = a.lower(), b.lower()
+    if la == lb:
+        return "by case"
+    if _plural_of(la, lb) or _plural_of(lb, la):
+        return "by a plural ending"
+    if min(len(a), len(b)) < TYPO_MIN_LENGTH or abs(len(a) - len(b)) > 1:
+        return None
+    if _DIGITS.sub("0", la) == _DIGITS.sub("0", lb) or (_DIGITS.search(la) and _DIGITS.search(lb)
+                                                          and _DIGITS.sub("", la) == _DIGITS.sub("", lb)):
+        return None
+    return "by one letter" if _osa(la, lb) == 1 else None
+
+
+def _similar_pairs(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Pairs of ``names`` that :func:`similarity` relates, found without comparing every pair.
+
+    Two names within one edit share a key among the names with one letter
+    deleted (or the name itself); plural endings are folded into a key of
+    their own. So a dataset with thousands of symbols stays fast.
+    """
+    keys: dict[str, list[str]] = defaultdict(list)
+    for n in names:
+        low = n.lower()
+        ks = {low, "plural:" + low} | {"plural:" + s for s in _singulars(low)}
+        ks.update(low[:i] + low[i + 1:] for i in range(len(low)))
+        for k in ks:
+            keys[k].append(n)
+    out: set[tuple[str, str, str]] = set()
+    for group in keys.values():
+        if len(group) < 2:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                how = similarity(a, b)
+                if how is not None:
+                    out.add((min(a, b), max(a, b), how))
+    return sorted(out)
+
+
+def _singulars(low: str) -> set[str]:
+    """What ``low`` could be the plural of (``boxes``: ``boxe``, ``box``)."""
+    out = set()
+    if low.endswith("s"):
+        out.add(low[:-1])
+    if low.endswith("es"):
+        out.add(low[:-2])
+    if low.endswith("ies"):
+        out.add(low[:-3] + "y")
+    return out
+
+
+def _neg(span: Span) -> tuple[str, int, int]:
+    """A key that sorts later places first."""
+    return (span.path, -span.line, -span.column)
+
+
+def _closest(name: str, others: Iterable[str]) -> str | None:
+    """Another name that contains ``name`` or is contained in it (``Perform``, ``PerformOftenIn``)."""
+    low = name.lower()
+    if len(low) < TYPO_MIN_LENGTH:
+        return None
+    for o in sorted(others, key=lambda o: (len(o), o)):
+        ol = o.lower()
+        if len(ol) >= TYPO_MIN_LENGTH and (low in ol or ol in low):
+            return o
+    return None
