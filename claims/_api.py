@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Union
 
 import attrs
 
@@ -41,7 +42,9 @@ from claims._load import (
 from claims._model import Claim, Dataset, Rule
 from claims._partition import Component, partition
 from claims._resolve import resolve
-from claims._solve import ComponentResult, Options, rules_alone, solve_component
+from claims import _executor
+from claims._cache import ResultCache, split_cached
+from claims._solve import ComponentResult, Options, rules_alone
 from claims._syntax import ParseError, offset_to_place, parse_formula
 
 Progress = Callable[[int, int], None]
@@ -223,15 +226,19 @@ def components_of(ds: Dataset) -> list[Component]:
     return partition(encode(ds))
 
 
+CacheSpec = Union[ResultCache, str, "os.PathLike[str]", bool, None]
+
+
 def check(
     ds: Dataset,
     *,
     timeout: float | None = 30.0,
     max_per_component: int | None = None,
-    jobs: int | None = 1,
+    jobs: int | None = None,
+    cache: CacheSpec = True,
+    executor: str = "local",
+    scheduler: str | None = None,
     progress: Progress | None = None,
-    solve: Callable[[Sequence[Component], Sequence[int], Options, int | None, Progress | None],
-                    list[ComponentResult]] | None = None,
 ) -> Report:
     """Find every minimal contradiction and judge every conclusion of ``ds``.
 
@@ -240,37 +247,56 @@ def check(
             hits it makes an ``unknown`` finding, never "consistent".
         max_per_component: stop enumerating a component after this many
             contradictions (the report says it is truncated).
-        jobs: worker processes for independent components (1: in this process).
+        jobs: worker processes for independent components (default: the
+            number of cores; small problems are solved in this process).
+        cache: ``True`` keeps solved components in memory for this process, so
+            re-checking after a small edit solves only what changed; a folder
+            path also keeps them on disk (the CLI uses ``.claims-cache/``);
+            ``False`` solves everything afresh.
+        executor: ``"local"`` or ``"dask"`` (needs ``scheduler``, the address
+            of a Dask distributed scheduler, and the ``dask`` extra).
         progress: called with (components done, components in all).
+
+    Raises:
+        ClaimsError: when the executor cannot run (e.g. Dask is not installed).
     """
     start = time.perf_counter()
     opts = Options(timeout, max_per_component)
-    facts = [i for i, c in enumerate(ds.claims) if c.kind == "fact"]
+    facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
     conflicts: list[RuleConflict] = []
     if ds.rules:
         alone = encode_rules_alone(ds)
         smt = script(alone, alone.units)
-        answer, sets, reason = rules_alone(smt, range(len(ds.rules)), opts)
+        answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
         if answer == "unsat":
             for s in sets:
                 rs = tuple(ds.rules[j] for j in s)
                 conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
-        elif answer == "unknown":
-            pass  # reported per component if it matters
+        # an unknown answer for the rules alone resurfaces in the components that use them
     comps = components_of(ds) if not conflicts else []
-    runner = solve or _solve_all
-    results = runner(comps, facts, opts, jobs, progress)
-    return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start)
+    store = _cache_of(cache)
+    known, todo = split_cached(store, comps, facts, opts)
+    solved = _executor.run([comps[k] for k in todo], facts, opts, jobs=jobs or _executor.default_jobs(),
+                           executor=executor, scheduler=scheduler, progress=progress)
+    for k, res in zip(todo, solved):
+        known[k] = res
+        if store is not None:
+            store.put(comps[k], facts, opts, res)
+    results = [known[k] for k in range(len(comps))]
+    return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo))
 
 
-def _solve_all(comps: Sequence[Component], facts: Sequence[int], opts: Options, jobs: int | None,
-               progress: Progress | None) -> list[ComponentResult]:
-    out = []
-    for k, c in enumerate(comps):
-        out.append(solve_component(c, facts, opts))
-        if progress is not None:
-            progress(k + 1, len(comps))
-    return out
+_MEMORY_CACHE = ResultCache()
+
+
+def _cache_of(spec: CacheSpec) -> ResultCache | None:
+    if spec is True:
+        return _MEMORY_CACHE
+    if spec is False or spec is None:
+        return None
+    if isinstance(spec, ResultCache):
+        return spec
+    return ResultCache(spec)
 
 
 def _explain_reason(reason: str | None, opts: Options) -> str:
@@ -281,7 +307,7 @@ def _explain_reason(reason: str | None, opts: Options) -> str:
 
 
 def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult],
-            conflicts: list[RuleConflict], opts: Options, seconds: float) -> Report:
+            conflicts: list[RuleConflict], opts: Options, seconds: float, solved: int) -> Report:
     contradictions: list[Contradiction] = []
     verdicts: list[Verdict] = []
     unknowns: list[Unknown] = []
@@ -317,6 +343,12 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
     order = {c.id: i for i, c in enumerate(ds.claims)}
     contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
     verdicts.sort(key=lambda v: order[v.claim.id])
-    stats = Stats(len(ds.claims), len(ds.rules), len(comps), len(results), checks, seconds)
+    stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
     return Report(ds, tuple(contradictions), tuple(verdicts), tuple(unknowns), tuple(conflicts),
                   complete, truncated, stats, opts.timeout, opts.max_per_component)
+
+
+def _solve_all(comps: Sequence[Component], facts: Iterable[int], opts: Options, jobs: int | None,
+               progress: Progress | None) -> list[ComponentResult]:
+    """Solve components without the cache (the benchmarks measure the solver itself)."""
+    return _executor.run(comps, frozenset(facts), opts, jobs=jobs or 1, progress=progress)

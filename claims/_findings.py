@@ -109,7 +109,7 @@ class Stats:
     claims: int
     rules: int
     components: int
-    checked_components: int
+    solved_components: int  # the others came from the cache
     solver_checks: int
     seconds: float = attrs.field(eq=False, default=0.0)
 
@@ -153,6 +153,15 @@ class Report:
         from claims._report import summary_line
 
         return f"<Report {len(self.dataset.claims)} claims: {summary_line(self)}>"
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page (what ``--format html`` writes).
+
+        .. versionadded:: 0.1.0
+        """
+        from claims._html import render_html
+
+        return render_html(self)
 
     def _repr_html_(self) -> str:
         from claims._report import render_html_table

@@ -175,6 +175,10 @@ class Rule:
     term: Term | None = attrs.field(default=None, eq=False, repr=False)
     example_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
     forbid_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
+    # ``possible:`` clauses: every scenario where one holds and the other rules
+    # hold is allowed by this rule (``claims fuzz`` checks it)
+    possibles: tuple[str, ...] = ()
+    possible_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen

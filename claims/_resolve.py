@@ -425,6 +425,7 @@ def resolve(
             typer = Typer(vocab, rs.locator, tolerance)
             term = typer.statement(it.formula, f"rule '{it.id}'")
             ex_terms, fb_terms, ex_txt, fb_txt = [], [], [], []
+            ps_terms, ps_txt = [], []
             for case in it.cases:
                 t = typer.statement(case.formula, f"an {case.kind} of rule '{it.id}'")
                 if t is None:
@@ -432,13 +433,16 @@ def resolve(
                 if case.kind == "example":
                     ex_terms.append(t)
                     ex_txt.append(S.to_text(case.formula))
+                elif case.kind == "possible":
+                    ps_terms.append(t)
+                    ps_txt.append(S.to_text(case.formula))
                 else:
                     fb_terms.append(t)
                     fb_txt.append(S.to_text(case.formula))
             if term is not None:
                 rules.append(Rule(it.id, it.description, S.to_text(it.formula), rs.name,
                                   tuple(ex_txt), tuple(fb_txt), span, term,
-                                  tuple(ex_terms), tuple(fb_terms)))
+                                  tuple(ex_terms), tuple(fb_terms), tuple(ps_txt), tuple(ps_terms)))
 
     sources: list[Source] = []
     claims: list[Claim] = []

@@ -161,7 +161,7 @@ class SymDecl:
 
 @attrs.frozen
 class RuleCase:
-    kind: str  # "example" | "forbids"
+    kind: str  # "example" | "forbids" | "possible"
     formula: Expr
     pos: int = _pos()
 
@@ -308,7 +308,7 @@ _TOKEN_NAMES = {
     "STRING": "a quoted description", "RULE_ID": "a rule id", "QUANTIFIER": "'forall' or 'exists'",
     "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','", "DOT": "'.'",
     "$END": "the end of the formula", "IS": "'is'", "IN": "'in'", "AT": "'@'",
-    "TIMED": "'timed'", "DECL_KIND": "'const', 'pred' or 'func'", "CASE_KIND": "'example' or 'forbids'",
+    "TIMED": "'timed'", "DECL_KIND": "'const', 'pred' or 'func'", "CASE_KIND": "'example', 'forbids' or 'possible'",
     "RULE": "'rule'", "SORT": "'sort'", "EQUAL": "'='", "LBRACE": "'{'", "RBRACE": "'}'",
     "TRUE": "'true'", "FALSE": "'false'", "BETWEEN": "'between'", "ABOUT": "'about'",
 }

@@ -1,0 +1,180 @@
+"""A result cache for solved components (like the caches of ruff and mypy).
+
+A component's key is the digest of its SMT-LIB2 text with every claim
+literal renamed to its position inside the component, plus which of its
+claims are facts, the solver options and the engine version. So a component
+keeps its key when claims elsewhere are added, removed or reordered, and a
+re-check after a one-claim edit solves only the component that changed.
+
+Entries are JSON files written atomically (a temporary file, then a rename).
+An entry that does not parse, or whose recorded key is not its own, is
+ignored and rewritten, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from claims._partition import Component
+from claims._solve import ComponentResult, Options, RawMus, RawVerdict
+from claims._solver import SEED, z3_version
+
+FORMAT = 1
+_CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
+
+
+def engine_version() -> str:
+    from claims import __version__
+
+    return f"claims {__version__}; z3 {z3_version()}; seed {SEED}; cache format {FORMAT}"
+
+
+@attrs.frozen
+class _Local:
+    """A component in local terms: its key and the maps between local and global indices."""
+
+    key: str
+    claims: tuple[int, ...]  # local position -> global claim index (claims, then conclusions)
+
+
+def _localise(comp: Component, facts: frozenset[int], opts: Options) -> _Local:
+    order = tuple(sorted({*comp.claims, *comp.conclusions}))
+    local = {g: i for i, g in enumerate(order)}
+    text = _CLAIM_LIT.sub(lambda m: f"|{m.group(1)}!L{local[int(m.group(2))]}|", comp.smt)
+    kinds = "".join("f" if g in facts else ("c" if g in comp.conclusions else "p") for g in order)
+    payload = "\n".join([engine_version(), repr((opts.timeout, opts.max_per_component)), kinds,
+                         repr(comp.rules), text])
+    return _Local(hashlib.sha256(payload.encode("utf-8")).hexdigest(), order)
+
+
+def _to_json(res: ComponentResult, loc: _Local) -> dict[str, Any]:
+    to_local = {g: i for i, g in enumerate(loc.claims)}
+    return {
+        "muses": [[[to_local[c] for c in m.claims], list(m.rules)] for m in res.muses],
+        "complete": res.complete,
+        "truncated": res.truncated,
+        "unknown_reason": res.unknown_reason,
+        "verdicts": [
+            {"conclusion": to_local[v.conclusion], "verdict": v.verdict,
+             "premises": [to_local[p] for p in v.premises], "rules": list(v.rules),
+             "countermodel": [list(t) for t in v.countermodel], "reason": v.reason}
+            for v in res.verdicts
+        ],
+        "checks": res.checks,
+    }
+
+
+def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
+    g = loc.claims
+    muses = tuple(RawMus(tuple(g[c] for c in cl), tuple(int(r) for r in rl)) for cl, rl in data["muses"])
+    verdicts = tuple(
+        RawVerdict(g[v["conclusion"]], str(v["verdict"]), tuple(g[p] for p in v["premises"]),
+                   tuple(int(r) for r in v["rules"]),
+                   tuple((str(a), str(b), str(c)) for a, b, c in v["countermodel"]),
+                   v["reason"])
+        for v in data["verdicts"]
+    )
+    return ComponentResult(muses, bool(data["complete"]), bool(data["truncated"]),
+                           data["unknown_reason"], verdicts, int(data["checks"]))
+
+
+class ResultCache:
+    """Component results in memory and, when ``directory`` is given, on disk."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, memory_items: int = 100_000) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self._memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._limit = memory_items
+        self.hits = 0
+        self.misses = 0
+        self.corrupt = 0
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, comp: Component, facts: frozenset[int], opts: Options) -> ComponentResult | None:
+        loc = _localise(comp, facts, opts)
+        data = self._memory.get(loc.key)
+        if data is None and self.directory is not None:
+            data = self._read(loc.key)
+        if data is None:
+            self.misses += 1
+            return None
+        try:
+            result = _from_json(data, loc)
+        except (KeyError, IndexError, TypeError, ValueError):
+            self.corrupt += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._remember(loc.key, data)
+        return result
+
+    def put(self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult) -> None:
+        loc = _localise(comp, facts, opts)
+        data = _to_json(result, loc)
+        self._remember(loc.key, data)
+        if self.directory is not None:
+            self._write(loc.key, data)
+
+    def _remember(self, key: str, data: dict[str, Any]) -> None:
+        self._memory[key] = data
+        self._memory.move_to_end(key)
+        while len(self._memory) > self._limit:
+            self._memory.popitem(last=False)
+
+    def _read(self, key: str) -> dict[str, Any] | None:
+        path = self._path(key)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        try:
+            entry = json.loads(raw)
+            if entry.get("key") != key or entry.get("engine") != engine_version():
+                raise ValueError("stale or foreign entry")
+            data = entry["result"]
+            if not isinstance(data, dict):
+                raise ValueError("no result")
+            return data
+        except (ValueError, AttributeError, KeyError, TypeError):
+            self.corrupt += 1
+            return None
+
+    def _write(self, key: str, data: dict[str, Any]) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, "engine": engine_version(), "result": data}, fh,
+                          sort_keys=True, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower run
+
+
+def split_cached(
+    cache: ResultCache | None, comps: Sequence[Component], facts: frozenset[int], opts: Options
+) -> tuple[dict[int, ComponentResult], list[int]]:
+    """Results already known (by position) and the positions still to solve."""
+    known: dict[int, ComponentResult] = {}
+    todo: list[int] = []
+    for k, c in enumerate(comps):
+        hit = cache.get(c, facts, opts) if cache is not None else None
+        if hit is None:
+            todo.append(k)
+        else:
+            known[k] = hit
+    return known, todo
