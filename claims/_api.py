@@ -41,6 +41,7 @@ from claims._load import (
 )
 from claims._model import Claim, Dataset, Rule
 from claims._partition import Component, partition
+from claims._lint import lint_dataset
 from claims._resolve import resolve
 from claims import _executor
 from claims._cache import ResultCache, split_cached
@@ -345,7 +346,8 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
     verdicts.sort(key=lambda v: order[v.claim.id])
     stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
     return Report(ds, tuple(contradictions), tuple(verdicts), tuple(unknowns), tuple(conflicts),
-                  complete, truncated, stats, opts.timeout, opts.max_per_component)
+                  complete, truncated, stats, opts.timeout, opts.max_per_component,
+                  warnings=lint_dataset(ds))
 
 
 def _solve_all(comps: Sequence[Component], facts: Iterable[int], opts: Options, jobs: int | None,

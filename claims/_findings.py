@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from claims._errors import Diagnostic
 from claims._model import Claim, Dataset, Rule
 
 VERDICTS = ("supported", "refuted", "unsupported", "vacuous", "unknown")
@@ -132,6 +133,7 @@ class Report:
     stats: Stats
     timeout: float | None = None
     max_per_component: int | None = None
+    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._lint); they never fail a check
 
     def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
         """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""

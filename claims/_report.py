@@ -189,6 +189,11 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
         con.print(Text("Sources most often in contradictions", style="bold underline"))
         for name, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:5]:
             con.print(f"  {n}  {name}")
+    if report.warnings:
+        con.print()
+        con.print(Text(f"Warnings ({len(report.warnings)})", style="bold underline"))
+        for d in report.warnings:
+            con.print(Text(f"  {d}" + (f"\n    hint: {d.hint}" if d.hint else "")))
     con.print()
     con.print(Text("Summary: " + summary_line(report), style="bold"))
     # rich pads wrapped lines to the width; trailing blanks help nobody
