@@ -42,6 +42,7 @@ from claims._load import (
 from claims._model import Claim, Dataset, Rule
 from claims._partition import Component, partition
 from claims._lint import lint_dataset
+from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._resolve import resolve
 from claims import _executor
 from claims._cache import ResultCache, split_cached

@@ -78,7 +78,7 @@ def _register(code: str, description: str) -> ErrorCode:
 
 JSON_SYNTAX = _register("json-syntax", "A line of a JSON Lines file is not a JSON object")
 FOLIO_REPAIRED = _register("folio-repaired", "A FOLIO formula with unbalanced parentheses was repaired")
-FOLIO_PREMISES = _register("folio-premises", "A FOLIO example has as many premises as formulas")
+FOLIO_PREMISES = _register("folio-premises", "A FOLIO example has more or fewer formulas than premise sentences")
 FILE_EXISTS = _register("file-exists", "A file to be written exists already (use --overwrite)")
 
 _VAR_RE = re.compile(r"^[u-z]$")
