@@ -121,6 +121,9 @@ class Report:
 
     ``ok`` is true when there is nothing to report: no contradiction, no
     refuted or unsupported conclusion, no unknown and no rule conflict.
+    ``warnings`` are the symbol linter's (a symbol used once, two symbols
+    that differ only by case, a plural or one letter); they never change
+    ``ok`` or an exit code.
     """
 
     dataset: Dataset = attrs.field(repr=False)
