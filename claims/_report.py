@@ -219,3 +219,5 @@ def render_html_table(report: Report) -> str:
 
 # The machine formats (json, sarif, junit) register themselves on import.
 from claims import _formats as _formats  # noqa: E402,F401  (import at the end: it imports this module)
+# The person's page (html) registers itself on import.
+from claims import _html as _html  # noqa: E402,F401  (import at the end: it imports this module)
