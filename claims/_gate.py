@@ -305,9 +305,13 @@ class Revision:
                                  if p not in blobs}, into)
         return [rel for rel in self.paths if any(under(rel, p) for p in blobs)]
 
-    def gate(self, report: Report, *, allow_unsupported: bool = False, timeout: float | None = 30.0,
-             max_per_component: int | None = None) -> Gate:
-        """Check the dataset at the commit and compare ``report`` with it."""
+    def gate(self, report: Report, *, allow_unsupported: bool = False, **check_options: Any) -> Gate:
+        """Check the dataset at the commit and compare ``report`` with it.
+
+        ``check_options`` (``timeout``, ``max_per_component``, ...) go to
+        :func:`claims.check`: use those of the run, so that both sides are
+        solved alike.
+        """
         notes: list[str] = []
         before: list[Record] = []
         with tempfile.TemporaryDirectory(prefix="claims-since-") as tmp:
@@ -324,7 +328,7 @@ class Revision:
                     notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
                                  "every finding counts as introduced")
                 else:
-                    old_report = check(old, timeout=timeout, max_per_component=max_per_component)
+                    old_report = check(old, **check_options)
                     before = [_remap(r, self._back(tmp)) for r in
                               records(old_report, allow_unsupported=allow_unsupported)]
         return compare("since", self.rev, records(report, allow_unsupported=allow_unsupported), before,
