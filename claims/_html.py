@@ -624,6 +624,15 @@ def _unknowns(page: _Page) -> str:
     return "".join(items)
 
 
+def _warnings(page: _Page) -> str:
+    items = []
+    for d in page.report.warnings:
+        hint = f'<br><span class="muted">hint: {_e(d.hint)}</span>' if d.hint else ""
+        items.append(f'<li><code class="loc">{_e(d.span)}</code> {_e(d.message)} '
+                     f'<code class="muted">[{_e(d.code)}]</code>{hint}</li>')
+    return f'<ul class="warnings">{"".join(items)}</ul>'
+
+
 def _rule_conflicts(page: _Page) -> str:
     return "".join(f'<article class="card clash"><h3>Rule conflict {k}</h3>'
                    + _rules(rc.rules, "These rules contradict each other", "") + "</article>"
@@ -784,6 +793,7 @@ mark.q:target{outline:3px solid var(--accent);outline-offset:2px}
 @keyframes flash{from{background-color:#ffe58a}}
 @media (prefers-reduced-motion:reduce){:target{animation:none}}
 .none,.note{color:var(--muted)}
+.warnings{padding-left:1.2rem}.warnings li{margin:.35rem 0}.warnings .loc{margin:0 .3rem 0 0}
 footer.page-foot{color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);margin-top:2rem;padding:1rem 0 2rem}
 .hint{display:none}
 @media (max-width:720px){body{font-size:15px}nav.toc{position:static}.hint{display:inline}.pair{grid-template-columns:1fr}
@@ -844,6 +854,9 @@ def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
     sections.append(("claims", "Sources and claims",
                      "Every claim, under the source that made it; the number is the claim's mark in the document.",
                      _claims_section(page)))
+    if r.warnings:
+        sections.append(("warnings", f"Warnings ({len(r.warnings)})",
+                         "From the symbol linter; they never fail a check.", _warnings(page)))
     sections.append(("documents", "Documents",
                      "The quoted passages, highlighted: red where a claim takes part in a contradiction, "
                      "amber for conclusions, yellow otherwise. The number after a passage opens its claim.",
