@@ -164,5 +164,87 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
     sys.exit(EXIT_SUCCESS)
 
 
+# --------------------------------------------------------------------------- external benchmarks
+
+
+def _fail_diagnostics(err: claims.InputError, what: str) -> None:
+    """Print every diagnostic to stderr, say what did not happen, and exit 2."""
+    color = sys.stderr.isatty()
+    for d in err.diagnostics:
+        click.echo(d.render(), err=True, color=color)
+    n = len(err.diagnostics)
+    click.echo(f"{n} error{'s' if n != 1 else ''}; {what}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import an external benchmark as claim datasets."""
+
+
+@import_group.command("folio")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Directory for the datasets: one folder per story (claims.yaml and story.txt).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace files of ours that exist already (other files are never touched).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Leave out stories and conclusions whose formulas cannot be read, instead of writing nothing.")
+def import_folio(file: str, out_dir: str, overwrite: bool, skip_invalid: bool) -> None:
+    """Write each story of a FOLIO JSON Lines FILE as a claim dataset.
+
+    Premises become facts and each example's conclusion a conclusion; check a
+    story with `claims check DIR/story-ID`. Nothing is written when a file
+    exists already (unless --overwrite) or a formula cannot be read (unless
+    --skip-invalid). Exit 0 when written, 2 on an input error.
+    """
+    from claims import _folio
+
+    try:
+        imp = _folio.import_folio(file, out_dir, overwrite=overwrite, skip_invalid=skip_invalid,
+                                  write=write_atomic)
+    except claims.InputError as err:
+        _fail_diagnostics(err, "nothing was written")
+    for d in imp.diagnostics:
+        click.echo(str(d) + (f"\n  hint: {d.hint}" if d.hint else ""), err=True)
+    click.echo(_folio.import_summary(imp, out_dir))
+
+
+@main.group("conformance")
+def conformance_group() -> None:
+    """Run an external benchmark with gold labels through the pipeline."""
+
+
+@conformance_group.command("folio")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds per solver check; a check that hits it answers unknown.")
+@click.option("--min-agreement", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Exit 1 when fewer than N examples agree with their gold label.")
+def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, min_agreement: int | None) -> None:
+    """Check every example of a FOLIO JSON Lines FILE and compare with its gold label.
+
+    Each story is imported as `claims import folio` writes it and checked by
+    `claims check`: supported is True, refuted False, unsupported Uncertain;
+    vacuous, unknown and unreadable examples are disagreements. Exit 0, 1
+    when --min-agreement is not met, 2 on an input error.
+    """
+    from claims import _folio
+
+    try:
+        result = _folio.run_conformance(file, timeout=timeout, progress=_Progress(sys.stderr.isatty()))
+    except claims.InputError as err:
+        _fail_diagnostics(err, "nothing was checked")
+    text = _folio.render_conformance(result, fmt)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_FINDINGS if min_agreement is not None and result.agree < min_agreement else EXIT_SUCCESS)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

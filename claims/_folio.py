@@ -730,6 +730,7 @@ class StoryDataset:
     conclusion_ids: dict[str, str] = attrs.field(eq=False)  # example id -> claim id
     failed: frozenset[str]  # example ids whose premises or conclusion could not be read
     diagnostics: tuple[Diagnostic, ...]  # parse errors and repairs, all examples
+    premise_failed: bool = False  # a premise could not be read
 
 
 def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDataset:
@@ -762,7 +763,7 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
         f"{story.name}/{CLAIMS_FILE}": _claim_file(story, prem_reads, concl_reads, texts, names, ids, source),
         f"{story.name}/{DOCUMENT_FILE}": _document(story),
     }
-    return StoryDataset(story, files, ids, failed, tuple(sink.items[before:]))
+    return StoryDataset(story, files, ids, failed, tuple(sink.items[before:]), premise_failed)
 
 
 def _convert(r: Read, group: str, syms: list[Sym]) -> Converted:
@@ -886,6 +887,8 @@ def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], 
     errors = [d for d in imp.diagnostics if d.severity == "error"]
     if errors and not skip_invalid:
         raise InputError(errors)
+    # a story with an unreadable premise would judge its conclusions on fewer premises: leave it out
+    imp = attrs.evolve(imp, stories=tuple(sd for sd in imp.stories if not sd.premise_failed))
     files = imp.files
     if not overwrite:
         exist = [p for p in sorted(files) if (Path(out_dir) / p).exists()]
@@ -899,6 +902,17 @@ def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], 
     for p, text in sorted(files.items()):
         write(str(Path(out_dir) / p), text)
     return imp
+
+
+def import_summary(imp: Imported, out_dir: str | os.PathLike[str]) -> str:
+    """One line for a person: what was written where, and how to check it."""
+    n = len(imp.stories)
+    if not n:
+        return "no story could be imported; nothing was written"
+    first = display_path(Path(out_dir) / imp.stories[0].story.name)
+    examples = sum(len(sd.story.examples) - len(sd.failed) for sd in imp.stories)
+    return (f"wrote {n} dataset{'s' * (n != 1)} ({examples} conclusion{'s' * (examples != 1)}) under "
+            f"{display_path(Path(out_dir))}; check one with: claims check {first}")
 
 
 # --------------------------------------------------------------------------- conformance
@@ -975,7 +989,7 @@ def run_conformance(path: str | os.PathLike[str], *, timeout: float | None = 10.
                 except InputError as err:  # pragma: no cover - the importer writes valid datasets
                     load_errors = err.diagnostics
                 else:
-                    report = check(ds, timeout=timeout)
+                    report = check(ds, timeout=timeout, jobs=1)
                     verdicts = {v.claim.id: v for v in report.conclusions}
             for ex in sd.story.examples:
                 outcomes[ex.example_id] = _outcome(ex, sd, verdicts, load_errors)
