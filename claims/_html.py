@@ -151,9 +151,9 @@ class _Page:
         def anchor(prefix: str, name: str) -> str:
             base = f"{prefix}-{_slug(name)}"
             a, k = base, 2
-            while a in taken:
+            while a in taken or f"{a}-h" in taken:  # each card's heading has the id of the card + "-h"
                 a, k = f"{base}-{k}", k + 1
-            taken.add(a)
+            taken.update((a, f"{a}-h"))
             return a
 
         for k in range(1, len(report.contradictions) + 1):
@@ -604,7 +604,9 @@ def _documents_section(page: _Page) -> str:
     by_doc: dict[int, list[tuple[int, int, Claim]]] = {}
     for cid, (i, a, b) in page.places.items():
         by_doc.setdefault(i, []).append((a, b, page.claims[cid]))
-    out = []
+    out = ['<p class="doc-legend" aria-hidden="true"><span class="sw clash">in a contradiction</span> '
+           '<span class="sw v-refuted">a conclusion</span> <span class="sw plain">another claim</span> '
+           '<span class="ref">12</span> opens the claim</p>']
     for i, (path, text) in enumerate(page.ds.documents):
         n = len(by_doc.get(i, []))
         out.append(f'<article class="document" id="document-{i + 1}" aria-labelledby="document-{i + 1}-h">'
@@ -785,6 +787,11 @@ scroll-margin-top:5rem;-webkit-box-decoration-break:clone;box-decoration-break:c
 mark.q.clash{background:rgba(217,45,32,.14);border-bottom-color:var(--clash)}
 mark.q[class*="v-"]{background:rgba(164,106,0,.14);border-bottom:2px dashed var(--c)}
 mark.q mark.q{background:rgba(217,45,32,.16);border-bottom-width:3px}
+.doc-legend{font-size:.85rem;color:var(--muted);margin:0 0 .5rem}
+.sw{display:inline-block;padding:0 .4em;margin-right:.6em;color:var(--fg);background:var(--mark);
+border-bottom:2px solid var(--mark-line)}
+.sw.clash{background:rgba(217,45,32,.14);border-bottom-color:var(--clash)}
+.sw.v-refuted{background:rgba(164,106,0,.14);border-bottom:2px dashed var(--c)}
 .ref{display:inline-block;font:700 .68rem/1.3 system-ui,sans-serif;vertical-align:super;text-decoration:none;
 color:#fff;background:var(--accent);border-radius:.7em;padding:0 .38em;margin:0 .1em}
 :target{animation:flash 1.6s ease-out 1}
@@ -858,8 +865,9 @@ def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
         sections.append(("warnings", f"Warnings ({len(r.warnings)})",
                          "From the symbol linter; they never fail a check.", _warnings(page)))
     sections.append(("documents", "Documents",
-                     "The quoted passages, highlighted: red where a claim takes part in a contradiction, "
-                     "amber for conclusions, yellow otherwise. The number after a passage opens its claim.",
+                     "Every quoted passage, highlighted in its document: red where the claim takes part in a "
+                     "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
+                     "opens its claim.",
                      _documents_section(page)))
     toc = "".join(f'<li><a href="#{sid}">{_e(h)}</a></li>' for sid, h, _, _ in sections)
     body = "".join(

@@ -80,8 +80,9 @@ def test_seed_page_needs_nothing_from_outside(seed_page):
     hrefs = [e.get("href") for e in tree.iter() if e.get("href") is not None]
     assert hrefs
     assert [] == [h for h in hrefs if not h.startswith("#")]
-    ids = {e.get("id") for e in tree.iter() if e.get("id")}
-    assert set() == {h[1:] for h in hrefs} - ids  # and every fragment has its target
+    ids = [e.get("id") for e in tree.iter() if e.get("id")]
+    assert sorted(set(ids)) == sorted(ids)
+    assert set() == {h[1:] for h in hrefs} - set(ids)  # and every fragment has its target
 
 
 def test_seed_page_has_the_findings(seed_page):
@@ -132,6 +133,17 @@ def test_overlapping_quotes_stay_well_nested():
     assert doc == "".join(t for t in text.itertext() if t not in {"1", "2"})
     assert ["passage-b", "passage-c"] == [m.get("id") for m in text.iter("mark") if m.get("id")]
     assert ["#claim-b", "#claim-c"] == [a.get("href") for a in text.iter("a")]
+
+
+def test_anchors_are_unique():
+    """Claim ids that differ only in characters an anchor cannot hold still get distinct anchors."""
+    ds = claims.dataset([("x", "x > 5", "q1"), ("x-h", "x < 3", "q2"), ("x h", "x < 2", "q3")],
+                        rules="const x: int")
+    tree = strict_parse(claims.check(ds).to_html())
+    ids = [e.get("id") for e in tree.iter() if e.get("id")]
+    assert sorted(set(ids)) == sorted(ids)
+    hrefs = {e.get("href")[1:] for e in tree.iter() if e.get("href")}
+    assert set() == hrefs - set(ids)
 
 
 def test_nothing_found_still_makes_a_page():
