@@ -327,3 +327,47 @@ def test_rule_conflicts_and_undecided_parts_in_every_format(tmp_path: Path) -> N
     assert ("timeout", "warning", True) == (u["reason"], u["level"], u["failing"])
     validate_sarif(json.loads(_formats.render("sarif", undecided)))
     assert "contradiction,unknown" == junit(_formats.render("junit", undecided))[ds.files[0]][1]
+
+
+# --------------------------------------------------------------------------- the GitHub Action
+
+
+def action_step(step_id_or_name: str) -> str:
+    """The shell script of one step of ``action.yml``."""
+    from ruamel.yaml import YAML
+
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if step_id_or_name in (s.get("id"), s.get("name"))]
+    assert "bash" == step["shell"]
+    return str(step["run"])
+
+
+def test_action_checks_annotates_and_fails_on_findings(ds: Path, tmp_path: Path) -> None:
+    """The action's check step writes SARIF, annotates each finding and reports the exit code; the
+    last step fails on 1 (unless told not to) and always on 2."""
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    for name, command in (("claims", f'"{sys.executable}" -m cli "$@"'), ("python", f'"{sys.executable}" "$@"')):
+        (shims / name).write_text(f"#!/bin/sh\nPYTHONPATH='{ROOT}' exec {command}\n", encoding="utf-8")
+        (shims / name).chmod(0o755)
+    outputs = tmp_path / "github_output"
+    outputs.touch()
+    env = {**os.environ, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(outputs),
+           "CLAIMS_PATHS": "ds", "CLAIMS_BASELINE": "", "CLAIMS_SINCE": "", "CLAIMS_TIMEOUT": "30",
+           "CLAIMS_ALLOW_UNSUPPORTED": "false", "CLAIMS_SARIF": "claims.sarif", "CLAIMS_ANNOTATIONS": "true"}
+    r = subprocess.run(["bash", "-c", action_step("check")], cwd=ds, env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert 0 == r.returncode, r.stderr
+    assert "exit-code=1\nsarif-file=claims.sarif\n" == outputs.read_text(encoding="utf-8")
+    validate_sarif(json.loads((ds / "claims.sarif").read_text(encoding="utf-8")))
+    lines = r.stdout.splitlines()
+    assert 3 == len(lines)
+    assert lines[0] == (f"::error file={CLAIMS_FILE},line=15,col=5,title=claims%3A contradiction::"
+                        "Claims m1 and g1 cannot both be true: Sergei Shoigu vs Western general. See g1.")
+
+    def fail_step(code: str, fail: str) -> int:
+        return subprocess.run(["bash", "-c", action_step("Fail on findings")], capture_output=True,
+                              env={**os.environ, "CLAIMS_CODE": code, "CLAIMS_FAIL": fail}).returncode
+
+    assert [0, 1, 0, 2, 2] == [fail_step("0", "true"), fail_step("1", "true"), fail_step("1", "false"),
+                               fail_step("2", "false"), fail_step("", "true")]

@@ -349,3 +349,24 @@ def test_the_seed_baselines_and_checks_clean(tmp_path: Path) -> None:
     r = run("check", "seed", "--baseline", "baseline.json", cwd=tmp_path)
     assert 0 == r.returncode, r.stdout
     assert f"0 new findings; {n} known findings suppressed; 0 baseline entries fixed" in r.stdout
+
+
+# --------------------------------------------------------------------------- pre-commit
+
+
+def test_pre_commit_hooks_run_the_gates(repo: Path) -> None:
+    """The hooks' entries are real commands: `claims-check-new` passes a reformatting and fails a new clash."""
+    hooks = {h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {"claims-check", "claims-check-new"} == set(hooks)
+    assert {("python", False)} == {(h["language"], h["pass_filenames"]) for h in hooks.values()}
+
+    def hook(hook_id: str, *args: str) -> int:
+        entry = hooks[hook_id]["entry"].split()
+        assert "claims" == entry[0]
+        return run(*entry[1:], *args, cwd=repo).returncode
+
+    reformat(repo)
+    assert (0, 1) == (hook("claims-check-new", "ds"), hook("claims-check", "ds"))
+    git(repo, "checkout", "--", "ds")
+    changed_date(repo)
+    assert 1 == hook("claims-check-new", "ds")
