@@ -20,6 +20,7 @@ from claims._report import FORMATS
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+CACHE_DIR = ".claims-cache"
 
 
 def _fail_input(err: claims.InputError, color: bool) -> None:
@@ -85,8 +86,17 @@ def main() -> None:
 @click.option("--since", metavar="REV", default=None,
               help="Fail only on findings introduced since git revision REV (read from git, "
                    "never checked out).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for independent components [default: the number of cores].")
+@click.option("--no-cache", is_flag=True,
+              help="Solve every component afresh instead of reusing .claims-cache/.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where components are solved: this machine, or a Dask cluster (--scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler's address (tcp://HOST:PORT), with --executor dask.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          allow_unsupported: bool, no_color: bool, baseline: str | None, since: str | None) -> None:
+          allow_unsupported: bool, no_color: bool, baseline: str | None, since: str | None,
+          jobs: int | None, no_cache: bool, executor: str, scheduler: str | None) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
@@ -103,7 +113,15 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
     progress = _Progress(sys.stderr.isatty())
-    report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress)
+    if executor == "dask" and scheduler is None:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    try:
+        report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
+                              cache=False if no_cache else CACHE_DIR, executor=executor,
+                              scheduler=scheduler)
+    except claims.ClaimsError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_ERROR)
     try:
         gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
                                                  timeout=timeout, max_per_component=max_)
