@@ -812,7 +812,8 @@ footer.page-foot{color:var(--muted);font-size:.85rem;border-top:1px solid var(--
 body{background:#fff;color:#000;font-size:10.5pt}
 :root{--bg:#fff;--card:#fff;--fg:#000;--muted:#444;--line:#bbb}
 .skip,nav.toc{display:none}
-.page-head{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 .5rem}
+.page-head{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 1rem .5rem}
+.hint{display:none!important}
 .page-head a,.files{color:#000}
 a{color:inherit;text-decoration:none}
 .card,.claim,.tile,.claim-block,figure,tr{break-inside:avoid}
