@@ -264,5 +264,32 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
         click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if min_agreement is not None and result.agree < min_agreement else EXIT_SUCCESS)
 
+@main.command("fuzz")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--max-examples", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Examples per scenario search (Hypothesis max_examples).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The scenario searches' random seed: the same seed gives the same report.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds per solver check; a question that hits it is reported as undecided.")
+def fuzz_cmd(paths: Sequence[str], max_examples: int, seed: int, fmt: str, timeout: float) -> None:
+    """Check rule sets on their own: conflicts, dead and redundant rules, examples.
+
+    PATHS are .rules files, directories of them, or claim files and dataset
+    directories (their rule sets are checked). Exit 0 when nothing is found,
+    1 on findings, 2 on a usage or input error. See docs/fuzz.md.
+    """
+    from claims import _fuzz
+
+    try:
+        report = _fuzz.fuzz_paths(paths, max_examples=max_examples, seed=seed, timeout=timeout)
+    except claims.InputError as err:
+        _fail_input(err, color=sys.stderr.isatty())
+    click.echo(_fuzz.FORMATS[fmt](report), nl=False)
+    sys.exit(_fuzz.exit_status(report))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
