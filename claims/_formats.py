@@ -224,7 +224,10 @@ def exit_status(report: Report, gate: Gate | None = None, *, allow_unsupported: 
     and truncation by ``--max`` alone does not fail: the gate compares what
     was found. Input errors (exit 2) never reach a report.
     """
-    recs = records(report, allow_unsupported=allow_unsupported)
+    return _exit_code(report, records(report, allow_unsupported=allow_unsupported), gate)
+
+
+def _exit_code(report: Report, recs: Sequence[Record], gate: Gate | None) -> int:
     if gate is None:
         return 1 if report.truncated or any(r["failing"] for r in recs) else 0
     return 1 if any(_state(r, gate) == "new" for r in recs) else 0
@@ -279,7 +282,7 @@ def report_document(report: Report, *, gate: Gate | None = None, allow_unsupport
                   "sources": len({c.source for c in ds.claims}), "components": report.stats.components},
         "complete": report.complete,
         "truncated": report.truncated,
-        "exit_code": exit_status(report, gate, allow_unsupported=allow_unsupported),
+        "exit_code": _exit_code(report, recs, gate),
         "summary": _summary(recs),
         "gate": None if gate is None else gate_record(gate, recs),
         "findings": findings,
@@ -670,12 +673,12 @@ def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequenc
 # --------------------------------------------------------------------------- dispatch
 
 
-def _without_known(report: Report, gate: Gate) -> Report:
+def _without_known(report: Report, gate: Gate, *, allow_unsupported: bool) -> Report:
     """The report without the failing findings the gate suppresses (for the person's view)."""
     def keep(fp: str) -> bool:
         return gate.state(fp) != "unchanged"
 
-    failing = {v.fingerprint for v in report.failing_conclusions()}
+    failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
     return attrs.evolve(
         report,
         contradictions=tuple(c for c in report.contradictions if keep(c.fingerprint)),
@@ -710,7 +713,8 @@ def render(fmt: str, report: Report, *, gate: Gate | None = None, color: bool = 
         return FORMATS[fmt](report, color=color, width=width, gate=gate, allow_unsupported=allow_unsupported)
     if gate is None:
         return FORMATS[fmt](report, color=color, width=width)
-    text = FORMATS[fmt](_without_known(report, gate), color=color, width=width)
+    text = FORMATS[fmt](_without_known(report, gate, allow_unsupported=allow_unsupported), color=color,
+                        width=width)
     if fmt == "text":
         text += gate_text(report, gate, allow_unsupported=allow_unsupported)
     return text
