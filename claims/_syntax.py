@@ -479,7 +479,8 @@ def _print(e: Expr, top: bool = False) -> str:
     if isinstance(e, Name):
         return e.name + (f"@{e.at}" if e.at else "")
     if isinstance(e, Call):
-        args = ", ".join(_print(a, top=True) for a in e.args)
+        # an argument is a `sum` in the grammar: `p((x > 3))`, since `p(x > 3)` does not parse
+        args = ", ".join(_operand(a, 8, False) for a in e.args)
         return f"{e.name}({args})" + (f"@{e.at}" if e.at else "")
     if isinstance(e, Num):
         return e.text

@@ -1,0 +1,36 @@
+"""Shared test set-up: Hypothesis profiles and fixtures.
+
+``HYPOTHESIS_PROFILE=ci`` runs many examples per property; the default, ``dev``,
+runs few so that the whole suite stays quick on a laptop. Both turn the
+deadline off: a solver call or a subprocess can take a while on a busy machine,
+and a slow example is not a failing one (Hypothesis' own solver-backed profile
+does the same).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "dev"))
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+
+
+@pytest.fixture
+def broken_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tests/data/broken/``, made the working directory so that paths print short."""
+    path = TESTS / "data" / "broken"
+    monkeypatch.chdir(path)
+    return path
