@@ -149,7 +149,7 @@ def parse_folio(text: str) -> S.Expr:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise _parse_error(exc, text) from None
-    return _build(tree.children[0], "formula")  # type: ignore[arg-type]
+    return _build(tree.children[0], "formula")
 
 
 def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
@@ -165,7 +165,7 @@ def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
         return S.ParseError(f"unexpected '{tok}' (near '{_near(text, pos)}'); expected {expected}",
                             pos, hint)
     if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream
+        pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
         hints = {"&": "write '∧'", "|": "write '∨'", "~": "write '¬'", "!": "write '¬' (or '≠')",
                  ".": "FOLIO writes a quantifier without a dot: '∀x (P(x))'",
@@ -182,7 +182,7 @@ def _canon(op: str) -> str:
     return _OPS.get(op) or S._canon(op)
 
 
-def _build(t: lark.Tree | lark.Token, ctx: str) -> S.Expr:
+def _build(t: lark.Tree[lark.Token] | lark.Token, ctx: str) -> S.Expr:
     """Build a syntax node; ``ctx`` is ``formula`` or ``term`` (argument position)."""
     assert isinstance(t, lark.Tree)
     pos, end = S._span(t)
@@ -323,7 +323,7 @@ def _strings_at(raw: str, start: int) -> list[tuple[str, tuple[int, ...]]]:
     if raw[start] == '"':
         return [_string_cols(raw, start)]
     dec = json.JSONDecoder()
-    out = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     i = start + 1
     while True:
         i = _skip_ws(raw, i)

@@ -88,9 +88,12 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A symbol used once cannot carry information from one formula to another."""
     by = _first_uses(uses)
     names = sorted({name for (_, name) in by})
+    shapes: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for u in uses:
+        shapes[u.name].add((_category(u.kind), u.arity))
     for (cat, name), us in sorted(by.items()):
-        if len(us) != 1 or us[0].in_rule:
-            continue
+        if len(us) != 1 or us[0].in_rule or len(shapes[name]) > 1:
+            continue  # used more than once, or 'arity-mismatch' says more about this name
         others = [n for n in names if n != name and (cat, n) in by]
         if any(similarity(name, o) for o in others):
             continue  # 'similar-symbols' says more about this name
