@@ -202,7 +202,8 @@ class DiagnosticSink:
     def raise_if_errors(self, exc: type[InputError] = InvalidClaim) -> None:
         """Raise ``exc`` with every diagnostic, sorted by place, when any is an error."""
         if self.errors:
-            raise exc(sorted(self.errors, key=lambda d: (d.span, d.code, d.message)))
+            # set(): a value shared through a YAML anchor is wrong once, not once per use
+            raise exc(sorted(set(self.errors), key=lambda d: (d.span, d.code, d.message)))
 
 
 def code_table() -> str:

@@ -12,6 +12,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from claims import _errors as E
@@ -119,6 +121,9 @@ def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None) -> str
     except OSError as exc:
         sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
         return None
+    except ValueError as exc:  # a NUL in the name, from 'document: "a\0b"'
+        sink.error(where, E.FILE_MISSING, f"{shown!r} is not a possible file name: {exc}")
+        return None
     if b"\x00" in data[:8192]:
         sink.error(where, E.FILE_BINARY, f"'{shown}' is a binary file, not text")
         return None
@@ -126,7 +131,8 @@ def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None) -> str
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        # a column counts characters, not bytes; the line up to the bad byte is valid UTF-8
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8"))
         sink.error(
             Span(shown, line, col),
             E.FILE_ENCODING,
@@ -168,6 +174,33 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
 
 # --------------------------------------------------------------------------- YAML
 
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, except that an impossible date stays text.
+
+    ruamel turns ``said: 2016-02-30`` into a bare ``ValueError`` in the middle of
+    loading, with no place; kept as text it reaches the field checks and becomes
+    a ``bad-date`` diagnostic that points at the value.
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        # '!!int abc' and '!!float abc' fail with a bare ValueError as well; give it the node's place
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except ValueError as exc:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(None, None, f"cannot read this {tag} value: {exc}",
+                                   node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
 _TOP_FIELDS = ("document", "title", "published", "rules", "declarations", "sources", "claims",
                "about_tolerance")
 _SOURCE_FIELDS = ("name", "role", "via", "document")
@@ -192,12 +225,15 @@ class _Ctx:
         return Span(self.shown, line0 + 1, col0)
 
     def key_span(self, m: CommentedMap, key: Any) -> Span:
-        line, col = m.lc.key(key)
+        line, col = _written_in(m, key).lc.key(key)
         return self.span(line, col)
 
     def value_span(self, m: CommentedMap, key: Any) -> Span:
-        line, col = m.lc.value(key)
-        return self.span(line, col)
+        return self.span(*self.value_pos(m, key))
+
+    def value_pos(self, m: CommentedMap, key: Any) -> tuple[int, int]:
+        """The 0-based line and column where the value of ``key`` is written."""
+        return _written_in(m, key).lc.value(key)  # type: ignore[no-any-return]
 
     def item_span(self, s: CommentedSeq, i: int) -> Span:
         line, col = s.lc.item(i)
@@ -208,6 +244,20 @@ class _Ctx:
 
     def error(self, span: Span, code: E.ErrorCode, msg: str, hint: str | None = None) -> None:
         self.sink.error(span, code, msg, hint)
+
+
+def _written_in(m: CommentedMap, key: Any) -> CommentedMap:
+    """The mapping where ``key`` is written: ``m``, or one merged into it with ``<<: *anchor``.
+
+    ruamel keeps the places of merged keys only in the mapping they come from.
+    """
+    todo = [m]
+    while todo:
+        cur = todo.pop(0)
+        if key in cur.lc.data:
+            return cur
+        todo.extend(x for x in getattr(cur, "merge", ()) if isinstance(x, CommentedMap))
+    raise KeyError(key)  # pragma: no cover - every key of a loaded mapping is written somewhere
 
 
 def _type_name(v: object) -> str:
@@ -223,6 +273,13 @@ def _type_name(v: object) -> str:
         return "a date"
     if v is None:
         return "nothing"
+    if isinstance(v, bytes):
+        return "binary data"
+    if isinstance(v, AbstractSet):
+        return "a set"
+    if not isinstance(v, str):  # a value with a tag of its own, such as '!foo bar'
+        tag = getattr(v, "tag", None)
+        return f"a value tagged '{tag}'" if tag is not None else "an unknown kind of value"
     return "text"
 
 
@@ -260,6 +317,17 @@ def _parse_date(v: object) -> datetime.date | None:
         except ValueError:
             return None
     return None
+
+
+def _date_problem(v: object) -> str:
+    """Why ``v`` is not a date, as the end of a sentence that starts with the field."""
+    if isinstance(v, str) and _DATE_RE.match(v.strip()):
+        try:
+            datetime.date.fromisoformat(v.strip())
+        except ValueError as exc:
+            return f"is '{v.strip()}', which is not a real date ({exc})"
+    shown = _type_name(v) if v is None or isinstance(v, (dict, list)) else repr(v)
+    return f"must be a date YYYY-MM-DD, not {shown}"
 
 
 def month_bounds(text: str) -> tuple[datetime.date, datetime.date] | None:
@@ -354,7 +422,7 @@ class Document:
 
 def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Locator:
     """Locate formula offsets in the YAML file by aligning its characters with the file's."""
-    line0, col0 = m.lc.value(key)
+    line0, col0 = ctx.value_pos(m, key)
     start = ctx.offset(line0, col0)
     text = ctx.text
     if start < len(text) and text[start] in "|>":
@@ -391,16 +459,35 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     ctx = _Ctx(path, text, sink)
     sink.remember_text(ctx.shown, text)
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        ctx.error(ctx.span(line, col), E.YAML_SYNTAX, f"invalid YAML: {problem}")
+        hint = None
+        if exc.context and exc.context_mark is not None and (mark is None or mark.index >= len(text)):
+            # "unexpected end of stream" points past the last line; where the unclosed
+            # quote or bracket opens is what the reader has to fix.
+            mark = exc.context_mark
+            problem = f"{exc.context} starting here, {problem}"
+            if "quoted scalar" in exc.context:
+                hint = "the quote that opens here is never closed"
+        elif exc.context and problem.startswith("but "):
+            problem = f"{exc.context}, {problem}"  # "...: but found another document"
+        if "<block end>" in problem:
+            hint = "check this line's indentation against the lines above it"
+        elif "mapping values are not allowed" in problem:
+            # mostly a quantifier in a plain value: formula: forall c: Country. ...
+            hint = "a value holding ': ' must be quoted, or written as a block after '|'"
+        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        ctx.error(ctx.span(line, col), E.YAML_SYNTAX, f"invalid YAML: {problem}", hint)
         return None
     except YAMLError as exc:
         ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, f"invalid YAML: {exc}")
+        return None
+    except RecursionError:
+        ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, "invalid YAML: lists or mappings nest too deeply")
         return None
     if not isinstance(data, CommentedMap):
         ctx.error(ctx.span(0, 0), E.FIELD_TYPE,
@@ -556,7 +643,7 @@ def _load_claims(
             said = _parse_date(c["said"])
             if said is None:
                 ctx.error(ctx.value_span(c, "said"), E.BAD_DATE,
-                          f"'said' of {what} must be a date YYYY-MM-DD, not {c['said']!r}")
+                          f"'said' of {what} {_date_problem(c['said'])}")
         holds = None
         if "holds" in c:
             h = _parse_holds(c["holds"])

@@ -195,17 +195,24 @@ class Typer:
         except ValueError:
             raise self.fail(node, E.BAD_DATE, f"'{text}' is not a real date") from None
 
+    def _number(self, node: S.Expr, text: str) -> Fraction:
+        try:
+            return Fraction(text)
+        except ValueError:  # Python reads at most 4300 digits (sys.get_int_max_str_digits)
+            raise self.fail(node, E.BAD_QUANTITY,
+                            f"a number of {len(text)} digits is too long to read") from None
+
     def term(self, node: S.Expr, env: dict[str, TVar]) -> Term:
         if isinstance(node, S.Num):
             if "." in node.text:
-                return TLit(Fraction(node.text), "real")
-            return TLit(int(node.text), "int")
+                return TLit(self._number(node, node.text), "real")
+            return TLit(int(self._number(node, node.text)), "int")
         if isinstance(node, S.BoolLit):
             return TLit(node.value, "bool")
         if isinstance(node, S.DateLit):
             return TLit(self._date(node, node.text), "date")
         if isinstance(node, S.Duration):
-            days = Fraction(node.amount) * DAYS_PER_UNIT[node.unit]
+            days = self._number(node, node.amount) * DAYS_PER_UNIT[node.unit]
             return TLit(int(days), "int") if days.denominator == 1 else TLit(days, "real")
         if isinstance(node, S.Name):
             return self._name(node, env)
@@ -259,8 +266,7 @@ class Typer:
             raise self._unknown(node, node.name, env)
         if sym.args:
             raise self.fail(node, E.ARITY,
-                            f"'{sym.name}' takes {len(sym.args)} argument(s) ({', '.join(sym.args)}), "
-                            "but is used without any")
+                            f"'{sym.name}' {_takes(sym)}, but is used without any")
         return TApp(sym.name, (), sym.result, sym.timed, self._at(node, sym))
 
     def _call(self, node: S.Call, env: dict[str, TVar]) -> Term:
@@ -271,8 +277,8 @@ class Typer:
             raise self._unknown(node, node.name, env)
         if len(node.args) != len(sym.args):
             raise self.fail(node, E.ARITY,
-                            f"'{sym.name}' takes {len(sym.args)} argument(s) "
-                            f"({', '.join(sym.args) or 'none'}), but {len(node.args)} were given")
+                            f"'{sym.name}' {_takes(sym)}, but {len(node.args)} "
+                            f"{'was' if len(node.args) == 1 else 'were'} given")
         args = []
         for i, (a, want) in enumerate(zip(node.args, sym.args)):
             t = self.term(a, env)
@@ -385,6 +391,14 @@ class Typer:
             return _between(x, TLit(lo, "real"), TLit(hi, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
         return TOp(op, (x, b), "bool")
+
+
+def _takes(sym: Symbol) -> str:
+    """``takes 2 arguments (Country, int)``, in words a person would use."""
+    n = len(sym.args)
+    if n == 0:
+        return "takes no arguments"
+    return f"takes {n} argument{'s' if n != 1 else ''} ({', '.join(sym.args)})"
 
 
 def _num(v: Fraction) -> str:

@@ -307,7 +307,7 @@ _TOKEN_NAMES = {
     "DATE": "a date (YYYY-MM-DD)", "MONTH": "a month (YYYY-MM)", "UNIT": "a unit",
     "STRING": "a quoted description", "RULE_ID": "a rule id", "QUANTIFIER": "'forall' or 'exists'",
     "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','", "DOT": "'.'",
-    "$END": "the end of the formula", "IS": "'is'", "IN": "'in'", "AT": "'@'",
+    "$END": "the end of the formula", "IS": "'is'", "IN": "'in'", "AT": "'at'",
     "TIMED": "'timed'", "DECL_KIND": "'const', 'pred' or 'func'", "CASE_KIND": "'example', 'forbids' or 'possible'",
     "RULE": "'rule'", "SORT": "'sort'", "EQUAL": "'='", "LBRACE": "'{'", "RBRACE": "'}'",
     "TRUE": "'true'", "FALSE": "'false'", "BETWEEN": "'between'", "ABOUT": "'about'",
@@ -319,25 +319,50 @@ _KEYWORDS = frozenset(
 )
 
 
-def _describe_expected(expected: set[str]) -> str:
-    names = sorted({_TOKEN_NAMES.get(e, f"'{e.lower()}'") for e in expected})
+# Terminals that only a rule file can hold: an LALR state shared with rule files
+# lists them as expected after a formula, where they could never be right.
+_ITEM_ONLY = frozenset({"DECL_KIND", "CASE_KIND", "RULE", "SORT", "TIMED"})
+_INFIX_KEYWORDS = frozenset({"and", "or", "xor", "implies", "iff", "is", "in"})
+
+
+def _token_name(terminal: str) -> str:
+    if terminal in _TOKEN_NAMES:
+        return _TOKEN_NAMES[terminal]
+    # lark names a literal of the grammar __ANON_n ('..', '@'): show the literal
+    pattern = next((t.pattern for t in _parser().terminals if t.name == terminal), None)
+    if isinstance(pattern, lark.lexer.PatternStr):
+        return f"'{pattern.value}'"
+    return f"'{terminal.lower()}'"
+
+
+def _describe_expected(expected: set[str], formula: bool = True) -> str:
+    if formula and expected - _ITEM_ONLY:
+        expected = expected - _ITEM_ONLY
+    # "a name", "a number", ... first: they are what is missing most often
+    names = sorted({_token_name(e) for e in expected}, key=lambda n: (n.startswith("'"), n))
+    if not formula:
+        names = [n.replace("the end of the formula", "the end of the text") for n in names]
     if len(names) > 6:
         names = names[:6] + ["..."]
     return ", ".join(names)
 
 
-def _parse_error(exc: UnexpectedInput, text: str) -> ParseError:
+def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> ParseError:
     hint = None
+    what = "the formula" if formula else "the text"
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         pos = tok.start_pos if tok.start_pos is not None else len(text)
         if tok.type == "$END":
-            msg = "the formula ends too early"
+            msg = f"{what} ends too early"
             pos = len(text.rstrip())
         else:
             msg = f"unexpected '{tok}'"
-        msg += f"; expected {_describe_expected(set(exc.expected))}"
-        if str(tok) in _KEYWORDS and "NAME" in exc.expected:
+        msg += f"; expected {_describe_expected(set(exc.expected), formula)}"
+        if str(tok) in _INFIX_KEYWORDS and "NAME" in exc.expected and len(exc.expected) > 1:
+            # an operand was expected, so this is not a keyword used as a name
+            hint = f"something is missing before this '{tok}' (is an operator written twice?)"
+        elif str(tok) in _KEYWORDS and "NAME" in exc.expected:
             hint = f"'{tok}' is a keyword of the formula language and cannot be used as a name"
         elif str(tok) == "=" and "CMP_OP" not in exc.expected:
             hint = "a comparison cannot be chained; use 'and' between two comparisons"
@@ -357,8 +382,46 @@ def _parse_error(exc: UnexpectedInput, text: str) -> ParseError:
             hint = "equality is a single '='"
         return ParseError(msg, exc.pos_in_stream, hint)
     if isinstance(exc, UnexpectedEOF):  # pragma: no cover - LALR reports $END as a token
-        return ParseError("the formula ends too early", len(text))
+        return ParseError(f"{what} ends too early", len(text))
     return ParseError(str(exc), 0)  # pragma: no cover
+
+
+MAX_DEPTH = 200
+_NOT_NODES = frozenset({"start", "ruleset", "rule", "rule_case", "sort_decl", "sym_decl",
+                        "signature", "result", "sort_ref", "binder", "time_index"})
+
+
+def _check_depth(tree: lark.Tree[lark.Token]) -> None:
+    """Refuse a formula that nests deeper than ``MAX_DEPTH``, before anything recurses over it.
+
+    The printer, resolve and encode all walk a formula recursively, so a chain
+    of 500 'and's used to end in a RecursionError. Like SQLite's "Expression
+    tree is too large (maximum depth 1000)", the limit is stated in the error.
+    The walk itself uses an explicit stack.
+    """
+    depth: dict[int, int] = {}
+    stack: list[tuple[lark.Tree[lark.Token], bool]] = [(tree, False)]
+    while stack:
+        node, seen = stack.pop()
+        kids = [c for c in node.children if isinstance(c, lark.Tree)]
+        if not seen:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids)
+            continue
+        # the chain "a op b op c" of this node becomes Binary nodes nested once per operator;
+        # nodes that _build folds into their parent (start, rule, q_between...) add nothing
+        data = str(node.data)
+        ops = len(node.children) - len(kids) if data in _BINARY_RULES else 0
+        own = 0 if data in _NOT_NODES or data.startswith("q_") else max(1, ops)
+        d = max((depth[id(k)] for k in kids), default=0) + own
+        depth[id(node)] = d
+        if d > MAX_DEPTH:
+            raise ParseError(
+                f"the formula nests {d} levels deep; at most {MAX_DEPTH} are allowed",
+                _span(node)[0],
+                "group a long chain with parentheses, as in '(a and b) and (c and d)', "
+                "or split it into several claims",
+            )
 
 
 def parse_formula(text: str) -> Expr:
@@ -367,6 +430,7 @@ def parse_formula(text: str) -> Expr:
         tree = _parser().parse(text, start="start")
     except UnexpectedInput as exc:
         raise _parse_error(exc, text) from None
+    _check_depth(tree)
     return _build(tree)
 
 
@@ -375,7 +439,8 @@ def parse_items(text: str) -> tuple[Item, ...]:
     try:
         tree = _parser().parse(text, start="ruleset")
     except UnexpectedInput as exc:
-        raise _parse_error(exc, text) from None
+        raise _parse_error(exc, text, formula=False) from None
+    _check_depth(tree)
     items: list[Item] = []
     for node in tree.children:
         assert isinstance(node, lark.Tree)
