@@ -1017,12 +1017,16 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
     return Outcome(ex, got, v.verdict, warnings, tuple(p.id for p in v.premises), relevant)
 
 
-_ALWAYS_RELEVANT = {FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, "free-variable"}
+# A repair or a free variable changes what a formula says; two spellings of one symbol (or two
+# arities) cut a chain of reasoning wherever they are. A symbol used once matters only when the
+# conclusion is, or names, that symbol.
+_ALWAYS_RELEVANT = {FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, "free-variable", "similar-symbols",
+                    "arity-mismatch"}
 
 
 def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
-    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula, it
-    is placed in the conclusion, or it names a symbol of the conclusion."""
+    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula or
+    splits a symbol in two, it is placed in the conclusion, or it names a symbol of the conclusion."""
     if d.code in _ALWAYS_RELEVANT:
         return True
     c = ex.conclusion_fol
