@@ -123,10 +123,17 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_ERROR)
     try:
+        # The revision's dataset is solved as this one was (and shares its cache: unchanged
+        # components are not solved again).
         gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
-                                                 timeout=timeout, max_per_component=max_)
+                                                 timeout=timeout, max_per_component=max_, jobs=jobs,
+                                                 cache=False if no_cache else CACHE_DIR,
+                                                 executor=executor, scheduler=scheduler)
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
+    except claims.ClaimsError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_ERROR)
     _emit(_formats.render(fmt, report, gate=gate, color=color, width=80,
                           allow_unsupported=allow_unsupported), output, color)
     if gate is not None and fmt != "text":
