@@ -401,7 +401,7 @@ def _sarif_text(text: str) -> str:
     return _LINK_CHARS.sub(r"\\\1", text)
 
 
-def _sarif_result(record: Record, gate: Gate | None) -> Record:
+def _sarif_result(record: Record) -> Record:
     primary: Record | None = None
     related: list[Record] = []
     links: list[str] = []
@@ -439,9 +439,8 @@ def _sarif_result(record: Record, gate: Gate | None) -> Record:
     if related:
         result["relatedLocations"] = related
     result["partialFingerprints"] = {SARIF_FINGERPRINT: record["fingerprint"]}
-    state = _state(record, gate)
-    if state is not None:
-        result["baselineState"] = state
+    if "baseline_state" in record:
+        result["baselineState"] = record["baseline_state"]
     props: Record = {"fingerprint": record["fingerprint"]}
     if record["kind"] == "conclusion":
         props["verdict"] = record["verdict"]
@@ -499,7 +498,7 @@ def render_sarif(report: Report, *, color: bool = False, width: int = 80, gate: 
                          "unchanged": g["unchanged"],
                          "resolved": [{"kind": r["kind"], "fingerprint": r["fingerprint"],
                                        "message": r["message"]} for r in g["resolved"]]}
-    sarif = _sarif_document([_sarif_result(r, gate) for r in recs], doc["tool"], successful=True,
+    sarif = _sarif_document([_sarif_result(r) for r in recs], doc["tool"], successful=True,
                             exit_code=doc["exit_code"], properties=props)
     return dumps(sarif)
 
@@ -607,8 +606,10 @@ def render_junit(report: Report, *, color: bool = False, width: int = 80, gate: 
         return ([r for r in rs if r.get("baseline_state") != "unchanged"],
                 [r for r in rs if r.get("baseline_state") == "unchanged"])
 
-    def first_file(r: Record) -> str | None:
-        return r["claims"][0]["file"] if r["claims"] else (r["rules"][0]["file"] if r["rules"] else None)
+    def home(r: Record, homes: Sequence[str]) -> str | None:
+        """The testcase a finding fails: its first claim's (or rule's) file, else the first one."""
+        first = (r["claims"] or r["rules"] or [{"file": None}])[0]["file"]
+        return first if first in homes else (homes[0] if homes else None)
 
     stopped = "not checked: the rules contradict each other" if report.rule_conflicts else None
     root = ET.Element("testsuites", {"name": "claims check"})
@@ -616,25 +617,22 @@ def render_junit(report: Report, *, color: bool = False, width: int = 80, gate: 
     _properties(files, doc["tool"], gate)
     for f in doc["files"]:
         failing, known = split(r for r in recs if r["kind"] in ("contradiction", "unknown")
-                               and first_file(r) == f)
+                               and home(r, doc["files"]) == f)
         _testcase(files, "claims.files", f, f, None, failing, known, skipped=stopped)
-    conclusions = [r for r in recs if r["kind"] == "conclusion"]
-    concluded = {c.id for c in report.dataset.claims if c.kind == "conclusion"}
+    verdicts = {r["claims"][0]["id"]: r for r in recs if r["kind"] == "conclusion"}
+    concluded = [c for c in report.dataset.claims if c.kind == "conclusion"]
     if concluded:
         suite = _suite(root, "conclusions")
-        by_id = {r["claims"][0]["id"]: r for r in conclusions}
-        for c in report.dataset.claims:
-            if c.kind != "conclusion":
-                continue
+        for c in concluded:
             place = _place(c.span)
-            failing, known = split([by_id[c.id]] if c.id in by_id else [])
+            failing, known = split([verdicts[c.id]] if c.id in verdicts else [])
             _testcase(suite, "claims.conclusions", c.id, place["file"], place["line"], failing, known,
-                      skipped=stopped if c.id not in by_id else None)
-    rule_files = dict.fromkeys(r.span.path if r.span else r.rule_set for r in report.dataset.rules)
+                      skipped=None if c.id in verdicts else stopped)
+    rule_files = list(dict.fromkeys(r.span.path if r.span else r.rule_set for r in report.dataset.rules))
     if rule_files:
         suite = _suite(root, "rule sets")
         for f in rule_files:
-            failing, known = split(r for r in recs if r["kind"] == "rule-conflict" and first_file(r) == f)
+            failing, known = split(r for r in recs if r["kind"] == "rule-conflict" and home(r, rule_files) == f)
             _testcase(suite, "claims.rules", f, f, None, failing, known)
     return _finish(root)
 
@@ -658,7 +656,7 @@ def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequenc
     if fmt == "json":
         return dumps(doc)
     if fmt == "sarif":
-        return dumps(_sarif_document([_sarif_result(r, None) for r in recs], doc["tool"],
+        return dumps(_sarif_document([_sarif_result(r) for r in recs], doc["tool"],
                                      successful=False, exit_code=2,
                                      properties={"summary": doc["summary"]}))
     root = ET.Element("testsuites", {"name": "claims check"})

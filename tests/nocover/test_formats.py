@@ -371,3 +371,14 @@ def test_action_checks_annotates_and_fails_on_findings(ds: Path, tmp_path: Path)
 
     assert [0, 1, 0, 2, 2] == [fail_step("0", "true"), fail_step("1", "true"), fail_step("1", "false"),
                                fail_step("2", "false"), fail_step("", "true")]
+
+
+def test_junit_keeps_findings_of_claims_built_in_code() -> None:
+    """A claim added with `with_claim` has no file of the dataset: its finding fails the first file's testcase."""
+    ds = claims.dataset([("a", "x > 5", "x is over five")], rules="const x: int")
+    ds = claims.with_claim(ds, "z", "x > 5 and x < 3", "x is over five and under three")
+    report = claims.check(ds)
+    assert [["z"]] == [[c.id for c in k.claims] for k in report.contradictions]
+    assert {"<claims>": ("failure", "contradiction")} == junit(_formats.render("junit", report))
+    validate_sarif(json.loads(_formats.render("sarif", report)))
+    validate_report(json.loads(_formats.render("json", report)))
