@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -62,6 +62,15 @@ class _Progress:
             click.echo(f"\rsolving components: {done}/{total} ({pct}%)", err=True, nl=done == total)
 
 
+def _limits(f: Callable[..., None]) -> Callable[..., None]:
+    """``--timeout`` and ``--max``: shared by ``check`` and ``baseline``, since they change what is found."""
+    f = click.option("--max", "max_", type=click.IntRange(min=1), default=None,
+                     help="Stop after N contradictions per component (the report says it is truncated).")(f)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                        show_default=True,
+                        help="Seconds per solver check; a check that hits it is reported as unknown.")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(claims.__version__, prog_name="claims")
 def main() -> None:
@@ -74,10 +83,7 @@ def main() -> None:
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Seconds per solver check; a check that hits it is reported as unknown.")
-@click.option("--max", "max_", type=click.IntRange(min=1), default=None,
-              help="Stop after N contradictions per component (the report says it is truncated).")
+@_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
@@ -164,10 +170,7 @@ def _emit(text: str | None, output: str | None, color: bool = False) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="The baseline file to write (atomically).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Seconds per solver check; a check that hits it is reported as unknown.")
-@click.option("--max", "max_", type=click.IntRange(min=1), default=None,
-              help="Stop after N contradictions per component.")
+@_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
 def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None,
