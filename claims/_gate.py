@@ -231,7 +231,11 @@ def _references(text: str) -> list[str]:
 
 
 def _display(path: str) -> str:
-    """A path as the loader shows it: relative to the working directory when inside it."""
+    """A path as the loader shows it: relative to the working directory when inside it.
+
+    (``_load.display_path`` on real paths: git gives the repository's root as
+    a real path, and the working directory may be reached through a symlink.)
+    """
     rel = os.path.relpath(path, os.path.realpath(os.getcwd()))
     return path if rel.startswith("..") else rel
 
