@@ -928,6 +928,7 @@ class Outcome:
     warnings: tuple[Diagnostic, ...]  # parse diagnostics and lint warnings of this example's row
     premises: tuple[str, ...] = ()  # claim ids of the premises of a supported/refuted verdict
     relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement
+    reason: str | None = None  # why there is no answer (vacuous, unknown)
 
     @property
     def agree(self) -> bool:
@@ -1014,7 +1015,10 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
     if ex.example_id in sd.failed or v is None:
         return Outcome(ex, "error", None, (*warnings, *load_errors), (), (*relevant, *load_errors))
     got = VERDICT_LABEL.get(v.verdict, v.verdict)
-    return Outcome(ex, got, v.verdict, warnings, tuple(p.id for p in v.premises), relevant)
+    if v.verdict == "vacuous":
+        premises = tuple(c.id for c in v.contradictions[0].claims) if v.contradictions else ()
+        return Outcome(ex, got, v.verdict, warnings, premises, relevant, "the premises contradict each other")
+    return Outcome(ex, got, v.verdict, warnings, tuple(p.id for p in v.premises), relevant, v.reason)
 
 
 # A repair or a free variable changes what a formula says; two spellings of one symbol (or two
@@ -1062,11 +1066,11 @@ def _render_text(c: Conformance) -> str:
     for o in bad:
         ex = o.example
         out += ["", f"  example {ex.example_id} (story {ex.story_id}, line {ex.line}): "
-                    f"gold {ex.label}, got {o.got}" + (f" ({o.verdict})" if o.verdict and o.verdict not in
-                                                        VERDICT_LABEL else ""),
+                    f"gold {ex.label}, got {o.got}" + (f" ({o.reason})" if o.reason else ""),
                 f"    conclusion: {ex.conclusion}", f"    FOLIO: {ex.conclusion_fol.text.strip()}"]
         if o.premises:
-            out.append(f"    premises used: {', '.join(o.premises)}")
+            what = "premises that contradict each other" if o.verdict == "vacuous" else "premises used"
+            out.append(f"    {what}: {', '.join(o.premises)}")
         for d in o.relevant:
             out.append(f"    {d}")
         if len(o.warnings) > len(o.relevant):
@@ -1094,7 +1098,7 @@ def _render_json(c: Conformance) -> str:
             {"example_id": o.example.example_id, "story_id": o.example.story_id, "line": o.example.line,
              "gold": o.example.label, "got": o.got, "verdict": o.verdict, "agree": o.agree,
              "conclusion": o.example.conclusion, "conclusion_fol": o.example.conclusion_fol.text,
-             "premises_used": list(o.premises),
+             "premises_used": list(o.premises), "reason": o.reason,
              "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings]}
             for o in c.outcomes
         ],
