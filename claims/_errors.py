@@ -97,7 +97,7 @@ class Diagnostic:
         if self.excerpt is not None:
             line = self.excerpt.rstrip("\n")
             prefix = f"  {self.span.line} | "
-            out.append(prefix + line)
+            out.append(prefix + line.expandtabs())  # the caret below counts tabs expanded
             caret_col = len(line[: self.span.column].expandtabs())
             width = 1
             if self.span.end_line == self.span.line and self.span.end_column is not None:

@@ -347,6 +347,9 @@ def _describe_expected(expected: set[str], formula: bool = True) -> str:
     return ", ".join(names)
 
 
+_NO_QUOTES = "a formula has no quoted text: write names bare, as in 'leader(russia)'"
+
+
 def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> ParseError:
     hint = None
     what = "the formula" if formula else "the text"
@@ -366,12 +369,14 @@ def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> Parse
             hint = f"'{tok}' is a keyword of the formula language and cannot be used as a name"
         elif str(tok) == "=" and "CMP_OP" not in exc.expected:
             hint = "a comparison cannot be chained; use 'and' between two comparisons"
+        elif tok.type == "STRING" and formula:
+            hint = _NO_QUOTES
         return ParseError(msg, pos, hint)
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         msg = f"unexpected character {ch!r}"
         if ch == "'":
-            hint = "descriptions are written in double quotes"
+            hint = _NO_QUOTES if formula else "descriptions are written in double quotes"
         elif ch == "&":
             hint = "write 'and' (or '∧')"
         elif ch == "|":

@@ -238,3 +238,19 @@ def test_a_file_the_system_refuses_to_read_is_reported(
         claims.load("arity.yaml")
     assert ["arity.yaml:1:1: error: cannot read 'arity.yaml': Permission denied  [file-unreadable]"] \
         == [str(d) for d in info.value.diagnostics]
+
+
+@pytest.mark.parametrize("text", ["f('a')", 'f("a")'])
+def test_quoted_text_in_a_formula_says_names_are_bare(text: str) -> None:
+    """A quoted name in a claim formula gets a hint about formulas, not about rule descriptions."""
+    with pytest.raises(S.ParseError) as info:
+        S.parse_formula(text)
+    assert "a formula has no quoted text: write names bare, as in 'leader(russia)'" == info.value.hint
+
+
+def test_the_caret_lines_up_under_a_tab() -> None:
+    """In a line indented with a tab, the excerpt is printed with the tab expanded, so the caret is under the error."""
+    d = claims.Diagnostic(claims.Span("r.rules", 3, 11), "formula-syntax", "unexpected 'and'",
+                          excerpt="\tx > 3 and and x < 2")
+    _, line, caret = d.render().splitlines()
+    assert "and and" == line[caret.index("^") - 4 : caret.index("^") + 3]
