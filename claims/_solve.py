@@ -12,17 +12,24 @@ Two refinements from the measurements in PERFORMANCE-NOTES.md:
 * claims with the same encoded formula form one class; enumeration runs over
   classes and each class MUS expands into one MUS per choice of members;
 * a component is checked once with all its claims first: a consistent one
-  needs no enumeration.
+  needs no enumeration, and no solver of its own either (see
+  ``_consistent_at_once``).
+
+Each component is solved in a z3 context of its own, so its answers (cores,
+models, hence explanations) depend on the component alone, not on what the
+process solved before it.
 
 Z3's cores are neither minimal nor always right, so every MUS is shrunk by
-deletion and then verified on a fresh solver: the set is unsatisfiable and
-dropping any one claim makes it satisfiable. Input and output are plain data.
+deletion and then verified on a solver other than the enumerating one: the
+set is unsatisfiable and dropping any one claim makes it satisfiable. Input and output are plain data.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -68,10 +75,6 @@ class ComponentResult:
     checks: int
 
 
-def _lits(names: Sequence[str]) -> list[z3.BoolRef]:
-    return [z3.Bool(n) for n in names]
-
-
 def _index(name: str) -> int:
     return int(name.rsplit("!", 1)[1])
 
@@ -80,22 +83,52 @@ class _Component:
     def __init__(self, comp: Component, facts: Sequence[int], opts: Options) -> None:
         self.comp = comp
         self.opts = opts
-        self.solver = make_solver(comp.smt, opts.timeout)
+        # A z3 context of its own: z3 numbers terms per context, reusing the numbers
+        # of freed terms, and the numbering steers the search (so cores and models).
+        # In a shared context the answers for this component would depend on what
+        # was solved before it in the process (another order, --jobs, the cache).
+        self.ctx = z3.Context()
+        self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
         self.chk = Checker(self.solver)
         self.rule_names = [rule_literal(j) for j in comp.rules]
-        self.rule_lits = _lits(self.rule_names)
-        self.facts = [i for i in comp.claims if i in set(facts)]
-        # the formula each claim literal guards, for growing and for classes
-        self.body: dict[str, z3.ExprRef] = {}
+        self.rule_lits = self.lits(self.rule_names)
+        fact_set = set(facts)
+        self.facts = [i for i in comp.claims if i in fact_set]
+        self._verifier: _Component | None = None
+
+    @functools.cached_property
+    def body(self) -> dict[str, z3.ExprRef]:
+        """The formula each claim literal guards, for growing and for classes.
+
+        Built on first use: a consistent component never needs it, and reading
+        back every assertion costs more than solving a small component.
+        """
+        out: dict[str, z3.ExprRef] = {}
         for a in self.solver.assertions():
             if z3.is_implies(a) and z3.is_const(a.arg(0)):
-                name = str(a.arg(0))
+                name = a.arg(0).decl().name()
                 if name.startswith("c!"):
-                    self.body[name] = a.arg(1)
+                    out[name] = a.arg(1)
+        return out
 
     # -- helpers --------------------------------------------------------------
+    def lits(self, names: Sequence[str]) -> list[z3.BoolRef]:
+        """The constants of these literals, made once per component (``z3.Bool`` is slow).
+
+        The cache lives and dies with the component, whose solver holds these
+        constants anyway, so it changes nothing the solver sees.
+        """
+        cache: dict[str, z3.BoolRef] = self.__dict__.setdefault("_lit_cache", {})
+        out = []
+        for n in names:
+            lit = cache.get(n)
+            if lit is None:
+                lit = cache[n] = z3.Bool(n, self.ctx)
+            out.append(lit)
+        return out
+
     def check(self, claim_names: Sequence[str], extra: Sequence[str] = ()) -> Answer:
-        return self.chk.check(self.rule_lits + _lits(claim_names) + _lits(extra))
+        return self.chk.check(self.rule_lits + self.lits(claim_names) + self.lits(extra))
 
     def shrink(self, names: Sequence[str], fixed: Sequence[str] = ()) -> list[str] | None:
         """Deletion-based shrink of an unsatisfiable set; None on unknown.
@@ -140,9 +173,9 @@ class _Component:
         classes = self.classes()
         reps = [g[0] for g in classes]
         members = {g[0]: g for g in classes}
-        mapper = z3.Solver()
+        mapper = z3.Solver(ctx=self.ctx)
         mapper.set("random_seed", 1)
-        mvars = {r: z3.Bool("m!" + r) for r in reps}
+        mvars = {r: z3.Bool("m!" + r, self.ctx) for r in reps}
         found: list[RawMus] = []
         limit = self.opts.max_per_component
         while True:
@@ -158,7 +191,7 @@ class _Component:
                 if mss is None:
                     return found, False, False, self.chk.reason
                 rest = [mvars[x] for x in reps if x not in mss]
-                mapper.add(z3.Or(rest) if rest else z3.BoolVal(False))
+                mapper.add(z3.Or(rest) if rest else z3.BoolVal(False, self.ctx))
                 continue
             mus = self.shrink(seed)
             if mus is None:
@@ -195,12 +228,23 @@ class _Component:
         return current
 
     def verify(self, mus: list[str]) -> RawMus | None:
-        """Check on a fresh solver that ``mus`` is unsatisfiable and minimal; find minimal rules."""
-        fresh = _Component.__new__(_Component)
-        fresh.comp, fresh.opts = self.comp, self.opts
-        fresh.solver = make_solver(self.comp.smt, self.opts.timeout)
-        fresh.chk = Checker(fresh.solver)
-        fresh.rule_names, fresh.rule_lits = self.rule_names, self.rule_lits
+        """Check on a solver of its own that ``mus`` is unsatisfiable and minimal; find minimal rules.
+
+        The verifying solver is not the enumerating one, so a wrong answer of
+        the enumeration cannot vouch for itself; it is made once per component
+        and shared by that component's contradictions (checks under
+        assumptions add nothing to it), because a solver costs more to make
+        than the few checks each contradiction needs.
+        """
+        fresh = self._verifier
+        if fresh is None:
+            fresh = _Component.__new__(_Component)
+            fresh.comp, fresh.opts, fresh.ctx = self.comp, self.opts, self.ctx
+            fresh.solver = make_solver(self.comp.smt, self.opts.timeout, ctx=self.ctx)
+            fresh.chk = Checker(fresh.solver)
+            fresh.rule_names, fresh.rule_lits = self.rule_names, self.rule_lits
+            self._verifier = fresh
+        before = fresh.chk.checks
         try:
             r = fresh.check(mus)
             if r != "unsat":
@@ -215,7 +259,7 @@ class _Component:
                     return None
             rules = self.min_rules(fresh, mus)
         finally:
-            self.chk.checks += fresh.chk.checks
+            self.chk.checks += fresh.chk.checks - before
         if rules is None:
             self.chk.reason = fresh.chk.reason
             return None
@@ -228,7 +272,7 @@ class _Component:
         i = 0
         while i < len(needed):
             trial = needed[:i] + needed[i + 1 :]
-            r = c.chk.check(_lits(trial) + _lits(claims) + _lits(extra))
+            r = c.chk.check(c.lits(trial) + c.lits(claims) + c.lits(extra))
             if r == "unsat":
                 needed = trial
             elif r == "sat":
@@ -334,8 +378,56 @@ def value_to_text(v: z3.ExprRef, sort: str) -> str:
     return text
 
 
+_RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\.0\))")
+"""Quantifiers and non-linear arithmetic: where a solver may answer ``unknown``."""
+
+PROBE_TIMEOUT = 1.0
+"""Seconds a probe may take before the component goes the long way (which has the real limit)."""
+
+_probe: tuple[z3.Context, z3.Solver, Checker] | None = None
+
+
+def _consistent_at_once(comp: Component, opts: Options) -> bool:
+    """Whether one check on a warm solver shared by all components shows ``comp`` consistent.
+
+    Most components are consistent (PERFORMANCE-NOTES.md; 91% in the 10k
+    benchmark), and for them making a solver costs more than the one check they
+    need (measured: 1.2 ms against 0.6 ms per component). A probe pushes the
+    component's assertions onto a solver that lives as long as the process,
+    checks every claim, and pops. Only "sat" is trusted, and it is sound; any
+    other answer sends the component the long way, so results do not change.
+    The probe has a z3 context of its own: the terms it makes never take ids
+    in the main context, whose numbering steers the solvers of the long way.
+    Components with conclusions (whose explanations read the solver's model
+    and cores) and components the solver may not decide (quantifiers,
+    non-linear arithmetic) always go the long way.
+    """
+    global _probe
+    if comp.conclusions or _RISKY.search(comp.smt):
+        return False
+    limit = PROBE_TIMEOUT if opts.timeout is None else min(opts.timeout, PROBE_TIMEOUT)
+    if _probe is None:
+        ctx = z3.Context()
+        s = make_solver("", limit, ctx=ctx)
+        _probe = (ctx, s, Checker(s))
+    ctx, solver, chk = _probe
+    solver.set("timeout", max(1, int(limit * 1000)))
+    solver.push()
+    try:
+        solver.add(z3.parse_smt2_string(comp.smt, ctx=ctx))
+        names = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
+        return chk.check([z3.Bool(n, ctx) for n in names]) == "sat"
+    except z3.Z3Exception:
+        return False
+    finally:
+        solver.pop()
+
+
 def solve_component(comp: Component, facts: Sequence[int], opts: Options) -> ComponentResult:
     """Enumerate the component's MUSes and judge its conclusions (plain data in and out)."""
+    if _consistent_at_once(comp, opts):
+        # exactly what the long way gives a consistent component: its first check is sat
+        return ComponentResult((), True, False, None, (), 1)
     c = _Component(comp, facts, opts)
     muses, complete, truncated, reason = c.enumerate()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
@@ -348,26 +440,26 @@ def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer
     comp = Component((), (), tuple(n_rules), smt, (), "")
     c = _Component(comp, (), opts)
     names = [rule_literal(j) for j in n_rules]
-    r = c.chk.check(_lits(names))
+    r = c.chk.check(c.lits(names))
     if r != "unsat":
         return r, [], c.chk.reason
     # enumerate minimal inconsistent rule sets with the same MARCO loop over rule literals
     c.rule_names, c.rule_lits = [], []
     c.body = {}
-    mapper = z3.Solver()
-    mvars = {n: z3.Bool("m!" + n) for n in names}
+    mapper = z3.Solver(ctx=c.ctx)
+    mvars = {n: z3.Bool("m!" + n, c.ctx) for n in names}
     out: list[list[int]] = []
     while mapper.check() == z3.sat:
         model = mapper.model()
         seed = [n for n in names if not z3.is_false(model.eval(mvars[n], model_completion=False))]
-        r = c.chk.check(_lits(seed))
+        r = c.chk.check(c.lits(seed))
         if r == "sat":
             current = set(seed)
             for n in names:
-                if n not in current and c.chk.check(_lits(sorted(current | {n}))) == "sat":
+                if n not in current and c.chk.check(c.lits(sorted(current | {n}))) == "sat":
                     current.add(n)
             rest = [mvars[n] for n in names if n not in current]
-            mapper.add(z3.Or(rest) if rest else z3.BoolVal(False))
+            mapper.add(z3.Or(rest) if rest else z3.BoolVal(False, c.ctx))
         elif r == "unsat":
             mus = c.shrink(seed)
             if mus is None:

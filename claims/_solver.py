@@ -24,9 +24,12 @@ def z3_version() -> str:
     return str(z3.get_version_string())
 
 
-def make_solver(smt: str, timeout_s: float | None) -> z3.Solver:
-    """A solver loaded with an SMT-LIB2 script, seeded, with a per-check time limit."""
-    s = z3.Solver()
+def make_solver(smt: str, timeout_s: float | None, *, ctx: z3.Context | None = None) -> z3.Solver:
+    """A solver loaded with an SMT-LIB2 script, seeded, with a per-check time limit.
+
+    ``ctx``: a z3 context of its own (default: z3's main context).
+    """
+    s = z3.Solver(ctx=ctx)
     s.set("random_seed", SEED)
     if timeout_s is not None:
         s.set("timeout", max(1, int(timeout_s * 1000)))
