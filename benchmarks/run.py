@@ -1,0 +1,154 @@
+"""One measured run of the real pipeline on one generated dataset, in a process of its own.
+
+``python -m benchmarks.run DIR [--prefix N] [--profile FILE]`` loads the claim
+files under ``DIR``, checks them, compares the contradictions with the
+generator's ``expected.json`` and prints one JSON row on stdout. Running each
+size in a fresh process keeps peak memory (``ru_maxrss``) and warm caches of
+one size out of the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+import claims
+from claims import _api
+from benchmarks.generate import load_expected
+
+
+def peak_rss_mib() -> float:
+    """The peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(data_dir: str, prefix: int | None = None, profile: str | None = None,
+            jobs: int | None = None) -> dict[str, Any]:
+    """Load and check the dataset under ``data_dir`` (its first ``prefix`` claims); time each stage."""
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    ds = claims.load(f"{data_dir}/articles")
+    t_loaded = time.perf_counter()
+    if prefix is not None:
+        ds = attrs.evolve(ds, claims=ds.claims[:prefix])
+
+    # time the stages inside check() without changing it: encode+partition is
+    # ``components_of``; the solve stage reports each finished component to ``progress``
+    marks: dict[str, float] = {}
+    done_at: list[float] = []
+    comps_seen: list[Any] = []
+    original = _api.components_of
+
+    def components_of(dataset: Any) -> Any:
+        marks["encode_start"] = time.perf_counter()
+        out = original(dataset)
+        marks["encode_end"] = time.perf_counter()
+        comps_seen.extend(out)
+        return out
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        while len(done_at) < done:
+            done_at.append(now)
+
+    kwargs: dict[str, Any] = {"progress": progress}
+    if jobs is not None:
+        kwargs["jobs"] = jobs
+    prof = cProfile.Profile() if profile else None
+    _api.components_of = components_of  # type: ignore[assignment]
+    t_check = time.perf_counter()
+    try:
+        if prof is not None:
+            prof.enable()
+        report = claims.check(ds, **kwargs)
+        if prof is not None:
+            prof.disable()
+    finally:
+        _api.components_of = original  # type: ignore[assignment]
+    t_end = time.perf_counter()
+    cpu = time.process_time() - cpu0
+    t_render0 = time.perf_counter()
+    text = str(report)
+    render_s = time.perf_counter() - t_render0
+
+    # the first component (in solving order) that holds a contradiction, and when it was done
+    comp_of = {i: k for k, c in enumerate(comps_seen) for i in c.claims}
+    index = {c.id: i for i, c in enumerate(ds.claims)}
+    with_contra = sorted({comp_of[index[k.claims[0].id]] for k in report.contradictions
+                          if index[k.claims[0].id] in comp_of})
+    first = done_at[with_contra[0]] if with_contra and with_contra[0] < len(done_at) else None
+    solve_end = done_at[-1] if done_at else marks.get("encode_end", t_end)
+
+    expected = load_expected(data_dir)
+    ids = {c.id for c in ds.claims}
+    want = {frozenset(c): rs for c, rs in expected.contradictions if set(c) <= ids}
+    got = {frozenset(c.id for c in k.claims): tuple(sorted(r.id for r in k.rules)) for k in report.contradictions}
+    missing = sorted(sorted(s) for s in set(want) - set(got))
+    extra = sorted(sorted(s) for s in set(got) - set(want))
+    wrong_rules = sorted(sorted(s) for s in set(got) & set(want)
+                         if got[s] not in {tuple(sorted(r)) for r in want[s]})
+    duplicates = len(report.contradictions) - len(got)
+
+    if prof is not None:
+        buf = io.StringIO()
+        st = pstats.Stats(prof, stream=buf)
+        st.sort_stats("cumulative").print_stats(40)
+        st.sort_stats("tottime").print_stats(30)
+        with open(profile, "w", encoding="utf-8") as fh:
+            fh.write(buf.getvalue())
+
+    encode_s = marks.get("encode_end", t_check) - marks.get("encode_start", t_check)
+    return {
+        "claims": len(ds.claims),
+        "files": len(ds.files),
+        "rules": len(ds.rules),
+        "components": report.stats.components,
+        "contradictions": len(report.contradictions),
+        "expected_contradictions": len(want),
+        "exact": not (missing or extra or wrong_rules or duplicates) and report.complete and not report.unknowns,
+        "missing": missing[:5],
+        "extra": extra[:5],
+        "wrong_rules": wrong_rules[:5],
+        "complete": report.complete,
+        "unknowns": len(report.unknowns),
+        "load_s": round(t_loaded - t0, 3),
+        "jobs": jobs,
+        "encode_partition_s": round(encode_s, 3),
+        "first_contradiction_s": None if first is None else round(first - t_check, 3),
+        "all_contradictions_s": round(solve_end - t_check, 3),
+        "check_s": round(t_end - t_check, 3),
+        "total_s": round(t_end - t0, 3),
+        "cpu_s": round(cpu, 3),
+        "render_text_s": round(render_s, 3),
+        "report_lines": text.count("\n"),
+        "solver_checks": report.stats.solver_checks,
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    ap.add_argument("data_dir")
+    ap.add_argument("--prefix", type=int, default=None, help="check only the first N claims")
+    ap.add_argument("--profile", default=None, help="write cProfile statistics of check() to this file")
+    ap.add_argument("--jobs", type=int, default=None, help="passed to claims.check (default: its own)")
+    args = ap.parse_args(argv)
+    sys.setrecursionlimit(max(10000, sys.getrecursionlimit()))
+    row = measure(args.data_dir, args.prefix, args.profile, args.jobs)
+    json.dump(row, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""The benchmark's generator and oracle, small: the engine finds exactly the planted contradictions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import claims
+from benchmarks.generate import generate, load_expected
+from benchmarks.oracle import Diff, Lit, RuleInstance, bounds, minimal_contradictions
+
+
+def _found(report: claims.Report) -> dict[frozenset[str], tuple[str, ...]]:
+    return {frozenset(c.id for c in k.claims): tuple(sorted(r.id for r in k.rules))
+            for k in report.contradictions}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_engine_finds_exactly_the_planted_contradictions(tmp_path: Path, seed: int) -> None:
+    """Real claim files of 200 claims: every planted contradiction is found, with its rules, and nothing else."""
+    expected = generate(200, tmp_path, seed=seed)
+    assert expected.claims == 200
+    assert expected.contradictions, "the generator planted no contradiction"
+
+    report = claims.check(claims.load(tmp_path / "articles"), jobs=1, cache=False)
+
+    assert 200 == len(report.dataset.claims)
+    assert report.complete and not report.unknowns
+    found = _found(report)
+    assert len(found) == len(report.contradictions)  # no contradiction reported twice
+    assert expected.claim_sets() == set(found)
+    for ids, rule_sets in expected.contradictions:
+        assert found[frozenset(ids)] in {tuple(sorted(r)) for r in rule_sets}
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    """The same size and seed write the same files, byte for byte."""
+    generate(120, tmp_path / "a", seed=5)
+    generate(120, tmp_path / "b", seed=5)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for f in files_a:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    assert load_expected(tmp_path / "a") == load_expected(tmp_path / "b")
+
+
+def test_answers_do_not_depend_on_what_was_solved_before(tmp_path: Path) -> None:
+    """Checking a dataset again after another one gives the same findings and the same effort."""
+    generate(150, tmp_path / "a", seed=11)
+    generate(150, tmp_path / "b", seed=12)
+    ds_a = claims.load(tmp_path / "a" / "articles")
+    first = claims.check(ds_a, jobs=1, cache=False)
+    claims.check(claims.load(tmp_path / "b" / "articles"), jobs=1, cache=False)
+    again = claims.check(ds_a, jobs=1, cache=False)
+    assert [k.fingerprint for k in first.contradictions] == [k.fingerprint for k in again.contradictions]
+    assert first.stats.solver_checks == again.stats.solver_checks
+
+
+def test_oracle_on_a_hand_made_topic() -> None:
+    """Intervals clash in pairs, a rule makes a clash of its own, and repeated claims multiply."""
+    x = "x"
+    claims_ = [
+        (0, bounds(x, 900, 1100)),  # about 1000
+        (1, bounds(x, 3000, 6000)),  # between 3000 and 6000
+        (2, bounds(x, None, 2000)),  # at most 2000
+        (3, bounds(x, 900, 1100)),  # about 1000 again, from another source
+        (4, (Lit("w", True),)),  # withdrawn
+    ]
+    rules = [RuleInstance("withdrawn.no_troops", Lit("w", True), bounds(x, 0, 0))]
+    got = {(m.claims, m.rule_sets) for m in minimal_contradictions(claims_, rules)}
+    assert {
+        ((0, 1), ((),)), ((1, 3), ((),)), ((1, 2), ((),)),
+        ((0, 4), (("withdrawn.no_troops",),)), ((3, 4), (("withdrawn.no_troops",),)),
+        ((1, 4), (("withdrawn.no_troops",),)),  # x = 0 clashes with 3000..6000, not with "at most 2000"
+    } == got
+    # a cycle of "before" is one contradiction of all its claims
+    cycle = [(0, (Diff("a", "b", -1),)), (1, (Diff("b", "c", -1),)), (2, (Diff("c", "a", -1),))]
+    assert [(0, 1, 2)] == [m.claims for m in minimal_contradictions(cycle, [])]
