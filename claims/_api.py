@@ -69,8 +69,13 @@ def load(*paths: str | os.PathLike[str]) -> Dataset:
         if raw is not None:
             loaded.append((f, raw))
     raw_files = [raw for _, raw in loaded]
+    before = len(sink.errors)
     rule_sets = _rule_sets_of(loaded, sink)
-    sink.raise_if_errors(InvalidClaim)
+    # Resolve even after load errors, so one run reports every problem; but not
+    # when the vocabulary itself is broken (a rule set or declarations block),
+    # where every use of a lost name would add a follow-on error.
+    if len(sink.errors) > before or not all(r.vocabulary_ok for r in raw_files) or not raw_files:
+        sink.raise_if_errors(InvalidClaim)
     dataset = resolve(raw_files, rule_sets, sink)
     sink.raise_if_errors(InvalidClaim)
     if not dataset.claims:

@@ -84,6 +84,7 @@ class RawFile:
     declarations_locator: Locator | None = attrs.field(eq=False)
     about_tolerance: Fraction | None
     documents: tuple[tuple[str, str], ...]
+    vocabulary_ok: bool = True  # False when the declarations block or a rule set is broken
 
 
 @attrs.frozen
@@ -529,6 +530,7 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
 
     declarations: tuple[Item, ...] = ()
     decl_loc: Locator | None = None
+    vocabulary_ok = True
     if "declarations" in data:
         d = data["declarations"]
         if isinstance(d, str):
@@ -536,9 +538,11 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
             try:
                 declarations = parse_items(d)
             except ParseError as exc:
+                vocabulary_ok = False
                 ctx.sink.error(decl_loc.span(exc.pos), E.FORMULA_SYNTAX,
                                f"in declarations: {exc.message}", exc.hint)
         else:
+            vocabulary_ok = False
             ctx.error(ctx.value_span(data, "declarations"), E.FIELD_TYPE,
                       f"'declarations' must be text in the formula language, not {_type_name(d)}")
 
@@ -547,7 +551,7 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     claims = _load_claims(ctx, data, doc, source_docs, documents)
     docs = tuple(sorted((p, d.text) for p, d in documents.items()))
     return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
-                   decl_loc, tolerance, docs)
+                   decl_loc, tolerance, docs, vocabulary_ok)
 
 
 def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:
