@@ -12,6 +12,7 @@ import concurrent.futures
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from claims._partition import Component
 from claims._solve import ComponentResult, Options, solve_component
@@ -87,7 +88,8 @@ def _run_dask(
         from claims._errors import ClaimsError
 
         raise ClaimsError("the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
-    client = Client(scheduler, set_as_default=False)
+    make_client: Any = Client  # dask.distributed ships no type hints for Client
+    client = make_client(scheduler, set_as_default=False)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         chunks = _chunks(comps, max(workers, jobs) * 4)

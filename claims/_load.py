@@ -351,8 +351,8 @@ def _parse_holds(v: object) -> tuple[datetime.date, datetime.date] | str:
         return f"must be a date, a month or an interval 'FROM..TO', not {_type_name(v)}"
     s = v.strip()
     if _MONTH_RE.match(s):
-        b = month_bounds(s)
-        return b if b else f"'{s}' is not a real month"
+        mb = month_bounds(s)
+        return mb if mb else f"'{s}' is not a real month"
     if ".." in s:
         a, _, b = s.partition("..")
         lo = _parse_date(a.strip()) or (month_bounds(a.strip()) or (None, None))[0]

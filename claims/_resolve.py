@@ -357,13 +357,13 @@ class Typer:
                             f"a quantity compares a number or a date, but this is {_sort_word(x.sort)}")
         if node.kind == "in_month":
             assert node.month is not None
-            b = month_bounds(node.month)
-            if b is None:
+            mb = month_bounds(node.month)
+            if mb is None:
                 raise self.fail(node, E.BAD_DATE, f"'{node.month}' is not a real month")
             if x.sort != "date":
                 raise self.fail(node.term, E.SORT_MISMATCH,
                                 f"'in {node.month}' needs a date, but this is {_sort_word(x.sort)}")
-            return _between(x, TLit(b[0].toordinal(), "date"), TLit(b[1].toordinal(), "date"))
+            return _between(x, TLit(mb[0].toordinal(), "date"), TLit(mb[1].toordinal(), "date"))
         bounds = [self.term(b, env) for b in node.bounds]
         for bn, bt in zip(node.bounds, bounds):
             if not _is_numeric(bt.sort):
@@ -387,8 +387,8 @@ class Typer:
             if x.sort == "date" and b.sort == "date":
                 raise self.fail(node, E.BAD_QUANTITY,
                                 "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'")
-            lo, hi = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
-            return _between(x, TLit(lo, "real"), TLit(hi, "real"))
+            low, high = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
+            return _between(x, TLit(low, "real"), TLit(high, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
         return TOp(op, (x, b), "bool")
 

@@ -22,7 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 
 def _pos() -> int:
-    return attrs.field(default=-1, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=-1, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -218,7 +218,7 @@ def _parser() -> lark.Lark:
     )
 
 
-def _span(tree: lark.Tree | lark.Token) -> tuple[int, int]:
+def _span(tree: lark.Tree[lark.Token] | lark.Token) -> tuple[int, int]:
     if isinstance(tree, lark.Token):
         return tree.start_pos or 0, tree.end_pos or 0
     meta = tree.meta
@@ -227,7 +227,7 @@ def _span(tree: lark.Tree | lark.Token) -> tuple[int, int]:
     return meta.start_pos, meta.end_pos
 
 
-def _build(tree: lark.Tree | lark.Token) -> Expr:
+def _build(tree: lark.Tree[lark.Token] | lark.Token) -> Expr:
     """Build an expression node from a lark (sub)tree."""
     if isinstance(tree, lark.Token):  # pragma: no cover - grammar wraps tokens
         raise AssertionError(f"bare token {tree!r}")
@@ -235,7 +235,7 @@ def _build(tree: lark.Tree | lark.Token) -> Expr:
     data = str(tree.data)
     ch = tree.children
     if data in ("start",):
-        return _build(ch[0])  # type: ignore[arg-type]
+        return _build(ch[0])
     if data == "number":
         return Num(str(ch[0]), pos, end)
     if data == "date":
@@ -254,11 +254,11 @@ def _build(tree: lark.Tree | lark.Token) -> Expr:
         args_raw = list(ch[1:])
         if args_raw and isinstance(args_raw[-1], lark.Tree) and args_raw[-1].data == "time_index":
             at = _time_index(args_raw.pop())
-        return Call(str(ch[0]), tuple(_build(a) for a in args_raw), at, pos, end)  # type: ignore[arg-type]
+        return Call(str(ch[0]), tuple(_build(a) for a in args_raw), at, pos, end)
     if data == "not_":
-        return Unary("not", _build(ch[1]), pos, end)  # type: ignore[arg-type]
+        return Unary("not", _build(ch[1]), pos, end)
     if data == "negate":
-        return Unary("-", _build(ch[1]), pos, end)  # type: ignore[arg-type]
+        return Unary("-", _build(ch[1]), pos, end)
     if data == "quantified":
         kind = _canon(str(ch[0]))
         binders = []
@@ -268,26 +268,26 @@ def _build(tree: lark.Tree | lark.Token) -> Expr:
             sort_tree = b.children[1]
             assert isinstance(sort_tree, lark.Tree)
             binders.append((var, str(sort_tree.children[0])))
-        return Quant(kind, tuple(binders), _build(ch[-1]), pos, end)  # type: ignore[arg-type]
+        return Quant(kind, tuple(binders), _build(ch[-1]), pos, end)
     if data == "quantity_cmp":
         q = ch[1]
         assert isinstance(q, lark.Tree)
         kind = _QUANTITY_KINDS[str(q.data)]
         bounds = tuple(_build(b) for b in q.children if isinstance(b, lark.Tree))
-        return Quantity(kind, _build(ch[0]), bounds, None, pos, end)  # type: ignore[arg-type]
+        return Quantity(kind, _build(ch[0]), bounds, None, pos, end)
     if data == "in_month":
-        return Quantity("in_month", _build(ch[0]), (), str(ch[1]), pos, end)  # type: ignore[arg-type]
+        return Quantity("in_month", _build(ch[0]), (), str(ch[1]), pos, end)
     if data == "in_range":
         return Quantity(
-            "in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end  # type: ignore[arg-type]
+            "in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end
         )
     if data in _BINARY_RULES:
         # a flat, left-associative chain "a op b op c", except implies (right-assoc)
-        left = _build(ch[0])  # type: ignore[arg-type]
+        left = _build(ch[0])
         i = 1
         while i < len(ch):
             op = _canon(str(ch[i]))
-            right = _build(ch[i + 1])  # type: ignore[arg-type]
+            right = _build(ch[i + 1])
             lpos = left.pos if left.pos >= 0 else pos
             left = Binary(op, left, right, lpos, right.end)
             i += 2
@@ -373,7 +373,8 @@ def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> Parse
             hint = _NO_QUOTES
         return ParseError(msg, pos, hint)
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        at = exc.pos_in_stream or 0
+        ch = text[at] if at < len(text) else ""
         msg = f"unexpected character {ch!r}"
         if ch == "'":
             hint = _NO_QUOTES if formula else "descriptions are written in double quotes"
@@ -383,9 +384,9 @@ def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> Parse
             hint = "write 'or' (or '∨')"
         elif ch == "!":
             hint = "write 'not' (or '¬'); '!=' means 'not equal'"
-        elif ch == "=" and text[exc.pos_in_stream : exc.pos_in_stream + 2] == "==":
+        elif ch == "=" and text[at : at + 2] == "==":
             hint = "equality is a single '='"
-        return ParseError(msg, exc.pos_in_stream, hint)
+        return ParseError(msg, at, hint)
     if isinstance(exc, UnexpectedEOF):  # pragma: no cover - LALR reports $END as a token
         return ParseError(f"{what} ends too early", len(text))
     return ParseError(str(exc), 0)  # pragma: no cover
@@ -462,7 +463,7 @@ def parse_items(text: str) -> tuple[Item, ...]:
         elif data == "sym_decl":
             timed = False
             toks: list[lark.Token] = []
-            sig: lark.Tree | None = None
+            sig: lark.Tree[lark.Token] | None = None
             for c in ch:
                 if isinstance(c, lark.Token):
                     if c.type == "TIMED":
@@ -496,11 +497,11 @@ def parse_items(text: str) -> tuple[Item, ...]:
             rid = ch[0]
             desc_tok = ch[1]
             assert isinstance(rid, lark.Token) and isinstance(desc_tok, lark.Token)
-            formula = _build(ch[2])  # type: ignore[arg-type]
+            formula = _build(ch[2])
             cases = []
             for c in ch[3:]:
                 assert isinstance(c, lark.Tree)
-                cases.append(RuleCase(str(c.children[0]), _build(c.children[1]), _span(c)[0]))  # type: ignore[arg-type]
+                cases.append(RuleCase(str(c.children[0]), _build(c.children[1]), _span(c)[0]))
             items.append(
                 RuleDecl(str(rid), _unquote(str(desc_tok)), formula, tuple(cases), rid.start_pos or 0)
             )
