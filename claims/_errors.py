@@ -56,6 +56,8 @@ BAD_DATE: Final = _code("bad-date", "A date or interval is malformed or impossib
 BAD_QUANTITY: Final = _code("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
 NOT_TIMED: Final = _code("not-timed", "A time index is applied to a symbol that is not timed")
 BAD_VALUE: Final = _code("bad-value", "A field value is not one of the allowed values")
+BAD_BASELINE: Final = _code("bad-baseline", "A baseline file is missing or is not a claims JSON report")
+BAD_REVISION: Final = _code("bad-revision", "--since names a git revision or repository that cannot be read")
 
 
 @attrs.frozen(order=True)

@@ -38,8 +38,8 @@ from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_docum
 # Codes of the gate's own input errors. Not in _errors.ERROR_CODES (whose table the README shows,
 # for dataset diagnostics): registering them on import of this module would make that table depend
 # on what was imported. docs/ci.md lists them.
-BAD_BASELINE = E.ErrorCode("bad-baseline", "A baseline file is missing or is not a claims JSON report")
-BAD_REVISION = E.ErrorCode("bad-revision", "--since names a git revision or repository that cannot be read")
+BAD_BASELINE = E.BAD_BASELINE
+BAD_REVISION = E.BAD_REVISION
 
 
 @attrs.frozen
