@@ -221,9 +221,18 @@ class Encoder:
             if isinstance(a, TMember):
                 fixed.append([a.name])
                 tests.append(None)
+                continue
+            arg = self.term(a, day, env)
+            # a variable of a quantifier over an enumerated sort is expanded to each
+            # member in turn (``_quant``): pick that member's constant directly, not
+            # through an ite chain over all members (12 members: 12 times the text)
+            bound = next((m for m in members if q(m) == arg), None) if isinstance(a, TVar) else None
+            if bound is not None:
+                fixed.append([bound])
+                tests.append(None)
             else:
                 fixed.append(list(members))
-                tests.append(self.term(a, day, env))
+                tests.append(arg)
         combos = list(itertools.product(*fixed))
         # build from the last combination backwards into an ite chain
         result = self._atom(sym, combos[-1], when)
