@@ -417,8 +417,10 @@ class _Problem:
     def from_model(self, model: Any) -> _Scenario:
         decls = {d.name(): d for d in model.decls()}
         universes: dict[str, list[str]] = {}
+        elements: dict[str, list[Any]] = {}
         for zs in model.sorts():
-            universes[zs.name()] = [str(e) for e in model.get_universe(zs)]
+            elements[zs.name()] = list(model.get_universe(zs))
+            universes[zs.name()] = [str(e) for e in elements[zs.name()]]
         sizes = {s: max(1, len(universes.get(s, []))) for s, info in self.sorts.items() if info.members is None}
 
         def conv(v: Any, sort: str) -> Value:
@@ -446,26 +448,68 @@ class _Problem:
                 else:
                     values[(sym.name, members, day)] = conv(model.eval(d(), model_completion=True), sym.result)
                 continue
-            # a function over open, bool or numeric arguments: its table
-            entries: dict[tuple[Value, ...], Value] = {}
+            # a function over open, bool or numeric arguments: its table, row by row
+            # where the arguments range over finitely many values (the model's
+            # "else" may be any term), else its explicit rows and a default
             default = self.default(sym.result)
-            if d is not None:
-                interp = model[d]
-                if isinstance(interp, z3.FuncInterp):
-                    rows = interp.as_list()
-                    for row in rows[:-1]:
-                        entries[tuple(conv(a, s) for a, s in zip(row[:-1], sym.args))] = conv(row[-1], sym.result)
-                    if z3.is_const(rows[-1]) or z3.is_int_value(rows[-1]) or z3.is_rational_value(rows[-1]):
-                        default = conv(rows[-1], sym.result)
             domains = [self.domain(a, sizes) for a in sym.args]
-            if all(dom is not None for dom in domains):
-                for tup in itertools.product(*[dom or [] for dom in domains]):
-                    values[(sym.name, tuple(tup), day)] = entries.get(tuple(tup), default)
-            else:
-                for tup, v in entries.items():
-                    values[(sym.name, tup, day)] = v
-                values[(sym.name, None, day)] = default
-        return _Scenario(values, sizes)
+            if d is None:
+                if all(dom is not None for dom in domains):
+                    for tup in itertools.product(*[dom or [] for dom in domains]):
+                        values[(sym.name, tuple(tup), day)] = default
+                else:
+                    values[(sym.name, None, day)] = default
+                continue
+            zdoms = [self._z3_domain(d.domain(i), a, elements) for i, a in enumerate(sym.args)]
+            if all(zd is not None for zd in zdoms):
+                for combo in itertools.product(*[zd or [] for zd in zdoms]):
+                    got = model.eval(d(*[z for z, _ in combo]), model_completion=True)
+                    values[(sym.name, tuple(v for _, v in combo), day)] = conv(got, sym.result)
+                continue
+            interp = model[d]
+            if isinstance(interp, z3.FuncInterp):
+                rows = interp.as_list()
+                for row in rows[:-1]:
+                    values[(sym.name, tuple(conv(a, s) for a, s in zip(row[:-1], sym.args)), day)] = \
+                        conv(row[-1], sym.result)
+                if z3.is_true(rows[-1]) or z3.is_false(rows[-1]) or z3.is_int_value(rows[-1]) \
+                        or z3.is_rational_value(rows[-1]):
+                    default = conv(rows[-1], sym.result)
+            values[(sym.name, None, day)] = default
+        return self.canonical(values, sizes)
+
+    def canonical(self, values: dict[Key, Value], sizes: dict[str, int]) -> _Scenario:
+        """Renumber each open universe so that the elements constants name come first.
+
+        A search shrinks a universe by dropping its last elements; numbering the
+        elements constants name first keeps them when it does.
+        """
+        order: dict[str, list[int]] = {s: [] for s in sizes}
+        for k in sorted(values, key=lambda k: (bool(k[1]), _key_order(k))):
+            sort = self.symbols[k[0]].result
+            if sort in order and values[k] not in order[sort]:
+                order[sort].append(int(values[k]))
+        renumber = {s: {old: new for new, old in enumerate(
+            [*order[s], *(i for i in range(sizes[s]) if i not in order[s])])} for s in sizes}
+        out: dict[Key, Value] = {}
+        for (name, args, day), v in values.items():
+            sym = self.symbols[name]
+            if args is not None:
+                args = tuple(renumber[s][int(a)] if s in renumber else a for a, s in zip(args, sym.args))
+            out[(name, args, day)] = renumber[sym.result][int(v)] if sym.result in renumber else v
+        return _Scenario(out, sizes)
+
+    def _z3_domain(self, zs: Any, sort: str, elements: dict[str, list[Any]]) -> list[tuple[Any, Value]] | None:
+        """The values of an argument sort, as (z3 value, scenario value), when there are finitely many."""
+        if sort == "bool":
+            return [(z3.BoolVal(False), False), (z3.BoolVal(True), True)]
+        info = self.sorts.get(sort)
+        if info is None:
+            return None
+        if info.members is not None:
+            ctors = [zs.constructor(k) for k in range(zs.num_constructors())]
+            return [(c(), c.name().strip("|")) for c in ctors]
+        return [(e, i) for i, e in enumerate(elements.get(zs.name(), []))]
 
     def domain(self, sort: str, sizes: dict[str, int]) -> list[Value] | None:
         if sort == "bool":
@@ -568,6 +612,10 @@ class _Problem:
                     focus |= syms
                     changed = True
         keys = sorted((k for k in witness.values if k[0] in focus), key=_key_order)
+        # each element of an open universe is kept or dropped (shrinking drops it)
+        sorts = sorted(s for s, n in witness.sizes.items() if n > 1)
+        keep_element = st.sampled_from([False] + [True] * _BIAS)
+        masks = st.tuples(*[st.tuples(*[keep_element] * witness.sizes[s]) for s in sorts])
         strategies = []
         for k in keys:
             cands = self.candidates(self.key_sort(k), witness.sizes)
@@ -577,12 +625,12 @@ class _Problem:
             strategies.append(st.sampled_from(cands + [w] * (_BIAS * len(cands))))
         fixed = dict(witness.values)
 
-        def build(vals: tuple[Value, ...]) -> _Scenario:
+        def build(drawn: tuple[tuple[tuple[bool, ...], ...], tuple[Value, ...]]) -> _Scenario:
             out = dict(fixed)
-            out.update(zip(keys, vals))
-            return _Scenario(out, witness.sizes)
+            out.update(zip(keys, drawn[1]))
+            return self.restrict(out, witness.sizes, dict(zip(sorts, drawn[0])))
 
-        strategy = st.tuples(*strategies).map(build)
+        strategy = st.tuples(masks, st.tuples(*strategies)).map(build)
         self.searches += 1
         try:
             best = find(strategy, holds, settings=_search_settings(max_examples),
@@ -590,6 +638,26 @@ class _Problem:
         except NoSuchExample:
             return self.assignments(witness, shown), "solver"
         return self.assignments(best, shown), "hypothesis"
+
+    def restrict(self, values: dict[Key, Value], sizes: dict[str, int],
+                 masks: dict[str, tuple[bool, ...]]) -> _Scenario:
+        """The scenario over the elements ``masks`` keep (at least one per sort), renumbered:
+        rows about a dropped element go, a value that was one becomes the first element kept."""
+        renumber: dict[str, dict[int, int]] = {}
+        for s, mask in masks.items():
+            kept = [i for i, keep in enumerate(mask) if keep] or [0]
+            renumber[s] = {old: new for new, old in enumerate(kept)}
+        out: dict[Key, Value] = {}
+        for (name, args, day), v in values.items():
+            sym = self.symbols[name]
+            if args is not None and any(s in renumber and int(a) not in renumber[s] for a, s in zip(args, sym.args)):
+                continue
+            if args is not None:
+                args = tuple(renumber[s][int(a)] if s in renumber else a for a, s in zip(args, sym.args))
+            if sym.result in renumber:
+                v = renumber[sym.result].get(int(v), 0)
+            out[(name, args, day)] = v
+        return _Scenario(out, {s: len(renumber[s]) if s in renumber else n for s, n in sizes.items()})
 
     def rule_symbols(self, j: int) -> set[str]:
         term = self.rules[j].term

@@ -250,3 +250,55 @@ def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path):
     report = _fuzz.fuzz_paths([tmp_path])
     assert [(f.kind, f.rule.id) for f in report.findings] == [("possible-rejected", "withdrawal.s400-needs-crews")]
     assert [str(a) for a in report.findings[0].scenario] == ["personnel_remaining = 1", "s400_kept = true"]
+
+
+# --------------------------------------------------------------------------- the whole language
+
+
+def _fuzz_text(tmp_path, text: str) -> _fuzz.FuzzReport:
+    path = tmp_path / "edge.rules"
+    path.write_text(text, encoding="utf-8")
+    return _fuzz.fuzz_paths([path])
+
+
+def test_rules_hold_on_the_days_they_name(tmp_path):
+    """A rule holds on every day, the days written with `@` included: `x > x@D` fails on day D."""
+    report = _fuzz_text(tmp_path, """timed pred ongoing
+timed const troops: int
+rule t.on-the-14th: "The operation ran on 2016-03-14" ongoing@2016-03-14
+rule t.never: "The operation never runs" not ongoing
+rule t.troops: "Troops grow after March 1" troops > troops@2016-03-01
+""")
+    assert [(f.kind, [r.id for r in f.support]) for f in report.findings] == [
+        ("rule-conflict", ["t.on-the-14th", "t.never"]), ("rule-conflict", ["t.troops"])]
+    assert "ongoing@2016-03-14 = true" in [str(a) for a in report.findings[0].scenario]
+
+
+def test_open_sorts_functions_and_closed_sorts(tmp_path):
+    """Quantifiers over open and closed sorts, functions, reals: found, and shrunk by Hypothesis."""
+    report = _fuzz_text(tmp_path, """sort Country
+sort Reason = {tasks_done, regime_failure, other_reason}
+pred ally(Country)
+pred at_war(Country)
+func troops(Country): int
+const home: Country
+const why: Reason
+pred cited(Reason)
+const budget: real
+
+rule a: "Allies are not at war" forall c: Country. ally(c) implies not at_war(c)
+rule c: "Home is an ally" ally(home)
+  example: at_war(home)
+rule d: "Many troops means war" forall c: Country. troops(c) > 100 implies at_war(c)
+rule e: "A cited reason is the reason" forall r: Reason. cited(r) implies why = r
+  example: cited(tasks_done) and cited(other_reason)
+rule h: "Many troops at home cost money" troops(home) > 200 implies budget > 2.5
+""")
+    assert [(f.kind, f.rule.id, [r.id for r in f.support]) for f in report.findings] == [
+        ("example-rejected", "c", ["a", "c"]),
+        ("example-rejected", "e", ["e"]),
+        ("dead-rule", "h", ["a", "c", "d"]),
+    ]
+    assert all(f.found_by == "hypothesis" for f in report.findings)
+    assert [str(a) for a in report.findings[0].scenario] == [
+        "ally(Country#1) = false", "at_war(Country#1) = true", "home = Country#1"]
