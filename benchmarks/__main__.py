@@ -27,11 +27,14 @@ from benchmarks.baseline import run_baseline
 from benchmarks.generate import SEED, generate, load_expected
 
 HERE = Path(__file__).resolve().parent
+LINT_AUTO_MAX = 20_000
 
 
 def _run_child(data_dir: Path, prefix: int | None = None, profile: Path | None = None,
-               jobs: int | None = None) -> dict[str, Any]:
+               jobs: int | None = None, lint: bool = True) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.run", str(data_dir)]
+    if not lint:
+        cmd.append("--no-lint")
     if prefix is not None:
         cmd += ["--prefix", str(prefix)]
     if profile is not None:
@@ -57,7 +60,8 @@ def _table(rows: Sequence[dict[str, Any]]) -> str:
         ("claims", "claims", ","), ("comps", "components", ","), ("contra", "contradictions", ","),
         ("exact", "exact", ""), ("load s", "load_s", ".2f"), ("enc+part s", "encode_partition_s", ".2f"),
         ("first s", "first_contradiction_s", ".2f"), ("all s", "all_contradictions_s", ".2f"),
-        ("total s", "total_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
+        ("lint s", "lint_s", ".2f"), ("total s", "total_s", ".2f"),
+        ("w/o lint s", "total_without_lint_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
         ("peak MiB", "peak_rss_mib", ".0f"),
     ]
     head = [c[0] for c in cols]
@@ -80,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline")
     ap.add_argument("--profile", type=int, default=None, metavar="SIZE",
                     help="write cProfile statistics of check() at this size to the data dir")
+    ap.add_argument("--lint", choices=("auto", "on", "off"), default="auto",
+                    help="the symbol lint inside check(): auto runs it up to 20,000 claims "
+                         "(it is quadratic in the number of symbols; default: auto)")
     ap.add_argument("--jobs", type=int, default=None,
                     help="worker processes for claims.check (default: the library's default)")
     ap.add_argument("--data-dir", default=str(HERE / ".data"), help="where datasets are generated")
@@ -98,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[{n:,} claims: {exp.files} files, {exp.topics:,} topics, {exp.planted_topics:,} planted, "
               f"{len(exp.contradictions):,} contradictions expected]", file=sys.stderr, flush=True)
         prof = data / f"profile-{n}.txt" if args.profile == n else None
-        row = {"kind": "partitioned", "seed": args.seed, **_run_child(d, profile=prof, jobs=args.jobs)}
+        lint = args.lint == "on" or (args.lint == "auto" and n <= LINT_AUTO_MAX)
+        row = {"kind": "partitioned", "seed": args.seed,
+               **_run_child(d, profile=prof, jobs=args.jobs, lint=lint)}
         row.update(baseline_total_s=None, baseline_finished=None)
         ok = ok and row["exact"]
         rows.append(row)
@@ -108,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_baseline and sizes:
         d = data / f"n{min(sizes)}-s{args.seed}"
         k = min(args.baseline_claims, min(sizes))
-        part = _run_child(d, prefix=k, jobs=args.jobs)
+        part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
         print(f"[baseline: one MARCO over the first {k} claims, capped at {args.baseline_limit:g} s]",
               file=sys.stderr, flush=True)

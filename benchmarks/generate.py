@@ -6,15 +6,16 @@ benchmark measures the whole pipeline from ``claims.load`` on:
 * ``rules/bench.rules``: a country sort, timed predicates and a timed function,
   and three rules that hold on every day;
 * ``articles/aNNNN.yaml``: claim files of about 200 claims each, with their
-  sources, the declarations of the topics they introduce, and the claims;
+  sources, the declarations of their topics' symbols, and the claims;
 * ``articles/aNNNN.txt``: the article each claim file quotes; every quote
   occurs in it (wrapped over lines, so quote look-up must normalise whitespace);
 * ``expected.json``: every minimal contradiction, by claim id, with the rules
   it needs.
 
 A dataset is a shuffle of independent *topics*, each with its own symbols
-(counts, event dates, alliances) or its own (country, day) for the timed
-vocabulary of the rules. Most topics are consistent; about one in ten holds
+(counts, event dates, alliances; declared by the one article that holds the
+topic) or its own (country, day) for the timed vocabulary of the rules (those
+claims are spread over all articles). Most topics are consistent; about one in ten holds
 planted contradictions of 2 to 5 claims: numbers that cannot both be right,
 timelines that run backwards, cycles of "before", and clashes through a rule
 (a country observing a ceasefire while launching an offensive). Some planted
@@ -35,7 +36,7 @@ import json
 import random
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmarks.oracle import (
@@ -582,7 +583,7 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
         # repeats: the same formula (and day, for timed claims) from other sources
         claims: list[GenClaim] = []
         for c in t.claims:
-            claims.append(c)
+            claims.append(replace(c))  # a topic may list one planned claim twice: two claims
             if rng.random() < REPEAT_RATE:
                 for _ in range(rng.randrange(1, 3)):
                     claims.append(GenClaim(c.formula, c.quote, c.meaning, c.said))
@@ -597,16 +598,19 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
             placed.append(c)
         topics.append(t)
 
-    # spread the claims over articles, in a shuffled order
+    # spread the topics over articles. A topic with symbols of its own lives in
+    # one article, which declares them (a claim file's declarations are its own);
+    # the claims about a country's day use the shared vocabulary of bench.rules,
+    # so they are spread over all articles, as different outlets report one day.
     n_files = max(1, -(-n_claims // claims_per_file))
-    order = list(range(len(placed)))
-    rng.shuffle(order)
-    per_file: list[list[int]] = [sorted(order[f::n_files]) for f in range(n_files)]
-    # a topic's declarations go to the article of its first claim
+    per_file: list[list[int]] = [[] for _ in range(n_files)]
     decl_file: dict[int, int] = {}
-    for f, keys in enumerate(per_file):
-        for key in keys:
-            decl_file.setdefault(placed[key].topic, f)
+    for ti, t in enumerate(topics):
+        home = rng.randrange(n_files)
+        if t.declarations:
+            decl_file[ti] = home
+        for c in t.claims:
+            per_file[home if t.declarations else rng.randrange(n_files)].append(c.key)
     for keys in per_file:  # claims in no particular order inside an article
         rng.shuffle(keys)
 

@@ -13,6 +13,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import resource
 import sys
@@ -27,15 +28,21 @@ from claims import _api
 from benchmarks.generate import load_expected
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the worker processes of check)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def peak_rss_mib() -> float:
     """The peak resident set size of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(data_dir: str, prefix: int | None = None, profile: str | None = None,
-            jobs: int | None = None) -> dict[str, Any]:
+            jobs: int | None = None, lint: bool = True) -> dict[str, Any]:
     """Load and check the dataset under ``data_dir`` (its first ``prefix`` claims); time each stage."""
-    cpu0 = time.process_time()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     ds = claims.load(f"{data_dir}/articles")
     t_loaded = time.perf_counter()
@@ -61,11 +68,23 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         while len(done_at) < done:
             done_at.append(now)
 
+    # the symbol lint runs inside check() (in ``_report``); time it apart, or skip it
+    original_lint = getattr(_api, "lint_dataset", None)
+    lint_time = [0.0]
+
+    def lint_dataset(dataset: Any) -> Any:
+        t = time.perf_counter()
+        out = () if not lint or original_lint is None else original_lint(dataset)
+        lint_time[0] += time.perf_counter() - t
+        return out
+
     kwargs: dict[str, Any] = {"progress": progress}
     if jobs is not None:
         kwargs["jobs"] = jobs
     prof = cProfile.Profile() if profile else None
     _api.components_of = components_of  # type: ignore[assignment]
+    if original_lint is not None:
+        _api.lint_dataset = lint_dataset
     t_check = time.perf_counter()
     try:
         if prof is not None:
@@ -75,8 +94,10 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
             prof.disable()
     finally:
         _api.components_of = original  # type: ignore[assignment]
+        if original_lint is not None:
+            _api.lint_dataset = original_lint
     t_end = time.perf_counter()
-    cpu = time.process_time() - cpu0
+    cpu = _cpu() - cpu0
     t_render0 = time.perf_counter()
     text = str(report)
     render_s = time.perf_counter() - t_render0
@@ -122,12 +143,16 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         "complete": report.complete,
         "unknowns": len(report.unknowns),
         "load_s": round(t_loaded - t0, 3),
-        "jobs": jobs,
+        "jobs": jobs if jobs is not None else _default_jobs(),
+        "lint": lint and original_lint is not None,
+        "lint_s": round(lint_time[0], 3),
+        "warnings": len(getattr(report, "warnings", ())),
         "encode_partition_s": round(encode_s, 3),
         "first_contradiction_s": None if first is None else round(first - t_check, 3),
         "all_contradictions_s": round(solve_end - t_check, 3),
         "check_s": round(t_end - t_check, 3),
         "total_s": round(t_end - t0, 3),
+        "total_without_lint_s": round(t_end - t0 - lint_time[0], 3),
         "cpu_s": round(cpu, 3),
         "render_text_s": round(render_s, 3),
         "report_lines": text.count("\n"),
@@ -136,15 +161,25 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     }
 
 
+def _default_jobs() -> int | None:
+    try:
+        from claims import _executor
+
+        return _executor.default_jobs()
+    except (ImportError, AttributeError):  # pragma: no cover - an engine without executors
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     ap.add_argument("data_dir")
     ap.add_argument("--prefix", type=int, default=None, help="check only the first N claims")
     ap.add_argument("--profile", default=None, help="write cProfile statistics of check() to this file")
     ap.add_argument("--jobs", type=int, default=None, help="passed to claims.check (default: its own)")
+    ap.add_argument("--no-lint", action="store_true", help="skip the symbol lint that check() runs")
     args = ap.parse_args(argv)
     sys.setrecursionlimit(max(10000, sys.getrecursionlimit()))
-    row = measure(args.data_dir, args.prefix, args.profile, args.jobs)
+    row = measure(args.data_dir, args.prefix, args.profile, args.jobs, lint=not args.no_lint)
     json.dump(row, sys.stdout)
     sys.stdout.write("\n")
     return 0
