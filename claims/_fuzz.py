@@ -810,162 +810,203 @@ def _num(v: Value) -> int | Fraction:
 def fuzz(ds: Dataset, *, files: Sequence[str] = (), max_examples: int = DEFAULT_MAX_EXAMPLES,
          seed: int = 0, timeout: float | None = 30.0) -> FuzzReport:
     """Ask every question of ``ds.rules`` (see the module docstring); claims are ignored."""
-    p = _Problem(ds, timeout)
-    rules = p.rules
-    n = len(rules)
-    found: list[FuzzFinding] = []
-    everyone = list(range(n))
-    search_args: dict[str, Any] = {"seed": seed, "max_examples": max_examples}
+    qs = _Questions(_Problem(ds, timeout), seed=seed, max_examples=max_examples, timeout=timeout)
+    active = qs.conflicts()
+    for j in active:
+        others = [i for i in active if i != j]
+        dead = qs.dead(j, others, active)
+        if not (dead and dead == len(qs.p.conds[j]) == _pieces(qs.rules[j])):
+            qs.redundant(j, others)  # a rule with nothing but dead conditions is redundant for that reason
+        qs.examples(j, active)
+        qs.forbids(j, active)
+        qs.possibles(j, others)
+    rules = qs.rules
+    order = {r.id: i for i, r in enumerate(rules)}
+    kinds = list(KINDS)
+    found = sorted(qs.found, key=lambda f: (order[f.rule.id], kinds.index(f.kind), f.formula or ""))
+    return FuzzReport(tuple(files), rules, tuple(found), seed, max_examples, qs.p.chk.checks,
+                      qs.p.searches, qs.skipped)
 
-    def undecided(j: int, what: str) -> None:
-        reason = p.chk.reason or "the solver answered unknown"
-        if reason in ("canceled", "timeout") and timeout is not None:
-            reason = f"the solver hit the time limit ({timeout:g} s per check)"
-        found.append(FuzzFinding("undecided", rules[j], f"the solver could not decide {what}: {reason}"))
 
-    def report(**kw: Any) -> FuzzReport:
-        order = {r.id: i for i, r in enumerate(rules)}
-        kinds = list(KINDS)
-        found.sort(key=lambda f: (order[f.rule.id], kinds.index(f.kind), f.formula or ""))
-        return FuzzReport(tuple(files), rules, tuple(found), seed, max_examples, p.chk.checks,
-                          p.searches, **kw)
+class _Questions:
+    """The questions of the module docstring, one method each; findings collect in ``found``."""
 
-    # 1. the rules together
-    skipped: str | None = None
-    answer, sets, _ = rules_alone(p.smt, everyone, Options(timeout, None))
-    if answer == "unknown":
-        undecided(0, "whether the rules are consistent together")
-        return report(skipped="every rule (the solver could not decide whether they are consistent together)")
-    if answer == "unsat":
+    def __init__(self, p: _Problem, *, seed: int, max_examples: int, timeout: float | None) -> None:
+        self.p = p
+        self.rules = p.rules
+        self.seed = seed
+        self.max_examples = max_examples
+        self.timeout = timeout
+        self.found: list[FuzzFinding] = []
+        self.skipped: str | None = None
+
+    def search(self, **kw: Any) -> tuple[tuple[Assignment, ...], str]:
+        return self.p.search(seed=self.seed, max_examples=self.max_examples, **kw)
+
+    def undecided(self, j: int, what: str) -> None:
+        reason = self.p.chk.reason or "the solver answered unknown"
+        if reason in ("canceled", "timeout") and self.timeout is not None:
+            reason = f"the solver hit the time limit ({self.timeout:g} s per check)"
+        self.found.append(FuzzFinding("undecided", self.rules[j], f"the solver could not decide {what}: {reason}"))
+
+    def conflicts(self) -> list[int]:
+        """Report every minimal set of rules that cannot hold together; return the rules in none.
+
+        Every other question is vacuous over a set that holds a conflict. The
+        rules in no conflict are consistent together: a minimal conflict among
+        them would have been listed.
+        """
+        rules, everyone = self.rules, list(range(len(self.rules)))
+        answer, sets, reason = rules_alone(self.p.smt, everyone, Options(self.timeout, None))
+        if answer == "unknown":
+            self.p.chk.reason = reason
+            self.undecided(0, "whether the rules are consistent together")
+            self.skipped = "every rule (the solver could not decide whether they are consistent together)"
+            return []
         for s in sets:
             support = tuple(rules[j] for j in s)
             last = s[-1]
-            scen, by = p.search(lits=[], keep=s[:-1], broken=[last], show=_show_rules(p, s), **search_args)
-            ids = ", ".join(f"'{r.id}'" for r in support)
-            msg = (f"rule '{rules[s[0]].id}' contradicts itself: no scenario satisfies it" if len(s) == 1
-                   else f"rules {ids} contradict each other: no scenario satisfies them all")
-            shows = (f"satisfies {_names(support[:-1])} but breaks '{rules[last].id}'" if len(s) > 1
-                     else f"breaks '{rules[last].id}', as every scenario does")
-            found.append(FuzzFinding("rule-conflict", rules[s[0]], msg, rules[s[0]].formula, support,
-                                     scen, shows, by))
-        # every other question is vacuous over a set that holds a conflict; the rules in
-        # no conflict are consistent together (a minimal conflict among them would be listed)
-        in_conflict = sorted(set().union(*sets))
-        everyone = [j for j in everyone if j not in in_conflict]
-        skipped = (f"{_names(tuple(rules[j] for j in in_conflict))} "
-                   f"({'it is' if len(in_conflict) == 1 else 'they are'} in a conflict)")
+            scen, by = self.search(lits=[], keep=s[:-1], broken=[last], show=self.symbols(s))
+            if len(s) == 1:
+                msg = f"rule '{rules[last].id}' contradicts itself: no scenario satisfies it"
+                shows = f"breaks '{rules[last].id}', as every scenario does"
+            else:
+                ids = ", ".join(f"'{r.id}'" for r in support)
+                msg = f"rules {ids} contradict each other: no scenario satisfies them all"
+                shows = f"satisfies {_names(support[:-1])} but breaks '{rules[last].id}'"
+            self.found.append(FuzzFinding("rule-conflict", rules[s[0]], msg, rules[s[0]].formula, support,
+                                          scen, shows, by))
+        in_conflict = sorted(set().union(*sets)) if sets else []
+        if in_conflict:
+            self.skipped = (f"{_names(tuple(rules[j] for j in in_conflict))} "
+                            f"({'it is' if len(in_conflict) == 1 else 'they are'} in a conflict)")
+        return [j for j in everyone if j not in in_conflict]
 
-    for j in everyone:
-        r = rules[j]
-        others = [i for i in everyone if i != j]
+    def dead(self, j: int, others: list[int], active: list[int]) -> int:
+        """Report each condition of rule ``j`` that can never hold; return how many."""
+        r, rules, p = self.rules[j], self.rules, self.p
         dead = 0
-        # 2. dead rules
         for k, c in enumerate(p.conds[j]):
             lit = f"a!{j}!{k}"
-            res = p.check(others, [lit])
-            pool = others
-            if res == "sat":
-                res = p.check(everyone, [lit])
-                pool = everyone
+            res, pool = p.check(others, [lit]), others
+            if res == "sat":  # possible given the others: is it given the rule itself too?
+                res, pool = p.check(active, [lit]), active
             if res == "unknown":
-                undecided(j, f"whether the condition `{c.text}` of rule '{r.id}' can hold")
+                self.undecided(j, f"whether the condition `{c.text}` of rule '{r.id}' can hold")
                 continue
             if res == "sat":
                 continue
             m = p.shrink(pool, [lit])
             if m is None:
-                undecided(j, f"which rules keep the condition `{c.text}` from holding")
+                self.undecided(j, f"which rules keep the condition `{c.text}` from holding")
                 continue
             dead += 1
-            support = tuple(rules[i] for i in m)
-            pos = [(c.term, p.cond_days(c))]
             if not m:
                 msg = f"rule '{r.id}' never applies: its condition can never hold, whatever the other rules say"
-                found.append(FuzzFinding("dead-rule", r, msg, c.text))
+                self.found.append(FuzzFinding("dead-rule", r, msg, c.text))
                 continue
-            scen, by = p.search(lits=[lit], keep=m[:-1], pos=pos, broken=[m[-1]],
-                                show=_show_rules(p, [j, *m]) | _symbols_of(c.term), **search_args)
+            support = tuple(rules[i] for i in m)
             if j in m:
                 msg = (f"rule '{r.id}' never applies: its own conclusion contradicts its condition"
                        + (f", given {_names(tuple(rules[i] for i in m if i != j))}" if len(m) > 1 else ""))
             else:
                 msg = f"rule '{r.id}' never applies: its condition can never hold, given {_names(support)}"
-            found.append(FuzzFinding("dead-rule", r, msg, c.text, support, scen,
-                                     f"makes the condition true but breaks '{rules[m[-1]].id}'", by))
-        # 3. redundant rules (a rule with nothing but dead conditions is redundant for that reason)
-        if not (dead and dead == len(p.conds[j]) == _pieces(r)):
-            res = p.check(others, [f"nr!{j}"])
-            if res == "unknown":
-                undecided(j, f"whether rule '{r.id}' follows from the others")
-            elif res == "unsat":
-                m = p.shrink(others, [f"nr!{j}"])
-                if m is None:
-                    undecided(j, f"which rules imply rule '{r.id}'")
-                else:
-                    support = tuple(rules[i] for i in m)
-                    if m:
-                        msg = f"rule '{r.id}' is redundant: {_names(support)} already imply it"
-                        scen, by = p.search(lits=[f"nr!{j}"], keep=m[:-1], broken=[j, m[-1]],
-                                            show=_show_rules(p, [j, *m]), **search_args)
-                        shows = f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too"
-                    else:
-                        msg = f"rule '{r.id}' is redundant: it holds in every scenario"
-                        scen, by, shows = (), "", ""
-                    found.append(FuzzFinding("redundant-rule", r, msg, r.formula, support, scen, shows, by))
-        # 4. examples: consistent with every rule
+            scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(c.term, p.cond_days(c))], broken=[m[-1]],
+                                   show=self.symbols([j, *m]) | _symbols_of(c.term))
+            self.found.append(FuzzFinding("dead-rule", r, msg, c.text, support, scen,
+                                          f"makes the condition true but breaks '{rules[m[-1]].id}'", by))
+        return dead
+
+    def redundant(self, j: int, others: list[int]) -> None:
+        """Report rule ``j`` when the others imply it, with a minimal set that does."""
+        r, rules, p = self.rules[j], self.rules, self.p
+        res = p.check(others, [f"nr!{j}"])
+        if res == "unknown":
+            self.undecided(j, f"whether rule '{r.id}' follows from the others")
+        if res != "unsat":
+            return
+        m = p.shrink(others, [f"nr!{j}"])
+        if m is None:
+            self.undecided(j, f"which rules imply rule '{r.id}'")
+            return
+        support = tuple(rules[i] for i in m)
+        if not m:
+            msg = f"rule '{r.id}' is redundant: it holds in every scenario"
+            self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula))
+            return
+        msg = f"rule '{r.id}' is redundant: {_names(support)} already imply it"
+        scen, by = self.search(lits=[f"nr!{j}"], keep=m[:-1], broken=[j, m[-1]], show=self.symbols([j, *m]))
+        self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula, support, scen,
+                                      f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too", by))
+
+    def examples(self, j: int, active: list[int]) -> None:
+        """Report each ``example:`` of rule ``j`` the rules reject, with a minimal set that does."""
+        r, rules, p = self.rules[j], self.rules, self.p
         for k, (text, term) in enumerate(zip(r.examples, r.example_terms)):
             lit = f"e!{j}!{k}"
-            res = p.check(everyone, [lit])
+            res = p.check(active, [lit])
             if res == "unknown":
-                undecided(j, f"whether the example `{text}` of rule '{r.id}' is consistent with the rules")
+                self.undecided(j, f"whether the example `{text}` of rule '{r.id}' is consistent with the rules")
             if res != "unsat":
                 continue
-            m = p.shrink(everyone, [lit])
+            m = p.shrink(active, [lit])
             if m is None:
-                undecided(j, f"which rules reject the example `{text}` of rule '{r.id}'")
+                self.undecided(j, f"which rules reject the example `{text}` of rule '{r.id}'")
                 continue
             support = tuple(rules[i] for i in m)
             if not m:
                 msg = f"the example `{text}` of rule '{r.id}' is impossible on its own"
-                found.append(FuzzFinding("example-rejected", r, msg, text))
+                self.found.append(FuzzFinding("example-rejected", r, msg, text))
                 continue
             who = ("the rule itself" if m == [j] else
                    f"the rule itself, with {_names(tuple(rules[i] for i in m if i != j))}" if j in m
                    else _names(support))
             msg = f"rule '{r.id}' has an example the rules reject: {who}"
-            scen, by = p.search(lits=[lit], keep=m[:-1], pos=[(term, [None])], broken=[m[-1]],
-                                show=_show_rules(p, [j, *m]) | _symbols_of(term), **search_args)
-            found.append(FuzzFinding("example-rejected", r, msg, text, support, scen,
-                                     f"satisfies the example but breaks '{rules[m[-1]].id}'", by))
-        # 5. forbids: inconsistent with the rules
+            scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(term, [None])], broken=[m[-1]],
+                                   show=self.symbols([j, *m]) | _symbols_of(term))
+            self.found.append(FuzzFinding("example-rejected", r, msg, text, support, scen,
+                                          f"satisfies the example but breaks '{rules[m[-1]].id}'", by))
+
+    def forbids(self, j: int, active: list[int]) -> None:
+        """Report each ``forbids:`` of rule ``j`` the rules allow, with a scenario."""
+        r, p = self.rules[j], self.p
         for k, (text, term) in enumerate(zip(r.forbids, r.forbid_terms)):
             lit = f"f!{j}!{k}"
-            res = p.check(everyone, [lit])
+            res = p.check(active, [lit])
             if res == "unknown":
-                undecided(j, f"whether the forbids `{text}` of rule '{r.id}' is inconsistent with the rules")
+                self.undecided(j, f"whether the forbids `{text}` of rule '{r.id}' is inconsistent with the rules")
             if res != "sat":
                 continue
-            scen, by = p.search(lits=[lit], keep=everyone, pos=[(term, [None])],
-                                show=_show_rules(p, [j]) | _symbols_of(term), **search_args)
+            scen, by = self.search(lits=[lit], keep=active, pos=[(term, [None])],
+                                   show=self.symbols([j]) | _symbols_of(term))
             msg = f"rule '{r.id}' forbids `{text}`, but the rules allow it"
-            found.append(FuzzFinding("forbid-allowed", r, msg, text, (), scen,
-                                     "satisfies the forbids clause and every rule", by))
-        # 6. possible: within it, the rule forbids nothing the others allow
+            self.found.append(FuzzFinding("forbid-allowed", r, msg, text, (), scen,
+                                          "satisfies the forbids clause and every rule", by))
+
+    def possibles(self, j: int, others: list[int]) -> None:
+        """Report rule ``j`` when it rejects a scenario one of its ``possible:`` clauses allows."""
+        r, p = self.rules[j], self.p
         for k, (text, term) in enumerate(zip(r.possibles, r.possible_terms)):
             lit = f"p!{j}!{k}"
             res = p.check(others, [lit, f"nr!{j}"])
             if res == "unknown":
-                undecided(j, f"whether rule '{r.id}' allows every scenario of `{text}`")
+                self.undecided(j, f"whether rule '{r.id}' allows every scenario of `{text}`")
             if res != "sat":
                 continue
-            scen, by = p.search(lits=[lit, f"nr!{j}"], keep=others, pos=[(term, [None])], broken=[j],
-                                show=_show_rules(p, [j]) | _symbols_of(term), **search_args)
+            scen, by = self.search(lits=[lit, f"nr!{j}"], keep=others, pos=[(term, [None])], broken=[j],
+                                   show=self.symbols([j]) | _symbols_of(term))
             msg = (f"rule '{r.id}' forbids too much: it rejects a scenario marked possible "
                    "that every other rule accepts")
-            found.append(FuzzFinding("possible-rejected", r, msg, text, (), scen,
-                                     f"is marked possible and every other rule accepts it, but '{r.id}' "
-                                     "rejects it", by))
-    return report(skipped=skipped)
+            self.found.append(FuzzFinding("possible-rejected", r, msg, text, (), scen,
+                                          f"is marked possible and every other rule accepts it, but '{r.id}' "
+                                          "rejects it", by))
+
+    def symbols(self, rules: Iterable[int]) -> set[str]:
+        """The symbols of these rules: what a scenario about them shows."""
+        out: set[str] = set()
+        for j in rules:
+            out |= self.p.rule_symbols(j)
+        return out
 
 
 def _pieces(r: Rule) -> int:
@@ -980,13 +1021,6 @@ def _pieces(r: Rule) -> int:
         return 1
 
     return count(r.term)
-
-
-def _show_rules(p: _Problem, rules: Iterable[int]) -> set[str]:
-    out: set[str] = set()
-    for j in rules:
-        out |= p.rule_symbols(j)
-    return out
 
 
 def _names(rules: Sequence[Rule]) -> str:
