@@ -197,11 +197,16 @@ class _Component:
             if mus is None:
                 return found, False, False, self.chk.reason
             mapper.add(z3.Or([z3.Not(mvars[x]) for x in mus]))
+            # Every choice of members is the same set of formulas under other tracking
+            # literals (a class holds claims whose formulas are one term), so the
+            # first choice, the representatives, is verified and its rules serve all.
+            verified: RawMus | None = None
             for combo in itertools.product(*[members[x] for x in mus]):
-                verified = self.verify(list(combo))
                 if verified is None:
-                    return found, False, False, self.chk.reason
-                found.append(verified)
+                    verified = self.verify(list(combo))
+                    if verified is None:
+                        return found, False, False, self.chk.reason
+                found.append(RawMus(tuple(sorted(_index(m) for m in combo)), verified.rules))
                 if limit is not None and len(found) >= limit:
                     return found, False, True, None
 
