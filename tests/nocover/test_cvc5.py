@@ -1,4 +1,5 @@
-"""Differential: every contradiction and verdict Z3 reports, confirmed by cvc5 on the same text.
+"""Differential: every contradiction and verdict Z3 reports, confirmed by cvc5 on the same text
+(and every answer of `claims fuzz`, on the script it asks Z3).
 
 cvc5 reads the very SMT-LIB2 script each component is solved from
 (``Component.smt``, written by ``claims._encode.script``) through its own
@@ -15,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import claims
+from claims import _fuzz
 from claims._api import components_of
 from claims._encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
+from tests.nocover.test_fuzz import rule_sets as fuzz_rule_sets
 from tests.oracle import build, small_datasets
 
 cvc5 = pytest.importorskip("cvc5")
@@ -110,3 +113,48 @@ def test_cvc5_confirms_every_finding(data):
             assert not s.sat(facts + all_rules)
         else:
             pytest.fail(f"unexpected verdict {v.verdict} on a small dataset")
+
+
+@settings(deadline=None, max_examples=60,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
+@given(fuzz_rule_sets())
+def test_cvc5_confirms_claims_fuzz(text):
+    """`claims fuzz` asks Z3 about one script with a literal per rule and per question; cvc5
+    reads the same script and confirms each answer and the minimality of each rule set."""
+    ds = claims.dataset([], rules=text)
+    report = _fuzz.fuzz(ds, max_examples=10)
+    problem = _fuzz._Problem(ds, 30.0)
+    s = Cvc5(problem.smt)
+    j_of = {r.id: j for j, r in enumerate(ds.rules)}
+    in_conflict = {r.id for f in report.findings if f.kind == "rule-conflict" for r in f.support}
+    active = [f"r!{j}" for j, r in enumerate(ds.rules) if r.id not in in_conflict]
+    for f in report.findings:
+        j = j_of[f.rule.id]
+        support = [f"r!{j_of[r.id]}" for r in f.support]
+        others = [x for x in active if x != f"r!{j}"]
+        if f.kind == "rule-conflict":
+            _assert_minimal_unsat(s, support, [])
+        elif f.kind == "dead-rule":
+            k = [c.text for c in problem.conds[j]].index(f.formula)
+            _assert_minimal_unsat(s, support, [f"a!{j}!{k}"])
+        elif f.kind == "redundant-rule":
+            _assert_minimal_unsat(s, support, [f"nr!{j}"])
+        elif f.kind == "example-rejected":
+            _assert_minimal_unsat(s, support, [f"e!{j}!{f.rule.examples.index(f.formula)}"])
+        elif f.kind == "forbid-allowed":
+            assert s.sat(active + [f"f!{j}!{f.rule.forbids.index(f.formula)}"])
+        elif f.kind == "possible-rejected":
+            assert s.sat(others + [f"p!{j}!{f.rule.possibles.index(f.formula)}", f"nr!{j}"])
+        else:
+            pytest.fail(f"unexpected finding {f.kind}")
+    # and what it did not report holds for cvc5 too
+    reported = {(f.kind, f.rule.id, f.formula) for f in report.findings}
+    for j, r in enumerate(ds.rules):
+        if r.id in in_conflict:
+            continue
+        for k, text_ in enumerate(r.forbids):
+            if ("forbid-allowed", r.id, text_) not in reported:
+                assert not s.sat(active + [f"f!{j}!{k}"])
+        for k, text_ in enumerate(r.examples):
+            if ("example-rejected", r.id, text_) not in reported:
+                assert s.sat(active + [f"e!{j}!{k}"])
