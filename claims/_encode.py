@@ -35,6 +35,8 @@ from fractions import Fraction
 import attrs
 
 from claims._model import (
+    SCOPE_MARK,
+    plain,
     Claim,
     Dataset,
     Rule,
@@ -143,16 +145,16 @@ class Encoder:
     # -- atoms -------------------------------------------------------------
     def _atom(self, sym: Symbol, members: tuple[str, ...], day: int | None) -> str:
         if members:
-            display = f"{sym.name}({', '.join(members)})"
+            display = f"{plain(sym.name)}({', '.join(plain(m) for m in members)})"
             arity = 0
             arg_sorts: tuple[str, ...] = ()
         else:
-            display = sym.name
+            display = plain(sym.name)
             arity = 0 if self.grounded(sym) else len(sym.args)
             arg_sorts = () if self.grounded(sym) else sym.args
         if sym.timed:
             display += "@" + (day_text(day) if day is not None else "any-day")
-        smt = q(display)
+        smt = q(display if plain(sym.name) == sym.name else display + SCOPE_MARK + sym.name)
         if smt not in self.atoms:
             res = self.smt_sort(sym.result)
             args = " ".join(self.smt_sort(a) for a in arg_sorts)

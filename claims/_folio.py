@@ -805,10 +805,11 @@ def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts
             "claims:"]
     n = len(prem)
     for i, (r, quote) in enumerate(zip(prem, story.premises), start=1):
+        pid = f"{story.name}-p{i}"  # claim ids are unique across files: `claims check DIR` reads them all
         if texts[i - 1] is None:
-            out.append(f"  # p{i}: the FOLIO formula could not be read: {r.formula.text.strip()}")
+            out.append(f"  # {pid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
             continue
-        out += [f"  - id: p{i}", "    source: folio", f"    said: {SAID}", f"    quote: {_q(quote)}",
+        out += [f"  - id: {pid}", "    source: folio", f"    said: {SAID}", f"    quote: {_q(quote)}",
                 f"    formula: {_q(str(texts[i - 1]))}", f"    note: {_q(_note(r, 'FOLIO'))}"]
     for ex, r, text in zip(story.examples, concl, texts[n:]):
         cid = ids[ex.example_id]
@@ -912,7 +913,8 @@ def import_summary(imp: Imported, out_dir: str | os.PathLike[str]) -> str:
     first = display_path(Path(out_dir) / imp.stories[0].story.name)
     examples = sum(len(sd.story.examples) - len(sd.failed) for sd in imp.stories)
     return (f"wrote {n} dataset{'s' * (n != 1)} ({examples} conclusion{'s' * (examples != 1)}) under "
-            f"{display_path(Path(out_dir))}; check one with: claims check {first}")
+            f"{display_path(Path(out_dir))}; check them with: claims check {display_path(Path(out_dir))}"
+            f" (or one: claims check {first})")
 
 
 # --------------------------------------------------------------------------- conformance

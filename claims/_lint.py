@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._model import Dataset, TApp, Term, TOp, TQuant
+from claims._model import Dataset, TApp, Term, TOp, TQuant, plain
 
 
 @attrs.frozen
@@ -100,8 +100,8 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         close = _closest(name, others)
         what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
         sink.warning(us[0].span, _code(used_once),
-                     f"{what} '{name}' is used only once, so nothing else can say anything about it",
-                     f"did you mean '{close}'?" if close else None)
+                     f"{what} '{plain(name)}' is used only once, so nothing else can say anything about it",
+                     f"did you mean '{plain(close)}'?" if close else None)
 
 
 @_register("similar-symbols", "Two symbols differ only by case, a plural or one letter")
@@ -111,15 +111,17 @@ def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     for cat in ("pred", "term"):
         names = sorted(n for (c, n) in by if c == cat)
         for a, b, how in _similar_pairs(names):
+            if plain(a) == plain(b):
+                continue  # the same name declared by two files: two symbols on purpose
             ua, ub = by[(cat, a)], by[(cat, b)]
             # blame the rarer spelling (the likelier slip); on a tie, the one first used later
             a_rarer = (len(ua), _neg(_first(ua).span)) < (len(ub), _neg(_first(ub).span))
             rare, common = (a, b) if a_rarer else (b, a)
             where = _first(by[(cat, common)]).span
             sink.warning(_first(by[(cat, rare)]).span, _code(similar),
-                         f"'{rare}' and '{common}' differ only {how}; the solver reads them as two "
-                         f"different symbols ('{common}' is used at {where})",
-                         f"if they mean the same thing, write '{common}' here")
+                         f"'{plain(rare)}' and '{plain(common)}' differ only {how}; the solver reads "
+                         f"them as two different symbols ('{plain(common)}' is used at {where})",
+                         f"if they mean the same thing, write '{plain(common)}' here")
 
 
 @_register("arity-mismatch", "One name is used with different numbers of arguments")
@@ -142,7 +144,7 @@ def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
             if shape == ref:
                 continue
             sink.warning(_first(group).span, _code(arity),
-                         f"'{name}' is used here as {_shape(shape)} but as {_shape(ref)} at "
+                         f"'{plain(name)}' is used here as {_shape(shape)} but as {_shape(ref)} at "
                          f"{ref_use.span}; these are two unrelated symbols",
                          "use one arity, or two different names")
 
@@ -151,7 +153,7 @@ def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
 def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A variable outside every quantifier's scope is probably a misplaced bracket or a typo."""
     seen: set[tuple[str, str]] = set()
-    consts = sorted({u.name for u in uses if u.kind == "const"})
+    consts = sorted({plain(u.name) for u in uses if u.kind == "const"})
     for u in sorted((u for u in uses if u.kind == "free"), key=lambda u: u.span):
         if (u.group, u.name) in seen:
             continue

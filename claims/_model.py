@@ -20,6 +20,20 @@ NUMERIC_SORTS = frozenset({"int", "real", "date"})
 
 KINDS = ("fact", "conclusion", "prediction")
 
+SCOPE_MARK = "#"
+"""Separates a name declared in a claim file's ``declarations`` from the file it is local to.
+
+Names declared in rule sets are shared by every claim file; names a claim file
+declares itself are local to it. When two files declare the same name, each
+gets an internal name ``name#k`` (``#`` cannot occur in the formula language),
+and :func:`plain` gives back what the user wrote.
+"""
+
+
+def plain(name: str) -> str:
+    """A symbol, sort or member name as the user wrote it."""
+    return name.split(SCOPE_MARK, 1)[0]
+
 
 # --------------------------------------------------------------------------- typed terms
 

@@ -25,6 +25,7 @@ class Component:
     digest: str
     atoms_of: tuple[tuple[int, tuple[str, ...]], ...] = ()  # claim index -> its atoms
     atom_info: tuple[tuple[str, str, str], ...] = ()  # (smt name, display, sort) of constants
+    func_info: tuple[tuple[str, str], ...] = ()  # (smt name, display) of functions over open sorts
 
 
 class _UnionFind:
@@ -87,7 +88,8 @@ def build(enc: Encoded, units: Sequence[Unit]) -> Component:
         for a in sorted(atoms, key=lambda a: enc.atoms[a].display)
         if enc.atoms[a].arity == 0
     )
+    funcs = tuple((a, enc.atoms[a].display) for a in atoms if enc.atoms[a].arity > 0)
     return Component(
         tuple(claims), tuple(concl), tuple(rules), text, tuple(atoms), text_digest(text),
-        tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())), info,
+        tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())), info, funcs,
     )

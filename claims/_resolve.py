@@ -16,6 +16,8 @@ from claims import _syntax as S
 from claims._errors import DiagnosticSink, Span, did_you_mean
 from claims._load import Locator, RawFile, RawRuleSet, month_bounds
 from claims._model import (
+    SCOPE_MARK,
+    plain,
     BUILTIN_SORTS,
     NUMERIC_SORTS,
     Claim,
@@ -52,12 +54,33 @@ class Vocabulary:
 
     def __init__(self, sink: DiagnosticSink) -> None:
         self.sink = sink
+        # keyed by the name the user writes; values carry the internal name
         self.sorts: dict[str, SortInfo] = {}
         self.symbols: dict[str, Symbol] = {}
-        self.members: dict[str, str] = {}  # enum member -> sort
+        self.members: dict[str, str] = {}  # enum member -> its sort's internal name
+        self.member_names: dict[str, str] = {}  # enum member -> its internal name
+        self.scope = ""  # set for a claim file's own declarations
+        self.clashing: frozenset[str] = frozenset()  # names other files declare too
 
     def names(self) -> list[str]:
         return [*self.symbols, *self.members]
+
+    def local(self, scope: str, clashing: frozenset[str]) -> Vocabulary:
+        """A copy for one claim file: what it declares is local to it."""
+        v = Vocabulary(self.sink)
+        v.sorts, v.symbols = dict(self.sorts), dict(self.symbols)
+        v.members, v.member_names = dict(self.members), dict(self.member_names)
+        v.scope, v.clashing = scope, clashing
+        return v
+
+    def internal(self, name: str) -> str:
+        """The internal name of a name this vocabulary declares (qualified when files clash)."""
+        return f"{name}{SCOPE_MARK}{self.scope}" if self.scope and name in self.clashing else name
+
+    def sort_name(self, sort: str) -> str:
+        """The internal name of a sort the user wrote."""
+        info = self.sorts.get(sort)
+        return info.name if info is not None else sort
 
     def declare_items(self, items: Sequence[S.Item], loc: Locator) -> None:
         for it in items:
@@ -86,14 +109,16 @@ class Vocabulary:
         if d.name in BUILTIN_SORTS:
             self.sink.error(span, E.DUPLICATE_DECLARATION, f"'{d.name}' is a built-in sort")
             return
-        info = SortInfo(d.name, d.members, span)
+        members = tuple(self.internal(m) for m in d.members) if d.members is not None else None
+        info = SortInfo(self.internal(d.name), members, span)
         if self._taken(d.name, span, info):
             return
         self.sorts[d.name] = info
         for m, mpos in zip(d.members or (), d.member_pos or [d.pos] * len(d.members or ())):
             mspan = loc.span(mpos)
-            if not self._taken(m, mspan, ("member", d.name)):
-                self.members[m] = d.name
+            if not self._taken(m, mspan, ("member", info.name)):
+                self.members[m] = info.name
+                self.member_names[m] = self.internal(m)
 
     def _declare_symbols(self, d: S.SymDecl, loc: Locator) -> None:
         sort_spans = [loc.span(p) for p in d.sort_pos] or [loc.span(d.pos)] * (len(d.args) + 1)
@@ -122,9 +147,11 @@ class Vocabulary:
             self.sink.error(loc.span(d.pos), E.ARITY,
                             "a constant takes no arguments; declare it with 'pred' or 'func'")
             return
+        args = tuple(self.sort_name(a) for a in d.args)
+        result = self.sort_name(result)
         for name, npos in zip(d.names, d.name_pos or [d.pos] * len(d.names)):
             span = loc.span(npos)
-            sym = Symbol(name, d.args, result, d.timed, d.kind, span)
+            sym = Symbol(self.internal(name), args, result, d.timed, d.kind, span)
             if not self._taken(name, span, sym):
                 self.symbols[name] = sym
 
@@ -160,7 +187,7 @@ def _compatible(expected: str, got: str) -> bool:
 
 def _sort_word(sort: str) -> str:
     return {"bool": "a statement (bool)", "int": "a whole number (int)", "real": "a number (real)",
-            "date": "a date"}.get(sort, f"a {sort}")
+            "date": "a date"}.get(sort, f"a {plain(sort)}")
 
 
 class Typer:
@@ -260,7 +287,7 @@ class Typer:
                 raise self.fail(node, E.NOT_TIMED, f"variable '{node.name}' cannot take a time index")
             return env[node.name]
         if node.name in self.vocab.members:
-            return TMember(node.name, self.vocab.members[node.name])
+            return TMember(self.vocab.member_names[node.name], self.vocab.members[node.name])
         sym = self.vocab.symbols.get(node.name)
         if sym is None:
             raise self._unknown(node, node.name, env)
@@ -323,7 +350,7 @@ class Typer:
                                     f"quantifiers range over declared entity sorts, not '{sort}'")
                 raise self.fail(node, E.UNKNOWN_SORT, f"unknown sort '{sort}'",
                                 did_you_mean(str(sort), list(self.vocab.sorts), "entity sorts"))
-            v = TVar(var, sort)
+            v = TVar(var, self.vocab.sort_name(sort))
             inner[var] = v
             vars_.append(v)
         body = self.term(node.body, inner)
@@ -418,9 +445,18 @@ def resolve(
     vocab = Vocabulary(sink)
     for rs in rule_sets:
         vocab.declare_items(rs.items, rs.locator)
-    for f in files:
+    # a claim file's own declarations are local to it (see claims._model.SCOPE_MARK)
+    declared_by: dict[str, set[int]] = {}
+    for k, f in enumerate(files):
+        for name in _declared_names(f.declarations):
+            declared_by.setdefault(name, set()).add(k)
+    clashing = frozenset(n for n, ks in declared_by.items() if len(ks) > 1)
+    local: list[Vocabulary] = []
+    for k, f in enumerate(files):
+        v = vocab.local(str(k + 1), clashing)
         if f.declarations_locator is not None:
-            vocab.declare_items(f.declarations, f.declarations_locator)
+            v.declare_items(f.declarations, f.declarations_locator)
+        local.append(v)
     tolerances = {f.about_tolerance for f in files if f.about_tolerance is not None}
     tolerance = min(tolerances) if tolerances else DEFAULT_TOLERANCE
 
@@ -461,7 +497,7 @@ def resolve(
     sources: list[Source] = []
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
-    for f in files:
+    for f, fvocab in zip(files, local):
         by_id: dict[str, Source] = {}
         for rs_ in f.sources:
             if rs_.id in by_id:
@@ -480,7 +516,7 @@ def resolve(
             if src_ is None:
                 sink.error(rc.source_span, E.UNKNOWN_SOURCE, f"unknown source '{rc.source}'",
                            did_you_mean(rc.source, by_id, "declared sources"))
-            term = Typer(vocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
+            term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
             if src_ is None or term is None:
                 continue
             claims.append(Claim(rc.id, src_, rc.quote, rc.said, S.to_text(rc.formula), rc.kind,
@@ -488,8 +524,22 @@ def resolve(
     docs: dict[str, str] = {}
     for f in files:
         docs.update(dict(f.documents))
+    symbols = {s.name: s for v in (vocab, *local) for s in v.symbols.values()}
+    sorts = {s.name: s for v in (vocab, *local) for s in v.sorts.values()}
     return Dataset(
-        tuple(claims), tuple(rules), tuple(sources), tuple(vocab.symbols.values()),
-        tuple(vocab.sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
+        tuple(claims), tuple(rules), tuple(sources), tuple(symbols.values()),
+        tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
         tolerance,
     )
+
+
+def _declared_names(items: Sequence[S.Item]) -> set[str]:
+    """Every name a declarations block declares: sorts, their members, symbols."""
+    out: set[str] = set()
+    for it in items:
+        if isinstance(it, S.SortDecl):
+            out.add(it.name)
+            out.update(it.members or ())
+        elif isinstance(it, S.SymDecl):
+            out.update(it.names)
+    return out

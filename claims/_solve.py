@@ -37,6 +37,7 @@ import attrs
 import z3
 
 from claims._encode import claim_literal, conclusion_literals, rule_literal
+from claims._model import plain
 from claims._partition import Component
 from claims._solver import Answer, Checker, make_solver
 
@@ -341,7 +342,40 @@ class _Component:
             if smt_name not in related:
                 continue
             shown.append((smt_name, display, _value_text(model, smt_name.strip("|"), sort)))
+        shown.extend(_applications(model, self.comp, related))
         return tuple(shown)
+
+
+MAX_APPLICATIONS = 60
+"""At most this many values of predicates and functions over open sorts in one scenario."""
+
+
+def _applications(
+    model: z3.ModelRef, comp: Component, related: set[str]
+) -> list[tuple[str, str, str]]:
+    """Values of the related predicates and functions over open sorts, on the related constants."""
+    decls = {d.name(): d for d in model.decls()}
+    consts: dict[str, list[tuple[str, z3.ExprRef]]] = {}
+    for smt_name, display, _sort in comp.atom_info:
+        d = decls.get(smt_name.strip("|"))
+        if smt_name in related and d is not None and d.arity() == 0:
+            consts.setdefault(str(d.range()), []).append((display, d()))
+    out: list[tuple[str, str, str]] = []
+    for smt_name, display in comp.func_info:
+        if smt_name not in related:
+            continue
+        f = decls.get(smt_name.strip("|"))
+        if f is None:
+            continue
+        name, _, day = display.partition("@")
+        pools = [consts.get(str(f.domain(i)), []) for i in range(f.arity())]
+        for combo in itertools.product(*pools):
+            if len(out) >= MAX_APPLICATIONS:
+                return out
+            value = model.eval(f(*[c for _, c in combo]), model_completion=True)
+            label = f"{name}({', '.join(d for d, _ in combo)})" + (f"@{day}" if day else "")
+            out.append((smt_name, label, value_to_text(value, "")))
+    return out
 
 
 def _value_text(model: z3.ModelRef, name: str, sort: str) -> str:
@@ -379,8 +413,8 @@ def value_to_text(v: z3.ExprRef, sort: str) -> str:
     text = str(v)
     if "!val!" in text:
         s, _, k = text.partition("!val!")
-        return f"{s} #{int(k) + 1}"
-    return text
+        return f"{plain(s)} #{int(k) + 1}"
+    return plain(text)
 
 
 _RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\.0\))")
