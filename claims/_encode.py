@@ -391,7 +391,8 @@ class Encoded:
 def encode(dataset: Dataset) -> Encoded:
     """Encode every claim (all its days under one literal) and every rule instance."""
     enc = Encoder(dataset)
-    days = relevant_days(dataset.claims)
+    # a day a rule names with '@' is special too: the rule must hold on that very day
+    days = sorted(set(relevant_days(dataset.claims)).union(*(rule_days(r) for r in dataset.rules)))
     units: list[Unit] = []
     for i, c in enumerate(dataset.claims):
         assert c.term is not None
@@ -406,21 +407,33 @@ def encode(dataset: Dataset) -> Encoded:
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
         for piece in split_rule(r.term, enc):
-            rule_days: list[int | None] = list(days) if uses_context_time(piece) else [None]
-            if not rule_days:
-                rule_days = [None]
-            for d in rule_days:
+            when: list[int | None] = list(days) if uses_context_time(piece) else [None]
+            for d in when or [None]:
                 units.append(enc.unit("rule", j, piece, d))
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
 
 
+def rule_days(r: Rule) -> set[int]:
+    """The days a rule names explicitly (``x@2016-03-01``)."""
+    assert r.term is not None
+    return explicit_days(r.term)
+
+
 def encode_rules_alone(dataset: Dataset) -> Encoded:
-    """Encode the rules on one day only: they are consistent on every day iff on one."""
+    """Encode the rules on a generic day and on every day they name.
+
+    Rules relate values of the day they hold on, and of days they name with
+    ``@``; so they are consistent on every day iff they are on a generic day
+    and on each named day (any other day copies the generic day's values).
+    """
     enc = Encoder(dataset)
+    named = sorted(set().union(*(rule_days(r) for r in dataset.rules)))
     units = []
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
-        units.append(enc.unit("rule", j, r.term, None))  # timed symbols: one generic day
+        days: list[int | None] = [None, *named] if uses_context_time(r.term) else [None]
+        for d in days:
+            units.append(enc.unit("rule", j, r.term, d))
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, ())
 
 

@@ -20,3 +20,16 @@ def test_readme_starts_with_the_two_commands():
     lines = block.strip().splitlines()
     assert "claims check seeds/" in lines[0] and "pip install" in lines[0]
     assert lines[1].endswith("-m pytest")
+
+
+def test_readme_seed_excerpt_is_real_output():
+    """The seed excerpt the README shows is what `claims check seeds/` prints, line for line."""
+    import subprocess
+    import sys
+
+    text = README.read_text(encoding="utf-8")
+    excerpt = text.split("```\n#3 ", 1)[1].split("```", 1)[0]
+    exe = str(Path(sys.executable).parent / "claims")
+    out = subprocess.run([exe, "check", "--no-cache", "seeds/"], capture_output=True, text=True,
+                         cwd=README.parent).stdout
+    assert ("#3 " + excerpt).rstrip("\n") in out

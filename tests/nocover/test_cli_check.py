@@ -262,3 +262,24 @@ def test_installed_rule_sets_serve_a_dataset_outside_the_repository(tmp_path):
     r = run("check", str(d), cwd=tmp_path)
     assert 1 == r.returncode, r.stderr
     assert "Contradictions (8)" in r.stdout
+
+
+def test_rule_conflict_on_a_day_the_rule_names(tmp_path):
+    """A rule that fails only on a day it names with '@' is a rule conflict, found before any claim."""
+    rules = 'timed const troops: int\nrule grow: "troops only grow after March 1" troops > troops@2016-03-01\n'
+    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "troops = 5"), rules)
+    r = run("check", str(d))
+    assert 1 == r.returncode
+    assert "Rule conflicts (1)" in r.stdout and "rule grow" in r.stdout
+
+
+def test_claims_on_a_day_a_rule_names_are_checked_there(tmp_path):
+    """A claim about a day a rule names is checked against the rule on that day too."""
+    rules = ('timed const troops: int\n'
+             'rule floor: "from the 1st on, at least as many as on March 1" '
+             'troops >= troops@2016-03-01 or troops < 0\n')
+    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "troops@2016-03-01 = 10", said="2016-03-20")
+                      + claim("b1", "troops = 3", "b", "B said another", said="2016-03-20"), rules)
+    r = run("check", str(d))
+    assert 1 == r.returncode, r.stdout
+    assert "a1" in r.stdout and "b1" in r.stdout and "rule floor" in r.stdout
