@@ -43,7 +43,11 @@ def _run_child(data_dir: Path, prefix: int | None = None, profile: Path | None =
         cmd += ["--jobs", str(jobs)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=HERE.parent)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE.parent)
+    if out.returncode != 0 or not out.stdout.strip():
+        tail = "\n".join(out.stderr.strip().splitlines()[-15:])
+        print(f"[{' '.join(cmd[2:])} failed with exit status {out.returncode}]\n{tail}", file=sys.stderr)
+        return {"claims": prefix, "error": tail, "exact": False}
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -106,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{len(exp.contradictions):,} contradictions expected]", file=sys.stderr, flush=True)
         prof = data / f"profile-{n}.txt" if args.profile == n else None
         lint = args.lint == "on" or (args.lint == "auto" and n <= LINT_AUTO_MAX)
-        row = {"kind": "partitioned", "seed": args.seed,
+        row = {"kind": "partitioned", "seed": args.seed, "topics": exp.topics,
+               "planted_topics": exp.planted_topics,
                **_run_child(d, profile=prof, jobs=args.jobs, lint=lint)}
+        row.setdefault("claims", n)
         row.update(baseline_total_s=None, baseline_finished=None)
         ok = ok and row["exact"]
         rows.append(row)
@@ -119,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         k = min(args.baseline_claims, min(sizes))
         part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
+        part.setdefault("check_s", None)
         print(f"[baseline: one MARCO over the first {k} claims, capped at {args.baseline_limit:g} s]",
               file=sys.stderr, flush=True)
         b = run_baseline(str(d), k, args.baseline_limit)
@@ -127,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = ok and sound
         base = {"kind": "baseline-prefix", "seed": args.seed, **part, **b, "baseline_sound": sound}
         base["ratio_partitioned_over_baseline"] = (
-            round(part["check_s"] / b["baseline_total_s"], 5) if b["baseline_total_s"] else None)
+            round(part["check_s"] / b["baseline_total_s"], 5)
+            if b["baseline_total_s"] and part["check_s"] is not None else None)
         rows.insert(0, base)
 
     meta = {
@@ -153,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{base['baseline_contradictions_found']} of {base['expected_contradictions']} contradictions found "
               f"({base['baseline_solver_checks']} checks, first after "
               f"{_fmt(base['baseline_first_contradiction_s'], '.2f')} s)")
-        print(f"partitioned on the same claims: all {base['contradictions']} in {base['check_s']:.2f} s; "
+        print(f"partitioned on the same claims: all {base.get('contradictions')} in "
+              f"{_fmt(base['check_s'], '.2f')} s; "
               f"ratio partitioned/baseline = {ratio}"
               + (" (an upper bound: the baseline was stopped)" if not base["baseline_finished"] else "")
               + (f", i.e. {1 / ratio:,.0f}x faster" if ratio else ""))

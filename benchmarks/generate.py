@@ -38,6 +38,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from benchmarks.oracle import (
     ZERO,
@@ -163,13 +164,11 @@ class Expected:
         }
 
     @staticmethod
-    def from_json(data: dict[str, object]) -> Expected:
+    def from_json(data: dict[str, Any]) -> Expected:
         rows = data["contradictions"]
-        assert isinstance(rows, list)
         return Expected(
             tuple((tuple(r["claims"]), tuple(tuple(x) for x in r["rule_sets"])) for r in rows),
-            int(data["claims"]), int(data["topics"]), int(data["planted_topics"]),  # type: ignore[arg-type]
-            int(data["files"]),  # type: ignore[arg-type]
+            int(data["claims"]), int(data["topics"]), int(data["planted_topics"]), int(data["files"]),
         )
 
 
@@ -204,7 +203,7 @@ def _round2(v: int) -> int:
     """``v`` rounded to two significant digits, as reports round numbers."""
     if v < 100:
         return v
-    p = 10 ** (len(str(v)) - 2)
+    p: int = 10 ** (len(str(v)) - 2)
     return max(p, round(v / p) * p)
 
 
@@ -426,7 +425,7 @@ class _Generator:
         g = cnt.claim(rel, a, b)
         # the meaning is about the timed atom of this day
         g.meaning = tuple(Diff(v["troops"] if x.x == cnt.sym else x.x, v["troops"] if x.y == cnt.sym else x.y, x.c)
-                          for x in g.meaning or ())
+                          for x in g.meaning or () if isinstance(x, Diff))
         return g
 
     def day_topic(self, n: int) -> Topic | None:
