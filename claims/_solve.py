@@ -35,8 +35,9 @@ from fractions import Fraction
 
 import attrs
 import z3
+from z3 import z3core
 
-from claims._encode import claim_literal, conclusion_literals, rule_literal
+from claims._encode import claim_literal, conclusion_literals, q, rule_literal
 from claims._model import plain
 from claims._partition import Component
 from claims._solver import Answer, Checker, make_solver
@@ -455,11 +456,17 @@ def _consistent_at_once(comp: Component, opts: Options) -> bool:
         _probe = (ctx, s, Checker(s))
     ctx, solver, chk = _probe
     solver.set("timeout", max(1, int(limit * 1000)))
+    # every tracking literal asserted in the text, and the assertions handed to the
+    # solver through the C API: z3py's per-term Python work costs more than the check
+    names = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
+    text = comp.smt + "(assert (and true " + " ".join(q(n) for n in names) + "))\n"
     solver.push()
     try:
-        solver.add(z3.parse_smt2_string(comp.smt, ctx=ctx))
-        names = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
-        return chk.check([z3.Bool(n, ctx) for n in names]) == "sat"
+        vec = z3.parse_smt2_string(text, ctx=ctx)
+        c, s, v = ctx.ref(), solver.solver, vec.vector
+        for k in range(z3core.Z3_ast_vector_size(c, v)):
+            z3core.Z3_solver_assert(c, s, z3core.Z3_ast_vector_get(c, v, k))
+        return chk.check([]) == "sat"
     except z3.Z3Exception:
         return False
     finally:
