@@ -70,6 +70,7 @@ from claims import _errors as E
 from claims import _syntax as S
 from claims._encode import Encoder, day_text, explicit_days, q, uses_context_time
 from claims._errors import DiagnosticSink, RuleError, Span
+from claims._findings import Scenario
 from claims._load import (
     Document,
     RawFile,
@@ -111,17 +112,6 @@ Key = tuple[str, Union[tuple[Any, ...], None], Union[int, None]]
 
 
 @attrs.frozen
-class Assignment:
-    """One value of a scenario, as the rules write it (``personnel_remaining = 1``)."""
-
-    symbol: str
-    value: str
-
-    def __str__(self) -> str:
-        return f"{self.symbol} = {self.value}"
-
-
-@attrs.frozen
 class FuzzFinding:
     """One problem of a rule set.
 
@@ -137,7 +127,7 @@ class FuzzFinding:
     message: str
     formula: str | None = None
     support: tuple[Rule, ...] = ()
-    scenario: tuple[Assignment, ...] = ()
+    scenario: tuple[Scenario, ...] = ()
     shows: str = ""
     found_by: str = ""
 
@@ -571,7 +561,7 @@ class _Problem:
 
     def search(self, *, lits: Sequence[str], keep: Sequence[int], pos: Sequence[tuple[Term, Sequence[int | None]]] = (),
                broken: Sequence[int] = (), show: Iterable[str], seed: int, max_examples: int,
-               ) -> tuple[tuple[Assignment, ...], str]:
+               ) -> tuple[tuple[Scenario, ...], str]:
         """The smallest scenario where ``pos`` holds (on one of its days), every rule of
         ``keep`` holds and every rule of ``broken`` fails; shown for the symbols ``show``.
 
@@ -667,7 +657,7 @@ class _Problem:
     def key_sort(self, k: Key) -> str:
         return self.symbols[k[0]].result
 
-    def assignments(self, s: _Scenario, show: set[str]) -> tuple[Assignment, ...]:
+    def assignments(self, s: _Scenario, show: set[str]) -> tuple[Scenario, ...]:
         out = []
         for k in sorted(s.values, key=_key_order):
             if k[0] not in show:
@@ -681,7 +671,7 @@ class _Problem:
                 text += "(" + ", ".join(self.show_value(a, srt) for a, srt in zip(args, sym.args)) + ")"
             if day is not None:
                 text += "@" + day_text(day)
-            out.append(Assignment(text, self.show_value(s.values[k], sym.result)))
+            out.append(Scenario(text, self.show_value(s.values[k], sym.result)))
         return tuple(out)
 
     def show_value(self, v: Value, sort: str) -> str:
@@ -840,7 +830,7 @@ class _Questions:
         self.found: list[FuzzFinding] = []
         self.skipped: str | None = None
 
-    def search(self, **kw: Any) -> tuple[tuple[Assignment, ...], str]:
+    def search(self, **kw: Any) -> tuple[tuple[Scenario, ...], str]:
         return self.p.search(seed=self.seed, max_examples=self.max_examples, **kw)
 
     def undecided(self, j: int, what: str) -> None:

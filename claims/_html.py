@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from claims._findings import Contradiction, Report, Verdict
 from claims._model import Claim, Dataset, Rule, Source
 from claims._report import register, summary_line
+from claims._text import normalise_ws
 
 __all__ = ["render_html"]
 
@@ -72,31 +73,6 @@ def _shorten(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------- quotes in their documents
 
 
-def _normalise_ws(text: str) -> tuple[str, list[int]]:
-    """Collapse whitespace runs to one space; return the text and each character's original offset.
-
-    The same normalisation the load stage uses to find quotes, repeated here
-    because a report reads only findings (DESIGN.md: one direction).
-    """
-    out: list[str] = []
-    index: list[int] = []
-    in_ws = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not in_ws and out:
-                out.append(" ")
-                index.append(i)
-            in_ws = True
-        else:
-            out.append(ch)
-            index.append(i)
-            in_ws = False
-    if out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
 def _locate(ds: Dataset) -> dict[str, tuple[int, int, int]]:
     """Where each claim's quote is: ``claim id -> (document index, start, end)``.
 
@@ -107,14 +83,14 @@ def _locate(ds: Dataset) -> dict[str, tuple[int, int, int]]:
     """
     docs = []
     for _, text in ds.documents:
-        norm, index = _normalise_ws(text)
+        norm, index = normalise_ws(text)
         docs.append((norm, index, {orig: k for k, orig in enumerate(index)}))
     paths = [posixpath.normpath(p) for p, _ in ds.documents]
     out: dict[str, tuple[int, int, int]] = {}
     for c in ds.claims:
         if c.quote_offset is None:
             continue
-        q, _ = _normalise_ws(c.quote)
+        q, _ = normalise_ws(c.quote)
         if not q:
             continue
         own = posixpath.normpath(c.source.document) if c.source.document else None

@@ -28,6 +28,7 @@ from claims import _errors as E
 from claims._errors import DiagnosticSink, Span, did_you_mean
 from claims._model import KINDS
 from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
+from claims._text import normalise_ws
 
 
 class Locator:
@@ -365,38 +366,17 @@ def _parse_holds(v: object) -> tuple[datetime.date, datetime.date] | str:
     return f"'{s}' is not a date (YYYY-MM-DD), a month (YYYY-MM) or an interval 'FROM..TO'"
 
 
-def _normalise_ws(text: str) -> tuple[str, list[int]]:
-    """Collapse whitespace runs to one space; return the text and each char's original offset."""
-    out: list[str] = []
-    index: list[int] = []
-    in_ws = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not in_ws and out:
-                out.append(" ")
-                index.append(i)
-            in_ws = True
-        else:
-            out.append(ch)
-            index.append(i)
-            in_ws = False
-    if out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
 class Document:
     """A source document, indexed for whitespace-normalised quote look-up."""
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.norm, self.index = _normalise_ws(text)
+        self.norm, self.index = normalise_ws(text)
         self.place = offset_to_place(text)
 
     def find(self, quote: str) -> int | None:
-        q, _ = _normalise_ws(quote)
+        q, _ = normalise_ws(quote)
         if not q:
             return None
         at = self.norm.find(q)
@@ -404,7 +384,7 @@ class Document:
 
     def closest(self, quote: str) -> str:
         """The passage of the document that looks most like ``quote``."""
-        q, _ = _normalise_ws(quote)
+        q, _ = normalise_ws(quote)
         words = self.norm.split(" ")
         n = max(1, len(q.split(" ")))
         best, best_ratio = "", -1.0
