@@ -10,6 +10,7 @@ does the same).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,13 @@ def broken_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     path = TESTS / "data" / "broken"
     monkeypatch.chdir(path)
     return path
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> Path:
+    """A copy of ``tests/data/ci`` (a small dataset for the CI formats) at ``tmp_path/ds``.
+
+    Returns ``tmp_path``: commands run there and name the dataset ``ds``.
+    """
+    shutil.copytree(TESTS / "data" / "ci", tmp_path / "ds")
+    return tmp_path

@@ -56,13 +56,6 @@ def validate_sarif(doc: Any) -> None:
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> Path:
-    """A copy of ``tests/data/ci`` at ``tmp_path/ds``; commands run in ``tmp_path``."""
-    shutil.copytree(DATA / "ci", tmp_path / "ds")
-    return tmp_path
-
-
-@pytest.fixture
 def broken(tmp_path: Path) -> Path:
     """The dataset with input errors: a misspelt field (so a missing one) and a quote not in the article."""
     where = tmp_path / "broken"

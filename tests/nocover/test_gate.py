@@ -126,13 +126,6 @@ def fingerprints(where: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> Path:
-    """A copy of ``tests/data/ci`` at ``tmp_path/ds``."""
-    shutil.copytree(DATA / "ci", tmp_path / "ds")
-    return tmp_path
-
-
-@pytest.fixture
 def repo(ds: Path) -> Path:
     """``ds`` committed to a fresh git repository."""
     git(ds, "init", "-q")
