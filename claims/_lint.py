@@ -87,16 +87,23 @@ def _first_uses(uses: Sequence[Use]) -> dict[tuple[str, str], list[Use]]:
 def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A symbol used once cannot carry information from one formula to another."""
     by = _first_uses(uses)
-    names = sorted({name for (_, name) in by})
     shapes: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for u in uses:
         shapes[u.name].add((_category(u.kind), u.arity))
+    # both look-ups are indexed: a dataset with 100,000 symbols must not compare every pair
+    similar_names = {(cat, n) for cat in ("pred", "term")
+                     for a, b, _ in _similar_pairs(sorted(n for (c, n) in by if c == cat))
+                     for n in (a, b)}
+    by_prefix: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (cat, n) in by:
+        if len(n) >= TYPO_MIN_LENGTH:
+            by_prefix[(cat, n[:TYPO_MIN_LENGTH].lower())].append(n)
     for (cat, name), us in sorted(by.items()):
         if len(us) != 1 or us[0].in_rule or len(shapes[name]) > 1:
             continue  # used more than once, or 'arity-mismatch' says more about this name
-        others = [n for n in names if n != name and (cat, n) in by]
-        if any(similarity(name, o) for o in others):
+        if (cat, name) in similar_names:
             continue  # 'similar-symbols' says more about this name
+        others = [n for n in by_prefix.get((cat, name[:TYPO_MIN_LENGTH].lower()), ()) if n != name]
         close = _closest(name, others)
         what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
         sink.warning(us[0].span, _code(used_once),
@@ -313,7 +320,10 @@ def _neg(span: Span) -> tuple[str, int, int]:
 
 
 def _closest(name: str, others: Iterable[str]) -> str | None:
-    """Another name that contains ``name`` or is contained in it (``Perform``, ``PerformOftenIn``)."""
+    """Another name that contains ``name`` or is contained in it (``Perform``, ``PerformOftenIn``).
+
+    The caller passes the names that share the first letters of ``name``.
+    """
     low = name.lower()
     if len(low) < TYPO_MIN_LENGTH:
         return None
