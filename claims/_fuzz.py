@@ -82,7 +82,7 @@ from claims._load import (
 from claims._model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
 from claims._resolve import resolve
 from claims._solve import Options, rules_alone
-from claims._solver import Answer, Checker, make_solver
+from claims._solver import Answer, Checker, make_solver, shrink_by_deletion
 
 KINDS = {
     "rule-conflict": ("rule conflict", "rule conflicts"),
@@ -385,23 +385,11 @@ class _Problem:
     def shrink(self, rules: Sequence[int], extra: Sequence[str] = ()) -> list[int] | None:
         """A minimal subset of ``rules`` that keeps ``extra`` unsatisfiable; None on unknown.
 
-        Call right after an unsat check of ``rules`` + ``extra``: its core is
-        the start, and each rule is tried for removal (see ``_Component.shrink``).
+        Call right after an unsat check of ``rules`` + ``extra``; see
+        :func:`claims._solver.shrink_by_deletion`.
         """
-        core = self.chk.core()
-        cur = [j for j in rules if f"r!{j}" in core]
-        i = 0
-        while i < len(cur):
-            trial = cur[:i] + cur[i + 1:]
-            r = self.check(trial, extra)
-            if r == "unsat":
-                core = self.chk.core()
-                cur = [j for j in trial if f"r!{j}" in core]
-            elif r == "sat":
-                i += 1
-            else:
-                return None
-        return cur
+        return shrink_by_deletion(rules, lambda j: f"r!{j}", lambda trial: self.check(trial, extra),
+                                  self.chk.core)
 
     # -- scenarios: from a model, evaluated, searched --------------------------
     def from_model(self, model: Any) -> _Scenario:

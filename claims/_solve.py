@@ -40,7 +40,7 @@ from z3 import z3core
 from claims._encode import claim_literal, conclusion_literals, q, rule_literal
 from claims._model import plain
 from claims._partition import Component
-from claims._solver import Answer, Checker, make_solver
+from claims._solver import Answer, Checker, make_solver, shrink_by_deletion
 
 
 @attrs.frozen
@@ -137,28 +137,11 @@ class _Component:
         return self.chk.check(self.rule_lits + self.lits(claim_names) + self.lits(extra))
 
     def shrink(self, names: Sequence[str], fixed: Sequence[str] = ()) -> list[str] | None:
-        """Deletion-based shrink of an unsatisfiable set; None on unknown.
+        """A minimal unsatisfiable subset of ``names`` (with ``fixed`` assumed); None on unknown.
 
-        Call right after an unsat check of ``names``: its core is the start.
-        Each element is tried for removal; an unsat answer narrows to the new
-        core. The elements before ``i`` were shown necessary (removing one
-        gave sat), so by monotonicity every later core keeps them and ``i``
-        stays valid.
+        Call right after an unsat check of ``names``; see :func:`shrink_by_deletion`.
         """
-        got = self.chk.core()
-        core = [n for n in names if n in got]
-        i = 0
-        while i < len(core):
-            trial = core[:i] + core[i + 1 :]
-            r = self.check(trial, fixed)
-            if r == "unsat":
-                got = self.chk.core()
-                core = [n for n in trial if n in got]
-            elif r == "sat":
-                i += 1
-            else:
-                return None
-        return core
+        return shrink_by_deletion(names, str, lambda trial: self.check(trial, fixed), self.chk.core)
 
     # -- contradictions -------------------------------------------------------
     def classes(self) -> list[list[str]]:

@@ -7,8 +7,8 @@ which keeps ``unknown`` (and its reason) as a result of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
 
 import z3
 from z3 import z3core
@@ -70,3 +70,34 @@ class Checker:
     def core(self) -> set[str]:
         """Names of the assumption literals in the last unsat core."""
         return {c.decl().name() for c in self.solver.unsat_core()}
+
+
+T = TypeVar("T")
+
+
+def shrink_by_deletion(
+    items: Sequence[T], name: Callable[[T], str], check: Callable[[list[T]], Answer],
+    core: Callable[[], set[str]],
+) -> list[T] | None:
+    """A minimal unsatisfiable subset of ``items``, by deletion; None when a check is unknown.
+
+    Call right after an unsat check of ``items``: ``core()`` (assumption
+    names) is the start. Each element is tried for removal; an unsat answer
+    narrows to the new core. The elements before ``i`` were shown necessary
+    (removing one gave sat), so by monotonicity every later core keeps them
+    and ``i`` stays valid. Z3's cores are not minimal; the result is.
+    """
+    got = core()
+    cur = [x for x in items if name(x) in got]
+    i = 0
+    while i < len(cur):
+        trial = cur[:i] + cur[i + 1 :]
+        r = check(trial)
+        if r == "unsat":
+            got = core()
+            cur = [x for x in trial if name(x) in got]
+        elif r == "sat":
+            i += 1
+        else:
+            return None
+    return cur
