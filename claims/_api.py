@@ -15,6 +15,9 @@ from typing import Union
 import attrs
 
 from claims import _errors as E
+from claims import _executor
+from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
+from claims._cache import ResultCache, split_cached
 from claims._encode import encode, encode_rules_alone, script
 from claims._errors import DiagnosticSink, InvalidClaim, RuleError, Span
 from claims._findings import (
@@ -27,6 +30,7 @@ from claims._findings import (
     Verdict,
     fingerprint,
 )
+from claims._lint import lint_dataset
 from claims._load import (
     Document,
     RawClaim,
@@ -41,11 +45,7 @@ from claims._load import (
 )
 from claims._model import Claim, Dataset, Rule
 from claims._partition import Component, partition
-from claims._lint import lint_dataset
-from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._resolve import resolve
-from claims import _executor
-from claims._cache import ResultCache, split_cached
 from claims._solve import ComponentResult, Options, rules_alone
 from claims._syntax import ParseError, offset_to_place, parse_formula
 
