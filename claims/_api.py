@@ -16,6 +16,7 @@ import attrs
 
 from claims import _errors as E
 from claims import _executor
+from claims import _gc
 from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._cache import ResultCache, split_cached
 from claims._encode import encode, encode_rules_alone, script
@@ -60,6 +61,11 @@ def load(*paths: str | os.PathLike[str]) -> Dataset:
     """
     if not paths:
         raise TypeError("load() needs at least one path")
+    with _gc.paused():
+        return _load(paths)
+
+
+def _load(paths: Sequence[str | os.PathLike[str]]) -> Dataset:
     sink = DiagnosticSink()
     files = find_claim_files(paths, sink)
     documents: dict[str, Document] = {}
@@ -267,8 +273,13 @@ def check(
     Raises:
         ClaimsError: when the executor cannot run (e.g. Dask is not installed).
     """
+    with _gc.paused():
+        return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress)
+
+
+def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, executor: str,
+           scheduler: str | None, progress: Progress | None) -> Report:
     start = time.perf_counter()
-    opts = Options(timeout, max_per_component)
     facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
     conflicts: list[RuleConflict] = []
     if ds.rules:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
+
+import attrs
 
 from rich.console import Console
 from rich.padding import Padding
@@ -40,13 +43,58 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def _block(text: Text | str, indent: int, style: str = "") -> Padding:
+def _block(text: Text | str, indent: int, style: str = "") -> Line:
     """A paragraph whose wrapped lines stay under its first line."""
     t = text if isinstance(text, Text) else Text(text, style=style)
-    return Padding(t, (0, 0, 0, indent), expand=False)
+    return Line(indent, t)
 
 
-Line = Padding
+@attrs.frozen
+class Line:
+    """One paragraph of the text report: its indent and its (styled) text."""
+
+    indent: int
+    text: Text
+
+
+class _Writer:
+    """Collects the text report's lines.
+
+    rich lays out every paragraph (wrapping, styles); but a paragraph of
+    printable ASCII that fits the width, written without colour, comes out as
+    the indent and the text, so it is written directly: the same bytes, and
+    ten times faster on a report of 100,000 lines. Anything else goes to rich.
+    """
+
+    def __init__(self, color: bool, width: int) -> None:
+        self.width = width
+        self.color = color
+        self.chunks: list[str] = []
+        self.console = Console(file=io.StringIO(), width=width, force_terminal=color, no_color=not color,
+                               color_system="standard" if color else None, highlight=False, emoji=False,
+                               soft_wrap=False)
+
+    direct = True  # False: every line through rich (the tests compare both ways)
+
+    def __call__(self, item: Line | Text | str = "") -> None:
+        line = item if isinstance(item, Line) else Line(0, item if isinstance(item, Text) else Text(item))
+        plain = line.text.plain
+        if not plain:
+            self.chunks.append("\n")  # rich prints nothing at all for an empty paragraph
+            return
+        if self.direct and not self.color and line.indent + len(plain) <= self.width and _PRINTABLE.fullmatch(plain):
+            self.chunks.append(" " * line.indent + plain + "\n")
+            return
+        with self.console.capture() as cap:
+            self.console.print(Padding(line.text, (0, 0, 0, line.indent), expand=False))
+        self.chunks.append(cap.get())
+
+    def text(self) -> str:
+        # rich pads wrapped lines to the width; trailing blanks help nobody
+        return "\n".join(line.rstrip(" ") for line in "".join(self.chunks).split("\n"))
+
+
+_PRINTABLE = re.compile(r"[ -~]*")
 
 
 def _claim_lines(c: Claim, indent: int = 2) -> list[Line]:
@@ -138,66 +186,62 @@ def summary_line(report: Report) -> str:
 @register("text")
 def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     """The person's view: header, contradictions, conclusions, top sources, summary."""
-    buf = io.StringIO()
-    con = Console(file=buf, width=width, force_terminal=color, no_color=not color,
-                  color_system="standard" if color else None, highlight=False, emoji=False,
-                  soft_wrap=False)
+    out = _Writer(color, width)
     ds = report.dataset
     kinds = Counter(c.kind for c in ds.claims)
-    con.print(Text("claims check: " + ", ".join(ds.files), style="bold"))
+    out(Text("claims check: " + ", ".join(ds.files), style="bold"))
     kind_txt = ", ".join(_plural(kinds[k], k) for k in ("fact", "prediction", "conclusion") if kinds[k])
-    con.print(f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
-              f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
-              f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}")
+    out(f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
+        f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
+        f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}")
     if report.rule_conflicts:
-        con.print()
-        con.print(Text(f"Rule conflicts ({len(report.rule_conflicts)}): the rules contradict each other "
-                       "before any claim, so no claim was checked", style="bold red"))
+        out()
+        out(Text(f"Rule conflicts ({len(report.rule_conflicts)}): the rules contradict each other "
+                 "before any claim, so no claim was checked", style="bold red"))
         for rc in report.rule_conflicts:
             for r in rc.rules:
-                con.print(_rule_line(r))
-            con.print()
-    con.print()
-    con.print(Text(f"Contradictions ({len(report.contradictions)})", style="bold underline"))
+                out(_rule_line(r))
+            out()
+    out()
+    out(Text(f"Contradictions ({len(report.contradictions)})", style="bold underline"))
     if not report.contradictions:
-        con.print("  none" + ("" if report.complete else " found (enumeration incomplete)"))
+        out("  none" + ("" if report.complete else " found (enumeration incomplete)"))
     for k, c in enumerate(report.contradictions, 1):
-        con.print()
+        out()
         for line in _contradiction(k, c):
-            con.print(line)
+            out(line)
     if report.conclusions:
-        con.print()
-        con.print(Text(f"Conclusions ({len(report.conclusions)})", style="bold underline"))
+        out()
+        out(Text(f"Conclusions ({len(report.conclusions)})", style="bold underline"))
         for v in report.conclusions:
-            con.print()
+            out()
             for line in _verdict(v):
-                con.print(line)
+                out(line)
     if report.unknowns:
-        con.print()
-        con.print(Text(f"Undecided ({len(report.unknowns)})", style="bold underline"))
+        out()
+        out(Text(f"Undecided ({len(report.unknowns)})", style="bold underline"))
         for u in report.unknowns:
-            con.print(f"  {_plural(len(u.claims), 'claim')} ({', '.join(c.id for c in u.claims[:6])}"
-                      f"{', ...' if len(u.claims) > 6 else ''}): {u.reason}; "
-                      f"{_plural(u.found, 'contradiction')} found before it stopped")
+            out(f"  {_plural(len(u.claims), 'claim')} ({', '.join(c.id for c in u.claims[:6])}"
+                f"{', ...' if len(u.claims) > 6 else ''}): {u.reason}; "
+                f"{_plural(u.found, 'contradiction')} found before it stopped")
     if report.contradictions:
         counts: Counter[str] = Counter()
         for c in report.contradictions:
             for name in {x.source.name + (f", via {x.source.via}" if x.source.via else "")
-                     for x in c.claims}:
+                         for x in c.claims}:
                 counts[name] += 1
-        con.print()
-        con.print(Text("Sources most often in contradictions", style="bold underline"))
+        out()
+        out(Text("Sources most often in contradictions", style="bold underline"))
         for name, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:5]:
-            con.print(f"  {n}  {name}")
+            out(f"  {n}  {name}")
     if report.warnings:
-        con.print()
-        con.print(Text(f"Warnings ({len(report.warnings)})", style="bold underline"))
+        out()
+        out(Text(f"Warnings ({len(report.warnings)})", style="bold underline"))
         for d in report.warnings:
-            con.print(Text(f"  {d}" + (f"\n    hint: {d.hint}" if d.hint else "")))
-    con.print()
-    con.print(Text("Summary: " + summary_line(report), style="bold"))
-    # rich pads wrapped lines to the width; trailing blanks help nobody
-    return "\n".join(line.rstrip(" ") for line in buf.getvalue().split("\n"))
+            out(Text(f"  {d}" + (f"\n    hint: {d.hint}" if d.hint else "")))
+    out()
+    out(Text("Summary: " + summary_line(report), style="bold"))
+    return out.text()
 
 
 def render_html_table(report: Report) -> str:
