@@ -18,6 +18,8 @@ quantifier binds).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -92,19 +94,22 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         shapes[u.name].add((_category(u.kind), u.arity))
     # both look-ups are indexed: a dataset with 100,000 symbols must not compare every pair
     similar_names = {(cat, n) for cat in ("pred", "term")
-                     for a, b, _ in _similar_pairs(sorted(n for (c, n) in by if c == cat))
+                     for a, b, _ in _similar_pairs(tuple(sorted(n for (c, n) in by if c == cat)))
                      for n in (a, b)}
     by_prefix: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (cat, n) in by:
         if len(n) >= TYPO_MIN_LENGTH:
             by_prefix[(cat, n[:TYPO_MIN_LENGTH].lower())].append(n)
+    groups: dict[tuple[str, str], _Containment] = {}
     for (cat, name), us in sorted(by.items()):
         if len(us) != 1 or us[0].in_rule or len(shapes[name]) > 1:
             continue  # used more than once, or 'arity-mismatch' says more about this name
         if (cat, name) in similar_names:
             continue  # 'similar-symbols' says more about this name
-        others = [n for n in by_prefix.get((cat, name[:TYPO_MIN_LENGTH].lower()), ()) if n != name]
-        close = _closest(name, others)
+        key = (cat, name[:TYPO_MIN_LENGTH].lower())
+        if key not in groups:
+            groups[key] = _Containment(by_prefix.get(key, ()))
+        close = groups[key].closest(name)
         what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
         sink.warning(us[0].span, _code(used_once),
                      f"{what} '{plain(name)}' is used only once, so nothing else can say anything about it",
@@ -116,7 +121,7 @@ def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """Two names that differ only by case, a plural ending or one typo are probably one symbol."""
     by = _first_uses(uses)
     for cat in ("pred", "term"):
-        names = sorted(n for (c, n) in by if c == cat)
+        names = tuple(sorted(n for (c, n) in by if c == cat))
         for a, b, how in _similar_pairs(names):
             if plain(a) == plain(b):
                 continue  # the same name declared by two files: two symbols on purpose
@@ -276,12 +281,14 @@ def similarity(a: str, b: str) -> str | None:
     return "by one letter" if _osa(la, lb) == 1 else None
 
 
-def _similar_pairs(names: Sequence[str]) -> list[tuple[str, str, str]]:
+@functools.lru_cache(maxsize=4)
+def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     """Pairs of ``names`` that :func:`similarity` relates, found without comparing every pair.
 
     Two names within one edit share a key among the names with one letter
     deleted (or the name itself); plural endings are folded into a key of
-    their own. So a dataset with thousands of symbols stays fast.
+    their own. So a dataset with thousands of symbols stays fast. Two checks
+    ask for the same names in one run: the answer is kept.
     """
     keys: dict[str, list[str]] = defaultdict(list)
     for n in names:
@@ -299,7 +306,7 @@ def _similar_pairs(names: Sequence[str]) -> list[tuple[str, str, str]]:
                 how = similarity(a, b)
                 if how is not None:
                     out.add((min(a, b), max(a, b), how))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _singulars(low: str) -> set[str]:
@@ -319,16 +326,40 @@ def _neg(span: Span) -> tuple[str, int, int]:
     return (span.path, -span.line, -span.column)
 
 
-def _closest(name: str, others: Iterable[str]) -> str | None:
-    """Another name that contains ``name`` or is contained in it (``Perform``, ``PerformOftenIn``).
+class _Containment:
+    """Names that share their first letters, indexed to find one that contains another.
 
-    The caller passes the names that share the first letters of ``name``.
+    :meth:`closest` answers what comparing ``name`` with every name of the
+    group would (``Perform`` and ``PerformOftenIn``), without doing so: the
+    names that contain it are found by one substring search over all of them
+    at once, and the names it contains among its own substrings.
     """
-    low = name.lower()
-    if len(low) < TYPO_MIN_LENGTH:
-        return None
-    for o in sorted(others, key=lambda o: (len(o), o)):
-        ol = o.lower()
-        if len(ol) >= TYPO_MIN_LENGTH and (low in ol or ol in low):
-            return o
-    return None
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(names, key=lambda o: (len(o), o))
+        self.by_lower: dict[str, list[str]] = defaultdict(list)
+        self.starts: list[int] = []
+        at = 0
+        for n in self.names:
+            self.by_lower[n.lower()].append(n)
+            self.starts.append(at)
+            at += len(n) + 1
+        self.text = "\n".join(n.lower() for n in self.names)  # names never hold a newline
+
+    def closest(self, name: str) -> str | None:
+        """The shortest (then first in order) other name of at least :data:`TYPO_MIN_LENGTH`
+        letters that contains ``name`` or is contained in it, ignoring case."""
+        low = name.lower()
+        if len(low) < TYPO_MIN_LENGTH:
+            return None
+        found: set[str] = set()
+        i = self.text.find(low)
+        while i >= 0:
+            found.add(self.names[bisect.bisect_right(self.starts, i) - 1])
+            i = self.text.find(low, i + 1)
+        for a in range(len(low) - TYPO_MIN_LENGTH + 1):
+            for b in range(a + TYPO_MIN_LENGTH, len(low) + 1):
+                found.update(self.by_lower.get(low[a:b], ()))
+        found.discard(name)
+        found = {o for o in found if len(o) >= TYPO_MIN_LENGTH}
+        return min(found, key=lambda o: (len(o), o), default=None)

@@ -145,10 +145,28 @@ def test_similar_pairs_equal_the_brute_force(names: list[str]) -> None:
     """The indexed search finds exactly the pairs that comparing every pair finds."""
     brute = sorted({(min(a, b), max(a, b), how) for a, b in itertools.combinations(names, 2)
                     if (how := L.similarity(a, b)) is not None})
-    assert brute == L._similar_pairs(sorted(names))
+    assert tuple(brute) == L._similar_pairs(tuple(sorted(names)))
 
 
 @given(_NAMES, _NAMES)
 def test_similarity_is_symmetric(a: str, b: str) -> None:
     """Whether two names are similar does not depend on their order."""
     assert L.similarity(a, b) == L.similarity(b, a)
+
+
+def _closest_by_comparing_all(name: str, others: list[str]) -> str | None:
+    """The definition: the shortest, then first, other name that contains ``name`` or is in it."""
+    low = name.lower()
+    if len(low) < L.TYPO_MIN_LENGTH:
+        return None
+    for o in sorted((o for o in others if o != name), key=lambda o: (len(o), o)):
+        if len(o) >= L.TYPO_MIN_LENGTH and (low in o.lower() or o.lower() in low):
+            return o
+    return None
+
+
+@given(st.lists(st.from_regex(r"[abAB_1]{1,9}", fullmatch=True), max_size=15, unique=True), st.data())
+def test_containment_index_equals_comparing_every_name(names: list[str], data: st.DataObject) -> None:
+    """The indexed look-up of 'used only once' hints finds what comparing every pair finds."""
+    name = data.draw(st.sampled_from(names) if names else st.just("abab"))
+    assert L._Containment(names).closest(name) == _closest_by_comparing_all(name, names)
