@@ -1,13 +1,25 @@
-"""``python -m benchmarks``: generate, check, compare with the planted answer, time, and the naive baseline.
+"""``python -m benchmarks``: generate, check, compare with the planted answer, time, and the baselines.
 
 For each size (1,000 and 10,000 claims; 100,000 with ``--big``) the generator
-writes a dataset under ``--data-dir`` and a fresh process loads and checks it
-(see :mod:`benchmarks.run`). Then the first ``--baseline-claims`` claims of the
-smallest dataset are checked twice: partitioned, and as ONE unpartitioned
-MARCO capped at ``--baseline-limit`` seconds (see :mod:`benchmarks.baseline`).
-A table goes to stdout and every measure to ``--out`` (``benchmarks/results.json``).
+writes a dataset under ``--data-dir`` (with planted contradictions and
+conclusions of known verdict) and, each in a process of its own:
 
-Exit status 1 when the engine did not find exactly the planted contradictions.
+* the engine loads and checks it (see :mod:`benchmarks.run`);
+* baseline (a), ONE unpartitioned MARCO over the whole set, capped at
+  ``--baseline-limit`` seconds of solving (see :mod:`benchmarks.baseline`);
+* baseline (b), the engine's per-component algorithm with a fresh solver for
+  every query, capped at ``--fresh-limit`` seconds, after the incremental
+  engine is timed on the same components in the same process (see
+  :mod:`benchmarks.fresh`).
+
+Then the first ``--baseline-claims`` claims of the smallest dataset are
+checked twice: partitioned, and by baseline (a) capped at ``--prefix-limit``
+seconds. Tables go to stdout and every measure to ``--out``
+(``benchmarks/results.json``, one row per size and one for the prefix).
+
+Exit status 1 when the engine did not find exactly the planted contradictions
+and verdicts, or a baseline reported a contradiction or verdict that is not
+the planted one.
 """
 
 from __future__ import annotations
@@ -24,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.baseline import run_baseline
-from benchmarks.generate import SEED, generate, load_expected
+from benchmarks.fresh import run_fresh
+from benchmarks.generate import SEED, Expected, generate, load_expected
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,15 +71,29 @@ def _fmt(v: Any, spec: str = "") -> str:
     return format(v, spec)
 
 
-def _table(rows: Sequence[dict[str, Any]]) -> str:
-    cols = [
-        ("claims", "claims", ","), ("comps", "components", ","), ("contra", "contradictions", ","),
-        ("exact", "exact", ""), ("load s", "load_s", ".2f"), ("enc+part s", "encode_partition_s", ".2f"),
-        ("first s", "first_contradiction_s", ".2f"), ("all s", "all_contradictions_s", ".2f"),
-        ("lint s", "lint_s", ".2f"), ("total s", "total_s", ".2f"),
-        ("w/o lint s", "total_without_lint_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
-        ("peak MiB", "peak_rss_mib", ".0f"),
-    ]
+ENGINE_COLUMNS = [
+    ("claims", "claims", ","), ("comps", "components", ","), ("contra", "contradictions", ","),
+    ("concl", "conclusions", ","), ("exact", "exact", ""), ("load s", "load_s", ".2f"),
+    ("enc+part s", "encode_partition_s", ".2f"), ("first s", "first_contradiction_s", ".2f"),
+    ("all s", "all_contradictions_s", ".2f"), ("solve s", "solve_s", ".2f"), ("concl/s", "conclusions_per_s", ",.0f"),
+    ("lint s", "lint_s", ".2f"), ("total s", "total_s", ".2f"),
+    ("w/o lint s", "total_without_lint_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
+    ("peak MiB", "peak_rss_mib", ".0f"),
+]
+
+BASELINE_COLUMNS = [
+    ("claims", "claims", ","), ("check s", "check_s", ".2f"),
+    ("(a) s", "baseline_total_s", ".1f"), ("(a) done", "baseline_finished", ""),
+    ("(a) found", "baseline_contradictions_found", ","), ("of", "expected_contradictions", ","),
+    ("(a) MiB", "baseline_peak_rss_mib", ".0f"), ("part/(a)", "ratio_partitioned_over_baseline", ".4f"),
+    ("inc s", "incremental_solve_s", ".2f"), ("inc checks", "incremental_checks", ","),
+    ("(b) s", "fresh_solver_total_s", ".2f"), ("(b) done", "fresh_solver_finished", ""),
+    ("(b) checks", "fresh_solver_checks", ","), ("(b) MiB", "fresh_solver_peak_rss_mib", ".0f"),
+    ("inc/(b)", "ratio_incremental_over_fresh", ".3f"),
+]
+
+
+def _table(rows: Sequence[dict[str, Any]], cols: Sequence[tuple[str, str, str]] = ENGINE_COLUMNS) -> str:
     head = [c[0] for c in cols]
     body = [[_fmt(r.get(k), spec) for _, k, spec in cols] for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
@@ -75,16 +102,58 @@ def _table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _how_a(r: dict[str, Any]) -> str:
+    """How baseline (a) ended, in words."""
+    if r["baseline_crashed"]:
+        return "CRASHED (see stderr)"
+    if not r["baseline_finished"]:
+        return f"did not finish in {r['baseline_limit_s']:g} s"
+    return (f"finished in {r['baseline_total_s']:g} s"
+            + ("" if r["baseline_complete"] else ", incomplete (a check was undecided)"))
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 5) if a is not None and b else None
+
+
+def _baseline_a(row: dict[str, Any], d: Path, exp: Expected, prefix: int | None, limit: float) -> bool:
+    """Run baseline (a) into ``row``; whether every contradiction it found is a planted one."""
+    b = run_baseline(str(d), prefix, limit)
+    found = {frozenset(m) for m in b.pop("baseline_found")}
+    sound = found <= exp.claim_sets()  # every set it found is a real contradiction (of the whole set, too)
+    row.update(b, baseline_sound=sound)
+    row["ratio_partitioned_over_baseline"] = _ratio(row.get("check_s"), b["baseline_total_s"])
+    return sound and not b["baseline_crashed"]
+
+
+def _baseline_b(row: dict[str, Any], d: Path, exp: Expected, limit: float) -> bool:
+    """Run baseline (b) into ``row``; whether what it found agrees with the plant (all of it, if it finished)."""
+    b = run_fresh(str(d), limit)
+    found = {frozenset(m) for m in b.pop("fresh_found")}
+    verdicts: dict[str, str] = b.pop("fresh_verdicts")
+    want = exp.verdicts()
+    sound = found <= exp.claim_sets() and all(want.get(k) == v for k, v in verdicts.items())
+    exact = (found == exp.claim_sets() and verdicts == want and not b["fresh_solver_incomplete_components"]
+             if b["fresh_solver_finished"] else None)
+    row.update(b, fresh_solver_sound=sound, fresh_solver_exact=exact)
+    return sound and exact is not False and not b["fresh_solver_crashed"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated dataset sizes (default: 1000,10000)")
     ap.add_argument("--big", action="store_true", help="also run 100,000 claims")
     ap.add_argument("--seed", type=int, default=SEED, help=f"generator seed (default: {SEED})")
-    ap.add_argument("--baseline-limit", type=float, default=30.0, metavar="SECONDS",
-                    help="hard cap on the unpartitioned baseline's solving time (default: 30)")
+    ap.add_argument("--baseline-limit", type=float, default=60.0, metavar="SECONDS",
+                    help="hard cap on baseline (a)'s solving time at each size (default: 60)")
+    ap.add_argument("--prefix-limit", type=float, default=120.0, metavar="SECONDS",
+                    help="hard cap on baseline (a)'s solving time on the prefix (default: 120)")
     ap.add_argument("--baseline-claims", type=int, default=500, metavar="N",
-                    help="the baseline checks the first N claims of the smallest dataset (default: 500)")
-    ap.add_argument("--no-baseline", action="store_true", help="skip the baseline")
+                    help="the prefix row checks the first N claims of the smallest dataset (default: 500)")
+    ap.add_argument("--fresh-limit", type=float, default=60.0, metavar="SECONDS",
+                    help="hard cap on baseline (b)'s solving time at each size (default: 60)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip baseline (a) and the prefix row")
+    ap.add_argument("--no-fresh", action="store_true", help="skip baseline (b)")
     ap.add_argument("--profile", type=int, default=None, metavar="SIZE",
                     help="write cProfile statistics of check() at this size to the data dir")
     ap.add_argument("--lint", choices=("on", "off"), default="on",
@@ -105,17 +174,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         d = data / f"n{n}-s{args.seed}"
         exp = generate(n, d, seed=args.seed)
         print(f"[{n:,} claims: {exp.files} files, {exp.topics:,} topics, {exp.planted_topics:,} planted, "
-              f"{len(exp.contradictions):,} contradictions expected]", file=sys.stderr, flush=True)
+              f"{len(exp.contradictions):,} contradictions and {len(exp.conclusions):,} conclusions expected]",
+              file=sys.stderr, flush=True)
         prof = data / f"profile-{n}.txt" if args.profile == n else None
         lint = args.lint == "on"
         row = {"kind": "partitioned", "seed": args.seed, "topics": exp.topics,
                "planted_topics": exp.planted_topics,
                **_run_child(d, profile=prof, jobs=args.jobs, lint=lint)}
         row.setdefault("claims", n)
-        row.update(baseline_total_s=None, baseline_finished=None)
         ok = ok and row["exact"]
-        rows.append(row)
         print(_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+        row.update(baseline_total_s=None, baseline_finished=None)
+        if not args.no_baseline:
+            print(f"[baseline (a): one MARCO over all {n:,} claims, capped at {args.baseline_limit:g} s]",
+                  file=sys.stderr, flush=True)
+            ok = _baseline_a(row, d, exp, None, args.baseline_limit) and ok
+        if not args.no_fresh:
+            print(f"[baseline (b): the incremental engine, then a fresh solver per query, "
+                  f"capped at {args.fresh_limit:g} s]", file=sys.stderr, flush=True)
+            ok = _baseline_b(row, d, exp, args.fresh_limit) and ok
+        rows.append(row)
 
     base: dict[str, Any] | None = None
     if not args.no_baseline and sizes:
@@ -124,16 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
         part.setdefault("check_s", None)
-        print(f"[baseline: one MARCO over the first {k} claims, capped at {args.baseline_limit:g} s]",
+        print(f"[baseline (a): one MARCO over the first {k} claims, capped at {args.prefix_limit:g} s]",
               file=sys.stderr, flush=True)
-        b = run_baseline(str(d), k, args.baseline_limit)
-        found = {frozenset(m) for m in b.pop("baseline_found")}
-        sound = found <= load_expected(d).claim_sets()  # every set it found is a real contradiction
-        ok = ok and sound
-        base = {"kind": "baseline-prefix", "seed": args.seed, **part, **b, "baseline_sound": sound}
-        base["ratio_partitioned_over_baseline"] = (
-            round(part["check_s"] / b["baseline_total_s"], 5)
-            if b["baseline_total_s"] and part["check_s"] is not None else None)
+        base = {"kind": "baseline-prefix", "seed": args.seed, **part}
+        ok = _baseline_a(base, d, load_expected(d), k, args.prefix_limit) and ok
         rows.insert(0, base)
 
     meta = {
@@ -151,11 +223,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
     print(_table(rows))
+    sized = [r for r in rows if r["kind"] == "partitioned"]
+    if not args.no_baseline or not args.no_fresh:
+        print("\nbaselines at each size: (a) one unpartitioned MARCO; (b) per component, a fresh solver "
+              "per query, against the incremental engine (inc) in the same process")
+        print(_table(sized, BASELINE_COLUMNS))
+    for r in sized:
+        if r.get("baseline_finished") is not None:
+            fin = _how_a(r)
+            print(f"\n{r['claims']:,} claims, baseline (a), one MARCO over its {r['baseline_claims']:,} facts "
+                  f"unpartitioned: {fin}; "
+                  f"{r['baseline_contradictions_found']:,} of {r['expected_contradictions']:,} contradictions "
+                  f"found ({r['baseline_solver_checks']:,} checks, first after "
+                  f"{_fmt(r['baseline_first_contradiction_s'], '.2f')} s); partitioned: all in "
+                  f"{_fmt(r.get('check_s'), '.2f')} s, ratio partitioned/baseline = "
+                  f"{r['ratio_partitioned_over_baseline']}"
+                  + (" (an upper bound)" if not r["baseline_finished"] else ""))
+        if r.get("fresh_solver_finished") is not None:
+            fin = ("finished" if r["fresh_solver_finished"]
+                   else "CRASHED (see stderr)" if r["fresh_solver_crashed"]
+                   else f"did not finish in {r['fresh_solver_limit_s']:g} s "
+                        f"({r['fresh_solver_components_done']:,} of {r['fresh_solver_components']:,} components)")
+            print(f"{r['claims']:,} claims, baseline (b), a fresh solver per query: {fin}, "
+                  f"{_fmt(r['fresh_solver_total_s'], '.2f')} s and {r['fresh_solver_checks']:,} checks, "
+                  f"{r['fresh_solver_contradictions_found']:,} contradictions and "
+                  f"{r['fresh_solver_conclusions_judged']:,} verdicts; incremental: "
+                  f"{_fmt(r['incremental_solve_s'], '.2f')} s and {r['incremental_checks']:,} checks; "
+                  f"ratio incremental/fresh = {r['ratio_incremental_over_fresh']}"
+                  + (" (an upper bound)" if not r["fresh_solver_finished"] else ""))
     if base is not None:
-        fin = "finished" if base["baseline_finished"] else (
-            f"did not finish in {base['baseline_limit_s']:g} s")
+        fin = _how_a(base)
         ratio = base["ratio_partitioned_over_baseline"]
-        print(f"\nbaseline, one MARCO over the first {base['baseline_claims']} claims unpartitioned: {fin}; "
+        print(f"\nbaseline (a), one MARCO over the first {base['claims']} claims ({base['baseline_claims']} facts) "
+              f"unpartitioned: {fin}; "
               f"{base['baseline_contradictions_found']} of {base['expected_contradictions']} contradictions found "
               f"({base['baseline_solver_checks']} checks, first after "
               f"{_fmt(base['baseline_first_contradiction_s'], '.2f')} s)")
@@ -165,10 +265,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               + (" (an upper bound: the baseline was stopped)" if not base["baseline_finished"] else "")
               + (f", i.e. {1 / ratio:,.0f}x faster" if ratio else ""))
     if not ok:
-        print("\nFAILED: the engine did not find exactly the planted contradictions "
-              "(see 'missing', 'extra', 'wrong_rules' in the results)", file=sys.stderr)
+        print("\nFAILED: the engine did not find exactly the planted contradictions and verdicts, or a baseline "
+              "found one that is not planted (see 'missing', 'extra', 'wrong_rules', 'missing_verdicts', "
+              "'wrong_verdicts', 'wrong_premises', 'baseline_sound', 'baseline_crashed', 'fresh_solver_sound', "
+              "'fresh_solver_exact' and 'fresh_solver_crashed' in the results)", file=sys.stderr)
         return 1
-    print(f"\nall contradictions found exactly as planted; results in {args.out}")
+    print(f"\nall contradictions and verdicts found exactly as planted; results in {args.out}")
     return 0
 
 

@@ -10,7 +10,8 @@ benchmark measures the whole pipeline from ``claims.load`` on:
 * ``articles/aNNNN.txt``: the article each claim file quotes; every quote
   occurs in it (wrapped over lines, so quote look-up must normalise whitespace);
 * ``expected.json``: every minimal contradiction, by claim id, with the rules
-  it needs.
+  it needs; and the verdict on every conclusion, with every minimal set of
+  premises (and rules) that decides it.
 
 A dataset is a shuffle of independent *topics*, each with its own symbols
 (counts, event dates, alliances; declared by the one article that holds the
@@ -27,6 +28,18 @@ the small constraint language of :mod:`benchmarks.oracle`, and the oracle
 computes the exact minimal contradictions of each topic by brute force.
 Consistent topics that use richer formulas (sums, quantifiers, ``xor``) are
 consistent by construction: every claim is true of one fixed witness.
+
+Conclusions: about one topic in six of those the oracle covers also holds one
+claim marked ``kind: conclusion`` (2 to 4% of all claims), written in the same
+vocabulary (a count, an event's date or order, a country's day, through the
+rules). Its target verdict is drawn first (``supported``, ``refuted`` or
+``unsupported``; ``vacuous`` in a planted topic) and the conclusion is chosen
+among candidates the oracle judges so. Conclusions are never premises of a
+contradiction, so the planted contradictions do not change; they may join two
+groups of a topic's facts into one component, which the oracle's verdict
+accounts for (it judges a conclusion against the facts connected to it, as the
+engine does). The choices come from a random stream of their own, so the facts
+of a topic do not depend on them.
 """
 
 from __future__ import annotations
@@ -48,13 +61,20 @@ from benchmarks.oracle import (
     OracleMus,
     RuleInstance,
     bounds,
+    groups,
+    judge,
     minimal_contradictions,
+    rule_variables,
+    variables,
+    verdict,
 )
 
 SEED = 20160315
 CLAIMS_PER_FILE = 200
 PLANTED_RATE = 0.11  # share of topics that hold planted contradictions
 REPEAT_RATE = 0.14  # share of claims repeated word for word by other sources
+CONCLUSION_RATE = 0.17  # share of the oracle's topics that hold one conclusion
+TARGETS = ("supported", "refuted", "unsupported")  # drawn evenly for a consistent topic
 FIRST_DAY = datetime.date(2015, 1, 1)
 DAYS = 730  # timed claims fall on one of these days
 
@@ -128,6 +148,8 @@ class GenClaim:
     said: datetime.date | None = None  # fixed day (timed claims); None: any day
     topic: int = -1
     key: int = -1
+    conclusion: bool = False  # written with ``kind: conclusion``: judged, never a premise
+    target: str | None = None  # the verdict a conclusion was chosen for
 
 
 @dataclass
@@ -140,20 +162,48 @@ class Topic:
     rules: list[RuleInstance] = field(default_factory=list)
     planted: bool = False
     oracle: bool = True
+    candidates: list[GenClaim] = field(default_factory=list)  # possible conclusions
+    cut: bool = False  # the dataset's last topic, cut to fit: its facts are not all there
+
+
+Sets = tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
+"""Claim-id sets, each with every minimal set of rule ids it needs."""
+
+
+@dataclass(frozen=True)
+class ExpectedVerdict:
+    """The verdict the engine must give on one conclusion.
+
+    ``premise_sets``: for ``supported`` and ``refuted``, every minimal set of
+    facts that decides it, each with every minimal set of rules it needs (the
+    engine reports one of them). ``component``: every claim connected to the
+    conclusion (facts and conclusions); the verdict holds for any prefix of the
+    dataset that keeps all of them.
+    """
+
+    claim: str
+    verdict: str
+    premise_sets: Sets
+    component: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Expected:
-    """The answer the engine must give: every minimal contradiction by claim id."""
+    """The answer the engine must give: every minimal contradiction by claim id, every verdict."""
 
-    contradictions: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
+    contradictions: Sets
     claims: int
     topics: int
     planted_topics: int
     files: int
+    conclusions: tuple[ExpectedVerdict, ...] = ()
 
     def claim_sets(self) -> set[frozenset[str]]:
         return {frozenset(c) for c, _ in self.contradictions}
+
+    def verdicts(self) -> dict[str, str]:
+        """Conclusion id -> expected verdict."""
+        return {v.claim: v.verdict for v in self.conclusions}
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -161,14 +211,24 @@ class Expected:
             "files": self.files,
             "contradictions": [{"claims": list(c), "rule_sets": [list(r) for r in rs]}
                                for c, rs in self.contradictions],
+            "conclusions": [{"claim": v.claim, "verdict": v.verdict,
+                             "premise_sets": [{"claims": list(c), "rule_sets": [list(r) for r in rs]}
+                                              for c, rs in v.premise_sets],
+                             "component": list(v.component)}
+                            for v in self.conclusions],
         }
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Expected:
-        rows = data["contradictions"]
+        def sets(rows: list[dict[str, Any]]) -> Sets:
+            return tuple((tuple(r["claims"]), tuple(tuple(x) for x in r["rule_sets"])) for r in rows)
+
         return Expected(
-            tuple((tuple(r["claims"]), tuple(tuple(x) for x in r["rule_sets"])) for r in rows),
+            sets(data["contradictions"]),
             int(data["claims"]), int(data["topics"]), int(data["planted_topics"]), int(data["files"]),
+            tuple(ExpectedVerdict(str(v["claim"]), str(v["verdict"]), sets(v["premise_sets"]),
+                                  tuple(v["component"]))
+                  for v in data.get("conclusions", ())),
         )
 
 
@@ -207,6 +267,35 @@ def _round2(v: int) -> int:
     return max(p, round(v / p) * p)
 
 
+def _round_down(v: int) -> int:
+    """The largest number of two significant digits at most ``v``."""
+    if v < 100:
+        return v
+    p: int = 10 ** (len(str(v)) - 2)
+    return (v // p) * p
+
+
+def _round_up(v: int) -> int:
+    """The smallest number of two significant digits at least ``v``."""
+    if v < 100:
+        return v
+    p: int = 10 ** (len(str(v)) - 2)
+    return -(-v // p) * p
+
+
+def _span(claims: Sequence[GenClaim], var: str) -> tuple[int | None, int | None]:
+    """The tightest bounds the claims' own bounds (``var`` against the constant) put on ``var``."""
+    lo: int | None = None
+    hi: int | None = None
+    for g in claims:
+        for x in g.meaning or ():
+            if isinstance(x, Diff) and x.y == var and x.x == ZERO:
+                lo = -x.c if lo is None else max(lo, -x.c)
+            elif isinstance(x, Diff) and x.x == var and x.y == ZERO:
+                hi = x.c if hi is None else min(hi, x.c)
+    return lo, hi
+
+
 class _Count:
     """Claims about one integer count, each an interval: wording, formula and meaning."""
 
@@ -230,6 +319,22 @@ class _Count:
             return GenClaim(f"{s} < {a}", f"fewer than {a} {n}", bounds(s, None, a - 1))
         assert rel == "exactly"
         return GenClaim(f"{s} = {a}", f"exactly {a} {n}", bounds(s, a, a))
+
+    def conclusions(self, rng: random.Random, v: int, facts: Sequence[GenClaim]) -> list[GenClaim]:
+        """Candidate conclusions about the count: weaker and contrary versions of what the facts bound,
+        a figure between the facts' bound and the true one, and a few true and false figures."""
+        lo, hi = _span(facts, self.sym)
+        out = [self.true_claim(rng, v), self.claim("about", _round2(int(v * rng.uniform(2.2, 4.0)))),
+               self.claim("under", max(2, _round2(int(v * rng.uniform(0.08, 0.25)))))]
+        if lo is not None:
+            out += [self.claim("at_least", _round_down(lo)), self.claim("under", max(1, _round_down(lo))),
+                    self.claim("at_least", min(v, max(lo + 1, _round_up(lo + 1))))]
+        if hi is not None:
+            out += [self.claim("at_most", _round_up(hi)), self.claim("over", _round_up(hi)),
+                    self.claim("at_most", max(v, min(hi - 1, _round_down(hi - 1))))]
+        if lo is not None and hi is not None and lo <= hi:  # (a planted topic's facts may cross)
+            out.append(self.claim("between", _round_down(lo), _round_up(hi)))
+        return out
 
     def true_claim(self, rng: random.Random, v: int) -> GenClaim:
         rel = rng.choice(("between", "about", "over", "at_least", "at_most", "under", "exactly"))
@@ -277,12 +382,34 @@ class _Event:
                         (Diff(self.sym, other.sym, -14),))
 
 
+def _event_conclusions(rng: random.Random, evs: Sequence[_Event], when: Sequence[datetime.date],
+                       facts: Sequence[GenClaim]) -> list[GenClaim]:
+    """Candidate conclusions about a timeline: dates and months, true and false, and the order of events."""
+    out: list[GenClaim] = []
+    for i, e in enumerate(evs):
+        d = when[i]
+        lo, hi = _span(facts, e.sym)
+        out += [e.in_month(d.year, d.month), e.on(d), e.after(d - datetime.timedelta(days=rng.randrange(1, 60))),
+                e.after(d + datetime.timedelta(days=rng.randrange(20, 60)))]
+        wrong = (d.replace(day=1) - datetime.timedelta(days=rng.randrange(1, 90)))
+        out.append(e.in_month(wrong.year, wrong.month))
+        if lo is not None:
+            out.append(e.after(datetime.date.fromordinal(lo) - datetime.timedelta(days=rng.randrange(1, 30))))
+        if hi is not None:
+            out.append(e.after(datetime.date.fromordinal(hi)))
+        if i + 1 < len(evs):
+            out.append(e.before(evs[i + 1], rng))
+            out.append(evs[i + 1].before(e, rng))
+    return out
+
+
 # --------------------------------------------------------------------------- topics
 
 
 class _Generator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.crng = random.Random(f"conclusions-{seed}")  # conclusions only: facts do not depend on them
         self.topic_no = 0
         days = [(c, d) for d in range(DAYS) for c in COUNTRIES]
         self.rng.shuffle(days)
@@ -314,7 +441,8 @@ class _Generator:
         k = self._k()
         c, decl = self._count(k)
         v = self.rng.randrange(40, 30000)
-        return Topic("count", [c.true_claim(self.rng, v) for _ in range(n)], [decl])
+        claims = [c.true_claim(self.rng, v) for _ in range(n)]
+        return Topic("count", claims, [decl], candidates=c.conclusions(self.crng, v, claims))
 
     def timeline_topic(self, n: int) -> Topic:
         k = self._k()
@@ -342,7 +470,8 @@ class _Generator:
                                             (Diff(e.sym, evs[i + 1][0].sym, -1),)))
             else:
                 claims.append(e.in_month(d.year, d.month))
-        return Topic("timeline", claims, [x[1] for x in evs])
+        return Topic("timeline", claims, [x[1] for x in evs],
+                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], when, claims))
 
     def casualties_topic(self, n: int) -> Topic:
         """Sums and ratios: outside the oracle's language, true of the witness by construction."""
@@ -444,7 +573,20 @@ class _Generator:
         claims = [pool[i % len(pool)] for i in range(n)]
         for g in claims:
             g.said = day
-        return Topic("day", claims, [], rules)
+        return Topic("day", claims, [], rules, candidates=self._day_conclusions(c, day, v, t))
+
+    def _day_conclusions(self, c: str, day: datetime.date, v: dict[str, str], t: int) -> list[GenClaim]:
+        """Candidate conclusions about a country's day: each of its statements, and troop figures
+        (a rule links them: a ceasefire rules out an offensive, a withdrawal leaves no troops)."""
+        r = self.crng
+        out = list(self._day_claims(c, v).values())
+        out += [self._troops(c, v, "at_least", _round_down(t // 3)), self._troops(c, v, "over", _round_up(t * 6 // 5)),
+                self._troops(c, v, "at_least", _round2(t)), self._troops(c, v, "under", _round_down(t // 4) + 1),
+                self._troops(c, v, "about", _about_of(int(t * r.uniform(0.85, 1.15)))),
+                self._troops(c, v, "at_least", 1)]
+        for g in out:
+            g.said = day
+        return out
 
     # -- planted topics ------------------------------------------------------
     def planted_numbers(self) -> Topic:
@@ -459,7 +601,7 @@ class _Generator:
             claims.append(c.claim(self.rng.choice(("about", "exactly", "between")), _round2(w), _round2(w) + _round2(w) // 10)
                           if self.rng.random() < 0.9 else c.claim("about", w))
         self.rng.shuffle(claims)
-        return Topic("numbers", claims, [decl], planted=True)
+        return Topic("numbers", claims, [decl], planted=True, candidates=c.conclusions(self.crng, v, claims))
 
     def planted_chain(self) -> Topic:
         """A timeline that runs backwards: e1 in M1, e1 < e2 < ... < em, em in an earlier month."""
@@ -480,7 +622,9 @@ class _Generator:
                 evs.append((e, decl))
                 claims.append(evs[0][0].before(e, self.rng))
                 claims.append(e.on(datetime.date(y, earlier, self.rng.randrange(1, 28))))
-        return Topic("chain", claims, [x[1] for x in evs], planted=True)
+        first = datetime.date(y, mo, 15)
+        return Topic("chain", claims, [x[1] for x in evs], planted=True,
+                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * len(evs), claims))
 
     def planted_cycle(self) -> Topic:
         """Events each said to come before the next, and the last before the first."""
@@ -491,7 +635,9 @@ class _Generator:
         claims = [evs[i][0].before(evs[(i + 1) % m][0], self.rng) for i in range(m)]
         y, mo = self._month()
         claims.append(evs[0][0].in_month(y, mo))
-        return Topic("cycle", claims, [x[1] for x in evs], planted=True)
+        first = datetime.date(y, mo, 15)
+        return Topic("cycle", claims, [x[1] for x in evs], planted=True,
+                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * m, claims))
 
     def planted_day(self) -> Topic | None:
         """Clashes through the rules on one country's day, sometimes two sharing a claim."""
@@ -514,10 +660,37 @@ class _Generator:
         for g in claims:
             g.said = day
         self.rng.shuffle(claims)
-        return Topic("day-rule", claims, [], rules, planted=True)
+        return Topic("day-rule", claims, [], rules, planted=True, candidates=self._day_conclusions(c, day, v, t))
+
+    def add_conclusion(self, t: Topic) -> None:
+        """With probability ``CONCLUSION_RATE``, add to ``t`` a candidate conclusion of a drawn verdict.
+
+        The target is ``vacuous`` in a planted topic and one of ``TARGETS``
+        otherwise; the candidates are tried in a shuffled order and the first
+        one the oracle judges so (against the facts connected to it) is taken.
+        No candidate of that verdict: no conclusion.
+        """
+        r = self.crng
+        if not t.oracle or not t.candidates or r.random() >= CONCLUSION_RATE:
+            return
+        target = "vacuous" if t.planted else r.choice(TARGETS)
+        order = list(range(len(t.candidates)))
+        r.shuffle(order)
+        for k in order:
+            cand = t.candidates[k]
+            assert cand.meaning is not None
+            if _verdict_in(t, cand.meaning) == target:
+                t.claims.insert(r.randrange(len(t.claims) + 1),
+                                replace(cand, conclusion=True, target=target))
+                return
 
     # -- the mix -------------------------------------------------------------
     def topic(self, room: int) -> Topic:
+        t = self._topic(room)
+        self.add_conclusion(t)
+        return t
+
+    def _topic(self, room: int) -> Topic:
         r = self.rng.random()
         if room >= 6 and r < PLANTED_RATE:
             pick = self.rng.random()
@@ -562,7 +735,11 @@ def _yaml_str(s: str) -> str:
 
 def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
              claims_per_file: int = CLAIMS_PER_FILE) -> Expected:
-    """Write a dataset of exactly ``n_claims`` claims under ``out_dir``; return its contradictions."""
+    """Write a dataset of exactly ``n_claims`` claims under ``out_dir``; return its answer.
+
+    The claims include the conclusions (:data:`CONCLUSION_RATE`); the answer
+    holds every minimal contradiction and every conclusion's verdict.
+    """
     if n_claims < 1:
         raise ValueError(f"n_claims={n_claims!r} must be at least 1")
     out = Path(out_dir)
@@ -583,13 +760,14 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
         claims: list[GenClaim] = []
         for c in t.claims:
             claims.append(replace(c))  # a topic may list one planned claim twice: two claims
-            if rng.random() < REPEAT_RATE:
+            if not c.conclusion and rng.random() < REPEAT_RATE:
                 for _ in range(rng.randrange(1, 3)):
                     claims.append(GenClaim(c.formula, c.quote, c.meaning, c.said))
         if len(claims) > room:
             if t.planted:
                 continue  # does not fit whole: never cut a planted contradiction
             claims = claims[:room]  # a consistent topic stays consistent when cut
+            t.cut = True  # (its conclusion's verdict may change: _expected judges what is left)
         t.claims = claims
         for c in claims:
             c.topic = len(topics)
@@ -643,6 +821,13 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
             si = rng.randrange(len(srcs))
             s = srcs[si]
             said = c.said or FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
+            if c.conclusion:  # block style, as people write the claims they single out
+                lines += [f"  - id: {ids[key]}", f"    source: s{si + 1}", f"    said: {said.isoformat()}",
+                          f"    quote: {_yaml_str(c.quote)}", f"    formula: {_yaml_str(c.formula)}",
+                          "    kind: conclusion"]
+                sentences.append(f"{s.name}, {s.role}, concluded in remarks to {s.via} on {_day_words(said)} "
+                                 f"that {c.quote}.")
+                continue
             lines.append(f"  - {{id: {ids[key]}, source: s{si + 1}, said: {said.isoformat()}, "
                          f"quote: {_yaml_str(c.quote)}, formula: {_yaml_str(c.formula)}}}")
             sentences.append(f"According to {s.name}, {s.role}, speaking to {s.via} on {_day_words(said)}, "
@@ -655,32 +840,63 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
         (out / "articles" / f"{stem}.txt").write_text(
             f"Synthetic article {f + 1}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
 
-    expected = _expected(topics, placed, ids)
-    exp = Expected(tuple(expected), n_claims, len(topics), sum(t.planted for t in topics), n_files)
+    expected, verdicts = _expected(topics, placed, ids)
+    exp = Expected(tuple(expected), n_claims, len(topics), sum(t.planted for t in topics), n_files,
+                   tuple(verdicts))
     (out / "expected.json").write_text(json.dumps(exp.to_json(), indent=1) + "\n", encoding="utf-8")
     return exp
 
 
+def _verdict_in(t: Topic, conclusion: Meaning) -> str:
+    """The oracle's verdict on ``conclusion`` if it were added to topic ``t`` (its connected facts)."""
+    facts = [c.meaning for c in t.claims if not c.conclusion and c.meaning is not None]
+    label = groups([*facts, conclusion], t.rules)
+    return verdict([m for m, g in zip(facts, label) if g == label[-1]], conclusion, t.rules)
+
+
 def _expected(topics: Sequence[Topic], placed: Sequence[GenClaim],
-              ids: dict[int, str]) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+              ids: dict[int, str]) -> tuple[list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]],
+                                            list[ExpectedVerdict]]:
     by_topic: dict[int, list[GenClaim]] = {}
     for c in placed:
         by_topic.setdefault(c.topic, []).append(c)
     out = []
+    verdicts: list[ExpectedVerdict] = []
     for ti, claims in sorted(by_topic.items()):
         t = topics[ti]
         if not t.oracle:
             continue
-        muses: list[OracleMus] = minimal_contradictions(
-            [(c.key, c.meaning) for c in claims if c.meaning is not None], t.rules)
+        facts = [c for c in claims if not c.conclusion and c.meaning is not None]
+        muses: list[OracleMus] = minimal_contradictions([(c.key, c.meaning) for c in facts if c.meaning], t.rules)
         if muses and not t.planted:
             raise AssertionError(f"consistent topic {ti} ({t.kind}) has a contradiction: {muses}")
         if t.planted and not muses:
             raise AssertionError(f"planted topic {ti} ({t.kind}) has no contradiction")
         for m in muses:
             out.append((tuple(sorted(ids[k] for k in m.claims)), m.rule_sets))
+        concl = [c for c in claims if c.conclusion]
+        if not concl:
+            continue
+        # a conclusion is judged against the facts connected to it, through shared
+        # symbols, rule instances and other conclusions: the engine's component
+        label = groups([c.meaning or () for c in facts + concl], t.rules)
+        for c in concl:
+            assert c.meaning is not None
+            mine = label[len(facts) + concl.index(c)]
+            group = [x for x, g in zip(facts + concl, label) if g == mine]
+            vs = set().union(*(variables(x.meaning or ()) for x in group))
+            rules = [r for r in t.rules if rule_variables(r) & vs]
+            got = judge([(x.key, x.meaning) for x in group if not x.conclusion and x.meaning], c.meaning, rules)
+            if c.target is not None and not t.cut and got.verdict != c.target:
+                raise AssertionError(f"conclusion {ids[c.key]} in topic {ti} ({t.kind}) was planted "
+                                     f"{c.target}, the oracle says {got.verdict}")
+            verdicts.append(ExpectedVerdict(
+                ids[c.key], got.verdict,
+                tuple(sorted((tuple(sorted(ids[k] for k in p.claims)), p.rule_sets) for p in got.premise_sets)),
+                tuple(sorted(ids[x.key] for x in group))))
     out.sort()
-    return out
+    verdicts.sort(key=lambda v: v.claim)
+    return out, verdicts
 
 
 def load_expected(out_dir: str | Path) -> Expected:
@@ -688,4 +904,4 @@ def load_expected(out_dir: str | Path) -> Expected:
     return Expected.from_json(json.loads((Path(out_dir) / "expected.json").read_text(encoding="utf-8")))
 
 
-__all__ = ["SEED", "Expected", "generate", "load_expected", "ZERO"]
+__all__ = ["SEED", "Expected", "ExpectedVerdict", "generate", "load_expected", "ZERO"]

@@ -1,10 +1,24 @@
 """One measured run of the real pipeline on one generated dataset, in a process of its own.
 
 ``python -m benchmarks.run DIR [--prefix N] [--profile FILE]`` loads the claim
-files under ``DIR``, checks them, compares the contradictions with the
-generator's ``expected.json`` and prints one JSON row on stdout. Running each
-size in a fresh process keeps peak memory (``ru_maxrss``) and warm caches of
-one size out of the next.
+files under ``DIR``, checks them, compares the contradictions and the
+conclusions' verdicts with the generator's ``expected.json`` and prints one
+JSON row on stdout. Running each size in a fresh process keeps peak memory
+(``ru_maxrss``) and warm caches of one size out of the next.
+
+The row is ``exact`` when the contradictions are exactly the planted ones
+(each with one of its minimal rule sets) and every conclusion gets exactly
+its expected verdict, a supported or refuted one with one of its minimal
+premise sets and, for those premises, one of the minimal rule sets. Under
+``--prefix`` a conclusion is compared only when every claim connected to it
+is in the prefix (``verdicts_unchecked`` counts the others).
+
+Times: ``solve_s`` is the solve stage, from the end of encode+partition to
+the last component's result (every component's contradictions and verdicts,
+in ``--jobs`` processes); ``conclusions_per_s`` is the number of conclusions
+judged divided by ``solve_s``. It is a throughput of the whole stage, which
+enumerates the contradictions in the same time, not the cost of a verdict on
+its own.
 """
 
 from __future__ import annotations
@@ -18,6 +32,7 @@ import pstats
 import resource
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -121,6 +136,26 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
                          if got[s] not in {tuple(sorted(r)) for r in want[s]})
     duplicates = len(report.contradictions) - len(got)
 
+    # conclusions: a verdict is known when every claim connected to the conclusion is loaded
+    concl_ids = {c.id for c in ds.claims if c.kind == "conclusion"}
+    want_v = {v.claim: v for v in expected.conclusions if set(v.component) <= ids}
+    unchecked = concl_ids & {v.claim for v in expected.conclusions} - set(want_v)  # cut by --prefix
+    got_v = {v.claim.id: v for v in report.conclusions}
+    missing_v = sorted(set(want_v) - set(got_v))
+    extra_v = sorted(set(got_v) - set(want_v) - unchecked)
+    wrong_v = sorted([k, want_v[k].verdict, got_v[k].verdict] for k in set(want_v) & set(got_v)
+                     if want_v[k].verdict != got_v[k].verdict)
+    wrong_premises = []
+    for k in sorted(set(want_v) & set(got_v)):
+        w, v = want_v[k], got_v[k]
+        if w.verdict == v.verdict and w.verdict in ("supported", "refuted"):
+            premises = tuple(sorted(c.id for c in v.premises))
+            rules = tuple(sorted(r.id for r in v.rules))
+            if not any(premises == tuple(ps) and rules in {tuple(sorted(r)) for r in rs}
+                       for ps, rs in w.premise_sets):
+                wrong_premises.append([k, list(premises), list(rules)])
+    duplicates_v = len(report.conclusions) - len(got_v)
+
     if prof is not None and profile is not None:
         buf = io.StringIO()
         st = pstats.Stats(prof, stream=buf)
@@ -130,6 +165,9 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
             fh.write(buf.getvalue())
 
     encode_s = marks.get("encode_end", t_check) - marks.get("encode_start", t_check)
+    solve_s = solve_end - marks.get("encode_end", t_check)
+    exact_contra = not (missing or extra or wrong_rules or duplicates)
+    exact_verdicts = not (missing_v or extra_v or wrong_v or wrong_premises or duplicates_v)
     return {
         "claims": len(ds.claims),
         "files": len(ds.files),
@@ -137,10 +175,20 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         "components": report.stats.components,
         "contradictions": len(report.contradictions),
         "expected_contradictions": len(want),
-        "exact": not (missing or extra or wrong_rules or duplicates) and report.complete and not report.unknowns,
+        "conclusions": len(report.conclusions),
+        "expected_conclusions": len(want_v),
+        "verdicts": dict(sorted(Counter(v.verdict for v in report.conclusions).items())),
+        "verdicts_unchecked": len(unchecked),
+        "exact": exact_contra and exact_verdicts and report.complete and not report.unknowns,
+        "exact_contradictions": exact_contra,
+        "exact_verdicts": exact_verdicts,
         "missing": missing[:5],
         "extra": extra[:5],
         "wrong_rules": wrong_rules[:5],
+        "missing_verdicts": missing_v[:5],
+        "extra_verdicts": extra_v[:5],
+        "wrong_verdicts": wrong_v[:5],
+        "wrong_premises": wrong_premises[:5],
         "complete": report.complete,
         "unknowns": len(report.unknowns),
         "load_s": round(t_loaded - t0, 3),
@@ -151,6 +199,8 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         "encode_partition_s": round(encode_s, 3),
         "first_contradiction_s": None if first is None else round(first - t_check, 3),
         "all_contradictions_s": round(solve_end - t_check, 3),
+        "solve_s": round(solve_s, 3),
+        "conclusions_per_s": round(len(report.conclusions) / solve_s, 1) if solve_s > 0 else None,
         "check_s": round(t_end - t_check, 3),
         "total_s": round(t_end - t0, 3),
         "total_without_lint_s": round(t_end - t0 - lint_time[0], 3),
