@@ -114,7 +114,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
     try:
-        ds = claims.load(*paths)
+        ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR)
         ref = _gate.reference(baseline=baseline, since=since, paths=paths)
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)

@@ -6,9 +6,11 @@ The CLI and the library both call these functions; nothing else solves.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Union
 
@@ -19,6 +21,7 @@ from claims import _executor
 from claims import _gc
 from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._cache import ResultCache, split_cached
+from claims._filecache import Entry, FileCache, Header, code_digest, digest
 from claims._encode import encode, encode_rules_alone, script
 from claims._errors import DiagnosticSink, InvalidClaim, RuleError, Span
 from claims._findings import (
@@ -38,23 +41,30 @@ from claims._load import (
     RawFile,
     RawRuleSet,
     RawSource,
+    display_path,
     find_claim_files,
     load_claim_file,
     load_rule_file,
     load_rule_text,
     locate_rule_set,
+    read_text,
 )
 from claims._model import Claim, Dataset, Rule
 from claims._partition import Component, partition
-from claims._resolve import resolve
+from claims._resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
 from claims._solve import ComponentResult, Options, rules_alone
 from claims._syntax import ParseError, offset_to_place, parse_formula
 
 Progress = Callable[[int, int], None]
 
 
-def load(*paths: str | os.PathLike[str]) -> Dataset:
+def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None) -> Dataset:
     """Load claim files (or directories of them) and their rule sets into a checked Dataset.
+
+    Args:
+        cache: a folder that keeps every claim file as it was resolved (the CLI
+            uses ``.claims-cache/``), so that loading again reads only the
+            files that changed; ``None`` reads everything.
 
     Raises:
         InvalidClaim: with every diagnostic (file, line, column) when any input is invalid.
@@ -62,40 +72,102 @@ def load(*paths: str | os.PathLike[str]) -> Dataset:
     if not paths:
         raise TypeError("load() needs at least one path")
     with _gc.paused():
-        return _load(paths)
+        return _load(paths, FileCache(cache) if cache is not None else None)
 
 
-def _load(paths: Sequence[str | os.PathLike[str]]) -> Dataset:
+@attrs.define
+class _File:
+    """One claim file while the dataset loads: parsed now, or taken from the cache."""
+
+    path: Path
+    shown: str
+    text: str
+    text_key: str
+    entry: Entry | None = None
+    raw: RawFile | None = None
+    clean: bool = True  # no error of its own: it may be cached
+
+    @property
+    def rule_sets(self) -> tuple[tuple[str, Span], ...]:
+        return self.entry.header.rule_sets if self.entry is not None else self._raw.rule_sets
+
+    @property
+    def declared(self) -> set[str]:
+        return set(self.entry.header.declared) if self.entry is not None else declared_names(self._raw.declarations)
+
+    @property
+    def tolerance(self) -> Fraction | None:
+        return self.entry.header.tolerance if self.entry is not None else self._raw.about_tolerance
+
+    @property
+    def _raw(self) -> RawFile:
+        assert self.raw is not None
+        return self.raw
+
+
+def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> Dataset:
     sink = DiagnosticSink()
-    files = find_claim_files(paths, sink)
     documents: dict[str, Document] = {}
-    loaded: list[tuple[Path, RawFile]] = []
-    for f in files:
-        raw = load_claim_file(f, sink, documents)
-        if raw is not None:
-            loaded.append((f, raw))
-    raw_files = [raw for _, raw in loaded]
+    read_document = functools.lru_cache(maxsize=None)(lambda p: read_text(Path(p), DiagnosticSink()))
+
+    def parse(f: _File) -> RawFile | None:
+        before = len(sink.errors)
+        f.raw = load_claim_file(f.path, sink, documents, text=f.text)
+        f.clean = len(sink.errors) == before
+        return f.raw
+
+    files: list[_File] = []
+    for path in find_claim_files(paths, sink):
+        text = read_text(path, sink)
+        if text is None:
+            continue
+        shown = display_path(path)
+        f = _File(path, shown, text, digest(code_digest(), shown, text))
+        f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
+        if f.entry is not None or parse(f) is not None:
+            files.append(f)
     before = len(sink.errors)
-    rule_sets = _rule_sets_of(loaded, sink)
+    rule_sets = _rule_sets_of([(f.path, f.rule_sets) for f in files], sink)
     # Resolve even after load errors, so one run reports every problem; but not
     # when the vocabulary itself is broken (a rule set or declarations block),
     # where every use of a lost name would add a follow-on error.
-    if len(sink.errors) > before or not all(r.vocabulary_ok for r in raw_files) or not raw_files:
+    if len(sink.errors) > before or not all(f.raw is None or f.raw.vocabulary_ok for f in files) or not files:
         sink.raise_if_errors(InvalidClaim)
-    dataset = resolve(raw_files, rule_sets, sink)
+    scope = Scope.of(rule_sets, [f.declared for f in files], [f.tolerance for f in files], sink)
+    rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
+    resolved: list[ResolvedFile] = []
+    for k, f in enumerate(files):
+        scope_key = digest(rules_key, repr(scope.key_for(k, f.declared)))
+        if f.entry is not None and f.entry.scope_key == scope_key:
+            resolved.append(f.entry.resolved)
+            continue
+        raw = f.raw or parse(f)  # cached, but resolved in another scope: parse it again
+        if raw is None:
+            continue
+        before = len(sink.errors)
+        rf = resolve_file(raw, k, scope, sink)
+        resolved.append(rf)
+        if store is not None and f.clean and len(sink.errors) == before:
+            docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
+            header = Header(raw.rule_sets, frozenset(f.declared), raw.about_tolerance, docs)
+            store.put(f.shown, Entry(f.text_key, header, scope_key, rf))
+    dataset = assemble(scope, resolved, sink)
+    if sink.errors and any(f.entry is not None for f in files):
+        return _load(paths, None)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
     if not dataset.claims:
-        sink.error(Span(raw_files[0].path if raw_files else str(paths[0]), 1, 0), E.NO_CLAIMS,
+        sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
                    "the dataset has no claims: there is nothing to check")
         sink.raise_if_errors(InvalidClaim)
     return dataset
 
 
-def _rule_sets_of(loaded: Sequence[tuple[Path, RawFile]], sink: DiagnosticSink) -> list[RawRuleSet]:
-    """Load each rule set the claim files use, once."""
+def _rule_sets_of(loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]],
+                  sink: DiagnosticSink) -> list[RawRuleSet]:
+    """Load each rule set the claim files use (each file's names, and where it writes them), once."""
     by_path: dict[str, RawRuleSet] = {}
-    for path, rf in loaded:
-        for name, span in rf.rule_sets:
+    for path, names in loaded:
+        for name, span in names:
             p = locate_rule_set(name, path, span, sink)
             if p is None:
                 continue

@@ -207,7 +207,7 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
         raw = load_claim_file(f, sink, documents)
         if raw is not None:
             loaded.append((f, raw))
-    for rs in _rule_sets_of(loaded, sink):
+    for rs in _rule_sets_of([(p, raw.rule_sets) for p, raw in loaded], sink):
         by_path.setdefault(str(Path(rs.path).resolve()), rs)
     sink.raise_if_errors(RuleError)
     rule_sets = sorted(by_path.values(), key=lambda r: (r.path, r.name))

@@ -85,8 +85,9 @@ class RawFile:
     declarations: tuple[Item, ...]
     declarations_locator: Locator | None = attrs.field(eq=False)
     about_tolerance: Fraction | None
-    documents: tuple[tuple[str, str], ...]
+    documents: tuple[tuple[str, str], ...]  # (shown path, text) of the documents it quotes
     vocabulary_ok: bool = True  # False when the declarations block or a rule set is broken
+    document_files: tuple[tuple[str, str], ...] = ()  # (shown path, path to read) of the same
 
 
 @attrs.frozen
@@ -304,6 +305,7 @@ class _Ctx:
         self.text = text
         self.sink = sink
         self.place = offset_to_place(text)
+        self.documents: dict[str, str] = {}  # the documents this file quotes: shown path -> path
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def span(self, line0: int, col0: int) -> Span:
@@ -515,9 +517,15 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
     return Locator(ctx.shown, place)
 
 
-def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document]) -> RawFile | None:
-    """Load one claim file; record every problem in ``sink``."""
-    text = read_text(path, sink)
+def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document],
+                    text: str | None = None) -> RawFile | None:
+    """Load one claim file (whose ``text`` may be read already); record every problem in ``sink``.
+
+    ``documents`` holds the documents read so far, by shown path; the file's
+    own are added to it.
+    """
+    if text is None:
+        text = read_text(path, sink)
     if text is None:
         return None
     ctx = _Ctx(path, text, sink)
@@ -614,21 +622,20 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     sources = _load_sources(ctx, data, documents)
     source_docs = {s.id: s.document for s in sources}
     claims = _load_claims(ctx, data, doc, source_docs, documents)
-    docs = tuple(sorted((p, d.text) for p, d in documents.items()))
+    docs = tuple(sorted((key, documents[key].text) for key in ctx.documents))
     return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
-                   decl_loc, tolerance, docs, vocabulary_ok)
+                   decl_loc, tolerance, docs, vocabulary_ok, tuple(sorted(ctx.documents.items())))
 
 
 def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:
     key = display_path(path)
-    if key in documents:
-        return documents[key]
-    text = read_text(path, ctx.sink, span)
-    if text is None:
-        return None
-    doc = Document(key, text)
-    documents[key] = doc
-    return doc
+    if key not in documents:
+        text = read_text(path, ctx.sink, span)
+        if text is None:
+            return None
+        documents[key] = Document(key, text)
+    ctx.documents[key] = str(path)
+    return documents[key]
 
 
 def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document]) -> list[RawSource]:

@@ -11,6 +11,8 @@ import datetime
 from collections.abc import Sequence
 from fractions import Fraction
 
+import attrs
+
 from claims import _errors as E
 from claims import _syntax as S
 from claims._errors import DiagnosticSink, Span, did_you_mean
@@ -442,24 +444,61 @@ def resolve(
     sink: DiagnosticSink,
 ) -> Dataset:
     """Resolve loaded files and rule sets into a Dataset; errors go to ``sink``."""
-    vocab = Vocabulary(sink)
-    for rs in rule_sets:
-        vocab.declare_items(rs.items, rs.locator)
-    # a claim file's own declarations are local to it (see claims._model.SCOPE_MARK)
-    declared_by: dict[str, set[int]] = {}
-    for k, f in enumerate(files):
-        for name in _declared_names(f.declarations):
-            declared_by.setdefault(name, set()).add(k)
-    clashing = frozenset(n for n, ks in declared_by.items() if len(ks) > 1)
-    local: list[Vocabulary] = []
-    for k, f in enumerate(files):
-        v = vocab.local(str(k + 1), clashing)
-        if f.declarations_locator is not None:
-            v.declare_items(f.declarations, f.declarations_locator)
-        local.append(v)
-    tolerances = {f.about_tolerance for f in files if f.about_tolerance is not None}
-    tolerance = min(tolerances) if tolerances else DEFAULT_TOLERANCE
+    scope = Scope.of(rule_sets, [declared_names(f.declarations) for f in files],
+                     [f.about_tolerance for f in files], sink)
+    return assemble(scope, [resolve_file(f, k, scope, sink) for k, f in enumerate(files)], sink)
 
+
+@attrs.frozen
+class Scope:
+    """What every claim file is resolved against: the rule sets' vocabulary, the
+    names more than one file declares, and the dataset's ``about`` tolerance."""
+
+    vocab: Vocabulary = attrs.field(eq=False)
+    rules: tuple[Rule, ...]
+    clashing: frozenset[str]
+    tolerance: Fraction
+
+    @classmethod
+    def of(cls, rule_sets: Sequence[RawRuleSet], declared: Sequence[set[str]],
+           tolerances: Sequence[Fraction | None], sink: DiagnosticSink) -> Scope:
+        vocab = Vocabulary(sink)
+        for rs in rule_sets:
+            vocab.declare_items(rs.items, rs.locator)
+        # a claim file's own declarations are local to it (see claims._model.SCOPE_MARK)
+        declared_by: dict[str, int] = {}
+        for names in declared:
+            for name in names:
+                declared_by[name] = declared_by.get(name, 0) + 1
+        clashing = frozenset(n for n, count in declared_by.items() if count > 1)
+        given = {t for t in tolerances if t is not None}
+        tolerance = min(given) if given else DEFAULT_TOLERANCE
+        return cls(vocab, tuple(_rules(rule_sets, vocab, tolerance, sink)), clashing, tolerance)
+
+    def key_for(self, k: int, declared: set[str]) -> tuple[object, ...]:
+        """What resolving file number ``k`` (0-based) that declares ``declared`` depends on here,
+        besides the file itself and the rule sets."""
+        own_clashes = sorted(declared & self.clashing)
+        return (str(self.tolerance), k if own_clashes else None, tuple(own_clashes))
+
+
+@attrs.frozen
+class ResolvedFile:
+    """What one claim file gives the dataset: its sources, its typed claims (with
+    the places of their ids, to report an id used twice across files) and the
+    symbols and sorts it declares itself."""
+
+    sources: tuple[Source, ...]
+    claims: tuple[Claim, ...]
+    id_spans: tuple[Span, ...]
+    symbols: tuple[Symbol, ...]
+    sorts: tuple[SortInfo, ...]
+    path: str
+    documents: tuple[tuple[str, str], ...]
+
+
+def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fraction,
+           sink: DiagnosticSink) -> list[Rule]:
     rules: list[Rule] = []
     seen_rules: dict[str, Span] = {}
     for rs in rule_sets:
@@ -493,47 +532,71 @@ def resolve(
                 rules.append(Rule(it.id, it.description, S.to_text(it.formula), rs.name,
                                   tuple(ex_txt), tuple(fb_txt), span, term,
                                   tuple(ex_terms), tuple(fb_terms), tuple(ps_txt), tuple(ps_terms)))
+    return rules
 
+
+def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> ResolvedFile:
+    """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``."""
+    fvocab = scope.vocab.local(str(k + 1), scope.clashing)
+    if f.declarations_locator is not None:
+        fvocab.declare_items(f.declarations, f.declarations_locator)
     sources: list[Source] = []
+    by_id: dict[str, Source] = {}
+    for rs_ in f.sources:
+        if rs_.id in by_id:
+            sink.error(rs_.span, E.DUPLICATE_ID, f"source '{rs_.id}' is declared twice in this file")
+            continue
+        src = Source(rs_.id, rs_.name, rs_.role, rs_.via, rs_.document, rs_.span)
+        by_id[rs_.id] = src
+        sources.append(src)
+    claims: list[Claim] = []
+    id_spans: list[Span] = []
+    for rc in f.claims:
+        src_ = by_id.get(rc.source)
+        if src_ is None:
+            sink.error(rc.source_span, E.UNKNOWN_SOURCE, f"unknown source '{rc.source}'",
+                       did_you_mean(rc.source, by_id, "declared sources"))
+        term = Typer(fvocab, rc.locator, scope.tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
+        if src_ is None or term is None:
+            continue
+        claims.append(Claim(rc.id, src_, rc.quote, rc.said, S.to_text(rc.formula), rc.kind,
+                            rc.holds, rc.note, rc.span, rc.quote_line, rc.quote_offset, term))
+        id_spans.append(rc.id_span)
+    glob = scope.vocab
+    symbols = tuple(s for n, s in fvocab.symbols.items() if glob.symbols.get(n) is not s)
+    sorts = tuple(s for n, s in fvocab.sorts.items() if glob.sorts.get(n) is not s)
+    return ResolvedFile(tuple(sources), tuple(claims), tuple(id_spans), symbols, sorts, f.path, f.documents)
+
+
+def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:
+    """The dataset of resolved files: a claim id used twice is an error at its second use."""
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
-    for f, fvocab in zip(files, local):
-        by_id: dict[str, Source] = {}
-        for rs_ in f.sources:
-            if rs_.id in by_id:
-                sink.error(rs_.span, E.DUPLICATE_ID, f"source '{rs_.id}' is declared twice in this file")
+    for f in files:
+        for c, id_span in zip(f.claims, f.id_spans):
+            if c.id in seen_claims:
+                sink.error(id_span, E.DUPLICATE_ID,
+                           f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}")
                 continue
-            src = Source(rs_.id, rs_.name, rs_.role, rs_.via, rs_.document, rs_.span)
-            by_id[rs_.id] = src
-            sources.append(src)
-        for rc in f.claims:
-            if rc.id in seen_claims:
-                sink.error(rc.id_span, E.DUPLICATE_ID,
-                           f"duplicate claim id '{rc.id}'; it is first used at {seen_claims[rc.id]}")
-                continue
-            seen_claims[rc.id] = rc.id_span
-            src_ = by_id.get(rc.source)
-            if src_ is None:
-                sink.error(rc.source_span, E.UNKNOWN_SOURCE, f"unknown source '{rc.source}'",
-                           did_you_mean(rc.source, by_id, "declared sources"))
-            term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
-            if src_ is None or term is None:
-                continue
-            claims.append(Claim(rc.id, src_, rc.quote, rc.said, S.to_text(rc.formula), rc.kind,
-                                rc.holds, rc.note, rc.span, rc.quote_line, rc.quote_offset, term))
+            seen_claims[c.id] = id_span
+            claims.append(c)
     docs: dict[str, str] = {}
     for f in files:
         docs.update(dict(f.documents))
-    symbols = {s.name: s for v in (vocab, *local) for s in v.symbols.values()}
-    sorts = {s.name: s for v in (vocab, *local) for s in v.sorts.values()}
+    glob = scope.vocab
+    symbols = {s.name: s for s in glob.symbols.values()}
+    sorts = {s.name: s for s in glob.sorts.values()}
+    for f in files:
+        symbols.update((s.name, s) for s in f.symbols if s.name not in symbols)
+        sorts.update((s.name, s) for s in f.sorts if s.name not in sorts)
     return Dataset(
-        tuple(claims), tuple(rules), tuple(sources), tuple(symbols.values()),
+        tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
         tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
-        tolerance,
+        scope.tolerance,
     )
 
 
-def _declared_names(items: Sequence[S.Item]) -> set[str]:
+def declared_names(items: Sequence[S.Item]) -> set[str]:
     """Every name a declarations block declares: sorts, their members, symbols."""
     out: set[str] = set()
     for it in items:

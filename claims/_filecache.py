@@ -1,0 +1,173 @@
+"""A cache of resolved claim files, so that a re-check reads again only what changed.
+
+Loading is the slow part of a large re-check: parsing the YAML and every
+formula of 100,000 claims takes longer than solving the one component an
+edit touched. So, like mypy's per-module cache, every claim file that loaded
+without a problem is kept as what the dataset takes from it
+(:class:`~claims._resolve.ResolvedFile`), under its shown path, with
+
+* the digest of the engine's code, the file's shown path and its text;
+* the digest of every document it quotes (a quote's place depends on it);
+* the digest of what resolving it depended on beyond the file: the rule sets,
+  the ``about`` tolerance and, when it declares a name another file declares
+  too, its position (see :meth:`claims._resolve.Scope.key_for`).
+
+An entry whose digests do not match is not used, and is rewritten after the
+file is loaded again. Entries hold Python objects (``pickle``), so each is
+signed with a key private to this user (HMAC-SHA256, the key in the user's
+cache folder, mode 0600): an entry that does not carry this user's signature
+(corrupt, truncated, written by an older engine, or planted in a repository
+someone else committed) is never unpickled. Writes are atomic (a temporary
+file, then a rename); a cache that cannot be read or written only makes the
+run slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import tempfile
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from claims._errors import Span
+from claims._resolve import ResolvedFile
+
+FORMAT = 1
+_MAGIC = b"claims-file-cache\n"
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The digest of the engine's own code and grammars: any change to them empties the caches."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted([*here.glob("*.py"), *here.glob("*.lark")]):
+        h.update(p.name.encode("utf-8") + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+@attrs.frozen
+class Header:
+    """What the dataset needs of a claim file before any file is resolved."""
+
+    rule_sets: tuple[tuple[str, Span], ...]
+    declared: frozenset[str]
+    tolerance: Fraction | None
+    documents: tuple[tuple[str, str, str], ...]  # (shown path, path to read, digest of its text)
+
+
+@attrs.frozen
+class Entry:
+    """One claim file as it was loaded and resolved."""
+
+    text_key: str  # code, shown path and text of the file
+    header: Header
+    scope_key: str  # what resolving it depended on beyond the file
+    resolved: ResolvedFile
+
+
+def _user_key() -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "claims-check" / "signing-key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # the first writer wins; every process then reads the same key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+class FileCache:
+    """Resolved claim files in memory and, when ``directory`` is given, on disk."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = Path(directory) / "files" if directory is not None else None
+        self._memory: dict[str, Entry] = {}
+        self._key = _user_key() if directory is not None else None
+        self.hits = 0
+        self.misses = 0
+        self.corrupt = 0
+
+    def _path(self, shown: str) -> Path:
+        assert self.directory is not None
+        name = digest(shown)
+        return self.directory / name[:2] / f"{name}.pickle"
+
+    def get(self, shown: str, text_key: str, read_document: Callable[[str], str | None]) -> Entry | None:
+        """The entry of the file shown as ``shown`` when its text and documents are unchanged."""
+        entry = self._memory.get(shown)
+        if entry is None or entry.text_key != text_key:
+            entry = self._read(shown)
+        if entry is None or entry.text_key != text_key or not all(
+                (text := read_document(real)) is not None and digest(text) == d
+                for _, real, d in entry.header.documents):
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._memory[shown] = entry
+        return entry
+
+    def put(self, shown: str, entry: Entry) -> None:
+        self._memory[shown] = entry
+        if self.directory is None or self._key is None:
+            return
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        sig = hmac.new(self._key, payload, hashlib.sha256).digest()
+        path = self._path(shown)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + sig + payload)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower run
+
+    def _read(self, shown: str) -> Entry | None:
+        if self.directory is None or self._key is None:
+            return None
+        try:
+            data = self._path(shown).read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + hashlib.sha256().digest_size
+        payload = data[head:]
+        if not data.startswith(_MAGIC) or not hmac.compare_digest(
+                data[len(_MAGIC):head], hmac.new(self._key, payload, hashlib.sha256).digest()):
+            self.corrupt += 1
+            return None
+        try:
+            entry = pickle.loads(payload)
+        except Exception:  # signed by us but unreadable now (an older engine's classes)
+            self.corrupt += 1
+            return None
+        return entry if isinstance(entry, Entry) else None
