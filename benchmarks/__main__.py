@@ -5,6 +5,8 @@ writes a dataset under ``--data-dir`` (with planted contradictions and
 conclusions of known verdict) and, each in a process of its own:
 
 * the engine loads and checks it (see :mod:`benchmarks.run`);
+* ``claims check`` runs on a copy, one claim is edited, and it runs again
+  with its cache (see :mod:`benchmarks.recheck`);
 * baseline (a), ONE unpartitioned MARCO over the whole set, capped at
   ``--baseline-limit`` seconds of solving (see :mod:`benchmarks.baseline`);
 * baseline (b), the engine's per-component algorithm with a fresh solver for
@@ -37,6 +39,7 @@ from typing import Any
 
 from benchmarks.baseline import run_baseline
 from benchmarks.fresh import run_fresh
+from benchmarks.recheck import run_recheck
 from benchmarks.generate import SEED, Expected, generate, load_expected
 
 HERE = Path(__file__).resolve().parent
@@ -78,7 +81,8 @@ ENGINE_COLUMNS = [
     ("all s", "all_contradictions_s", ".2f"), ("solve s", "solve_s", ".2f"), ("concl/s", "conclusions_per_s", ",.0f"),
     ("lint s", "lint_s", ".2f"), ("total s", "total_s", ".2f"),
     ("w/o lint s", "total_without_lint_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
-    ("peak MiB", "peak_rss_mib", ".0f"),
+    ("peak MiB", "peak_rss_mib", ".0f"), ("recheck s", "recheck_s", ".2f"),
+    ("re-solved", "recheck_components_solved", ","),
 ]
 
 BASELINE_COLUMNS = [
@@ -154,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="hard cap on baseline (b)'s solving time at each size (default: 60)")
     ap.add_argument("--no-baseline", action="store_true", help="skip baseline (a) and the prefix row")
     ap.add_argument("--no-fresh", action="store_true", help="skip baseline (b)")
+    ap.add_argument("--no-recheck", action="store_true", help="skip the re-check after a one-claim edit")
     ap.add_argument("--profile", type=int, default=None, metavar="SIZE",
                     help="write cProfile statistics of check() at this size to the data dir")
     ap.add_argument("--lint", choices=("on", "off"), default="on",
@@ -183,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                **_run_child(d, profile=prof, jobs=args.jobs, lint=lint)}
         row.setdefault("claims", n)
         ok = ok and row["exact"]
+        if not args.no_recheck:
+            print("[re-check: claims check, one claim edited, claims check again]", file=sys.stderr, flush=True)
+            row.update(run_recheck(str(d), args.jobs))
         print(_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
         row.update(baseline_total_s=None, baseline_finished=None)
         if not args.no_baseline:
