@@ -5,6 +5,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage or input error.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -111,6 +112,9 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     """
     if baseline is not None and since is not None:
         raise click.UsageError("--baseline and --since cannot be used together; choose one")
+    # One run, then the process ends: what the dataset allocates stays alive until then, so the
+    # cyclic collector would only walk it again and again (measured: the same peak memory without it).
+    gc.disable()
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
     try:

@@ -372,6 +372,8 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
         known[k] = res
         if store is not None:
             store.put(comps[k], facts, opts, res)
+    if store is not None:
+        store.flush()
     results = [known[k] for k in range(len(comps))]
     return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -165,8 +166,22 @@ def records(report: Report, *, allow_unsupported: bool = False) -> list[Record]:
 
     Rule conflicts come first (they stop everything), then contradictions,
     conclusions (all of them: a ``supported`` one is a ``note`` that does not
-    fail) and undecided parts.
+    fail) and undecided parts. The records of the last report asked for are
+    kept (a run renders them, then computes its exit code from them); callers
+    must not change them.
     """
+    last = _LAST_RECORDS.get(allow_unsupported)
+    if last is not None and last[0]() is report:
+        return last[1]
+    out = _records(report, allow_unsupported)
+    _LAST_RECORDS[allow_unsupported] = (weakref.ref(report), out)
+    return out
+
+
+_LAST_RECORDS: dict[bool, tuple[weakref.ref[Report], list[Record]]] = {}
+
+
+def _records(report: Report, allow_unsupported: bool) -> list[Record]:
     failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
     out: list[Record] = []
     for rc in report.rule_conflicts:

@@ -6,6 +6,7 @@ plain data (SMT-LIB2 text and indices), never as z3 objects.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import attrs
@@ -26,6 +27,7 @@ class Component:
     atoms_of: tuple[tuple[int, tuple[str, ...]], ...] = ()  # claim index -> its atoms
     atom_info: tuple[tuple[str, str, str], ...] = ()  # (smt name, display, sort) of constants
     func_info: tuple[tuple[str, str], ...] = ()  # (smt name, display) of functions over open sorts
+    shape: str = ""  # digest of the script up to the numbering of claims (see build)
 
 
 class _UnionFind:
@@ -92,4 +94,24 @@ def build(enc: Encoded, units: Sequence[Unit]) -> Component:
     return Component(
         tuple(claims), tuple(concl), tuple(rules), text, tuple(atoms), text_digest(text),
         tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())), info, funcs,
+        _shape(text, units, sorted({*claims, *concl})),
     )
+
+
+def _shape(text: str, units: Sequence[Unit], order: Sequence[int]) -> str:
+    """A digest that determines ``text`` up to which claims of the dataset it holds.
+
+    The script is its declarations, then each unit's formula under its
+    literal; so the declarations and, per unit, its kind, its claim's place
+    among the component's claims (or its rule) and its formula determine the
+    script, whatever the claims' numbers in the dataset. The result cache keys
+    components by it: editing a claim elsewhere keeps the key.
+    """
+    local = {g: i for i, g in enumerate(order)}
+    decls = text.find("(declare-const ")  # every component has a literal; names never hold a space
+    h = hashlib.sha256(text[: decls if decls >= 0 else len(text)].encode("utf-8"))
+    for u in units:
+        where = f"r{u.index}" if u.kind == "rule" else f"{u.kind[:2]}{local[u.index]}"
+        h.update(f"\0{where}\0".encode("utf-8"))
+        h.update(u.smt.encode("utf-8"))
+    return h.hexdigest()
