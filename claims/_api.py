@@ -22,7 +22,7 @@ from claims import _gc
 from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._cache import ResultCache, split_cached
 from claims._filecache import Entry, FileCache, Header, code_digest, digest
-from claims._encode import encode, encode_rules_alone, script
+from claims._encode import encode, encode_rules_alone, remember_templates, script, templates
 from claims._errors import DiagnosticSink, InvalidClaim, RuleError, Span
 from claims._findings import (
     Contradiction,
@@ -146,15 +146,22 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
             continue
         before = len(sink.errors)
         rf = resolve_file(raw, k, scope, sink)
+        if store is not None and f.clean and len(sink.errors) == before:
+            rf = attrs.evolve(rf, templates=templates(
+                rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)))
         resolved.append(rf)
         if store is not None and f.clean and len(sink.errors) == before:
             docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
             header = Header(raw.rule_sets, frozenset(f.declared), raw.about_tolerance, docs)
-            store.put(f.shown, Entry(f.text_key, header, scope_key, rf))
+            # the places of the ids serve only to report an id used twice, and any error
+            # makes the load start again without the cache: a cached file keeps none
+            store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
         return _load(paths, None)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
+    for rf in resolved:
+        remember_templates(rf.claims, rf.templates)
     if not dataset.claims:
         sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
                    "the dataset has no claims: there is nothing to check")

@@ -26,11 +26,14 @@ Meaning, in short:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
+from typing import NamedTuple
 
 import attrs
 
@@ -76,7 +79,13 @@ def conclusion_literals(i: int) -> tuple[str, str]:
 
 
 def day_text(day: int) -> str:
-    return datetime.date.fromordinal(day).isoformat()
+    return _DAY_MARK if day == TEMPLATE_DAY else datetime.date.fromordinal(day).isoformat()
+
+
+TEMPLATE_DAY = -1
+"""The day a claim's encoding template is made at: "whichever day it is instantiated at"."""
+
+_DAY_MARK = "\x00day\x00"  # how TEMPLATE_DAY is written; no name or formula can hold a NUL
 
 
 @attrs.frozen
@@ -104,9 +113,13 @@ class Unit:
 class Encoder:
     """Encodes terms of one dataset; collects the atoms and sorts they use."""
 
-    def __init__(self, dataset: Dataset) -> None:
-        self.sorts: dict[str, SortInfo] = {s.name: s for s in dataset.sorts}
-        self.symbols: dict[str, Symbol] = {s.name: s for s in dataset.symbols}
+    def __init__(self, dataset: Dataset | None = None, *, symbols: Iterable[Symbol] = (),
+                 sorts: Iterable[SortInfo] = ()) -> None:
+        """Over the vocabulary of ``dataset``, or of the ``symbols`` and ``sorts`` given."""
+        if dataset is not None:
+            symbols, sorts = dataset.symbols, dataset.sorts
+        self.sorts: dict[str, SortInfo] = {s.name: s for s in sorts}
+        self.symbols: dict[str, Symbol] = {s.name: s for s in symbols}
         self.atoms: dict[str, Atom] = {}
         self.sort_decls: dict[str, str] = {}
         self._used_atoms: set[str] = set()
@@ -322,30 +335,9 @@ def explicit_days(t: Term) -> set[int]:
     return out
 
 
-def relevant_days(claims: Iterable[Claim]) -> list[int]:
-    """The days at which claims and rules are instantiated (see the module docstring)."""
-    days: set[int] = set()
-    for c in claims:
-        assert c.term is not None
-        if uses_context_time(c.term):
-            lo, hi = c.interval
-            days.add(lo.toordinal())
-            days.add(hi.toordinal())
-        days |= explicit_days(c.term)
-    return sorted(days)
-
-
-def claim_days(c: Claim, days: Sequence[int]) -> list[int | None]:
-    """The days a claim is instantiated at: the relevant days inside its interval."""
-    assert c.term is not None
-    if not uses_context_time(c.term):
-        return [None]
+def _days_within(c: Claim, days: Sequence[int]) -> Sequence[int]:
     lo, hi = (d.toordinal() for d in c.interval)
-    import bisect
-
-    i = bisect.bisect_left(days, lo)
-    j = bisect.bisect_right(days, hi)
-    return list(days[i:j])
+    return days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]
 
 
 def split_rule(t: Term, enc: Encoder) -> list[Term]:
@@ -388,22 +380,101 @@ class Encoded:
     days: tuple[int, ...]
 
 
+class Template(NamedTuple):
+    """A claim's encoding with the day it holds on left open (see :func:`template`).
+
+    A named tuple, not an attrs class: the file cache keeps one per claim, and
+    tuples are what pickle reads fastest.
+    """
+
+    timed: bool  # it mentions a timed symbol without '@': one instance per relevant day
+    explicit: tuple[int, ...]  # the days it names with '@'
+    smt: str
+    atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each Atom (plain tuples load fast)
+    sort_decls: tuple[tuple[str, str], ...]
+
+
+def template(enc: Encoder, c: Claim) -> Template:
+    """Encode ``c`` once for every day: a timed symbol's day is :data:`TEMPLATE_DAY`.
+
+    The resolve stage makes these while the claim's file is at hand, and the
+    file cache keeps them, so a re-check encodes only the claims of the files
+    that changed; :func:`encode` instantiates them. ``enc`` must be over the
+    vocabulary the claim was resolved in.
+    """
+    assert c.term is not None
+    timed = uses_context_time(c.term)
+    unit = enc.unit("claim", 0, c.term, TEMPLATE_DAY if timed else None)
+    return Template(timed, tuple(sorted(explicit_days(c.term))), unit.smt,
+                    tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
+                    tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)))
+
+
+def templates(claims: Sequence[Claim], symbols: Iterable[Symbol], sorts: Iterable[SortInfo]) -> tuple[Template, ...]:
+    """The templates of claims resolved in the vocabulary of ``symbols`` and ``sorts``."""
+    enc = Encoder(symbols=symbols, sorts=sorts)
+    return tuple(template(enc, c) for c in claims)
+
+
+_TEMPLATES: dict[int, tuple[weakref.ref[Claim], Template]] = {}
+
+
+def remember_templates(claims: Sequence[Claim], templates: Sequence[Template]) -> None:
+    """Keep the templates of these claim objects for :func:`encode` (while the claims live)."""
+    for c, t in zip(claims, templates):
+        _TEMPLATES[id(c)] = (weakref.ref(c, _forget(id(c))), t)
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Claim]], None]:
+    def forget(_ref: weakref.ref[Claim]) -> None:
+        _TEMPLATES.pop(key, None)
+
+    return forget
+
+
+def _known_template(c: Claim) -> Template | None:
+    hit = _TEMPLATES.get(id(c))
+    return hit[1] if hit is not None and hit[0]() is c else None
+
+
+def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple[str, str, str, int, str]]]:
+    """The SMT text of a claim on ``days`` (all under one literal), and the atoms it uses."""
+    if not t.timed:
+        return t.smt, list(t.atoms)
+    parts: list[str] = []
+    atoms: list[tuple[str, str, str, int, str]] = []
+    for d in days:
+        when = day_text(d) if d is not None else "any-day"
+        parts.append(t.smt.replace(_DAY_MARK, when))
+        atoms.extend((smt.replace(_DAY_MARK, when), display.replace(_DAY_MARK, when), sort, arity,
+                      decl.replace(_DAY_MARK, when)) if _DAY_MARK in smt else (smt, display, sort, arity, decl)
+                     for smt, display, sort, arity, decl in t.atoms)
+    return (parts[0] if len(parts) == 1 else "(and " + " ".join(parts) + ")"), atoms
+
+
 def encode(dataset: Dataset) -> Encoded:
     """Encode every claim (all its days under one literal) and every rule instance."""
     enc = Encoder(dataset)
-    # a day a rule names with '@' is special too: the rule must hold on that very day
-    days = sorted(set(relevant_days(dataset.claims)).union(*(rule_days(r) for r in dataset.rules)))
+    templates = [_known_template(c) or template(enc, c) for c in dataset.claims]
+    # the relevant days (see the module docstring); a day a rule names with '@'
+    # is special too: the rule must hold on that very day
+    found: set[int] = set()
+    for c, t in zip(dataset.claims, templates):
+        if t.timed:
+            lo, hi = c.interval
+            found.add(lo.toordinal())
+            found.add(hi.toordinal())
+        found.update(t.explicit)
+    days = sorted(found.union(*(rule_days(r) for r in dataset.rules)))
     units: list[Unit] = []
-    for i, c in enumerate(dataset.claims):
-        assert c.term is not None
+    for i, (c, t) in enumerate(zip(dataset.claims, templates)):
         kind = "conclusion" if c.kind == "conclusion" else "claim"
-        parts = [enc.unit(kind, i, c.term, d) for d in claim_days(c, days)]
-        if len(parts) == 1:
-            units.append(parts[0])
-        else:
-            smt = "(and " + " ".join(p.smt for p in parts) + ")"
-            units.append(Unit(kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
-                              frozenset().union(*(p.sorts for p in parts))))
+        smt, atoms = _instances(t, _days_within(c, days) if t.timed else [None])
+        for a in atoms:
+            if a[0] not in enc.atoms:
+                enc.atoms[a[0]] = Atom(*a)
+        enc.sort_decls.update(t.sort_decls)
+        units.append(Unit(kind, i, smt, frozenset(a[0] for a in atoms), frozenset(s for s, _ in t.sort_decls)))
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
         for piece in split_rule(r.term, enc):

@@ -16,6 +16,7 @@ import attrs
 from claims import _errors as E
 from claims import _syntax as S
 from claims._errors import DiagnosticSink, Span, did_you_mean
+from claims._encode import Template
 from claims._load import Locator, RawFile, RawRuleSet, month_bounds
 from claims._model import (
     SCOPE_MARK,
@@ -490,11 +491,12 @@ class ResolvedFile:
 
     sources: tuple[Source, ...]
     claims: tuple[Claim, ...]
-    id_spans: tuple[Span, ...]
+    id_spans: tuple[Span, ...]  # empty in the file cache
     symbols: tuple[Symbol, ...]
     sorts: tuple[SortInfo, ...]
     path: str
     documents: tuple[tuple[str, str], ...]
+    templates: tuple[Template, ...] = ()  # the claims' encodings, when kept for a cache
 
 
 def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fraction,
@@ -573,7 +575,9 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
     for f in files:
-        for c, id_span in zip(f.claims, f.id_spans):
+        # a file from the cache keeps no id places (see claims._api._load): its claims' places serve
+        id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
+        for c, id_span in zip(f.claims, id_spans):
             if c.id in seen_claims:
                 sink.error(id_span, E.DUPLICATE_ID,
                            f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}")

@@ -1,0 +1,80 @@
+"""Claims are encoded from templates (made once, with the day left open, and kept by the file cache).
+
+The reference here is the definition: encode the claim's term on each of its
+relevant days, one by one. Templates must give the same text, atoms and sorts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import claims
+from claims import _encode as E
+from claims._model import Dataset
+from claims._partition import partition
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _by_definition(ds: Dataset) -> tuple[list[tuple[object, ...]], dict[str, E.Atom]]:
+    enc = E.Encoder(ds)
+    days: set[int] = set()
+    for c in ds.claims:
+        assert c.term is not None
+        if E.uses_context_time(c.term):
+            days.update(d.toordinal() for d in c.interval)
+        days |= E.explicit_days(c.term)
+    for r in ds.rules:
+        days |= E.rule_days(r)
+    ordered = sorted(days)
+    units = []
+    for i, c in enumerate(ds.claims):
+        assert c.term is not None
+        kind = "conclusion" if c.kind == "conclusion" else "claim"
+        lo, hi = (d.toordinal() for d in c.interval)
+        on = [d for d in ordered if lo <= d <= hi] if E.uses_context_time(c.term) else [None]
+        parts = [enc.unit(kind, i, c.term, d) for d in on]
+        smt = parts[0].smt if len(parts) == 1 else "(and " + " ".join(p.smt for p in parts) + ")"
+        units.append((kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
+                      frozenset().union(*(p.sorts for p in parts))))
+    return units, enc.atoms
+
+
+def _datasets(tmp_path: Path) -> list[Dataset]:
+    from benchmarks.generate import generate
+
+    generate(600, tmp_path / "gen", seed=3)
+    out = []
+    for root in (REPO / "seeds", REPO / "tests" / "data" / "valid", REPO / "tests" / "data" / "ci",
+                 tmp_path / "gen" / "articles"):
+        out.append(claims.load(root))  # templates made by encode itself
+        out.append(claims.load(root, cache=tmp_path / f"cache-{len(out)}"))  # made by load, fresh
+        out.append(claims.load(root, cache=tmp_path / f"cache-{len(out) - 1}"))  # read from the cache
+    return out
+
+
+def test_templates_encode_what_the_definition_encodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
+    timed = 0
+    for ds in _datasets(tmp_path):
+        want, atoms = _by_definition(ds)
+        got = E.encode(ds)
+        claim_units = [(u.kind, u.index, u.smt, u.atoms, u.sorts) for u in got.units if u.kind != "rule"]
+        assert claim_units == want
+        for _, _, _, used, sorts in want:
+            assert all(got.atoms[a] == atoms[a] for a in used)
+            assert all(got.sort_decls[s] for s in sorts)
+        timed += sum(1 for c in ds.claims if c.term is not None and E.uses_context_time(c.term))
+    assert timed > 0  # timed claims, whose templates leave the day open, were among them
+
+
+def test_components_from_a_cached_load_are_those_of_a_fresh_one(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
+    datasets = _datasets(tmp_path)
+    for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3]):
+        digests = [c.digest for c in partition(E.encode(fresh))]
+        assert digests == [c.digest for c in partition(E.encode(made))]
+        assert digests == [c.digest for c in partition(E.encode(cached))]
