@@ -291,8 +291,14 @@ def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     ask for the same names in one run: the answer is kept.
     """
     keys: dict[str, list[str]] = defaultdict(list)
+    # names that differ only in their digits (yr2003, yr2004) are never related, and
+    # numbered names are common (say, talks_12055 and talks_12056): pass them over
+    # before asking similarity() (which would answer None for them)
+    lowered: dict[str, str] = {}
+    numbered: dict[str, str] = {}
     for n in names:
-        low = n.lower()
+        low = lowered[n] = n.lower()
+        numbered[n] = _DIGITS.sub("0", low)
         ks = {low, "plural:" + low} | {"plural:" + s for s in _singulars(low)}
         ks.update(low[:i] + low[i + 1:] for i in range(len(low)))
         for k in ks:
@@ -303,6 +309,8 @@ def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
             continue
         for i, a in enumerate(group):
             for b in group[i + 1:]:
+                if numbered[a] == numbered[b] and lowered[a] != lowered[b]:
+                    continue
                 how = similarity(a, b)
                 if how is not None:
                     out.add((min(a, b), max(a, b), how))

@@ -58,12 +58,13 @@ def partition(enc: Encoded) -> list[Component]:
     """
     uf = _UnionFind()
     for u in enc.units:
-        atoms = sorted(u.atoms)
-        for a in atoms[1:]:
-            uf.union(atoms[0], a)
+        it = iter(u.atoms)
+        first = next(it, "")
+        for a in it:
+            uf.union(first, a)  # the roots do not depend on the order: union keeps the least name
     groups: dict[str, list[Unit]] = {}
     for k, u in enumerate(enc.units):
-        key = uf.find(min(u.atoms)) if u.atoms else f"#unit{k}"
+        key = uf.find(next(iter(u.atoms))) if u.atoms else f"#unit{k}"
         groups.setdefault(key, []).append(u)
     comps: list[tuple[int, Component]] = []
     for units in groups.values():
