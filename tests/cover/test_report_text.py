@@ -39,6 +39,18 @@ def test_direct_lines_are_what_rich_writes(items: list[tuple[int, Text]], width:
     assert _written(items, width, direct=True) == _written(items, width, direct=False)
 
 
+long_ascii = st.lists(
+    st.tuples(st.integers(0, 12), st.builds(Text, st.text(st.sampled_from(" ab-.[]x"), max_size=300))),
+    max_size=5,
+)
+
+
+@given(long_ascii, st.integers(1, 100))
+def test_wrapped_lines_are_what_rich_writes(items: list[tuple[int, Text]], width: int) -> None:
+    # printable ASCII longer than the width: runs of spaces, words longer than a line, indents past it
+    assert _written(items, width, direct=True) == _written(items, width, direct=False)
+
+
 @pytest.mark.parametrize("color", [False, True])
 @pytest.mark.parametrize("width", [40, 80, 100])
 def test_seed_report_is_the_same_with_and_without_the_direct_path(
