@@ -110,10 +110,12 @@ def _how_a(r: dict[str, Any]) -> str:
     """How baseline (a) ended, in words."""
     if r["baseline_crashed"]:
         return "CRASHED (see stderr)"
+    if r.get("baseline_stopped") and not r["baseline_complete"]:
+        return (f"did not finish: gave up after {r['baseline_total_s']:g} s, when a solver check was "
+                "undecided within the engine's per-check timeout")
     if not r["baseline_finished"]:
         return f"did not finish in {r['baseline_limit_s']:g} s"
-    return (f"finished in {r['baseline_total_s']:g} s"
-            + ("" if r["baseline_complete"] else ", incomplete (a check was undecided)"))
+    return f"finished in {r['baseline_total_s']:g} s"
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:

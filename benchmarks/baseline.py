@@ -179,9 +179,12 @@ def run_baseline(data_dir: str, prefix: int | None, limit_s: float) -> dict[str,
         "baseline_units": st["units"],
         "baseline_build_s": round(st["build_s"], 3),
         "baseline_total_s": round(elapsed, 3),
-        "baseline_finished": finished,
+        # finished means: every contradiction listed. A run that stopped because one of its
+        # checks was undecided (the engine's per-check timeout) gave up, and did not finish.
+        "baseline_finished": finished and bool(st["complete"]),
+        "baseline_stopped": finished,  # it ended by itself (listed everything, or gave up)
         "baseline_crashed": crashed,
-        "baseline_complete": st["complete"],  # finished with every contradiction (no check undecided)
+        "baseline_complete": st["complete"],
         "baseline_limit_s": limit_s,
         "baseline_contradictions_found": len(st["found"]),
         "baseline_first_contradiction_s": None if st["first"] is None else round(st["first"], 3),
