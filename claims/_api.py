@@ -49,7 +49,7 @@ from claims._load import (
     locate_rule_set,
     read_text,
 )
-from claims._model import Claim, Dataset, Rule
+from claims._model import Claim, Dataset
 from claims._partition import Component, partition
 from claims._resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
 from claims._solve import ComponentResult, Options, rules_alone
