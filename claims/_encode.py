@@ -403,9 +403,13 @@ def template(enc: Encoder, c: Claim) -> Template:
     vocabulary the claim was resolved in.
     """
     assert c.term is not None
-    timed = uses_context_time(c.term)
-    unit = enc.unit("claim", 0, c.term, TEMPLATE_DAY if timed else None)
-    return Template(timed, tuple(sorted(explicit_days(c.term))), unit.smt,
+    return _template(enc, c.term)
+
+
+def _template(enc: Encoder, term: Term) -> Template:
+    timed = uses_context_time(term)
+    unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None)
+    return Template(timed, tuple(sorted(explicit_days(term))), unit.smt,
                     tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
                     tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)))
 
@@ -467,20 +471,23 @@ def encode(dataset: Dataset) -> Encoded:
         found.update(t.explicit)
     days = sorted(found.union(*(rule_days(r) for r in dataset.rules)))
     units: list[Unit] = []
-    for i, (c, t) in enumerate(zip(dataset.claims, templates)):
-        kind = "conclusion" if c.kind == "conclusion" else "claim"
-        smt, atoms = _instances(t, _days_within(c, days) if t.timed else [None])
+
+    def add(kind: str, index: int, t: Template, on: Sequence[int | None]) -> None:
+        smt, atoms = _instances(t, on)
         for a in atoms:
             if a[0] not in enc.atoms:
                 enc.atoms[a[0]] = Atom(*a)
         enc.sort_decls.update(t.sort_decls)
-        units.append(Unit(kind, i, smt, frozenset(a[0] for a in atoms), frozenset(s for s, _ in t.sort_decls)))
+        units.append(Unit(kind, index, smt, frozenset(a[0] for a in atoms), frozenset(s for s, _ in t.sort_decls)))
+
+    for i, (c, t) in enumerate(zip(dataset.claims, templates)):
+        add("conclusion" if c.kind == "conclusion" else "claim", i, t, _days_within(c, days) if t.timed else [None])
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
         for piece in split_rule(r.term, enc):
-            when: list[int | None] = list(days) if uses_context_time(piece) else [None]
-            for d in when or [None]:
-                units.append(enc.unit("rule", j, piece, d))
+            t = _template(enc, piece)  # a rule holds on every relevant day: one instance each
+            for d in (days if t.timed and days else [None]):
+                add("rule", j, t, [d])
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
 
 

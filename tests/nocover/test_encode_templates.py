@@ -1,4 +1,4 @@
-"""Claims are encoded from templates (made once, with the day left open, and kept by the file cache).
+"""Claims (and rules, within one run) are encoded from templates (made once, with the day left open, and kept by the file cache).
 
 The reference here is the definition: encode the claim's term on each of its
 relevant days, one by one. Templates must give the same text, atoms and sorts.
@@ -39,6 +39,12 @@ def _by_definition(ds: Dataset) -> tuple[list[tuple[object, ...]], dict[str, E.A
         smt = parts[0].smt if len(parts) == 1 else "(and " + " ".join(p.smt for p in parts) + ")"
         units.append((kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
                       frozenset().union(*(p.sorts for p in parts))))
+    for j, r in enumerate(ds.rules):
+        assert r.term is not None
+        for piece in E.split_rule(r.term, enc):
+            for d in (ordered if E.uses_context_time(piece) and ordered else [None]):
+                u = enc.unit("rule", j, piece, d)
+                units.append((u.kind, u.index, u.smt, u.atoms, u.sorts))
     return units, enc.atoms
 
 
@@ -57,17 +63,17 @@ def _datasets(tmp_path: Path) -> list[Dataset]:
 
 def test_templates_encode_what_the_definition_encodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
-    timed = 0
+    timed = rules = 0
     for ds in _datasets(tmp_path):
         want, atoms = _by_definition(ds)
         got = E.encode(ds)
-        claim_units = [(u.kind, u.index, u.smt, u.atoms, u.sorts) for u in got.units if u.kind != "rule"]
-        assert claim_units == want
+        assert [(u.kind, u.index, u.smt, u.atoms, u.sorts) for u in got.units] == want
+        rules += sum(1 for u in got.units if u.kind == "rule")
         for _, _, _, used, sorts in want:
             assert all(got.atoms[a] == atoms[a] for a in used)
             assert all(got.sort_decls[s] for s in sorts)
         timed += sum(1 for c in ds.claims if c.term is not None and E.uses_context_time(c.term))
-    assert timed > 0  # timed claims, whose templates leave the day open, were among them
+    assert timed > 0 and rules > 0  # timed claims and rule instances were among them
 
 
 def test_components_from_a_cached_load_are_those_of_a_fresh_one(tmp_path: Path,
