@@ -26,7 +26,7 @@ and, for each, every minimal rule set.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 ZERO = "0"
@@ -136,19 +136,25 @@ def minimal_contradictions(
     claims: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInstance]
 ) -> list[OracleMus]:
     """Every minimal unsatisfiable subset of ``claims`` (keys and meanings) under ``rules``."""
+    return _minimal_sets(claims, rules, lambda ms, rs: not satisfiable(ms, rs), smallest=1)
+
+
+def _minimal_sets(items: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInstance],
+                  holds: Callable[[list[Meaning], list[RuleInstance]], bool], smallest: int) -> list[OracleMus]:
+    """Every minimal set of ``items`` (of at least ``smallest``) for which ``holds`` under the rules,
+    with every minimal set of rules it needs; by brute force over classes of identical meanings
+    (each class is tried once, then every choice of its members is listed)."""
     classes: dict[Meaning, list[int]] = {}
-    for key, meaning in claims:
+    for key, meaning in items:
         classes.setdefault(meaning, []).append(key)
     reps = list(classes)
     if len(reps) > 16:
-        raise ValueError(f"a topic of {len(reps)} distinct claims is too big for the brute-force oracle")
+        raise ValueError(f"{len(reps)} distinct claims are too many for the brute-force oracle")
     found: list[frozenset[int]] = []
-    for size in range(1, len(reps) + 1):
+    for size in range(smallest, len(reps) + 1):
         for combo in itertools.combinations(range(len(reps)), size):
             s = frozenset(combo)
-            if any(f <= s for f in found):
-                continue
-            if not satisfiable([reps[i] for i in combo], rules):
+            if not any(f <= s for f in found) and holds([reps[i] for i in combo], list(rules)):
                 found.append(s)
     rule_ids = sorted({r.rule for r in rules})
     out: list[OracleMus] = []
@@ -157,9 +163,8 @@ def minimal_contradictions(
         needed: list[tuple[str, ...]] = []
         for size in range(len(rule_ids) + 1):
             for keep in itertools.combinations(rule_ids, size):
-                if any(set(n) <= set(keep) for n in needed):
-                    continue
-                if not satisfiable(meanings, [r for r in rules if r.rule in keep]):
+                if not any(set(n) <= set(keep) for n in needed) and holds(
+                        meanings, [r for r in rules if r.rule in keep]):
                     needed.append(keep)
         for choice in itertools.product(*[classes[reps[i]] for i in sorted(s)]):
             out.append(OracleMus(tuple(sorted(choice)), tuple(needed)))
@@ -270,28 +275,5 @@ def judge(
     if v not in ("supported", "refuted"):
         return OracleVerdict(v)
     test = _entails if v == "supported" else _refutes
-    classes: dict[Meaning, list[int]] = {}
-    for key, meaning in premises:
-        classes.setdefault(meaning, []).append(key)
-    reps = list(classes)
-    if len(reps) > 16:
-        raise ValueError(f"{len(reps)} distinct premises are too many for the brute-force oracle")
-    found: list[frozenset[int]] = []
-    for size in range(len(reps) + 1):
-        for combo in itertools.combinations(range(len(reps)), size):
-            s = frozenset(combo)
-            if not any(f <= s for f in found) and test([reps[i] for i in combo], conclusion, rules):
-                found.append(s)
-    rule_ids = sorted({r.rule for r in rules})
-    out: list[OracleMus] = []
-    for s in found:
-        meanings = [reps[i] for i in sorted(s)]
-        needed: list[tuple[str, ...]] = []
-        for size in range(len(rule_ids) + 1):
-            for keep in itertools.combinations(rule_ids, size):
-                if not any(set(n) <= set(keep) for n in needed) and test(
-                        meanings, conclusion, [r for r in rules if r.rule in keep]):
-                    needed.append(keep)
-        for choice in itertools.product(*[classes[reps[i]] for i in sorted(s)]):
-            out.append(OracleMus(tuple(sorted(choice)), tuple(needed)))
+    out = _minimal_sets(premises, rules, lambda ms, rs: test(ms, conclusion, rs), smallest=0)
     return OracleVerdict(v, tuple(out))
