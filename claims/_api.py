@@ -149,13 +149,12 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
         if store is not None and f.clean and len(sink.errors) == before:
             rf = attrs.evolve(rf, templates=templates(
                 rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)))
-        resolved.append(rf)
-        if store is not None and f.clean and len(sink.errors) == before:
             docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
             header = Header(raw.rule_sets, frozenset(f.declared), raw.about_tolerance, docs)
             # the places of the ids serve only to report an id used twice, and any error
             # makes the load start again without the cache: a cached file keeps none
             store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
+        resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
         return _load(paths, None)  # report exactly what loading every file afresh reports
