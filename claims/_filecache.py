@@ -107,39 +107,28 @@ def _user_key() -> bytes | None:
 
 
 class FileCache:
-    """Resolved claim files in memory and, when ``directory`` is given, on disk."""
+    """Resolved claim files in ``directory`` (under ``files/``)."""
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        self.directory = Path(directory) / "files" if directory is not None else None
-        self._memory: dict[str, Entry] = {}
-        self._key = _user_key() if directory is not None else None
-        self.hits = 0
-        self.misses = 0
-        self.corrupt = 0
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory) / "files"
+        self._key = _user_key()
 
     def _path(self, shown: str) -> Path:
-        assert self.directory is not None
         name = digest(shown)
         return self.directory / name[:2] / f"{name}.pickle"
 
     def get(self, shown: str, text_key: str, read_document: Callable[[str], str | None]) -> Entry | None:
         """The entry of the file shown as ``shown`` when its text and documents are unchanged."""
-        entry = self._memory.get(shown)
-        if entry is None or entry.text_key != text_key:
-            entry = self._read(shown)
+        entry = self._read(shown)
         if entry is None or entry.text_key != text_key or not all(
                 (text := read_document(real)) is not None and digest(text) == d
                 for _, real, d in entry.header.documents):
-            self.misses += 1
             return None
-        self.hits += 1
-        self._memory[shown] = entry
         return entry
 
     def put(self, shown: str, entry: Entry) -> None:
-        self._memory[shown] = entry
-        if self.directory is None or self._key is None:
-            return
+        if self._key is None:
+            return  # no place for this user's signing key: no entry that could be trusted later
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         sig = hmac.new(self._key, payload, hashlib.sha256).digest()
         path = self._path(shown)
@@ -153,7 +142,7 @@ class FileCache:
             pass  # a cache that cannot be written is only a slower run
 
     def _read(self, shown: str) -> Entry | None:
-        if self.directory is None or self._key is None:
+        if self._key is None:
             return None
         try:
             data = self._path(shown).read_bytes()
@@ -163,11 +152,9 @@ class FileCache:
         payload = data[head:]
         if not data.startswith(_MAGIC) or not hmac.compare_digest(
                 data[len(_MAGIC):head], hmac.new(self._key, payload, hashlib.sha256).digest()):
-            self.corrupt += 1
             return None
         try:
             entry = pickle.loads(payload)
         except Exception:  # signed by us but unreadable now (an older engine's classes)
-            self.corrupt += 1
             return None
         return entry if isinstance(entry, Entry) else None
