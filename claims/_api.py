@@ -133,11 +133,12 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
     # where every use of a lost name would add a follow-on error.
     if len(sink.errors) > before or not all(f.raw is None or f.raw.vocabulary_ok for f in files) or not files:
         sink.raise_if_errors(InvalidClaim)
-    scope = Scope.of(rule_sets, [f.declared for f in files], [f.tolerance for f in files], sink)
+    declared = [f.declared for f in files]
+    scope = Scope.of(rule_sets, declared, [f.tolerance for f in files], sink)
     rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
     resolved: list[ResolvedFile] = []
     for k, f in enumerate(files):
-        scope_key = digest(rules_key, repr(scope.key_for(k, f.declared)))
+        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k])))
         if f.entry is not None and f.entry.scope_key == scope_key:
             resolved.append(f.entry.resolved)
             continue
@@ -150,7 +151,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
             rf = attrs.evolve(rf, templates=templates(
                 rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)))
             docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
-            header = Header(raw.rule_sets, frozenset(f.declared), raw.about_tolerance, docs)
+            header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
             # the places of the ids serve only to report an id used twice, and any error
             # makes the load start again without the cache: a cached file keeps none
             store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
