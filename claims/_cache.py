@@ -14,6 +14,7 @@ ignored and rewritten, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,9 @@ PACK = "results.pack"
 _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
 
 
+@functools.lru_cache(maxsize=1)
 def engine_version() -> str:
+    """What a cached result depends on besides its component: the engine's code, z3 and the seed."""
     from claims import __version__
     from claims._filecache import code_digest
 

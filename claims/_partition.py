@@ -27,7 +27,8 @@ class Component:
     atoms_of: tuple[tuple[int, tuple[str, ...]], ...] = ()  # claim index -> its atoms
     atom_info: tuple[tuple[str, str, str], ...] = ()  # (smt name, display, sort) of constants
     func_info: tuple[tuple[str, str], ...] = ()  # (smt name, display) of functions over open sorts
-    shape: str = ""  # digest of the script up to the numbering of claims (see build)
+    shape: str = ""  # digest of the script up to the numbering of claims (see _shape)
+    units: tuple[int, ...] = ()  # its units, as positions in the encoding it was partitioned from
 
 
 class _UnionFind:
@@ -51,35 +52,51 @@ class _UnionFind:
             self.parent[ra] = rb
 
 
-def partition(enc: Encoded) -> list[Component]:
+def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
     """Group units into components; drop the groups that hold no claim.
 
-    Components come in the order of their first claim.
+    Components come in the order of their first claim. With ``scripts=False``
+    a component has its claims, rules, units and ``shape`` but no script
+    (``smt`` is empty): the result cache needs no more, and :func:`complete`
+    writes the rest of the components that are to be solved.
     """
     uf = _UnionFind()
     for u in enc.units:
         it = iter(u.atoms)
-        first = next(it, "")
+        head = next(it, "")
         for a in it:
-            uf.union(first, a)  # the roots do not depend on the order: union keeps the least name
-    groups: dict[str, list[Unit]] = {}
-    for k, u in enumerate(enc.units):
+            uf.union(head, a)  # the roots do not depend on the order: union keeps the least name
+    groups: dict[str, list[int]] = {}
+    units = enc.units
+    for k, u in enumerate(units):
         key = uf.find(next(iter(u.atoms))) if u.atoms else f"#unit{k}"
-        groups.setdefault(key, []).append(u)
+        groups.setdefault(key, []).append(k)
     comps: list[tuple[int, Component]] = []
-    for units in groups.values():
-        claim_units = [u for u in units if u.kind in ("claim", "conclusion")]
-        if not claim_units:
+    for members in groups.values():
+        first = min((units[k].index for k in members if units[k].kind != "rule"), default=None)
+        if first is None:
             continue  # rules only: their consistency is checked once, on their own
-        comps.append((min(u.index for u in claim_units), build(enc, units)))
+        comp = _outline(enc, members)
+        comps.append((first, complete(enc, comp) if scripts else comp))
     comps.sort(key=lambda p: p[0])
     return [c for _, c in comps]
 
 
-def build(enc: Encoded, units: Sequence[Unit]) -> Component:
+def _outline(enc: Encoded, members: Sequence[int]) -> Component:
+    """A component without its script: which claims and rules it holds, and its shape."""
+    units = [enc.units[k] for k in members]
     claims = sorted({u.index for u in units if u.kind == "claim"})
     concl = sorted({u.index for u in units if u.kind == "conclusion"})
     rules = sorted({u.index for u in units if u.kind == "rule"})
+    return Component(tuple(claims), tuple(concl), tuple(rules), "", (), "",
+                     shape=_shape(enc, units, sorted({*claims, *concl})), units=tuple(members))
+
+
+def complete(enc: Encoded, comp: Component) -> Component:
+    """``comp`` (from :func:`partition` of ``enc``) with its script and what solving it needs."""
+    if comp.smt:
+        return comp
+    units = [enc.units[k] for k in comp.units]
     text = script(enc, units)
     atoms = sorted(set().union(*(u.atoms for u in units)))
     atoms_of: dict[int, set[str]] = {}
@@ -92,27 +109,31 @@ def build(enc: Encoded, units: Sequence[Unit]) -> Component:
         if enc.atoms[a].arity == 0
     )
     funcs = tuple((a, enc.atoms[a].display) for a in atoms if enc.atoms[a].arity > 0)
-    return Component(
-        tuple(claims), tuple(concl), tuple(rules), text, tuple(atoms), text_digest(text),
-        tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())), info, funcs,
-        _shape(text, units, sorted({*claims, *concl})),
-    )
+    return attrs.evolve(comp, smt=text, atoms=tuple(atoms), digest=text_digest(text),
+                        atoms_of=tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())),
+                        atom_info=info, func_info=funcs)
 
 
-def _shape(text: str, units: Sequence[Unit], order: Sequence[int]) -> str:
-    """A digest that determines ``text`` up to which claims of the dataset it holds.
+def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:
+    """A digest that determines the component's script up to which claims of the dataset it holds.
 
-    The script is its declarations, then each unit's formula under its
-    literal; so the declarations and, per unit, its kind, its claim's place
-    among the component's claims (or its rule) and its formula determine the
-    script, whatever the claims' numbers in the dataset. The result cache keys
-    components by it: editing a claim elsewhere keeps the key.
+    The script (see :func:`~claims._encode.script`) is the declarations of
+    its sorts and atoms, then each unit's formula under its literal; so those
+    declarations and, per unit, its kind, its claim's place among the
+    component's claims (or its rule) and its formula determine the script,
+    whatever the claims' numbers in the dataset. The result cache keys
+    components by it: editing a claim elsewhere keeps the key. It is made
+    without writing the script, which only the components to be solved need.
     """
     local = {g: i for i, g in enumerate(order)}
-    decls = text.find("(declare-const ")  # every component has a literal; names never hold a space
-    h = hashlib.sha256(text[: decls if decls >= 0 else len(text)].encode("utf-8"))
+    sorts: set[str] = set()
+    atoms: set[str] = set()
+    for u in units:
+        sorts.update(u.sorts)
+        atoms.update(u.atoms)
+    parts = [enc.sort_decls[s] + "\n" for s in sorted(sorts)]
+    parts += [enc.atoms[a].decl + "\n" for a in sorted(atoms)]
     for u in units:
         where = f"r{u.index}" if u.kind == "rule" else f"{u.kind[:2]}{local[u.index]}"
-        h.update(f"\0{where}\0".encode("utf-8"))
-        h.update(u.smt.encode("utf-8"))
-    return h.hexdigest()
+        parts.append(f"\0{where}\0{u.smt}")
+    return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()
