@@ -18,12 +18,13 @@ import attrs
 
 from claims import _errors as E
 from claims import _executor
+from claims._background import beside
 from claims import _gc
 from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._cache import ResultCache, split_cached
 from claims._filecache import Entry, FileCache, Header, code_digest, digest
-from claims._encode import encode, encode_rules_alone, remember_templates, script, templates
-from claims._errors import DiagnosticSink, InvalidClaim, RuleError, Span
+from claims._encode import Encoded, encode, encode_rules_alone, remember_templates, script, templates
+from claims._errors import Diagnostic, DiagnosticSink, InvalidClaim, RuleError, Span
 from claims._findings import (
     Contradiction,
     Report,
@@ -50,7 +51,7 @@ from claims._load import (
     read_text,
 )
 from claims._model import Claim, Dataset
-from claims._partition import Component, partition
+from claims._partition import Component, complete, partition
 from claims._resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
 from claims._solve import ComponentResult, Options, rules_alone
 from claims._syntax import ParseError, offset_to_place, parse_formula
@@ -318,6 +319,12 @@ def components_of(ds: Dataset) -> list[Component]:
     return partition(encode(ds))
 
 
+def outlines_of(ds: Dataset) -> tuple[Encoded, list[Component]]:
+    """Encode and partition a dataset, leaving the components' scripts unwritten (see ``partition``)."""
+    enc = encode(ds)
+    return enc, partition(enc, scripts=False)
+
+
 CacheSpec = Union[ResultCache, str, "os.PathLike[str]", bool, None]
 
 
@@ -359,30 +366,40 @@ def check(
 def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, executor: str,
            scheduler: str | None, progress: Progress | None) -> Report:
     start = time.perf_counter()
-    facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
-    conflicts: list[RuleConflict] = []
-    if ds.rules:
-        alone = encode_rules_alone(ds)
-        smt = script(alone, alone.units)
-        answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
-        if answer == "unsat":
-            for s in sets:
-                rs = tuple(ds.rules[j] for j in s)
-                conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
-        # an unknown answer for the rules alone resurfaces in the components that use them
-    comps = components_of(ds) if not conflicts else []
-    store = _cache_of(cache)
-    known, todo = split_cached(store, comps, facts, opts)
-    solved = _executor.run([comps[k] for k in todo], facts, opts, jobs=jobs or _executor.default_jobs(),
-                           executor=executor, scheduler=scheduler, progress=progress)
-    for k, res in zip(todo, solved):
-        known[k] = res
+    n_jobs = jobs or _executor.default_jobs()
+    # the lint reads only the dataset: with a core to spare it runs beside the rest
+    with beside(functools.partial(lint_dataset, ds),
+                fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD) as warnings:
+        facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
+        conflicts: list[RuleConflict] = []
+        if ds.rules:
+            alone = encode_rules_alone(ds)
+            smt = script(alone, alone.units)
+            answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
+            if answer == "unsat":
+                for s in sets:
+                    rs = tuple(ds.rules[j] for j in s)
+                    conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
+            # an unknown answer for the rules alone resurfaces in the components that use them
+        enc, comps = outlines_of(ds) if not conflicts else (None, [])
+        store = _cache_of(cache)
+        known, todo = split_cached(store, comps, facts, opts)
+        work = [complete(enc, comps[k]) for k in todo] if enc is not None else []
+        solved = _executor.run(work, facts, opts, jobs=n_jobs, executor=executor, scheduler=scheduler,
+                               progress=progress)
+        for k, res in zip(todo, solved):
+            known[k] = res
+            if store is not None:
+                store.put(comps[k], facts, opts, res)
         if store is not None:
-            store.put(comps[k], facts, opts, res)
-    if store is not None:
-        store.flush()
-    results = [known[k] for k in range(len(comps))]
-    return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo))
+            store.flush()
+        results = [known[k] for k in range(len(comps))]
+        return _report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo),
+                       warnings.result())
+
+
+LINT_BESIDE_THRESHOLD = 20_000
+"""From this many claims the lint runs in a forked process beside the check (when ``jobs`` > 1)."""
 
 
 _MEMORY_CACHE = ResultCache()
@@ -406,7 +423,8 @@ def _explain_reason(reason: str | None, opts: Options) -> str:
 
 
 def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult],
-            conflicts: list[RuleConflict], opts: Options, seconds: float, solved: int) -> Report:
+            conflicts: list[RuleConflict], opts: Options, seconds: float, solved: int,
+            warnings: tuple[Diagnostic, ...]) -> Report:
     contradictions: list[Contradiction] = []
     verdicts: list[Verdict] = []
     unknowns: list[Unknown] = []
@@ -445,7 +463,7 @@ def _report(ds: Dataset, comps: Sequence[Component], results: Sequence[Component
     stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
     return Report(ds, tuple(contradictions), tuple(verdicts), tuple(unknowns), tuple(conflicts),
                   complete, truncated, stats, opts.timeout, opts.max_per_component,
-                  warnings=lint_dataset(ds))
+                  warnings=warnings)
 
 
 def _solve_all(comps: Sequence[Component], facts: Iterable[int], opts: Options, jobs: int | None,

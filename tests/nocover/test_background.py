@@ -1,0 +1,119 @@
+"""Work beside the run (``claims._background``): a forked child's answer is the answer computed here.
+
+The lint of a large dataset runs in a forked child while the main process
+encodes and solves. These tests run the real fork: the answer must be the
+same as computing it in this process, a child that fails or is killed must
+not change the answer, and no child may outlive its run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import claims
+from claims import _api
+from claims._background import Beside, beside
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_child_answers_what_this_process_would() -> None:
+    parent = os.getpid()
+    job = Beside(lambda: (os.getpid(), sorted(range(1000), key=lambda x: -x)), fork=True)
+    assert job.forked
+    pid, value = job.result()
+    assert pid != parent  # computed in the child, not here
+    assert value == sorted(range(1000), key=lambda x: -x)
+    assert not job.forked
+
+
+def test_a_failing_child_leaves_the_work_to_this_process() -> None:
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 42
+
+    job = Beside(work, fork=True)
+    assert job.forked
+    assert job.result() == 42
+
+
+def test_a_killed_child_leaves_the_work_to_this_process() -> None:
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return 7
+
+    job = Beside(work, fork=True)
+    assert job._pid is not None
+    os.kill(job._pid, signal.SIGKILL)
+    assert job.result() == 7
+
+
+def test_a_child_whose_answer_is_not_asked_for_is_stopped_and_reaped() -> None:
+    with beside(lambda: time.sleep(60), fork=True) as job:
+        pid = job._pid
+        assert pid is not None
+    assert _reaped(pid)
+    with pytest.raises(ZeroDivisionError), beside(lambda: time.sleep(60), fork=True) as job:
+        pid = job._pid
+        1 / 0  # the run fails: the child must not outlive it
+    assert pid is not None and _reaped(pid)
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        job = Beside(os.getpid, fork=True)
+        assert not job.forked and job.result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_no_fork_when_not_asked() -> None:
+    job = Beside(os.getpid, fork=False)
+    assert not job.forked and job.result() == os.getpid()
+
+
+@pytest.mark.parametrize("root", ["seeds", "tests/data/valid"])
+def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch: pytest.MonkeyPatch,
+                                                                     root: str) -> None:
+    ds = claims.load(REPO / root)
+    alone = claims.check(ds, jobs=1, cache=False)
+    forked: list[bool] = []
+    original = _api.beside
+
+    @contextlib.contextmanager
+    def watched(fn, *, fork):  # type: ignore[no-untyped-def]
+        with original(fn, fork=fork) as job:
+            forked.append(job.forked)
+            yield job
+
+    monkeypatch.setattr(_api, "LINT_BESIDE_THRESHOLD", 1)
+    monkeypatch.setattr(_api, "beside", watched)
+    together = claims.check(ds, jobs=2, cache=False)
+    assert forked == [True]
+    assert together.warnings == alone.warnings and alone.warnings
+    assert str(together) == str(alone)
