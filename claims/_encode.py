@@ -52,6 +52,7 @@ from claims._model import (
     TOp,
     TQuant,
     TVar,
+    term_of,
 )
 
 _SMT_OP = {
@@ -392,6 +393,7 @@ class Template(NamedTuple):
     smt: str
     atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each Atom (plain tuples load fast)
     sort_decls: tuple[tuple[str, str], ...]
+    uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (claims._lint.symbol_uses)
 
 
 def template(enc: Encoder, c: Claim) -> Template:
@@ -400,10 +402,14 @@ def template(enc: Encoder, c: Claim) -> Template:
     The resolve stage makes these while the claim's file is at hand, and the
     file cache keeps them, so a re-check encodes only the claims of the files
     that changed; :func:`encode` instantiates them. ``enc`` must be over the
-    vocabulary the claim was resolved in.
+    vocabulary the claim was resolved in. It also keeps the symbols the
+    claim uses, so that the lint of a re-check needs no term either.
     """
-    assert c.term is not None
-    return _template(enc, c.term)
+    from claims._lint import symbol_uses
+
+    term = term_of(c)
+    assert term is not None
+    return _template(enc, term)._replace(uses=symbol_uses(term))
 
 
 def _template(enc: Encoder, term: Term) -> Template:
@@ -436,7 +442,8 @@ def _forget(key: int) -> Callable[[weakref.ref[Claim]], None]:
     return forget
 
 
-def _known_template(c: Claim) -> Template | None:
+def known_template(c: Claim) -> Template | None:
+    """The template :func:`remember_templates` keeps for this very claim object, if any."""
     hit = _TEMPLATES.get(id(c))
     return hit[1] if hit is not None and hit[0]() is c else None
 
@@ -459,7 +466,7 @@ def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple
 def encode(dataset: Dataset) -> Encoded:
     """Encode every claim (all its days under one literal) and every rule instance."""
     enc = Encoder(dataset)
-    templates = [_known_template(c) or template(enc, c) for c in dataset.claims]
+    templates = [known_template(c) or template(enc, c) for c in dataset.claims]
     # the relevant days (see the module docstring); a day a rule names with '@'
     # is special too: the rule must hold on that very day
     found: set[int] = set()
@@ -472,13 +479,20 @@ def encode(dataset: Dataset) -> Encoded:
     days = sorted(found.union(*(rule_days(r) for r in dataset.rules)))
     units: list[Unit] = []
 
+    known, no_sorts = enc.atoms, frozenset[str]()
+
     def add(kind: str, index: int, t: Template, on: Sequence[int | None]) -> None:
         smt, atoms = _instances(t, on)
+        names = []
         for a in atoms:
-            if a[0] not in enc.atoms:
-                enc.atoms[a[0]] = Atom(*a)
-        enc.sort_decls.update(t.sort_decls)
-        units.append(Unit(kind, index, smt, frozenset(a[0] for a in atoms), frozenset(s for s, _ in t.sort_decls)))
+            names.append(a[0])
+            if a[0] not in known:
+                known[a[0]] = Atom(*a)
+        sorts = no_sorts
+        if t.sort_decls:
+            enc.sort_decls.update(t.sort_decls)
+            sorts = frozenset(s for s, _ in t.sort_decls)
+        units.append(Unit(kind, index, smt, frozenset(names), sorts))
 
     for i, (c, t) in enumerate(zip(dataset.claims, templates)):
         add("conclusion" if c.kind == "conclusion" else "claim", i, t, _days_within(c, days) if t.timed else [None])

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._model import Dataset, TApp, Term, TOp, TQuant, plain
+from claims._model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
 
 
 @attrs.frozen
@@ -193,29 +193,40 @@ def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagn
 
 def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
     """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
+    from claims._encode import known_template  # the encoding keeps each cached claim's uses
+
     uses: list[Use] = []
     for c in ds.claims:
-        if c.term is not None and c.span is not None:
-            _term_uses(c.term, c.span, c.id, False, uses)
+        if c.span is None:
+            continue
+        known = known_template(c)
+        found = known.uses if known is not None else symbol_uses(term_of(c))
+        uses.extend(Use(name, kind, n, c.span, c.id, False) for name, kind, n in found)
     for r in ds.rules:
         span = r.span or Span(r.rule_set, 1, 0)
         for t in (r.term, *r.example_terms, *r.forbid_terms):
-            if t is not None:
-                _term_uses(t, span, r.id, True, uses)
+            uses.extend(Use(name, kind, n, span, r.id, True) for name, kind, n in symbol_uses(t))
     return lint(uses)
 
 
-def _term_uses(t: Term, span: Span, group: str, in_rule: bool, out: list[Use]) -> None:
+def symbol_uses(t: Term | None) -> tuple[tuple[str, str, int], ...]:
+    """Each use of a symbol in ``t``, in the order written: its name, kind (as in :class:`Use`) and arity."""
+    out: list[tuple[str, str, int]] = []
+    if t is not None:
+        _uses(t, out)
+    return tuple(out)
+
+
+def _uses(t: Term, out: list[tuple[str, str, int]]) -> None:
     if isinstance(t, TApp):
-        kind = "pred" if t.sort == "bool" else ("func" if t.args else "const")
-        out.append(Use(t.name, kind, len(t.args), span, group, in_rule))
+        out.append((t.name, "pred" if t.sort == "bool" else ("func" if t.args else "const"), len(t.args)))
         for a in t.args:
-            _term_uses(a, span, group, in_rule, out)
+            _uses(a, out)
     elif isinstance(t, TOp):
         for a in t.args:
-            _term_uses(a, span, group, in_rule, out)
+            _uses(a, out)
     elif isinstance(t, TQuant):
-        _term_uses(t.body, span, group, in_rule, out)
+        _uses(t.body, out)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -8,8 +8,9 @@ encode stage gives them a meaning. Nothing here imports z3.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Union
+from typing import Any, Union
 
 import attrs
 
@@ -99,6 +100,39 @@ class TQuant:
 Term = Union[TLit, TMember, TVar, TApp, TOp, TQuant]
 
 
+class DeferredTerm:
+    """A claim's term that is read only when first needed (see :func:`term_of`).
+
+    The file cache keeps the terms of a file's claims apart from the claims:
+    they are most of its objects, and a re-check whose claims all have their
+    encoding and lint uses at hand never reads them (see ``claims._filecache``).
+    ``terms`` gives the terms of the whole file, read once.
+    A pickled deferred term is the term itself.
+    """
+
+    __slots__ = ("_terms", "_index")
+
+    def __init__(self, terms: Callable[[], Sequence[Term]], index: int) -> None:
+        self._terms = terms
+        self._index = index
+
+    def get(self) -> Term:
+        return self._terms()[self._index]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_itself, (self.get(),))
+
+
+def _itself(x: Term) -> Term:
+    return x
+
+
+def term_of(c: Claim) -> Term | None:
+    """The typed term of a claim, read now if it was deferred."""
+    t = c.term
+    return t.get() if isinstance(t, DeferredTerm) else t
+
+
 # --------------------------------------------------------------------------- vocabulary
 
 
@@ -167,7 +201,7 @@ class Claim:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     quote_line: int | None = attrs.field(default=None, eq=False, repr=False)
     quote_offset: int | None = attrs.field(default=None, eq=False, repr=False)
-    term: Term | None = attrs.field(default=None, eq=False, repr=False)
+    term: Term | DeferredTerm | None = attrs.field(default=None, eq=False, repr=False)  # read it with term_of
 
     @property
     def interval(self) -> tuple[datetime.date, datetime.date]:

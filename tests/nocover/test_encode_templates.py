@@ -12,7 +12,7 @@ import pytest
 
 import claims
 from claims import _encode as E
-from claims._model import Dataset
+from claims._model import Dataset, term_of
 from claims._partition import partition
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,20 +22,22 @@ def _by_definition(ds: Dataset) -> tuple[list[tuple[object, ...]], dict[str, E.A
     enc = E.Encoder(ds)
     days: set[int] = set()
     for c in ds.claims:
-        assert c.term is not None
-        if E.uses_context_time(c.term):
+        term = term_of(c)  # read now when the file cache deferred it
+        assert term is not None
+        if E.uses_context_time(term):
             days.update(d.toordinal() for d in c.interval)
-        days |= E.explicit_days(c.term)
+        days |= E.explicit_days(term)
     for r in ds.rules:
         days |= E.rule_days(r)
     ordered = sorted(days)
     units = []
     for i, c in enumerate(ds.claims):
-        assert c.term is not None
+        term = term_of(c)
+        assert term is not None
         kind = "conclusion" if c.kind == "conclusion" else "claim"
         lo, hi = (d.toordinal() for d in c.interval)
-        on = [d for d in ordered if lo <= d <= hi] if E.uses_context_time(c.term) else [None]
-        parts = [enc.unit(kind, i, c.term, d) for d in on]
+        on = [d for d in ordered if lo <= d <= hi] if E.uses_context_time(term) else [None]
+        parts = [enc.unit(kind, i, term, d) for d in on]
         smt = parts[0].smt if len(parts) == 1 else "(and " + " ".join(p.smt for p in parts) + ")"
         units.append((kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
                       frozenset().union(*(p.sorts for p in parts))))

@@ -11,12 +11,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pickle
+
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
 from claims import _api
+from claims._encode import known_template
+from claims._lint import lint_dataset
+from claims._model import DeferredTerm, term_of
 
 RULES = """\
 const announced: date
@@ -78,6 +84,7 @@ def _same(a: claims.Dataset, b: claims.Dataset) -> None:
     assert a == b
     assert a.documents == b.documents  # not part of ==
     assert [c.span for c in a.claims] == [c.span for c in b.claims]
+    assert [term_of(c) for c in a.claims] == [term_of(c) for c in b.claims]  # not part of == either
 
 
 def test_a_second_load_parses_nothing_and_gives_the_same_dataset(tmp_path: Path, parses: list[str]) -> None:
@@ -90,6 +97,27 @@ def test_a_second_load_parses_nothing_and_gives_the_same_dataset(tmp_path: Path,
     assert parses == []
     _same(second, first)
     _same(second, _fresh(root))
+
+
+def test_cached_claims_read_their_terms_only_when_asked(tmp_path: Path, parses: list[str]) -> None:
+    """A re-load defers the claims' terms: encode and lint use the templates, and nothing is lost."""
+    root = _write(tmp_path / "ds", [1, 2, 3])
+    cache = tmp_path / "cache"
+    claims.load(root, cache=cache)
+    second = claims.load(root, cache=cache)
+    fresh = _fresh(root)
+    assert all(isinstance(c.term, DeferredTerm) for c in second.claims)
+    assert lint_dataset(second) == lint_dataset(fresh)
+    assert lint_dataset(second), "the data must give the lint something to say"
+    # a copy of a claim (no template of its own) and a pickled claim still have their terms
+    moved = attrs.evolve(second.claims[0], kind="conclusion")
+    assert known_template(moved) is None and term_of(moved) == term_of(fresh.claims[0])
+    copied = pickle.loads(pickle.dumps(second.claims[1]))
+    assert not isinstance(copied.term, DeferredTerm) and copied.term == term_of(fresh.claims[1])
+    as_conclusion = claims.check(attrs.evolve(second, claims=(moved, *second.claims[1:])), cache=False)
+    want = claims.check(attrs.evolve(fresh, claims=(attrs.evolve(fresh.claims[0], kind="conclusion"),
+                                                    *fresh.claims[1:])), cache=False)
+    assert str(as_conclusion) == str(want) and as_conclusion.conclusions
 
 
 def test_a_one_claim_edit_parses_only_its_file(tmp_path: Path, parses: list[str]) -> None:
