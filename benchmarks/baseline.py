@@ -131,8 +131,10 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
         for a in atoms[1:]:
             uf.union(atoms[0], a)
     with_claims = {uf.find(min(u.atoms)) for u in units if u.kind == "claim" and u.atoms}
-    units = [u for u in units if u.kind != "rule" or (u.atoms and uf.find(min(u.atoms)) in with_claims)]
-    comp = build(enc, units)
+    members = [k for k, u in enumerate(enc.units) if u.kind == "claim" or (
+        u.kind == "rule" and u.atoms and uf.find(min(u.atoms)) in with_claims)]
+    units = [enc.units[k] for k in members]
+    comp = build(enc, members)
     facts = [i for i, c in enumerate(ds.claims) if c.kind == "fact"]
     q.put(("start", time.perf_counter() - t0, len(comp.claims), len(units), rss_mib()))
 

@@ -82,6 +82,11 @@ def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
     return [c for _, c in comps]
 
 
+def build(enc: Encoded, members: Sequence[int]) -> Component:
+    """One component of the units at ``members`` (positions in ``enc.units``), script written."""
+    return complete(enc, _outline(enc, members))
+
+
 def _outline(enc: Encoded, members: Sequence[int]) -> Component:
     """A component without its script: which claims and rules it holds, and its shape."""
     units = [enc.units[k] for k in members]

@@ -101,3 +101,17 @@ def test_fresh_solver_baseline_gives_the_engine_answers(tmp_path: Path, monkeypa
     monkeypatch.setattr(_solve, "_consistent_at_once", fresh._never)
     assert incremental == answers()
     assert built and all(built)  # every check ran on a solver of its own
+
+
+def test_unpartitioned_baseline_finds_the_contradictions_the_engine_finds(tmp_path: Path) -> None:
+    """Baseline (a), one MARCO over every claim at once, runs (in its child) and agrees on a small set."""
+    from benchmarks.baseline import run_baseline
+
+    generate(150, tmp_path, seed=4)
+    ds = claims.load(tmp_path / "articles")
+    report = claims.check(ds, jobs=1, cache=False)
+    row = run_baseline(str(tmp_path), None, 120)
+    assert row["baseline_finished"] and not row["baseline_crashed"]
+    assert row["baseline_claims"] == sum(1 for c in ds.claims if c.kind == "fact")
+    found = {frozenset(ids) for ids in row["baseline_found"]}
+    assert found == {frozenset(c.id for c in k.claims) for k in report.contradictions} and found
