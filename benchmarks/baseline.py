@@ -17,14 +17,20 @@ what was found until then. The cap
 counts solving only: loading, encoding and building the one component come
 first (``baseline_build_s`` is the encoding and building) and are bounded only
 by a generous setup limit. :func:`run_capped` is that protocol, shared with
-baseline (b) in :mod:`benchmarks.fresh`.
+baseline (b) in :mod:`benchmarks.fresh`. The child never outlives its time
+or its parent: if the benchmark is stopped, its children stop too (a child
+left running would slow every later measurement on the machine).
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 import multiprocessing as mp
+import os
 import queue as queue_mod
 import resource
+import signal
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -70,7 +76,8 @@ def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: floa
     """
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=target, args=(*args, q), daemon=True)
+    p = ctx.Process(target=bounded, args=(target, os.getpid(), SETUP_LIMIT_S + limit_s + 30, *args, q),
+                    daemon=True)
     p.start()
     started: float | None = None
     finished = False
@@ -106,6 +113,26 @@ def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: floa
         p.kill()
     p.join(timeout=10)
     return Capped(finished, None if started is None else end - started, peak, crashed)
+
+
+def bounded(target: Callable[..., None], parent: int, lifetime_s: float,
+            *args: Any) -> None:  # pragma: no cover - runs in the child
+    """Run ``target(*args)`` in a child that ends when ``parent`` ends or after ``lifetime_s``.
+
+    The parent kills the child at the cap; these bounds hold when the parent
+    cannot (it was killed itself): on Linux the kernel sends SIGKILL when the
+    parent ends (``PR_SET_PDEATHSIG``), and everywhere SIGALRM ends the child
+    once its lifetime is over, even inside the solver.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the lifetime alone bounds the child
+    if os.getppid() != parent:
+        os._exit(1)  # the parent ended before the request above
+    if hasattr(signal, "alarm"):
+        signal.alarm(max(1, math.ceil(lifetime_s)))
+    target(*args)
 
 
 def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no cover - runs in the child

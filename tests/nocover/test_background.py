@@ -103,7 +103,7 @@ def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch
     ds = claims.load(REPO / root)
     alone = claims.check(ds, jobs=1, cache=False)
     forked: list[bool] = []
-    original = _api.beside
+    original = beside
 
     @contextlib.contextmanager
     def watched(fn, *, fork):  # type: ignore[no-untyped-def]
