@@ -4,7 +4,7 @@
 files under ``DIR``, checks them, compares the contradictions and the
 conclusions' verdicts with the generator's ``expected.json`` and prints one
 JSON row on stdout. Running each size in a fresh process keeps peak memory
-(``ru_maxrss``) and warm caches of one size out of the next.
+(``VmHWM``, see ``benchmarks.baseline.rss_mib``) and warm caches of one size out of the next.
 
 The row is ``exact`` when the contradictions are exactly the planted ones
 (each with one of its minimal rule sets) and every conclusion gets exactly
@@ -36,7 +36,6 @@ import io
 import json
 import os
 import pstats
-import resource
 import sys
 import time
 from collections import Counter
@@ -57,8 +56,10 @@ def _cpu() -> float:
 
 
 def peak_rss_mib() -> float:
-    """The peak resident set size of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The peak resident set size of this process so far, in MiB (see ``benchmarks.baseline.rss_mib``)."""
+    from benchmarks.baseline import rss_mib
+
+    return rss_mib()
 
 
 def measure(data_dir: str, prefix: int | None = None, profile: str | None = None,

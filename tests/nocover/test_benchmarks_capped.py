@@ -58,3 +58,15 @@ def test_a_child_ends_when_its_parent_is_killed() -> None:
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(child)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status is Linux's")
+def test_a_child_reports_its_own_peak_memory_not_its_parents() -> None:
+    """``ru_maxrss`` keeps the parent's peak across fork and exec; the benchmark's figure must not."""
+    ballast = bytearray(400 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1  # resident, not only reserved
+    out = subprocess.run([sys.executable, "-c", "from benchmarks.baseline import rss_mib; print(rss_mib())"],
+                         cwd=REPO, capture_output=True, text=True, check=True)
+    del ballast
+    assert float(out.stdout) < 200
