@@ -69,10 +69,10 @@ class Beside(Generic[T]):
         """The result: the child's answer when it gave one, else computed now."""
         if self._pid is None:
             return self._fn()
-        assert self._read_fd is not None
-        with os.fdopen(self._read_fd, "rb") as fh:
+        fd, self._read_fd = self._read_fd, None  # closed below, even when the read is interrupted
+        assert fd is not None
+        with os.fdopen(fd, "rb") as fh:
             data = fh.read()  # before waiting: a child blocked on a full pipe never exits
-        self._read_fd = None
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
         if status == 0:

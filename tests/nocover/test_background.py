@@ -117,3 +117,29 @@ def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch
     assert forked == [True]
     assert together.warnings == alone.warnings and alone.warnings
     assert str(together) == str(alone)
+
+
+def test_an_interrupted_wait_still_stops_the_child_and_closes_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the answer is read: the child is stopped and reaped, and no descriptor is closed twice."""
+
+    class Interrupted:
+        """A pipe whose read is interrupted; leaving it closes the descriptor, as a file would."""
+
+        def __init__(self, fd: int, _mode: str) -> None:
+            self.fd = fd
+
+        def __enter__(self) -> Interrupted:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            os.close(self.fd)
+
+        def read(self) -> bytes:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), beside(lambda: time.sleep(60), fork=True) as job:
+        pid = job._pid
+        assert pid is not None
+        monkeypatch.setattr(os, "fdopen", Interrupted)
+        job.result()
+    assert _reaped(pid)
