@@ -142,4 +142,4 @@ def test_an_interrupted_wait_still_stops_the_child_and_closes_the_pipe(monkeypat
         assert pid is not None
         monkeypatch.setattr(os, "fdopen", Interrupted)
         job.result()
-    assert _reaped(pid)
+    assert pid is not None and _reaped(pid)
