@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import click
 
 import claims
 from claims import _formats, _gate
+from claims._files import write_atomic
 from claims._report import FORMATS
 
 EXIT_SUCCESS = 0
@@ -31,20 +31,6 @@ def _fail_input(err: claims.InputError, color: bool) -> None:
     n = len(err.diagnostics)
     click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was checked", err=True)
     sys.exit(EXIT_ERROR)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Progress:

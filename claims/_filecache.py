@@ -46,6 +46,7 @@ from pathlib import Path
 import attrs
 
 from claims._errors import Span
+from claims._files import write_atomic
 from claims._model import DeferredTerm, Term, term_of
 from claims._resolve import ResolvedFile
 
@@ -140,13 +141,8 @@ class FileCache:
             return  # no place for this user's signing key: no entry that could be trusted later
         payload = _dumps(entry)
         sig = hmac.new(self._key, payload, hashlib.sha256).digest()
-        path = self._path(shown)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + sig + payload)
-            os.replace(tmp, path)
+            write_atomic(self._path(shown), _MAGIC + sig + payload)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
 
