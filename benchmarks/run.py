@@ -46,6 +46,7 @@ import attrs
 
 import claims
 from claims import _api, _gc
+from benchmarks.baseline import rss_mib
 from benchmarks.generate import load_expected
 
 
@@ -53,13 +54,6 @@ def _cpu() -> float:
     """CPU seconds of this process and of its finished children (the worker processes of check)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
-
-
-def peak_rss_mib() -> float:
-    """The peak resident set size of this process so far, in MiB (see ``benchmarks.baseline.rss_mib``)."""
-    from benchmarks.baseline import rss_mib
-
-    return rss_mib()
 
 
 def measure(data_dir: str, prefix: int | None = None, profile: str | None = None,
@@ -96,14 +90,14 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     original_lint = getattr(_api, "lint_dataset", None)
     lint_time = [0.0]
 
+    lint_ran_here = [False]  # not when check() runs the lint in a forked child
+
     def lint_dataset(dataset: Any) -> Any:
         t = time.perf_counter()
         out = () if not lint or original_lint is None else original_lint(dataset)
-        lint_time[0] += time.perf_counter() - t  # lost when check() runs the lint in a forked child
-        lint_here.append(os.getpid())
+        lint_time[0] += time.perf_counter() - t
+        lint_ran_here[0] = True
         return out
-
-    lint_here: list[int] = []
 
     kwargs: dict[str, Any] = {"progress": progress}
     if jobs is not None:
@@ -128,7 +122,7 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     cpu = _cpu() - cpu0
     # check() ran the lint beside the rest, in a forked child (large datasets, jobs > 1):
     # it was off the critical path; time it apart, here, for the table
-    lint_beside = lint and original_lint is not None and not lint_here
+    lint_beside = lint and original_lint is not None and not lint_ran_here[0]
     if lint_beside:
         t = time.perf_counter()
         assert original_lint is not None
@@ -230,7 +224,7 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         "render_text_s": round(render_s, 3),
         "report_lines": text.count("\n"),
         "solver_checks": report.stats.solver_checks,
-        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "peak_rss_mib": round(rss_mib(), 1),
     }
 
 

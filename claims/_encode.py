@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 import attrs
 
+from claims._lint import symbol_uses
 from claims._model import (
     SCOPE_MARK,
     plain,
@@ -405,8 +406,6 @@ def template(enc: Encoder, c: Claim) -> Template:
     vocabulary the claim was resolved in. It also keeps the symbols the
     claim uses, so that the lint of a re-check needs no term either.
     """
-    from claims._lint import symbol_uses
-
     term = term_of(c)
     assert term is not None
     return _template(enc, term)._replace(uses=symbol_uses(term))
