@@ -207,7 +207,7 @@ class ResultCache:
 
 def _atomic_write(path: Path, text: str) -> None:
     try:
-        write_atomic(path, text)
+        write_atomic(path, text, mode=0o600, durable=False)  # for this user only; a lost entry costs a re-solve
     except OSError:
         pass  # a cache that cannot be written is only a slower run
 

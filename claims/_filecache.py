@@ -142,7 +142,7 @@ class FileCache:
         payload = _dumps(entry)
         sig = hmac.new(self._key, payload, hashlib.sha256).digest()
         try:
-            write_atomic(self._path(shown), _MAGIC + sig + payload)
+            write_atomic(self._path(shown), _MAGIC + sig + payload, mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
 
