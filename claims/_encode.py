@@ -22,6 +22,35 @@ Meaning, in short:
   ``said`` date, and every explicit ``@`` day): any model of those instances
   extends to all days by copying, for each other day, the values of the
   latest relevant day before it.
+* Division is total: ``x / 0`` is ``0`` for every ``x`` (as in Lean and
+  Isabelle). SMT-LIB leaves ``x / 0`` unspecified, a hidden function that two
+  claims would share without sharing a symbol, so the answer would depend on
+  how claims are grouped into components; a fixed value depends on nothing.
+
+Why relevant days are exact, for both questions the engine asks. Let D be the
+set of relevant days: every end of every claim's interval (a ``said`` date is
+the interval of one day) and every ``@`` day of a claim or rule. Between two
+neighbours ``p < n`` of D, every day ``d`` with ``p < d < n`` is held by
+exactly the claims whose interval holds both ``p`` and ``n`` (an interval's
+ends are in D), so all the days of one gap carry the same constraints.
+
+* Consistency. A model of the instances on D extends to every day: a day
+  outside D copies the values of the latest day of D before it (the first day
+  of D for a day before D), and every claim holding on ``d`` also holds on
+  that day, so its instance there is the copied one. Every rule holds on every
+  day of D, so on the copies too. Any superset of D works the same way.
+* Entailment. A timed conclusion says its formula holds on every day of its
+  interval ``[a, b]``; its negation, that it fails on *some* day there, which
+  may lie inside a gap, where fewer claims hold than on either neighbour. So
+  a conclusion is instantiated on the days of D in ``[a, b]`` and on one
+  representative ``p + 1`` of every gap inside ``[a, b]``, and those
+  representatives join the relevant days (for every claim holding on them).
+  If premises and the negated conclusion have a model on all days, failing on
+  day ``d0``, then either ``d0`` is instantiated, or it lies in a gap whose
+  representative ``g`` is held by the same claims: give ``g`` the values of
+  ``d0`` and the instances are satisfied. The converse is the extension
+  above. The conclusion itself (for ``refuted``) needs no more: the copy of a
+  day inside ``[a, b]`` is a day inside ``[a, b]``.
 """
 
 from __future__ import annotations
@@ -105,11 +134,12 @@ class Atom:
 class Unit:
     """One constraint before partitioning: a claim or one instance of a rule."""
 
-    kind: str  # "claim" | "rule"
+    kind: str  # "claim" | "conclusion" | "rule"
     index: int
     smt: str
     atoms: frozenset[str]
     sorts: frozenset[str]
+    bounds: frozenset[str] = frozenset()  # open sorts whose size it may bound (see bounded_sorts)
 
 
 class Encoder:
@@ -204,8 +234,21 @@ class Encoder:
         if t.op == "!=":
             a, b = (self._coerced(x, t, day, env) for x in t.args)
             return f"(not (= {a} {b}))"
+        if t.op == "/":
+            return self._division(t, day, env)
         args = " ".join(self._coerced(x, t, day, env) for x in t.args)
         return f"({_SMT_OP[t.op]} {args})"
+
+    def _division(self, t: TOp, day: int | None, env: dict[str, str]) -> str:
+        """``a / b / ...``, left to right, with ``x / 0 = 0`` (see the module docstring)."""
+        out = self._coerced(t.args[0], t, day, env)
+        for x in t.args[1:]:
+            d = self._coerced(x, t, day, env)
+            if isinstance(x, TLit):
+                out = "0.0" if Fraction(x.value) == 0 else f"(/ {out} {d})"
+            else:
+                out = f"(ite (= {d} 0.0) 0.0 (/ {out} {d}))"
+        return out
 
     def _coerced(self, x: Term, parent: TOp, day: int | None, env: dict[str, str]) -> str:
         s = self.term(x, day, env)
@@ -307,6 +350,50 @@ def _lit(t: TLit) -> str:
     return str(iv) if iv >= 0 else f"(- {-iv})"
 
 
+# --------------------------------------------------------------------------- open sorts
+
+
+def bounded_sorts(enc: Encoder, t: Term, *, both: bool = False) -> frozenset[str]:
+    """The open sorts that ``t`` quantifies over universally, counting polarity.
+
+    A quantifier is universal in effect when it is a ``forall`` where the
+    formula is asserted as written, an ``exists`` under a negation, or either
+    one where it counts both ways (under ``iff``, ``xor``, ``=`` of formulas,
+    the arguments of a symbol). Only such a formula can bound the size of an
+    open sort from above (``forall x: U, y: U. x = y``); the partition joins it
+    with every unit that mentions the sort (see ``claims._partition``).
+    ``both``: the formula is asserted negated as well (a conclusion), so every
+    quantifier over an open sort counts.
+    """
+    out: set[str] = set()
+    _bounding(enc, t, True, both, out)
+    return frozenset(out)
+
+
+def _bounding(enc: Encoder, t: Term, pos: bool, neg: bool, out: set[str]) -> None:
+    if isinstance(t, TQuant):
+        if (t.kind == "forall" and pos) or (t.kind == "exists" and neg):
+            out.update(v.sort for v in t.vars if not enc.is_enum(v.sort))
+        _bounding(enc, t.body, pos, neg, out)
+    elif isinstance(t, TOp):
+        if t.op == "not":
+            _bounding(enc, t.args[0], neg, pos, out)
+        elif t.op in ("and", "or"):
+            for a in t.args:
+                _bounding(enc, a, pos, neg, out)
+        elif t.op == "implies":
+            *first, last = t.args
+            for a in first:
+                _bounding(enc, a, neg, pos, out)
+            _bounding(enc, last, pos, neg, out)
+        else:  # iff, xor, comparisons: an argument that is a formula counts both ways
+            for a in t.args:
+                _bounding(enc, a, True, True, out)
+    elif isinstance(t, TApp):
+        for a in t.args:
+            _bounding(enc, a, True, True, out)
+
+
 # --------------------------------------------------------------------------- time
 
 
@@ -395,6 +482,7 @@ class Template(NamedTuple):
     atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each Atom (plain tuples load fast)
     sort_decls: tuple[tuple[str, str], ...]
     uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (claims._lint.symbol_uses)
+    bounds: tuple[str, ...] = ()  # the open sorts it may bound (see bounded_sorts)
 
 
 def template(enc: Encoder, c: Claim) -> Template:
@@ -408,15 +496,16 @@ def template(enc: Encoder, c: Claim) -> Template:
     """
     term = term_of(c)
     assert term is not None
-    return _template(enc, term)._replace(uses=symbol_uses(term))
+    return _template(enc, term, both=c.kind == "conclusion")._replace(uses=symbol_uses(term))
 
 
-def _template(enc: Encoder, term: Term) -> Template:
+def _template(enc: Encoder, term: Term, *, both: bool = False) -> Template:
     timed = uses_context_time(term)
     unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None)
     return Template(timed, tuple(sorted(explicit_days(term))), unit.smt,
                     tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
-                    tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)))
+                    tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)),
+                    bounds=tuple(sorted(bounded_sorts(enc, term, both=both))))
 
 
 def templates(claims: Sequence[Claim], symbols: Iterable[Symbol], sorts: Iterable[SortInfo]) -> tuple[Template, ...]:
@@ -475,7 +564,8 @@ def encode(dataset: Dataset) -> Encoded:
             found.add(lo.toordinal())
             found.add(hi.toordinal())
         found.update(t.explicit)
-    days = sorted(found.union(*(rule_days(r) for r in dataset.rules)))
+    days = _with_gaps(sorted(found.union(*(rule_days(r) for r in dataset.rules))),
+                      [c.interval for c, t in zip(dataset.claims, templates) if t.timed and c.kind == "conclusion"])
     units: list[Unit] = []
 
     known, no_sorts = enc.atoms, frozenset[str]()
@@ -491,7 +581,7 @@ def encode(dataset: Dataset) -> Encoded:
         if t.sort_decls:
             enc.sort_decls.update(t.sort_decls)
             sorts = frozenset(s for s, _ in t.sort_decls)
-        units.append(Unit(kind, index, smt, frozenset(names), sorts))
+        units.append(Unit(kind, index, smt, frozenset(names), sorts, frozenset(t.bounds)))
 
     for i, (c, t) in enumerate(zip(dataset.claims, templates)):
         add("conclusion" if c.kind == "conclusion" else "claim", i, t, _days_within(c, days) if t.timed else [None])
@@ -502,6 +592,20 @@ def encode(dataset: Dataset) -> Encoded:
             for d in (days if t.timed and days else [None]):
                 add("rule", j, t, [d])
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
+
+
+def _with_gaps(days: list[int], spans: Iterable[tuple[datetime.date, datetime.date]]) -> list[int]:
+    """``days`` and one day of every gap between two of them inside one of ``spans``.
+
+    The days a timed conclusion can fail on (see the module docstring): the
+    representative of a gap ``p < d < n`` is ``p + 1``.
+    """
+    extra: set[int] = set()
+    for lo_d, hi_d in spans:
+        lo, hi = lo_d.toordinal(), hi_d.toordinal()
+        inside = days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]
+        extra.update(p + 1 for p, n in zip(inside, inside[1:]) if n - p > 1)
+    return sorted(extra.union(days)) if extra else days
 
 
 def rule_days(r: Rule) -> set[int]:

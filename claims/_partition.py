@@ -55,21 +55,45 @@ class _UnionFind:
 def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
     """Group units into components; drop the groups that hold no claim.
 
+    Two units share a component when they share an atom, and when one of them
+    may bound the size of an open sort the other mentions (see below).
     Components come in the order of their first claim. With ``scripts=False``
     a component has its claims, rules, units and ``shape`` but no script
     (``smt`` is empty): the result cache needs no more, and :func:`complete`
     writes the rest of the components that are to be solved.
+
+    Why solving components apart is exact. Components share no atom, and
+    arithmetic, Booleans and closed sorts mean the same in all of them (and
+    ``x / 0`` is fixed: see ``claims._encode``); the one thing left that two
+    sets of formulas with no common symbol can disagree on is the size of an
+    open sort (``forall x: U, y: U. x = y`` against ``a != b``). A formula
+    whose quantifiers over an open sort U are all existential in effect stays
+    true when U gets more elements (induction on the formula in negation
+    normal form: atoms on the old elements keep their values, an old witness
+    stays a witness, other sorts do not change); only a formula that
+    quantifies universally over U (``claims._encode.bounded_sorts``) can
+    bound U from above. Such a unit joins every unit that mentions U. So for
+    each open sort U, either one component holds every unit that mentions U,
+    or no component bounds U: then models of the components can each grow U to
+    the largest size among them, and with no symbol in common they make one
+    model of all. Hence a set of units (a subset of the claims, as MARCO and
+    the verdicts ask) is satisfiable exactly when its part in every component
+    is; every MUS lies in one component, and a conclusion is judged by the
+    premises of its component as by all premises that are consistent.
     """
-    uf = _UnionFind()
-    for u in enc.units:
-        it = iter(u.atoms)
-        head = next(it, "")
-        for a in it:
-            uf.union(head, a)  # the roots do not depend on the order: union keeps the least name
-    groups: dict[str, list[int]] = {}
     units = enc.units
-    for k, u in enumerate(units):
-        key = uf.find(next(iter(u.atoms))) if u.atoms else f"#unit{k}"
+    bounded = frozenset().union(*(u.bounds for u in units)) if units else frozenset()
+    uf = _UnionFind()
+    keys: list[str | None] = []
+    for u in units:
+        nodes = [*u.atoms, *(f"sort {s}" for s in u.sorts & bounded)]  # atoms are |quoted|: no clash
+        head = nodes[0] if nodes else None
+        for a in nodes[1:]:
+            uf.union(head or "", a)  # the roots do not depend on the order: union keeps the least name
+        keys.append(head)
+    groups: dict[str, list[int]] = {}
+    for k, head in enumerate(keys):
+        key = uf.find(head) if head is not None else f"#unit{k}"
         groups.setdefault(key, []).append(k)
     comps: list[tuple[int, Component]] = []
     for members in groups.values():

@@ -58,7 +58,7 @@ def evaluate(t: Term, env: Mapping[str, Value]) -> Value:
     if op == "*":
         return a[0] * a[1]
     if op == "/":
-        return Fraction(a[0]) / Fraction(a[1])
+        return Fraction(a[0]) / Fraction(a[1]) if a[1] != 0 else Fraction(0)  # x / 0 = 0 (claims._encode)
     return {
         "=": a[0] == a[1], "!=": a[0] != a[1], "<": a[0] < a[1], "<=": a[0] <= a[1],
         ">": a[0] > a[1], ">=": a[0] >= a[1],
