@@ -98,6 +98,10 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     """
     if baseline is not None and since is not None:
         raise click.UsageError("--baseline and --since cannot be used together; choose one")
+    if executor == "dask" and scheduler is None:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    if executor != "dask" and scheduler is not None:
+        raise click.UsageError("--scheduler is used only with --executor dask")
     # One run, then the process ends: what the dataset allocates stays alive until then, so the
     # cyclic collector would only walk it again and again (measured: the same peak memory without it).
     gc.disable()
@@ -109,8 +113,6 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
     progress = _Progress(sys.stderr.isatty())
-    if executor == "dask" and scheduler is None:
-        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     try:
         report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
                               cache=False if no_cache else CACHE_DIR, executor=executor,
