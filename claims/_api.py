@@ -135,11 +135,11 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
     if len(sink.errors) > before or not all(f.raw is None or f.raw.vocabulary_ok for f in files) or not files:
         sink.raise_if_errors(InvalidClaim)
     declared = [f.declared for f in files]
-    scope = Scope.of(rule_sets, declared, [f.tolerance for f in files], sink)
+    scope = Scope.of(rule_sets, declared, sink)
     rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
     resolved: list[ResolvedFile] = []
     for k, f in enumerate(files):
-        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k])))
+        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance)))
         if f.entry is not None and f.entry.scope_key == scope_key:
             resolved.append(f.entry.resolved)
             continue

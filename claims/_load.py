@@ -88,6 +88,7 @@ class RawFile:
     documents: tuple[tuple[str, str], ...]  # (shown path, text) of the documents it quotes
     vocabulary_ok: bool = True  # False when the declarations block or a rule set is broken
     document_files: tuple[tuple[str, str], ...] = ()  # (shown path, path to read) of the same
+    document: str | None = None  # the shown path of its 'document' (claims whose source has none quote it)
 
 
 @attrs.frozen
@@ -624,7 +625,8 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     claims = _load_claims(ctx, data, doc, source_docs, documents)
     docs = tuple(sorted((key, documents[key].text) for key in ctx.documents))
     return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
-                   decl_loc, tolerance, docs, vocabulary_ok, tuple(sorted(ctx.documents.items())))
+                   decl_loc, tolerance, docs, vocabulary_ok, tuple(sorted(ctx.documents.items())),
+                   doc.path if doc is not None else None)
 
 
 def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import attrs
 
 from claims._errors import Span
+
+if TYPE_CHECKING:
+    from claims._syntax import Item
 
 BUILTIN_SORTS = ("bool", "int", "real", "date")
 NUMERIC_SORTS = frozenset({"int", "real", "date"})
@@ -229,12 +232,44 @@ class Rule:
     possible_terms: tuple[Term, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
+DEFAULT_TOLERANCE = Fraction(1, 10)
+"""What ``about N`` allows when a claim file sets no ``about_tolerance`` (±10%), and in rules."""
+
+
+@attrs.frozen
+class FileScope:
+    """What the claims of one claim file were resolved against, beyond the rule sets.
+
+    Kept in the dataset so that :func:`claims.with_claim` resolves a new claim
+    of a source exactly as a claim of that source's file: with the file's own
+    declarations, its ``about`` tolerance and its document.
+    """
+
+    path: str
+    number: int  # its place in the dataset, from 1: a local name other files declare too is "name#number"
+    clashing: frozenset[str]  # the names it declares that other files declare too
+    declarations: tuple[Item, ...]  # its own sorts and symbols, as written
+    sources: tuple[Source, ...]
+    document: str | None  # the shown path of its 'document'
+    about_tolerance: Fraction
+
+
+@attrs.frozen
+class Context:
+    """How a dataset was resolved: the rule sets' declarations and every claim file's scope."""
+
+    rule_sets: tuple[tuple[str, tuple[Item, ...]], ...]  # (shown path, declarations), in order
+    files: tuple[FileScope, ...]
+
+
 @attrs.frozen
 class Dataset:
     """A checked dataset: claims, their sources, the rules and the vocabulary.
 
     Build one with :func:`claims.load` (files) or :func:`claims.dataset`
-    (strings); extend it with :meth:`with_claim`.
+    (strings); extend it with :func:`claims.with_claim`. ``about_tolerance``
+    is what ``about N`` allows in the rules (the default, ±10%); the claims of
+    each claim file use that file's own ``about_tolerance``.
     """
 
     claims: tuple[Claim, ...]
@@ -244,7 +279,8 @@ class Dataset:
     sorts: tuple[SortInfo, ...] = attrs.field(repr=False)
     files: tuple[str, ...] = ()
     documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
-    about_tolerance: Fraction = Fraction(1, 10)
+    about_tolerance: Fraction = DEFAULT_TOLERANCE
+    _context: Context | None = attrs.field(default=None, eq=False, repr=False)
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id (``KeyError`` when there is none)."""

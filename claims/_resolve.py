@@ -1,8 +1,10 @@
 """Stage *resolve*: syntax into a typed, checked :class:`~claims._model.Dataset`.
 
-Every name is looked up, every sort checked, every quantity turned into plain
-comparisons (``about N`` uses the dataset's tolerance). Problems become
-diagnostics with places and "did you mean" hints; all of them are reported.
+Every name is looked up, every sort checked (the README's table of sorts is
+the rule, :class:`Typer` the code), every quantity turned into plain
+comparisons (``about N`` uses the ``about_tolerance`` of the claim's own file;
+rules use the default). Problems become diagnostics with places and "did you
+mean" hints; all of them are reported.
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ import attrs
 
 from claims import _errors as E
 from claims import _syntax as S
-from claims._errors import DiagnosticSink, Span, did_you_mean
 from claims._encode import Template
+from claims._errors import DiagnosticSink, Span, did_you_mean
 from claims._load import Locator, RawFile, RawRuleSet, month_bounds
 from claims._model import (
-    SCOPE_MARK,
-    plain,
     BUILTIN_SORTS,
-    NUMERIC_SORTS,
+    DEFAULT_TOLERANCE,
+    SCOPE_MARK,
     Claim,
+    Context,
     Dataset,
+    FileScope,
     Rule,
     SortInfo,
     Source,
@@ -36,16 +39,16 @@ from claims._model import (
     TOp,
     TQuant,
     TVar,
+    plain,
 )
 
-DEFAULT_TOLERANCE = Fraction(1, 10)
 DAYS_PER_UNIT = {
     "days": Fraction(1), "weeks": Fraction(7), "months": Fraction("30.436875"),
     "years": Fraction("365.2425"), "hours": Fraction(1, 24),
 }
 _LOGIC = {"and", "or", "xor", "implies", "iff"}
 _ORDER = {"<", "<=", ">", ">="}
-_ARITH = {"+", "-", "*", "/"}
+_ARITH_OPS = {"+", "-", "*", "/"}
 
 
 class _Failed(Exception):
@@ -159,38 +162,97 @@ class Vocabulary:
                 self.symbols[name] = sym
 
 
-def _is_numeric(sort: str) -> bool:
-    return sort in NUMERIC_SORTS
+DURATION = "duration"
+"""The sort the checker gives a duration (``3 days``, ``d2 - d1``): a number of days that moves a date.
+
+Only the checker sees it: the term of a duration is an ``int`` or ``real``
+number of days, so nothing after resolve knows it. See the README's table of
+sorts for what each operator takes and gives.
+"""
+
+_NUMBERS = frozenset({"int", "real", DURATION})
+_ORDERED = _NUMBERS | {"date"}
 
 
-def _arith_sort(op: str, a: str, b: str) -> str | None:
-    """The sort of ``a op b``, or None when the operation makes no sense."""
-    if not (_is_numeric(a) and _is_numeric(b)):
-        return None
-    if "date" in (a, b):
-        if op == "-" and a == b == "date":
-            return "int"
-        if op in "+-" and a == "date" and b == "int":
-            return "date"
-        if op == "+" and b == "date" and a == "int":
-            return "date"
-        if op in "+-" and "real" in (a, b) and not (a == b == "date") and not (op == "-" and b == "date"):
-            return "real"
-        return None
-    if op == "/":
-        return "real"
-    return "real" if "real" in (a, b) else "int"
+@attrs.frozen
+class Typed:
+    """A typed term and the sort the checker sees (``duration`` for a duration, whose term is a number)."""
+
+    term: Term
+    sort: str
 
 
-def _compatible(expected: str, got: str) -> bool:
-    if expected == got:
-        return True
-    return expected == "real" and got == "int"
+# a op b by kind of operand: N a number (int, real), D a duration, T a date
+_ARITH: dict[tuple[str, str, str], str] = {
+    ("+", "N", "N"): "N", ("+", "D", "D"): "D", ("+", "T", "D"): "T", ("+", "D", "T"): "T",
+    ("+", "N", "D"): "N", ("+", "D", "N"): "N",
+    ("-", "N", "N"): "N", ("-", "D", "D"): "D", ("-", "T", "T"): "D", ("-", "T", "D"): "T",
+    ("-", "N", "D"): "N", ("-", "D", "N"): "N",
+    ("*", "N", "N"): "N", ("*", "N", "D"): "D", ("*", "D", "N"): "D",
+    ("/", "N", "N"): "N", ("/", "D", "N"): "D", ("/", "D", "D"): "N",
+}
+_KIND = {"int": "N", "real": "N", DURATION: "D", "date": "T"}
+_DATE_HINT = "write a date as YYYY-MM-DD; the days between two dates are 'd2 - d1'"
+_MOVE_HINT = "a date moves by a duration written with its unit, e.g. 'd + 3 days' or 'd - 2 weeks'"
+
+
+def _arith_fault(op: str, a: str, b: str) -> tuple[int, str, str | None]:
+    """Why ``a op b`` has no sort: the operand at fault (0 left, 1 right), the message, a hint."""
+    for side, s in ((0, a), (1, b)):
+        if s not in _KIND:
+            return side, f"'{op}' computes with numbers, durations or dates, but this is {_sort_word(s)}", None
+    ka, kb = _KIND[a], _KIND[b]
+    if op in "*/":
+        if "T" in (ka, kb):
+            side = 0 if ka == "T" else 1
+            return side, f"cannot {'multiply' if op == '*' else 'divide'} a date", None
+        if op == "*":
+            return 1, "cannot multiply two durations", "multiply a duration by a number, e.g. '2 * (d2 - d1)'"
+        return 1, f"cannot divide {_sort_word(a)} by a duration", None
+    if ka == kb == "T":
+        return 1, "cannot add two dates", "the days between two dates are 'd2 - d1'"
+    if op == "-" and kb == "T":
+        return 1, f"cannot subtract a date from {_sort_word(a)}", "the days between two dates are 'd2 - d1'"
+    side = 1 if ka == "T" else 0
+    verb = "add" if op == "+" else "subtract"
+    prep = "to" if op == "+" else "from"
+    return side, f"cannot {verb} {_sort_word(b if side else a)} {prep} a date", _MOVE_HINT
+
+
+def _arith_term_sort(kind: str, op: str, a: str, b: str) -> str:
+    """The sort of the term of ``a op b`` (term sorts), whose checker kind is ``kind``."""
+    whole = op != "/" and "real" not in (a, b)
+    if kind == "T":
+        return "date" if whole else "real"  # a date plus 5 months (152.18 days) falls between two days
+    return "int" if whole else "real"
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Whether ``a = b`` makes sense: numbers and durations with each other, any other sort with itself."""
+    return (a in _NUMBERS and b in _NUMBERS) or a == b
+
+
+def _is_literal(node: S.Expr) -> bool:
+    if isinstance(node, S.Unary) and node.op == "-":
+        return _is_literal(node.arg)
+    return isinstance(node, (S.Num, S.DateLit, S.Duration, S.BoolLit))
+
+
+def _blame(left: S.Expr, right: S.Expr) -> S.Expr:
+    """The operand of a comparison whose sort is wrong: a literal rather than a name
+    (a name's sort is declared, a literal is what was written here), else the right one."""
+    return left if _is_literal(left) and not _is_literal(right) else right
 
 
 def _sort_word(sort: str) -> str:
     return {"bool": "a statement (bool)", "int": "a whole number (int)", "real": "a number (real)",
-            "date": "a date"}.get(sort, f"a {plain(sort)}")
+            "date": "a date", DURATION: "a duration (a number of days)"}.get(sort, f"a {plain(sort)}")
+
+
+def _mismatch_hint(a: str, b: str) -> str | None:
+    if "date" in (a, b) and {a, b} & _NUMBERS:
+        return _DATE_HINT
+    return None
 
 
 class Typer:
@@ -209,7 +271,7 @@ class Typer:
     def statement(self, node: S.Expr, what: str) -> Term | None:
         """Type ``node`` as a statement (sort bool); None after recording errors."""
         try:
-            t = self.term(node, {})
+            t = self.typed(node, {})
         except _Failed:
             return None
         if t.sort != "bool":
@@ -217,7 +279,7 @@ class Typer:
                             f"{what} must be a statement, but this is {_sort_word(t.sort)}",
                             "compare it with something, e.g. 'x = 3' or 'x is about 1000'")
             return None
-        return t
+        return t.term
 
     def _date(self, node: S.Expr, text: str) -> int:
         try:
@@ -232,44 +294,53 @@ class Typer:
             raise self.fail(node, E.BAD_QUANTITY,
                             f"a number of {len(text)} digits is too long to read") from None
 
-    def term(self, node: S.Expr, env: dict[str, TVar]) -> Term:
+    def typed(self, node: S.Expr, env: dict[str, TVar]) -> Typed:
+        """The typed term of ``node`` and the sort the checker sees; raises ``_Failed`` after an error."""
         if isinstance(node, S.Num):
             if "." in node.text:
-                return TLit(self._number(node, node.text), "real")
-            return TLit(int(self._number(node, node.text)), "int")
+                return Typed(TLit(self._number(node, node.text), "real"), "real")
+            return Typed(TLit(int(self._number(node, node.text)), "int"), "int")
         if isinstance(node, S.BoolLit):
-            return TLit(node.value, "bool")
+            return Typed(TLit(node.value, "bool"), "bool")
         if isinstance(node, S.DateLit):
-            return TLit(self._date(node, node.text), "date")
+            return Typed(TLit(self._date(node, node.text), "date"), "date")
         if isinstance(node, S.Duration):
             days = self._number(node, node.amount) * DAYS_PER_UNIT[node.unit]
-            return TLit(int(days), "int") if days.denominator == 1 else TLit(days, "real")
-        if isinstance(node, S.Name):
-            return self._name(node, env)
-        if isinstance(node, S.Call):
-            return self._call(node, env)
+            lit = TLit(int(days), "int") if days.denominator == 1 else TLit(days, "real")
+            return Typed(lit, DURATION)
+        if isinstance(node, (S.Name, S.Call)):
+            t = self._name(node, env) if isinstance(node, S.Name) else self._call(node, env)
+            return Typed(t, t.sort)
         if isinstance(node, S.Unary):
-            a = self.term(node.arg, env)
+            a = self.typed(node.arg, env)
             if node.op == "not":
                 self._want(node.arg, a, "bool", "the operand of 'not'")
-                return TOp("not", (a,), "bool")
-            if not _is_numeric(a.sort) or a.sort == "date":
-                raise self.fail(node, E.SORT_MISMATCH, f"cannot negate {_sort_word(a.sort)}")
-            if isinstance(a, TLit) and not isinstance(a.value, bool):
-                return TLit(-a.value, a.sort)
-            return TOp("neg", (a,), a.sort)
+                return Typed(TOp("not", (a.term,), "bool"), "bool")
+            if a.sort not in _NUMBERS:
+                raise self.fail(node.arg, E.SORT_MISMATCH, f"cannot negate {_sort_word(a.sort)}")
+            if isinstance(a.term, TLit) and not isinstance(a.term.value, bool):
+                return Typed(TLit(-a.term.value, a.term.sort), a.sort)
+            return Typed(TOp("neg", (a.term,), a.term.sort), a.sort)
         if isinstance(node, S.Binary):
             return self._binary(node, env)
         if isinstance(node, S.Quant):
-            return self._quant(node, env)
+            return Typed(self._quant(node, env), "bool")
         if isinstance(node, S.Quantity):
-            return self._quantity(node, env)
+            return Typed(self._quantity(node, env), "bool")
         raise AssertionError(node)  # pragma: no cover
 
-    def _want(self, node: S.Expr, t: Term, sort: str, what: str) -> None:
-        if not _compatible(sort, t.sort):
+    def _want(self, node: S.Expr, t: Typed, sort: str, what: str) -> None:
+        """Fail at ``node`` unless ``t`` can stand where ``sort`` is expected."""
+        if sort == "date" and t.sort == "date" and t.term.sort != "date":
             raise self.fail(node, E.SORT_MISMATCH,
-                            f"{what} must be {_sort_word(sort)}, but this is {_sort_word(t.sort)}")
+                            f"{what} must be a date, but this one falls between two days",
+                            "add a duration of whole days, e.g. '152 days' rather than '5 months'")
+        ok = t.sort == sort or (sort == "real" and t.sort in _NUMBERS) or (
+            sort == "int" and t.sort == DURATION and t.term.sort == "int")
+        if not ok:
+            raise self.fail(node, E.SORT_MISMATCH,
+                            f"{what} must be {_sort_word(sort)}, but this is {_sort_word(t.sort)}",
+                            _mismatch_hint(sort, t.sort))
 
     def _at(self, node: S.Name | S.Call, sym: Symbol) -> int | None:
         if node.at is None:
@@ -311,36 +382,40 @@ class Typer:
                             f"{'was' if len(node.args) == 1 else 'were'} given")
         args = []
         for i, (a, want) in enumerate(zip(node.args, sym.args)):
-            t = self.term(a, env)
+            t = self.typed(a, env)
             self._want(a, t, want, f"argument {i + 1} of '{sym.name}'")
-            args.append(t)
+            args.append(t.term)
         return TApp(sym.name, tuple(args), sym.result, sym.timed, self._at(node, sym))
 
-    def _binary(self, node: S.Binary, env: dict[str, TVar]) -> Term:
-        a = self.term(node.left, env)
-        b = self.term(node.right, env)
+    def _binary(self, node: S.Binary, env: dict[str, TVar]) -> Typed:
+        a = self.typed(node.left, env)
+        b = self.typed(node.right, env)
         op = node.op
         if op in _LOGIC:
             self._want(node.left, a, "bool", f"the left side of '{op}'")
             self._want(node.right, b, "bool", f"the right side of '{op}'")
-            return TOp(op, (a, b), "bool")
-        if op in ("=", "!="):
-            if a.sort == b.sort or (_is_numeric(a.sort) and _is_numeric(b.sort)):
-                return TOp(op, (a, b), "bool")
-            raise self.fail(node, E.SORT_MISMATCH,
-                            f"cannot compare {_sort_word(a.sort)} with {_sort_word(b.sort)}")
+            return Typed(TOp(op, (a.term, b.term), "bool"), "bool")
         if op in _ORDER:
             for side, t in ((node.left, a), (node.right, b)):
-                if not _is_numeric(t.sort):
+                if t.sort not in _ORDERED:
                     raise self.fail(side, E.SORT_MISMATCH,
-                                    f"'{op}' compares numbers or dates, but this is {_sort_word(t.sort)}")
-            return TOp(op, (a, b), "bool")
-        if op in _ARITH:
-            sort = _arith_sort(op, a.sort, b.sort)
-            if sort is None:
-                raise self.fail(node, E.SORT_MISMATCH,
-                                f"cannot compute {_sort_word(a.sort)} {op} {_sort_word(b.sort)}")
-            return TOp(op, (a, b), sort)
+                                    f"'{op}' compares numbers, durations or dates, but this is {_sort_word(t.sort)}")
+        if op in _ORDER or op in ("=", "!="):
+            if not _comparable(a.sort, b.sort):
+                raise self.fail(_blame(node.left, node.right), E.SORT_MISMATCH,
+                                f"cannot compare {_sort_word(a.sort)} with {_sort_word(b.sort)}",
+                                _mismatch_hint(a.sort, b.sort))
+            return Typed(TOp(op, (a.term, b.term), "bool"), "bool")
+        if op in _ARITH_OPS:
+            kind = _ARITH.get((op, _KIND.get(a.sort, ""), _KIND.get(b.sort, "")))
+            if kind is None:
+                fault, msg, hint = _arith_fault(op, a.sort, b.sort)
+                raise self.fail(node.right if fault else node.left, E.SORT_MISMATCH, msg, hint)
+            sort = {"N": "int", "D": DURATION, "T": "date"}[kind]
+            term_sort = _arith_term_sort(kind, op, a.term.sort, b.term.sort)
+            if kind == "N" and term_sort == "real":
+                sort = "real"
+            return Typed(TOp(op, (a.term, b.term), term_sort), sort)
         raise AssertionError(op)  # pragma: no cover
 
     def _quant(self, node: S.Quant, env: dict[str, TVar]) -> Term:
@@ -356,9 +431,9 @@ class Typer:
             v = TVar(var, self.vocab.sort_name(sort))
             inner[var] = v
             vars_.append(v)
-        body = self.term(node.body, inner)
+        body = self.typed(node.body, inner)
         self._want(node.body, body, "bool", f"the body of '{node.kind}'")
-        return TQuant(node.kind, tuple(vars_), body)
+        return TQuant(node.kind, tuple(vars_), body.term)
 
     def _const(self, t: Term) -> Fraction | None:
         """The value of a constant numeric term, or None."""
@@ -381,10 +456,10 @@ class Typer:
         return None
 
     def _quantity(self, node: S.Quantity, env: dict[str, TVar]) -> Term:
-        x = self.term(node.term, env)
-        if not _is_numeric(x.sort):
+        x = self.typed(node.term, env)
+        if x.sort not in _ORDERED:
             raise self.fail(node.term, E.SORT_MISMATCH,
-                            f"a quantity compares a number or a date, but this is {_sort_word(x.sort)}")
+                            f"a quantity compares a number, a duration or a date, but this is {_sort_word(x.sort)}")
         if node.kind == "in_month":
             assert node.month is not None
             mb = month_bounds(node.month)
@@ -393,34 +468,38 @@ class Typer:
             if x.sort != "date":
                 raise self.fail(node.term, E.SORT_MISMATCH,
                                 f"'in {node.month}' needs a date, but this is {_sort_word(x.sort)}")
-            return _between(x, TLit(mb[0].toordinal(), "date"), TLit(mb[1].toordinal(), "date"))
-        bounds = [self.term(b, env) for b in node.bounds]
+            return _between(x.term, TLit(mb[0].toordinal(), "date"), TLit(mb[1].toordinal(), "date"))
+        if node.kind == "about" and x.sort == "date":
+            raise self.fail(node, E.BAD_QUANTITY,
+                            "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'")
+        bounds = [self.typed(b, env) for b in node.bounds]
         for bn, bt in zip(node.bounds, bounds):
-            if not _is_numeric(bt.sort):
+            if bt.sort not in _ORDERED:
                 raise self.fail(bn, E.SORT_MISMATCH,
-                                f"a bound must be a number or a date, but this is {_sort_word(bt.sort)}")
+                                f"a bound must be a number, a duration or a date, but this is {_sort_word(bt.sort)}")
+            if not _comparable(x.sort, bt.sort):
+                raise self.fail(bn, E.SORT_MISMATCH,
+                                f"cannot compare {_sort_word(x.sort)} with {_sort_word(bt.sort)}",
+                                _mismatch_hint(x.sort, bt.sort))
         if node.kind in ("between", "in_range"):
-            lo, hi = bounds
+            lo, hi = (t.term for t in bounds)
             vlo, vhi = self._const(lo), self._const(hi)
             if vlo is not None and vhi is not None and vlo > vhi:
                 raise self.fail(node, E.BAD_QUANTITY,
                                 f"between {_num(vlo)} and {_num(vhi)}: the lower bound {_num(vlo)} "
                                 f"is above the upper bound {_num(vhi)}",
                                 f"write 'between {_num(vhi)} and {_num(vlo)}'")
-            return _between(x, lo, hi)
-        (b,) = bounds
+            return _between(x.term, lo, hi)
+        b = bounds[0].term
         if node.kind == "about":
             v = self._const(b)
             if v is None:
                 raise self.fail(node.bounds[0], E.BAD_QUANTITY,
                                 "'about' needs a number written out, e.g. 'about 1000'")
-            if x.sort == "date" and b.sort == "date":
-                raise self.fail(node, E.BAD_QUANTITY,
-                                "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'")
             low, high = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
-            return _between(x, TLit(low, "real"), TLit(high, "real"))
+            return _between(x.term, TLit(low, "real"), TLit(high, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
-        return TOp(op, (x, b), "bool")
+        return TOp(op, (x.term, b), "bool")
 
 
 def _takes(sym: Symbol) -> str:
@@ -445,49 +524,84 @@ def resolve(
     sink: DiagnosticSink,
 ) -> Dataset:
     """Resolve loaded files and rule sets into a Dataset; errors go to ``sink``."""
-    scope = Scope.of(rule_sets, [declared_names(f.declarations) for f in files],
-                     [f.about_tolerance for f in files], sink)
+    scope = Scope.of(rule_sets, [declared_names(f.declarations) for f in files], sink)
     return assemble(scope, [resolve_file(f, k, scope, sink) for k, f in enumerate(files)], sink)
+
+
+def shared_vocabulary(rule_sets: Sequence[tuple[Sequence[S.Item], Locator]], sink: DiagnosticSink) -> Vocabulary:
+    """The vocabulary every claim file shares: what the rule sets declare, in their order."""
+    vocab = Vocabulary(sink)
+    for items, loc in rule_sets:
+        vocab.declare_items(items, loc)
+    return vocab
+
+
+def file_vocabulary(shared: Vocabulary, number: int, clashing: frozenset[str],
+                    declarations: Sequence[S.Item], loc: Locator | None) -> Vocabulary:
+    """The vocabulary of claim file ``number`` (from 1): the shared one and what the file declares.
+
+    ``clashing`` holds the names other files declare too, which become
+    ``name#number`` (see :data:`claims._model.SCOPE_MARK`).
+    """
+    vocab = shared.local(str(number), clashing)
+    if loc is not None:
+        vocab.declare_items(declarations, loc)
+    return vocab
+
+
+def vocabulary_of(context: Context, file: FileScope, sink: DiagnosticSink) -> Vocabulary:
+    """The vocabulary a claim of ``file`` was resolved in, built again as ``resolve`` built it."""
+    def nowhere(path: str) -> Locator:  # the declarations were checked when the dataset was made
+        return Locator(path, lambda offset: (1, 0))
+
+    shared = shared_vocabulary([(items, nowhere(path)) for path, items in context.rule_sets], sink)
+    return file_vocabulary(shared, file.number, file.clashing, file.declarations, nowhere(file.path))
+
+
+def file_tolerance(given: Fraction | None) -> Fraction:
+    """What ``about N`` allows in a claim file that sets ``about_tolerance: given`` (or none)."""
+    return DEFAULT_TOLERANCE if given is None else given
 
 
 @attrs.frozen
 class Scope:
-    """What every claim file is resolved against: the rule sets' vocabulary, the
-    names more than one file declares, and the dataset's ``about`` tolerance."""
+    """What every claim file is resolved against: the rule sets' vocabulary and rules,
+    and the names more than one file declares. Rules use the default ``about``
+    tolerance; each claim file's claims use the file's own (:func:`file_tolerance`)."""
 
     vocab: Vocabulary = attrs.field(eq=False)
     rules: tuple[Rule, ...]
     clashing: frozenset[str]
-    tolerance: Fraction
+    declarations: tuple[tuple[str, tuple[S.Item, ...]], ...]  # each rule set's, for Context
 
     @classmethod
-    def of(cls, rule_sets: Sequence[RawRuleSet], declared: Sequence[set[str]],
-           tolerances: Sequence[Fraction | None], sink: DiagnosticSink) -> Scope:
-        vocab = Vocabulary(sink)
-        for rs in rule_sets:
-            vocab.declare_items(rs.items, rs.locator)
+    def of(cls, rule_sets: Sequence[RawRuleSet], declared: Sequence[set[str]], sink: DiagnosticSink) -> Scope:
+        vocab = shared_vocabulary([(rs.items, rs.locator) for rs in rule_sets], sink)
         # a claim file's own declarations are local to it (see claims._model.SCOPE_MARK)
         declared_by: dict[str, int] = {}
         for names in declared:
             for name in names:
                 declared_by[name] = declared_by.get(name, 0) + 1
         clashing = frozenset(n for n, count in declared_by.items() if count > 1)
-        given = {t for t in tolerances if t is not None}
-        tolerance = min(given) if given else DEFAULT_TOLERANCE
-        return cls(vocab, tuple(_rules(rule_sets, vocab, tolerance, sink)), clashing, tolerance)
+        decls = tuple((rs.path, tuple(it for it in rs.items if not isinstance(it, S.RuleDecl)))
+                      for rs in rule_sets)
+        return cls(vocab, tuple(_rules(rule_sets, vocab, DEFAULT_TOLERANCE, sink)), clashing, decls)
 
-    def key_for(self, k: int, declared: set[str]) -> tuple[object, ...]:
-        """What resolving file number ``k`` (0-based) that declares ``declared`` depends on here,
-        besides the file itself and the rule sets."""
+    def key_for(self, k: int, declared: set[str], tolerance: Fraction | None) -> tuple[object, ...]:
+        """What resolving file number ``k`` (0-based) that declares ``declared`` and sets
+        ``about_tolerance: tolerance`` depends on here, besides the file itself and the rule sets:
+        its own tolerance (never another file's) and, when another file declares a name it
+        declares, its place."""
         own_clashes = sorted(declared & self.clashing)
-        return (str(self.tolerance), k if own_clashes else None, tuple(own_clashes))
+        return (str(file_tolerance(tolerance)), k if own_clashes else None, tuple(own_clashes))
 
 
 @attrs.frozen
 class ResolvedFile:
     """What one claim file gives the dataset: its sources, its typed claims (with
-    the places of their ids, to report an id used twice across files) and the
-    symbols and sorts it declares itself."""
+    the places of their ids, to report an id used twice across files), the
+    symbols and sorts it declares itself, and what :func:`claims.with_claim`
+    needs to resolve one more claim as if it were in the file."""
 
     sources: tuple[Source, ...]
     claims: tuple[Claim, ...]
@@ -497,6 +611,9 @@ class ResolvedFile:
     path: str
     documents: tuple[tuple[str, str], ...]
     templates: tuple[Template, ...] = ()  # the claims' encodings, when kept for a cache
+    declarations: tuple[S.Item, ...] = ()  # its own, as written
+    document: str | None = None  # the shown path of its 'document'
+    about_tolerance: Fraction = DEFAULT_TOLERANCE  # what its claims' 'about N' allows
 
 
 def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fraction,
@@ -539,9 +656,8 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
 
 def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> ResolvedFile:
     """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``."""
-    fvocab = scope.vocab.local(str(k + 1), scope.clashing)
-    if f.declarations_locator is not None:
-        fvocab.declare_items(f.declarations, f.declarations_locator)
+    fvocab = file_vocabulary(scope.vocab, k + 1, scope.clashing, f.declarations, f.declarations_locator)
+    tolerance = file_tolerance(f.about_tolerance)
     sources: list[Source] = []
     by_id: dict[str, Source] = {}
     for rs_ in f.sources:
@@ -558,7 +674,7 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
         if src_ is None:
             sink.error(rc.source_span, E.UNKNOWN_SOURCE, f"unknown source '{rc.source}'",
                        did_you_mean(rc.source, by_id, "declared sources"))
-        term = Typer(fvocab, rc.locator, scope.tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
+        term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
         if src_ is None or term is None:
             continue
         claims.append(Claim(rc.id, src_, rc.quote, rc.said, S.to_text(rc.formula), rc.kind,
@@ -567,7 +683,9 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
     glob = scope.vocab
     symbols = tuple(s for n, s in fvocab.symbols.items() if glob.symbols.get(n) is not s)
     sorts = tuple(s for n, s in fvocab.sorts.items() if glob.sorts.get(n) is not s)
-    return ResolvedFile(tuple(sources), tuple(claims), tuple(id_spans), symbols, sorts, f.path, f.documents)
+    return ResolvedFile(tuple(sources), tuple(claims), tuple(id_spans), symbols, sorts, f.path, f.documents,
+                        declarations=tuple(it for it in f.declarations if not isinstance(it, S.RuleDecl)),
+                        document=f.document, about_tolerance=tolerance)
 
 
 def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:
@@ -593,10 +711,14 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     for f in files:
         symbols.update((s.name, s) for s in f.symbols if s.name not in symbols)
         sorts.update((s.name, s) for s in f.sorts if s.name not in sorts)
+    context = Context(scope.declarations, tuple(
+        FileScope(f.path, k + 1, frozenset(declared_names(f.declarations)) & scope.clashing, f.declarations,
+                  f.sources, f.document, f.about_tolerance)
+        for k, f in enumerate(files)))
     return Dataset(
         tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
         tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
-        scope.tolerance,
+        DEFAULT_TOLERANCE, context=context,
     )
 
 
