@@ -73,6 +73,9 @@ def main() -> None:
 @_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.")
+@click.option("--fail-on-warnings", is_flag=True,
+              help="Fail (exit 1) on the symbol linter's warnings too (similar-symbols, symbol-once, ...); "
+                   "under --baseline or --since, on new ones only.")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Fail only on findings not in this baseline file (see `claims baseline`).")
@@ -88,13 +91,15 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="The Dask scheduler's address (tcp://HOST:PORT), with --executor dask.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          allow_unsupported: bool, no_color: bool, baseline: str | None, since: str | None,
+          allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
           jobs: int | None, no_cache: bool, executor: str, scheduler: str | None) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
     unsupported conclusion, an undecided part), 2 on a usage or input error.
-    Under --baseline or --since, exit 1 only on findings that are new.
+    Lint warnings are reported in every format and fail only with
+    --fail-on-warnings. Under --baseline or --since, exit 1 only on findings
+    that are new.
     """
     if baseline is not None and since is not None:
         raise click.UsageError("--baseline and --since cannot be used together; choose one")
@@ -132,14 +137,15 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.ClaimsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_ERROR)
-    _emit(_formats.render(fmt, report, gate=gate, color=color, width=80,
-                          allow_unsupported=allow_unsupported), output, color)
+    _emit(_formats.render(fmt, report, gate=gate, color=color, width=80, allow_unsupported=allow_unsupported,
+                          fail_on_warnings=fail_on_warnings), output, color)
     if gate is not None and fmt != "text":
-        click.echo(_formats.gate_text(report, gate, allow_unsupported=allow_unsupported).strip("\n"),
-                   err=True)
+        click.echo(_formats.gate_text(report, gate, allow_unsupported=allow_unsupported,
+                                      fail_on_warnings=fail_on_warnings).strip("\n"), err=True)
     global _DONE
     _DONE = True
-    sys.exit(_formats.exit_status(report, gate, allow_unsupported=allow_unsupported))
+    sys.exit(_formats.exit_status(report, gate, allow_unsupported=allow_unsupported,
+                                  fail_on_warnings=fail_on_warnings))
 
 
 _DONE = False  # a check ran to its end: what is left is only freeing memory

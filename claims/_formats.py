@@ -30,8 +30,9 @@ from urllib.parse import quote as _url_quote
 
 import attrs
 
-from claims._errors import Diagnostic
+from claims._errors import ERROR_CODES, Diagnostic, Span
 from claims._findings import VERDICTS, Contradiction, Report, RuleConflict, Unknown, Verdict, fingerprint
+from claims._lint import CHECKS
 from claims._model import Claim, Rule
 from claims._report import FORMATS, register
 
@@ -225,6 +226,56 @@ def error_record(d: Diagnostic) -> Record:
             **_place(d.span)}
 
 
+# A place written into a lint message ("'flow_rate' is used at ds/claims.yaml:8:5"): left out of
+# the warning's fingerprint, which must not change when a line is added above.
+_PLACE_IN_MESSAGE = re.compile(r"(?<= at ).*?:\d+:\d+")
+
+
+def _owners(report: Report) -> dict[Span, Claim | Rule]:
+    """The claim or rule at each place the lint puts its warnings (``_lint.lint_dataset``)."""
+    out: dict[Span, Claim | Rule] = {}
+    for c in report.dataset.claims:
+        if c.span is not None:
+            out.setdefault(c.span, c)
+    for r in report.dataset.rules:
+        out.setdefault(r.span or Span(r.rule_set, 1, 0), r)
+    return out
+
+
+def warning_fingerprint(d: Diagnostic, owner: Claim | Rule | None) -> str:
+    """A lint warning's identity: its code and message (without the places it names) and the
+    claim or rule it is placed at, by meaning (id, formula, days), as a finding's fingerprint.
+
+    So reordering, reformatting or moving a claim to another file changes no warning's
+    fingerprint, and a warning's never equals a finding's (their kinds differ).
+    """
+    claims = (owner,) if isinstance(owner, Claim) else ()
+    rules = (owner,) if isinstance(owner, Rule) else ()
+    return fingerprint("warning", claims, rules, f"{d.code}|{_PLACE_IN_MESSAGE.sub('*', d.message)}")
+
+
+def warning_records(report: Report, *, fail_on_warnings: bool = False) -> list[Record]:
+    """The symbol linter's warnings of ``report`` as JSON-schema records, in the report's order.
+
+    Each has its ``code``, ``fingerprint``, ``level`` (``warning``), ``message``, ``hint``,
+    ``file``, ``line`` and 1-based ``column``; it is ``failing`` only under
+    ``fail_on_warnings`` (``--fail-on-warnings``). As with :func:`records`, the records of
+    the last report asked for are kept; callers must not change them.
+    """
+    last = _LAST_WARNINGS.get(fail_on_warnings)
+    if last is not None and last[0]() is report:
+        return last[1]
+    owners = _owners(report) if report.warnings else {}
+    out = [{"code": d.code, "fingerprint": warning_fingerprint(d, owners.get(d.span)), "level": "warning",
+            "failing": fail_on_warnings, "message": d.message, "hint": d.hint, **_place(d.span)}
+           for d in report.warnings]
+    _LAST_WARNINGS[fail_on_warnings] = (weakref.ref(report), out)
+    return out
+
+
+_LAST_WARNINGS: dict[bool, tuple[weakref.ref[Report], list[Record]]] = {}
+
+
 def _state(record: Record, gate: Gate | None) -> str | None:
     """``new`` or ``unchanged`` for a failing record under a gate; None otherwise."""
     if gate is None or not record["failing"]:
@@ -232,20 +283,23 @@ def _state(record: Record, gate: Gate | None) -> str | None:
     return gate.state(record["fingerprint"])
 
 
-def exit_status(report: Report, gate: Gate | None = None, *, allow_unsupported: bool = False) -> int:
+def exit_status(report: Report, gate: Gate | None = None, *, allow_unsupported: bool = False,
+                fail_on_warnings: bool = False) -> int:
     """The exit code of ``claims check``: 1 when a failing finding is reported, else 0.
 
     Under a gate (``--baseline``, ``--since``) only new failing findings count,
     and truncation by ``--max`` alone does not fail: the gate compares what
-    was found. Input errors (exit 2) never reach a report.
+    was found. Lint warnings fail only under ``fail_on_warnings`` (and then,
+    under a gate, only new ones). Input errors (exit 2) never reach a report.
     """
-    return _exit_code(report, records(report, allow_unsupported=allow_unsupported), gate)
+    return _exit_code(report, records(report, allow_unsupported=allow_unsupported), gate,
+                      warning_records(report, fail_on_warnings=fail_on_warnings))
 
 
-def _exit_code(report: Report, recs: Sequence[Record], gate: Gate | None) -> int:
+def _exit_code(report: Report, recs: Sequence[Record], gate: Gate | None, warns: Sequence[Record] = ()) -> int:
     if gate is None:
-        return 1 if report.truncated or any(r["failing"] for r in recs) else 0
-    return 1 if any(_state(r, gate) == "new" for r in recs) else 0
+        return 1 if report.truncated or any(r["failing"] for r in (*recs, *warns)) else 0
+    return 1 if any(_state(r, gate) == "new" for r in (*recs, *warns)) else 0
 
 
 def tool_record(*, timeout: float | None, max_per_component: int | None) -> Record:
@@ -257,36 +311,47 @@ def tool_record(*, timeout: float | None, max_per_component: int | None) -> Reco
             "seed": SEED, "timeout": timeout, "max_per_component": max_per_component}
 
 
-def _summary(recs: Sequence[Record]) -> Record:
+def _summary(recs: Sequence[Record], warns: Sequence[Record] = ()) -> Record:
     kinds = Counter(r["kind"] for r in recs)
     verdicts = Counter(r["verdict"] for r in recs if r["kind"] == "conclusion")
     return {"contradictions": kinds["contradiction"],
             "conclusions": {v: verdicts[v] for v in VERDICTS},
             "unknowns": kinds["unknown"], "rule_conflicts": kinds["rule-conflict"],
-            "errors": kinds["error"], "failing": sum(1 for r in recs if r["failing"])}
+            "errors": kinds["error"], "failing": sum(1 for r in recs if r["failing"]),
+            "warnings": len(warns)}
 
 
-def gate_record(gate: Gate, recs: Sequence[Record]) -> Record:
-    """The ``gate`` object of a JSON report: what was compared and what changed."""
-    states = Counter(s for s in (_state(r, gate) for r in recs) if s is not None)
+def gate_record(gate: Gate, recs: Sequence[Record], warns: Sequence[Record] = ()) -> Record:
+    """The ``gate`` object of a JSON report: what was compared and what changed.
+
+    ``new`` and ``unchanged`` count the failing findings, and the warnings when they fail
+    (``--fail-on-warnings``); ``resolved`` lists findings only.
+    """
+    states = Counter(s for s in (_state(r, gate) for r in (*recs, *warns)) if s is not None)
     return {"mode": gate.mode, "reference": gate.reference, "commit": gate.commit, "new": states["new"],
             "unchanged": states["unchanged"], "resolved": [dict(r) for r in gate.resolved],
             "notes": list(gate.notes)}
 
 
 def report_document(report: Report, *, gate: Gate | None = None, allow_unsupported: bool = False,
-                    document: str = "report") -> Record:
+                    fail_on_warnings: bool = False, document: str = "report") -> Record:
     """The JSON report as a dict (the ``json`` format and, with ``document="baseline"``, baselines).
 
-    A baseline keeps only the failing findings: those are what a later
-    ``claims check --baseline`` suppresses.
+    A baseline keeps only the failing findings, and every lint warning: those
+    are what a later ``claims check --baseline`` suppresses (warnings only
+    matter there under ``--fail-on-warnings``).
     """
     recs = records(report, allow_unsupported=allow_unsupported)
+    warns = warning_records(report, fail_on_warnings=fail_on_warnings)
     shown = recs if document == "report" else [r for r in recs if r["failing"]]
-    findings = []
-    for r in shown:
-        state = _state(r, gate)
-        findings.append(r if state is None else {**r, "baseline_state": state})
+
+    def marked(rs: Iterable[Record]) -> list[Record]:
+        out = []
+        for r in rs:
+            state = _state(r, gate)
+            out.append(r if state is None else {**r, "baseline_state": state})
+        return out
+
     ds = report.dataset
     return {
         "schema_version": SCHEMA_VERSION,
@@ -297,10 +362,11 @@ def report_document(report: Report, *, gate: Gate | None = None, allow_unsupport
                   "sources": len({c.source for c in ds.claims}), "components": report.stats.components},
         "complete": report.complete,
         "truncated": report.truncated,
-        "exit_code": _exit_code(report, recs, gate),
-        "summary": _summary(recs),
-        "gate": None if gate is None else gate_record(gate, recs),
-        "findings": findings,
+        "exit_code": _exit_code(report, recs, gate, warns),
+        "summary": _summary(recs, warns),
+        "gate": None if gate is None else gate_record(gate, recs, warns),
+        "findings": marked(shown),
+        "warnings": marked(warns),
     }
 
 
@@ -320,6 +386,7 @@ def errors_document(diagnostics: Sequence[Diagnostic], *, files: Sequence[str], 
         "summary": _summary(recs),
         "gate": None,
         "findings": recs,
+        "warnings": [],
     }
 
 
@@ -368,14 +435,25 @@ def details(record: Record) -> str:
     return "\n".join(out)
 
 
+def warning_details(record: Record) -> str:
+    """A warning record as a person reads it: the one-line form, the hint and the fingerprint."""
+    out = [f"{record['file']}:{record['line']}:{record['column']}: warning: {record['message']}  "
+           f"[{record['code']}]"]
+    if record["hint"]:
+        out.append(f"  hint: {record['hint']}")
+    out.append(f"  fingerprint {record['fingerprint']}")
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- json
 
 
 @register("json")
 def render_json(report: Report, *, color: bool = False, width: int = 80, gate: Gate | None = None,
-                allow_unsupported: bool = False) -> str:
+                allow_unsupported: bool = False, fail_on_warnings: bool = False) -> str:
     """The JSON report (schema ``claims/schemas/report-v1.schema.json``)."""
-    return dumps(report_document(report, gate=gate, allow_unsupported=allow_unsupported))
+    return dumps(report_document(report, gate=gate, allow_unsupported=allow_unsupported,
+                                 fail_on_warnings=fail_on_warnings))
 
 
 # --------------------------------------------------------------------------- sarif
@@ -416,7 +494,7 @@ def _sarif_text(text: str) -> str:
     return _LINK_CHARS.sub(r"\\\1", text)
 
 
-def _sarif_result(record: Record) -> Record:
+def _sarif_result(record: Record, rule_ids: Sequence[str]) -> Record:
     primary: Record | None = None
     related: list[Record] = []
     links: list[str] = []
@@ -445,7 +523,7 @@ def _sarif_result(record: Record) -> Record:
         message += ". See " + ", ".join(links) + "."
     result: Record = {
         "ruleId": record["kind"],
-        "ruleIndex": _SARIF_KINDS.index(record["kind"]),
+        "ruleIndex": rule_ids.index(record["kind"]),
         "level": record["level"],
         "message": {"text": message},
     }
@@ -465,15 +543,51 @@ def _sarif_result(record: Record) -> Record:
     return result
 
 
+def _sarif_warning(record: Record, rule_ids: Sequence[str]) -> Record:
+    """A lint warning as a SARIF result: level ``warning``, its code as the rule, at its place."""
+    message = _sarif_text(record["message"])
+    if record["hint"]:
+        message += _sarif_text(f" (hint: {record['hint']})")
+    result: Record = {"ruleId": record["code"], "ruleIndex": rule_ids.index(record["code"]),
+                      "level": "warning", "message": {"text": message}}
+    primary = _physical(record["file"], record["line"], record["column"])
+    if primary is not None:
+        result["locations"] = [{"physicalLocation": primary}]
+    result["partialFingerprints"] = {SARIF_FINGERPRINT: record["fingerprint"]}
+    if "baseline_state" in record:
+        result["baselineState"] = record["baseline_state"]
+    result["properties"] = {"fingerprint": record["fingerprint"], "failing": record["failing"]}
+    return result
+
+
+def _sarif_rule_ids(warns: Sequence[Record] = ()) -> tuple[str, ...]:
+    """The ids of ``tool.driver.rules``: the finding kinds, the linter's codes (in the order they
+    are registered), then any other warning code (none today), so that every result's
+    ``ruleIndex`` has its rule and the list does not depend on what was found."""
+    lint_codes = tuple(CHECKS)
+    extra = sorted({w["code"] for w in warns} - set(lint_codes))
+    return (*_SARIF_KINDS, *lint_codes, *extra)
+
+
+def _lint_descriptions(code: str) -> tuple[str, str]:
+    """The short and full description of a lint code: its registered one, its check's docstring."""
+    ec = ERROR_CODES.get(code)
+    short = ec.description if ec is not None else code
+    check = CHECKS.get(code)
+    doc = (check.__doc__ or "").strip().split("\n")[0] if check is not None else ""
+    full = f"{doc} A warning of the symbol linter: it fails the check only under --fail-on-warnings."
+    return short, full.strip()
+
+
 def _sarif_document(results: list[Record], tool: Record, *, successful: bool, exit_code: int,
-                    properties: Record) -> Record:
+                    properties: Record, rule_ids: Sequence[str]) -> Record:
     rules = []
-    for kind in _SARIF_KINDS:
-        short, full = KIND_DESCRIPTIONS[kind]
-        rules.append({"id": kind, "name": "".join(w.title() for w in kind.split("-")),
+    for rid in rule_ids:
+        short, full = KIND_DESCRIPTIONS[rid] if rid in KIND_DESCRIPTIONS else _lint_descriptions(rid)
+        rules.append({"id": rid, "name": "".join(w.title() for w in rid.split("-")),
                       "shortDescription": {"text": short}, "fullDescription": {"text": full},
                       "help": {"text": full},
-                      "defaultConfiguration": {"level": _SARIF_DEFAULT_LEVEL[kind]}})
+                      "defaultConfiguration": {"level": _SARIF_DEFAULT_LEVEL.get(rid, "warning")}})
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -493,19 +607,24 @@ def _sarif_document(results: list[Record], tool: Record, *, successful: bool, ex
 
 @register("sarif")
 def render_sarif(report: Report, *, color: bool = False, width: int = 80, gate: Gate | None = None,
-                 allow_unsupported: bool = False) -> str:
-    """SARIF 2.1.0 for code scanning: one result per failing finding.
+                 allow_unsupported: bool = False, fail_on_warnings: bool = False) -> str:
+    """SARIF 2.1.0 for code scanning: one result per failing finding, then one per lint warning.
 
     ``ruleId`` is the finding's kind; the first claim is the primary location
     and the other claims, premises and rules are related locations;
     ``partialFingerprints`` carries the finding's fingerprint, so an alert
-    survives reordering and reformatting. Under a gate each result has a
-    ``baselineState`` (``new`` or ``unchanged``); resolved findings are listed
+    survives reordering and reformatting. A lint warning is a result of level
+    ``warning`` whose ``ruleId`` is its code (``similar-symbols``, ...), each
+    code a rule of ``tool.driver.rules``. Under a gate each failing result has
+    a ``baselineState`` (``new`` or ``unchanged``); resolved findings are listed
     in the run's properties, not as results (they have no place in the files
     as they are now).
     """
-    doc = report_document(report, gate=gate, allow_unsupported=allow_unsupported)
+    doc = report_document(report, gate=gate, allow_unsupported=allow_unsupported,
+                          fail_on_warnings=fail_on_warnings)
     recs = [r for r in doc["findings"] if r["failing"]]
+    warns: list[Record] = doc["warnings"]
+    rule_ids = _sarif_rule_ids(warns)
     props: Record = {"complete": doc["complete"], "truncated": doc["truncated"], "summary": doc["summary"]}
     if doc["gate"] is not None:
         g = doc["gate"]
@@ -513,8 +632,9 @@ def render_sarif(report: Report, *, color: bool = False, width: int = 80, gate: 
                          "unchanged": g["unchanged"],
                          "resolved": [{"kind": r["kind"], "fingerprint": r["fingerprint"],
                                        "message": r["message"]} for r in g["resolved"]]}
-    sarif = _sarif_document([_sarif_result(r) for r in recs], doc["tool"], successful=True,
-                            exit_code=doc["exit_code"], properties=props)
+    results = [_sarif_result(r, rule_ids) for r in recs] + [_sarif_warning(w, rule_ids) for w in warns]
+    sarif = _sarif_document(results, doc["tool"], successful=True, exit_code=doc["exit_code"],
+                            properties=props, rule_ids=rule_ids)
     return dumps(sarif)
 
 
@@ -579,6 +699,25 @@ def _testcase(suite: ET.Element, classname: str, name: str, file: str | None, li
     return case
 
 
+def _warning_case(suite: ET.Element, w: Record) -> None:
+    """A lint warning's testcase: passing, its text in ``system-out``; failing under
+    ``--fail-on-warnings`` (unless a gate knows it: then passing, marked as suppressed)."""
+    attrib = {"classname": "claims.warnings",
+              "name": f"{w['file']}:{w['line']}:{w['column']}: {w['message']}  [{w['code']}]"}
+    if w["file"]:
+        attrib["file"] = w["file"]
+    if w["line"]:
+        attrib["line"] = str(w["line"])
+    case = _el(suite, "testcase", **attrib)
+    text = warning_details(w)
+    if w["failing"] and w.get("baseline_state") != "unchanged":
+        _el(case, "failure", text, type=w["code"], message=w["message"])
+    elif w["failing"]:
+        _el(case, "system-out", "known warning suppressed by the gate:\n\n" + text)
+    else:
+        _el(case, "system-out", text)
+
+
 def _suite(root: ET.Element, name: str) -> ET.Element:
     return _el(root, "testsuite", name=name)
 
@@ -604,16 +743,19 @@ def _finish(root: ET.Element) -> str:
 
 @register("junit")
 def render_junit(report: Report, *, color: bool = False, width: int = 80, gate: Gate | None = None,
-                 allow_unsupported: bool = False) -> str:
-    """JUnit XML: a testcase per claim file, per conclusion and per rule set.
+                 allow_unsupported: bool = False, fail_on_warnings: bool = False) -> str:
+    """JUnit XML: a testcase per claim file, per conclusion, per rule set and per lint warning.
 
     A claim file's testcase fails with the contradictions and undecided parts
     whose first claim it holds; a conclusion's testcase fails when its verdict
     fails the check; a rule set's testcase fails when its rules conflict.
     Passing checks are passing testcases; findings a gate suppresses are
-    written to ``system-out`` and do not fail.
+    written to ``system-out`` and do not fail. Each lint warning is a testcase
+    of the suite ``warnings`` that passes with its text in ``system-out``, and
+    fails only under ``fail_on_warnings``.
     """
-    doc = report_document(report, gate=gate, allow_unsupported=allow_unsupported)
+    doc = report_document(report, gate=gate, allow_unsupported=allow_unsupported,
+                          fail_on_warnings=fail_on_warnings)
     recs: list[Record] = doc["findings"]
 
     def split(rs: Iterable[Record]) -> tuple[list[Record], list[Record]]:
@@ -649,6 +791,10 @@ def render_junit(report: Report, *, color: bool = False, width: int = 80, gate: 
         for f in rule_files:
             failing, known = split(r for r in recs if r["kind"] == "rule-conflict" and home(r, rule_files) == f)
             _testcase(suite, "claims.rules", f, f, None, failing, known)
+    if doc["warnings"]:
+        suite = _suite(root, "warnings")
+        for w in doc["warnings"]:
+            _warning_case(suite, w)
     return _finish(root)
 
 
@@ -671,9 +817,10 @@ def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequenc
     if fmt == "json":
         return dumps(doc)
     if fmt == "sarif":
-        return dumps(_sarif_document([_sarif_result(r) for r in recs], doc["tool"],
+        rule_ids = _sarif_rule_ids()
+        return dumps(_sarif_document([_sarif_result(r, rule_ids) for r in recs], doc["tool"],
                                      successful=False, exit_code=2,
-                                     properties={"summary": doc["summary"]}))
+                                     properties={"summary": doc["summary"]}, rule_ids=rule_ids))
     root = ET.Element("testsuites", {"name": "claims check"})
     suite = _suite(root, "input")
     _properties(suite, doc["tool"], None)
@@ -686,10 +833,14 @@ def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequenc
 # --------------------------------------------------------------------------- dispatch
 
 
-def _without_known(report: Report, gate: Gate, *, allow_unsupported: bool) -> Report:
-    """The report without the failing findings the gate suppresses (for the person's view)."""
+def _without_known(report: Report, gate: Gate, *, allow_unsupported: bool, fail_on_warnings: bool) -> Report:
+    """The report without the failing findings (and warnings) the gate suppresses (for the person's view)."""
     def keep(fp: str) -> bool:
         return gate.state(fp) != "unchanged"
+
+    warns = warning_records(report, fail_on_warnings=fail_on_warnings)
+    shown = tuple(d for d, w in zip(report.warnings, warns, strict=True)
+                  if not fail_on_warnings or keep(w["fingerprint"]))
 
     failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
     return attrs.evolve(
@@ -698,13 +849,15 @@ def _without_known(report: Report, gate: Gate, *, allow_unsupported: bool) -> Re
         conclusions=tuple(v for v in report.conclusions if v.fingerprint not in failing or keep(v.fingerprint)),
         unknowns=tuple(u for u in report.unknowns if keep(u.fingerprint)),
         rule_conflicts=tuple(rc for rc in report.rule_conflicts if keep(rc.fingerprint)),
+        warnings=shown,
     )
 
 
-def gate_text(report: Report, gate: Gate, *, allow_unsupported: bool = False) -> str:
+def gate_text(report: Report, gate: Gate, *, allow_unsupported: bool = False,
+              fail_on_warnings: bool = False) -> str:
     """The gate's section of the text report: new, suppressed and resolved findings."""
     recs = records(report, allow_unsupported=allow_unsupported)
-    g = gate_record(gate, recs)
+    g = gate_record(gate, recs, warning_records(report, fail_on_warnings=fail_on_warnings))
     out = ["", gate.title(), "  " + gate.summary(g["new"], g["unchanged"], len(g["resolved"]))]
     out.extend("  " + n for n in gate.notes)
     if g["resolved"]:
@@ -715,21 +868,29 @@ def gate_text(report: Report, gate: Gate, *, allow_unsupported: bool = False) ->
 
 
 def render(fmt: str, report: Report, *, gate: Gate | None = None, color: bool = False, width: int = 80,
-           allow_unsupported: bool = False) -> str:
+           allow_unsupported: bool = False, fail_on_warnings: bool = False) -> str:
     """Render ``report`` in format ``fmt``, under an optional gate.
 
-    Machine formats get every finding, each marked ``new`` or ``unchanged``
-    by the gate; the person's formats show only what the gate lets through,
-    and ``text`` ends with the gate's section.
+    Machine formats get every finding and every lint warning, each failing
+    one marked ``new`` or ``unchanged`` by the gate; the person's formats show
+    only what the gate lets through, and ``text`` ends with the gate's
+    section. Under ``fail_on_warnings`` the warnings fail the check (exit 1)
+    like findings, and ``text`` says so after its summary.
     """
     if fmt in MACHINE_FORMATS:
-        return FORMATS[fmt](report, color=color, width=width, gate=gate, allow_unsupported=allow_unsupported)
-    if gate is None:
-        return FORMATS[fmt](report, color=color, width=width)
-    text = FORMATS[fmt](_without_known(report, gate, allow_unsupported=allow_unsupported), color=color,
-                        width=width)
-    if fmt == "text":
-        text += gate_text(report, gate, allow_unsupported=allow_unsupported)
+        return FORMATS[fmt](report, color=color, width=width, gate=gate, allow_unsupported=allow_unsupported,
+                            fail_on_warnings=fail_on_warnings)
+    shown = report if gate is None else _without_known(report, gate, allow_unsupported=allow_unsupported,
+                                                       fail_on_warnings=fail_on_warnings)
+    text = FORMATS[fmt](shown, color=color, width=width)
+    if fmt != "text":
+        return text
+    if fail_on_warnings and shown.warnings:
+        n = len(shown.warnings)
+        text += (f"{n} warning{'s' if n != 1 else ''}{' (new)' if gate is not None else ''} "
+                 f"fail{'s' if n == 1 else ''} this check (--fail-on-warnings)\n")
+    if gate is not None:
+        text += gate_text(report, gate, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings)
     return text
 
 

@@ -33,7 +33,7 @@ from claims import _errors as E
 from claims._api import check, load
 from claims._errors import Diagnostic, InputError, Span
 from claims._findings import Report
-from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document
+from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
 
 # Codes of the gate's own input errors. Not in _errors.ERROR_CODES (whose table the README shows,
 # for dataset diagnostics): registering them on import of this module would make that table depend
@@ -47,8 +47,9 @@ class Gate:
     """The outcome of comparing a run with a reference (a baseline file or a git revision).
 
     A failing finding whose fingerprint is in ``known`` is ``unchanged``
-    (suppressed); any other is ``new``. ``resolved`` holds the reference's
-    failing findings that are gone, as JSON records.
+    (suppressed); any other is ``new``. ``known`` also holds the reference's
+    lint warnings, which fail only under ``--fail-on-warnings``. ``resolved``
+    holds the reference's failing findings that are gone, as JSON records.
     """
 
     mode: str  # "baseline" | "since"
@@ -88,12 +89,16 @@ class Gate:
 
 
 def compare(mode: str, reference: str, current: Sequence[Record], before: Sequence[Record], *,
-            notes: Sequence[str] = (), commit: str | None = None) -> Gate:
-    """The gate between the failing findings of a run and those of its reference."""
+            notes: Sequence[str] = (), commit: str | None = None, warnings_before: Iterable[str] = ()) -> Gate:
+    """The gate between the failing findings of a run and those of its reference.
+
+    ``warnings_before`` are the fingerprints of the reference's lint warnings
+    (a baseline written before warnings were recorded has none).
+    """
     known = {r["fingerprint"]: r for r in before if r.get("failing", True)}
     now = {r["fingerprint"] for r in current if r["failing"]}
     resolved = tuple(r for fp, r in known.items() if fp not in now)
-    return Gate(mode, reference, frozenset(known), resolved, tuple(notes), commit)
+    return Gate(mode, reference, frozenset(known).union(warnings_before), resolved, tuple(notes), commit)
 
 
 def _error(path: str, code: E.ErrorCode, message: str, hint: str | None = None,
@@ -116,6 +121,7 @@ class Baseline:
 
     path: str
     findings: tuple[Record, ...]
+    warnings: tuple[str, ...] = ()  # fingerprints of its lint warnings (none in baselines before them)
 
     @classmethod
     def read(cls, path: str) -> Baseline:
@@ -150,12 +156,17 @@ class Baseline:
                 isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings):
             raise _error(path, BAD_BASELINE,
                          f"'findings' of baseline '{path}' must be a list of findings with a 'fingerprint'")
-        return cls(path, tuple(findings))
+        warnings = doc.get("warnings", [])
+        if not isinstance(warnings, list) or not all(
+                isinstance(w, dict) and isinstance(w.get("fingerprint"), str) for w in warnings):
+            raise _error(path, BAD_BASELINE,
+                         f"'warnings' of baseline '{path}' must be a list of warnings with a 'fingerprint'")
+        return cls(path, tuple(findings), tuple(w["fingerprint"] for w in warnings))
 
     def gate(self, report: Report, *, allow_unsupported: bool = False, **_: Any) -> Gate:
         """Compare ``report`` with this baseline."""
         return compare("baseline", self.path, records(report, allow_unsupported=allow_unsupported),
-                       self.findings)
+                       self.findings, warnings_before=self.warnings)
 
 
 # --------------------------------------------------------------------------- since REV
@@ -321,6 +332,7 @@ class Revision:
         """
         notes: list[str] = []
         before: list[Record] = []
+        warnings_before: list[str] = []
         with tempfile.TemporaryDirectory(prefix="claims-since-") as tmp:
             tmp = os.path.realpath(tmp)
             present = self.materialize(tmp)
@@ -338,8 +350,10 @@ class Revision:
                     old_report = check(old, **check_options)
                     before = [_remap(r, self._back(tmp)) for r in
                               records(old_report, allow_unsupported=allow_unsupported)]
+                    # a warning's fingerprint holds no path: no remapping
+                    warnings_before = [w["fingerprint"] for w in warning_records(old_report)]
         return compare("since", self.rev, records(report, allow_unsupported=allow_unsupported), before,
-                       notes=notes, commit=self.commit)
+                       notes=notes, commit=self.commit, warnings_before=warnings_before)
 
     def _back(self, tmp: str) -> Callable[[str], str]:
         """Map a path shown for the temporary copy back to the path shown for the working tree."""

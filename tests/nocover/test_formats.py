@@ -25,6 +25,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 import claims
 from claims import _formats
 from claims._findings import Unknown, fingerprint
+from claims._lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -185,7 +186,8 @@ def test_sarif_validates_against_the_official_schema(ds: Path) -> None:
     driver = run_["tool"]["driver"]
     assert ("claims", claims.__version__) == (driver["name"], driver["version"])
     assert {"seed": 42, "timeout": 30.0} == {k: driver["properties"][k] for k in ("seed", "timeout")}
-    assert {"contradiction", "conclusion", "unknown", "rule-conflict", "error"} == {x["id"] for x in driver["rules"]}
+    assert ["contradiction", "conclusion", "unknown", "rule-conflict", "error", *CHECKS] == [
+        x["id"] for x in driver["rules"]]
     results = run_["results"]
     assert [("contradiction", "error"), ("conclusion", "error"), ("conclusion", "warning")] == [
         (x["ruleId"], x["level"]) for x in results]
