@@ -1,19 +1,37 @@
 """Where components are solved: in this process, in worker processes, or on a Dask cluster.
 
 Components travel as plain data (SMT-LIB2 text and indices) and results come
-back as plain data, so every executor gives byte-identical findings: each
-component is solved on its own fresh, seeded solver, and results are gathered
-in component order.
+back as plain data, so every executor gives byte-identical findings: results
+are gathered in component order, and what a result shows (a contradiction's
+claims and rules, a conclusion's premises or scenario) does not depend on
+where, or after what, it was solved (see ``claims._solve``).
+
+On a Dask cluster a worker process runs tasks in several threads at once; no
+z3 object is ever used by two threads (``claims._solver.thread_context``).
+Each task carries its components, the facts among their claims, the options
+and the engine that must solve them, so nothing large is handed to every
+task, and the scheduler can run a task again on another worker when its
+worker dies (``distributed.scheduler.allowed-failures`` times). A run the
+cluster cannot finish raises :class:`~claims.ClaimsError`: never a partial
+result.
 """
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import multiprocessing
 import os
+import queue
+import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
+
+from claims._cache import engine_version
+from claims._errors import ClaimsError
 from claims._partition import Component
 from claims._solve import ComponentResult, Options, solve_component
 
@@ -21,6 +39,14 @@ Progress = Callable[[int, int], None]
 
 PARALLEL_THRESHOLD = 64
 """Below this many components to solve, worker processes cost more than they save."""
+
+TASKS_PER_THREAD = 4
+"""Dask tasks per worker thread of the cluster: enough to balance the load, few enough to cost little."""
+
+NO_WORKERS_TIMEOUT = 60.0
+"""Seconds a Dask run waits while the cluster has no worker at all before it gives up."""
+
+EXTRA_HINT = "pip install 'claims-check[dask]'"
 
 
 def default_jobs() -> int:
@@ -41,6 +67,11 @@ def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def _facts_of(chunk: Sequence[Component], facts: frozenset[int]) -> frozenset[int]:
+    """The facts among the chunk's claims: all a task needs of the dataset's facts."""
+    return facts.intersection(i for c in chunk for i in c.claims)
+
+
 def run(
     comps: Sequence[Component],
     facts: frozenset[int],
@@ -51,9 +82,17 @@ def run(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> list[ComponentResult]:
-    """Solve every component; results in the order of ``comps``."""
+    """Solve every component; results in the order of ``comps``.
+
+    Raises:
+        ClaimsError: the executor cannot run or cannot finish (Dask: no
+            scheduler address, the extra not installed, the cluster out of
+            reach, workers that keep dying, another engine on the workers).
+    """
     if executor == "dask":
-        return _run_dask(comps, facts, opts, scheduler, jobs)
+        return _run_dask(comps, facts, opts, scheduler, progress)
+    if executor != "local":
+        raise ClaimsError(f"executor={executor!r} is not one of 'local', 'dask'")
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
         out: list[ComponentResult] = []
         for k, c in enumerate(comps):
@@ -65,7 +104,7 @@ def run(
     ctx = multiprocessing.get_context("spawn")  # no z3 state crosses into the workers
     results: list[ComponentResult] = []
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(solve_chunk, ch, facts, opts) for ch in chunks]
+        futures = [pool.submit(solve_chunk, ch, _facts_of(ch, facts), opts) for ch in chunks]
         for fut in futures:  # in submission order: deterministic
             results.extend(fut.result())
             if progress is not None:
@@ -73,28 +112,138 @@ def run(
     return results
 
 
+# --------------------------------------------------------------------------- Dask
+
+
+class EngineMismatch(ClaimsError):
+    """A Dask worker runs other code than this process, so its answers could differ."""
+
+
+@attrs.frozen
+class DaskTask:
+    """One Dask task: components, the facts among their claims, the options, and the engine to solve them.
+
+    One object, so Dask sends it as it is and never looks inside it for the
+    keys of other tasks.
+    """
+
+    engine: str
+    comps: tuple[Component, ...]
+    facts: frozenset[int]
+    opts: Options
+
+
+def solve_task(task: DaskTask) -> list[ComponentResult]:
+    """What a Dask worker runs: the task's components, if this worker runs the same engine."""
+    here = engine_version()
+    if task.engine != here:
+        raise EngineMismatch(
+            f"a Dask worker runs another claims engine ({here}) than the client ({task.engine}): "
+            "install the same claims-check on every worker and restart them (docs/dask.md)"
+        )
+    return solve_chunk(task.comps, task.facts, task.opts)
+
+
 def _run_dask(
-    comps: Sequence[Component], facts: frozenset[int], opts: Options, scheduler: str | None, jobs: int
+    comps: Sequence[Component],
+    facts: frozenset[int],
+    opts: Options,
+    scheduler: str | None,
+    progress: Progress | None,
 ) -> list[ComponentResult]:
-    try:
-        from dask.distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        from claims._errors import ClaimsError
-
-        raise ClaimsError(
-            "the dask executor needs the optional extra: pip install 'claims-check[dask]'"
-        ) from exc
-    if scheduler is None:
-        from claims._errors import ClaimsError
-
+    # the address first: that message must not depend on whether the extra is installed
+    if not scheduler:
         raise ClaimsError("the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
-    make_client: Any = Client  # dask.distributed ships no type hints for Client
-    client = make_client(scheduler, set_as_default=False)
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        chunks = _chunks(comps, max(workers, jobs) * 4)
-        futures = client.map(solve_chunk, chunks, facts=facts, opts=opts, pure=False)
-        gathered = client.gather(futures)
+        import distributed
+    except ImportError as exc:
+        raise ClaimsError(f"the dask executor needs the optional extra: {EXTRA_HINT}") from exc
+    make_client: Any = distributed.Client  # untyped in distributed, and absent without the extra
+    try:
+        client = make_client(scheduler, set_as_default=False)
+    except Exception as exc:
+        raise ClaimsError(f"cannot connect to the Dask scheduler at {scheduler}: {_describe(exc)}") from exc
+    try:
+        return _solve_on(client, distributed, comps, facts, opts, scheduler, progress)
+    except ClaimsError:
+        raise
+    except (Exception, asyncio.CancelledError) as exc:
+        raise ClaimsError(_failure(exc, distributed, scheduler)) from exc
     finally:
-        client.close()
-    return [r for chunk in gathered for r in chunk]
+        try:
+            client.close()
+        except Exception:  # closing a client whose scheduler is gone may fail; the run is over anyway
+            pass
+
+
+def _solve_on(
+    client: Any,
+    distributed: Any,
+    comps: Sequence[Component],
+    facts: frozenset[int],
+    opts: Options,
+    scheduler: str,
+    progress: Progress | None,
+) -> list[ComponentResult]:
+    """Solve on the cluster of ``client``; results in the order of ``comps``."""
+    threads = sum(client.nthreads().values())
+    chunks = _chunks(comps, max(1, threads) * TASKS_PER_THREAD)
+    engine = engine_version()
+    tasks = [DaskTask(engine, tuple(ch), _facts_of(ch, facts), opts) for ch in chunks]
+    with warnings.catch_warnings():
+        # the components are the data: they must travel, once, inside their tasks (so that a
+        # task can run again elsewhere when its worker dies, which scattered data cannot)
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        futures = client.map(solve_task, tasks, pure=False)
+    position = {f.key: k for k, f in enumerate(futures)}
+    finished: queue.Queue[Any] = queue.Queue()
+    for f in futures:
+        f.add_done_callback(finished.put)
+    results: list[list[ComponentResult] | None] = [None] * len(futures)
+    solved = 0
+    alone_since: float | None = None
+    while solved < len(comps):
+        try:
+            fut = finished.get(timeout=1.0)
+        except queue.Empty:
+            if client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > NO_WORKERS_TIMEOUT:
+                raise ClaimsError(
+                    f"the Dask cluster at {scheduler} has had no worker for {NO_WORKERS_TIMEOUT:g} s "
+                    "with components left to solve: start workers (docs/dask.md)"
+                ) from None
+            continue
+        k = position[fut.key]
+        if results[k] is not None:
+            continue
+        chunk: list[ComponentResult] = fut.result()  # raises what the task raised
+        if len(chunk) != len(tasks[k].comps):
+            raise ClaimsError(f"a Dask worker returned {len(chunk)} results for {len(tasks[k].comps)} components")
+        results[k] = chunk
+        fut.release()
+        solved += len(chunk)
+        if progress is not None:
+            progress(solved, len(comps))
+    return [r for chunk_results in results if chunk_results is not None for r in chunk_results]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _failure(exc: BaseException, distributed: Any, scheduler: str) -> str:
+    """Why a Dask run could not finish, in the user's terms."""
+    if isinstance(exc, distributed.KilledWorker):
+        return (f"the Dask cluster at {scheduler} could not finish: workers died while solving, each "
+                f"time the same task ran, so nothing is reported (see the workers' logs). {_describe(exc)}")
+    if isinstance(exc, (concurrent.futures.CancelledError, asyncio.CancelledError)):
+        return (f"the Dask cluster at {scheduler} cancelled the work (scheduler restarted or connection "
+                f"lost?), so nothing is reported. {_describe(exc)}")
+    if isinstance(exc, (OSError, TimeoutError)):
+        return f"lost the Dask scheduler at {scheduler}, so nothing is reported: {_describe(exc)}"
+    return (f"a Dask worker failed while solving, so nothing is reported: {_describe(exc)} (every worker "
+            "needs claims-check installed, at the version of this process: docs/dask.md)")

@@ -17,7 +17,9 @@ Two refinements from the measurements in PERFORMANCE-NOTES.md:
 
 A component with conclusions (or under a limit of contradictions) is solved in
 a z3 context of its own, so its explanations depend on the component alone,
-not on what the process solved before it.
+not on what the process solved before it. The others share their thread's
+context (``claims._solver.thread_context``): no z3 object is ever used by two
+threads, so threads of one process (a Dask worker's) can solve side by side.
 
 Z3's cores are neither minimal nor always right, so every MUS is shrunk by
 deletion and then verified on a solver other than the enumerating one: the
@@ -30,6 +32,7 @@ import datetime
 import functools
 import itertools
 import re
+import threading
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -40,7 +43,7 @@ from z3 import z3core
 from claims._encode import claim_literal, conclusion_literals, q, rule_literal
 from claims._model import plain
 from claims._partition import Component
-from claims._solver import Answer, Checker, make_solver, shrink_by_deletion
+from claims._solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
 
 
 @attrs.frozen
@@ -93,7 +96,7 @@ class _Component:
         # of its own. Elsewhere only the effort varies (a complete enumeration finds
         # the same set), and a context costs 16 MB of fresh memory: 1 to 10 ms each.
         own = bool(comp.conclusions) or opts.max_per_component is not None
-        self.ctx = z3.Context() if own else z3.main_ctx()
+        self.ctx = new_context() if own else thread_context()
         self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
         self.chk = Checker(self.solver)
         self.rule_names = [rule_literal(j) for j in comp.rules]
@@ -411,7 +414,8 @@ _RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\
 PROBE_TIMEOUT = 1.0
 """Seconds a probe may take before the component goes the long way (which has the real limit)."""
 
-_probe: tuple[z3.Context, z3.Solver, Checker] | None = None
+_probes = threading.local()
+"""Each thread's probe: (context, solver, checker). A z3 context must never serve two threads."""
 
 
 def _consistent_at_once(comp: Component, opts: Options) -> bool:
@@ -420,24 +424,24 @@ def _consistent_at_once(comp: Component, opts: Options) -> bool:
     Most components are consistent (PERFORMANCE-NOTES.md; 91% in the 10k
     benchmark), and for them making a solver costs more than the one check they
     need (measured: 1.2 ms against 0.6 ms per component). A probe pushes the
-    component's assertions onto a solver that lives as long as the process,
-    checks every claim, and pops. Only "sat" is trusted, and it is sound; any
+    component's assertions onto a solver that lives as long as its thread (one
+    per thread: a z3 context never serves two), checks every claim, and pops. Only "sat" is trusted, and it is sound; any
     other answer sends the component the long way, so results do not change.
     The probe has a z3 context of its own: the terms it makes never take ids
-    in the main context, whose numbering steers the solvers of the long way.
+    in the thread's shared context, whose numbering steers the solvers of the long way.
     Components with conclusions (whose explanations read the solver's model
     and cores) and components the solver may not decide (quantifiers,
     non-linear arithmetic) always go the long way.
     """
-    global _probe
     if comp.conclusions or _RISKY.search(comp.smt):
         return False
     limit = PROBE_TIMEOUT if opts.timeout is None else min(opts.timeout, PROBE_TIMEOUT)
-    if _probe is None:
-        ctx = z3.Context()
+    probe: tuple[z3.Context, z3.Solver, Checker] | None = getattr(_probes, "probe", None)
+    if probe is None:
+        ctx = new_context()
         s = make_solver("", limit, ctx=ctx)
-        _probe = (ctx, s, Checker(s))
-    ctx, solver, chk = _probe
+        probe = _probes.probe = (ctx, s, Checker(s))
+    ctx, solver, chk = probe
     solver.set("timeout", max(1, int(limit * 1000)))
     # every tracking literal asserted in the text, and the assertions handed to the
     # solver through the C API: z3py's per-term Python work costs more than the check

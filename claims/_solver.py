@@ -7,6 +7,7 @@ which keeps ``unknown`` (and its reason) as a result of its own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Literal, TypeVar
 
@@ -25,12 +26,49 @@ def z3_version() -> str:
     return str(z3.get_version_string())
 
 
+def new_context() -> z3.Context:
+    """A z3 context of its own, whose terms may be released from any thread.
+
+    Python's cyclic collector runs in whichever thread happens to allocate (in a
+    Dask worker, also its event loop, which calls ``gc.collect()`` under memory
+    pressure), so the last reference to a term may go away in another thread
+    than the one solving in its context; z3 queues such releases when told to.
+    """
+    ctx = z3.Context()
+    z3core.Z3_enable_concurrent_dec_ref(ctx.ref())
+    return ctx
+
+
+_threads = threading.local()
+
+
+def thread_context() -> z3.Context:
+    """The context shared by this thread's solving: z3's main context in the main thread, else one per thread.
+
+    A z3 context must never be used by two threads at once, and a Dask worker
+    runs tasks in several threads of one process: each of them gets a context
+    of its own. What a shared context solved before can change which core or
+    model z3 finds, never an answer: results that show cores or models are
+    computed in a context of their own (see ``claims._solve``).
+    """
+    if threading.current_thread() is threading.main_thread():
+        ctx = z3.main_ctx()
+        if not getattr(_threads, "main_prepared", False):
+            z3core.Z3_enable_concurrent_dec_ref(ctx.ref())
+            _threads.main_prepared = True
+        return ctx
+    own: z3.Context | None = getattr(_threads, "ctx", None)
+    if own is None:
+        own = _threads.ctx = new_context()
+    return own
+
+
 def make_solver(smt: str, timeout_s: float | None, *, ctx: z3.Context | None = None) -> z3.Solver:
     """A solver loaded with an SMT-LIB2 script, seeded, with a per-check time limit.
 
-    ``ctx``: a z3 context of its own (default: z3's main context).
+    ``ctx``: the z3 context to build it in (default: :func:`thread_context`).
     """
-    s = z3.Solver(ctx=ctx)
+    s = z3.Solver(ctx=thread_context() if ctx is None else ctx)
     s.set("random_seed", SEED)
     if timeout_s is not None:
         s.set("timeout", max(1, int(timeout_s * 1000)))
