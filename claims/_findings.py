@@ -136,7 +136,7 @@ class Report:
     stats: Stats
     timeout: float | None = None
     max_per_component: int | None = None
-    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._lint); they never fail a check
+    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._lint); fail a run only with --fail-on-warnings
 
     def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
         """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""

@@ -840,7 +840,8 @@ def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
                      _claims_section(page)))
     if r.warnings:
         sections.append(("warnings", f"Warnings ({len(r.warnings)})",
-                         "From the symbol linter; they never fail a check.", _warnings(page)))
+                         "From the symbol linter; they fail a check only under --fail-on-warnings.",
+                         _warnings(page)))
     sections.append(("documents", "Documents",
                      "Every quoted passage, highlighted in its document: red where the claim takes part in a "
                      "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
