@@ -15,6 +15,7 @@ import click
 
 import claims
 from claims import _formats, _gate
+from claims._cache import ResultCache
 from claims._files import write_atomic
 from claims._report import FORMATS
 
@@ -90,9 +91,11 @@ def main() -> None:
               help="Where components are solved: this machine, or a Dask cluster (--scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="The Dask scheduler's address (tcp://HOST:PORT), with --executor dask.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Say on stderr what the result cache gave and what it ignored.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
           allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
-          jobs: int | None, no_cache: bool, executor: str, scheduler: str | None) -> None:
+          jobs: int | None, no_cache: bool, executor: str, scheduler: str | None, verbose: bool) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
@@ -118,9 +121,10 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
     progress = _Progress(sys.stderr.isatty())
+    store = None if no_cache else ResultCache(CACHE_DIR)
     try:
         report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
-                              cache=False if no_cache else CACHE_DIR, executor=executor,
+                              cache=False if store is None else store, executor=executor,
                               scheduler=scheduler)
     except claims.ClaimsError as err:
         click.echo(f"error: {err}", err=True)
@@ -137,6 +141,10 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.ClaimsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_ERROR)
+    if verbose and store is not None:
+        click.echo(f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
+                   f"{store.corrupt} damaged, {store.ignored} ignored (not signed by you: "
+                   "a cache that came with the input decides nothing)", err=True)
     _emit(_formats.render(fmt, report, gate=gate, color=color, width=80, allow_unsupported=allow_unsupported,
                           fail_on_warnings=fail_on_warnings), output, color)
     if gate is not None and fmt != "text":

@@ -7,9 +7,12 @@ solver options and the engine version. So a component
 keeps its key when claims elsewhere are added, removed or reordered, and a
 re-check after a one-claim edit solves only the component that changed.
 
-Entries are JSON files written atomically (a temporary file, then a rename).
-An entry that does not parse, or whose recorded key is not its own, is
-ignored and rewritten, never trusted.
+Entries are JSON files written atomically (a temporary file, then a rename)
+and sealed with this user's key (``claims._sign``): a cache folder that came
+with a checkout decides nothing. An entry whose seal does not verify (forged,
+copied from another user, damaged), that does not parse, or whose recorded
+key is not its own, is ignored and rewritten, never trusted; ``ignored``
+counts them. Without a place for the key, nothing is kept on disk.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from typing import Any
 import attrs
 
 from claims._files import write_atomic
+from claims._sign import seal, unseal, user_key
 from claims._partition import Component
 from claims._solve import ComponentResult, Options, RawMus, RawVerdict
 from claims._solver import SEED, z3_version
 
-FORMAT = 2
+FORMAT = 3
 PACK = "results.pack"
+_MAGIC = b"claims-result-cache\n"
 _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
 
 
@@ -108,7 +113,9 @@ class ResultCache:
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, memory_items: int = 100_000) -> None:
-        self.directory = Path(directory) if directory is not None else None
+        self._key = user_key() if directory is not None else None
+        # no key, no disk: an unsigned entry could not be trusted on the next run
+        self.directory = Path(directory) if directory is not None and self._key is not None else None
         self._memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._limit = memory_items
         self._packed: dict[str, Any] | None = None  # read on first use
@@ -117,6 +124,7 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
+        self.ignored = 0  # files on disk whose seal did not verify
 
     def _path(self, key: str) -> Path:
         assert self.directory is not None
@@ -162,7 +170,7 @@ class ResultCache:
         if self._packed is None:
             self._packed = {}
             try:
-                pack = json.loads((self.directory / PACK).read_text(encoding="utf-8"))
+                pack = json.loads(self._unsealed((self.directory / PACK).read_bytes()) or b"null")
                 if isinstance(pack, dict) and pack.get("engine") == engine_version() and isinstance(
                         pack.get("entries"), dict):
                     self._packed = pack["entries"]
@@ -176,7 +184,7 @@ class ResultCache:
         if self.directory is None or not self._used:
             return
         if self._stale or self._packed is None or self._packed.keys() != self._used.keys():
-            _atomic_write(self.directory / PACK, json.dumps(
+            self._atomic_write(self.directory / PACK, json.dumps(
                 {"engine": engine_version(), "entries": self._used}, sort_keys=True, separators=(",", ":")))
         self._packed, self._used, self._stale = dict(self._used), {}, False
 
@@ -185,8 +193,10 @@ class ResultCache:
             return None
         path = self._path(key)
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = self._unsealed(path.read_bytes())
         except OSError:
+            return None
+        if raw is None:
             return None
         try:
             entry = json.loads(raw)
@@ -201,15 +211,22 @@ class ResultCache:
             return None
 
     def _write(self, key: str, data: dict[str, Any]) -> None:
-        _atomic_write(self._path(key), json.dumps({"key": key, "engine": engine_version(), "result": data},
-                                                  sort_keys=True, separators=(",", ":")))
+        self._atomic_write(self._path(key), json.dumps({"key": key, "engine": engine_version(), "result": data},
+                                                       sort_keys=True, separators=(",", ":")))
 
+    def _unsealed(self, data: bytes) -> bytes | None:
+        assert self._key is not None
+        payload = unseal(self._key, _MAGIC, data)
+        if payload is None:
+            self.ignored += 1
+        return payload
 
-def _atomic_write(path: Path, text: str) -> None:
-    try:
-        write_atomic(path, text, mode=0o600, durable=False)  # for this user only; a lost entry costs a re-solve
-    except OSError:
-        pass  # a cache that cannot be written is only a slower run
+    def _atomic_write(self, path: Path, text: str) -> None:
+        assert self._key is not None
+        try:  # for this user only; a lost entry costs a re-solve
+            write_atomic(path, seal(self._key, _MAGIC, text.encode("utf-8")), mode=0o600, durable=False)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower run
 
 
 def split_cached(

@@ -14,8 +14,7 @@ without a problem is kept as what the dataset takes from it
 
 An entry whose digests do not match is not used, and is rewritten after the
 file is loaded again. Entries hold Python objects (``pickle``), so each is
-signed with a key private to this user (HMAC-SHA256, the key in the user's
-cache folder, mode 0600): an entry that does not carry this user's signature
+signed with a key private to this user (``claims._sign``): an entry that does not carry this user's signature
 (corrupt, truncated, written by an older engine, or planted in a repository
 someone else committed) is never unpickled. Writes are atomic (a temporary
 file, then a rename); a cache that cannot be read or written only makes the
@@ -33,12 +32,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import io
 import os
 import pickle
-import secrets
-import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -49,6 +45,7 @@ from claims._errors import Span
 from claims._files import write_atomic
 from claims._model import DeferredTerm, Term, term_of
 from claims._resolve import ResolvedFile
+from claims._sign import seal, unseal, user_key
 
 FORMAT = 2
 _MAGIC = b"claims-file-cache\n"
@@ -91,37 +88,12 @@ class Entry:
     resolved: ResolvedFile
 
 
-def _user_key() -> bytes | None:
-    """This user's signing key, made on first use; None when it cannot be kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "claims-check" / "signing-key"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-        os.chmod(tmp, 0o600)
-        try:
-            os.link(tmp, path)  # the first writer wins; every process then reads the same key
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 class FileCache:
     """Resolved claim files in ``directory`` (under ``files/``)."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory) / "files"
-        self._key = _user_key()
+        self._key = user_key()
 
     def _path(self, shown: str) -> Path:
         name = digest(shown)
@@ -139,10 +111,8 @@ class FileCache:
     def put(self, shown: str, entry: Entry) -> None:
         if self._key is None:
             return  # no place for this user's signing key: no entry that could be trusted later
-        payload = _dumps(entry)
-        sig = hmac.new(self._key, payload, hashlib.sha256).digest()
         try:
-            write_atomic(self._path(shown), _MAGIC + sig + payload, mode=0o600, durable=False)
+            write_atomic(self._path(shown), seal(self._key, _MAGIC, _dumps(entry)), mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
 
@@ -153,10 +123,8 @@ class FileCache:
             data = self._path(shown).read_bytes()
         except OSError:
             return None
-        head = len(_MAGIC) + hashlib.sha256().digest_size
-        payload = data[head:]
-        if not data.startswith(_MAGIC) or not hmac.compare_digest(
-                data[len(_MAGIC):head], hmac.new(self._key, payload, hashlib.sha256).digest()):
+        payload = unseal(self._key, _MAGIC, data)
+        if payload is None:
             return None
         try:
             entry = _loads(payload)

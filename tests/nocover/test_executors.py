@@ -70,66 +70,6 @@ def test_moving_other_claims_keeps_cache_entries(tmp_path):
     assert 0 == again.stats.solved_components
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong-key", "truncated", "bad-index"])
-def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, damage):
-    """A damaged cache file is never trusted: the component is solved again and the entry rewritten."""
-    ds = many_components(12)
-    directory = tmp_path / "cache"
-    clean = claims.check(ds, cache=ResultCache(directory), jobs=1)
-    files = sorted(directory.rglob("*.json"))
-    assert len(files) == clean.stats.components
-    victim = files[0]
-    entry = json.loads(victim.read_text())
-    if damage == "garbage":
-        victim.write_text("{not json")
-    elif damage == "wrong-key":
-        victim.write_text(json.dumps({**entry, "key": "0" * 64}))
-    elif damage == "truncated":
-        victim.write_text(victim.read_text()[:40])
-    else:
-        entry["result"]["muses"] = [[[999], []]]
-        victim.write_text(json.dumps(entry))
-    (directory / "results.pack").unlink()  # the pack would answer first (its damage: the next test)
-    store = ResultCache(directory)
-    again = claims.check(ds, cache=store, jobs=1)
-    assert 1 == again.stats.solved_components
-    assert 1 == store.corrupt
-    assert _text(clean) == _text(again)
-    assert json.loads(victim.read_text())["result"] == entry["result"] or damage == "bad-index"
-    assert 0 == claims.check(ds, cache=ResultCache(directory), jobs=1).stats.solved_components
-
-
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "bad-index", "other-engine"])
-def test_a_damaged_pack_is_passed_over_for_the_entries_files(tmp_path, damage):
-    """``results.pack`` answers a whole re-check from one file; damaged, the entries' own files answer."""
-    ds = many_components(12)
-    directory = tmp_path / "cache"
-    clean = claims.check(ds, cache=ResultCache(directory), jobs=1)
-    pack_file = directory / "results.pack"
-    pack = json.loads(pack_file.read_text())
-    assert len(pack["entries"]) == clean.stats.components
-    if damage == "garbage":
-        pack_file.write_text("{not json")
-    elif damage == "truncated":
-        pack_file.write_text(pack_file.read_text()[:100])
-    elif damage == "other-engine":
-        pack_file.write_text(json.dumps({**pack, "engine": "claims 0.0"}))
-    else:
-        key = sorted(pack["entries"])[0]
-        pack["entries"][key]["muses"] = [[[999], []]]
-        pack_file.write_text(json.dumps(pack))
-    store = ResultCache(directory)
-    again = claims.check(ds, cache=store, jobs=1)
-    assert 0 == again.stats.solved_components
-    assert store.corrupt == (1 if damage == "bad-index" else 0)
-    assert _text(clean) == _text(again)
-    assert json.loads(pack_file.read_text()) == pack or damage == "bad-index"  # rewritten whole
-    # a sound pack answers every component without the entries' files
-    for entry in directory.rglob("*.json"):
-        entry.unlink()
-    assert 0 == claims.check(ds, cache=ResultCache(directory), jobs=1).stats.solved_components
-
-
 def test_cli_jobs_and_cache_flags_give_identical_output(tmp_path, monkeypatch):
     """`claims check` with --jobs 2, --no-cache and a warm cache prints the same bytes."""
     import subprocess
