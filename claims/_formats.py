@@ -292,8 +292,9 @@ def exit_status(report: Report, gate: Gate | None = None, *, allow_unsupported: 
     was found. Lint warnings fail only under ``fail_on_warnings`` (and then,
     under a gate, only new ones). Input errors (exit 2) never reach a report.
     """
-    return _exit_code(report, records(report, allow_unsupported=allow_unsupported), gate,
-                      warning_records(report, fail_on_warnings=fail_on_warnings))
+    # warnings that do not fail cannot change the code: their records are not even built
+    warns = warning_records(report, fail_on_warnings=True) if fail_on_warnings else []
+    return _exit_code(report, records(report, allow_unsupported=allow_unsupported), gate, warns)
 
 
 def _exit_code(report: Report, recs: Sequence[Record], gate: Gate | None, warns: Sequence[Record] = ()) -> int:
