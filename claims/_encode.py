@@ -207,7 +207,7 @@ class Encoder:
         self._used_atoms.add(smt)
         if sym.result not in ("bool", "int", "real", "date"):
             self._use_sort(sym.result)
-        for a in arg_sorts:
+        for a in [a for a in arg_sorts if a not in ("bool", "int", "real", "date")]:  # entity sorts only
             self._use_sort(a)
         return smt
 
