@@ -240,6 +240,10 @@ def test_baselines_old_and_new_with_and_without_the_flag(pump: Path) -> None:
     r = run("check", "ds", "--baseline", "new.json", "--fail-on-warnings", "--format", "sarif", cwd=pump)
     validate_sarif(sarif := json.loads(r.stdout))
     assert ["unchanged"] == [x["baselineState"] for x in sarif["runs"][0]["results"]]
+    r = run("check", "ds", "--baseline", "new.json", "--fail-on-warnings", "--format", "junit", cwd=pump)
+    xml = JUnitXml.fromstring(r.stdout)
+    [case] = [c for suite in xml if suite.name == "warnings" for c in suite]
+    assert (0, 0, True) == (r.returncode, xml.failures, case.system_out.startswith("known warning suppressed"))
 
 
 def test_since_fails_only_on_a_new_warning_under_the_flag(pump: Path) -> None:
