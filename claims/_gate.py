@@ -204,6 +204,25 @@ def _ls_tree(root: str, commit: str, specs: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _inside(root: str, into: str, p: str) -> Path:
+    """Where the tree path ``p`` goes under ``into``; an error for a path that would leave it.
+
+    ``git checkout`` refuses such trees, but ``git mktree`` makes them: a
+    commit is input like any other (``..``, an absolute path, an empty or
+    ``.`` part, a backslash or a NUL).
+    """
+    parts = p.split("/")
+    if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
+        raise _error(root, BAD_REVISION, f"--since: the revision's tree holds the path {p!r}, which would "
+                     "leave the folder it is read into; nothing was written",
+                     "a tree made by hand (git mktree) can hold such paths; git checkout refuses them too")
+    target = Path(into, *parts)
+    base = os.path.realpath(into)
+    if os.path.commonpath([base, os.path.realpath(target)]) != base:  # pragma: no cover - parts are plain
+        raise _error(root, BAD_REVISION, f"--since: the tree path {p!r} leads outside {into}")
+    return target
+
+
 def _write_blobs(root: str, blobs: dict[str, str], into: str) -> None:
     """Write blobs into the directory ``into`` with one ``git cat-file --batch``."""
     if not blobs:
@@ -216,7 +235,7 @@ def _write_blobs(root: str, blobs: dict[str, str], into: str) -> None:
     for p in paths:
         nl = data.index(b"\n", at)
         size = int(data[at:nl].split(b" ")[2])
-        target = Path(into, *p.split("/"))
+        target = _inside(root, into, p)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data[nl + 1 : nl + 1 + size])
         at = nl + 1 + size + 1
