@@ -364,6 +364,7 @@ class _Containment:
             self.starts.append(at)
             at += len(n) + 1
         self.text = "\n".join(n.lower() for n in self.names)  # names never hold a newline
+        self.lengths = sorted({len(n) for n in self.by_lower if len(n) >= TYPO_MIN_LENGTH})
 
     def closest(self, name: str) -> str | None:
         """The shortest (then first in order) other name of at least :data:`TYPO_MIN_LENGTH`
@@ -376,9 +377,13 @@ class _Containment:
         while i >= 0:
             found.add(self.names[bisect.bisect_right(self.starts, i) - 1])
             i = self.text.find(low, i + 1)
-        for a in range(len(low) - TYPO_MIN_LENGTH + 1):
-            for b in range(a + TYPO_MIN_LENGTH, len(low) + 1):
-                found.update(self.by_lower.get(low[a:b], ()))
+        # the substrings of ``name`` that are names: only the lengths names have are
+        # looked at (a long name costs its length times theirs, not its length cubed)
+        for size in self.lengths:
+            if size > len(low):
+                break
+            for a in range(len(low) - size + 1):
+                found.update(self.by_lower.get(low[a:a + size], ()))
         found.discard(name)
         found = {o for o in found if len(o) >= TYPO_MIN_LENGTH}
         return min(found, key=lambda o: (len(o), o), default=None)
