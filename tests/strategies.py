@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import attrs
 from hypothesis import strategies as st
 
 from claims import _syntax as S
@@ -138,3 +139,248 @@ def mutated(draw: st.DrawFn, text: str, max_edits: int = 4) -> str:
             lines[j] = draw(st.sampled_from(("", " ", "  ", "\t"))) + lines[j].lstrip(" ")
             out = "\n".join(lines)
     return out
+
+
+# --------------------------------------------------------------------------- sorted formulas
+#
+# Formulas over one vocabulary, by the sort the checker gives them (the README's
+# table of sorts): ``sorted_formulas(s)`` draws one of sort ``s`` that must
+# resolve; ``ill_sorted_formulas()`` draws a statement with exactly one operand
+# of a wrong sort, and that operand, where ``sort-mismatch`` must point.
+
+SORTED_VOCABULARY = """\
+sort Country
+sort Reason = {war, peace}
+const n, m: int
+const r: real
+const d, d1: date
+pred p, q
+const c: Country
+const why: Reason
+timed const t: int
+func size(Country): int
+func day_of(Reason): date
+func twice(int): int
+pred ally(Country)
+pred held_on(date)
+"""
+
+SORTS = ("bool", "int", "real", "date", "duration", "Country", "Reason")
+NUMBERS = ("int", "real", "duration")  # compare and compute with each other
+ORDERED = (*NUMBERS, "date")
+
+_LEAVES: dict[str, tuple[S.Expr, ...]] = {
+    "bool": (S.Name("p"), S.Name("q"), S.BoolLit(True), S.BoolLit(False)),
+    "int": (S.Name("n"), S.Name("m"), S.Name("t"), S.Name("t", "2016-03-14"), S.Num("3"), S.Num("0")),
+    "real": (S.Name("r"), S.Num("2.5")),
+    "date": (S.Name("d"), S.Name("d1"), S.DateLit("2016-03-14")),
+    "Country": (S.Name("c"),),
+    "Reason": (S.Name("why"), S.Name("war"), S.Name("peace")),
+}
+
+
+def comparable(a: str, b: str) -> bool:
+    """Whether ``a = b`` is well sorted: numbers and durations mix, any other sort only with itself."""
+    return (a in NUMBERS and b in NUMBERS) or a == b
+
+
+def is_literal(e: S.Expr) -> bool:
+    """A number, date, duration or truth value written out (maybe negated)."""
+    if isinstance(e, S.Unary) and e.op == "-":
+        return is_literal(e.arg)
+    return isinstance(e, (S.Num, S.DateLit, S.Duration, S.BoolLit))
+
+
+@st.composite
+def _durations(draw: st.DrawFn, whole: bool) -> S.Expr:
+    units = ("days", "weeks") if whole else _UNITS
+    if draw(st.booleans()):
+        return S.Duration(str(draw(st.integers(0, 60))), draw(st.sampled_from(units)))
+    return S.Binary("-", draw(_sorted(sort="date", depth=1, whole=True, env=())),
+                    draw(_sorted(sort="date", depth=1, whole=True, env=())))
+
+
+@st.composite
+def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
+            env: tuple[tuple[str, str], ...] = ()) -> S.Expr:
+    """A well-sorted expression of checker sort ``sort``; ``whole``: a date on a whole day."""
+    def sub(s: str, w: bool = False) -> S.Expr:
+        return draw(_sorted(sort=s, depth=depth - 1, whole=w, env=env))
+
+    variables = tuple(S.Name(v) for v, s in env if s == sort)
+    if sort == "duration":
+        if depth <= 0 or draw(st.booleans()):
+            return draw(_durations(whole=False))
+        form = draw(st.sampled_from(("+", "-", "n*", "*n", "/", "neg")))
+        if form in "+-":
+            return S.Binary(form, sub("duration"), sub("duration"))
+        if form == "n*":
+            return S.Binary("*", sub("int"), sub("duration"))
+        if form == "*n":
+            return S.Binary("*", sub("duration"), sub("real"))
+        if form == "/":
+            return S.Binary("/", sub("duration"), sub("int"))
+        return S.Unary("-", sub("duration"))
+    leaves = _LEAVES[sort] + variables
+    if depth <= 0 or draw(st.integers(0, 2)) == 0:
+        return attrs.evolve(draw(st.sampled_from(leaves)))  # a node of its own, found by identity
+    if sort == "bool":
+        form = draw(st.sampled_from(("not", "logic", "compare", "order", "quantity", "about", "month",
+                                     "call", "quant")))
+        if form == "not":
+            return S.Unary("not", sub("bool"))
+        if form == "logic":
+            return S.Binary(draw(st.sampled_from(("and", "or", "xor", "implies", "iff"))), sub("bool"), sub("bool"))
+        if form == "compare":
+            a = draw(st.sampled_from(SORTS))
+            b = draw(st.sampled_from([s for s in SORTS if comparable(a, s)]))
+            return S.Binary(draw(st.sampled_from(("=", "!="))), sub(a), sub(b))
+        if form == "order":
+            a = draw(st.sampled_from(ORDERED))
+            b = draw(st.sampled_from([s for s in ORDERED if comparable(a, s)]))
+            return S.Binary(draw(st.sampled_from(("<", "<=", ">", ">="))), sub(a), sub(b))
+        if form == "quantity":
+            x = draw(st.sampled_from(ORDERED))
+            kind = draw(st.sampled_from(("between", "in_range", "over", "under", "at_least", "at_most", "exactly")))
+            # a declared name as the lower bound: bounds written out could be reversed (bad-quantity)
+            lo = S.Name("d") if x == "date" else S.Name("n")
+            if kind in ("between", "in_range"):
+                return S.Quantity(kind, sub(x), (lo, sub(draw(st.sampled_from(
+                    [s for s in ORDERED if comparable(x, s)])))))
+            return S.Quantity(kind, sub(x), (sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))),))
+        if form == "about":
+            x = draw(st.sampled_from(NUMBERS))
+            bound = draw(st.one_of(st.builds(S.Num, number_texts()), _durations(whole=False).filter(
+                lambda e: isinstance(e, S.Duration))))
+            return S.Quantity("about", sub(x), (bound,))
+        if form == "month":
+            return S.Quantity("in_month", sub("date"), (), draw(st.sampled_from(("2015-11", "2016-02"))))
+        if form == "call":
+            which = draw(st.sampled_from(("ally", "held_on")))
+            return S.Call(which, (sub("Country") if which == "ally" else sub("date", True),))
+        var = draw(st.sampled_from(("x", "y")))
+        over = draw(st.sampled_from(("Country", "Reason")))
+        body = draw(_sorted(sort="bool", depth=depth - 1, env=((var, over), *env)))
+        return S.Quant(draw(st.sampled_from(("forall", "exists"))), ((var, over),), body)
+    if sort == "int":
+        form = draw(st.sampled_from(("+", "-", "*", "neg", "size", "twice")))
+        if form == "neg":
+            return S.Unary("-", sub("int"))
+        if form == "size":
+            return S.Call("size", (sub("Country"),))
+        if form == "twice":
+            return S.Call("twice", (sub("int"),))
+        return S.Binary(form, sub("int"), sub("int"))
+    if sort == "real":
+        form = draw(st.sampled_from(("+", "-", "*", "/", "neg", "d/d")))
+        if form == "neg":
+            return S.Unary("-", sub("real"))
+        if form == "d/d":
+            return S.Binary("/", sub("duration"), sub("duration"))
+        if form == "/":
+            return S.Binary("/", sub(draw(st.sampled_from(("int", "real")))), sub(draw(st.sampled_from(("int", "real")))))
+        return S.Binary(form, sub("real"), sub(draw(st.sampled_from(("int", "real")))))
+    if sort == "date":
+        form = draw(st.sampled_from(("+", "-", "d+", "day_of")))
+        if form == "day_of":
+            return S.Call("day_of", (sub("Reason"),))
+        step = draw(_durations(whole=True)) if whole else sub("duration")
+        if form == "d+":
+            return S.Binary("+", step, sub("date", whole))
+        return S.Binary(form, sub("date", whole), step)
+    return attrs.evolve(draw(st.sampled_from(leaves)))  # an entity sort: a constant, a member or a variable
+
+
+@st.composite
+def sorted_formulas(draw: st.DrawFn, sort: str = "bool", max_depth: int = 3) -> S.Expr:
+    """A formula of checker sort ``sort`` over ``SORTED_VOCABULARY`` that must resolve (and encode)."""
+    return draw(_sorted(sort=sort, depth=max_depth))
+
+
+# Arithmetic that has no sort, by (op, sort of the left, sort of the right, the side at fault):
+# the operand at fault is the one the README's table blames.
+_ILL_ARITH = (
+    ("+", "date", "int", 1), ("+", "date", "real", 1), ("-", "date", "int", 1), ("+", "int", "date", 0),
+    ("+", "date", "date", 1), ("-", "int", "date", 1), ("-", "duration", "date", 1),
+    ("*", "date", "int", 0), ("*", "duration", "date", 1), ("/", "date", "int", 0), ("/", "int", "date", 1),
+    ("*", "duration", "duration", 1), ("/", "int", "duration", 1), ("/", "real", "duration", 1),
+    ("+", "int", "bool", 1), ("-", "Country", "int", 0), ("*", "real", "Reason", 1), ("+", "bool", "date", 0),
+)
+
+
+@st.composite
+def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.Expr]:
+    """A statement with one operand of a wrong sort, and that operand (the node ``sort-mismatch`` must point at).
+
+    The rest is well sorted, so the planted operand is the only problem. In a
+    comparison both sides are at fault alike: the table blames a literal rather
+    than a declared name, else the right side.
+    """
+    def good(s: str, whole: bool = False) -> S.Expr:
+        return draw(_sorted(sort=s, depth=max_depth, whole=whole))
+
+    def wrong(*not_these: str) -> S.Expr:
+        return good(draw(st.sampled_from([s for s in SORTS if s not in not_these])))
+
+    form = draw(st.sampled_from(("statement", "not", "logic", "quant", "compare", "order", "quantity",
+                                 "bound", "month", "arith", "neg", "arg", "arg-fraction")))
+    planted: S.Expr
+    if form == "statement":
+        planted = wrong("bool")
+        tree: S.Expr = planted
+    elif form == "not":
+        planted = wrong("bool")
+        tree = S.Unary("not", planted)
+    elif form == "logic":
+        planted = wrong("bool")
+        op = draw(st.sampled_from(("and", "or", "xor", "implies", "iff")))
+        tree = S.Binary(op, planted, good("bool")) if draw(st.booleans()) else S.Binary(op, good("bool"), planted)
+    elif form == "quant":
+        planted = wrong("bool")
+        tree = S.Quant("forall", (("x", "Country"),), planted)
+    elif form in ("compare", "order"):
+        ops = ("=", "!=") if form == "compare" else ("<", "<=", ">", ">=")
+        a = draw(st.sampled_from(SORTS if form == "compare" else ORDERED))
+        b = draw(st.sampled_from([s for s in SORTS if not comparable(a, s)]))
+        host, other = good(a), good(b)
+        left, right = (host, other) if draw(st.booleans()) else (other, host)
+        tree = S.Binary(draw(st.sampled_from(ops)), left, right)
+        if form == "order" and b not in ORDERED:
+            planted = other  # '<' first wants each side to be a number, a duration or a date
+        else:
+            planted = left if is_literal(left) and not is_literal(right) else right
+    elif form == "quantity":
+        planted = wrong(*ORDERED)
+        tree = S.Quantity(draw(st.sampled_from(("over", "at_most", "exactly"))), planted, (good("int"),))
+    elif form == "bound":
+        x = draw(st.sampled_from(ORDERED))
+        planted = good(draw(st.sampled_from([s for s in SORTS if not comparable(x, s)])))
+        kind = draw(st.sampled_from(("between", "in_range", "over", "under", "at_least", "at_most", "exactly")))
+        if kind in ("between", "in_range"):
+            lo = S.Name("d") if x == "date" else S.Name("n")
+            bounds = (planted, good(x)) if draw(st.booleans()) else (lo, planted)
+        else:
+            bounds = (planted,)
+        tree = S.Quantity(kind, good(x), bounds)
+    elif form == "month":
+        planted = wrong("date")
+        tree = S.Quantity("in_month", planted, (), "2016-03")
+    elif form == "arith":
+        op, a, b, side = draw(st.sampled_from(_ILL_ARITH))
+        left, right = good(a), good(b)
+        planted = right if side else left
+        tree = S.Binary("=", S.Binary(op, left, right), good("int"))
+    elif form == "neg":
+        planted = wrong(*NUMBERS)
+        tree = S.Binary("=", S.Unary("-", planted), good("int"))
+    elif form == "arg":
+        which, want = draw(st.sampled_from((("ally", "Country"), ("held_on", "date"), ("twice", "int"),
+                                            ("day_of", "Reason"))))
+        # a duration of whole days is a number of days, so it may stand for an int
+        planted = wrong(want, "duration") if want == "int" else wrong(want)
+        call = S.Call(which, (planted,))
+        tree = call if which in ("ally", "held_on") else S.Binary("=", call, good("int" if which == "twice" else "date"))
+    else:  # a date plus 5 months falls between two days: not a date an argument can take
+        planted = S.Binary("+", S.Name("d"), S.Duration(str(draw(st.integers(1, 11))), "months"))
+        tree = S.Call("held_on", (planted,))
+    return tree, planted
