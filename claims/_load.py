@@ -294,7 +294,7 @@ _SOURCE_FIELDS = ("name", "role", "via", "document")
 _CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "note")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+CLAIM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 
 class _Ctx:
@@ -697,7 +697,7 @@ def _load_claims(
             continue
         cid = _get_str(ctx, c, "id", f"claim #{i + 1}", required=True)
         what = f"claim '{cid}'" if cid else f"claim #{i + 1}"
-        if cid is not None and not _ID_RE.match(cid):
+        if cid is not None and not CLAIM_ID_RE.match(cid):
             ctx.error(ctx.value_span(c, "id"), E.BAD_VALUE,
                       f"claim id '{cid}' may hold only letters, digits and '_ . : -'")
         _check_fields(ctx, c, _CLAIM_FIELDS, what)
