@@ -425,8 +425,9 @@ def _consistent_at_once(comp: Component, opts: Options) -> bool:
     benchmark), and for them making a solver costs more than the one check they
     need (measured: 1.2 ms against 0.6 ms per component). A probe pushes the
     component's assertions onto a solver that lives as long as its thread (one
-    per thread: a z3 context never serves two), checks every claim, and pops. Only "sat" is trusted, and it is sound; any
-    other answer sends the component the long way, so results do not change.
+    per thread: a z3 context never serves two), checks every claim, and pops.
+    Only "sat" is trusted, and it is sound; any other answer sends the
+    component the long way, so results do not change.
     The probe has a z3 context of its own: the terms it makes never take ids
     in the thread's shared context, whose numbering steers the solvers of the long way.
     Components with conclusions (whose explanations read the solver's model

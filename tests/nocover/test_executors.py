@@ -7,7 +7,6 @@ the ``dask`` extra); what is here runs without it.
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import re
 import subprocess
 import sys
