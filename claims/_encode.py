@@ -59,6 +59,7 @@ import bisect
 import datetime
 import hashlib
 import itertools
+import math
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
@@ -66,6 +67,8 @@ from typing import NamedTuple
 
 import attrs
 
+from claims._errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
+from claims._limits import DEFAULT, Limits, TooLarge
 from claims._lint import symbol_uses
 from claims._model import (
     SCOPE_MARK,
@@ -146,10 +149,16 @@ class Encoder:
     """Encodes terms of one dataset; collects the atoms and sorts they use."""
 
     def __init__(self, dataset: Dataset | None = None, *, symbols: Iterable[Symbol] = (),
-                 sorts: Iterable[SortInfo] = ()) -> None:
-        """Over the vocabulary of ``dataset``, or of the ``symbols`` and ``sorts`` given."""
+                 sorts: Iterable[SortInfo] = (), limits: Limits = DEFAULT) -> None:
+        """Over the vocabulary of ``dataset``, or of the ``symbols`` and ``sorts`` given.
+
+        ``limits.expansion`` bounds the terms one formula may grow to where
+        closed sorts are expanded (:class:`~claims._limits.TooLarge` past it).
+        """
         if dataset is not None:
             symbols, sorts = dataset.symbols, dataset.sorts
+        self.limit = limits.expansion
+        self._spent = 0
         self.sorts: dict[str, SortInfo] = {s.name: s for s in sorts}
         self.symbols: dict[str, Symbol] = {s.name: s for s in symbols}
         self.atoms: dict[str, Atom] = {}
@@ -212,9 +221,12 @@ class Encoder:
         return smt
 
     # -- terms -------------------------------------------------------------
-    def unit(self, kind: str, index: int, term: Term, day: int | None) -> Unit:
+    def unit(self, kind: str, index: int, term: Term, day: int | None, *, fresh: bool = True) -> Unit:
+        """``term`` on ``day`` as one unit; ``fresh=False``: its expansion counts with the last one's."""
         self._used_atoms = set()
         self._used_sorts = set()
+        if fresh:
+            self._spent = 0
         smt = self.term(term, day, {})
         return Unit(kind, index, smt, frozenset(self._used_atoms), frozenset(self._used_sorts))
 
@@ -238,6 +250,13 @@ class Encoder:
             return self._division(t, day, env)
         args = " ".join(self._coerced(x, t, day, env) for x in t.args)
         return f"({_SMT_OP[t.op]} {args})"
+
+    def _spend(self, n: int) -> None:
+        """Count ``n`` more terms of the formula being encoded against the expansion limit."""
+        self._spent += n
+        if self._spent > self.limit:
+            raise TooLarge("expansion", self._spent, self.limit,
+                           "the formula grows too large where closed sorts are expanded", "terms")
 
     def _division(self, t: TOp, day: int | None, env: dict[str, str]) -> str:
         """``a / b / ...``, left to right, with ``x / 0 = 0`` (see the module docstring)."""
@@ -293,6 +312,7 @@ class Encoder:
             else:
                 fixed.append(list(members))
                 tests.append(arg)
+        self._spend(math.prod(len(f) for f in fixed))
         combos = list(itertools.product(*fixed))
         # build from the last combination backwards into an ite chain
         result = self._atom(sym, combos[-1], when)
@@ -312,6 +332,7 @@ class Encoder:
             inner_env[v.name] = name
             binders.append(f"({name} {self.smt_sort(v.sort)})")
         if enum_vars:
+            self._spend(math.prod(len(self.sorts[v.sort].members or ()) for v in enum_vars))
             parts = []
             for combo in itertools.product(*[self.sorts[v.sort].members or () for v in enum_vars]):
                 e2 = dict(inner_env)
@@ -434,6 +455,7 @@ def split_rule(t: Term, enc: Encoder) -> list[Term]:
     if isinstance(t, TOp) and t.op == "and":
         return [p for a in t.args for p in split_rule(a, enc)]
     if isinstance(t, TQuant) and t.kind == "forall" and all(enc.is_enum(v.sort) for v in t.vars):
+        enc._spend(math.prod(len(enc.sorts[v.sort].members or ()) for v in t.vars))
         out: list[Term] = []
         for combo in itertools.product(*[enc.sorts[v.sort].members or () for v in t.vars]):
             sub: dict[str, Term] = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo)}
@@ -499,9 +521,9 @@ def template(enc: Encoder, c: Claim) -> Template:
     return _template(enc, term, both=c.kind == "conclusion")._replace(uses=symbol_uses(term))
 
 
-def _template(enc: Encoder, term: Term, *, both: bool = False) -> Template:
+def _template(enc: Encoder, term: Term, *, both: bool = False, fresh: bool = True) -> Template:
     timed = uses_context_time(term)
-    unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None)
+    unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None, fresh=fresh)
     return Template(timed, tuple(sorted(explicit_days(term))), unit.smt,
                     tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
                     tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)),
@@ -551,10 +573,20 @@ def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple
     return (parts[0] if len(parts) == 1 else "(and " + " ".join(parts) + ")"), atoms
 
 
-def encode(dataset: Dataset) -> Encoded:
-    """Encode every claim (all its days under one literal) and every rule instance."""
-    enc = Encoder(dataset)
-    templates = [known_template(c) or template(enc, c) for c in dataset.claims]
+def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
+    """Encode every claim (all its days under one literal) and every rule instance.
+
+    Raises:
+        InvalidClaim: ``too-large`` where a formula or the instances over the
+            relevant days are over ``limits`` (named in the message).
+    """
+    enc = Encoder(dataset, limits=limits)
+    templates = []
+    for c in dataset.claims:
+        try:
+            templates.append(known_template(c) or template(enc, c))
+        except TooLarge as exc:
+            _too_large(c.span, f"claim '{c.id}': {exc}")
     # the relevant days (see the module docstring); a day a rule names with '@'
     # is special too: the rule must hold on that very day
     found: set[int] = set()
@@ -566,6 +598,17 @@ def encode(dataset: Dataset) -> Encoded:
         found.update(t.explicit)
     days = _with_gaps(sorted(found.union(*(rule_days(r) for r in dataset.rules))),
                       [c.interval for c, t in zip(dataset.claims, templates) if t.timed and c.kind == "conclusion"])
+    pieces: list[list[Template]] = []
+    for r in dataset.rules:
+        assert r.term is not None
+        try:  # one budget for the whole rule: its pieces and what each expands to
+            enc._spent = 0
+            pieces.append([_template(enc, p, fresh=False) for p in split_rule(r.term, enc)])
+        except TooLarge as exc:
+            _too_large(r.span, f"rule '{r.id}': {exc}")
+    claim_days = [_days_within(c, days) if t.timed else [None] for c, t in zip(dataset.claims, templates)]
+    _count_instances(dataset, claim_days, [len(days) if t.timed and days else 1 for ps in pieces for t in ps],
+                     len(days), limits)
     units: list[Unit] = []
 
     known, no_sorts = enc.atoms, frozenset[str]()
@@ -584,14 +627,36 @@ def encode(dataset: Dataset) -> Encoded:
         units.append(Unit(kind, index, smt, frozenset(names), sorts, frozenset(t.bounds)))
 
     for i, (c, t) in enumerate(zip(dataset.claims, templates)):
-        add("conclusion" if c.kind == "conclusion" else "claim", i, t, _days_within(c, days) if t.timed else [None])
-    for j, r in enumerate(dataset.rules):
-        assert r.term is not None
-        for piece in split_rule(r.term, enc):
-            t = _template(enc, piece)  # a rule holds on every relevant day: one instance each
+        add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days[i])
+    for j, ps in enumerate(pieces):
+        for t in ps:  # a rule holds on every relevant day: one instance each
             for d in (days if t.timed and days else [None]):
                 add("rule", j, t, [d])
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
+
+
+def _count_instances(dataset: Dataset, claim_days: Sequence[Sequence[int | None]], rule_instances: Sequence[int],
+                     n_days: int, limits: Limits) -> None:
+    """Refuse (``too-large``) a dataset whose instances over the relevant days are over ``limits.instances``.
+
+    Claims whose intervals overlap make the relevant days and the claims that
+    hold on each grow together: 3,200 of them made ten million instances.
+    """
+    total = sum(len(d) for d in claim_days) + sum(rule_instances)
+    if total <= limits.instances:
+        return
+    k = max(range(len(claim_days)), key=lambda i: len(claim_days[i]), default=None)
+    where = dataset.claims[k].span if k is not None else None
+    most = f"; claim '{dataset.claims[k].id}' alone holds on {len(claim_days[k]):,} of them" if k is not None else ""
+    _too_large(where, str(TooLarge("instances", total, limits.instances,
+                                   f"the claims and rules make too many instances over the {n_days:,} "
+                                   "relevant days (every day a claim starts or ends holding)", "instances"))
+               + most)
+
+
+def _too_large(span: Span | None, message: str) -> None:
+    raise InvalidClaim([Diagnostic(span or Span("<dataset>", 1, 0), TOO_LARGE.code, message,
+                                   hint="the limits are in SECURITY.md; raise one with --limit NAME=N")])
 
 
 def _with_gaps(days: list[int], spans: Iterable[tuple[datetime.date, datetime.date]]) -> list[int]:

@@ -58,6 +58,7 @@ NOT_TIMED: Final = _code("not-timed", "A time index is applied to a symbol that 
 BAD_VALUE: Final = _code("bad-value", "A field value is not one of the allowed values")
 BAD_BASELINE: Final = _code("bad-baseline", "A baseline file is missing or is not a claims JSON report")
 BAD_REVISION: Final = _code("bad-revision", "--since names a git revision or repository that cannot be read")
+TOO_LARGE: Final = _code("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
 
 
 @attrs.frozen(order=True)
