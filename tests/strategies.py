@@ -356,6 +356,7 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
         x = draw(st.sampled_from(ORDERED))
         planted = good(draw(st.sampled_from([s for s in SORTS if not comparable(x, s)])))
         kind = draw(st.sampled_from(("between", "in_range", "over", "under", "at_least", "at_most", "exactly")))
+        bounds: tuple[S.Expr, ...]
         if kind in ("between", "in_range"):
             lo = S.Name("d") if x == "date" else S.Name("n")
             bounds = (planted, good(x)) if draw(st.booleans()) else (lo, planted)

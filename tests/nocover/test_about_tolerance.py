@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def _write(root: Path, *, a_tolerance: float | None = 0.3, b_tolerance: float | 
 
 
 def _contradictions(root: Path, *args: str) -> tuple[int, list[list[str]]]:
-    result = subprocess.run([CLAIMS, "check", "--format", "json", "--no-cache", *args, str(root)],
+    result = subprocess.run([CLAIMS, "check", "--format", "json", "--no-cache", *args, str(root)], check=False,
                             capture_output=True, text=True, timeout=120)
     assert "Traceback" not in result.stderr
     found = [f for f in json.loads(result.stdout)["findings"] if f["kind"] == "contradiction"]
@@ -83,7 +84,7 @@ def test_rules_use_the_default_tolerance(tmp_path: Path) -> None:
     report = claims.check(ds, cache=False)
     assert [(["x-is-125"], ["near.hundred"])] == [
         ([c.id for c in k.claims], [r.id for r in k.rules]) for k in report.contradictions]
-    assert ds.about_tolerance == claims.load(root).about_tolerance == _api.Fraction(1, 10)
+    assert ds.about_tolerance == claims.load(root).about_tolerance == Fraction(1, 10)
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     seen: list[str] = []
-    original = _api.load_claim_file
+    original = _api.load_claim_file  # type: ignore[attr-defined]
 
     def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(Path(path).name)
