@@ -8,9 +8,10 @@ without a problem is kept as what the dataset takes from it
 
 * the digest of the engine's code, the file's shown path and its text;
 * the digest of every document it quotes (a quote's place depends on it);
-* the digest of what resolving it depended on beyond the file: the rule sets,
-  the ``about`` tolerance and, when it declares a name another file declares
-  too, its position (see :meth:`claims._resolve.Scope.key_for`).
+* the digest of what resolving it depended on besides its text: the rule sets,
+  the ``about`` tolerance its claims use (its own ``about_tolerance``, never
+  another file's) and, when it declares a name another file declares too, its
+  position (see :meth:`claims._resolve.Scope.key_for`).
 
 An entry whose digests do not match is not used, and is rewritten after the
 file is loaded again. Entries hold Python objects (``pickle``), so each is
