@@ -50,8 +50,22 @@ class _Progress:
             click.echo(f"\rsolving components: {done}/{total} ({pct}%)", err=True, nl=done == total)
 
 
+def _parse_limits(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -> claims.Limits:
+    limits = claims.Limits()
+    for v in values:
+        try:
+            limits = limits.with_text(v)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return limits
+
+
 def _limits(f: Callable[..., None]) -> Callable[..., None]:
-    """``--timeout`` and ``--max``: shared by ``check`` and ``baseline``, since they change what is found."""
+    """``--timeout``, ``--max`` and ``--limit``: shared by ``check`` and ``baseline``, since they change
+    what is found."""
+    f = click.option("--limit", "limits", metavar="NAME=N", multiple=True, callback=_parse_limits,
+                     help="Raise (or lower) a bound on what the input may cost, e.g. --limit instances=5000000; "
+                          "the bounds and their defaults are in SECURITY.md.")(f)
     f = click.option("--max", "max_", type=click.IntRange(min=1), default=None,
                      help="Stop after N contradictions per component (the report says it is truncated).")(f)
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
@@ -94,7 +108,7 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="Say on stderr what the result cache gave and what it ignored.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
+          limits: claims.Limits, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
           jobs: int | None, no_cache: bool, executor: str, scheduler: str | None, verbose: bool) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
@@ -125,7 +139,9 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     try:
         report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
                               cache=False if store is None else store, executor=executor,
-                              scheduler=scheduler)
+                              scheduler=scheduler, limits=limits)
+    except claims.InputError as err:
+        _stop(err, fmt, output, paths, timeout, max_, err_color)
     except claims.ClaimsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_ERROR)
@@ -134,6 +150,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
         # components are not solved again).
         gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
                                                  timeout=timeout, max_per_component=max_, jobs=jobs,
+                                                 limits=limits,
                                                  cache=False if no_cache else CACHE_DIR,
                                                  executor=executor, scheduler=scheduler)
     except claims.InputError as err:
@@ -202,7 +219,7 @@ def _emit(text: str | None, output: str | None, color: bool = False) -> None:
 @_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
-def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None,
+def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None, limits: claims.Limits,
                  allow_unsupported: bool) -> None:
     """Write the current failing findings to a baseline file for `claims check --baseline`.
 
@@ -212,9 +229,10 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
     """
     try:
         ds = claims.load(*paths)
+        report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()),
+                              limits=limits)
     except claims.InputError as err:
         _fail_input(err, color=sys.stderr.isatty())
-    report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()))
     text, n = _gate.baseline_text(report, allow_unsupported=allow_unsupported)
     write_atomic(output, text)
     click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {output}", err=True)

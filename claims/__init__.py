@@ -17,6 +17,7 @@ re-exports the public surface.
 from claims._api import check, dataset, load, with_claim
 from claims._errors import ClaimsError, Diagnostic, InputError, InvalidClaim, RuleError, SolverError, Span
 from claims._findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
+from claims._limits import Limits
 from claims._model import Claim, Dataset, Rule, Source
 
 __version__ = "0.1.0"
@@ -29,6 +30,7 @@ __all__ = [
     "Diagnostic",
     "InputError",
     "InvalidClaim",
+    "Limits",
     "Report",
     "Rule",
     "RuleConflict",

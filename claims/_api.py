@@ -35,6 +35,8 @@ from claims._findings import (
     Verdict,
     fingerprint,
 )
+from claims._limits import DEFAULT as DEFAULT_LIMITS
+from claims._limits import Limits
 from claims._lint import lint_dataset
 from claims._load import (
     Document,
@@ -395,14 +397,14 @@ def _source_of(context: Context, claim_id: str, source: str | None, file: str | 
 # --------------------------------------------------------------------------- check
 
 
-def components_of(ds: Dataset) -> list[Component]:
+def components_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> list[Component]:
     """Encode and partition a dataset."""
-    return partition(encode(ds))
+    return partition(encode(ds, limits=limits))
 
 
-def outlines_of(ds: Dataset) -> tuple[Encoded, list[Component]]:
+def outlines_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Encoded, list[Component]]:
     """Encode and partition a dataset, leaving the components' scripts unwritten (see ``partition``)."""
-    enc = encode(ds)
+    enc = encode(ds, limits=limits)
     return enc, partition(enc, scripts=False)
 
 
@@ -419,6 +421,7 @@ def check(
     executor: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Find every minimal contradiction and judge every conclusion of ``ds``.
 
@@ -436,16 +439,19 @@ def check(
         executor: ``"local"`` or ``"dask"`` (needs ``scheduler``, the address
             of a Dask distributed scheduler, and the ``dask`` extra).
         progress: called with (components done, components in all).
+        limits: bounds on what the dataset may cost (:class:`Limits`).
 
     Raises:
+        InvalidClaim: ``too-large``, when the dataset is over ``limits``.
         ClaimsError: when the executor cannot run (e.g. Dask is not installed).
     """
     with _gc.paused():
-        return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress)
+        return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress,
+                      limits)
 
 
 def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, executor: str,
-           scheduler: str | None, progress: Progress | None) -> Report:
+           scheduler: str | None, progress: Progress | None, limits: Limits) -> Report:
     start = time.perf_counter()
     n_jobs = jobs or _executor.default_jobs()
     # the lint reads only the dataset: with a core to spare it runs beside the rest
@@ -454,7 +460,7 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
         facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
         conflicts: list[RuleConflict] = []
         if ds.rules:
-            alone = encode_rules_alone(ds)
+            alone = encode_rules_alone(ds, limits=limits)
             smt = script(alone, alone.units)
             answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
             if answer == "unsat":
@@ -462,7 +468,7 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
                     rs = tuple(ds.rules[j] for j in s)
                     conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
             # an unknown answer for the rules alone resurfaces in the components that use them
-        enc, comps = outlines_of(ds) if not conflicts else (None, [])
+        enc, comps = outlines_of(ds, limits=limits) if not conflicts else (None, [])
         store = _cache_of(cache)
         known, todo = split_cached(store, comps, facts, opts)
         work = [complete(enc, comps[k]) for k in todo] if enc is not None else []

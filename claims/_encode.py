@@ -679,21 +679,24 @@ def rule_days(r: Rule) -> set[int]:
     return explicit_days(r.term)
 
 
-def encode_rules_alone(dataset: Dataset) -> Encoded:
+def encode_rules_alone(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
     """Encode the rules on a generic day and on every day they name.
 
     Rules relate values of the day they hold on, and of days they name with
     ``@``; so they are consistent on every day iff they are on a generic day
     and on each named day (any other day copies the generic day's values).
     """
-    enc = Encoder(dataset)
+    enc = Encoder(dataset, limits=limits)
     named = sorted(set().union(*(rule_days(r) for r in dataset.rules)))
     units = []
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
         days: list[int | None] = [None, *named] if uses_context_time(r.term) else [None]
-        for d in days:
-            units.append(enc.unit("rule", j, r.term, d))
+        try:
+            for d in days:
+                units.append(enc.unit("rule", j, r.term, d))
+        except TooLarge as exc:
+            _too_large(r.span, f"rule '{r.id}': {exc}")
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, ())
 
 

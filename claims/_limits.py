@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import attrs
 
+from claims._errors import ClaimsError
+
 
 @attrs.frozen(kw_only=True)
 class Limits:
@@ -53,8 +55,12 @@ class Limits:
 DEFAULT = Limits()
 
 
-class TooLarge(Exception):
-    """An input is over one of the :class:`Limits`; the stage that finds it says where."""
+class TooLarge(ClaimsError):
+    """An input is over one of the :class:`Limits`.
+
+    The stage that finds it turns it into a ``too-large`` diagnostic at the
+    place it knows; one that reaches the command line is still a clean error.
+    """
 
     def __init__(self, limit: str, size: int, bound: int, what: str, unit: str) -> None:
         self.limit, self.size, self.bound = limit, size, bound
