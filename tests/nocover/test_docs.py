@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 DOCUMENTED_NAMES = [
-    "Claim", "ClaimsError", "Contradiction", "Dataset", "Diagnostic", "InputError", "InvalidClaim",
+    "Claim", "ClaimsError", "Contradiction", "Dataset", "Diagnostic", "InputError", "InvalidClaim", "Limits",
     "Report", "Rule", "RuleConflict", "RuleError", "Scenario", "SolverError", "Source", "Span",
     "Unknown", "Verdict", "__version__", "check", "dataset", "load", "with_claim",
 ]
