@@ -8,6 +8,7 @@ never hand-kept (the habit of mypy's ``errorcodes.py``/``message_registry.py``).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -61,6 +62,32 @@ BAD_REVISION: Final = _code("bad-revision", "--since names a git revision or rep
 TOO_LARGE: Final = _code("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
 
 
+# What would break a diagnostic's one line, or not print at all: C0 controls (newline, tab, ...),
+# DEL and the C1 controls, the Unicode line and paragraph separators, and lone surrogates (a file
+# name that is not UTF-8, as Python decodes it), which no output encoding can carry.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    ch = m.group()
+    named = _NAMED_ESCAPES.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, as Python writes such characters in a string literal.
+
+    A newline becomes ``\\n``, a tab ``\\t``, BEL ``\\x07``, U+2028 ``\\u2028``, a lone
+    surrogate ``\\ud800``; everything else (backslashes included) is left as it is. This is how
+    a diagnostic shows what the user wrote, so that each stays on its one line (issue 17, item 8).
+    """
+    return _UNSHOWABLE.sub(_escape_one, text) if _UNSHOWABLE.search(text) else text
+
+
 @attrs.frozen(order=True)
 class Span:
     """A place in a file. ``line`` is 1-based, ``column`` 0-based (printed 1-based)."""
@@ -72,7 +99,7 @@ class Span:
     end_column: int | None = attrs.field(default=None, order=False)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column + 1}"
+        return f"{printable(self.path)}:{self.line}:{self.column + 1}"
 
 
 @attrs.frozen
@@ -81,7 +108,10 @@ class Diagnostic:
 
     ``str(diagnostic)`` gives the one-line form
     ``FILE:LINE:COL: error: MESSAGE  [code]``; :meth:`render` adds the source
-    line with a caret and the hint, for a person at a terminal.
+    line with a caret and the hint, for a person at a terminal. What either
+    shows of the user's text (the file's name, the message, the source line)
+    has its control characters escaped (:func:`printable`), so that every
+    diagnostic is one line and every line of ``render`` is one of its own.
     """
 
     span: Span
@@ -92,7 +122,7 @@ class Diagnostic:
     excerpt: str | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
-        return f"{self.span}: {self.severity}: {self.message}  [{self.code}]"
+        return f"{self.span}: {self.severity}: {printable(self.message)}  [{self.code}]"
 
     def render(self) -> str:
         """Return the one-line form, then the source excerpt, caret and hint."""
@@ -100,14 +130,18 @@ class Diagnostic:
         if self.excerpt is not None:
             line = self.excerpt.rstrip("\n")
             prefix = f"  {self.span.line} | "
-            out.append(prefix + line.expandtabs())  # the caret below counts tabs expanded
-            caret_col = len(line[: self.span.column].expandtabs())
+
+            def shown(part: str) -> str:  # tabs expanded (the caret counts them so), the rest escaped
+                return printable(part.expandtabs())
+
+            out.append(prefix + shown(line))
+            caret_col = len(shown(line[: self.span.column]))
             width = 1
             if self.span.end_line == self.span.line and self.span.end_column is not None:
-                width = max(1, self.span.end_column - self.span.column)
+                width = max(1, len(shown(line[: self.span.end_column])) - caret_col)
             out.append(" " * (len(prefix) + caret_col) + "^" * width)
         if self.hint:
-            out.append(f"  hint: {self.hint}")
+            out.append(f"  hint: {printable(self.hint)}")
         return "\n".join(out)
 
 
@@ -171,7 +205,9 @@ class DiagnosticSink:
 
     def remember_text(self, path: str, text: str) -> None:
         """Keep a file's text so that diagnostics can quote the offending line."""
-        self._lines[path] = text.splitlines()
+        # lines as YAML and the formula parser count them: at "\n" only (splitlines() also
+        # breaks at form feeds, "\x1c" and others, which would shift every excerpt below them)
+        self._lines[path] = text.split("\n")
 
     def error(
         self, span: Span, code: ErrorCode, message: str, hint: str | None = None

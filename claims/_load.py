@@ -11,6 +11,7 @@ import datetime
 import difflib
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
@@ -21,12 +22,15 @@ from typing import Any
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from claims import _errors as E
-from claims._errors import DiagnosticSink, Span, did_you_mean
+from claims._errors import DiagnosticSink, Span, did_you_mean, printable
 from claims._model import KINDS
 from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
 from claims._text import normalise_ws
@@ -171,7 +175,10 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
     for p in paths:
         path = Path(p)
         shown = display_path(path)
-        if path.is_dir():
+        problem = stat_problem(path)
+        if problem is not None:
+            sink.error(Span(shown, 1, 0), E.FILE_UNREADABLE, f"cannot read '{shown}': {problem}")
+        elif path.is_dir():
             files = sorted(
                 f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
@@ -192,7 +199,44 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
     return list(unique.values())
 
 
+def stat_problem(path: Path) -> str | None:
+    """Why ``path`` cannot even be looked at (a name too long, a loop of links), or None.
+
+    ``Path.is_file()`` and its kin answer False for a missing file but raise for these
+    (``File name too long`` for a 300-character rule set name, issue 17, item 6).
+    """
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    except ValueError as exc:  # a NUL in the name
+        return str(exc)
+    return None
+
+
 # --------------------------------------------------------------------------- YAML
+
+
+class _Composer(Composer):
+    """ruamel's composer, except that an anchor defined twice is an error with both places.
+
+    ruamel only warns (``ReusedAnchorWarning``, printed raw to stderr), and an alias then means
+    the later definition; libyaml refuses such a file. A reader of a claim file cannot tell which
+    one ``*name`` means, so neither may the checker (issue 17, item 8).
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, AliasEvent) and anchor in self.anchors:
+            first = self.anchors[anchor].start_mark
+            raise ComposerError(None, None,
+                                f"the anchor '&{anchor}' is defined a second time (first at line "
+                                f"{first.line + 1}, column {first.column + 1}), so '*{anchor}' is ambiguous",
+                                event.start_mark)
+        return super().compose_node(parent, index)
 
 
 class _Constructor(RoundTripConstructor):
@@ -533,10 +577,13 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     sink.remember_text(ctx.shown, text)
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     try:
-        data = _fast_load(text, yaml)
-        if data is _SLOW:
-            data = yaml.load(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = _fast_load(text, yaml)
+            if data is _SLOW:
+                data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -558,11 +605,22 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)
         ctx.error(ctx.span(line, col), E.YAML_SYNTAX, f"invalid YAML: {problem}", hint)
         return None
+    except ReaderError as exc:
+        # a character YAML does not allow anywhere (a control character): at its own place
+        line, col = ctx.place(exc.position)
+        ch = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        ctx.error(Span(ctx.shown, line, col), E.YAML_SYNTAX,
+                  f"invalid YAML: the character {printable(repr(ch))} (U+{ord(ch):04X}) is not allowed in "
+                  "a YAML file, not even in quotes",
+                  f"remove it, or write it as the escape {printable(ch)} inside double quotes")
+        return None
     except YAMLError as exc:
         ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, f"invalid YAML: {exc}")
         return None
     except RecursionError:
         ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, "invalid YAML: lists or mappings nest too deeply")
+        return None
+    if _yaml_warnings(ctx, caught) or _surrogates(ctx, data):
         return None
     if not isinstance(data, CommentedMap):
         ctx.error(ctx.span(0, 0), E.FIELD_TYPE,
@@ -627,6 +685,65 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
                    decl_loc, tolerance, docs, vocabulary_ok, tuple(sorted(ctx.documents.items())),
                    doc.path if doc is not None else None)
+
+
+def _yaml_warnings(ctx: _Ctx, caught: Sequence[warnings.WarningMessage]) -> bool:
+    """Turn what the YAML loader warned about into errors at their place; True when there was any.
+
+    None is known to be reachable now (duplicate anchors are refused by ``_Composer``,
+    duplicate keys raise), but a warning must never reach stderr raw (issue 17, item 8), and
+    a file read with a warning is not read as its author meant.
+    """
+    found = False
+    for w in caught:
+        msg = w.message
+        mark = getattr(msg, "problem_mark", None) or getattr(getattr(msg, "node", None), "start_mark", None)
+        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        first = next((ln.strip() for ln in str(msg).splitlines() if ln.strip()), type(msg).__name__)
+        ctx.error(ctx.span(line, col), E.YAML_SYNTAX, f"invalid YAML: {first}")
+        found = True
+    return found
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _surrogates(ctx: _Ctx, data: Any) -> bool:
+    """Report text that holds a lone UTF-16 surrogate (``"\\uD800"``); True when any does.
+
+    Only a ``\\u`` escape in double quotes can make one (the file itself is valid UTF-8), and
+    no such text can be written in any report (issue 17, item 6), so it is refused where it is
+    written, at the escape.
+    """
+    if "\\u" not in ctx.text and "\\U" not in ctx.text:
+        return False
+    todo: list[tuple[Any, tuple[int, int]]] = [(data, (0, 0))]
+    while todo:
+        node, (line0, col0) = todo.pop()
+        if isinstance(node, str):
+            bad = _SURROGATE.search(node)
+            if bad is None:
+                continue
+            start = ctx.offset(line0, col0)
+            esc = _SURROGATE_ESCAPE.search(ctx.text, start)
+            line, col = ctx.place(esc.start()) if esc is not None else (line0 + 1, col0)
+            pair = node[bad.start():bad.start() + 2]
+            hint = "write the character itself"
+            if len(pair) == 2 and "\ud800" <= pair[0] <= "\udbff" and "\udc00" <= pair[1] <= "\udfff":
+                joined = pair.encode("utf-16", "surrogatepass").decode("utf-16")
+                hint += f", or as one escape: \\U{ord(joined):08X}"
+            ctx.error(Span(ctx.shown, line, col), E.BAD_VALUE,
+                      f"the escape {printable(bad.group())} is half of a UTF-16 surrogate pair, not a "
+                      "Unicode character: no report could hold this text", hint)
+            return True
+        if isinstance(node, CommentedMap):
+            for key in node:
+                todo.append((key, _written_in(node, key).lc.key(key)))
+                todo.append((node[key], _written_in(node, key).lc.value(key)))
+        elif isinstance(node, CommentedSeq):
+            todo.extend((item, node.lc.item(i)) for i, item in enumerate(node))
+    return False
 
 
 def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:
@@ -803,6 +920,10 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
     """Find the file of rule set ``name`` used by ``claim_file``."""
     if name.endswith(".rules") or "/" in name:
         p = (claim_file.parent / name)
+        problem = stat_problem(p)
+        if problem is not None:
+            sink.error(span, E.UNKNOWN_RULE_SET, f"cannot look up rule set file '{display_path(p)}': {problem}")
+            return None
         if p.is_file():
             return p
         sink.error(span, E.UNKNOWN_RULE_SET, f"rule set file '{display_path(p)}' does not exist")
@@ -810,6 +931,10 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
     dirs = rule_search_dirs(claim_file.parent)
     for d in dirs:
         p = d / f"{name}.rules"
+        problem = stat_problem(p)
+        if problem is not None:
+            sink.error(span, E.UNKNOWN_RULE_SET, f"cannot look up rule set '{name}': {problem}")
+            return None
         if p.is_file():
             return p
     available = sorted({p.stem for d in dirs for p in d.glob("*.rules")})
@@ -852,7 +977,11 @@ def iter_rule_files(paths: Iterable[str | os.PathLike[str]], sink: DiagnosticSin
     out: list[Path] = []
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        problem = stat_problem(path)
+        if problem is not None:
+            sink.error(Span(display_path(path), 1, 0), E.FILE_UNREADABLE,
+                       f"cannot read '{display_path(path)}': {problem}")
+        elif path.is_dir():
             files = sorted(path.rglob("*.rules"))
             if not files:
                 sink.error(Span(display_path(path), 1, 0), E.NO_CLAIMS,
