@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import multiprocessing
 import os
 import queue
@@ -170,10 +171,24 @@ def _run_dask(
     except (Exception, asyncio.CancelledError) as exc:
         raise ClaimsError(_failure(exc, distributed, scheduler)) from exc
     finally:
-        try:
-            client.close()
-        except Exception:  # closing a client whose scheduler is gone may fail; the run is over anyway
-            pass
+        _close(client)
+
+
+def _close(client: Any) -> None:
+    """Close a Dask client, quietly: whatever went wrong has been said (or will be, as ClaimsError).
+
+    A client that lost its scheduler is still trying to reconnect; closing it
+    cancels that attempt, which distributed logs, with a traceback, as an error.
+    """
+    log = logging.getLogger("distributed.client")
+    was = log.disabled
+    log.disabled = True
+    try:
+        client.close()
+    except Exception:  # closing a client whose scheduler is gone may fail; the run is over anyway
+        pass
+    finally:
+        log.disabled = was
 
 
 def _solve_on(

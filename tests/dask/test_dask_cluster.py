@@ -40,22 +40,22 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     return root, generate(N_CLAIMS, root / "data")
 
 
-def check(cwd: Path, *flags: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def check(cwd: Path, env: Mapping[str, str], *flags: str) -> subprocess.CompletedProcess[bytes]:
     """``claims check data --format json --no-cache FLAGS`` (the cache would answer without the cluster)."""
     return subprocess.run([CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags], cwd=cwd,
                           env=env, capture_output=True, timeout=RUN_TIMEOUT)
 
 
-def start_check(cwd: Path, *flags: str) -> subprocess.Popen[bytes]:
+def start_check(cwd: Path, env: Mapping[str, str], *flags: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 @pytest.fixture(scope="module")
-def local_run(dataset: tuple[Path, Any]) -> subprocess.CompletedProcess[bytes]:
+def local_run(dataset: tuple[Path, Any], engine_env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     """The local run: every planted contradiction, enumeration complete."""
     root, expected = dataset
-    run = check(root)
+    run = check(root, engine_env)
     assert 1 == run.returncode, run.stderr.decode()
     report = json.loads(run.stdout)
     assert (len(expected.contradictions), True) == (report["summary"]["contradictions"], report["complete"])
@@ -89,20 +89,22 @@ def kill_busy_worker(cluster: Cluster, run: subprocess.Popen[bytes]) -> bool:
         return run.poll() is None
 
 
-def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(dataset, local_run, start_cluster):
+def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(dataset, local_run, start_cluster,
+                                                                      engine_env):
     """Two `dask worker --nthreads 2`: four threads solving at once, the same JSON as `claims check`."""
     cluster = start_cluster(workers=2, nthreads=2)
-    run = check(dataset[0], "--executor", "dask", "--scheduler", cluster.address)
+    run = check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address)
     assert 1 == run.returncode, run.stderr.decode()
     assert (local_run.stdout, local_run.stderr) == (run.stdout, run.stderr)
     for name in ("worker0", "worker1"):
         assert "killed by signal" not in cluster.log(name)
 
 
-def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset, local_json, start_cluster):
+def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset, local_json, start_cluster,
+                                                                        engine_env):
     """SIGKILL a worker process holding tasks: its nanny starts another, the tasks run again, same bytes."""
     cluster = start_cluster(workers=2, nthreads=2)
-    with start_check(dataset[0], "--executor", "dask", "--scheduler", cluster.address) as run:
+    with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
         killed_mid_run = kill_busy_worker(cluster, run)
         out, err = run.communicate(timeout=RUN_TIMEOUT)
     assert killed_mid_run
@@ -111,10 +113,10 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset,
     assert any("killed by signal 9" in cluster.log(name) for name in ("worker0", "worker1"))
 
 
-def test_when_workers_keep_dying_the_run_fails_clearly(dataset, start_cluster):
+def test_when_workers_keep_dying_the_run_fails_clearly(dataset, start_cluster, engine_env):
     """A scheduler that allows no worker death: the run exits 2 with a message, and reports nothing."""
     cluster = start_cluster(workers=1, env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
-    with start_check(dataset[0], "--executor", "dask", "--scheduler", cluster.address) as run:
+    with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
         killed_mid_run = kill_busy_worker(cluster, run)
         out, err = run.communicate(timeout=RUN_TIMEOUT)
     assert killed_mid_run
@@ -124,10 +126,26 @@ def test_when_workers_keep_dying_the_run_fails_clearly(dataset, start_cluster):
     assert "Traceback" not in message
 
 
-def test_a_scheduler_out_of_reach_is_a_clear_error(ds):
+def test_a_scheduler_lost_mid_run_ends_the_run_clearly(dataset, start_cluster, engine_env):
+    """The scheduler is killed while workers hold tasks: exit 2 with a message, no report, no traceback."""
+    cluster = start_cluster(workers=1)
+    with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
+        with cluster.client() as client:
+            busy_worker(client, run)
+            os.killpg(cluster.procs["scheduler"].pid, signal.SIGKILL)
+        killed_mid_run = run.poll() is None
+        out, err = run.communicate(timeout=RUN_TIMEOUT)
+    assert killed_mid_run
+    assert (2, b"") == (run.returncode, out)
+    message = err.decode()
+    assert message.startswith(f"error: the Dask cluster at {cluster.address} cancelled the work")
+    assert "Traceback" not in message
+
+
+def test_a_scheduler_out_of_reach_is_a_clear_error(ds, engine_env):
     """Nothing listens at the address: exit 2 and one line that names it, once the connect timeout is over."""
     address = f"tcp://127.0.0.1:{free_port()}"
-    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    env = {**engine_env, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
     run = subprocess.run([CLAIMS, "check", "ds", "--executor", "dask", "--scheduler", address], cwd=ds, env=env,
                          capture_output=True, timeout=RUN_TIMEOUT)
     assert (2, b"") == (run.returncode, run.stdout)
