@@ -7,6 +7,7 @@ so that every later error can name file, line and column.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import os
@@ -254,10 +255,11 @@ class _Constructor(RoundTripConstructor):
             return self.construct_scalar(node)
 
     def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
-        # '!!int abc' and '!!float abc' fail with a bare ValueError as well; give it the node's place
+        # '!!int abc' and '!!float abc' fail with a bare ValueError as well ('!!float e' with an
+        # IndexError); give it the node's place
         try:
             return super().construct_non_recursive_object(node, tag)
-        except ValueError as exc:
+        except (ValueError, IndexError) as exc:
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             raise ConstructorError(None, None, f"cannot read this {tag} value: {exc}",
                                    node.start_mark) from None
@@ -469,8 +471,8 @@ def month_bounds(text: str) -> tuple[datetime.date, datetime.date] | None:
         first = datetime.date(y, mo, 1)
     except ValueError:
         return None
-    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1)
-    return first, nxt - datetime.timedelta(days=1)
+    # the last day of the month itself: the first of the next one does not exist after 9999-12
+    return first, first.replace(day=calendar.monthrange(y, mo)[1])
 
 
 def _parse_holds(v: object) -> tuple[datetime.date, datetime.date] | str:
