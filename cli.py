@@ -1,28 +1,63 @@
 """The ``claims`` command line: a thin layer over the library (no solving here).
 
-Exit codes: 0 nothing found, 1 findings, 2 usage or input error.
+Exit codes: 0 nothing found, 1 findings, 2 usage or input error (or a report that cannot be
+written), 130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import multiprocessing.util
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 import click
 
 import claims
 from claims import _formats, _gate
 from claims._cache import ResultCache
-from claims._files import write_atomic
+from claims._errors import printable
+from claims._files import write_output
 from claims._report import FORMATS
 
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 CACHE_DIR = ".claims-cache"
+
+
+def _write(output: str | None, text: str, color: bool = False) -> None:
+    """Write ``text`` to ``output`` (``None`` or ``-``: stdout); a write that fails exits 2 with one line.
+
+    See :func:`claims._files.write_output` for what is done with a symlink, a hard link, a
+    device or a pipe at ``output``.
+    """
+    if output is None or output == "-":
+        try:
+            click.echo(text, nl=False, color=color)
+            sys.stdout.flush()
+        except OSError as exc:
+            # nothing more can go to this stdout, not even at exit (a closed pipe, a full disk)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            _cannot_write("the report to stdout", exc)
+        return
+    try:
+        write_output(output, text)
+    except OSError as exc:
+        _cannot_write(output, exc)
+
+
+def _cannot_write(what: str, exc: OSError) -> NoReturn:
+    click.echo(f"error: cannot write {printable(what)}: {printable(exc.strerror or str(exc))}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _fail_input(err: claims.InputError, color: bool) -> None:
@@ -77,6 +112,12 @@ def _limits(f: Callable[..., None]) -> Callable[..., None]:
 @click.version_option(claims.__version__, prog_name="claims")
 def main() -> None:
     """Check claims taken from documents for contradictions and unsupported conclusions."""
+    # A character no encoding can carry (a file name that is not UTF-8) is written as its
+    # escape rather than ending the run with UnicodeEncodeError (issue 17, item 6).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 @main.command()
@@ -84,7 +125,8 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report to FILE (atomically) instead of stdout.")
+              help="Write the report to FILE instead of stdout: a regular file atomically, through a "
+                   "symlink to its target, straight into a device or pipe; - is stdout.")
 @_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.")
@@ -143,7 +185,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
     except claims.ClaimsError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {printable(str(err))}", err=True)
         sys.exit(EXIT_ERROR)
     try:
         # The revision's dataset is solved as this one was (and shares its cache: unchanged
@@ -156,7 +198,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
     except claims.ClaimsError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {printable(str(err))}", err=True)
         sys.exit(EXIT_ERROR)
     if verbose and store is not None:
         click.echo(f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
@@ -176,6 +218,73 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
 _DONE = False  # a check ran to its end: what is left is only freeing memory
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: the run unwinds (ending its children on the way) and exits 128 + signal.
+
+    A ``BaseException`` like ``KeyboardInterrupt``, so that no ``except Exception`` takes it
+    for a failure; but not ``KeyboardInterrupt`` itself, which click turns into "Aborted!"
+    and exit 1, the code for findings (issue 17, item 7).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stopping: int | None = None  # the signal being acted on; later ones change nothing
+_deferred: int | None = None  # a signal that arrived inside a finalizer, delivered again shortly
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    """Stop the run: raise :class:`Stopped` where the main thread is, unless that is a finalizer."""
+    global _stopping, _deferred
+    if _stopping is not None:
+        return
+    if _in_finalizer(frame):
+        # Raised inside a __del__ (z3's objects have them), an exception is printed with a
+        # traceback and ignored, and the run goes on; so it is raised a moment later, outside.
+        _deferred = signum
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        return
+    _stopping = signum
+    raise Stopped(signum)
+
+
+def _on_alarm(_signum: int, frame: FrameType | None) -> None:
+    if _deferred is not None:
+        _on_signal(_deferred, frame)
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _exit_stopped(signum: int) -> NoReturn:
+    """One line on stderr, every child of ours ended, and out without running finalizers."""
+    for child in multiprocessing.active_children():  # a safety net: the executor ends its own
+        child.kill()
+        child.join(5)
+    # What the run left is freed now, and multiprocessing's own exit runs, so that the worker
+    # pool's semaphores are released (else its resource tracker warns of them as "leaked").
+    gc.collect()
+    multiprocessing.util._exit_function()  # type: ignore[attr-defined]
+    name = signal.Signals(signum).name
+    how = " (Ctrl-C)" if signum == signal.SIGINT else ""
+    try:
+        sys.stderr.write(f"claims: stopped by {name}{how}; the run did not finish\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed stream: the exit code says it all
+        pass
+    # no interpreter shutdown: z3's finalizers could print tracebacks from half-freed objects
+    os._exit(128 + signum)
+
+
 def run() -> None:
     """The console script: ``main``, then, after a whole check, exit at once.
 
@@ -183,15 +292,28 @@ def run() -> None:
     a third of a second, for a process that is ending anyway; like mypy's
     ``hard_exit``, a finished check flushes its output and leaves without it.
     Everything else (errors, other commands) exits the usual way.
+
+    SIGINT and SIGTERM stop any command: worker processes and the lint's child
+    are ended as the run unwinds, one line says so on stderr, and the exit code
+    is 130 or 143 (128 + the signal, as a shell reports it).
     """
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, _on_signal)
+    signal.signal(signal.SIGALRM, _on_alarm)
     try:
         main()
+    except Stopped:
+        pass  # out of the handler first: its traceback holds the run's frames, and so its pools
     except SystemExit as exc:
-        if not _DONE or not isinstance(exc.code, int):
-            raise
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(exc.code)
+        if _stopping is None:
+            if not _DONE or not isinstance(exc.code, int):
+                raise
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code)
+        # else a signal arrived while the run was ending anyway
+    if _stopping is not None:
+        _exit_stopped(_stopping)
 
 
 def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[str], timeout: float,
@@ -203,19 +325,16 @@ def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[
 
 
 def _emit(text: str | None, output: str | None, color: bool = False) -> None:
-    """Write a report to ``output`` (atomically) or to stdout; nothing when there is none."""
+    """Write a report to ``output`` or to stdout; nothing when there is none."""
     if text is None:
         return
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False, color=color)
+    _write(output, text, color)
 
 
 @main.command("baseline")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The baseline file to write (atomically).")
+              help="The baseline file to write (as check --output writes; - is stdout).")
 @_limits
 @click.option("--allow-unsupported", is_flag=True,
               help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
@@ -234,8 +353,8 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
     except claims.InputError as err:
         _fail_input(err, color=sys.stderr.isatty())
     text, n = _gate.baseline_text(report, allow_unsupported=allow_unsupported)
-    write_atomic(output, text)
-    click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {output}", err=True)
+    _write(output, text)
+    click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {printable(output)}", err=True)
     sys.exit(EXIT_SUCCESS)
 
 
@@ -277,11 +396,13 @@ def import_folio(file: str, out_dir: str, overwrite: bool, skip_invalid: bool) -
 
     try:
         imp = _folio.import_folio(file, out_dir, overwrite=overwrite, skip_invalid=skip_invalid,
-                                  write=write_atomic)
+                                  write=write_output)
     except claims.InputError as err:
         _fail_diagnostics(err, "nothing was written")
+    except OSError as exc:
+        _cannot_write(exc.filename if isinstance(exc.filename, str) else out_dir, exc)
     for d in imp.diagnostics:
-        click.echo(str(d) + (f"\n  hint: {d.hint}" if d.hint else ""), err=True)
+        click.echo(str(d) + (f"\n  hint: {printable(d.hint)}" if d.hint else ""), err=True)
     click.echo(_folio.import_summary(imp, out_dir))
 
 
@@ -295,7 +416,7 @@ def conformance_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report to FILE (atomically) instead of stdout.")
+              help="Write the report to FILE instead of stdout (as check --output writes).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Seconds per solver check; a check that hits it answers unknown.")
 @click.option("--min-agreement", type=click.IntRange(min=0), default=None, metavar="N",
@@ -315,10 +436,7 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
     except claims.InputError as err:
         _fail_diagnostics(err, "nothing was checked")
     text = _folio.render_conformance(result, fmt)
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _write(output, text)
     sys.exit(EXIT_FINDINGS if min_agreement is not None and result.agree < min_agreement else EXIT_SUCCESS)
 
 @main.command("fuzz")

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import os
 import queue
+import signal
+import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -104,13 +107,83 @@ def run(
     chunks = _chunks(comps, jobs * 8)
     ctx = multiprocessing.get_context("spawn")  # no z3 state crosses into the workers
     results: list[ComponentResult] = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(solve_chunk, ch, _facts_of(ch, facts), opts) for ch in chunks]
+    # The workers (and multiprocessing's resource tracker) start with SIGINT ignored: Ctrl-C at a
+    # terminal reaches the whole process group, and a worker still importing would print a
+    # traceback; the parent alone acts on it, and ends them.
+    with _sigint_held():
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                                      initializer=_worker_init)
+        try:
+            futures = [pool.submit(solve_chunk, ch, _facts_of(ch, facts), opts) for ch in chunks]
+        except BaseException:
+            _end_workers(pool)
+            raise
+    try:
         for fut in futures:  # in submission order: deterministic
             results.extend(fut.result())
             if progress is not None:
                 progress(len(results), len(comps))
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown()
     return results
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """For the ``with`` body, SIGINT is ignored by the processes this thread starts and held back
+    (pending, never lost) from this one.
+
+    Ignored, because a process inherits that across ``exec`` and a Python that starts with it
+    ignored leaves it so; blocked at the same time, because Linux keeps a blocked signal pending
+    even while it is ignored, so a Ctrl-C in between reaches this process's handler afterwards.
+    Only the main thread may change a handler: from another, the signal is only blocked.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+        yield
+        return
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.getsignal(signal.SIGINT)
+    swap = threading.current_thread() is threading.main_thread() and handler is not None
+    try:
+        if swap:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        yield
+    finally:
+        if swap:
+            signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+def _worker_init() -> None:
+    """In each worker: Ctrl-C at a terminal reaches the whole process group, but only the parent
+    acts on it (and ends the workers); a worker interrupted on its own would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+WORKER_GRACE = 2.0
+"""Seconds a worker has to end after SIGTERM before it is killed."""
+
+
+def _end_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End a pool's workers now, mid-task (an error, Ctrl-C or SIGTERM in this process).
+
+    ``shutdown`` alone waits for every running task to finish, and the parent's death leaves
+    them solving, with multiprocessing's resource tracker, long after the run (issue 17, item 7).
+    """
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    deadline = time.monotonic() + WORKER_GRACE
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join()
+    # the pool's own thread now sees its workers gone and releases its queues
+    pool.shutdown(wait=True)
 
 
 # --------------------------------------------------------------------------- Dask

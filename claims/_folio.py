@@ -35,6 +35,7 @@ Reading choices, each documented in ``docs/folio.md``:
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -378,6 +379,13 @@ def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Examp
         if not isinstance(obj, dict):
             sink.error(Span(shown, n, 0), JSON_SYNTAX, "each line must be a JSON object (one FOLIO example)")
             continue
+        if "\\u" in raw and _holds_surrogate(obj):
+            esc = next((m for m in _SURROGATE_ESCAPE.finditer(raw) if m.group(1) is None), None)
+            what = f"the escape {esc.group()}" if esc is not None else "a \\u escape"
+            sink.error(Span(shown, n, esc.start() if esc is not None else 0), E.BAD_VALUE,
+                       f"{what} is half of a UTF-16 surrogate pair, not a Unicode character: "
+                       "no dataset could hold this text")
+            continue
         rows.append((n, obj, raw))
     if not rows and not sink.errors:
         sink.error(Span(shown, 1, 0), E.NO_CLAIMS, f"'{shown}' holds no FOLIO examples")
@@ -394,6 +402,22 @@ def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Examp
         seen_ids[ex.example_id] = n
         examples.append(ex)
     return examples
+
+
+# a high surrogate's escape with the low one after it (group 1: a pair, one character), or a lone one
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+                               r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Whether JSON text holds a lone surrogate (``"\\ud800"``; a pair makes one character)."""
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_surrogate(v) for v in value)
+    return False
 
 
 def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
@@ -454,6 +478,24 @@ def _label(v: object) -> str | None:
     return {"true": "True", "false": "False", "uncertain": "Uncertain", "unknown": "Uncertain"}.get(low)
 
 
+_MAX_ID_IN_NAME = 80
+"""Characters of a story_id kept in its folder's name; a longer id is cut and given a digest."""
+
+
+def _folder_part(sid: str) -> str:
+    """``sid`` as part of a folder name: safe characters, and short enough for any file system.
+
+    A file name has at most 255 bytes; a 10,000-character ``story_id`` made the import fail with
+    ``File name too long`` (issue 17, item 6). A longer id keeps its first characters and gets
+    12 hex digits of its SHA-256, so different ids still get different folders.
+    """
+    part = _ID_CHARS.sub("-", sid)
+    if len(part) <= _MAX_ID_IN_NAME:
+        return part
+    digest = hashlib.sha256(sid.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{part[:_MAX_ID_IN_NAME - 13]}-{digest}"
+
+
 def stories(examples: Sequence[Example]) -> list[Story]:
     """Group examples into stories: same ``story_id`` and same premises.
 
@@ -475,7 +517,7 @@ def stories(examples: Sequence[Example]) -> list[Story]:
                 counter += 1
             sid = str(counter)
         per_id[sid] += 1
-        name = "story-" + _ID_CHARS.sub("-", sid) + (f"-{per_id[sid]}" if per_id[sid] > 1 else "")
+        name = "story-" + _folder_part(sid) + (f"-{per_id[sid]}" if per_id[sid] > 1 else "")
         out.append(Story(sid, name, tuple(attrs.evolve(e, story_id=sid) for e in exs)))
     return out
 
