@@ -477,7 +477,11 @@ def _uri(path: str) -> str | None:
     p = Path(path)
     if p.is_absolute():
         return p.as_uri()
-    return _url_quote(p.as_posix(), safe="/")
+    try:
+        # a file name that is not UTF-8 (its bytes decoded as surrogates) gets its own bytes back
+        return _url_quote(p.as_posix(), safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:  # pragma: no cover - a lone surrogate no file name decodes to
+        return _url_quote(p.as_posix(), safe="/", errors="backslashreplace")
 
 
 def _physical(file: str | None, line: int | None, column: int | None) -> Record | None:

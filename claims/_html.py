@@ -50,9 +50,29 @@ _VERDICT_TEXT = {
 _MAX_LANES = 80
 
 
+# What HTML5 forbids in a document, as text or as a character reference: the C0 controls but tab,
+# newline, form feed and carriage return; DEL and the C1 controls; noncharacters; lone surrogates
+# (which no encoding can carry). Any of them made the page fail a strict parse (issue 17, item 9).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def _e(value: object) -> str:
-    """Escape text for HTML content and for double- or single-quoted attributes."""
-    return html.escape(str(value), quote=True)
+    """Escape text for HTML content and for double- or single-quoted attributes.
+
+    A character HTML5 forbids is shown as its escape (``\\x07``, ``\\ufffe``), as diagnostics
+    show it: a page cannot carry it, not even as ``&#7;``.
+    """
+    text = str(value)
+    if _FORBIDDEN.search(text):
+        text = _FORBIDDEN.sub(_shown, text)
+    return html.escape(text, quote=True)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

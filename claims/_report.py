@@ -19,6 +19,7 @@ from rich._wrap import divide_line  # what Text.wrap calls; the tests compare wi
 from rich.padding import Padding
 from rich.text import Text
 
+from claims._errors import printable as _u  # what the data says, on its line, control characters escaped
 from claims._findings import Contradiction, Report, Verdict
 from claims._model import Claim, Rule
 
@@ -105,10 +106,14 @@ class _Writer:
 
 _PRINTABLE = re.compile(r"[ -~]*")
 
+# Every text that comes from the data goes through _u (claims._errors.printable): a newline, a tab
+# or an escape sequence (ESC, CSI) in a name or a quote would otherwise break the report's lines or
+# reach the terminal as a command, and rich drops BEL and a few others silently (issue 17, item 8).
+
 
 def _claim_lines(c: Claim, indent: int = 2) -> list[Line]:
     head = Text()
-    head.append(c.id, style="bold")
+    head.append(_u(c.id), style="bold")
     when = c.said.isoformat()
     if c.holds is not None and c.holds != (c.said, c.said):
         lo, hi = c.holds
@@ -116,27 +121,27 @@ def _claim_lines(c: Claim, indent: int = 2) -> list[Line]:
     head.append(f"  {when}", style="dim")
     who = c.source.name + (f" ({c.source.role})" if c.source.role else "")
     who += f", via {c.source.via}" if c.source.via else ""
-    out = [_block(head, indent), _block(who, indent + 2)]
-    out.append(_block(f'"{c.quote}"', indent + 2, "italic"))
-    out.append(_block(c.formula, indent + 2, "cyan"))
+    out = [_block(head, indent), _block(_u(who), indent + 2)]
+    out.append(_block(f'"{_u(c.quote)}"', indent + 2, "italic"))
+    out.append(_block(_u(c.formula), indent + 2, "cyan"))
     if c.span is not None:
-        out.append(_block(f"{c.span.path}:{c.span.line}", indent + 2, "dim"))
+        out.append(_block(f"{_u(c.span.path)}:{c.span.line}", indent + 2, "dim"))
     return out
 
 
 def _rule_line(r: Rule, indent: int = 2) -> Line:
     t = Text("rule ")
-    t.append(r.id, style="bold")
-    t.append(f": {r.description}")
+    t.append(_u(r.id), style="bold")
+    t.append(f": {_u(r.description)}")
     if r.span is not None:
-        t.append(f" ({r.span.path}:{r.span.line})", style="dim")
+        t.append(f" ({_u(r.span.path)}:{r.span.line})", style="dim")
     return _block(t, indent)
 
 
 def _contradiction(k: int, c: Contradiction) -> list[Line]:
     head = Text()
     head.append(f"#{k} ", style="bold red")
-    head.append(" vs ".join(dict.fromkeys(x.source.name for x in c.claims)), style="bold")
+    head.append(_u(" vs ".join(dict.fromkeys(x.source.name for x in c.claims))), style="bold")
     head.append(f"  ({_plural(len(c.claims), 'claim')}, {_plural(len(c.rules), 'rule')})", style="dim")
     out = [_block(head, 0)]
     for x in c.claims:
@@ -153,7 +158,7 @@ def _verdict(v: Verdict) -> list[Line]:
     head = Text()
     head.append(v.verdict.upper(), style=f"bold {_VERDICT_STYLE[v.verdict]}")
     head.append("  ")
-    out = [_block(head + Text(v.claim.id, style="bold"), 2)]
+    out = [_block(head + Text(_u(v.claim.id), style="bold"), 2)]
     out.extend(_claim_lines(v.claim, indent=2)[1:])
     if v.verdict in ("supported", "refuted"):
         what = "entail it" if v.verdict == "supported" else "entail its negation"
@@ -166,15 +171,15 @@ def _verdict(v: Verdict) -> list[Line]:
     elif v.verdict == "unsupported":
         out.append(_block("a scenario where every premise holds and the conclusion fails:", 4))
         for s in v.countermodel:
-            out.append(_block(str(s), 6))
+            out.append(_block(_u(str(s)), 6))
         if not v.countermodel:
             out.append(_block("(the conclusion shares no symbol with any premise)", 6, "dim"))
     elif v.verdict == "vacuous":
         out.append(_block("the premises contradict each other, so anything would follow; see:", 4))
         for c in v.contradictions:
-            out.append(_block(", ".join(x.id for x in c.claims), 6))
+            out.append(_block(_u(", ".join(x.id for x in c.claims)), 6))
     else:
-        out.append(_block(f"the solver could not decide: {v.reason}", 4))
+        out.append(_block(f"the solver could not decide: {_u(str(v.reason))}", 4))
     return out
 
 
@@ -198,7 +203,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     out = _Writer(color, width)
     ds = report.dataset
     kinds = Counter(c.kind for c in ds.claims)
-    out(Text("claims check: " + ", ".join(ds.files), style="bold"))
+    out(Text("claims check: " + _u(", ".join(ds.files)), style="bold"))
     kind_txt = ", ".join(_plural(kinds[k], k) for k in ("fact", "prediction", "conclusion") if kinds[k])
     out(f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
         f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
@@ -230,8 +235,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
         out()
         out(Text(f"Undecided ({len(report.unknowns)})", style="bold underline"))
         for u in report.unknowns:
-            out(f"  {_plural(len(u.claims), 'claim')} ({', '.join(c.id for c in u.claims[:6])}"
-                f"{', ...' if len(u.claims) > 6 else ''}): {u.reason}; "
+            out(f"  {_plural(len(u.claims), 'claim')} ({_u(', '.join(c.id for c in u.claims[:6]))}"
+                f"{', ...' if len(u.claims) > 6 else ''}): {_u(u.reason)}; "
                 f"{_plural(u.found, 'contradiction')} found before it stopped")
     if report.contradictions:
         counts: Counter[str] = Counter()
@@ -242,12 +247,12 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
         out()
         out(Text("Sources most often in contradictions", style="bold underline"))
         for name, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:5]:
-            out(f"  {n}  {name}")
+            out(f"  {n}  {_u(name)}")
     if report.warnings:
         out()
         out(Text(f"Warnings ({len(report.warnings)})", style="bold underline"))
         for d in report.warnings:
-            out(Text(f"  {d}" + (f"\n    hint: {d.hint}" if d.hint else "")))
+            out(Text(f"  {d}" + (f"\n    hint: {_u(d.hint)}" if d.hint else "")))
     out()
     out(Text("Summary: " + summary_line(report), style="bold"))
     return out.text()
