@@ -53,7 +53,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from claims import _errors as E
 from claims import _syntax as S
-from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span
+from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span, printable
 from claims._lint import Use, lint
 from claims._load import display_path, read_text
 
@@ -817,9 +817,25 @@ def _convert(r: Read, group: str, syms: list[Sym]) -> Converted:
     return Converted(r, r.expr, None, tuple(uses), tuple(free))
 
 
+# What YAML does not allow raw in a file (DEL, the C1 controls, U+FFFE and U+FFFF) or reads as a
+# line break (NEL, U+2028, U+2029): json.dumps leaves them raw, and the claim file would not load.
+_YAML_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _yaml_escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def _q(s: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are YAML)."""
-    return json.dumps(s, ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as ``s`` (JSON strings are YAML)."""
+    return _YAML_RAW_UNSAFE.sub(_yaml_escape, json.dumps(s, ensure_ascii=False))
+
+
+def _comment(s: str) -> str:
+    """``s`` in a YAML comment: on its line (a newline in a story_id must not start a key), and
+    with nothing YAML refuses."""
+    return _YAML_RAW_UNSAFE.sub(_yaml_escape, printable(s))
 
 
 def _note(r: Read, prefix: str) -> str:
@@ -830,7 +846,7 @@ def _note(r: Read, prefix: str) -> str:
 def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts: Sequence[str | None],
                 names: dict[Sym, str], ids: dict[str, str], source: str) -> str:
     out = [
-        f"# FOLIO story {story.story_id}, written by `claims import folio` from {source}.",
+        f"# FOLIO story {_comment(story.story_id)}, written by `claims import folio` from {_comment(source)}.",
         "# Premises are facts; each example's conclusion is a conclusion, with its FOLIO",
         "# formula and gold label in its note. FOLIO has no dates: 'said' is a placeholder.",
         f"document: {DOCUMENT_FILE}",
@@ -1109,9 +1125,10 @@ def _render_text(c: Conformance) -> str:
     out += ["", f"Disagreements ({len(bad)})"]
     for o in bad:
         ex = o.example
-        out += ["", f"  example {ex.example_id} (story {ex.story_id}, line {ex.line}): "
-                    f"gold {ex.label}, got {o.got}" + (f" ({o.reason})" if o.reason else ""),
-                f"    conclusion: {ex.conclusion}", f"    FOLIO: {ex.conclusion_fol.text.strip()}"]
+        out += ["", f"  example {ex.example_id} (story {printable(ex.story_id)}, line {ex.line}): "
+                    f"gold {ex.label}, got {o.got}" + (f" ({printable(o.reason)})" if o.reason else ""),
+                f"    conclusion: {printable(ex.conclusion)}",
+                f"    FOLIO: {printable(ex.conclusion_fol.text.strip())}"]
         if o.premises:
             what = "premises that contradict each other" if o.verdict == "vacuous" else "premises used"
             out.append(f"    {what}: {', '.join(o.premises)}")

@@ -30,7 +30,7 @@ from urllib.parse import quote as _url_quote
 
 import attrs
 
-from claims._errors import ERROR_CODES, Diagnostic, Span
+from claims._errors import ERROR_CODES, Diagnostic, Span, printable
 from claims._findings import VERDICTS, Contradiction, Report, RuleConflict, Unknown, Verdict, fingerprint
 from claims._lint import CHECKS
 from claims._model import Claim, Rule
@@ -868,8 +868,9 @@ def gate_text(report: Report, gate: Gate, *, allow_unsupported: bool = False,
     if g["resolved"]:
         out.append(f"  {gate.resolved_word.capitalize()}:")
         for r in g["resolved"]:
+            # a resolved finding's message comes from the baseline file, which came with the input
             out.append(f"    {r['kind']} {r['fingerprint'][:12]}: {r['message']}")
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 def render(fmt: str, report: Report, *, gate: Gate | None = None, color: bool = False, width: int = 80,
