@@ -23,7 +23,7 @@ from collections.abc import Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from conftest import CLAIMS, Cluster, free_port  # noqa: E402
+from daskcluster import CLAIMS, Cluster, free_port  # noqa: E402
 
 import claims  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
