@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from claims import _files
 from claims._files import write_output
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs and device nodes are POSIX")
@@ -143,7 +142,7 @@ def test_a_full_disk_leaves_the_old_report_and_no_temporary_file(tmp_path: Path,
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(_files.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError) as info:
         write_output(report, "x" * 100_000)
     assert errno.ENOSPC == info.value.errno
