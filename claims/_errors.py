@@ -60,6 +60,7 @@ BAD_VALUE: Final = _code("bad-value", "A field value is not one of the allowed v
 BAD_BASELINE: Final = _code("bad-baseline", "A baseline file is missing or is not a claims JSON report")
 BAD_REVISION: Final = _code("bad-revision", "--since names a git revision or repository that cannot be read")
 TOO_LARGE: Final = _code("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
+OUTSIDE_ROOT: Final = _code("outside-root", "A file a dataset names lies outside its root folder (see --root)")
 
 
 # What would break a diagnostic's one line, or not print at all: C0 controls (newline, tab, ...),
