@@ -346,3 +346,26 @@ def test_a_file_name_that_is_not_utf8_reaches_every_format(tmp_path: Path) -> No
     r = run("check", "ds", "--no-cache", cwd=tmp_path)  # text to stdout, as a pipe gets it
     assert_clean(r)
     assert "ds/bad\\udcff.yaml" in r.stdout
+
+
+def test_the_github_action_refuses_a_sarif_file_that_is_a_symlink(ds: Path, tmp_path: Path) -> None:
+    """A link committed at the action's sarif-file would choose where the report goes: the check step
+    refuses it (an error annotation, exit-code 2 for the last step), and the file it leads to is untouched."""
+    from ruamel.yaml import YAML
+
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    victim = tmp_path / "victim"
+    victim.write_text("kept", encoding="utf-8")
+    (ds / "claims.sarif").symlink_to(victim)
+    outputs = tmp_path / "github_output"
+    outputs.touch()
+    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "CLAIMS_PATHS": "ds", "CLAIMS_BASELINE": "",
+           "CLAIMS_SINCE": "", "CLAIMS_TIMEOUT": "30", "CLAIMS_ALLOW_UNSUPPORTED": "false",
+           "CLAIMS_SARIF": "claims.sarif", "CLAIMS_ANNOTATIONS": "true"}
+    r = subprocess.run(["bash", "-c", str(step["run"])], cwd=ds, env=env, capture_output=True, text=True,
+                       timeout=60, check=False)
+    assert 0 == r.returncode, r.stderr
+    assert "exit-code=2\n" == outputs.read_text(encoding="utf-8")
+    assert r.stdout.startswith("::error title=claims::claims.sarif is a symbolic link")
+    assert ("kept", "link") == (victim.read_text(encoding="utf-8"), kind(ds / "claims.sarif"))
