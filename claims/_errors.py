@@ -111,8 +111,9 @@ class Diagnostic:
     ``FILE:LINE:COL: error: MESSAGE  [code]``; :meth:`render` adds the source
     line with a caret and the hint, for a person at a terminal. What either
     shows of the user's text (the file's name, the message, the source line)
-    has its control characters escaped (:func:`printable`), so that every
-    diagnostic is one line and every line of ``render`` is one of its own.
+    has its control characters escaped as Python writes them (``\\n``,
+    ``\\x1b``), so that every diagnostic is one line and every line of
+    ``render`` is one of its own; the fields keep the text as it is.
     """
 
     span: Span
