@@ -96,8 +96,11 @@ def _parse_limits(_ctx: click.Context, _param: click.Parameter, values: Sequence
 
 
 def _limits(f: Callable[..., None]) -> Callable[..., None]:
-    """``--timeout``, ``--max`` and ``--limit``: shared by ``check`` and ``baseline``, since they change
-    what is found."""
+    """``--timeout``, ``--max``, ``--limit`` and ``--root``: shared by ``check`` and ``baseline``, since
+    they change what is found."""
+    f = click.option("--root", metavar="DIR", type=click.Path(file_okay=False, path_type=str), default=None,
+                     help="The folder every document and rule file the claim files name must lie under "
+                          "[default: the folders given, or each file's own folder].")(f)
     f = click.option("--limit", "limits", metavar="NAME=N", multiple=True, callback=_parse_limits,
                      help="Raise (or lower) a bound on what the input may cost, e.g. --limit instances=5000000; "
                           "the bounds and their defaults are in SECURITY.md.")(f)
@@ -150,7 +153,7 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="Say on stderr what the result cache gave and what it ignored.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          limits: claims.Limits, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
+          limits: claims.Limits, root: str | None, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
           jobs: int | None, no_cache: bool, executor: str, scheduler: str | None, verbose: bool) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
@@ -172,7 +175,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
     try:
-        ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR)
+        ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR, root=root, limits=limits)
         ref = _gate.reference(baseline=baseline, since=since, paths=paths)
     except claims.InputError as err:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
@@ -232,7 +235,7 @@ class Stopped(BaseException):
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_stopping: int | None = None  # the signal being acted on; later ones change nothing
+_stopping: int | None = None  # the signal being acted on; another one ends the process at once
 _deferred: int | None = None  # a signal that arrived inside a finalizer, delivered again shortly
 
 
@@ -240,19 +243,22 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     """Stop the run: raise :class:`Stopped` where the main thread is, unless that is a finalizer."""
     global _stopping, _deferred
     if _stopping is not None:
-        return
+        # a second signal while the run unwinds (Ctrl-C pressed again; a CI runner's SIGTERM after
+        # its SIGINT): stop now, without waiting for the workers to end
+        _exit_stopped(_stopping, wait=False)
     if _in_finalizer(frame):
         # Raised inside a __del__ (z3's objects have them), an exception is printed with a
         # traceback and ignored, and the run goes on; so it is raised a moment later, outside.
         _deferred = signum
         signal.setitimer(signal.ITIMER_REAL, 0.01)
         return
+    _deferred = None
     _stopping = signum
     raise Stopped(signum)
 
 
 def _on_alarm(_signum: int, frame: FrameType | None) -> None:
-    if _deferred is not None:
+    if _deferred is not None and _stopping is None:
         _on_signal(_deferred, frame)
 
 
@@ -264,15 +270,17 @@ def _in_finalizer(frame: FrameType | None) -> bool:
     return False
 
 
-def _exit_stopped(signum: int) -> NoReturn:
+def _exit_stopped(signum: int, *, wait: bool = True) -> NoReturn:
     """One line on stderr, every child of ours ended, and out without running finalizers."""
     for child in multiprocessing.active_children():  # a safety net: the executor ends its own
         child.kill()
-        child.join(5)
-    # What the run left is freed now, and multiprocessing's own exit runs, so that the worker
-    # pool's semaphores are released (else its resource tracker warns of them as "leaked").
-    gc.collect()
-    multiprocessing.util._exit_function()  # type: ignore[attr-defined]
+        if wait:
+            child.join(5)
+    if wait:
+        # What the run left is freed now, and multiprocessing's own exit runs, so that the worker
+        # pool's semaphores are released (else its resource tracker warns of them as "leaked").
+        gc.collect()
+        multiprocessing.util._exit_function()  # type: ignore[attr-defined]
     name = signal.Signals(signum).name
     how = " (Ctrl-C)" if signum == signal.SIGINT else ""
     try:
@@ -339,7 +347,7 @@ def _emit(text: str | None, output: str | None, color: bool = False) -> None:
 @click.option("--allow-unsupported", is_flag=True,
               help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
 def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None, limits: claims.Limits,
-                 allow_unsupported: bool) -> None:
+                 root: str | None, allow_unsupported: bool) -> None:
     """Write the current failing findings to a baseline file for `claims check --baseline`.
 
     The baseline is a JSON report (schema claims/schemas/report-v1.schema.json)
@@ -347,7 +355,7 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
     findings or not; 2 on a usage or input error (nothing is written).
     """
     try:
-        ds = claims.load(*paths)
+        ds = claims.load(*paths, root=root, limits=limits)
         report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()),
                               limits=limits)
     except claims.InputError as err:
