@@ -40,6 +40,7 @@ from claims._limits import Limits
 from claims._lint import lint_dataset
 from claims._load import (
     Document,
+    Inputs,
     RawClaim,
     RawFile,
     RawRuleSet,
@@ -51,8 +52,10 @@ from claims._load import (
     load_rule_text,
     locate_rule_set,
     read_text,
+    stat_problem,
 )
 from claims._model import Claim, Context, Dataset, FileScope, Source
+from claims._read import Roots
 from claims._partition import Component, complete, partition
 from claims._resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
 from claims._solve import ComponentResult, Options, rules_alone
@@ -61,21 +64,54 @@ from claims._syntax import ParseError, offset_to_place, parse_formula
 Progress = Callable[[int, int], None]
 
 
-def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None) -> Dataset:
+def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None,
+         root: str | os.PathLike[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Load claim files (or directories of them) and their rule sets into a checked Dataset.
+
+    The documents and rule files a claim file names are read only when they
+    lie under the dataset's root, symbolic links resolved: the folders given
+    (for a file, its folder), or ``root``. Rule sets named by name are looked
+    up as always (``rules/`` beside a claim file or above it, then the shipped ones).
 
     Args:
         cache: a folder that keeps every claim file as it was resolved (the CLI
             uses ``.claims-cache/``), so that loading again reads only the
             files that changed; ``None`` reads everything.
+        root: the one folder everything a claim file names must lie under,
+            instead of the paths given; they must lie under it too.
+        limits: bounds on what the input may cost (:class:`Limits`): the bytes
+            of a file, the characters of a formula, the nodes of a claim file.
 
     Raises:
-        InvalidClaim: with every diagnostic (file, line, column) when any input is invalid.
+        InvalidClaim: with every diagnostic (file, line, column) when any input
+            is invalid, outside the root (``outside-root``) or over ``limits``
+            (``too-large``).
     """
     if not paths:
         raise TypeError("load() needs at least one path")
+    inputs = Inputs(Roots.of(paths, root), limits)
+    if root is not None:
+        _check_root(paths, root, inputs.roots)
     with _gc.paused():
-        return _load(paths, FileCache(cache) if cache is not None else None)
+        return _load(paths, FileCache(cache) if cache is not None else None, inputs)
+
+
+def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str], roots: Roots | None) -> None:
+    """``root`` is a folder, and holds every path given; else InvalidClaim."""
+    sink = DiagnosticSink()
+    shown = display_path(Path(root))
+    problem = stat_problem(Path(root))
+    if problem is not None or not os.path.isdir(root):
+        sink.error(Span(shown, 1, 0), E.FILE_MISSING,
+                   f"the root '{shown}' is not a folder" + (f": {problem}" if problem else ""))
+    else:
+        assert roots is not None
+        for p in paths:
+            if not roots.holds(p):
+                sink.error(Span(display_path(Path(p)), 1, 0), E.OUTSIDE_ROOT,
+                           f"'{display_path(Path(p))}' is outside the root '{shown}' it is checked under",
+                           "name a root that holds every path checked")
+    sink.raise_if_errors(InvalidClaim)
 
 
 @attrs.define
@@ -108,20 +144,28 @@ class _File:
         return self.raw
 
 
-def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> Dataset:
+def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs) -> Dataset:
     sink = DiagnosticSink()
     documents: dict[str, Document] = {}
-    read_document = functools.lru_cache(maxsize=None)(lambda p: read_text(Path(p), DiagnosticSink()))
+    roots = inputs.roots
+
+    @functools.lru_cache(maxsize=None)
+    def read_document(p: str) -> str | None:
+        # a cached entry's documents, read again to see that they did not change: the same
+        # rules as for a document the file names (under the root, a regular file, bounded)
+        if roots is not None and not roots.holds(p):
+            return None
+        return read_text(Path(p), DiagnosticSink(), limits=inputs.limits)
 
     def parse(f: _File) -> RawFile | None:
         before = len(sink.errors)
-        f.raw = load_claim_file(f.path, sink, documents, text=f.text)
+        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs)
         f.clean = len(sink.errors) == before
         return f.raw
 
     files: list[_File] = []
-    for path in find_claim_files(paths, sink):
-        text = read_text(path, sink)
+    for path in find_claim_files(paths, sink, roots):
+        text = read_text(path, sink, limits=inputs.limits)
         if text is None:
             continue
         shown = display_path(path)
@@ -130,7 +174,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
         if f.entry is not None or parse(f) is not None:
             files.append(f)
     before = len(sink.errors)
-    rule_sets = _rule_sets_of([(f.path, f.rule_sets) for f in files], sink)
+    rule_sets = _rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
     # Resolve even after load errors, so one run reports every problem; but not
     # when the vocabulary itself is broken (a rule set or declarations block),
     # where every use of a lost name would add a follow-on error.
@@ -161,7 +205,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
         resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
-        return _load(paths, None)  # report exactly what loading every file afresh reports
+        return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
     for rf in resolved:
         remember_templates(rf.claims, rf.templates)
@@ -173,17 +217,17 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None) -> D
 
 
 def _rule_sets_of(loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]],
-                  sink: DiagnosticSink) -> list[RawRuleSet]:
+                  sink: DiagnosticSink, inputs: Inputs) -> list[RawRuleSet]:
     """Load each rule set the claim files use (each file's names, and where it writes them), once."""
     by_path: dict[str, RawRuleSet] = {}
     for path, names in loaded:
         for name, span in names:
-            p = locate_rule_set(name, path, span, sink)
+            p = locate_rule_set(name, path, span, sink, inputs)
             if p is None:
                 continue
             key = str(p.resolve())
             if key not in by_path:
-                rs = load_rule_file(p, sink)
+                rs = load_rule_file(p, sink, limits=inputs.limits)
                 if rs is not None:
                     by_path[key] = rs
     return sorted(by_path.values(), key=lambda r: (r.name, r.path))

@@ -73,13 +73,16 @@ from claims._errors import DiagnosticSink, RuleError, Span
 from claims._findings import Scenario
 from claims._load import (
     Document,
+    Inputs,
     RawFile,
     RawRuleSet,
     display_path,
     load_claim_file,
     load_rule_file,
+    outside_root,
 )
 from claims._model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
+from claims._read import Roots
 from claims._resolve import resolve
 from claims._solve import Options, rules_alone
 from claims._solver import Answer, Checker, make_solver, shrink_by_deletion
@@ -171,12 +174,15 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
     sink = DiagnosticSink()
     rule_files: list[Path] = []
     claim_files: list[Path] = []
+    # what the claim files name, and what a folder holds, must lie under the paths given
+    inputs = Inputs(Roots.of(paths))
     for p in paths:
         path = Path(p)
         shown = display_path(path)
         if path.is_dir():
             found = sorted(f for f in path.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(path).parts))
+                part.startswith(".") for part in f.relative_to(path).parts) and not outside_root(
+                f, display_path(f), "the file", inputs, Span(display_path(f), 1, 0), sink))
             rules_here = [f for f in found if f.suffix == ".rules"]
             claims_here = [f for f in found if f.suffix in (".yaml", ".yml")]
             if not rules_here and not claims_here:
@@ -184,7 +190,7 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
                            f"no rule files (*.rules) or claim files (*.yaml, *.yml) under directory '{shown}'")
             rule_files += rules_here
             claim_files += claims_here
-        elif path.is_file():
+        elif path.exists():  # a FIFO or device is refused when it is read
             if path.suffix == ".rules":
                 rule_files.append(path)
             elif path.suffix in (".yaml", ".yml"):
@@ -198,16 +204,16 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
     for f in rule_files:
         key = str(f.resolve())
         if key not in by_path:
-            rs = load_rule_file(f, sink)
+            rs = load_rule_file(f, sink, limits=inputs.limits)
             if rs is not None:
                 by_path[key] = rs
     documents: dict[str, Document] = {}
     loaded: list[tuple[Path, RawFile]] = []
     for f in dict.fromkeys(claim_files):
-        raw = load_claim_file(f, sink, documents)
+        raw = load_claim_file(f, sink, documents, inputs=inputs)
         if raw is not None:
             loaded.append((f, raw))
-    for rs in _rule_sets_of([(p, raw.rule_sets) for p, raw in loaded], sink):
+    for rs in _rule_sets_of([(p, raw.rule_sets) for p, raw in loaded], sink, inputs):
         by_path.setdefault(str(Path(rs.path).resolve()), rs)
     sink.raise_if_errors(RuleError)
     rule_sets = sorted(by_path.values(), key=lambda r: (r.path, r.name))

@@ -31,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from claims import _errors as E
 from claims._api import check, load
+from claims._limits import DEFAULT as DEFAULT_LIMITS
 from claims._errors import Diagnostic, InputError, Span
 from claims._findings import Report
 from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
@@ -360,7 +361,10 @@ class Revision:
                 notes.append(f"not in {self.rev}: {', '.join(missing)}")
             if present:
                 try:
-                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present))
+                    # the revision's dataset is as untrusted as the working tree's: what it names
+                    # must lie in the folder it was written into, within the same limits
+                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present), root=tmp,
+                               limits=check_options.get("limits", DEFAULT_LIMITS))
                 except InputError as err:
                     n = len(err.diagnostics)
                     notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "

@@ -32,7 +32,10 @@ from ruamel.yaml.reader import ReaderError
 
 from claims import _errors as E
 from claims._errors import DiagnosticSink, Span, did_you_mean, printable
+from claims._limits import DEFAULT as DEFAULT_LIMITS
+from claims._limits import Limits, TooLarge
 from claims._model import KINDS
+from claims._read import NotRegular, OverBound, Roots, is_symlinked, read_regular
 from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
 from claims._text import normalise_ws
 
@@ -116,17 +119,45 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None) -> str | None:
-    """Read a UTF-8 text file, or record why it cannot be read and return None."""
+@attrs.frozen
+class Inputs:
+    """What loading may read: files under ``roots`` (``None``: any file), each within ``limits``.
+
+    The roots bound what a claim file *names* (documents, rule files by path);
+    the files the user names are read wherever they are.
+    """
+
+    roots: Roots | None = None
+    limits: Limits = DEFAULT_LIMITS
+
+
+ANYWHERE = Inputs()
+
+
+def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None, *,
+              limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """Read a UTF-8 text file, or record why it cannot be read and return None.
+
+    Only a regular file is read (a FIFO would block, ``/dev/zero`` never end),
+    and only when it holds at most ``limits.file_bytes`` bytes.
+    """
     shown = display_path(path)
     where = span or Span(shown, 1, 0)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limits.file_bytes)
     except FileNotFoundError:
         sink.error(where, E.FILE_MISSING, f"file '{shown}' does not exist")
         return None
-    except IsADirectoryError:
-        sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
+    except NotRegular as exc:
+        if exc.kind == "a directory":
+            sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
+        else:
+            sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is {exc.kind}, not a regular file: it is not read",
+                       "only regular files are read, never pipes or devices")
+        return None
+    except OverBound as exc:
+        sink.error(where, E.TOO_LARGE, str(TooLarge("file-bytes", exc.size, exc.bound, f"'{shown}' is too large",
+                                                    "bytes")))
         return None
     except OSError as exc:
         sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
@@ -170,8 +201,13 @@ def universal_newlines(text: str) -> str:
     return _BREAKS.sub("\n", text) if ("\r" in text or not text.isascii()) else text
 
 
-def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink) -> list[Path]:
-    """Expand the given paths into claim files (``*.yaml``/``*.yml``), sorted, without duplicates."""
+def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink,
+                     roots: Roots | None = None) -> list[Path]:
+    """Expand the given paths into claim files (``*.yaml``/``*.yml``), sorted, without duplicates.
+
+    A file found in a folder that is a symbolic link out of ``roots`` is an
+    ``outside-root`` error (the files given are read wherever they are).
+    """
     found: list[Path] = []
     for p in paths:
         path = Path(p)
@@ -189,7 +225,11 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
                     Span(shown, 1, 0), E.NO_CLAIMS,
                     f"no claim files (*.yaml, *.yml) under directory '{shown}'",
                 )
-            found.extend(files)
+            for f in files:
+                if roots is None or roots.holds(f):
+                    found.append(f)
+                else:
+                    _refuse_outside(roots, f, display_path(f), "the claim file", Span(display_path(f), 1, 0), sink)
         elif path.exists():
             found.append(path)
         else:
@@ -346,8 +386,9 @@ CLAIM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 class _Ctx:
     """The state of loading one claim file."""
 
-    def __init__(self, path: Path, text: str, sink: DiagnosticSink) -> None:
+    def __init__(self, path: Path, text: str, sink: DiagnosticSink, inputs: Inputs = ANYWHERE) -> None:
         self.path = path
+        self.inputs = inputs
         self.shown = display_path(path)
         self.text = text
         self.sink = sink
@@ -565,7 +606,7 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
 
 
 def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document],
-                    text: str | None = None) -> RawFile | None:
+                    text: str | None = None, *, inputs: Inputs = ANYWHERE) -> RawFile | None:
     """Load one claim file (whose ``text`` may be read already); record every problem in ``sink``.
 
     ``documents`` holds the documents read so far, by shown path; the file's
@@ -575,7 +616,7 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         text = read_text(path, sink)
     if text is None:
         return None
-    ctx = _Ctx(path, text, sink)
+    ctx = _Ctx(path, text, sink, inputs)
     sink.remember_text(ctx.shown, text)
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
@@ -634,7 +675,7 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     doc: Document | None = None
     doc_name = _get_str(ctx, data, "document", "the claim file", required=False)
     if doc_name is not None:
-        doc = _load_document(ctx, path.parent / doc_name, ctx.value_span(data, "document"), documents)
+        doc = _load_document(ctx, doc_name, ctx.value_span(data, "document"), documents)
 
     tolerance: Fraction | None = None
     if "about_tolerance" in data:
@@ -748,10 +789,14 @@ def _surrogates(ctx: _Ctx, data: Any) -> bool:
     return False
 
 
-def _load_document(ctx: _Ctx, path: Path, span: Span, documents: dict[str, Document]) -> Document | None:
+def _load_document(ctx: _Ctx, name: str, span: Span, documents: dict[str, Document]) -> Document | None:
+    """The document a claim file names ``name`` (at ``span``), read once per dataset; None after an error."""
+    path = ctx.path.parent / name
+    if outside_root(path, name, "the document", ctx.inputs, span, ctx.sink):
+        return None
     key = display_path(path)
     if key not in documents:
-        text = read_text(path, ctx.sink, span)
+        text = read_text(path, ctx.sink, span, limits=ctx.inputs.limits)
         if text is None:
             return None
         documents[key] = Document(key, text)
@@ -784,7 +829,7 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
         docname = _get_str(ctx, s, "document", what, required=False)
         doc_key = None
         if docname is not None:
-            d = _load_document(ctx, ctx.path.parent / docname, ctx.value_span(s, "document"), documents)
+            d = _load_document(ctx, docname, ctx.value_span(s, "document"), documents)
             doc_key = d.path if d else None
         if name is not None:
             out.append(RawSource(str(sid), name, role, via, doc_key, span))
@@ -918,10 +963,40 @@ def rule_search_dirs(start: Path) -> list[Path]:
     return dirs
 
 
-def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSink) -> Path | None:
-    """Find the file of rule set ``name`` used by ``claim_file``."""
+def outside_root(path: Path, written: str, what: str, inputs: Inputs, span: Span, sink: DiagnosticSink) -> bool:
+    """True, with an ``outside-root`` error at ``span``, when ``path`` leads outside the dataset's roots.
+
+    ``written`` is the name as the claim file writes it. Nothing of the file is
+    read, nor is it said whether it exists: the message is the same for any
+    path outside (issue 17, item 3).
+    """
+    roots = inputs.roots
+    if roots is None or "\0" in str(path) or roots.holds(path):
+        return False  # (a NUL names no file at all: reading it says so)
+    _refuse_outside(roots, path, written, what, span, sink)
+    return True
+
+
+def _refuse_outside(roots: Roots, path: Path, written: str, what: str, span: Span, sink: DiagnosticSink) -> None:
+    how = " (through a symbolic link)" if is_symlinked(path) and roots.contains(os.path.abspath(path)) else ""
+    sink.error(span, E.OUTSIDE_ROOT,
+               f"{what} '{written}' is outside the dataset's root {roots.shown()}{how}, so it is not read",
+               "a dataset may name only files under the folders given to check (a file's own folder for a "
+               "file); move it there, or name a folder that holds both with --root DIR")
+
+
+def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSink,
+                    inputs: Inputs = ANYWHERE) -> Path | None:
+    """Find the file of rule set ``name`` used by ``claim_file``.
+
+    A path (``x.rules``, ``a/b``) is read only under the dataset's roots; a name is
+    looked up in the rule search path (:func:`rule_search_dirs`), and the file found
+    there must not lead out of the folder it is found in (nor out of the roots).
+    """
     if name.endswith(".rules") or "/" in name:
         p = (claim_file.parent / name)
+        if outside_root(p, name, "the rule set file", inputs, span, sink):
+            return None
         problem = stat_problem(p)
         if problem is not None:
             sink.error(span, E.UNKNOWN_RULE_SET, f"cannot look up rule set file '{display_path(p)}': {problem}")
@@ -938,6 +1013,9 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
             sink.error(span, E.UNKNOWN_RULE_SET, f"cannot look up rule set '{name}': {problem}")
             return None
         if p.is_file():
+            if inputs.roots is not None and not _search_dir_holds(d, p, inputs.roots):
+                _refuse_outside(inputs.roots, p, display_path(p), f"the file of rule set '{name}'", span, sink)
+                return None
             return p
     available = sorted({p.stem for d in dirs for p in d.glob("*.rules")})
     sink.error(span, E.UNKNOWN_RULE_SET, f"unknown rule set '{name}'",
@@ -945,9 +1023,24 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
     return None
 
 
-def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None) -> RawRuleSet | None:
+def _search_dir_holds(folder: Path, file: Path, roots: Roots) -> bool:
+    """Whether ``file``, found by name in the rule search folder ``folder``, may be read.
+
+    A ``rules/`` folder inside the dataset is the dataset's: what is found there
+    must resolve under its roots. One above them (the repository's) or the
+    shipped rule sets are the search path: what is found there must not lead
+    out of the folder itself.
+    """
+    where = os.path.join(os.path.realpath(folder.parent), folder.name)  # the folder itself, not its target
+    if roots.contains(where):
+        return roots.holds(file)
+    return Roots((os.path.realpath(folder),)).holds(file)
+
+
+def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
+                   limits: Limits = DEFAULT_LIMITS) -> RawRuleSet | None:
     """Parse one ``.rules`` file."""
-    text = read_text(path, sink)
+    text = read_text(path, sink, limits=limits)
     if text is None:
         return None
     shown = display_path(path)

@@ -230,10 +230,10 @@ def test_a_file_the_system_refuses_to_read_is_reported(
     broken_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A claim file that cannot be read (here: permission denied) is an error with the system's reason."""
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: Path, max_bytes: int) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("claims._load.read_regular", refuse)
     with pytest.raises(claims.InputError) as info:
         claims.load("arity.yaml")
     assert ["arity.yaml:1:1: error: cannot read 'arity.yaml': Permission denied  [file-unreadable]"] \
