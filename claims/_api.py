@@ -149,7 +149,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     documents: dict[str, Document] = {}
     roots = inputs.roots
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def read_document(p: str) -> str | None:
         # a cached entry's documents, read again to see that they did not change: the same
         # rules as for a document the file names (under the root, a regular file, bounded)
@@ -308,8 +308,7 @@ def dataset(
             qoff = doc.find(quote)
             if qoff is None:
                 sink.error(Span(shown, 1, 0), E.QUOTE_NOT_FOUND,
-                           f"the quote of claim '{cid}' does not occur in the document",
-                           f'the closest passage is: "{doc.closest(quote)}"')
+                           f"the quote of claim '{cid}' does not occur in the document", doc.closest_hint(quote))
                 continue
             qline = doc.place(qoff)[0]
         raw_claims.append(RawClaim(cid, Span(shown, 1, 0), "src", src_span, quote, day, None, kind,
@@ -386,9 +385,8 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
         doc = Document(doc_path, texts[doc_path])
         qoff = doc.find(quote)
         if qoff is None:
-            closest = doc.closest(quote)
             sink.error(where, E.QUOTE_NOT_FOUND, f"the quote of claim '{claim_id}' does not occur in '{doc_path}'",
-                       f'the closest passage is: "{closest}"' if closest else None)
+                       doc.closest_hint(quote))
         else:
             qline = doc.place(qoff)[0]
     elif scope.path != CODE_PATH:

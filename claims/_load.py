@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import difflib
+import itertools
 import os
 import re
 import warnings
@@ -37,7 +37,7 @@ from claims._limits import Limits, TooLarge
 from claims._model import KINDS
 from claims._read import NotRegular, OverBound, Roots, is_symlinked, read_regular
 from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
-from claims._text import normalise_ws
+from claims._text import Normalised, closest_passage
 
 
 class Locator:
@@ -260,24 +260,61 @@ def stat_problem(path: Path) -> str | None:
 # --------------------------------------------------------------------------- YAML
 
 
-class _Composer(Composer):
-    """ruamel's composer, except that an anchor defined twice is an error with both places.
+class TooManyNodes(ComposerError):
+    """A claim file grows past ``Limits.yaml_nodes`` nodes, every alias counted where it is used."""
 
-    ruamel only warns (``ReusedAnchorWarning``, printed raw to stderr), and an alias then means
-    the later definition; libyaml refuses such a file. A reader of a claim file cannot tell which
-    one ``*name`` means, so neither may the checker (issue 17, item 8).
+
+class _Composer(Composer):
+    """ruamel's composer, except for anchors and aliases.
+
+    * An anchor defined twice is an error with both places. ruamel only warns
+      (``ReusedAnchorWarning``, printed raw to stderr), and an alias then means
+      the later definition; libyaml refuses such a file. A reader of a claim file
+      cannot tell which one ``*name`` means, so neither may the checker (issue 17, item 8).
+    * Nodes are counted as they are composed, each alias as the nodes of the value it
+      names, and composing stops with :class:`TooManyNodes` at the node or alias that
+      passes ``node_bound``. Seven levels of nine aliases are 4.8 million nodes in
+      a 600-byte file, and everything after loading walks them (issue 17, item 5);
+      legitimate anchors still work.
+    * An alias used inside the value it names (``&a [*a]``) is an error: that value
+      would be endless.
     """
+
+    node_bound: int = DEFAULT_LIMITS.yaml_nodes
+
+    def compose_document(self: Any) -> Any:
+        self.nodes = 0
+        self.sizes: dict[Any, int] = {}  # anchor -> nodes of its value, aliases expanded
+        return super().compose_document()
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         anchor = getattr(event, "anchor", None)
-        if anchor is not None and not isinstance(event, AliasEvent) and anchor in self.anchors:
+        if isinstance(event, AliasEvent):
+            node = super().compose_node(parent, index)  # an undefined alias is an error here
+            size = self.sizes.get(anchor)
+            if size is None:
+                raise ComposerError(None, None, f"the alias '*{anchor}' is used inside the value it names, "
+                                    "which would make that value endless", event.start_mark)
+            self._count(size, event.start_mark)
+            return node
+        if anchor is not None and anchor in self.anchors:
             first = self.anchors[anchor].start_mark
             raise ComposerError(None, None,
                                 f"the anchor '&{anchor}' is defined a second time (first at line "
                                 f"{first.line + 1}, column {first.column + 1}), so '*{anchor}' is ambiguous",
                                 event.start_mark)
-        return super().compose_node(parent, index)
+        before = self.nodes
+        node = super().compose_node(parent, index)
+        self._count(1, event.start_mark)
+        if anchor is not None:
+            self.sizes[anchor] = self.nodes - before
+        return node
+
+    def _count(self, n: int, mark: Any) -> None:
+        self.nodes += n
+        if self.nodes > self.node_bound:
+            raise TooManyNodes(None, None, f"over {self.node_bound:,} nodes", mark)
 
 
 class _Constructor(RoundTripConstructor):
@@ -317,7 +354,7 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
                         ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
 
 
-def _fast_load(text: str, rt: YAML) -> Any:
+def _fast_load(text: str, rt: YAML, node_bound: int = DEFAULT_LIMITS.yaml_nodes) -> Any:
     """Load like ``rt.load(text)``, with libyaml's parser when ``ruamel.yaml.clib`` is there.
 
     The round-trip loader is pure Python and was most of the time of loading
@@ -327,7 +364,10 @@ def _fast_load(text: str, rt: YAML) -> Any:
     the round-trip loader would record. Anything unusual (a syntax error, a
     merge key, a duplicate key, a non-scalar key, a custom tag) returns
     ``_SLOW``: the caller loads with the round-trip loader, whose results and
-    diagnostics are the reference.
+    diagnostics are the reference. So does a tree of more than ``node_bound``
+    nodes, aliases expanded (counted before anything is built), or one whose
+    alias is used inside the value it names: the round-trip loader's composer
+    reports either at its place.
     """
     if any(ch in text.replace("\r\n", "\n") for ch in _OTHER_BREAKS):
         return _SLOW  # libyaml counts these as line breaks; our places count only '\n'
@@ -339,6 +379,7 @@ def _fast_load(text: str, rt: YAML) -> Any:
         return None
     constructor = rt.constructor
     try:
+        _count_nodes(node, node_bound, {})
         return _from_node(node, constructor)
     except (_Slow, RecursionError):
         return _SLOW
@@ -346,6 +387,35 @@ def _fast_load(text: str, rt: YAML) -> Any:
 
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 _MAX_DEPTH = 64  # deeper nesting is no claim file: the reference loader reports it
+
+
+def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) -> int:
+    """The nodes of ``node``'s tree, each alias (a node met again) counted in full; ``_Slow`` past ``bound``.
+
+    Each node is walked once (what it counts is remembered), so this takes the
+    time of the file, not of its expansion.
+    """
+    known = seen.get(id(node))
+    if known is not None:
+        if known < 0:
+            raise _Slow("an alias inside the value it names")
+        return known
+    if depth > _MAX_DEPTH:
+        raise _Slow("deep")
+    seen[id(node)] = -1
+    n = 1
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            n += _count_nodes(k, bound, seen, depth + 1) + _count_nodes(v, bound, seen, depth + 1)
+            if n > bound:
+                raise _Slow("too many nodes")
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            n += _count_nodes(item, bound, seen, depth + 1)
+            if n > bound:
+                raise _Slow("too many nodes")
+    seen[id(node)] = n
+    return n
 
 
 def _from_node(node: Any, constructor: Any, depth: int = 0) -> Any:
@@ -542,36 +612,49 @@ def _parse_holds(v: object) -> tuple[datetime.date, datetime.date] | str:
 class Document:
     """A source document, indexed for whitespace-normalised quote look-up."""
 
+    SEARCH_BUDGET = 20_000_000
+    """Words and characters the closest-passage searches of one document may look at, together.
+
+    One search takes time proportional to the document; a dataset of a thousand
+    missing quotes against a 10 MB document would still take an hour. Past the
+    budget, a quote not found gets no closest passage (the error stays).
+    """
+
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.norm, self.index = normalise_ws(text)
+        self._normalised = Normalised(text)
+        self.norm = self._normalised.norm
         self.place = offset_to_place(text)
+        self._words: list[str] | None = None
+        self._spent = 0
+        self.searches = 0
 
     def find(self, quote: str) -> int | None:
-        q, _ = normalise_ws(quote)
+        q = " ".join(quote.split())
         if not q:
             return None
         at = self.norm.find(q)
-        return None if at < 0 else self.index[at]
+        return None if at < 0 else self._normalised.original(at)
 
-    def closest(self, quote: str) -> str:
-        """The passage of the document that looks most like ``quote``."""
-        q, _ = normalise_ws(quote)
-        words = self.norm.split(" ")
-        n = max(1, len(q.split(" ")))
-        best, best_ratio = "", -1.0
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2(q)
-        for i in range(max(1, len(words) - n + 1)):
-            cand = " ".join(words[i : i + n])
-            matcher.set_seq1(cand)
-            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-                continue
-            r = matcher.ratio()
-            if r > best_ratio:
-                best, best_ratio = cand, r
-        return best
+    def closest(self, quote: str) -> str | None:
+        """The passage of the document that looks most like ``quote``; None past :attr:`SEARCH_BUDGET`."""
+        if self._spent > self.SEARCH_BUDGET:
+            return None
+        if self._words is None:
+            self._words = self._normalised.words()
+        passage, cost = closest_passage(self._words, quote)
+        self._spent += cost
+        self.searches += 1
+        return passage
+
+    def closest_hint(self, quote: str) -> str | None:
+        """The hint for a quote not found: its closest passage, or why there is none."""
+        passage = self.closest(quote)
+        if passage is None:
+            return (f"no closest passage: {self.searches} quotes were looked for in '{self.path}' already; "
+                    "does the claim file name the right document?")
+        return f'the closest passage is: "{passage}"' if passage else None
 
 
 def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Locator:
@@ -621,12 +704,21 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Composer = _Composer
+    bound = inputs.limits.yaml_nodes
+    yaml.composer.node_bound = bound
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            data = _fast_load(text, yaml)
+            data = _fast_load(text, yaml, bound)
             if data is _SLOW:
                 data = yaml.load(text)
+    except TooManyNodes as exc:
+        mark = exc.problem_mark
+        ctx.error(ctx.span(mark.line, mark.column) if mark is not None else ctx.span(0, 0), E.TOO_LARGE,
+                  f"the claim file grows past the limit of {bound:,} YAML nodes here (each alias counts the "
+                  "nodes of the value it names): raise it with --limit yaml-nodes=N",
+                  "aliases of aliases multiply: write such values out, or alias them fewer times")
+        return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -708,7 +800,13 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     vocabulary_ok = True
     if "declarations" in data:
         d = data["declarations"]
-        if isinstance(d, str):
+        long = longest_item(d) if isinstance(d, str) else None
+        if long is not None and long[1] > ctx.inputs.limits.formula_chars:
+            vocabulary_ok = False
+            ctx.error(ctx.value_span(data, "declarations"), E.TOO_LARGE, str(TooLarge(
+                "formula-chars", long[1], ctx.inputs.limits.formula_chars,
+                "an item of the declarations is too long", "characters")))
+        elif isinstance(d, str):
             decl_loc = _formula_locator(ctx, data, "declarations", d)
             try:
                 declarations = parse_items(d)
@@ -902,10 +1000,9 @@ def _load_claims(
         if quote is not None and claim_doc is not None:
             at = claim_doc.find(quote)
             if at is None:
-                closest = claim_doc.closest(quote)
                 ctx.error(ctx.value_span(c, "quote"), E.QUOTE_NOT_FOUND,
                           f"the quote of {what} does not occur in '{claim_doc.path}'",
-                          f"the closest passage is: \"{closest}\"" if closest else None)
+                          claim_doc.closest_hint(quote))
             else:
                 qoff = at
                 qline = claim_doc.place(at)[0]
@@ -914,7 +1011,12 @@ def _load_claims(
                       f"{what} has a quote but the claim file names no 'document' to find it in")
         formula: Expr | None = None
         loc: Locator | None = None
-        if formula_text is not None:
+        if formula_text is not None and len(formula_text) > ctx.inputs.limits.formula_chars:
+            # parsing 10 MB took 54 s and 1.8 GB (issue 17, item 5)
+            ctx.error(ctx.value_span(c, "formula"), E.TOO_LARGE, str(TooLarge(
+                "formula-chars", len(formula_text), ctx.inputs.limits.formula_chars,
+                f"the formula of {what} is too long", "characters")))
+        elif formula_text is not None:
             loc = _formula_locator(ctx, c, "formula", formula_text)
             try:
                 formula = parse_formula(formula_text)
@@ -1037,6 +1139,22 @@ def _search_dir_holds(folder: Path, file: Path, roots: Roots) -> bool:
     return Roots((os.path.realpath(folder),)).holds(file)
 
 
+_ITEM_START = re.compile(r"^[ \t]*(?:rule|sort|timed|const|pred|func)\b", re.MULTILINE)
+
+
+def longest_item(text: str) -> tuple[int, int]:
+    """Where the longest item of a rule file or declarations block starts, and its length in characters.
+
+    An item starts at a line that starts with ``rule``, ``sort``, ``const``, ...;
+    a rule runs on with its formula and examples. This is measured before the
+    text is parsed, which takes seconds per megabyte (``Limits.formula_chars``
+    bounds one item as it bounds a claim's formula).
+    """
+    starts = [m.start() for m in _ITEM_START.finditer(text)]
+    cuts = [0, *starts, len(text)]
+    return max(((a, b - a) for a, b in itertools.pairwise(cuts)), key=lambda p: p[1])
+
+
 def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
                    limits: Limits = DEFAULT_LIMITS) -> RawRuleSet | None:
     """Parse one ``.rules`` file."""
@@ -1046,6 +1164,11 @@ def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
     shown = display_path(path)
     sink.remember_text(shown, text)
     loc = Locator(shown, offset_to_place(text))
+    start, length = longest_item(text)
+    if length > limits.formula_chars:
+        sink.error(loc.span(start), E.TOO_LARGE, str(TooLarge(
+            "formula-chars", length, limits.formula_chars, "this item of the rule file is too long", "characters")))
+        return None
     try:
         items = parse_items(text)
     except ParseError as exc:

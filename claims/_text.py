@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import heapq
+import itertools
+import re
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+
 
 def normalise_ws(text: str) -> tuple[str, list[int]]:
     """Collapse whitespace runs to one space; return the text and each character's original offset.
@@ -26,3 +35,105 @@ def normalise_ws(text: str) -> tuple[str, list[int]]:
         out.pop()
         index.pop()
     return "".join(out), index
+
+
+_WORD = re.compile(r"\S+")
+
+
+class Normalised:
+    """A text with its whitespace collapsed as :func:`normalise_ws` does, and the way back to the text.
+
+    Built for documents of megabytes: the text is split by a regular
+    expression, and the way back is kept per word (two arrays of offsets), not
+    per character as :func:`normalise_ws` keeps it.
+    """
+
+    def __init__(self, text: str) -> None:
+        words = _WORD.findall(text)
+        self.norm = " ".join(words)
+        self._text_at = array("q", (m.start() for m in _WORD.finditer(text)))
+        self._norm_at = array("q", itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0)) \
+            if words else array("q")
+
+    def original(self, at: int) -> int:
+        """The offset in the text of offset ``at`` of :attr:`norm` (a space: the first blank it stands for)."""
+        k = bisect.bisect_right(self._norm_at, at) - 1
+        return self._text_at[k] + (at - self._norm_at[k])
+
+    def words(self) -> list[str]:
+        return self.norm.split(" ") if self.norm else []
+
+
+# --------------------------------------------------------------------------- the closest passage
+
+MAX_WINDOW_WORDS = 200
+"""A quote longer than this is compared with passages of this many words."""
+
+_CANDIDATES = 64  # passages ranked by difflib's ratio (8 for a quote of over 300 characters)
+_RATIO_CHARS = 1_000  # a longer quote is ranked by shared trigrams alone (difflib's ratio is quadratic)
+
+
+def _grams(word: str) -> list[str]:
+    padded = f" {word.lower()} "
+    return [padded[i:i + 3] for i in range(len(padded) - 2)]
+
+
+def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
+    """The passage of ``words`` (a document split at its blanks) that looks most like ``quote``, and its cost.
+
+    A passage has as many words as the quote (at most :data:`MAX_WINDOW_WORDS`).
+    Every passage is scored by the character trigrams it shares with the quote,
+    in one pass over the document (each word's shared trigrams are found once
+    per distinct word, and a passage's score is updated as it slides by one
+    word); then the best few passages are ranked by ``difflib``'s ratio, as
+    every passage was before. So a search takes time proportional to the
+    document plus the quote, not to their product (an 8-word quote against
+    10 MB took over 150 s, issue 17, item 5). The cost returned is the work
+    done, in words and characters looked at.
+    """
+    q = " ".join(quote.split())
+    if not words or not q:
+        return "", 0
+    qwords = q.split(" ")
+    n = min(len(qwords), MAX_WINDOW_WORDS)
+    if len(words) <= n:
+        return " ".join(words), len(words)
+    want = Counter(g for w in qwords for g in _grams(w))
+    shared: dict[str, tuple[str, ...]] = {}
+    cost = len(words) + len(q)
+    for w in set(words):
+        shared[w] = tuple(g for g in _grams(w) if g in want)
+        cost += len(w)
+    # slide a window of n words: score = the trigrams it shares with the quote, counted at most
+    # as often as the quote has them
+    have: dict[str, int] = dict.fromkeys(want, 0)
+    score = 0
+    scores = [0] * (len(words) - n + 1)
+    for i, w in enumerate(words):
+        for g in shared[w]:
+            if have[g] < want[g]:
+                score += 1
+            have[g] += 1
+        if i >= n:
+            for g in shared[words[i - n]]:
+                have[g] -= 1
+                if have[g] < want[g]:
+                    score -= 1
+        if i >= n - 1:
+            scores[i - n + 1] = score
+    best = heapq.nlargest(_CANDIDATES if len(q) <= 300 else 8, range(len(scores)), key=scores.__getitem__)
+    if len(q) > _RATIO_CHARS:
+        return " ".join(words[best[0]:best[0] + n]), cost
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(q)
+    found, found_ratio = "", -1.0
+    for i in sorted(best):  # in document order: the first of equals wins, as before
+        cand = " ".join(words[i:i + n])
+        matcher.set_seq1(cand)
+        cost += len(cand)
+        if matcher.real_quick_ratio() <= found_ratio or matcher.quick_ratio() <= found_ratio:
+            continue
+        r = matcher.ratio()
+        if r > found_ratio:
+            found, found_ratio = cand, r
+    return found, cost
