@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from claims._files import write_atomic
+from claims._read import CACHE_FILE_BYTES, read_regular
 from claims._sign import seal, unseal, user_key
 from claims._partition import Component
 from claims._solve import ComponentResult, Options, RawMus, RawVerdict
@@ -170,7 +171,7 @@ class ResultCache:
         if self._packed is None:
             self._packed = {}
             try:
-                pack = json.loads(self._unsealed((self.directory / PACK).read_bytes()) or b"null")
+                pack = json.loads(self._unsealed(read_regular(self.directory / PACK, CACHE_FILE_BYTES)) or b"null")
                 if isinstance(pack, dict) and pack.get("engine") == engine_version() and isinstance(
                         pack.get("entries"), dict):
                     self._packed = pack["entries"]
@@ -193,7 +194,7 @@ class ResultCache:
             return None
         path = self._path(key)
         try:
-            raw = self._unsealed(path.read_bytes())
+            raw = self._unsealed(read_regular(path, CACHE_FILE_BYTES))
         except OSError:
             return None
         if raw is None:

@@ -45,6 +45,7 @@ import attrs
 from claims._errors import Span
 from claims._files import write_atomic
 from claims._model import DeferredTerm, Term, term_of
+from claims._read import CACHE_FILE_BYTES, read_regular
 from claims._resolve import ResolvedFile
 from claims._sign import seal, unseal, user_key
 
@@ -121,7 +122,8 @@ class FileCache:
         if self._key is None:
             return None
         try:
-            data = self._path(shown).read_bytes()
+            # a checkout may put a FIFO, a device or gigabytes here: only a regular file, bounded
+            data = read_regular(self._path(shown), CACHE_FILE_BYTES)
         except OSError:
             return None
         payload = unseal(self._key, _MAGIC, data)

@@ -30,6 +30,10 @@ import attrs
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 _CHUNK = 1 << 20
 
+CACHE_FILE_BYTES = 1 << 30
+"""The most a cache file may hold to be read at all (either cache): a larger one, like one that is
+not a regular file, is ignored as a damaged one is (a checkout may carry ``.claims-cache/``)."""
+
 
 class NotRegular(OSError):
     """The path names something other than a regular file (``kind`` says what)."""
