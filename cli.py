@@ -195,7 +195,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
         # components are not solved again).
         gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
                                                  timeout=timeout, max_per_component=max_, jobs=jobs,
-                                                 limits=limits,
+                                                 limits=limits, root=root,
                                                  cache=False if no_cache else CACHE_DIR,
                                                  executor=executor, scheduler=scheduler)
     except claims.InputError as err:

@@ -343,12 +343,15 @@ class Revision:
                                  if p not in blobs}, into)
         return [rel for rel in self.paths if any(under(rel, p) for p in blobs)]
 
-    def gate(self, report: Report, *, allow_unsupported: bool = False, **check_options: Any) -> Gate:
+    def gate(self, report: Report, *, allow_unsupported: bool = False, root: str | None = None,
+             **check_options: Any) -> Gate:
         """Check the dataset at the commit and compare ``report`` with it.
 
-        ``check_options`` (``timeout``, ``max_per_component``, ...) go to
+        ``check_options`` (``timeout``, ``max_per_component``, ``limits``, ...) go to
         :func:`claims.check`: use those of the run, so that both sides are
-        solved alike.
+        solved alike. The revision's dataset is loaded under the same root as the
+        working tree's: ``root`` (the run's ``--root``) or the paths given, in the
+        folder it is written into; never anything outside that folder.
         """
         notes: list[str] = []
         before: list[Record] = []
@@ -363,8 +366,8 @@ class Revision:
                 try:
                     # the revision's dataset is as untrusted as the working tree's: what it names
                     # must lie in the folder it was written into, within the same limits
-                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present), root=tmp,
-                               limits=check_options.get("limits", DEFAULT_LIMITS))
+                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present),
+                               root=self._root_in(tmp, root), limits=check_options.get("limits", DEFAULT_LIMITS))
                 except InputError as err:
                     n = len(err.diagnostics)
                     notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
@@ -377,6 +380,18 @@ class Revision:
                     warnings_before = [w["fingerprint"] for w in warning_records(old_report)]
         return compare("since", self.rev, records(report, allow_unsupported=allow_unsupported), before,
                        notes=notes, commit=self.commit, warnings_before=warnings_before)
+
+    def _root_in(self, tmp: str, root: str | None) -> str | None:
+        """The run's ``--root`` as it is in the copy at ``tmp``: None (the paths given) when there is none,
+        ``tmp`` itself when it holds the whole repository."""
+        if root is None:
+            return None
+        rel = os.path.relpath(os.path.realpath(root), self.root)
+        if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            return tmp
+        inside = os.path.join(tmp, rel)
+        os.makedirs(inside, exist_ok=True)  # (the revision may have had nothing there)
+        return inside
 
     def _back(self, tmp: str) -> Callable[[str], str]:
         """Map a path shown for the temporary copy back to the path shown for the working tree."""

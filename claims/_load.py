@@ -229,7 +229,7 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
                 if roots is None or roots.holds(f):
                     found.append(f)
                 else:
-                    _refuse_outside(roots, f, display_path(f), "the claim file", Span(display_path(f), 1, 0), sink)
+                    _refuse_outside(roots, f, f"the claim file '{display_path(f)}'", Span(display_path(f), 1, 0), sink)
         elif path.exists():
             found.append(path)
         else:
@@ -1075,14 +1075,14 @@ def outside_root(path: Path, written: str, what: str, inputs: Inputs, span: Span
     roots = inputs.roots
     if roots is None or "\0" in str(path) or roots.holds(path):
         return False  # (a NUL names no file at all: reading it says so)
-    _refuse_outside(roots, path, written, what, span, sink)
+    _refuse_outside(roots, path, f"{what} '{written}'", span, sink)
     return True
 
 
-def _refuse_outside(roots: Roots, path: Path, written: str, what: str, span: Span, sink: DiagnosticSink) -> None:
+def _refuse_outside(roots: Roots, path: Path, subject: str, span: Span, sink: DiagnosticSink) -> None:
     how = " (through a symbolic link)" if is_symlinked(path) and roots.contains(os.path.abspath(path)) else ""
     sink.error(span, E.OUTSIDE_ROOT,
-               f"{what} '{written}' is outside the dataset's root {roots.shown()}{how}, so it is not read",
+               f"{subject} is outside the dataset's root {roots.shown()}{how}, so it is not read",
                "a dataset may name only files under the folders given to check (a file's own folder for a "
                "file); move it there, or name a folder that holds both with --root DIR")
 
@@ -1116,7 +1116,7 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
             return None
         if p.is_file():
             if inputs.roots is not None and not _search_dir_holds(d, p, inputs.roots):
-                _refuse_outside(inputs.roots, p, display_path(p), f"the file of rule set '{name}'", span, sink)
+                _refuse_outside(inputs.roots, p, f"the rule set '{name}', found as '{display_path(p)}',", span, sink)
                 return None
             return p
     available = sorted({p.stem for d in dirs for p in d.glob("*.rules")})
