@@ -78,8 +78,8 @@ def dotdot(place: Path) -> tuple[str, str]:
 def symlink(place: Path) -> tuple[str, str]:
     (place / "ds" / "article.txt").unlink()
     (place / "ds" / "article.txt").symlink_to(place / "secret.txt")
-    return ("the document 'article.txt' is outside the dataset's root 'ds' (through a symbolic link), "
-            "so it is not read", "ds/claims.yaml:3:11")
+    return ("the document 'article.txt' is outside the dataset's root 'ds' (through a symbolic link), so it is "
+            "not read"), "ds/claims.yaml:3:11"
 
 
 def rules_path(place: Path) -> tuple[str, str]:
@@ -91,8 +91,8 @@ def rules_by_name(place: Path) -> tuple[str, str]:
     """``rules/leak.rules`` in the dataset is a symlink out of it; the claim file names ``leak``."""
     (place / "ds" / "rules" / "leak.rules").symlink_to(place / "secret.rules")
     name_rules(place, "leak")
-    return ("the rule set 'leak', found as 'ds/rules/leak.rules', is outside the dataset's root 'ds' "
-            "(through a symbolic link)", "ds/claims.yaml:6:15")
+    return ("the rule set 'leak', found as 'ds/rules/leak.rules', is outside the dataset's root 'ds' (through a "
+            "symbolic link)"), "ds/claims.yaml:6:15"
 
 
 ATTACKS = [absolute, dotdot, symlink, rules_path, rules_by_name]

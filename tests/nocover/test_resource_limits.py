@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,8 @@ def _capped() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CAP_BYTES, CAP_BYTES))
 
 
-def claims_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def claims_run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     r = subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
                        env=env, timeout=CAP_SECONDS, preexec_fn=_capped)
     assert r.returncode in (0, 1, 2), (r.returncode, r.stderr[-2000:])
@@ -102,3 +103,174 @@ def test_a_limit_can_be_raised_and_a_bad_one_is_a_usage_error(tmp_path: Path) ->
     bad = claims_run("check", "ds", "--limit", "instance=5", cwd=tmp_path)
     assert 2 == bad.returncode
     assert "the limits are file-bytes, formula-chars, yaml-nodes, instances, expansion" in bad.stderr
+
+
+# --------------------------------------------------------------------------- what the claim file names and holds
+
+
+SEED = ROOT / "seeds" / "russia-syria-2016"
+
+
+def one_claim(root: Path, *, document: str = "a.txt", quote: str = "The text", formula: str = "x > 1",
+              top: str = "") -> Path:
+    """A dataset of one claim file (``root/claims.yaml``) whose one claim has this quote and formula."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "claims.yaml").write_text(
+        f"document: {document}\ndeclarations: 'const x: int'\n{top}sources:\n  s: {{name: S}}\nclaims:\n"
+        f"  - id: c0\n    source: s\n    said: 2016-03-01\n    quote: \"{quote}\"\n    formula: \"{formula}\"\n",
+        encoding="utf-8")
+    return root
+
+
+def timed_run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+    import time
+
+    start = time.monotonic()
+    r = claims_run(*args, cwd=cwd, env=env)
+    return r, time.monotonic() - start
+
+
+def test_an_alias_bomb_stops_at_the_node_limit(tmp_path: Path) -> None:
+    """Seven levels of nine aliases: 4.8 million nodes from 600 bytes (120 s and 7.4 GB unbounded)."""
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdef", "bcdefg"):
+        levels.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    ds = one_claim(tmp_path / "ds", top="title:\n" + "".join(f"  {line}\n" for line in levels))
+    (ds / "a.txt").write_text("The text.\n", encoding="utf-8")
+    r, took = timed_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:10:10: error: the claim file grows past the limit of 1,000,000 YAML nodes here (each "
+            "alias counts the nodes of the value it names): raise it with --limit yaml-nodes=N  [too-large]") \
+        in r.stderr
+    assert took < 20, took
+    # six levels are 672,000 nodes: under the limit, aliases still work
+    one_claim(ds, top="title:\n" + "".join(f"  {line}\n" for line in levels[:-1]))
+    fine = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 0 == fine.returncode, fine.stderr
+
+
+def test_long_missing_quotes_against_the_seed_article_are_searched_in_linear_time(tmp_path: Path) -> None:
+    """Ten 40 KB quotes not in the seed article: 25 s each with the search over every passage."""
+    import random
+
+    words = (SEED / "article.txt").read_text(encoding="utf-8").replace('"', "").split()
+    rnd = random.Random(5)
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    shutil.copy(SEED / "article.txt", ds / "article.txt")
+    claims_ = "".join(
+        f"  - {{id: c{i}, source: s, said: 2016-03-01, formula: 'true', "
+        f"quote: \"{' '.join(rnd.choice(words) for _ in range(8000))[:40_000]}\"}}\n" for i in range(10))
+    (ds / "claims.yaml").write_text(f"document: article.txt\nsources:\n  s: {{name: S}}\nclaims:\n{claims_}",
+                                    encoding="utf-8")
+    r, took = timed_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert 10 == r.stderr.count("[quote-not-found]")
+    assert 10 == r.stderr.count("hint: the closest passage is: ")
+    assert took < 20, took
+
+
+def test_a_missing_quote_against_a_10_mb_document_is_searched_in_linear_time(tmp_path: Path) -> None:
+    """Eight words not in a 10 MB document: over 150 s with the search over every passage."""
+    import random
+
+    rnd = random.Random(3)
+    vocab = ["".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9)))
+             for _ in range(50_000)]
+    text = " ".join(rnd.choice(vocab) for _ in range(1_750_000))
+    ds = one_claim(tmp_path / "ds", quote=" ".join(rnd.choice(vocab) for _ in range(8)))
+    (ds / "a.txt").write_text(text + "\n", encoding="utf-8")
+    assert len(text) > 10_000_000
+    r, took = timed_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert "[quote-not-found]" in r.stderr and "hint: the closest passage is: " in r.stderr
+    assert took < 30, took
+
+
+def test_a_10_mb_formula_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """Parsing it took 54 s and 1.8 GB."""
+    ds = one_claim(tmp_path / "ds", formula=" + ".join(["x"] * 2_600_000) + " > 1")
+    (ds / "a.txt").write_text("The text.\n", encoding="utf-8")
+    r, took = timed_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:10:14: error: the formula of claim 'c0' is too long (10,400,001 characters, over the "
+            "limit of 100,000: raise it with --limit formula-chars=10400001)  [too-large]") in r.stderr
+    assert took < 20, took
+
+
+def test_a_rule_file_item_past_the_formula_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    ds = one_claim(tmp_path / "ds", top="rules: [big]\n")
+    (ds / "a.txt").write_text("The text.\n", encoding="utf-8")
+    (ds / "rules").mkdir()
+    (ds / "rules" / "big.rules").write_text(
+        'const y: int\n\nrule big: "long"\n  ' + " + ".join(["y"] * 50_000) + " > 1\n", encoding="utf-8")
+    r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/rules/big.rules:3:1: error: this item of the rule file is too long (200,021 characters, over the "
+            "limit of 100,000: raise it with --limit formula-chars=200021)  [too-large]") in r.stderr
+
+
+def test_a_file_past_the_byte_limit_is_not_read(tmp_path: Path) -> None:
+    ds = one_claim(tmp_path / "ds")
+    (ds / "a.txt").write_text("The text.\n" * 200_000, encoding="utf-8")
+    r = claims_run("check", "ds", "--no-cache", "--limit", "file-bytes=1000000", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:1:11: error: 'ds/a.txt' is too large (2,000,000 bytes, over the limit of 1,000,000: "
+            "raise it with --limit file-bytes=2000000)  [too-large]") in r.stderr
+
+
+def test_a_fifo_as_document_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: forever."""
+    ds = one_claim(tmp_path / "ds")
+    os.mkfifo(ds / "a.txt")
+    r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)  # the subprocess timeout guards a hang
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:1:11: error: 'ds/a.txt' is a FIFO (named pipe), not a regular file: it is not read  "
+            "[file-unreadable]") in r.stderr
+
+
+def test_dev_zero_as_document_is_refused_twice_over(tmp_path: Path) -> None:
+    """``/dev/zero`` never ends (memory ran out). Named outright or through a link it is outside the root;
+    under ``--root /`` it is still not a regular file."""
+    ds = one_claim(tmp_path / "ds")
+    (ds / "a.txt").symlink_to("/dev/zero")
+    r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:1:11: error: the document 'a.txt' is outside the dataset's root 'ds' (through a "
+            "symbolic link), so it is not read  [outside-root]") in r.stderr
+    r = claims_run("check", "ds", "--no-cache", "--root", "/", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("ds/claims.yaml:1:11: error: 'ds/a.txt' is a character device, not a regular file: it is not read  "
+            "[file-unreadable]") in r.stderr
+    one_claim(tmp_path / "ds", document="/dev/zero")
+    r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert "the document '/dev/zero' is outside the dataset's root 'ds', so it is not read" in r.stderr
+    r = claims_run("check", "ds", "--no-cache", "--root", "/", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert "'/dev/zero' is a character device, not a regular file: it is not read" in r.stderr
+
+
+def test_fifos_in_the_cache_folder_are_ignored_without_blocking(tmp_path: Path) -> None:
+    """A checkout may carry ``.claims-cache/`` with FIFOs where the result pack and a file's entry go."""
+    from claims._filecache import FileCache
+
+    env = {"XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    ds = one_claim(tmp_path / "ds")
+    (ds / "a.txt").write_text("The text.\n", encoding="utf-8")
+    first = claims_run("check", "ds", cwd=tmp_path, env=env)
+    assert 0 == first.returncode, first.stderr
+    cache = tmp_path / ".claims-cache"
+    (cache / "results.pack").unlink()
+    os.mkfifo(cache / "results.pack")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        entry = FileCache(".claims-cache")._path("ds/claims.yaml")
+    finally:
+        os.chdir(old)
+    (tmp_path / entry).unlink()
+    os.mkfifo(tmp_path / entry)
+    again = claims_run("check", "ds", "--verbose", cwd=tmp_path, env=env)
+    assert 0 == again.returncode, again.stderr
+    assert first.stdout == again.stdout
