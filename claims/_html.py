@@ -70,7 +70,10 @@ def _e(value: object) -> str:
     show it: a page cannot carry it, not even as ``&#7;``.
     """
     text = str(value)
-    if _FORBIDDEN.search(text):
+    # isprintable() is fast, holds for most text (once line breaks are put aside), and rules out
+    # every forbidden character; the pattern is slow on long text (a document), so it comes second
+    if not text.isprintable() and not text.replace("\n", " ").replace("\t", " ").isprintable() \
+            and _FORBIDDEN.search(text):
         text = _FORBIDDEN.sub(_shown, text)
     return html.escape(text, quote=True)
 
