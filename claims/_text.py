@@ -69,7 +69,7 @@ class Normalised:
 MAX_WINDOW_WORDS = 200
 """A quote longer than this is compared with passages of this many words."""
 
-_CANDIDATES = 64  # passages ranked by difflib's ratio (8 for a quote of over 300 characters)
+_CANDIDATES = 64  # passages ranked by difflib's ratio (256 for a quote of 100 characters or less, 8 over 300)
 _RATIO_CHARS = 1_000  # a longer quote is ranked by shared trigrams alone (difflib's ratio is quadratic)
 
 
@@ -121,19 +121,20 @@ def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
                     score -= 1
         if i >= n - 1:
             scores[i - n + 1] = score
-    best = heapq.nlargest(_CANDIDATES if len(q) <= 300 else 8, range(len(scores)), key=scores.__getitem__)
+    k = _CANDIDATES * 4 if len(q) <= 100 else _CANDIDATES if len(q) <= 300 else 8
+    best = heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)
     if len(q) > _RATIO_CHARS:
         return " ".join(words[best[0]:best[0] + n]), cost
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(q)
-    found, found_ratio = "", -1.0
-    for i in sorted(best):  # in document order: the first of equals wins, as before
+    found, found_key = "", (-1.0, 0)
+    for i in best:  # best score first, so that the bounds below soon skip most of the others
         cand = " ".join(words[i:i + n])
         matcher.set_seq1(cand)
         cost += len(cand)
-        if matcher.real_quick_ratio() <= found_ratio or matcher.quick_ratio() <= found_ratio:
+        if matcher.real_quick_ratio() < found_key[0] or matcher.quick_ratio() < found_key[0]:
             continue
-        r = matcher.ratio()
-        if r > found_ratio:
-            found, found_ratio = cand, r
+        key = (matcher.ratio(), -i)  # of equal ratios, the first in the document wins, as before
+        if key > found_key:
+            found, found_key = cand, key
     return found, cost
