@@ -32,6 +32,7 @@ from ruamel.yaml.error import YAMLError
 from claims import _errors as E
 from claims._api import check, load
 from claims._limits import DEFAULT as DEFAULT_LIMITS
+from claims._read import read_regular
 from claims._errors import Diagnostic, InputError, Span
 from claims._findings import Report
 from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
@@ -133,12 +134,14 @@ class Baseline:
                 JSON, or is not a claims report of a version this release reads.
         """
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            # the baseline may be a file of the checkout: a FIFO there must not block, nor /dev/zero run on
+            text = read_regular(path, DEFAULT_LIMITS.file_bytes).decode("utf-8")
         except FileNotFoundError:
             raise _error(path, BAD_BASELINE, f"baseline file '{path}' does not exist",
                          "write one with `claims baseline PATH... -o FILE`") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _error(path, BAD_BASELINE, f"cannot read baseline file '{path}': {exc}") from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise _error(path, BAD_BASELINE, f"cannot read baseline file '{path}': {why}") from None
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:

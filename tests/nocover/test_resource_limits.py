@@ -274,3 +274,17 @@ def test_fifos_in_the_cache_folder_are_ignored_without_blocking(tmp_path: Path) 
     again = claims_run("check", "ds", "--verbose", cwd=tmp_path, env=env)
     assert 0 == again.returncode, again.stderr
     assert first.stdout == again.stdout
+
+
+def test_a_fifo_or_dev_zero_as_baseline_is_refused_without_blocking(tmp_path: Path) -> None:
+    """``--baseline`` may name a file of the checkout, which a pull request can make a FIFO."""
+    ds = one_claim(tmp_path / "ds")
+    (ds / "a.txt").write_text("The text.\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "baseline.json")
+    r = claims_run("check", "ds", "--no-cache", "--baseline", "baseline.json", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("baseline.json:1:1: error: cannot read baseline file 'baseline.json': it is a FIFO (named pipe), "
+            "not a regular file  [bad-baseline]") in r.stderr
+    r = claims_run("check", "ds", "--no-cache", "--baseline", "/dev/zero", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert "it is a character device, not a regular file  [bad-baseline]" in r.stderr
