@@ -55,6 +55,7 @@ from claims import _errors as E
 from claims import _syntax as S
 from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span, printable
 from claims._lint import Use, lint
+from claims._limits import DEFAULT as DEFAULT_LIMITS
 from claims._load import display_path, read_text
 
 SORT = "U"
@@ -150,7 +151,39 @@ def parse_folio(text: str) -> S.Expr:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise _parse_error(exc, text) from None
+    _check_depth(tree)
     return _build(tree.children[0], "formula")
+
+
+def _check_depth(tree: lark.Tree[lark.Token]) -> None:
+    """Refuse a formula that nests deeper than ``claims._syntax.MAX_DEPTH``, before anything recurses over it.
+
+    As :func:`claims._syntax._check_depth`, and a run of quantifiers before one
+    parenthesis (``∀x ∀y ... (``) counts one level per quantifier: a chain of
+    200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
+    """
+    depth: dict[int, int] = {}
+    stack: list[tuple[lark.Tree[lark.Token], bool]] = [(tree, False)]
+    while stack:
+        node, seen = stack.pop()
+        kids = [c for c in node.children if isinstance(c, lark.Tree)]
+        if not seen:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids)
+            continue
+        data = str(node.data)
+        if data in S._BINARY_RULES:
+            own = max(1, len(node.children) - len(kids))
+        elif data == "quantified_group":
+            own = max(1, len(_QUANT_RUN.findall(str(node.children[0]))))
+        else:
+            own = 0 if data == "start" else 1
+        d = max((depth[id(k)] for k in kids), default=0) + own
+        depth[id(node)] = d
+        if d > S.MAX_DEPTH:
+            raise S.ParseError(f"the formula nests {d} levels deep; at most {S.MAX_DEPTH} are allowed",
+                               S._span(node)[0], "group a long chain with parentheses, as in "
+                               "'(A ∧ B) ∧ (C ∧ D)', or split it into several premises")
 
 
 def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
@@ -579,6 +612,11 @@ def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
 
 def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True) -> Read:
     """Parse ``f``; on unbalanced parentheses warn and repair (unless told not to); errors go to ``sink``."""
+    if len(f.text) > DEFAULT_LIMITS.formula_chars:
+        # parsing takes seconds per megabyte (a claim file's formula has the same bound)
+        sink.error(f.span(0), E.TOO_LARGE, f"{f.what} is too long ({len(f.text):,} characters, over the limit "
+                   f"of {DEFAULT_LIMITS.formula_chars:,} of a formula)")
+        return Read(f, None, f.text, (0,))
     identity = tuple(range(len(f.text) + 1))
     try:
         return Read(f, parse_folio(f.text), f.text, identity)

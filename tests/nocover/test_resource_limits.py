@@ -288,3 +288,28 @@ def test_a_fifo_or_dev_zero_as_baseline_is_refused_without_blocking(tmp_path: Pa
     r = claims_run("check", "ds", "--no-cache", "--baseline", "/dev/zero", cwd=tmp_path)
     assert 2 == r.returncode
     assert "it is a character device, not a regular file  [bad-baseline]" in r.stderr
+
+
+def test_folio_formulas_too_long_or_too_deep_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    """A premise of 200,000 '∧': 33 s, then a RecursionError traceback; 5,000: the traceback at once."""
+    import json
+
+    line = json.loads((ROOT / "tests" / "data" / "folio" / "folio_v2_validation.jsonl").read_text(
+        encoding="utf-8").splitlines()[0])
+    rest = line["premises-FOL"].split("\n", 1)[1]
+    for name, premise in [("long", " ∧ ".join(["P(a)"] * 200_000)), ("deep", " ∧ ".join(["P(a)"] * 5_000)),
+                          ("quantifiers", "∀" + " ∀".join(f"x{i}" for i in range(3000)) + " (P(x0))")]:
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps({**line, "premises-FOL": f"{premise}\n{rest}"}) + "\n",
+                                                encoding="utf-8")
+    r = claims_run("import", "folio", "long.jsonl", "-o", "out", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert ("long.jsonl:1:896: error: premise 1 of example 1014 is too long (1,399,997 characters, over the "
+            "limit of 100,000 of a formula)  [too-large]") in r.stderr
+    r = claims_run("conformance", "folio", "deep.jsonl", cwd=tmp_path)
+    assert 0 == r.returncode  # the example is a disagreement ("got error"), with the reason
+    assert ("deep.jsonl:1:896: error: in premise 1 of example 1014: the formula nests 5001 levels deep; at most "
+            "200 are allowed  [formula-syntax]") in r.stdout
+    r = claims_run("import", "folio", "quantifiers.jsonl", "-o", "out", cwd=tmp_path)
+    assert 2 == r.returncode
+    assert "the formula nests 3002 levels deep; at most 200 are allowed" in r.stderr
+    assert not (tmp_path / "out").exists()
