@@ -22,10 +22,12 @@ class Limits:
     """Bytes of one claim file, rule file or document (only regular files are read at all)."""
 
     formula_chars: int = 100_000
-    """Characters of one formula."""
+    """Characters of one formula, or of one item of a rule file or declarations block (a rule with its
+    examples); measured before it is parsed."""
 
     yaml_nodes: int = 1_000_000
-    """Nodes of one claim file, every alias counted at each place it is used."""
+    """Nodes of one claim file, every alias counted at each place it is used (as the nodes of the value
+    it names)."""
 
     instances: int = 2_000_000
     """Claim and rule instances over the relevant days (a claim holding on N of them counts N)."""
