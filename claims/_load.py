@@ -338,7 +338,15 @@ class _Constructor(RoundTripConstructor):
             return super().construct_non_recursive_object(node, tag)
         except (ValueError, IndexError) as exc:
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise ConstructorError(None, None, f"cannot read this {tag} value: {exc}",
+            value = str(node.value) if isinstance(node.value, str) else ""
+            shown = repr(value if len(value) <= 40 else value[:40] + "...")
+            # an IndexError says nothing a reader can use ('string index out of range'), nor Python's
+            # advice on sys.set_int_max_str_digits
+            why = f": {exc}" if isinstance(exc, ValueError) and str(exc) else ""
+            if "Exceeds the limit" in why:
+                digits = sum(ch.isdigit() for ch in value)
+                why = f": a number of {digits:,} digits is too long to read (at most 4,300)"
+            raise ConstructorError(None, None, f"cannot read {shown} as a {tag} value{why}",
                                    node.start_mark) from None
 
 

@@ -79,10 +79,12 @@ def test_the_header_and_claim_used_below_are_valid(load_claims: Callable[[str], 
 @pytest.mark.parametrize(
     ("said", "message"),
     [
-        ("!!int abc", "c.yaml:9:11: error: invalid YAML: cannot read this !!int value: "
+        ("!!int abc", "c.yaml:9:11: error: invalid YAML: cannot read 'abc' as a !!int value: "
                       "invalid literal for int() with base 10: 'abc'  [yaml-syntax]"),
-        ("!!float x", "c.yaml:9:11: error: invalid YAML: cannot read this !!float value: "
+        ("!!float x", "c.yaml:9:11: error: invalid YAML: cannot read 'x' as a !!float value: "
                       "could not convert string to float: 'x'  [yaml-syntax]"),
+        ("1" * 4400, "c.yaml:9:11: error: invalid YAML: cannot read '" + "1" * 40 + "...' as a !!int value: "
+                     "a number of 4,400 digits is too long to read (at most 4,300)  [yaml-syntax]"),
         ("2016-13-01", "c.yaml:9:11: error: 'said' of claim 'a' is '2016-13-01', which is not a real "
                        "date (month must be in 1..12)  [bad-date]"),
     ],

@@ -26,4 +26,4 @@ def test_a_float_tag_on_text_is_a_yaml_error_with_a_place(tmp_path: Path) -> Non
         claims.load(path)
     (d,) = [x for x in info.value.diagnostics if x.code == "yaml-syntax"]
     assert (3, 10) == (d.span.line, d.span.column)
-    assert d.message.startswith("invalid YAML: cannot read this !!float value")
+    assert "invalid YAML: cannot read 'e' as a !!float value" == d.message
