@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
+from types import CodeType, FrameType
 from typing import NoReturn
 
 import click
@@ -262,9 +262,20 @@ def _on_alarm(_signum: int, frame: FrameType | None) -> None:
         _on_signal(_deferred, frame)
 
 
+def _finalizer_codes() -> frozenset[CodeType]:
+    """The code of the finalizer callbacks whose exceptions Python prints and ignores, as it does
+    for ``__del__``: multiprocessing's (they release the worker pool's semaphores) and weakref's."""
+    import weakref
+
+    return frozenset({multiprocessing.util.Finalize.__call__.__code__, weakref.finalize.__call__.__code__})
+
+
+_FINALIZERS = _finalizer_codes()
+
+
 def _in_finalizer(frame: FrameType | None) -> bool:
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
+        if frame.f_code.co_name == "__del__" or frame.f_code in _FINALIZERS:
             return True
         frame = frame.f_back
     return False

@@ -173,6 +173,8 @@ def _end_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     them solving, with multiprocessing's resource tracker, long after the run (issue 17, item 7).
     """
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    # shutdown(wait=False) forgets the pool's thread: kept here, to be waited for below
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         p.terminate()
@@ -182,8 +184,11 @@ def _end_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
         if p.is_alive():
             p.kill()
             p.join()
-    # the pool's own thread now sees its workers gone and releases its queues
-    pool.shutdown(wait=True)
+    # The pool's thread now sees its workers gone, releases its queues and ends. Waited for, so
+    # that it does not release their semaphores while this process exits: one unlinked but not
+    # yet struck off multiprocessing's resource tracker made the tracker warn of a leak.
+    if manager is not None:
+        manager.join(WORKER_GRACE)
 
 
 # --------------------------------------------------------------------------- Dask
