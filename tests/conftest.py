@@ -45,3 +45,15 @@ def ds(tmp_path: Path) -> Path:
     """
     shutil.copytree(TESTS / "data" / "ci", tmp_path / "ds")
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run ``tests/dask`` last.
+
+    Its in-process clusters leave distributed's threads running for the rest
+    of the process, and the engine forks its lint child only from a process
+    with no other thread (``claims._background``): tests that check the fork
+    must run before them.
+    """
+    dask = TESTS / "dask"
+    items.sort(key=lambda item: Path(str(item.path)).is_relative_to(dask))
