@@ -158,32 +158,21 @@ def parse_folio(text: str) -> S.Expr:
 def _check_depth(tree: lark.Tree[lark.Token]) -> None:
     """Refuse a formula that nests deeper than ``claims._syntax.MAX_DEPTH``, before anything recurses over it.
 
-    As :func:`claims._syntax._check_depth`, and a run of quantifiers before one
-    parenthesis (``∀x ∀y ... (``) counts one level per quantifier: a chain of
-    200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
+    As :func:`claims._syntax.check_depth` counts, and a run of quantifiers
+    before one parenthesis (``∀x ∀y ... (``) counts one level per quantifier:
+    a chain of 200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
     """
-    depth: dict[int, int] = {}
-    stack: list[tuple[lark.Tree[lark.Token], bool]] = [(tree, False)]
-    while stack:
-        node, seen = stack.pop()
-        kids = [c for c in node.children if isinstance(c, lark.Tree)]
-        if not seen:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids)
-            continue
-        data = str(node.data)
-        if data in S._BINARY_RULES:
-            own = max(1, len(node.children) - len(kids))
-        elif data == "quantified_group":
-            own = max(1, len(_QUANT_RUN.findall(str(node.children[0]))))
-        else:
-            own = 0 if data == "start" else 1
-        d = max((depth[id(k)] for k in kids), default=0) + own
-        depth[id(node)] = d
-        if d > S.MAX_DEPTH:
-            raise S.ParseError(f"the formula nests {d} levels deep; at most {S.MAX_DEPTH} are allowed",
-                               S._span(node)[0], "group a long chain with parentheses, as in "
-                               "'(A ∧ B) ∧ (C ∧ D)', or split it into several premises")
+    S.check_depth(tree, _levels, "group a long chain with parentheses, as in '(A ∧ B) ∧ (C ∧ D)', "
+                                 "or split it into several premises")
+
+
+def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
+    data = str(node.data)
+    if data in S._BINARY_RULES:
+        return max(1, ops)
+    if data == "quantified_group":
+        return max(1, len(_QUANT_RUN.findall(str(node.children[0]))))
+    return 0 if data == "start" else 1
 
 
 def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:

@@ -397,13 +397,16 @@ _NOT_NODES = frozenset({"start", "ruleset", "rule", "rule_case", "sort_decl", "s
                         "signature", "result", "sort_ref", "binder", "time_index"})
 
 
-def _check_depth(tree: lark.Tree[lark.Token]) -> None:
+def check_depth(tree: lark.Tree[lark.Token], levels: Callable[[lark.Tree[lark.Token], int], int],
+                hint: str) -> None:
     """Refuse a formula that nests deeper than ``MAX_DEPTH``, before anything recurses over it.
 
     The printer, resolve and encode all walk a formula recursively, so a chain
     of 500 'and's used to end in a RecursionError. Like SQLite's "Expression
     tree is too large (maximum depth 1000)", the limit is stated in the error.
-    The walk itself uses an explicit stack.
+    The walk itself uses an explicit stack. ``levels(node, ops)`` says how
+    many levels a node adds (``ops``: its operators, for the chains of
+    ``_BINARY_RULES``); each front end has its own grammar, so its own count.
     """
     depth: dict[int, int] = {}
     stack: list[tuple[lark.Tree[lark.Token], bool]] = [(tree, False)]
@@ -414,20 +417,24 @@ def _check_depth(tree: lark.Tree[lark.Token]) -> None:
             stack.append((node, True))
             stack.extend((k, False) for k in kids)
             continue
-        # the chain "a op b op c" of this node becomes Binary nodes nested once per operator;
-        # nodes that _build folds into their parent (start, rule, q_between...) add nothing
-        data = str(node.data)
-        ops = len(node.children) - len(kids) if data in _BINARY_RULES else 0
-        own = 0 if data in _NOT_NODES or data.startswith("q_") else max(1, ops)
-        d = max((depth[id(k)] for k in kids), default=0) + own
+        ops = len(node.children) - len(kids) if str(node.data) in _BINARY_RULES else 0
+        d = max((depth[id(k)] for k in kids), default=0) + levels(node, ops)
         depth[id(node)] = d
         if d > MAX_DEPTH:
-            raise ParseError(
-                f"the formula nests {d} levels deep; at most {MAX_DEPTH} are allowed",
-                _span(node)[0],
-                "group a long chain with parentheses, as in '(a and b) and (c and d)', "
-                "or split it into several claims",
-            )
+            raise ParseError(f"the formula nests {d} levels deep; at most {MAX_DEPTH} are allowed",
+                             _span(node)[0], hint)
+
+
+def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
+    # the chain "a op b op c" of this node becomes Binary nodes nested once per operator;
+    # nodes that _build folds into their parent (start, rule, q_between...) add nothing
+    data = str(node.data)
+    return 0 if data in _NOT_NODES or data.startswith("q_") else max(1, ops)
+
+
+def _check_depth(tree: lark.Tree[lark.Token]) -> None:
+    check_depth(tree, _levels, "group a long chain with parentheses, as in '(a and b) and (c and d)', "
+                               "or split it into several claims")
 
 
 def parse_formula(text: str) -> Expr:
