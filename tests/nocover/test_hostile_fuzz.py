@@ -15,6 +15,7 @@ format. For each input:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import re
@@ -68,7 +69,7 @@ def _run(workdir: Path, args: list[str]) -> None:
     runner = CliRunner()
     start = time.monotonic()
     try:
-        with _cwd(workdir):
+        with contextlib.chdir(workdir):
             result = runner.invoke(cli.main, args, catch_exceptions=True)
     finally:
         gc.enable()  # `check` turns the collector off for its one run: not for the test process
@@ -80,22 +81,6 @@ def _run(workdir: Path, args: list[str]) -> None:
     for line in result.stderr.splitlines():
         if line.strip() and not line.startswith(("error: ", "wrote ", "claims import", "warning: ")):
             assert DIAGNOSTIC.match(line) or UNDER_IT.match(line) or CLOSING.match(line), repr(line)
-
-
-class _cwd:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> None:
-        import os
-
-        self.old = os.getcwd()
-        os.chdir(self.path)
-
-    def __exit__(self, *exc: object) -> None:
-        import os
-
-        os.chdir(self.old)
 
 
 @st.composite
