@@ -20,11 +20,12 @@ from typing import NoReturn
 import click
 
 import claims
-from claims import _formats, _gate
-from claims._cache import ResultCache
-from claims._errors import printable
-from claims._files import write_output
-from claims._report import FORMATS
+from claims._report import formats as _formats
+from claims._run import gate as _gate
+from claims._logic.cache import ResultCache
+from claims._base.errors import printable
+from claims._base.files import write_output
+from claims._report.text import FORMATS
 
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1
@@ -35,7 +36,7 @@ CACHE_DIR = ".claims-cache"
 def _write(output: str | None, text: str, color: bool = False) -> None:
     """Write ``text`` to ``output`` (``None`` or ``-``: stdout); a write that fails exits 2 with one line.
 
-    See :func:`claims._files.write_output` for what is done with a symlink, a hard link, a
+    See :func:`claims._base.files.write_output` for what is done with a symlink, a hard link, a
     device or a pipe at ``output``.
     """
     if output is None or output == "-":
@@ -411,7 +412,7 @@ def import_folio(file: str, out_dir: str, overwrite: bool, skip_invalid: bool) -
     exists already (unless --overwrite) or a formula cannot be read (unless
     --skip-invalid). Exit 0 when written, 2 on an input error.
     """
-    from claims import _folio
+    from claims._run import folio as _folio
 
     try:
         imp = _folio.import_folio(file, out_dir, overwrite=overwrite, skip_invalid=skip_invalid,
@@ -448,7 +449,7 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
     vacuous, unknown and unreadable examples are disagreements. Exit 0, 1
     when --min-agreement is not met, 2 on an input error.
     """
-    from claims import _folio
+    from claims._run import folio as _folio
 
     try:
         result = _folio.run_conformance(file, timeout=timeout, progress=_Progress(sys.stderr.isatty()))
@@ -475,7 +476,7 @@ def fuzz_cmd(paths: Sequence[str], max_examples: int, seed: int, fmt: str, timeo
     directories (their rule sets are checked). Exit 0 when nothing is found,
     1 on findings, 2 on a usage or input error. See docs/fuzz.md.
     """
-    from claims import _fuzz
+    from claims._run import fuzz as _fuzz
 
     try:
         report = _fuzz.fuzz_paths(paths, max_examples=max_examples, seed=seed, timeout=timeout)

@@ -2,8 +2,8 @@
 
 Every encoded unit that the partitioned run would solve (the claims and the
 rule instances connected to them) goes into ONE component, built with the
-same ``claims._partition.build`` and solved by the same
-``claims._solve.solve_component``. MARCO must then list every maximal
+same ``claims._logic.partition.build`` and solved by the same
+``claims._logic.solve.solve_component``. MARCO must then list every maximal
 satisfiable subset of the whole set, and k independent two-claim clashes have
 2^k of them, so it rarely finishes. Conclusions are left out: they are never
 part of a contradiction, and in one component with the contradictions every
@@ -146,10 +146,10 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
     import attrs
 
     import claims
-    from claims import _solve
-    from claims._encode import encode
-    from claims._partition import _UnionFind, build
-    from claims._solve import Options, solve_component
+    from claims._logic import solve as _solve
+    from claims._logic.encode import encode
+    from claims._logic.partition import _UnionFind, build
+    from claims._logic.solve import Options, solve_component
 
     ds = claims.load(f"{data_dir}/articles")
     if prefix is not None:

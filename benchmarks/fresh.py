@@ -6,14 +6,14 @@ and every query (MARCO's seeds, growing, shrinking, verifying, the premises
 and rules of a verdict) is a check under assumptions that switch literals on,
 so what the solver learned in one check serves the next. Components that are
 consistent are checked on one warm solver the process shares
-(``claims._solve._consistent_at_once``).
+(``claims._logic.solve._consistent_at_once``).
 
 This baseline changes only that: every query gets a new solver, made by the
 engine's ``make_solver`` (same seed, same time limit per check), given the
 component's assertions (parsed once per component, so the text is not parsed
 again) and checked under the same assumptions. Everything else is the
-engine's own code: ``claims._api.components_of`` encodes and partitions, and
-``claims._solve.solve_component`` runs MARCO, shrinking, verification and the
+engine's own code: ``claims._run.api.components_of`` encodes and partitions, and
+``claims._logic.solve.solve_component`` runs MARCO, shrinking, verification and the
 verdicts, with ``_solve._Component`` replaced by :class:`_FreshComponent`,
 whose checker builds a solver per check (the verifier's too), and the shared
 probe switched off (its one check becomes the first check, on a fresh
@@ -38,9 +38,9 @@ from typing import Any
 import z3
 from z3 import z3core
 
-from claims import _solve
-from claims._partition import Component
-from claims._solver import Answer, Checker, make_solver
+from claims._logic import solve as _solve
+from claims._logic.partition import Component
+from claims._logic.solver import Answer, Checker, make_solver
 from benchmarks.baseline import rss_mib, run_capped
 
 
@@ -97,8 +97,8 @@ def _never(comp: Component, opts: _solve.Options) -> bool:
 
 def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the child
     import claims
-    from claims._api import components_of
-    from claims._solve import Options, solve_component
+    from claims._run.api import components_of
+    from claims._logic.solve import Options, solve_component
 
     ds = claims.load(f"{data_dir}/articles")
     ids = [c.id for c in ds.claims]

@@ -21,7 +21,7 @@ enumerates the contradictions in the same time, not the cost of a verdict on
 its own.
 
 The symbol lint runs inside ``check()``; ``lint_s`` is its time. From
-``claims._api.LINT_BESIDE_THRESHOLD`` claims on, with more than one job,
+``claims._run.api.LINT_BESIDE_THRESHOLD`` claims on, with more than one job,
 ``check()`` runs it in a forked child beside the rest (``lint_beside``): its
 time is then measured apart, after the check, and is not part of the critical
 path. ``peak_rss_mib`` is this process's own peak; the child shares its pages
@@ -45,7 +45,8 @@ from typing import Any
 import attrs
 
 import claims
-from claims import _api, _gc
+from claims._run import api as _api
+from claims._base import gc as _gc
 from benchmarks.baseline import rss_mib
 from benchmarks.generate import load_expected
 
@@ -230,7 +231,7 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
 
 def _default_jobs() -> int | None:
     try:
-        from claims import _executor
+        from claims._logic import executor as _executor
 
         return _executor.default_jobs()
     except (ImportError, AttributeError):  # pragma: no cover - an engine without executors

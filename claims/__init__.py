@@ -14,13 +14,13 @@ re-exports the public surface.
 [['a', 'b']]
 """
 
-from claims._api import check, dataset, load, with_claim
-from claims._errors import ClaimsError, Diagnostic, InputError, InvalidClaim, RuleError, SolverError, Span
-from claims._findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
-from claims._limits import Limits
-from claims._model import Claim, Dataset, Rule, Source
+from claims._run.api import check, dataset, load, with_claim
+from claims._base.errors import ClaimsError, Diagnostic, InputError, InvalidClaim, RuleError, SolverError, Span
+from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
+from claims._base.limits import Limits
+from claims._base.version import __version__
+from claims._base.model import Claim, Dataset, Rule, Source
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Claim",

@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     Its in-process clusters leave distributed's threads running for the rest
     of the process, and the engine forks its lint child only from a process
-    with no other thread (``claims._background``): tests that check the fork
+    with no other thread (``claims._base.background``): tests that check the fork
     must run before them.
     """
     dask = TESTS / "dask"

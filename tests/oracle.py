@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 import claims
-from claims._model import Term, TApp, TLit, TOp, TQuant
+from claims._base.model import Term, TApp, TLit, TOp, TQuant
 
 BOOLS = ("p", "q", "r")
 INTS = ("x", "y")
@@ -58,7 +58,7 @@ def evaluate(t: Term, env: Mapping[str, Value]) -> Value:
     if op == "*":
         return a[0] * a[1]
     if op == "/":
-        return Fraction(a[0]) / Fraction(a[1]) if a[1] != 0 else Fraction(0)  # x / 0 = 0 (claims._encode)
+        return Fraction(a[0]) / Fraction(a[1]) if a[1] != 0 else Fraction(0)  # x / 0 = 0 (claims._logic.encode)
     return {
         "=": a[0] == a[1], "!=": a[0] != a[1], "<": a[0] < a[1], "<=": a[0] <= a[1],
         ">": a[0] > a[1], ">=": a[0] >= a[1],

@@ -12,7 +12,7 @@ import re
 import attrs
 from hypothesis import strategies as st
 
-from claims import _syntax as S
+from claims._front import syntax as S
 
 # The grammar's own NAME terminal decides what a name is, keywords and all, so
 # this module cannot drift from claims/claims.lark.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claims._files import write_atomic
+from claims._base.files import write_atomic
 
 
 def test_text_and_bytes_are_written_whole(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given
 
-from claims import _syntax as S
+from claims._front import syntax as S
 from tests.strategies import NAME_RE, formulas, names
 
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims import _lint as L
-from claims._errors import Span
+from claims._front import lint as L
+from claims._base.errors import Span
 
 
 def use(name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g",
@@ -25,7 +25,7 @@ def codes(uses: list[L.Use]) -> list[tuple[str, int, str]]:
 
 def test_checks_are_registered_with_codes() -> None:
     """Every check is a plain function in the registry, under a registered diagnostic code."""
-    from claims._errors import ERROR_CODES
+    from claims._base.errors import ERROR_CODES
 
     assert ["symbol-once", "similar-symbols", "arity-mismatch", "free-variable"] == list(L.CHECKS)
     assert set(L.CHECKS) <= set(ERROR_CODES)

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from claims._errors import code_table
+from claims._base.errors import code_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_code_table_is_generated():
-    """The codes table between the markers equals claims._errors.code_table()."""
+    """The codes table between the markers equals claims._base.errors.code_table()."""
     text = README.read_text(encoding="utf-8")
     table = text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
     assert code_table() == table

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rich.text import Text
 
 import claims
-from claims import _report
+from claims._report import text as _report
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,8 +19,8 @@ import z3
 from hypothesis import example, given
 
 import claims
-from claims import _syntax as S
-from claims._encode import encode, script
+from claims._front import syntax as S
+from claims._logic.encode import encode, script
 from tests.strategies import SORTED_VOCABULARY, ill_sorted_formulas, sorted_formulas
 
 README = Path(__file__).resolve().parents[2] / "README.md"

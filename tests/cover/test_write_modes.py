@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claims._files import write_atomic
+from claims._base.files import write_atomic
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes and umasks are POSIX")
 

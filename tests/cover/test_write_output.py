@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from claims._files import write_output
+from claims._base.files import write_output
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs and device nodes are POSIX")
 

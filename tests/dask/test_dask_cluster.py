@@ -27,7 +27,7 @@ from daskcluster import CLAIMS, Cluster, free_port  # noqa: E402
 
 import claims  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
-from claims import _executor  # noqa: E402
+from claims._logic import executor as _executor  # noqa: E402
 
 N_CLAIMS = 3_000
 RUN_TIMEOUT = 600

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims import _api
+from claims._run import api as _api
 
 CLAIMS = str(Path(sys.executable).parent / "claims")
 

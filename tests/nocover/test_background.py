@@ -1,4 +1,4 @@
-"""Work beside the run (``claims._background``): a forked child's answer is the answer computed here.
+"""Work beside the run (``claims._base.background``): a forked child's answer is the answer computed here.
 
 The lint of a large dataset runs in a forked child while the main process
 encodes and solves. These tests run the real fork: the answer must be the
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims import _api
-from claims._background import Beside, beside
+from claims._run import api as _api
+from claims._base.background import Beside, beside
 
 REPO = Path(__file__).resolve().parents[2]
 

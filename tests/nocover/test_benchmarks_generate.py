@@ -13,9 +13,9 @@ import claims
 from benchmarks import fresh
 from benchmarks.generate import generate, load_expected
 from benchmarks.oracle import Lit, Meaning, RuleInstance, bounds, groups, judge
-from claims import _solve
-from claims._api import components_of
-from claims._solver import Answer
+from claims._logic import solve as _solve
+from claims._run.api import components_of
+from claims._logic.solver import Answer
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -2,7 +2,7 @@
 (and every answer of `claims fuzz`, on the script it asks Z3).
 
 cvc5 reads the very SMT-LIB2 script each component is solved from
-(``Component.smt``, written by ``claims._encode.script``) through its own
+(``Component.smt``, written by ``claims._logic.encode.script``) through its own
 parser, and answers with assumptions on the tracking literals: ``c!i`` for a
 claim, ``r!j`` for a rule, ``q+!i``/``q-!i`` for a conclusion and its negation.
 So an encoding that only Z3 reads kindly, or a Z3 answer that is wrong, shows up
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import claims
-from claims import _fuzz
-from claims._api import components_of
-from claims._encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
+from claims._run import fuzz as _fuzz
+from claims._run.api import components_of
+from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
 from tests.nocover.test_fuzz import rule_sets as fuzz_rule_sets
 from tests.oracle import build, small_datasets
 

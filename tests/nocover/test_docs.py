@@ -48,8 +48,8 @@ def test_readme_library_example_runs(doc, monkeypatch):
 
 
 def test_api_reference_is_generated_from_docstrings():
-    """docs/api.md equals what `python -m claims._apidoc` writes."""
-    from claims._apidoc import render
+    """docs/api.md equals what `python -m claims._run.apidoc` writes."""
+    from claims._run.apidoc import render
 
     assert render() == (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims import _encode as E
-from claims._model import Dataset, term_of
-from claims._partition import partition
+from claims._logic import encode as E
+from claims._base.model import Dataset, term_of
+from claims._logic.partition import partition
 
 REPO = Path(__file__).resolve().parents[2]
 

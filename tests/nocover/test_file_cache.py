@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims import _api
-from claims._encode import known_template
-from claims._lint import lint_dataset
-from claims._model import DeferredTerm, term_of
+from claims._run import api as _api
+from claims._logic.encode import known_template
+from claims._front.lint import lint_dataset
+from claims._base.model import DeferredTerm, term_of
 
 RULES = """\
 const announced: date

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims import _folio as F
-from claims import _syntax as S
-from claims._errors import DiagnosticSink
+from claims._run import folio as F
+from claims._front import syntax as S
+from claims._base.errors import DiagnosticSink
 from cli import main
 from tests.strategies import NAME_RE
 

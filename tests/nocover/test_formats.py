@@ -23,9 +23,9 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 import claims
-from claims import _formats
-from claims._findings import Unknown, fingerprint
-from claims._lint import CHECKS
+from claims._report import formats as _formats
+from claims._report.findings import Unknown, fingerprint
+from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -160,7 +160,7 @@ def test_schema_ships_in_the_wheel(tmp_path: Path) -> None:
     build backend, when this environment has it).
     """
     installed = {Path(str(f)).as_posix() for f in importlib.metadata.files("claims-check") or ()}
-    if "claims/_formats.py" in installed:
+    if "claims/_report/formats.py" in installed:
         assert "claims/" + _formats.SCHEMA_FILE in installed
         return
     pytest.importorskip("hatchling", reason="an editable install without the build backend builds no wheel")

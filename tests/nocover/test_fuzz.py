@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims import _fuzz
-from claims._model import TOp
-from claims._syntax import parse_formula
+from claims._run import fuzz as _fuzz
+from claims._base.model import TOp
+from claims._front.syntax import parse_formula
 from tests.oracle import VOCAB, assignments, evaluate, formulas
 
 ROOT = Path(__file__).resolve().parents[2]

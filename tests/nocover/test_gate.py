@@ -24,7 +24,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import claims
-from claims import _formats
+from claims._report import formats as _formats
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

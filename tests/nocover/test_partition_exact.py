@@ -1,6 +1,6 @@
 """Solving components apart gives what one solve of the whole dataset gives.
 
-The partition's soundness argument (``claims._partition.partition``) says that
+The partition's soundness argument (``claims._logic.partition.partition``) says that
 two groups of formulas with no symbol in common can disagree only on the size
 of an open sort, and only through a universal quantifier over it. These
 properties draw datasets over two open sorts, a closed one, integers,
@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._encode import encode
-from claims._partition import build
-from claims._solve import Options, solve_component
+from claims._logic.encode import encode
+from claims._logic.partition import build
+from claims._logic.solve import Options, solve_component
 
 VOCAB = """\
 sort U
@@ -136,7 +136,7 @@ def test_a_size_bound_joins_the_claims_over_its_sort() -> None:
 def test_an_existential_fact_does_not_join_its_sort() -> None:
     """``exists`` as a fact is preserved when U grows: it stays apart from the claims over U."""
     ds = _ds("exists x: U, y: U. x != y", "P(a)", "not P(b)")
-    assert 2 == len(claims._api.components_of(ds))
+    assert 2 == len(claims._run.api.components_of(ds))
     assert not claims.check(ds, cache=False).contradictions
 
 

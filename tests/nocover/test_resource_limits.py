@@ -253,7 +253,7 @@ def test_dev_zero_as_document_is_refused_twice_over(tmp_path: Path) -> None:
 
 def test_fifos_in_the_cache_folder_are_ignored_without_blocking(tmp_path: Path) -> None:
     """A checkout may carry ``.claims-cache/`` with FIFOs where the result pack and a file's entry go."""
-    from claims._filecache import FileCache
+    from claims._front.filecache import FileCache
 
     env = {"XDG_CACHE_HOME": str(tmp_path / "user-cache")}
     ds = one_claim(tmp_path / "ds")

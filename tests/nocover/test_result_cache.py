@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._cache import _MAGIC, ResultCache
-from claims._sign import seal, unseal, user_key
+from claims._logic.cache import _MAGIC, ResultCache
+from claims._base.sign import seal, unseal, user_key
 from tests.nocover.test_executors import many_components
 
 REPO = Path(__file__).resolve().parents[2]

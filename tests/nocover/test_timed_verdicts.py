@@ -1,7 +1,7 @@
 """Timed claims and conclusions against a day-by-day brute force.
 
 The engine instantiates timed claims and rules only on *relevant* days (see
-``claims._encode``). This oracle instantiates everything on every day of a
+``claims._logic.encode``). This oracle instantiates everything on every day of a
 short window instead, and decides contradictions and verdicts by truth tables:
 each formula becomes the set of assignments that satisfy it, as the bits of one
 Python integer over every assignment of ``t0 t1`` on each day and ``p``.
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._model import Term, TApp, TLit, TOp
+from claims._base.model import Term, TApp, TLit, TOp
 
 START = datetime.date(2016, 3, 1)
 DAYS = 5  # the window: 2016-03-01 .. 2016-03-05

@@ -21,8 +21,8 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 import claims
-from claims import _formats
-from claims._lint import CHECKS
+from claims._report import formats as _formats
+from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -143,7 +143,7 @@ def test_every_lint_code_is_a_sarif_rule_described_by_its_check() -> None:
     assert list(CHECKS) == list(lint_rules)
     for code, check in CHECKS.items():
         r = lint_rules[code]
-        assert claims._errors.ERROR_CODES[code].description == r["shortDescription"]["text"]
+        assert claims._base.errors.ERROR_CODES[code].description == r["shortDescription"]["text"]
         assert r["fullDescription"]["text"].startswith((check.__doc__ or "").strip().split("\n")[0])
 
 

@@ -4,10 +4,10 @@ Components travel as plain data (SMT-LIB2 text and indices) and results come
 back as plain data, so every executor gives byte-identical findings: results
 are gathered in component order, and what a result shows (a contradiction's
 claims and rules, a conclusion's premises or scenario) does not depend on
-where, or after what, it was solved (see ``claims._solve``).
+where, or after what, it was solved (see ``claims._logic.solve``).
 
 On a Dask cluster a worker process runs tasks in several threads at once; no
-z3 object is ever used by two threads (``claims._solver.thread_context``).
+z3 object is ever used by two threads (``claims._logic.solver.thread_context``).
 Each task carries its components, the facts among their claims, the options
 and the engine that must solve them, so nothing large is handed to every
 task, and the scheduler can run a task again on another worker when its
@@ -34,10 +34,10 @@ from typing import Any
 
 import attrs
 
-from claims._cache import engine_version
-from claims._errors import ClaimsError
-from claims._partition import Component
-from claims._solve import ComponentResult, Options, solve_component
+from claims._logic.cache import engine_version
+from claims._base.errors import ClaimsError
+from claims._logic.partition import Component
+from claims._logic.solve import ComponentResult, Options, solve_component
 
 Progress = Callable[[int, int], None]
 

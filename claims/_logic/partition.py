@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from claims._encode import Encoded, Unit, script, text_digest
+from claims._logic.encode import Encoded, Unit, script, text_digest
 
 
 @attrs.frozen
@@ -64,14 +64,14 @@ def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
 
     Why solving components apart is exact. Components share no atom, and
     arithmetic, Booleans and closed sorts mean the same in all of them (and
-    ``x / 0`` is fixed: see ``claims._encode``); the one thing left that two
+    ``x / 0`` is fixed: see ``claims._logic.encode``); the one thing left that two
     sets of formulas with no common symbol can disagree on is the size of an
     open sort (``forall x: U, y: U. x = y`` against ``a != b``). A formula
     whose quantifiers over an open sort U are all existential in effect stays
     true when U gets more elements (induction on the formula in negation
     normal form: atoms on the old elements keep their values, an old witness
     stays a witness, other sorts do not change); only a formula that
-    quantifies universally over U (``claims._encode.bounded_sorts``) can
+    quantifies universally over U (``claims._logic.encode.bounded_sorts``) can
     bound U from above. Such a unit joins every unit that mentions U. So for
     each open sort U, either one component holds every unit that mentions U,
     or no component bounds U: then models of the components can each grow U to
@@ -146,7 +146,7 @@ def complete(enc: Encoded, comp: Component) -> Component:
 def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:
     """A digest that determines the component's script up to which claims of the dataset it holds.
 
-    The script (see :func:`~claims._encode.script`) is the declarations of
+    The script (see :func:`~claims._logic.encode.script`) is the declarations of
     its sorts and atoms, then each unit's formula under its literal; so those
     declarations and, per unit, its kind, its claim's place among the
     component's claims (or its rule) and its formula determine the script,

@@ -18,7 +18,7 @@ Two refinements from the measurements in PERFORMANCE-NOTES.md:
 A component with conclusions (or under a limit of contradictions) is solved in
 a z3 context of its own, so its explanations depend on the component alone,
 not on what the process solved before it. The others share their thread's
-context (``claims._solver.thread_context``): no z3 object is ever used by two
+context (``claims._logic.solver.thread_context``): no z3 object is ever used by two
 threads, so threads of one process (a Dask worker's) can solve side by side.
 
 Z3's cores are neither minimal nor always right, so every MUS is shrunk by
@@ -40,10 +40,10 @@ import attrs
 import z3
 from z3 import z3core
 
-from claims._encode import claim_literal, conclusion_literals, q, rule_literal
-from claims._model import plain
-from claims._partition import Component
-from claims._solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
+from claims._logic.encode import claim_literal, conclusion_literals, q, rule_literal
+from claims._base.model import plain
+from claims._logic.partition import Component
+from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
 
 
 @attrs.frozen

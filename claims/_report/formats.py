@@ -30,14 +30,14 @@ from urllib.parse import quote as _url_quote
 
 import attrs
 
-from claims._errors import ERROR_CODES, Diagnostic, Span, printable
-from claims._findings import VERDICTS, Contradiction, Report, RuleConflict, Unknown, Verdict, fingerprint
-from claims._lint import CHECKS
-from claims._model import Claim, Rule
-from claims._report import FORMATS, register
+from claims._base.errors import ERROR_CODES, Diagnostic, Span, printable
+from claims._report.findings import VERDICTS, Contradiction, Report, RuleConflict, Unknown, Verdict, fingerprint
+from claims._front.lint import CHECKS
+from claims._base.model import Claim, Rule
+from claims._report.text import FORMATS, register
 
 if TYPE_CHECKING:
-    from claims._gate import Gate
+    from claims._run.gate import Gate
 
 SCHEMA_VERSION = 1
 """The version of the JSON report schema; see :data:`SCHEMA_FILE`.
@@ -306,7 +306,7 @@ def _exit_code(report: Report, recs: Sequence[Record], gate: Gate | None, warns:
 def tool_record(*, timeout: float | None, max_per_component: int | None) -> Record:
     """What reproduces a run: versions, the solver seed and the limits."""
     import claims
-    from claims._solver import SEED, z3_version
+    from claims._logic.solver import SEED, z3_version
 
     return {"name": "claims", "version": claims.__version__, "z3_version": z3_version(),
             "seed": SEED, "timeout": timeout, "max_per_component": max_per_component}

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from claims._errors import Diagnostic
-from claims._model import Claim, Dataset, Rule
+from claims._base.errors import Diagnostic
+from claims._base.model import Claim, Dataset, Rule
 
 VERDICTS = ("supported", "refuted", "unsupported", "vacuous", "unknown")
 
@@ -136,7 +136,7 @@ class Report:
     stats: Stats
     timeout: float | None = None
     max_per_component: int | None = None
-    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._lint); fail a run only with --fail-on-warnings
+    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._front.lint); fail a run only with --fail-on-warnings
 
     def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
         """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""
@@ -150,12 +150,12 @@ class Report:
                     or self.failing_conclusions() or self.truncated)
 
     def __str__(self) -> str:
-        from claims._report import render_text
+        from claims._report.text import render_text
 
         return render_text(self, color=False, width=100)
 
     def __repr__(self) -> str:
-        from claims._report import summary_line
+        from claims._report.text import summary_line
 
         return f"<Report {len(self.dataset.claims)} claims: {summary_line(self)}>"
 
@@ -164,11 +164,11 @@ class Report:
 
         .. versionadded:: 0.1.0
         """
-        from claims._html import render_html
+        from claims._report.html import render_html
 
         return render_html(self)
 
     def _repr_html_(self) -> str:
-        from claims._report import render_html_table
+        from claims._report.text import render_html_table
 
         return render_html_table(self)

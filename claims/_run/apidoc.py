@@ -1,4 +1,4 @@
-"""Generate ``docs/api.md`` from the public names' docstrings: ``python -m claims._apidoc``."""
+"""Generate ``docs/api.md`` from the public names' docstrings: ``python -m claims._run.apidoc``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def render() -> str:
     lines = [
         "# API reference",
         "",
-        "Generated from the docstrings by `python -m claims._apidoc > docs/api.md`;",
+        "Generated from the docstrings by `python -m claims._run.apidoc > docs/api.md`;",
         "a test fails when this file and the code disagree. The public names, in order:",
         "",
         ", ".join(f"`{n}`" for n in claims.__all__),

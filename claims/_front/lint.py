@@ -8,10 +8,10 @@ name and point at such places; they never change a verdict or an exit code.
 
 Checks are plain functions in a registry (:data:`CHECKS`), as output formats
 are; each one receives every :class:`Use` and records warnings in a
-:class:`~claims._errors.DiagnosticSink`. The front ends build the uses: the
-formula language from a resolved :class:`~claims._model.Dataset`
+:class:`~claims._base.errors.DiagnosticSink`. The front ends build the uses: the
+formula language from a resolved :class:`~claims._base.model.Dataset`
 (:func:`lint_dataset`), the FOLIO dialect from its untyped syntax
-(``claims._folio``), where arities and variables are implicit and two more
+(``claims._run.folio``), where arities and variables are implicit and two more
 slips are possible (a predicate used with two arities, a variable no
 quantifier binds).
 """
@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
+from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
+from claims._base.model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
 
 
 @attrs.frozen
@@ -193,7 +193,7 @@ def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagn
 
 def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
     """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
-    from claims._encode import known_template  # the encoding keeps each cached claim's uses
+    from claims._logic.encode import known_template  # the encoding keeps each cached claim's uses
 
     uses: list[Use] = []
     for c in ds.claims:

@@ -3,7 +3,7 @@
 FOLIO (Han et al., EMNLP 2024) writes untyped first-order logic with Unicode
 connectives: ``∀x (InThisClub(x) → Attend(x, schoolEvent))``. This module
 parses that dialect (grammar: ``claims/folio.lark``) into the *same* syntax
-tree as the formula language (:mod:`claims._syntax`), with every variable of
+tree as the formula language (:mod:`claims._front.syntax`), with every variable of
 one open sort :data:`SORT`, and writes each FOLIO story as an ordinary claim
 dataset (premises as facts, each example's conclusion as a conclusion).
 Everything after that is the normal pipeline: ``claims.load`` resolves the
@@ -51,12 +51,12 @@ import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from claims import _errors as E
-from claims import _syntax as S
-from claims._errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span, printable
-from claims._lint import Use, lint
-from claims._limits import DEFAULT as DEFAULT_LIMITS
-from claims._load import display_path, read_text
+from claims._base import errors as E
+from claims._front import syntax as S
+from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span, printable
+from claims._front.lint import Use, lint
+from claims._base.limits import DEFAULT as DEFAULT_LIMITS
+from claims._front.load import display_path, read_text
 
 SORT = "U"
 """The one sort of every FOLIO variable and constant: an open (uninterpreted) sort."""
@@ -128,7 +128,7 @@ def parse_folio(text: str) -> S.Expr:
     """Parse one FOLIO formula into a syntax tree with FOLIO's own names.
 
     Quantifier binders carry no sort (``("x", None)``); predicates are
-    :class:`~claims._syntax.Call` and propositions :class:`~claims._syntax.Name`
+    :class:`~claims._front.syntax.Call` and propositions :class:`~claims._front.syntax.Name`
     nodes in formula position, constants and variables ``Name`` nodes in
     argument position.
 
@@ -156,9 +156,9 @@ def parse_folio(text: str) -> S.Expr:
 
 
 def _check_depth(tree: lark.Tree[lark.Token]) -> None:
-    """Refuse a formula that nests deeper than ``claims._syntax.MAX_DEPTH``, before anything recurses over it.
+    """Refuse a formula that nests deeper than ``claims._front.syntax.MAX_DEPTH``, before anything recurses over it.
 
-    As :func:`claims._syntax.check_depth` counts, and a run of quantifiers
+    As :func:`claims._front.syntax.check_depth` counts, and a run of quantifiers
     before one parenthesis (``∀x ∀y ... (``) counts one level per quantifier:
     a chain of 200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
     """
@@ -1059,7 +1059,7 @@ def run_conformance(path: str | os.PathLike[str], *, timeout: float | None = 10.
     Raises:
         InputError: when the file cannot be read as FOLIO at all.
     """
-    from claims._api import check, load
+    from claims._run.api import check, load
 
     imp = convert_file(path)
     outcomes: dict[str, Outcome] = {}

@@ -30,14 +30,14 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from claims import _errors as E
-from claims._errors import DiagnosticSink, Span, did_you_mean, printable
-from claims._limits import DEFAULT as DEFAULT_LIMITS
-from claims._limits import Limits, TooLarge
-from claims._model import KINDS
-from claims._read import NotRegular, OverBound, Roots, is_symlinked, read_regular
-from claims._syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
-from claims._text import Normalised, closest_passage
+from claims._base import errors as E
+from claims._base.errors import DiagnosticSink, Span, did_you_mean, printable
+from claims._base.limits import DEFAULT as DEFAULT_LIMITS
+from claims._base.limits import Limits, TooLarge
+from claims._base.model import KINDS
+from claims._base.read import NotRegular, OverBound, Roots, is_symlinked, read_regular
+from claims._front.syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
+from claims._base.text import Normalised, closest_passage
 
 
 class Locator:

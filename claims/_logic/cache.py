@@ -8,7 +8,7 @@ keeps its key when claims elsewhere are added, removed or reordered, and a
 re-check after a one-claim edit solves only the component that changed.
 
 Entries are JSON files written atomically (a temporary file, then a rename)
-and sealed with this user's key (``claims._sign``): a cache folder that came
+and sealed with this user's key (``claims._base.sign``): a cache folder that came
 with a checkout decides nothing. An entry whose seal does not verify (forged,
 copied from another user, damaged), that does not parse, or whose recorded
 key is not its own, is ignored and rewritten, never trusted; ``ignored``
@@ -29,12 +29,12 @@ from typing import Any
 
 import attrs
 
-from claims._files import write_atomic
-from claims._read import CACHE_FILE_BYTES, read_regular
-from claims._sign import seal, unseal, user_key
-from claims._partition import Component
-from claims._solve import ComponentResult, Options, RawMus, RawVerdict
-from claims._solver import SEED, z3_version
+from claims._base.files import write_atomic
+from claims._base.read import CACHE_FILE_BYTES, read_regular
+from claims._base.sign import seal, unseal, user_key
+from claims._logic.partition import Component
+from claims._logic.solve import ComponentResult, Options, RawMus, RawVerdict
+from claims._logic.solver import SEED, z3_version
 
 FORMAT = 3
 PACK = "results.pack"
@@ -45,8 +45,8 @@ _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
     """What a cached result depends on besides its component: the engine's code, z3 and the seed."""
-    from claims import __version__
-    from claims._filecache import code_digest
+    from claims._base.version import __version__
+    from claims._front.filecache import code_digest
 
     return f"claims {__version__}; code {code_digest()[:16]}; z3 {z3_version()}; seed {SEED}; cache format {FORMAT}"
 

@@ -1,6 +1,6 @@
 """Gating CI runs: which findings are new, against a baseline file or a git revision.
 
-Both compare fingerprints (``claims._findings.fingerprint``), which name a
+Both compare fingerprints (``claims._report.findings.fingerprint``), which name a
 finding by what its claims and rules mean, not by where they stand: so a
 reordered, reformatted or unrelated edit brings no new finding.
 
@@ -29,13 +29,13 @@ import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from claims import _errors as E
-from claims._api import check, load
-from claims._limits import DEFAULT as DEFAULT_LIMITS
-from claims._read import read_regular
-from claims._errors import Diagnostic, InputError, Span
-from claims._findings import Report
-from claims._formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
+from claims._base import errors as E
+from claims._run.api import check, load
+from claims._base.limits import DEFAULT as DEFAULT_LIMITS
+from claims._base.read import read_regular
+from claims._base.errors import Diagnostic, InputError, Span
+from claims._report.findings import Report
+from claims._report.formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
 
 # Codes of the gate's own input errors. Not in _errors.ERROR_CODES (whose table the README shows,
 # for dataset diagnostics): registering them on import of this module would make that table depend

@@ -67,10 +67,10 @@ from typing import NamedTuple
 
 import attrs
 
-from claims._errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
-from claims._limits import DEFAULT, Limits, TooLarge
-from claims._lint import symbol_uses
-from claims._model import (
+from claims._base.errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
+from claims._base.limits import DEFAULT, Limits, TooLarge
+from claims._front.lint import symbol_uses
+from claims._base.model import (
     SCOPE_MARK,
     plain,
     Claim,
@@ -153,7 +153,7 @@ class Encoder:
         """Over the vocabulary of ``dataset``, or of the ``symbols`` and ``sorts`` given.
 
         ``limits.expansion`` bounds the terms one formula may grow to where
-        closed sorts are expanded (:class:`~claims._limits.TooLarge` past it).
+        closed sorts are expanded (:class:`~claims._base.limits.TooLarge` past it).
         """
         if dataset is not None:
             symbols, sorts = dataset.symbols, dataset.sorts
@@ -382,7 +382,7 @@ def bounded_sorts(enc: Encoder, t: Term, *, both: bool = False) -> frozenset[str
     one where it counts both ways (under ``iff``, ``xor``, ``=`` of formulas,
     the arguments of a symbol). Only such a formula can bound the size of an
     open sort from above (``forall x: U, y: U. x = y``); the partition joins it
-    with every unit that mentions the sort (see ``claims._partition``).
+    with every unit that mentions the sort (see ``claims._logic.partition``).
     ``both``: the formula is asserted negated as well (a conclusion), so every
     quantifier over an open sort counts.
     """
@@ -503,7 +503,7 @@ class Template(NamedTuple):
     smt: str
     atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each Atom (plain tuples load fast)
     sort_decls: tuple[tuple[str, str], ...]
-    uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (claims._lint.symbol_uses)
+    uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (claims._front.lint.symbol_uses)
     bounds: tuple[str, ...] = ()  # the open sorts it may bound (see bounded_sorts)
 
 

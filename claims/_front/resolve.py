@@ -1,4 +1,4 @@
-"""Stage *resolve*: syntax into a typed, checked :class:`~claims._model.Dataset`.
+"""Stage *resolve*: syntax into a typed, checked :class:`~claims._base.model.Dataset`.
 
 Every name is looked up, every sort checked (the README's table of sorts is
 the rule, :class:`Typer` the code), every quantity turned into plain
@@ -15,12 +15,12 @@ from fractions import Fraction
 
 import attrs
 
-from claims import _errors as E
-from claims import _syntax as S
-from claims._encode import Template
-from claims._errors import DiagnosticSink, Span, did_you_mean
-from claims._load import Locator, RawFile, RawRuleSet, month_bounds
-from claims._model import (
+from claims._base import errors as E
+from claims._front import syntax as S
+from claims._logic.encode import Template
+from claims._base.errors import DiagnosticSink, Span, did_you_mean
+from claims._front.load import Locator, RawFile, RawRuleSet, month_bounds
+from claims._base.model import (
     BUILTIN_SORTS,
     DEFAULT_TOLERANCE,
     SCOPE_MARK,
@@ -541,7 +541,7 @@ def file_vocabulary(shared: Vocabulary, number: int, clashing: frozenset[str],
     """The vocabulary of claim file ``number`` (from 1): the shared one and what the file declares.
 
     ``clashing`` holds the names other files declare too, which become
-    ``name#number`` (see :data:`claims._model.SCOPE_MARK`).
+    ``name#number`` (see :data:`claims._base.model.SCOPE_MARK`).
     """
     vocab = shared.local(str(number), clashing)
     if loc is not None:
@@ -577,7 +577,7 @@ class Scope:
     @classmethod
     def of(cls, rule_sets: Sequence[RawRuleSet], declared: Sequence[set[str]], sink: DiagnosticSink) -> Scope:
         vocab = shared_vocabulary([(rs.items, rs.locator) for rs in rule_sets], sink)
-        # a claim file's own declarations are local to it (see claims._model.SCOPE_MARK)
+        # a claim file's own declarations are local to it (see claims._base.model.SCOPE_MARK)
         declared_by: dict[str, int] = {}
         for names in declared:
             for name in names:
@@ -693,7 +693,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
     for f in files:
-        # a file from the cache keeps no id places (see claims._api._load): its claims' places serve
+        # a file from the cache keeps no id places (see claims._run.api._load): its claims' places serve
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
         for c, id_span in zip(f.claims, id_spans):
             if c.id in seen_claims:

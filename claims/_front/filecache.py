@@ -4,18 +4,18 @@ Loading is the slow part of a large re-check: parsing the YAML and every
 formula of 100,000 claims takes longer than solving the one component an
 edit touched. So, like mypy's per-module cache, every claim file that loaded
 without a problem is kept as what the dataset takes from it
-(:class:`~claims._resolve.ResolvedFile`), under its shown path, with
+(:class:`~claims._front.resolve.ResolvedFile`), under its shown path, with
 
 * the digest of the engine's code, the file's shown path and its text;
 * the digest of every document it quotes (a quote's place depends on it);
 * the digest of what resolving it depended on besides its text: the rule sets,
   the ``about`` tolerance its claims use (its own ``about_tolerance``, never
   another file's) and, when it declares a name another file declares too, its
-  position (see :meth:`claims._resolve.Scope.key_for`).
+  position (see :meth:`claims._front.resolve.Scope.key_for`).
 
 An entry whose digests do not match is not used, and is rewritten after the
 file is loaded again. Entries hold Python objects (``pickle``), so each is
-signed with a key private to this user (``claims._sign``): an entry that does not carry this user's signature
+signed with a key private to this user (``claims._base.sign``): an entry that does not carry this user's signature
 (corrupt, truncated, written by an older engine, or planted in a repository
 someone else committed) is never unpickled. Writes are atomic (a temporary
 file, then a rename); a cache that cannot be read or written only makes the
@@ -23,9 +23,9 @@ run slower.
 
 The claims' typed terms are most of an entry's objects, yet a re-check
 needs none of them: each claim's encoding template and lint uses are kept
-beside it (:class:`~claims._encode.Template`). So an entry keeps the terms
+beside it (:class:`~claims._logic.encode.Template`). So an entry keeps the terms
 apart, as one pickle per file, and its claims come back holding a
-:class:`~claims._model.DeferredTerm` that reads them on first use (with
+:class:`~claims._base.model.DeferredTerm` that reads them on first use (with
 ``term_of``). At 100,000 claims this halves the time to read the cache.
 """
 
@@ -42,12 +42,12 @@ from pathlib import Path
 
 import attrs
 
-from claims._errors import Span
-from claims._files import write_atomic
-from claims._model import DeferredTerm, Term, term_of
-from claims._read import CACHE_FILE_BYTES, read_regular
-from claims._resolve import ResolvedFile
-from claims._sign import seal, unseal, user_key
+from claims._base.errors import Span
+from claims._base.files import write_atomic
+from claims._base.model import DeferredTerm, Term, term_of
+from claims._base.read import CACHE_FILE_BYTES, read_regular
+from claims._front.resolve import ResolvedFile
+from claims._base.sign import seal, unseal, user_key
 
 FORMAT = 2
 _MAGIC = b"claims-file-cache\n"

@@ -27,10 +27,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from claims._findings import Contradiction, Report, Verdict
-from claims._model import Claim, Dataset, Rule, Source
-from claims._report import register, summary_line
-from claims._text import normalise_ws
+from claims._report.findings import Contradiction, Report, Verdict
+from claims._base.model import Claim, Dataset, Rule, Source
+from claims._report.text import register, summary_line
+from claims._base.text import normalise_ws
 
 __all__ = ["render_html"]
 
@@ -875,7 +875,7 @@ def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
         f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{_e(h)}</h2>'
         + (f'<p class="lead">{_e(lead)}</p>' if lead else "") + f"{content}</section>"
         for sid, h, lead, content in sections)
-    from claims import __version__
+    from claims._base.version import __version__
 
     limits = f"timeout {r.timeout:g} s per check" if r.timeout is not None else "no timeout"
     if r.max_per_component is not None:

@@ -19,9 +19,9 @@ from rich._wrap import divide_line  # what Text.wrap calls; the tests compare wi
 from rich.padding import Padding
 from rich.text import Text
 
-from claims._errors import printable as _u  # what the data says, on its line, control characters escaped
-from claims._findings import Contradiction, Report, Verdict
-from claims._model import Claim, Rule
+from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
+from claims._report.findings import Contradiction, Report, Verdict
+from claims._base.model import Claim, Rule
 
 Formatter = Callable[..., str]
 FORMATS: dict[str, Formatter] = {}
@@ -106,7 +106,7 @@ class _Writer:
 
 _PRINTABLE = re.compile(r"[ -~]*")
 
-# Every text that comes from the data goes through _u (claims._errors.printable): a newline, a tab
+# Every text that comes from the data goes through _u (claims._base.errors.printable): a newline, a tab
 # or an escape sequence (ESC, CSI) in a name or a quote would otherwise break the report's lines or
 # reach the terminal as a command, and rich drops BEL and a few others silently (issue 17, item 8).
 
@@ -276,6 +276,6 @@ def render_html_table(report: Report) -> str:
 
 
 # The machine formats (json, sarif, junit) register themselves on import.
-from claims import _formats as _formats  # noqa: E402,F401  (import at the end: it imports this module)
+from claims._report import formats as _formats  # noqa: E402,F401  (import at the end: it imports this module)
 # The person's page (html) registers itself on import.
-from claims import _html as _html  # noqa: E402,F401  (import at the end: it imports this module)
+from claims._report import html as _html  # noqa: E402,F401  (import at the end: it imports this module)

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 import z3
 from z3 import z3core
 
-from claims._errors import SolverError
+from claims._base.errors import SolverError
 
 SEED = 42
 """The solver's random seed: fixed, so runs are reproducible (recorded in machine output)."""
@@ -49,7 +49,7 @@ def thread_context() -> z3.Context:
     runs tasks in several threads of one process: each of them gets a context
     of its own. What a shared context solved before can change which core or
     model z3 finds, never an answer: results that show cores or models are
-    computed in a context of their own (see ``claims._solve``).
+    computed in a context of their own (see ``claims._logic.solve``).
     """
     if threading.current_thread() is threading.main_thread():
         ctx = z3.main_ctx()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from claims._errors import ClaimsError
+from claims._base.errors import ClaimsError
 
 
 @attrs.frozen(kw_only=True)

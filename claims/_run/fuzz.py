@@ -66,12 +66,12 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from claims import _errors as E
-from claims import _syntax as S
-from claims._encode import Encoder, day_text, explicit_days, q, uses_context_time
-from claims._errors import DiagnosticSink, RuleError, Span
-from claims._findings import Scenario
-from claims._load import (
+from claims._base import errors as E
+from claims._front import syntax as S
+from claims._logic.encode import Encoder, day_text, explicit_days, q, uses_context_time
+from claims._base.errors import DiagnosticSink, RuleError, Span
+from claims._report.findings import Scenario
+from claims._front.load import (
     Document,
     Inputs,
     RawFile,
@@ -81,11 +81,11 @@ from claims._load import (
     load_rule_file,
     outside_root,
 )
-from claims._model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
-from claims._read import Roots
-from claims._resolve import resolve
-from claims._solve import Options, rules_alone
-from claims._solver import Answer, Checker, make_solver, shrink_by_deletion
+from claims._base.model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
+from claims._base.read import Roots
+from claims._front.resolve import resolve
+from claims._logic.solve import Options, rules_alone
+from claims._logic.solver import Answer, Checker, make_solver, shrink_by_deletion
 
 KINDS = {
     "rule-conflict": ("rule conflict", "rule conflicts"),
@@ -169,7 +169,7 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
     Raises:
         RuleError: with every diagnostic, when a path or a rule file is invalid.
     """
-    from claims._api import _rule_sets_of
+    from claims._run.api import _rule_sets_of
 
     sink = DiagnosticSink()
     rule_files: list[Path] = []
@@ -392,7 +392,7 @@ class _Problem:
         """A minimal subset of ``rules`` that keeps ``extra`` unsatisfiable; None on unknown.
 
         Call right after an unsat check of ``rules`` + ``extra``; see
-        :func:`claims._solver.shrink_by_deletion`.
+        :func:`claims._logic.solver.shrink_by_deletion`.
         """
         return shrink_by_deletion(rules, lambda j: f"r!{j}", lambda trial: self.check(trial, extra),
                                   self.chk.core)
@@ -773,7 +773,7 @@ class _Evaluator:
         if op == "/":
             out_q = Fraction(nums[0])
             for x in nums[1:]:
-                out_q = out_q / x if x != 0 else Fraction(0)  # x / 0 = 0, as claims._encode says
+                out_q = out_q / x if x != 0 else Fraction(0)  # x / 0 = 0, as claims._logic.encode says
             return out_q
         raise AssertionError(op)  # pragma: no cover
 

@@ -16,16 +16,16 @@ from typing import Union
 
 import attrs
 
-from claims import _errors as E
-from claims import _executor
-from claims._background import beside
-from claims import _gc
-from claims import _folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
-from claims._cache import ResultCache, split_cached
-from claims._filecache import Entry, FileCache, Header, code_digest, digest
-from claims._encode import Encoded, encode, encode_rules_alone, remember_templates, script, templates
-from claims._errors import Diagnostic, DiagnosticSink, InvalidClaim, RuleError, Span
-from claims._findings import (
+from claims._base import errors as E
+from claims._logic import executor as _executor
+from claims._base.background import beside
+from claims._base import gc as _gc
+from claims._run import folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
+from claims._logic.cache import ResultCache, split_cached
+from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
+from claims._logic.encode import Encoded, encode, encode_rules_alone, remember_templates, script, templates
+from claims._base.errors import Diagnostic, DiagnosticSink, InvalidClaim, RuleError, Span
+from claims._report.findings import (
     Contradiction,
     Report,
     RuleConflict,
@@ -35,10 +35,10 @@ from claims._findings import (
     Verdict,
     fingerprint,
 )
-from claims._limits import DEFAULT as DEFAULT_LIMITS
-from claims._limits import Limits
-from claims._lint import lint_dataset
-from claims._load import (
+from claims._base.limits import DEFAULT as DEFAULT_LIMITS
+from claims._base.limits import Limits
+from claims._front.lint import lint_dataset
+from claims._front.load import (
     Document,
     Inputs,
     RawClaim,
@@ -54,12 +54,12 @@ from claims._load import (
     read_text,
     stat_problem,
 )
-from claims._model import Claim, Context, Dataset, FileScope, Source
-from claims._read import Roots
-from claims._partition import Component, complete, partition
-from claims._resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
-from claims._solve import ComponentResult, Options, rules_alone
-from claims._syntax import ParseError, offset_to_place, parse_formula
+from claims._base.model import Claim, Context, Dataset, FileScope, Source
+from claims._base.read import Roots
+from claims._logic.partition import Component, complete, partition
+from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
+from claims._logic.solve import ComponentResult, Options, rules_alone
+from claims._front.syntax import ParseError, offset_to_place, parse_formula
 
 Progress = Callable[[int, int], None]
 
@@ -235,7 +235,7 @@ def _rule_sets_of(loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]],
 
 def load_rules(*paths: str | os.PathLike[str]) -> tuple[Dataset, list[RawRuleSet]]:
     """Load rule files only (for ``claims fuzz``) into a Dataset with no claims."""
-    from claims._load import iter_rule_files
+    from claims._front.load import iter_rule_files
 
     sink = DiagnosticSink()
     rule_sets = []
@@ -295,7 +295,7 @@ def dataset(
         kind = rest[0] if rest else "fact"
         shown = f"<claim {cid}>"
         sink.remember_text(shown, formula)
-        from claims._load import Locator
+        from claims._front.load import Locator
 
         loc = Locator(shown, offset_to_place(formula))
         try:
@@ -345,10 +345,10 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
             source is missing, unknown or ambiguous, the kind is unknown, the
             formula does not parse or check, or the quote is not in the document.
     """
-    from claims._load import CLAIM_ID_RE, Locator
-    from claims._model import KINDS
-    from claims._resolve import Typer, vocabulary_of
-    from claims._syntax import to_text
+    from claims._front.load import CLAIM_ID_RE, Locator
+    from claims._base.model import KINDS
+    from claims._front.resolve import Typer, vocabulary_of
+    from claims._front.syntax import to_text
 
     context = ds._context
     if context is None:

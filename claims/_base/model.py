@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Union
 
 import attrs
 
-from claims._errors import Span
+from claims._base.errors import Span
 
 if TYPE_CHECKING:
-    from claims._syntax import Item
+    from claims._front.syntax import Item
 
 BUILTIN_SORTS = ("bool", "int", "real", "date")
 NUMERIC_SORTS = frozenset({"int", "real", "date"})
@@ -108,7 +108,7 @@ class DeferredTerm:
 
     The file cache keeps the terms of a file's claims apart from the claims:
     they are most of its objects, and a re-check whose claims all have their
-    encoding and lint uses at hand never reads them (see ``claims._filecache``).
+    encoding and lint uses at hand never reads them (see ``claims._front.filecache``).
     ``terms`` gives the terms of the whole file, read once.
     A pickled deferred term is the term itself.
     """

@@ -1,0 +1,1 @@
+"""Encode, partition, solve: a ``Dataset`` to per-component results, with the caches and executors."""
