@@ -19,7 +19,7 @@ from claims._base.errors import ClaimsError, Diagnostic, InputError, InvalidClai
 from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
 from claims._base.limits import Limits
 from claims._base.version import __version__
-from claims._base.model import Claim, Dataset, Rule, Source
+from claims._front.model import Claim, Dataset, Rule, Source
 
 
 __all__ = [

@@ -9,7 +9,7 @@ name and point at such places; they never change a verdict or an exit code.
 Checks are plain functions in a registry (:data:`CHECKS`), as output formats
 are; each one receives every :class:`Use` and records warnings in a
 :class:`~claims._base.errors.DiagnosticSink`. The front ends build the uses: the
-formula language from a resolved :class:`~claims._base.model.Dataset`
+formula language from a resolved :class:`~claims._front.model.Dataset`
 (:func:`lint_dataset`), the FOLIO dialect from its untyped syntax
 (``claims._run.folio``), where arities and variables are implicit and two more
 slips are possible (a predicate used with two arities, a variable no
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._base.model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
+from claims._front.model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
 
 
 @attrs.frozen

@@ -1,4 +1,4 @@
-"""Stage *resolve*: syntax into a typed, checked :class:`~claims._base.model.Dataset`.
+"""Stage *resolve*: syntax into a typed, checked :class:`~claims._front.model.Dataset`.
 
 Every name is looked up, every sort checked (the README's table of sorts is
 the rule, :class:`Typer` the code), every quantity turned into plain
@@ -20,7 +20,7 @@ from claims._front import syntax as S
 from claims._logic.encode import Template
 from claims._base.errors import DiagnosticSink, Span, did_you_mean
 from claims._front.load import Locator, RawFile, RawRuleSet, month_bounds
-from claims._base.model import (
+from claims._front.model import (
     BUILTIN_SORTS,
     DEFAULT_TOLERANCE,
     SCOPE_MARK,
@@ -541,7 +541,7 @@ def file_vocabulary(shared: Vocabulary, number: int, clashing: frozenset[str],
     """The vocabulary of claim file ``number`` (from 1): the shared one and what the file declares.
 
     ``clashing`` holds the names other files declare too, which become
-    ``name#number`` (see :data:`claims._base.model.SCOPE_MARK`).
+    ``name#number`` (see :data:`claims._front.model.SCOPE_MARK`).
     """
     vocab = shared.local(str(number), clashing)
     if loc is not None:
@@ -577,7 +577,7 @@ class Scope:
     @classmethod
     def of(cls, rule_sets: Sequence[RawRuleSet], declared: Sequence[set[str]], sink: DiagnosticSink) -> Scope:
         vocab = shared_vocabulary([(rs.items, rs.locator) for rs in rule_sets], sink)
-        # a claim file's own declarations are local to it (see claims._base.model.SCOPE_MARK)
+        # a claim file's own declarations are local to it (see claims._front.model.SCOPE_MARK)
         declared_by: dict[str, int] = {}
         for names in declared:
             for name in names:

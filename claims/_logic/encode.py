@@ -70,7 +70,7 @@ import attrs
 from claims._base.errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
 from claims._base.limits import DEFAULT, Limits, TooLarge
 from claims._front.lint import symbol_uses
-from claims._base.model import (
+from claims._front.model import (
     SCOPE_MARK,
     plain,
     Claim,

@@ -41,7 +41,7 @@ import z3
 from z3 import z3core
 
 from claims._logic.encode import claim_literal, conclusion_literals, q, rule_literal
-from claims._base.model import plain
+from claims._front.model import plain
 from claims._logic.partition import Component
 from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
 

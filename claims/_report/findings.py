@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from claims._base.errors import Diagnostic
-from claims._base.model import Claim, Dataset, Rule
+from claims._front.model import Claim, Dataset, Rule
 
 VERDICTS = ("supported", "refuted", "unsupported", "vacuous", "unknown")
 

@@ -33,7 +33,7 @@ import attrs
 from claims._base.errors import ERROR_CODES, Diagnostic, Span, printable
 from claims._report.findings import VERDICTS, Contradiction, Report, RuleConflict, Unknown, Verdict, fingerprint
 from claims._front.lint import CHECKS
-from claims._base.model import Claim, Rule
+from claims._front.model import Claim, Rule
 from claims._report.text import FORMATS, register
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from claims._report.findings import Contradiction, Report, Verdict
-from claims._base.model import Claim, Dataset, Rule, Source
+from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.text import register, summary_line
 from claims._base.text import normalise_ws
 

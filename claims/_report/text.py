@@ -21,7 +21,7 @@ from rich.text import Text
 
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
 from claims._report.findings import Contradiction, Report, Verdict
-from claims._base.model import Claim, Rule
+from claims._front.model import Claim, Rule
 
 Formatter = Callable[..., str]
 FORMATS: dict[str, Formatter] = {}

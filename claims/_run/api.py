@@ -54,7 +54,7 @@ from claims._front.load import (
     read_text,
     stat_problem,
 )
-from claims._base.model import Claim, Context, Dataset, FileScope, Source
+from claims._front.model import Claim, Context, Dataset, FileScope, Source
 from claims._base.read import Roots
 from claims._logic.partition import Component, complete, partition
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve, resolve_file
@@ -346,7 +346,7 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
             formula does not parse or check, or the quote is not in the document.
     """
     from claims._front.load import CLAIM_ID_RE, Locator
-    from claims._base.model import KINDS
+    from claims._front.model import KINDS
     from claims._front.resolve import Typer, vocabulary_of
     from claims._front.syntax import to_text
 

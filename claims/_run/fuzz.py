@@ -81,7 +81,7 @@ from claims._front.load import (
     load_rule_file,
     outside_root,
 )
-from claims._base.model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
+from claims._front.model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
 from claims._base.read import Roots
 from claims._front.resolve import resolve
 from claims._logic.solve import Options, rules_alone
