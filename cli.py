@@ -20,12 +20,14 @@ from typing import NoReturn
 import click
 
 import claims
-from claims._report import formats as _formats
-from claims._run import gate as _gate
-from claims._logic.cache import ResultCache
 from claims._base.errors import printable
 from claims._base.files import write_output
-from claims._report.text import FORMATS
+from claims._logic.cache import ResultCache
+from claims._report import render as _render
+from claims._report.findings import FORMATS, View
+from claims._report.policy import exit_status
+from claims._report.records import Records
+from claims._run import gate as _gate
 
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1
@@ -126,7 +128,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS.names()), default="text", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report to FILE instead of stdout: a regular file atomically, through a "
@@ -191,10 +193,11 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     except claims.ClaimsError as err:
         click.echo(f"error: {printable(str(err))}", err=True)
         sys.exit(EXIT_ERROR)
+    records = Records.of(report, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings)
     try:
         # The revision's dataset is solved as this one was (and shares its cache: unchanged
         # components are not solved again).
-        gate = None if ref is None else ref.gate(report, allow_unsupported=allow_unsupported,
+        gate = None if ref is None else ref.gate(records.findings, allow_unsupported=allow_unsupported,
                                                  timeout=timeout, max_per_component=max_, jobs=jobs,
                                                  limits=limits, root=root,
                                                  cache=False if no_cache else CACHE_DIR,
@@ -208,15 +211,14 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
         click.echo(f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
                    f"{store.corrupt} damaged, {store.ignored} ignored (not signed by you: "
                    "a cache that came with the input decides nothing)", err=True)
-    _emit(_formats.render(fmt, report, gate=gate, color=color, width=80, allow_unsupported=allow_unsupported,
-                          fail_on_warnings=fail_on_warnings), output, color)
+    view = View(color=color, width=80, gate=gate, allow_unsupported=allow_unsupported,
+                fail_on_warnings=fail_on_warnings)
+    _emit(_render.render(fmt, report, view), output, color)
     if gate is not None and fmt != "text":
-        click.echo(_formats.gate_text(report, gate, allow_unsupported=allow_unsupported,
-                                      fail_on_warnings=fail_on_warnings).strip("\n"), err=True)
+        click.echo(_render.gate_text(records, gate).strip("\n"), err=True)
     global _DONE
     _DONE = True
-    sys.exit(_formats.exit_status(report, gate, allow_unsupported=allow_unsupported,
-                                  fail_on_warnings=fail_on_warnings))
+    sys.exit(exit_status(report, records, gate))
 
 
 _DONE = False  # a check ran to its end: what is left is only freeing memory
@@ -339,7 +341,7 @@ def run() -> None:
 def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[str], timeout: float,
           max_: int | None, color: bool) -> None:
     """Input errors: the machine formats still write a document (of ``error`` findings), then exit 2."""
-    _emit(_formats.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout,
+    _emit(_render.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout,
                                  max_per_component=max_), output)
     _fail_input(err, color=color)
 
@@ -372,7 +374,7 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
                               limits=limits)
     except claims.InputError as err:
         _fail_input(err, color=sys.stderr.isatty())
-    text, n = _gate.baseline_text(report, allow_unsupported=allow_unsupported)
+    text, n = _gate.baseline_text(report, Records.of(report, allow_unsupported=allow_unsupported))
     _write(output, text)
     click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {printable(output)}", err=True)
     sys.exit(EXIT_SUCCESS)
@@ -455,7 +457,7 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
         result = _folio.run_conformance(file, timeout=timeout, progress=_Progress(sys.stderr.isatty()))
     except claims.InputError as err:
         _fail_diagnostics(err, "nothing was checked")
-    text = _folio.render_conformance(result, fmt)
+    text = _folio.FORMATS[fmt](result)
     _write(output, text)
     sys.exit(EXIT_FINDINGS if min_agreement is not None and result.agree < min_agreement else EXIT_SUCCESS)
 

@@ -20,6 +20,7 @@ from claims._report.findings import Contradiction, Report, RuleConflict, Scenari
 from claims._base.limits import Limits
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
+from claims._report import render as _render  # noqa: F401  (imports every format of a Report: each registers itself)
 
 
 __all__ = [

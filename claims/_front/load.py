@@ -696,6 +696,22 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
     return Locator(ctx.shown, place)
 
 
+def read_yaml(text: str, node_bound: int = DEFAULT_LIMITS.yaml_nodes) -> Any:
+    """A claim file's YAML as the loader reads it: round-trip (every value knows its place), with
+    libyaml when it can (:func:`_fast_load`), at most ``node_bound`` nodes once aliases are expanded.
+
+    Raises:
+        YAMLError: what ruamel.yaml raises on text that is no YAML; :class:`TooManyNodes` past
+            the bound. Its warnings (a duplicate key) go where the caller's filter sends them.
+    """
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
+    yaml.composer.node_bound = node_bound
+    data = _fast_load(text, yaml, node_bound)
+    return yaml.load(text) if data is _SLOW else data
+
+
 def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document],
                     text: str | None = None, *, inputs: Inputs = ANYWHERE) -> RawFile | None:
     """Load one claim file (whose ``text`` may be read already); record every problem in ``sink``.
@@ -709,17 +725,11 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         return None
     ctx = _Ctx(path, text, sink, inputs)
     sink.remember_text(ctx.shown, text)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
     bound = inputs.limits.yaml_nodes
-    yaml.composer.node_bound = bound
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            data = _fast_load(text, yaml, bound)
-            if data is _SLOW:
-                data = yaml.load(text)
+            data = read_yaml(text, bound)
     except TooManyNodes as exc:
         mark = exc.problem_mark
         ctx.error(ctx.span(mark.line, mark.column) if mark is not None else ctx.span(0, 0), E.TOO_LARGE,
@@ -1095,6 +1105,11 @@ def _refuse_outside(roots: Roots, path: Path, subject: str, span: Span, sink: Di
                "file); move it there, or name a folder that holds both with --root DIR")
 
 
+def names_a_path(rule_set: str) -> bool:
+    """Whether a claim file names this rule set by path (``x.rules``, ``a/b``), not by name."""
+    return rule_set.endswith(".rules") or "/" in rule_set
+
+
 def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSink,
                     inputs: Inputs = ANYWHERE) -> Path | None:
     """Find the file of rule set ``name`` used by ``claim_file``.
@@ -1103,7 +1118,7 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
     looked up in the rule search path (:func:`rule_search_dirs`), and the file found
     there must not lead out of the folder it is found in (nor out of the roots).
     """
-    if name.endswith(".rules") or "/" in name:
+    if names_a_path(name):
         p = (claim_file.parent / name)
         if outside_root(p, name, "the rule set file", inputs, span, sink):
             return None

@@ -1,15 +1,23 @@
-"""Findings: what the solve stage found, in the dataset's own terms (no z3 objects)."""
+"""Findings: what the solve stage found, in the dataset's own terms (no z3 objects).
+
+The report's formats (text, JSON, SARIF, JUnit, HTML) are renderers that register
+themselves in :data:`FORMATS` when their module is imported (``claims`` imports them
+all); a :class:`Report` shows itself through them and imports none.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from claims._base.errors import Diagnostic
 from claims._front.model import Claim, Dataset, Rule
+from claims._report.gating import Gate
+from claims._report.registry import Formats
 
 VERDICTS = ("supported", "refuted", "unsupported", "vacuous", "unknown")
 
@@ -150,13 +158,9 @@ class Report:
                     or self.failing_conclusions() or self.truncated)
 
     def __str__(self) -> str:
-        from claims._report.text import render_text
-
-        return render_text(self, color=False, width=100)
+        return FORMATS["text"](self, View(width=100))
 
     def __repr__(self) -> str:
-        from claims._report.text import summary_line
-
         return f"<Report {len(self.dataset.claims)} claims: {summary_line(self)}>"
 
     def to_html(self) -> str:
@@ -164,11 +168,48 @@ class Report:
 
         .. versionadded:: 0.1.0
         """
-        from claims._report.html import render_html
-
-        return render_html(self)
+        return FORMATS["html"](self, View())
 
     def _repr_html_(self) -> str:
-        from claims._report.text import render_html_table
+        return FORMATS["notebook"](self, View())
 
-        return render_html_table(self)
+
+def plural(n: int, word: str) -> str:
+    """``1 claim``, ``2 claims``."""
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+def summary_line(report: Report) -> str:
+    """The report in one line: what was found, and whether the enumeration is complete."""
+    parts = [plural(len(report.contradictions), "contradiction")]
+    counts = Counter(v.verdict for v in report.conclusions)
+    for verdict in VERDICTS:
+        if counts[verdict]:
+            parts.append(f"{counts[verdict]} conclusion{'s' if counts[verdict] != 1 else ''} {verdict}")
+    if report.unknowns:
+        parts.append(plural(len(report.unknowns), "undecided component"))
+    if report.rule_conflicts:
+        parts.append(plural(len(report.rule_conflicts), "rule conflict"))
+    state = "complete" if report.complete else ("truncated (--max)" if report.truncated else "INCOMPLETE")
+    return ", ".join(parts) + f"; enumeration {state}"
+
+
+@attrs.frozen(kw_only=True)
+class View:
+    """How a report is rendered: for a terminal of ``width`` columns, in ``color``, under a ``gate``.
+
+    ``allow_unsupported`` and ``fail_on_warnings`` are the run's exit policy
+    (``--allow-unsupported``, ``--fail-on-warnings``): they decide which findings fail.
+    """
+
+    color: bool = False
+    width: int = 80
+    gate: Gate | None = None
+    allow_unsupported: bool = False
+    fail_on_warnings: bool = False
+
+
+Renderer = Callable[[Report, View], str]
+
+FORMATS: Formats[Renderer] = Formats("claims check")
+"""The formats of ``claims check`` (``--format``) and the views of a :class:`Report`, by name."""

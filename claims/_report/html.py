@@ -27,10 +27,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from claims._report.findings import Contradiction, Report, Verdict
-from claims._front.model import Claim, Dataset, Rule, Source
-from claims._report.text import register, summary_line
 from claims._base.text import normalise_ws
+from claims._base.version import __version__
+from claims._front.model import Claim, Dataset, Rule, Source
+from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
+from claims._report.findings import plural as _plural
 
 __all__ = ["render_html"]
 
@@ -76,10 +77,6 @@ def _e(value: object) -> str:
             and _FORBIDDEN.search(text):
         text = _FORBIDDEN.sub(_shown, text)
     return html.escape(text, quote=True)
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -825,14 +822,14 @@ mark.q{outline:none}
 """
 
 
-@register("html")
-def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
-    """The person's page: one self-contained HTML document (no script, no external URL).
+@FORMATS.register("html")
+def _html(report: Report, view: View) -> str:
+    del view  # the page has its own colours and reflows to the window
+    return render_html(report)
 
-    ``color`` and ``width`` are accepted for the format registry and ignored:
-    the page has its own colours and reflows to the window.
-    """
-    del color, width
+
+def render_html(report: Report) -> str:
+    """The person's page: one self-contained HTML document (no script, no external URL)."""
     page = _Page(report)
     r, ds = report, report.dataset
     bad = not r.ok
@@ -875,8 +872,6 @@ def render_html(report: Report, *, color: bool = False, width: int = 80) -> str:
         f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{_e(h)}</h2>'
         + (f'<p class="lead">{_e(lead)}</p>' if lead else "") + f"{content}</section>"
         for sid, h, lead, content in sections)
-    from claims._base.version import __version__
-
     limits = f"timeout {r.timeout:g} s per check" if r.timeout is not None else "no timeout"
     if r.max_per_component is not None:
         limits += f", at most {r.max_per_component} contradictions per component"

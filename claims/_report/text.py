@@ -1,7 +1,6 @@
-"""Stage *report*: findings into formats. Nothing here solves anything.
+"""Stage *report*, the person's view: the text report (``--format text``) and the notebook's table.
 
-Formats register themselves in :data:`FORMATS` (``--format NAME``); each is a
-function ``(report, *, color, width) -> str``.
+Both register themselves in :data:`claims._report.findings.FORMATS`. Nothing here solves anything.
 """
 
 from __future__ import annotations
@@ -10,39 +9,22 @@ import html
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
 
 import attrs
 
 from rich.console import Console
-from rich._wrap import divide_line  # what Text.wrap calls; the tests compare with rich's output
 from rich.padding import Padding
 from rich.text import Text
 
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
-from claims._report.findings import Contradiction, Report, Verdict
+from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
+from claims._report.findings import plural as _plural
 from claims._front.model import Claim, Rule
-
-Formatter = Callable[..., str]
-FORMATS: dict[str, Formatter] = {}
-
-
-def register(name: str) -> Callable[[Formatter], Formatter]:
-    def deco(fn: Formatter) -> Formatter:
-        FORMATS[name] = fn
-        return fn
-
-    return deco
-
 
 _VERDICT_STYLE = {
     "supported": "green", "refuted": "red", "unsupported": "yellow", "vacuous": "magenta",
     "unknown": "magenta",
 }
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _block(text: Text | str, indent: int, style: str = "") -> Line:
@@ -91,8 +73,7 @@ class _Writer:
                 self.chunks.append(pad + plain + "\n")
                 return
             if line.indent < self.width:
-                # rich's own word-wrapping, on a text whose every character is one cell wide
-                cuts = [0, *divide_line(plain, self.width - line.indent, fold=True), len(plain)]
+                cuts = [0, *_breaks(plain, self.width - line.indent), len(plain)]
                 self.chunks.extend(pad + plain[a:b] + "\n" for a, b in zip(cuts, cuts[1:]))
                 return
         with self.console.capture() as cap:
@@ -105,6 +86,35 @@ class _Writer:
 
 
 _PRINTABLE = re.compile(r"[ -~]*")
+_WORD = re.compile(r" *[^ ]+ *")  # a word, the blanks before it (at the start) and after it
+
+
+def _breaks(text: str, width: int) -> list[int]:
+    """Where rich's word-wrapping (``Text.wrap``, folding on) cuts ``text``, printable ASCII, into lines of ``width``.
+
+    rich cuts before a word that does not fit what is left of the line (a line
+    holds at least one word), and cuts a word longer than a whole line every
+    ``width`` characters. Every character of printable ASCII is one cell wide.
+    The tests compare the lines with rich's own.
+    """
+    cuts: list[int] = []
+    used = 0  # cells on the current line
+    for m in _WORD.finditer(text):
+        start, word = m.start(), m.group()
+        length = len(word.rstrip(" "))
+        if width - used >= length:
+            used += len(word)
+        elif length > width:
+            pieces = [word[i:i + width] for i in range(0, len(word), width)]
+            for piece in pieces:
+                if start:
+                    cuts.append(start)
+                start += len(piece)
+            used = len(pieces[-1])
+        elif used and start:
+            cuts.append(start)
+            used = len(word)
+    return cuts
 
 # Every text that comes from the data goes through _u (claims._base.errors.printable): a newline, a tab
 # or an escape sequence (ESC, CSI) in a name or a quote would otherwise break the report's lines or
@@ -183,21 +193,6 @@ def _verdict(v: Verdict) -> list[Line]:
     return out
 
 
-def summary_line(report: Report) -> str:
-    parts = [_plural(len(report.contradictions), "contradiction")]
-    counts = Counter(v.verdict for v in report.conclusions)
-    for verdict in ("supported", "refuted", "unsupported", "vacuous", "unknown"):
-        if counts[verdict]:
-            parts.append(f"{counts[verdict]} conclusion{'s' if counts[verdict] != 1 else ''} {verdict}")
-    if report.unknowns:
-        parts.append(_plural(len(report.unknowns), "undecided component"))
-    if report.rule_conflicts:
-        parts.append(_plural(len(report.rule_conflicts), "rule conflict"))
-    state = "complete" if report.complete else ("truncated (--max)" if report.truncated else "INCOMPLETE")
-    return ", ".join(parts) + f"; enumeration {state}"
-
-
-@register("text")
 def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     """The person's view: header, contradictions, conclusions, top sources, summary."""
     out = _Writer(color, width)
@@ -275,7 +270,12 @@ def render_html_table(report: Report) -> str:
             + "".join(rows) + f"</tbody></table><p>{html.escape(summary_line(report))}</p>")
 
 
-# The machine formats (json, sarif, junit) register themselves on import.
-from claims._report import formats as _formats  # noqa: E402,F401  (import at the end: it imports this module)
-# The person's page (html) registers itself on import.
-from claims._report import html as _html  # noqa: E402,F401  (import at the end: it imports this module)
+@FORMATS.register("text")
+def _text(report: Report, view: View) -> str:
+    return render_text(report, color=view.color, width=view.width)
+
+
+@FORMATS.register("notebook", listed=False)
+def _notebook(report: Report, view: View) -> str:
+    del view  # a table has no width and no terminal colours
+    return render_html_table(report)

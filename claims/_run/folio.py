@@ -57,6 +57,7 @@ from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCo
 from claims._front.lint import Use, lint
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._front.load import display_path, read_text
+from claims._report.registry import Formats
 
 SORT = "U"
 """The one sort of every FOLIO variable and constant: an open (uninterpreted) sort."""
@@ -1128,15 +1129,15 @@ def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
     return any(f"'{n}'" in text for n in in_conclusion)
 
 
-def render_conformance(c: Conformance, fmt: str) -> str:
-    """The conformance report as ``text`` or ``json``."""
-    return _render_json(c) if fmt == "json" else _render_text(c)
+FORMATS: Formats[Callable[[Conformance], str]] = Formats("claims conformance folio")
+"""The formats of ``claims conformance folio`` (``--format``)."""
 
 
 def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "n/a"
 
 
+@FORMATS.register("text")
 def _render_text(c: Conformance) -> str:
     out = [f"FOLIO conformance: {c.path}",
            f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
@@ -1174,6 +1175,7 @@ def _diag_json(d: Diagnostic) -> dict[str, Any]:
             "code": d.code, "message": d.message, "hint": d.hint}
 
 
+@FORMATS.register("json")
 def _render_json(c: Conformance) -> str:
     data = {
         "schema": "claims-folio-conformance/1",

@@ -71,6 +71,7 @@ from claims._front import syntax as S
 from claims._logic.encode import Encoder, day_text, explicit_days, q, uses_context_time
 from claims._base.errors import DiagnosticSink, RuleError, Span
 from claims._report.findings import Scenario
+from claims._report.registry import Formats
 from claims._front.load import (
     Document,
     Inputs,
@@ -1037,6 +1038,11 @@ def summary(report: FuzzReport) -> str:
     return "Summary: " + (", ".join(parts) if parts else "nothing found")
 
 
+FORMATS: Formats[Callable[[FuzzReport], str]] = Formats("claims fuzz")
+"""The formats of ``claims fuzz`` (``--format``)."""
+
+
+@FORMATS.register("text")
 def render_text(report: FuzzReport) -> str:
     """The report for a person: one ``FILE:LINE:COL: error: ...  [kind]`` line per finding, then details."""
     out = [f"claims fuzz: {', '.join(report.files) or '(rules)'}",
@@ -1066,6 +1072,7 @@ def render_text(report: FuzzReport) -> str:
     return "\n".join(out) + "\n"
 
 
+@FORMATS.register("json")
 def render_json(report: FuzzReport) -> str:
     """The report as JSON (``version`` 1): stable keys, stable order."""
 
@@ -1097,5 +1104,3 @@ def render_json(report: FuzzReport) -> str:
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
-
-FORMATS: dict[str, Callable[[FuzzReport], str]] = {"text": render_text, "json": render_json}

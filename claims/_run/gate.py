@@ -21,86 +21,30 @@ import os
 import posixpath
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from claims._base import errors as E
-from claims._run.api import check, load
+from claims._base.errors import Diagnostic, InputError, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.read import read_regular
-from claims._base.errors import Diagnostic, InputError, Span
+from claims._front.load import display_path, names_a_path, read_yaml
 from claims._report.findings import Report
-from claims._report.formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
+from claims._report.gating import JSON, Gate, compare
+from claims._report.json_report import SCHEMA_VERSION, dumps, report_document
+from claims._report.records import FindingRecord, Records
+from claims._run.api import check, load
 
 # Codes of the gate's own input errors. Not in _errors.ERROR_CODES (whose table the README shows,
 # for dataset diagnostics): registering them on import of this module would make that table depend
 # on what was imported. docs/ci.md lists them.
 BAD_BASELINE = E.BAD_BASELINE
 BAD_REVISION = E.BAD_REVISION
-
-
-@attrs.frozen
-class Gate:
-    """The outcome of comparing a run with a reference (a baseline file or a git revision).
-
-    A failing finding whose fingerprint is in ``known`` is ``unchanged``
-    (suppressed); any other is ``new``. ``known`` also holds the reference's
-    lint warnings, which fail only under ``--fail-on-warnings``. ``resolved``
-    holds the reference's failing findings that are gone, as JSON records.
-    """
-
-    mode: str  # "baseline" | "since"
-    reference: str
-    known: frozenset[str]
-    resolved: tuple[Record, ...] = ()
-    notes: tuple[str, ...] = ()
-    commit: str | None = None
-
-    def state(self, fp: str) -> str:
-        """``unchanged`` when the reference has this fingerprint, else ``new``."""
-        return "unchanged" if fp in self.known else "new"
-
-    @property
-    def resolved_word(self) -> str:
-        """What a finding gone since the reference is called: *fixed* (baseline) or *resolved*."""
-        return "fixed" if self.mode == "baseline" else "resolved"
-
-    def title(self) -> str:
-        """The heading of the gate's section of the text report."""
-        if self.mode == "baseline":
-            return f"Gate: compared with baseline {self.reference}"
-        at = f" ({self.commit[:12]})" if self.commit else ""
-        return f"Gate: compared with git revision {self.reference}{at}"
-
-    def summary(self, new: int, unchanged: int, resolved: int) -> str:
-        """One line: how many findings are new, suppressed and gone."""
-        def n(k: int, one: str, many: str) -> str:
-            return f"{k} {one if k == 1 else many}"
-
-        if self.mode == "baseline":
-            return (f"{n(new, 'new finding', 'new findings')}; "
-                    f"{n(unchanged, 'known finding', 'known findings')} suppressed; "
-                    f"{n(resolved, 'baseline entry', 'baseline entries')} fixed")
-        return (f"{n(new, 'finding', 'findings')} introduced since {self.reference}; "
-                f"{n(unchanged, 'finding', 'findings')} already there suppressed; {resolved} resolved")
-
-
-def compare(mode: str, reference: str, current: Sequence[Record], before: Sequence[Record], *,
-            notes: Sequence[str] = (), commit: str | None = None, warnings_before: Iterable[str] = ()) -> Gate:
-    """The gate between the failing findings of a run and those of its reference.
-
-    ``warnings_before`` are the fingerprints of the reference's lint warnings
-    (a baseline written before warnings were recorded has none).
-    """
-    known = {r["fingerprint"]: r for r in before if r.get("failing", True)}
-    now = {r["fingerprint"] for r in current if r["failing"]}
-    resolved = tuple(r for fp, r in known.items() if fp not in now)
-    return Gate(mode, reference, frozenset(known).union(warnings_before), resolved, tuple(notes), commit)
 
 
 def _error(path: str, code: E.ErrorCode, message: str, hint: str | None = None,
@@ -111,9 +55,9 @@ def _error(path: str, code: E.ErrorCode, message: str, hint: str | None = None,
 # --------------------------------------------------------------------------- baseline
 
 
-def baseline_text(report: Report, *, allow_unsupported: bool = False) -> tuple[str, int]:
-    """The baseline file for ``report`` (its failing findings) and how many findings it holds."""
-    doc = report_document(report, allow_unsupported=allow_unsupported, document="baseline")
+def baseline_text(report: Report, records: Records) -> tuple[str, int]:
+    """The baseline file for ``report`` (its failing findings, of its ``records``) and how many it holds."""
+    doc = report_document(report, records, document="baseline")
     return dumps(doc), len(doc["findings"])
 
 
@@ -122,7 +66,7 @@ class Baseline:
     """A baseline file, read: the findings it lists."""
 
     path: str
-    findings: tuple[Record, ...]
+    findings: tuple[JSON, ...]
     warnings: tuple[str, ...] = ()  # fingerprints of its lint warnings (none in baselines before them)
 
     @classmethod
@@ -167,10 +111,9 @@ class Baseline:
                          f"'warnings' of baseline '{path}' must be a list of warnings with a 'fingerprint'")
         return cls(path, tuple(findings), tuple(w["fingerprint"] for w in warnings))
 
-    def gate(self, report: Report, *, allow_unsupported: bool = False, **_: Any) -> Gate:
-        """Compare ``report`` with this baseline."""
-        return compare("baseline", self.path, records(report, allow_unsupported=allow_unsupported),
-                       self.findings, warnings_before=self.warnings)
+    def gate(self, current: Sequence[FindingRecord], *, allow_unsupported: bool = False, **_: Any) -> Gate:
+        """Compare the findings of a run (its records, ``current``) with this baseline."""
+        return compare("baseline", self.path, _failing(current), self.findings, warnings_before=self.warnings)
 
 
 # --------------------------------------------------------------------------- since REV
@@ -246,11 +189,16 @@ def _write_blobs(root: str, blobs: dict[str, str], into: str) -> None:
 
 
 def _references(text: str) -> list[str]:
-    """The files a claim file names: its documents and rule sets named by path."""
+    """The files a claim file names by path: its documents and the rule sets it names by path.
+
+    Read as the loader reads a claim file; [] when it is no mapping (the loader will say what is wrong).
+    """
     try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError:
-        return []  # the loader will say what is wrong
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a duplicate key: the loader reports it
+            data = read_yaml(text)
+    except (YAMLError, RecursionError):
+        return []
     if not isinstance(data, dict):
         return []
     refs = [data.get("document")]
@@ -259,19 +207,14 @@ def _references(text: str) -> list[str]:
         refs += [s.get("document") for s in sources.values() if isinstance(s, dict)]
     rules = data.get("rules")
     for r in rules if isinstance(rules, list) else [rules]:
-        if isinstance(r, str) and (r.endswith(".rules") or "/" in r):
+        if isinstance(r, str) and names_a_path(r):
             refs.append(r)
     return [r for r in refs if isinstance(r, str) and r]
 
 
-def _display(path: str) -> str:
-    """A path as the loader shows it: relative to the working directory when inside it.
-
-    (``_load.display_path`` on real paths: git gives the repository's root as
-    a real path, and the working directory may be reached through a symlink.)
-    """
-    rel = os.path.relpath(path, os.path.realpath(os.getcwd()))
-    return path if rel.startswith("..") else rel
+def _failing(records: Iterable[FindingRecord]) -> list[str]:
+    """The fingerprints of the failing findings among ``records``."""
+    return [r.fingerprint for r in records if r.failing]
 
 
 @attrs.frozen
@@ -346,9 +289,9 @@ class Revision:
                                  if p not in blobs}, into)
         return [rel for rel in self.paths if any(under(rel, p) for p in blobs)]
 
-    def gate(self, report: Report, *, allow_unsupported: bool = False, root: str | None = None,
+    def gate(self, current: Sequence[FindingRecord], *, allow_unsupported: bool = False, root: str | None = None,
              **check_options: Any) -> Gate:
-        """Check the dataset at the commit and compare ``report`` with it.
+        """Check the dataset at the commit and compare the findings of a run (its records, ``current``) with it.
 
         ``check_options`` (``timeout``, ``max_per_component``, ``limits``, ...) go to
         :func:`claims.check`: use those of the run, so that both sides are
@@ -357,7 +300,7 @@ class Revision:
         folder it is written into; never anything outside that folder.
         """
         notes: list[str] = []
-        before: list[Record] = []
+        before: list[JSON] = []
         warnings_before: list[str] = []
         with tempfile.TemporaryDirectory(prefix="claims-since-") as tmp:
             tmp = os.path.realpath(tmp)
@@ -376,12 +319,11 @@ class Revision:
                     notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
                                  "every finding counts as introduced")
                 else:
-                    old_report = check(old, **check_options)
-                    before = [_remap(r, self._back(tmp)) for r in
-                              records(old_report, allow_unsupported=allow_unsupported)]
+                    then = Records.of(check(old, **check_options), allow_unsupported=allow_unsupported)
+                    before = [_remap(r.to_json(), self._back(tmp)) for r in then.findings]
                     # a warning's fingerprint holds no path: no remapping
-                    warnings_before = [w["fingerprint"] for w in warning_records(old_report)]
-        return compare("since", self.rev, records(report, allow_unsupported=allow_unsupported), before,
+                    warnings_before = [w.fingerprint for w in then.warnings]
+        return compare("since", self.rev, _failing(current), before,
                        notes=notes, commit=self.commit, warnings_before=warnings_before)
 
     def _root_in(self, tmp: str, root: str | None) -> str | None:
@@ -401,14 +343,15 @@ class Revision:
         def back(shown: str) -> str:
             full = os.path.abspath(shown)
             if full.startswith(tmp + os.sep):
-                return _display(os.path.join(self.root, full[len(tmp) + 1:]))
+                # as the loader shows it (git gives the root as a real path, as os.getcwd() is)
+                return display_path(Path(self.root, full[len(tmp) + 1:]))
             return shown
 
         return back
 
 
 def _remap(value: Any, back: Callable[[str], str]) -> Any:
-    """A record with every ``file`` field mapped through ``back``."""
+    """A record's JSON with every ``file`` field mapped through ``back``."""
     if isinstance(value, dict):
         return {k: (back(v) if k == "file" and isinstance(v, str) else _remap(v, back))
                 for k, v in value.items()}

@@ -43,10 +43,17 @@ STAGES = (
     "claims._logic.cache",
     "claims._logic.executor",
     # _report: results to findings, findings to formats
+    "claims._report.registry",
+    "claims._report.gating",
     "claims._report.findings",
     "claims._report.text",
-    "claims._report.formats",
+    "claims._report.records",
+    "claims._report.policy",
+    "claims._report.json_report",
+    "claims._report.sarif",
+    "claims._report.junit",
     "claims._report.html",
+    "claims._report.render",
     # _run: the pipeline wired, and what runs it
     "claims._run.api",
     "claims._run.gate",

@@ -83,7 +83,7 @@ def test_confusion_table_adds_up(validation: F.Conformance) -> None:
 
 def test_disagreements_list_their_warnings(validation: F.Conformance) -> None:
     """The text report lists each disagreement with its example id and the warnings that may explain it."""
-    text = F.render_conformance(validation, "text")
+    text = F.FORMATS["text"](validation)
     assert f"agreement with the gold labels: {validation.agree}/203" in text
     # example 57: the conclusion writes 'thelegendofzelda', the premises 'theLegendofZelda'
     block = text.split("example 57 (story 20", 1)[1].split("\n\n", 1)[0]

@@ -23,14 +23,16 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 import claims
-from claims._report import formats as _formats
+from claims._report import json_report
+from claims._report.records import finding_records
+from claims._report.render import render
 from claims._report.findings import Unknown, fingerprint
 from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 SARIF_SCHEMA = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-REPORT_SCHEMA = json.loads(_formats.schema_path().read_text(encoding="utf-8"))
+REPORT_SCHEMA = json.loads(json_report.schema_path().read_text(encoding="utf-8"))
 CLAIMS_FILE = "ds/withdrawal/claims.yaml"
 
 
@@ -160,8 +162,8 @@ def test_schema_ships_in_the_wheel(tmp_path: Path) -> None:
     build backend, when this environment has it).
     """
     installed = {Path(str(f)).as_posix() for f in importlib.metadata.files("claims-check") or ()}
-    if "claims/_report/formats.py" in installed:
-        assert "claims/" + _formats.SCHEMA_FILE in installed
+    if "claims/_report/json_report.py" in installed:
+        assert "claims/" + json_report.SCHEMA_FILE in installed
         return
     pytest.importorskip("hatchling", reason="an editable install without the build backend builds no wheel")
     r = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
@@ -169,7 +171,7 @@ def test_schema_ships_in_the_wheel(tmp_path: Path) -> None:
     assert 0 == r.returncode, r.stderr
     [wheel] = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as z:
-        shipped = json.loads(z.read("claims/" + _formats.SCHEMA_FILE))
+        shipped = json.loads(z.read("claims/" + json_report.SCHEMA_FILE))
     assert REPORT_SCHEMA == shipped
 
 
@@ -313,11 +315,11 @@ def test_rule_conflicts_and_undecided_parts_in_every_format(tmp_path: Path) -> N
                      + 'rule many: "Many aircraft"\n  aircraft_total > 20\n', encoding="utf-8")
     report = claims.check(claims.load(tmp_path / "ds"))
     assert 1 == len(report.rule_conflicts)
-    recs = _formats.records(report)
-    validate_report(json.loads(_formats.render("json", report)))
-    validate_sarif(json.loads(_formats.render("sarif", report)))
-    assert ["rule-conflict"] == [r["kind"] for r in recs]
-    cases = junit(_formats.render("junit", report))
+    recs = finding_records(report)
+    validate_report(json.loads(render("json", report)))
+    validate_sarif(json.loads(render("sarif", report)))
+    assert ["rule-conflict"] == [r.kind for r in recs]
+    cases = junit(render("junit", report))
     assert ("skipped", None) == cases["c1"]
     assert ("failure", "rule-conflict") == cases[str(rules)]
 
@@ -326,12 +328,12 @@ def test_rule_conflicts_and_undecided_parts_in_every_format(tmp_path: Path) -> N
     part = ds.claims[:2]
     undecided = attrs.evolve(base, unknowns=(Unknown(part, "timeout", 0, fingerprint("unknown", part, ())),),
                              complete=False)
-    doc = json.loads(_formats.render("json", undecided))
+    doc = json.loads(render("json", undecided))
     validate_report(doc)
     [u] = [f for f in doc["findings"] if f["kind"] == "unknown"]
     assert ("timeout", "warning", True) == (u["reason"], u["level"], u["failing"])
-    validate_sarif(json.loads(_formats.render("sarif", undecided)))
-    assert "contradiction,unknown" == junit(_formats.render("junit", undecided))[ds.files[0]][1]
+    validate_sarif(json.loads(render("sarif", undecided)))
+    assert "contradiction,unknown" == junit(render("junit", undecided))[ds.files[0]][1]
 
 
 # --------------------------------------------------------------------------- the GitHub Action
@@ -384,6 +386,6 @@ def test_junit_keeps_findings_of_claims_built_in_code() -> None:
     ds = claims.with_claim(ds, "z", "x > 5 and x < 3", "x is over five and under three")
     report = claims.check(ds)
     assert [["z"]] == [[c.id for c in k.claims] for k in report.contradictions]
-    assert {"<claims>": ("failure", "contradiction")} == junit(_formats.render("junit", report))
-    validate_sarif(json.loads(_formats.render("sarif", report)))
-    validate_report(json.loads(_formats.render("json", report)))
+    assert {"<claims>": ("failure", "contradiction")} == junit(render("junit", report))
+    validate_sarif(json.loads(render("sarif", report)))
+    validate_report(json.loads(render("json", report)))

@@ -24,12 +24,13 @@ import pytest
 from ruamel.yaml import YAML
 
 import claims
-from claims._report import formats as _formats
+from claims._report import json_report
+from claims._report.records import finding_records
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 SEED = ROOT / "seeds" / "russia-syria-2016"
-REPORT_SCHEMA = json.loads(_formats.schema_path().read_text(encoding="utf-8"))
+REPORT_SCHEMA = json.loads(json_report.schema_path().read_text(encoding="utf-8"))
 SARIF_SCHEMA = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 CLAIMS_FILE = Path("ds", "withdrawal", "claims.yaml")
 ARTICLE = Path("ds", "withdrawal", "article.txt")
@@ -122,7 +123,7 @@ INTRODUCING: list[tuple[Callable[[Path], None], list[str], list[str]]] = [
 def fingerprints(where: Path) -> dict[str, str]:
     """Fingerprint → kind of every finding of the dataset under ``where`` (in this process)."""
     report = claims.check(claims.load(where / "ds"))
-    return {r["fingerprint"]: r["kind"] for r in _formats.records(report)}
+    return {r.fingerprint: r.kind for r in finding_records(report)}
 
 
 @pytest.fixture

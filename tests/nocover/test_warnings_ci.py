@@ -21,13 +21,15 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 import claims
-from claims._report import formats as _formats
+from claims._report import json_report
+from claims._report.records import warning_records
+from claims._report.render import render
 from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 SARIF_SCHEMA = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-REPORT_SCHEMA = json.loads(_formats.schema_path().read_text(encoding="utf-8"))
+REPORT_SCHEMA = json.loads(json_report.schema_path().read_text(encoding="utf-8"))
 CLAIMS_FILE = "ds/pump/claims.yaml"
 
 DOCUMENT = ("The pump moved 40 litres a minute on Monday. On Tuesday the flow was over 30 litres a "
@@ -138,7 +140,7 @@ def test_every_lint_code_is_a_sarif_rule_described_by_its_check() -> None:
     """`tool.driver.rules` has a reportingDescriptor per lint code whatever was found, after the finding
     kinds, described by the code's registered text and its check's docstring."""
     report = claims.check(claims.load(DATA / "ci"))
-    rules = json.loads(_formats.render("sarif", report))["runs"][0]["tool"]["driver"]["rules"]
+    rules = json.loads(render("sarif", report))["runs"][0]["tool"]["driver"]["rules"]
     lint_rules = {r["id"]: r for r in rules[5:]}
     assert list(CHECKS) == list(lint_rules)
     for code, check in CHECKS.items():
@@ -201,8 +203,8 @@ def test_a_warnings_fingerprint_survives_moves_and_reformatting(tmp_path: Path) 
     blamed claim's formula changes it."""
     def warning(text: str, where: str) -> dict[str, Any]:
         report = claims.check(claims.load(write(tmp_path / where, text) / "ds"))
-        [w] = _formats.warning_records(report)
-        return w
+        [w] = warning_records(report)
+        return w.to_json()
 
     first = warning(CLAIMS, "a")
     head, _, items = CLAIMS.partition("claims:\n")

@@ -1,0 +1,341 @@
+"""Finding records: every finding of a report as the JSON report schema describes it, typed.
+
+A record is what every machine format is built from (JSON, SARIF and JUnit are
+views of the same records, so they never disagree) and what a gate compares
+(by ``fingerprint``). Records are frozen; :meth:`to_json` turns one into the
+JSON object of ``claims/schemas/report-v1.schema.json``, keys in the schema's order.
+
+Lines and columns are 1-based (the stored :class:`~claims.Span` column is
+0-based; STYLE.md §4 prints it 1-based, and so does SARIF).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from claims._base.errors import Diagnostic, Span
+from claims._base.version import __version__
+from claims._front.model import Claim, Rule
+from claims._logic.solver import SEED, z3_version
+from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict, fingerprint
+
+JSON = dict[str, Any]
+
+# The level of a finding: "error" and "warning" fail the check (exit 1), "note" does not.
+_VERDICT_LEVEL = {"refuted": "error", "vacuous": "error", "unsupported": "warning",
+                  "unknown": "warning", "supported": "note"}
+
+
+def _json(record: Any) -> JSON:
+    """A record's fields as JSON, in field order (tuples as lists)."""
+    return attrs.asdict(record, recurse=True, filter=lambda a, _: a.name != "baseline_state")
+
+
+def _marked(out: JSON, state: str | None) -> JSON:
+    if state is not None:
+        out["baseline_state"] = state
+    return out
+
+
+# --------------------------------------------------------------------------- claims and rules
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRecord:
+    """A claim as the schema's ``claim``: who said what, where, in the dataset's words."""
+
+    id: str
+    kind: str
+    source: str
+    source_id: str
+    role: str | None
+    via: str | None
+    quote: str
+    said: str
+    holds: tuple[str, str] | None
+    formula: str
+    file: str | None
+    line: int | None
+    column: int | None
+
+    @classmethod
+    def of(cls, c: Claim) -> ClaimRecord:
+        holds = None if c.holds is None else (c.holds[0].isoformat(), c.holds[1].isoformat())
+        return cls(id=c.id, kind=c.kind, source=c.source.name, source_id=c.source.id, role=c.source.role,
+                   via=c.source.via, quote=c.quote, said=c.said.isoformat(), holds=holds, formula=c.formula,
+                   **_place(c.span))
+
+
+@attrs.frozen(kw_only=True)
+class RuleRecord:
+    """A rule as the schema's ``rule``."""
+
+    id: str
+    description: str
+    rule_set: str
+    formula: str
+    file: str | None
+    line: int | None
+    column: int | None
+
+    @classmethod
+    def of(cls, r: Rule) -> RuleRecord:
+        return cls(id=r.id, description=r.description, rule_set=r.rule_set, formula=r.formula, **_place(r.span))
+
+
+def _place(span: Span | None) -> dict[str, Any]:
+    """``file``, ``line`` and 1-based ``column`` of a span (all None when there is none)."""
+    if span is None:
+        return {"file": None, "line": None, "column": None}
+    return {"file": span.path, "line": span.line, "column": span.column + 1}
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@attrs.frozen(kw_only=True)
+class FindingRecord:
+    """A finding of kind ``contradiction`` or ``rule-conflict`` (the fields every finding has).
+
+    ``failing`` findings fail the check (exit 1) unless a gate knows them;
+    ``baseline_state`` is the gate's word on a failing one (``new`` or ``unchanged``).
+    """
+
+    kind: str
+    fingerprint: str
+    level: str
+    failing: bool
+    message: str
+    claims: tuple[ClaimRecord, ...]
+    rules: tuple[RuleRecord, ...]
+    baseline_state: str | None = None
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``finding``."""
+        return _marked(_json(self), self.baseline_state)
+
+
+@attrs.frozen(kw_only=True)
+class ConclusionRecord(FindingRecord):
+    """A conclusion's verdict (``kind`` is ``conclusion``): a ``supported`` one is a ``note`` that does not fail."""
+
+    verdict: str
+    premises: tuple[ClaimRecord, ...]
+    countermodel: tuple[Scenario, ...]
+    contradictions: tuple[str, ...]  # the fingerprints of the contradictions among the premises
+    reason: str | None
+
+
+@attrs.frozen(kw_only=True)
+class UnknownRecord(FindingRecord):
+    """A part the solver could not decide (``kind`` is ``unknown``)."""
+
+    reason: str
+    found: int
+
+
+@attrs.frozen(kw_only=True)
+class ErrorRecord(FindingRecord):
+    """An input diagnostic (``kind`` is ``error``): the run checked nothing."""
+
+    code: str
+    hint: str | None
+    file: str | None
+    line: int | None
+    column: int | None
+
+
+@attrs.frozen(kw_only=True)
+class WarningRecord:
+    """A lint warning: ``failing`` only under ``--fail-on-warnings``."""
+
+    code: str
+    fingerprint: str
+    level: str
+    failing: bool
+    message: str
+    hint: str | None
+    file: str | None
+    line: int | None
+    column: int | None
+    baseline_state: str | None = None
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``warning``."""
+        return _marked(_json(self), self.baseline_state)
+
+
+@attrs.frozen(kw_only=True)
+class Records:
+    """The records of one report: its findings and its lint warnings, in the report's order.
+
+    Built once per run (:meth:`of`) and passed to what renders, gates and
+    computes the exit code.
+    """
+
+    findings: tuple[FindingRecord, ...]
+    warnings: tuple[WarningRecord, ...]
+
+    @classmethod
+    def of(cls, report: Report, *, allow_unsupported: bool = False, fail_on_warnings: bool = False) -> Records:
+        """Every finding and lint warning of ``report``; which fail follows the run's policy.
+
+        Rule conflicts come first (they stop everything), then contradictions,
+        conclusions (all of them: a ``supported`` one is a ``note`` that does
+        not fail) and undecided parts. A warning is ``failing`` only under
+        ``fail_on_warnings``.
+        """
+        return cls(findings=finding_records(report, allow_unsupported=allow_unsupported),
+                   warnings=warning_records(report, fail_on_warnings=fail_on_warnings))
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _ids(items: Sequence[Claim] | Sequence[Rule]) -> str:
+    names = [x.id for x in items]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _contradiction_message(c: Contradiction) -> str:
+    if len(c.claims) == 1:
+        msg = f"Claim {c.claims[0].id} cannot be true"
+    else:
+        msg = f"Claims {_ids(c.claims)} cannot {'both' if len(c.claims) == 2 else 'all'} be true"
+    who = " vs ".join(dict.fromkeys(x.source.name for x in c.claims))
+    rules = f" under rule{'s' if len(c.rules) > 1 else ''} {_ids(c.rules)}" if c.rules else ""
+    return f"{msg}{rules}: {who}"
+
+
+def _verdict_message(v: Verdict) -> str:
+    head = f"Conclusion {v.claim.id} is {v.verdict}"
+    if v.verdict in ("supported", "refuted"):
+        what = "entail it" if v.verdict == "supported" else "entail its negation"
+        if v.premises:
+            return f"{head}: premise{'s' if len(v.premises) > 1 else ''} {_ids(v.premises)} {what}"
+        return f"{head}: the rules alone {what}"
+    if v.verdict == "unsupported":
+        scen = "; ".join(str(s) for s in v.countermodel)
+        return (f"{head}: every premise holds and the conclusion fails when {scen}" if scen
+                else f"{head}: the conclusion shares no symbol with any premise")
+    if v.verdict == "vacuous":
+        return f"{head}: its premises contradict each other, so anything would follow"
+    return f"{head}: the solver could not decide ({v.reason})"
+
+
+def _unknown_message(u: Unknown) -> str:
+    shown = ", ".join(c.id for c in u.claims[:6]) + (", ..." if len(u.claims) > 6 else "")
+    n = len(u.claims)
+    return (f"{n} claim{'s' if n != 1 else ''} ({shown}) could not be decided: {u.reason}; "
+            f"{u.found} contradiction{'s' if u.found != 1 else ''} found before the solver stopped")
+
+
+def _rule_conflict_message(rc: RuleConflict) -> str:
+    return (f"Rule{'s' if len(rc.rules) > 1 else ''} {_ids(rc.rules)} contradict"
+            f"{'' if len(rc.rules) > 1 else 's'} each other before any claim: no claim was checked")
+
+
+# --------------------------------------------------------------------------- building
+
+
+def finding_records(report: Report, *, allow_unsupported: bool = False) -> tuple[FindingRecord, ...]:
+    """Every finding of ``report`` as a record, in the report's stable order (see :meth:`Records.of`)."""
+    failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
+    claims, rules = ClaimRecord.of, RuleRecord.of
+    out: list[FindingRecord] = []
+    for rc in report.rule_conflicts:
+        out.append(FindingRecord(kind="rule-conflict", fingerprint=rc.fingerprint, level="error", failing=True,
+                                 message=_rule_conflict_message(rc), claims=(),
+                                 rules=tuple(rules(r) for r in rc.rules)))
+    for c in report.contradictions:
+        out.append(FindingRecord(kind="contradiction", fingerprint=c.fingerprint, level="error", failing=True,
+                                 message=_contradiction_message(c), claims=tuple(claims(x) for x in c.claims),
+                                 rules=tuple(rules(r) for r in c.rules)))
+    for v in report.conclusions:
+        is_failing = v.fingerprint in failing
+        out.append(ConclusionRecord(
+            kind="conclusion", fingerprint=v.fingerprint, level=_VERDICT_LEVEL[v.verdict] if is_failing else "note",
+            failing=is_failing, message=_verdict_message(v), claims=(claims(v.claim),),
+            rules=tuple(rules(r) for r in v.rules), verdict=v.verdict,
+            premises=tuple(claims(p) for p in v.premises), countermodel=v.countermodel,
+            contradictions=tuple(c.fingerprint for c in v.contradictions), reason=v.reason))
+    for u in report.unknowns:
+        out.append(UnknownRecord(kind="unknown", fingerprint=u.fingerprint, level="warning", failing=True,
+                                 message=_unknown_message(u), claims=tuple(claims(x) for x in u.claims), rules=(),
+                                 reason=u.reason, found=u.found))
+    return tuple(out)
+
+
+def error_record(d: Diagnostic) -> ErrorRecord:
+    """An input diagnostic as a finding of kind ``error``.
+
+    Its fingerprint leaves out line and column, so that an error moved by an
+    edit above it keeps its identity.
+    """
+    return ErrorRecord(kind="error", fingerprint=fingerprint("error", (), (), f"{d.code}|{d.span.path}|{d.message}"),
+                       level="error" if d.severity == "error" else "warning", failing=d.severity == "error",
+                       message=d.message, claims=(), rules=(), code=d.code, hint=d.hint, **_place(d.span))
+
+
+# A place written into a lint message ("'flow_rate' is used at ds/claims.yaml:8:5"): left out of
+# the warning's fingerprint, which must not change when a line is added above.
+_PLACE_IN_MESSAGE = re.compile(r"(?<= at ).*?:\d+:\d+")
+
+
+def _owners(report: Report) -> dict[Span, Claim | Rule]:
+    """The claim or rule at each place the lint puts its warnings (``claims._front.lint.lint_dataset``)."""
+    out: dict[Span, Claim | Rule] = {}
+    for c in report.dataset.claims:
+        if c.span is not None:
+            out.setdefault(c.span, c)
+    for r in report.dataset.rules:
+        out.setdefault(r.span or Span(r.rule_set, 1, 0), r)
+    return out
+
+
+def warning_fingerprint(d: Diagnostic, owner: Claim | Rule | None) -> str:
+    """A lint warning's identity: its code and message (without the places it names) and the
+    claim or rule it is placed at, by meaning (id, formula, days), as a finding's fingerprint.
+
+    So reordering, reformatting or moving a claim to another file changes no warning's
+    fingerprint, and a warning's never equals a finding's (their kinds differ).
+    """
+    claims = (owner,) if isinstance(owner, Claim) else ()
+    rules = (owner,) if isinstance(owner, Rule) else ()
+    return fingerprint("warning", claims, rules, f"{d.code}|{_PLACE_IN_MESSAGE.sub('*', d.message)}")
+
+
+def warning_records(report: Report, *, fail_on_warnings: bool = False) -> tuple[WarningRecord, ...]:
+    """The symbol linter's warnings of ``report`` as records, in the report's order.
+
+    Each is ``failing`` only under ``fail_on_warnings`` (``--fail-on-warnings``).
+    """
+    owners = _owners(report) if report.warnings else {}
+    return tuple(WarningRecord(code=d.code, fingerprint=warning_fingerprint(d, owners.get(d.span)), level="warning",
+                               failing=fail_on_warnings, message=d.message, hint=d.hint, **_place(d.span))
+                 for d in report.warnings)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@attrs.frozen(kw_only=True)
+class ToolRecord:
+    """What reproduces a run: versions, the solver seed and the limits."""
+
+    name: str = "claims"
+    version: str = __version__
+    z3_version: str = attrs.field(factory=z3_version)
+    seed: int = SEED
+    timeout: float | None
+    max_per_component: int | None
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``tool``."""
+        return _json(self)
