@@ -22,12 +22,10 @@ report gives the same bytes. Everything that comes from the data goes through
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from claims._base.text import normalise_ws
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
@@ -96,36 +94,42 @@ def _shorten(text: str, limit: int) -> str:
 def _locate(ds: Dataset) -> dict[str, tuple[int, int, int]]:
     """Where each claim's quote is: ``claim id -> (document index, start, end)``.
 
-    A claim knows the offset of its quote, not which document it is in when
-    the claim file names one ``document`` for all: prefer the source's own
-    document, then documents beside the claim file, and take the first whose
-    text at that offset is the quote (up to whitespace).
+    Loading found each quote and kept where it starts (``quote_offset``) in the
+    document it looked in: the source's own, else its claim file's. The quote
+    ends where its last word ends, the words read from that offset on (the
+    quote matched up to whitespace); nothing is searched again.
     """
-    docs = []
-    for _, text in ds.documents:
-        norm, index = normalise_ws(text)
-        docs.append((norm, index, {orig: k for k, orig in enumerate(index)}))
-    paths = [posixpath.normpath(p) for p, _ in ds.documents]
+    index = {path: i for i, (path, _) in reversed(list(enumerate(ds.documents)))}
+    file_document = {} if ds._context is None else {f.path: f.document for f in ds._context.files}
     out: dict[str, tuple[int, int, int]] = {}
     for c in ds.claims:
         if c.quote_offset is None:
             continue
-        q, _ = normalise_ws(c.quote)
-        if not q:
+        doc = c.source.document or (file_document.get(c.span.path) if c.span is not None else None)
+        i = index.get(doc) if doc is not None else None
+        if i is None:
             continue
-        own = posixpath.normpath(c.source.document) if c.source.document else None
-        here = posixpath.dirname(posixpath.normpath(c.span.path)) if c.span is not None else None
-
-        def preference(i: int, own: str | None = own, here: str | None = here) -> tuple[int, int]:
-            return (0 if paths[i] == own else 1 if posixpath.dirname(paths[i]) == here else 2, i)
-
-        for i in sorted(range(len(docs)), key=preference):
-            norm, index, pos_of = docs[i]
-            p = pos_of.get(c.quote_offset)
-            if p is not None and norm[p:p + len(q)] == q:
-                out[c.id] = (i, c.quote_offset, index[p + len(q) - 1] + 1)
-                break
+        end = _quote_end(ds.documents[i][1], c.quote_offset, c.quote.split())
+        if end is not None:
+            out[c.id] = (i, c.quote_offset, end)
     return out
+
+
+def _quote_end(text: str, start: int, words: Sequence[str]) -> int | None:
+    """Where the passage of ``text`` from ``start`` that is ``words`` (whitespace between them) ends; None
+    when it is not there."""
+    at = start
+    for k, word in enumerate(words):
+        if k:
+            blank = at
+            while at < len(text) and text[at].isspace():
+                at += 1
+            if at == blank:
+                return None
+        if not text.startswith(word, at):
+            return None
+        at += len(word)
+    return at if words else None
 
 
 # --------------------------------------------------------------------------- names and links

@@ -31,8 +31,15 @@ _VERDICT_LEVEL = {"refuted": "error", "vacuous": "error", "unsupported": "warnin
 
 
 def _json(record: Any) -> JSON:
-    """A record's fields as JSON, in field order (tuples as lists)."""
-    return attrs.asdict(record, recurse=True, filter=lambda a, _: a.name != "baseline_state")
+    """A record's fields as JSON, in field order: records as objects, tuples as lists."""
+    return {a.name: _json_value(getattr(record, a.name)) for a in attrs.fields(type(record))
+            if a.name != "baseline_state"}  # added at the end, and only when there is one
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return _json(value) if attrs.has(type(value)) else value
 
 
 def _marked(out: JSON, state: str | None) -> JSON:
