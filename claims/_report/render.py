@@ -52,8 +52,9 @@ def gate_text(records: Records, gate: Gate) -> str:
     return "\n".join(printable(line) for line in out) + "\n"
 
 
-def render(fmt: str, report: Report, view: View = View()) -> str:
-    """Render ``report`` in format ``fmt``, under ``view.gate`` when there is one.
+def render(fmt: str, report: Report, view: View | None = None) -> str:
+    """Render ``report`` in format ``fmt`` (for ``view``, by default 80 columns without colour), under
+    ``view.gate`` when there is one.
 
     Machine formats get every finding and every lint warning, each failing
     one marked ``new`` or ``unchanged`` by the gate; the person's formats show
@@ -61,6 +62,7 @@ def render(fmt: str, report: Report, view: View = View()) -> str:
     section. Under ``view.fail_on_warnings`` the warnings fail the check (exit 1)
     like findings, and ``text`` says so after its summary.
     """
+    view = view or View()
     if FORMATS.is_machine(fmt):
         return FORMATS[fmt](report, view)
     gate = view.gate
