@@ -9,6 +9,7 @@ import pytest
 import claims
 from benchmarks.generate import generate, load_expected
 from benchmarks.oracle import Diff, Lit, RuleInstance, bounds, minimal_contradictions
+from benchmarks.run import measure
 
 
 def _found(report: claims.Report) -> dict[frozenset[str], tuple[str, ...]]:
@@ -65,6 +66,14 @@ def _findings(report: claims.Report) -> list[object]:
         [(v.claim.id, v.verdict, [c.id for c in v.premises], [r.id for r in v.rules],
           [str(s) for s in v.countermodel]) for v in report.conclusions],
     ]
+
+
+def test_a_measured_run_is_exact_and_times_each_stage(tmp_path: Path) -> None:
+    """``python -m benchmarks.run``'s measurement (its wrappers around the stages check() calls) on 200 claims."""
+    generate(200, tmp_path, seed=4)
+    row = measure(str(tmp_path), jobs=1)
+    assert (200, True, True) == (row["claims"], row["exact"], row["lint"])
+    assert row["encode_partition_s"] > 0 and row["solve_s"] > 0 and row["lint_s"] > 0
 
 
 def test_answers_do_not_depend_on_what_was_solved_before(tmp_path: Path) -> None:
