@@ -101,8 +101,8 @@ def _table(rows: Sequence[dict[str, Any]], cols: Sequence[tuple[str, str, str]] 
     head = [c[0] for c in cols]
     body = [[_fmt(r.get(k), spec) for _, k, spec in cols] for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths))]
-    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths)) for b in body]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths, strict=True)) for b in body]
     return "\n".join(lines)
 
 
@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base: dict[str, Any] | None = None
     if not args.no_baseline and sizes:
         d = data / f"n{min(sizes)}-s{args.seed}"
-        k = min(args.baseline_claims, min(sizes))
+        k = min(args.baseline_claims, *sizes)
         part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
         part.setdefault("check_s", None)
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.insert(0, base)
 
     meta = {
-        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
     }
     try:

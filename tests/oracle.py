@@ -67,10 +67,10 @@ def evaluate(t: Term, env: Mapping[str, Value]) -> Value:
 
 def assignments(bounded: bool = True) -> Iterator[dict[str, Value]]:
     """Every assignment of ``p q r x y`` (integers in 0..3, or -8..8 when unbounded)."""
-    ints = range(0, 4) if bounded else range(-8, 9)
+    ints = range(4) if bounded else range(-8, 9)
     for bs in itertools.product((False, True), repeat=len(BOOLS)):
         for xs in itertools.product(ints, repeat=len(INTS)):
-            yield {**dict(zip(BOOLS, bs)), **dict(zip(INTS, xs))}
+            yield {**dict(zip(BOOLS, bs, strict=True)), **dict(zip(INTS, xs, strict=True))}
 
 
 def symbols_of(t: Term) -> set[str]:

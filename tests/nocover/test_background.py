@@ -76,7 +76,7 @@ def test_a_child_whose_answer_is_not_asked_for_is_stopped_and_reaped() -> None:
     assert _reaped(pid)
     with pytest.raises(ZeroDivisionError), beside(lambda: time.sleep(60), fork=True) as job:
         pid = job._pid
-        1 / 0  # the run fails: the child must not outlive it
+        1 / 0  # noqa: B018 - the run fails: the child must not outlive it
     assert pid is not None and _reaped(pid)
 
 

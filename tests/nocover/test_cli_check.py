@@ -25,8 +25,8 @@ def write_dataset(tmp: Path, claims_yaml: str, rules: str = "", doc: str = "") -
     (d / "rules" / "local.rules").write_text(rules, encoding="utf-8")
     (d / "doc.txt").write_text(doc or "A said one thing. B said another. C said a third. D too.",
                                encoding="utf-8")
-    head = "document: doc.txt\nrules: [local]\nsources:\n  a: {name: Alice, role: minister, via: Tass}\n" \
-           "  b: {name: Bob, role: officer, via: AP}\n"
+    head = ("document: doc.txt\nrules: [local]\nsources:\n  a: {name: Alice, role: minister, via: Tass}\n"
+            "  b: {name: Bob, role: officer, via: AP}\n")
     (d / "claims.yaml").write_text(head + textwrap.dedent(claims_yaml), encoding="utf-8")
     return d
 
@@ -170,7 +170,9 @@ def test_time_indexed_claims_clash_only_on_the_same_day(tmp_path):
 def test_holds_interval_clashes_with_a_day_inside_it(tmp_path):
     """A claim that holds over an interval clashes with a claim on a day inside it, not outside."""
     rules = "timed pred offensive\n"
-    body = ("claims:\n" + claim("a1", "offensive") .replace("    kind: fact\n", "    kind: fact\n    holds: 2015-09-30..2016-03-14\n")
+    body = ("claims:\n"
+            + claim("a1", "offensive").replace("    kind: fact\n",
+                                               "    kind: fact\n    holds: 2015-09-30..2016-03-14\n")
             + claim("b1", "not offensive", "b", "B said another", said="{day}"))
     inside = write_dataset(tmp_path / "in", body.format(day="2016-01-10"), rules)
     outside = write_dataset(tmp_path / "out", body.format(day="2016-03-15"), rules)

@@ -34,7 +34,7 @@ def test_tutorial_runs_importing_only_claims(monkeypatch):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for block in blocks:
-            exec(compile(block, "docs/tutorial.md", "exec"), namespace)  # noqa: S102
+            exec(compile(block, "docs/tutorial.md", "exec"), namespace)
     assert "pankov-offensive-continues" in out.getvalue()
 
 
@@ -44,7 +44,7 @@ def test_readme_library_example_runs(doc, monkeypatch):
     monkeypatch.chdir(ROOT)
     for block in python_blocks(ROOT / doc):
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(block, doc, "exec"), {})  # noqa: S102
+            exec(compile(block, doc, "exec"), {})
 
 
 def test_api_reference_is_generated_from_docstrings():

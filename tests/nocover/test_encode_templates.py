@@ -1,4 +1,5 @@
-"""Claims (and rules, within one run) are encoded from templates (made once, with the day left open, and kept by the file cache).
+"""Claims (and rules, within one run) are encoded from templates: made once, with the day left open,
+and kept by the file cache.
 
 The reference here is the definition: encode the claim's term on each of its
 relevant days, one by one. Templates must give the same text, atoms and sorts.
@@ -82,7 +83,7 @@ def test_components_from_a_cached_load_are_those_of_a_fresh_one(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
     datasets = _datasets(tmp_path)
-    for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3]):
+    for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3], strict=True):
         digests = [c.digest for c in partition(E.encode(fresh))]
         assert digests == [c.digest for c in partition(E.encode(made))]
         assert digests == [c.digest for c in partition(E.encode(cached))]

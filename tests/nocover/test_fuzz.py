@@ -76,8 +76,8 @@ def test_text_report_names_rule_place_support_and_scenario():
         "tests/data/fuzz/dead.rules:9:6: error: rule 'fuzz.heavy-needs-permit' never applies: its "
         "condition can never hold, given rule 'fuzz.weight-is-bounded'  [dead-rule]")
     assert "  condition: weight_tonnes > 44" in proc.stdout
-    assert "    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  " \
-           "(tests/data/fuzz/dead.rules:5)" in proc.stdout
+    assert ("    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  "
+            "(tests/data/fuzz/dead.rules:5)") in proc.stdout
     assert "    weight_tonnes = 45" in proc.stdout
     assert proc.stdout.endswith("Summary: 1 dead rule\n")
 
@@ -118,8 +118,8 @@ def test_same_seed_same_bytes_and_seed_is_reported():
 
 @pytest.mark.parametrize("args, message", [
     (["nope.rules"], "nope.rules:1:1: error: path 'nope.rules' does not exist  [file-missing]"),
-    (["README.md"], "README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
-                    "file (*.yaml, *.yml)  [bad-value]"),
+    (["README.md"], ("README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
+                     "file (*.yaml, *.yml)  [bad-value]")),
     (["tests/data/broken/rules/broken.rules"], "tests/data/broken/rules/broken.rules:"),
     (["docs/"], "docs:1:1: error: no rule files (*.rules) or claim files"),
 ])
@@ -212,14 +212,14 @@ def test_fuzz_agrees_with_truth_tables(text):
             assert _minimal_unsat([neg], red[0].support)
         elif not (dead and dead == len(conds) == _fuzz._pieces(r)):
             assert _sat([neg], others), f"{r.id} is redundant but not reported"
-        for text_, term in zip(r.examples, r.example_terms):
+        for text_, term in zip(r.examples, r.example_terms, strict=True):
             bad = [f for f in mine if f.kind == "example-rejected" and f.formula == text_]
             assert bool(bad) == (not _sat([term], active))
             for f in bad:
                 assert _minimal_unsat([term], f.support)
-        for text_, term in zip(r.forbids, r.forbid_terms):
+        for text_, term in zip(r.forbids, r.forbid_terms, strict=True):
             assert (("forbid-allowed", r.id, text_) in by) == _sat([term], active)
-        for text_, term in zip(r.possibles, r.possible_terms):
+        for text_, term in zip(r.possibles, r.possible_terms, strict=True):
             rejected = _sat([term, neg], others)
             assert (("possible-rejected", r.id, text_) in by) == rejected
     # every scenario is one the truth table confirms: it shows every symbol it is about

@@ -6,6 +6,7 @@ not a Python package: those tests skip where it is absent).
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def test_seed_page_parses_strictly(seed_page):
     assert 1 == headings[0]
     assert 1 == headings.count(1)
     # no heading skips a level on the way down
-    assert all(b <= a + 1 for a, b in zip(headings, headings[1:]))
+    assert all(b <= a + 1 for a, b in itertools.pairwise(headings))
     for landmark in ("header", "nav", "main", "footer"):
         assert tree.find(f".//{landmark}") is not None, landmark
 
