@@ -93,7 +93,7 @@ def test_answers_do_not_depend_on_what_was_solved_before(tmp_path: Path) -> None
 def test_oracle_on_a_hand_made_topic() -> None:
     """Intervals clash in pairs, a rule makes a clash of its own, and repeated claims multiply."""
     x = "x"
-    claims_ = [
+    claims_: list[tuple[int, tuple[Lit | Diff, ...]]] = [
         (0, bounds(x, 900, 1100)),  # about 1000
         (1, bounds(x, 3000, 6000)),  # between 3000 and 6000
         (2, bounds(x, None, 2000)),  # at most 2000

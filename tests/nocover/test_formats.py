@@ -261,7 +261,7 @@ def test_junit_parses_with_a_testcase_per_file_conclusion_and_rule_set(ds: Path)
     xml = JUnitXml.fromstring(r.stdout)
     assert (5, 3, 0) == (xml.tests, xml.failures, xml.errors)
     files = next(iter(xml))
-    props = {p.name: p.value for p in files.properties()}
+    props = {p.name: p.value for p in files.properties()}  # type: ignore[no-untyped-call]  # junitparser: no hints
     assert {"claims.version": claims.__version__, "seed": "42", "timeout": "30.0"} == {
         k: props[k] for k in ("claims.version", "seed", "timeout")}
     assert props["z3.version"]
