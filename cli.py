@@ -19,12 +19,12 @@ from typing import NoReturn
 import click
 
 import claims
-from claims._report import formats as _formats
-from claims._run import gate as _gate
-from claims._logic.cache import ResultCache
 from claims._base.errors import printable
 from claims._base.files import write_output
+from claims._logic.cache import ResultCache
+from claims._report import formats as _formats
 from claims._report.text import FORMATS
+from claims._run import gate as _gate
 
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1

@@ -39,8 +39,8 @@ from typing import Any
 
 from benchmarks.baseline import run_baseline
 from benchmarks.fresh import run_fresh
-from benchmarks.recheck import run_recheck
 from benchmarks.generate import SEED, Expected, generate, load_expected
+from benchmarks.recheck import run_recheck
 
 HERE = Path(__file__).resolve().parent
 

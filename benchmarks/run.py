@@ -45,10 +45,10 @@ from typing import Any
 import attrs
 
 import claims
-from claims._run import api as _api
-from claims._base import gc as _gc
 from benchmarks.baseline import rss_mib
 from benchmarks.generate import load_expected
+from claims._base import gc as _gc
+from claims._run import api as _api
 
 
 def _cpu() -> float:

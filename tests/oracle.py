@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 import claims
-from claims._front.model import DeferredTerm, Term, TApp, TLit, TOp, TQuant
+from claims._front.model import DeferredTerm, TApp, Term, TLit, TOp, TQuant
 
 BOOLS = ("p", "q", "r")
 INTS = ("x", "y")

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._front import lint as L
 from claims._base.errors import Span
+from claims._front import lint as L
 
 
 def use(name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g",

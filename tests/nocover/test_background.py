@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._run import api as _api
 from claims._base.background import Beside, beside
+from claims._run import api as _api
 
 REPO = Path(__file__).resolve().parents[2]
 

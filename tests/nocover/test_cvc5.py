@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import claims
+from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
+from claims._logic.partition import Component
 from claims._run import fuzz as _fuzz
 from claims._run.api import components_of
-from claims._logic.partition import Component
-from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
 from tests.nocover.test_fuzz import rule_sets as fuzz_rule_sets
 from tests.oracle import build, small_datasets
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._logic import encode as E
 from claims._front.model import Dataset, term_of
+from claims._logic import encode as E
 from claims._logic.partition import partition
 
 REPO = Path(__file__).resolve().parents[2]

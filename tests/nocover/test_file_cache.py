@@ -7,12 +7,11 @@ Every test compares the cached load with a load that reads every file afresh
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-
-import pickle
 
 import attrs
 import pytest
@@ -20,11 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._run import api as _api
-from claims._logic.encode import known_template
 from claims._front.lint import lint_dataset
 from claims._front.load import load_claim_file
 from claims._front.model import DeferredTerm, term_of
+from claims._logic.encode import known_template
+from claims._run import api as _api
 
 RULES = """\
 const announced: date

@@ -23,9 +23,9 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 import claims
+from claims._front.lint import CHECKS
 from claims._report import formats as _formats
 from claims._report.findings import Unknown, fingerprint
-from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

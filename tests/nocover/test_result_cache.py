@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import claims
-from claims._logic.cache import _MAGIC, ResultCache
 from claims._base.sign import seal, unseal, user_key
+from claims._logic.cache import _MAGIC, ResultCache
 from tests.nocover.test_executors import many_components
 
 REPO = Path(__file__).resolve().parents[2]

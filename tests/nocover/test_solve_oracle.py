@@ -12,6 +12,7 @@ import claims
 from tests.oracle import (
     BOOLS,
     INTS,
+    Carried,
     assignments,
     build,
     evaluate,
@@ -19,7 +20,6 @@ from tests.oracle import (
     small_datasets,
     symbols_of,
 )
-from tests.oracle import Carried
 
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

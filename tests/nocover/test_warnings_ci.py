@@ -21,8 +21,8 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 import claims
-from claims._report import formats as _formats
 from claims._front.lint import CHECKS
+from claims._report import formats as _formats
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
