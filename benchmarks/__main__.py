@@ -63,7 +63,8 @@ def _run_child(data_dir: Path, prefix: int | None = None, profile: Path | None =
         tail = "\n".join(out.stderr.strip().splitlines()[-15:])
         print(f"[{' '.join(cmd[2:])} failed with exit status {out.returncode}]\n{tail}", file=sys.stderr)
         return {"claims": prefix, "error": tail, "exact": False}
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])  # the last line: the JSON row
+    return row
 
 
 def _fmt(v: Any, spec: str = "") -> str:

@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch
     original = beside
 
     @contextlib.contextmanager
-    def watched(fn, *, fork):  # type: ignore[no-untyped-def]
+    def watched(fn: Callable[[], object], *, fork: bool) -> Iterator[Beside[object]]:
         with original(fn, fork=fork) as job:
             forked.append(job.forked)
             yield job
