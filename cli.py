@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import CodeType, FrameType
 from typing import NoReturn
 
@@ -156,7 +155,8 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="Say on stderr what the result cache gave and what it ignored.")
 def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          limits: claims.Limits, root: str | None, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool, baseline: str | None, since: str | None,
+          limits: claims.Limits, root: str | None, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool,
+          baseline: str | None, since: str | None,
           jobs: int | None, no_cache: bool, executor: str, scheduler: str | None, verbose: bool) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 

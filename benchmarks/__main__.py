@@ -39,8 +39,8 @@ from typing import Any
 
 from benchmarks.baseline import run_baseline
 from benchmarks.fresh import run_fresh
-from benchmarks.recheck import run_recheck
 from benchmarks.generate import SEED, Expected, generate, load_expected
+from benchmarks.recheck import run_recheck
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,7 +63,8 @@ def _run_child(data_dir: Path, prefix: int | None = None, profile: Path | None =
         tail = "\n".join(out.stderr.strip().splitlines()[-15:])
         print(f"[{' '.join(cmd[2:])} failed with exit status {out.returncode}]\n{tail}", file=sys.stderr)
         return {"claims": prefix, "error": tail, "exact": False}
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])  # the last line: the JSON row
+    return row
 
 
 def _fmt(v: Any, spec: str = "") -> str:
@@ -101,8 +102,8 @@ def _table(rows: Sequence[dict[str, Any]], cols: Sequence[tuple[str, str, str]] 
     head = [c[0] for c in cols]
     body = [[_fmt(r.get(k), spec) for _, k, spec in cols] for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths))]
-    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths)) for b in body]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths, strict=True)) for b in body]
     return "\n".join(lines)
 
 
@@ -208,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base: dict[str, Any] | None = None
     if not args.no_baseline and sizes:
         d = data / f"n{min(sizes)}-s{args.seed}"
-        k = min(args.baseline_claims, min(sizes))
+        k = min(args.baseline_claims, *sizes)
         part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
         part.setdefault("check_s", None)
@@ -219,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.insert(0, base)
 
     meta = {
-        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
     }
     try:

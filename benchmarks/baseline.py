@@ -24,6 +24,7 @@ left running would slow every later measurement on the machine).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import multiprocessing as mp
@@ -93,7 +94,7 @@ def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: floa
         now = time.monotonic()
         if started is not None and now - started >= limit_s:
             break
-        if now > deadline or not p.is_alive() and q.empty():
+        if now > deadline or (not p.is_alive() and q.empty()):
             break
         wait = 0.5 if started is None else max(0.01, min(0.5, limit_s - (now - started)))
         try:
@@ -131,10 +132,8 @@ def bounded(target: Callable[..., None], parent: int, lifetime_s: float,
     parent ends (``PR_SET_PDEATHSIG``), and everywhere SIGALRM ends the child
     once its lifetime is over, even inside the solver.
     """
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the lifetime alone bounds the child
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the lifetime alone bounds the child
     if os.getppid() != parent:
         os._exit(1)  # the parent ended before the request above
     if hasattr(signal, "alarm"):
@@ -186,8 +185,8 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
         q.put(("mus", time.perf_counter() - t0, [ds.claims[i].id for i in members], checks[0], rss_mib()))
         return raw_mus(members, rules)
 
-    _solve._Component.verify = verify  # type: ignore[method-assign]
-    _solve.RawMus = streamed  # type: ignore[misc,assignment]
+    _solve._Component.verify = verify  # type: ignore[method-assign]  # counted: the checks of each MUS
+    _solve.RawMus = streamed  # type: ignore[misc,assignment]  # each MUS streamed as it is found
     res = solve_component(comp, facts, Options())
     q.put(("done", time.perf_counter() - t0, len(res.muses), res.complete, res.checks, rss_mib()))
 

@@ -38,10 +38,10 @@ from typing import Any
 import z3
 from z3 import z3core
 
+from benchmarks.baseline import rss_mib, run_capped
 from claims._logic import solve as _solve
 from claims._logic.partition import Component
 from claims._logic.solver import Answer, Checker, make_solver
-from benchmarks.baseline import rss_mib, run_capped
 
 
 class _FreshChecker(Checker):
@@ -97,8 +97,8 @@ def _never(comp: Component, opts: _solve.Options) -> bool:
 
 def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the child
     import claims
-    from claims._run.api import components_of
     from claims._logic.solve import Options, solve_component
+    from claims._run.api import components_of
 
     ds = claims.load(f"{data_dir}/articles")
     ids = [c.id for c in ds.claims]
@@ -111,7 +111,7 @@ def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the ch
         checks += solve_component(comp, sorted(facts & set(comp.claims)), opts).checks
     q.put(("incremental", time.perf_counter() - t0, checks, len(comps), rss_mib()))
 
-    _solve._Component = _FreshComponent  # type: ignore[misc]
+    _solve._Component = _FreshComponent  # type: ignore[misc]  # the baseline swaps in its own class
     _solve._consistent_at_once = _never
     t0 = time.perf_counter()
     q.put(("start",))

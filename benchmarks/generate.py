@@ -538,13 +538,16 @@ class _Generator:
     def _day_claims(self, c: str, v: dict[str, str]) -> dict[str, GenClaim]:
         name = COUNTRY_NAME[c]
         return {
-            "offensive": GenClaim(f"offensive({c})", f"{name} launched a new offensive", (Lit(v["offensive"], True),)),
+            "offensive": GenClaim(f"offensive({c})", f"{name} launched a new offensive",
+                                  (Lit(v["offensive"], True),)),
             "no_offensive": GenClaim(f"not offensive({c})", f"{name} launched no offensive",
                                      (Lit(v["offensive"], False),)),
-            "ceasefire": GenClaim(f"ceasefire({c})", f"{name} was observing the ceasefire", (Lit(v["ceasefire"], True),)),
+            "ceasefire": GenClaim(f"ceasefire({c})", f"{name} was observing the ceasefire",
+                                  (Lit(v["ceasefire"], True),)),
             "no_ceasefire": GenClaim(f"not ceasefire({c})", f"{name} was not observing the ceasefire",
                                      (Lit(v["ceasefire"], False),)),
-            "withdrawn": GenClaim(f"withdrawn({c})", f"{name} had withdrawn all its forces", (Lit(v["withdrawn"], True),)),
+            "withdrawn": GenClaim(f"withdrawn({c})", f"{name} had withdrawn all its forces",
+                                  (Lit(v["withdrawn"], True),)),
             "not_withdrawn": GenClaim(f"not withdrawn({c})", f"{name} still had forces on the ground",
                                       (Lit(v["withdrawn"], False),)),
         }
@@ -597,8 +600,10 @@ class _Generator:
         claims = [c.claim("exactly", v) if self.rng.random() < 0.3 else c.claim("about", v)]
         claims += [c.true_claim(self.rng, v) for _ in range(self.rng.randrange(0, 3))]
         for _ in range(self.rng.randrange(1, 3)):
-            w = int(v * self.rng.uniform(1.6, 4.0)) if self.rng.random() < 0.6 else max(1, int(v * self.rng.uniform(0.1, 0.5)))
-            claims.append(c.claim(self.rng.choice(("about", "exactly", "between")), _round2(w), _round2(w) + _round2(w) // 10)
+            w = (int(v * self.rng.uniform(1.6, 4.0)) if self.rng.random() < 0.6
+                 else max(1, int(v * self.rng.uniform(0.1, 0.5))))
+            claims.append(c.claim(self.rng.choice(("about", "exactly", "between")), _round2(w),
+                                  _round2(w) + _round2(w) // 10)
                           if self.rng.random() < 0.9 else c.claim("about", w))
         self.rng.shuffle(claims)
         return Topic("numbers", claims, [decl], planted=True, candidates=c.conclusions(self.crng, v, claims))
@@ -794,7 +799,7 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
     pool = _sources(rng, 60)
     ids: dict[int, str] = {}
     counter = 0
-    for f, keys in enumerate(per_file):
+    for keys in per_file:
         for key in keys:
             counter += 1
             ids[key] = f"c{counter:06d}"
@@ -850,8 +855,8 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
 def _verdict_in(t: Topic, conclusion: Meaning) -> str:
     """The oracle's verdict on ``conclusion`` if it were added to topic ``t`` (its connected facts)."""
     facts = [c.meaning for c in t.claims if not c.conclusion and c.meaning is not None]
-    label = groups([*facts, conclusion], t.rules)
-    return verdict([m for m, g in zip(facts, label) if g == label[-1]], conclusion, t.rules)
+    label = groups([*facts, conclusion], t.rules)  # the last label is the conclusion's
+    return verdict([m for m, g in zip(facts, label, strict=False) if g == label[-1]], conclusion, t.rules)
 
 
 def _expected(topics: Sequence[Topic], placed: Sequence[GenClaim],
@@ -883,7 +888,7 @@ def _expected(topics: Sequence[Topic], placed: Sequence[GenClaim],
         for c in concl:
             assert c.meaning is not None
             mine = label[len(facts) + concl.index(c)]
-            group = [x for x, g in zip(facts + concl, label) if g == mine]
+            group = [x for x, g in zip(facts + concl, label, strict=True) if g == mine]
             vs = set().union(*(variables(x.meaning or ()) for x in group))
             rules = [r for r in t.rules if rule_variables(r) & vs]
             got = judge([(x.key, x.meaning) for x in group if not x.conclusion and x.meaning], c.meaning, rules)
@@ -904,4 +909,4 @@ def load_expected(out_dir: str | Path) -> Expected:
     return Expected.from_json(json.loads((Path(out_dir) / "expected.json").read_text(encoding="utf-8")))
 
 
-__all__ = ["SEED", "Expected", "ExpectedVerdict", "generate", "load_expected", "ZERO"]
+__all__ = ["SEED", "ZERO", "Expected", "ExpectedVerdict", "generate", "load_expected"]

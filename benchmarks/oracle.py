@@ -107,7 +107,7 @@ def satisfiable(meanings: Iterable[Meaning], rules: Sequence[RuleInstance]) -> b
     free = sorted({r.antecedent.var for r in rules if r.antecedent is not None} - set(fixed))
     for values in itertools.product((False, True), repeat=len(free)):
         assign = dict(fixed)
-        assign.update(zip(free, values))
+        assign.update(zip(free, values, strict=True))
         extra: list[Diff] = []
         ok = True
         for r in rules:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 import claims
-from claims._base.model import Term, TApp, TLit, TOp, TQuant
+from claims._front.model import DeferredTerm, TApp, Term, TLit, TOp, TQuant
 
 BOOLS = ("p", "q", "r")
 INTS = ("x", "y")
@@ -24,10 +24,19 @@ DOMAIN_RULE = 'rule dom: "small integers" x >= 0 and x <= 3 and y >= 0 and y <= 
 VOCAB = "pred p, q, r\nconst x, y: int\n"
 
 Value = bool | int | Fraction
+Carried = Term | DeferredTerm | None
+"""A term as a claim or rule carries it: perhaps deferred (the file cache), or absent (it has no formula)."""
 
 
-def evaluate(t: Term, env: Mapping[str, Value]) -> Value:
+def _read(t: Carried) -> Term:
+    t = t.get() if isinstance(t, DeferredTerm) else t
+    assert t is not None, "the oracle needs a term"
+    return t
+
+
+def evaluate(t: Carried, env: Mapping[str, Value]) -> Value:
     """Evaluate a typed term under an assignment of the constants."""
+    t = _read(t)
     if isinstance(t, TLit):
         return t.value
     if isinstance(t, TApp):
@@ -67,13 +76,14 @@ def evaluate(t: Term, env: Mapping[str, Value]) -> Value:
 
 def assignments(bounded: bool = True) -> Iterator[dict[str, Value]]:
     """Every assignment of ``p q r x y`` (integers in 0..3, or -8..8 when unbounded)."""
-    ints = range(0, 4) if bounded else range(-8, 9)
+    ints = range(4) if bounded else range(-8, 9)
     for bs in itertools.product((False, True), repeat=len(BOOLS)):
         for xs in itertools.product(ints, repeat=len(INTS)):
-            yield {**dict(zip(BOOLS, bs)), **dict(zip(INTS, xs))}
+            yield {**dict(zip(BOOLS, bs, strict=True)), **dict(zip(INTS, xs, strict=True))}
 
 
-def symbols_of(t: Term) -> set[str]:
+def symbols_of(t: Carried) -> set[str]:
+    t = _read(t)
     if isinstance(t, TApp):
         return {t.name}
     if isinstance(t, TOp):
@@ -81,7 +91,7 @@ def symbols_of(t: Term) -> set[str]:
     return set()
 
 
-def satisfiable(terms: Sequence[Term], bounded: bool = True) -> bool:
+def satisfiable(terms: Sequence[Carried], bounded: bool = True) -> bool:
     return any(all(evaluate(t, env) for t in terms) for env in assignments(bounded))
 
 

@@ -278,7 +278,8 @@ def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
         if form == "d/d":
             return S.Binary("/", sub("duration"), sub("duration"))
         if form == "/":
-            return S.Binary("/", sub(draw(st.sampled_from(("int", "real")))), sub(draw(st.sampled_from(("int", "real")))))
+            return S.Binary("/", sub(draw(st.sampled_from(("int", "real")))),
+                            sub(draw(st.sampled_from(("int", "real")))))
         return S.Binary(form, sub("real"), sub(draw(st.sampled_from(("int", "real")))))
     if sort == "date":
         form = draw(st.sampled_from(("+", "-", "d+", "day_of")))
@@ -380,7 +381,8 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
         # a duration of whole days is a number of days, so it may stand for an int
         planted = wrong(want, "duration") if want == "int" else wrong(want)
         call = S.Call(which, (planted,))
-        tree = call if which in ("ally", "held_on") else S.Binary("=", call, good("int" if which == "twice" else "date"))
+        tree = (call if which in ("ally", "held_on")
+                else S.Binary("=", call, good("int" if which == "twice" else "date")))
     else:  # a date plus 5 months falls between two days: not a date an argument can take
         planted = S.Binary("+", S.Name("d"), S.Duration(str(draw(st.integers(1, 11))), "months"))
         tree = S.Call("held_on", (planted,))

@@ -1,3 +1,3 @@
 """The browser's tests: a skip here is a failure under ``CLAIMS_REQUIRE_EXTRAS=1`` (see ``tests/require_extras.py``)."""
 
-from require_extras import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
+from tests.require_extras import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401

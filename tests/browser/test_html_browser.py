@@ -77,7 +77,7 @@ def _settled(driver: Any) -> None:
         return new Promise(r => setTimeout(() => r(window.scrollY === y), 150));""")
 
 
-def test_graph_lane_opens_its_card(browser, seed_page, tmp_path):
+def test_graph_lane_opens_its_card(browser: Any, seed_page: Path, tmp_path: Path) -> None:
     """The page shows the cards and marked quotes; clicking a graph lane scrolls to its contradiction."""
     from selenium.webdriver.common.by import By
 
@@ -110,7 +110,7 @@ def test_graph_lane_opens_its_card(browser, seed_page, tmp_path):
     print(f"screenshots in {tmp_path}")
 
 
-def test_quote_and_claim_link_both_ways(browser, seed_page, tmp_path):
+def test_quote_and_claim_link_both_ways(browser: Any, seed_page: Path, tmp_path: Path) -> None:
     """A claim card's 'quote in context' shows the marked passage; the passage's number opens the claim."""
     from selenium.webdriver.common.by import By
 
@@ -130,7 +130,7 @@ def test_quote_and_claim_link_both_ways(browser, seed_page, tmp_path):
     _wait(browser, "const t = arguments[0].getBoundingClientRect().top; return t >= 0 && t < 120", claim)
 
 
-def test_narrow_window_and_print(browser, seed_page, tmp_path):
+def test_narrow_window_and_print(browser: Any, seed_page: Path, tmp_path: Path) -> None:
     """In a phone-sized window nothing but the graph scrolls sideways; printing hides the navigation."""
     from selenium.webdriver.common.by import By
 

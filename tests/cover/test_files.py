@@ -11,7 +11,7 @@ from claims._base.files import write_atomic
 
 def test_text_and_bytes_are_written_whole(tmp_path: Path) -> None:
     write_atomic(tmp_path / "new" / "a.txt", "héllo\nworld\n")
-    assert (tmp_path / "new" / "a.txt").read_bytes() == "héllo\nworld\n".encode("utf-8")
+    assert (tmp_path / "new" / "a.txt").read_bytes() == "héllo\nworld\n".encode()
     write_atomic(tmp_path / "new" / "a.txt", b"\x00\x01")
     assert (tmp_path / "new" / "a.txt").read_bytes() == b"\x00\x01"
     assert [p.name for p in (tmp_path / "new").iterdir()] == ["a.txt"]

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._front import lint as L
 from claims._base.errors import Span
+from claims._front import lint as L
 
 
 def use(name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g",
@@ -96,8 +96,8 @@ def test_arity_mismatch() -> None:
 def test_arity_mismatch_between_a_predicate_and_a_constant() -> None:
     """A name used as a predicate and as a constant is two symbols too."""
     uses = [use("Rain", "pred", 0, line=1), use("Rain", "pred", 0, line=2), use("Rain", line=3)]
-    assert [("arity-mismatch", 3, "'Rain' is used here as a constant but as a proposition "
-                                  "(no arguments) at f.yaml:1:1")] == codes(uses)
+    assert [("arity-mismatch", 3, ("'Rain' is used here as a constant but as a proposition "
+                                   "(no arguments) at f.yaml:1:1"))] == codes(uses)
 
 
 def test_free_variable_once_per_formula() -> None:

@@ -79,14 +79,14 @@ def test_the_header_and_claim_used_below_are_valid(load_claims: Callable[[str], 
 @pytest.mark.parametrize(
     ("said", "message"),
     [
-        ("!!int abc", "c.yaml:9:11: error: invalid YAML: cannot read 'abc' as a !!int value: "
-                      "invalid literal for int() with base 10: 'abc'  [yaml-syntax]"),
-        ("!!float x", "c.yaml:9:11: error: invalid YAML: cannot read 'x' as a !!float value: "
-                      "could not convert string to float: 'x'  [yaml-syntax]"),
-        ("1" * 4400, "c.yaml:9:11: error: invalid YAML: cannot read '" + "1" * 40 + "...' as a !!int value: "
-                     "a number of 4,400 digits is too long to read (at most 4,300)  [yaml-syntax]"),
-        ("2016-13-01", "c.yaml:9:11: error: 'said' of claim 'a' is '2016-13-01', which is not a real "
-                       "date (month must be in 1..12)  [bad-date]"),
+        ("!!int abc", ("c.yaml:9:11: error: invalid YAML: cannot read 'abc' as a !!int value: "
+                       "invalid literal for int() with base 10: 'abc'  [yaml-syntax]")),
+        ("!!float x", ("c.yaml:9:11: error: invalid YAML: cannot read 'x' as a !!float value: "
+                       "could not convert string to float: 'x'  [yaml-syntax]")),
+        ("1" * 4400, "c.yaml:9:11: error: invalid YAML: cannot read '" + "1" * 40 + ("...' as a !!int value: "
+                     "a number of 4,400 digits is too long to read (at most 4,300)  [yaml-syntax]")),
+        ("2016-13-01", ("c.yaml:9:11: error: 'said' of claim 'a' is '2016-13-01', which is not a real "
+                        "date (month must be in 1..12)  [bad-date]")),
     ],
 )
 def test_a_value_yaml_cannot_construct_is_a_located_error(
@@ -131,8 +131,8 @@ def test_a_quantifier_in_a_plain_value_gets_a_quoting_hint(load_claims: Callable
 def test_a_nul_in_a_document_name_is_an_error(load_claims: Callable[[str], list[str]]) -> None:
     """A document name with a NUL character (possible in a quoted YAML string) is an error, not a ValueError."""
     [shown] = load_claims(HEADER.replace("document: article.txt", 'document: "art\\0icle.txt"') + CLAIM)
-    assert "c.yaml:1:11: error: 'art\\x00icle.txt' is not a possible file name: embedded null byte" \
-           "  [file-missing]" == shown.splitlines()[0]
+    assert ("c.yaml:1:11: error: 'art\\x00icle.txt' is not a possible file name: embedded null byte"
+            "  [file-missing]") == shown.splitlines()[0]
 
 
 def test_deeply_nested_yaml_is_an_error(load_claims: Callable[[str], list[str]]) -> None:
@@ -147,10 +147,10 @@ def test_a_formula_deeper_than_the_limit_is_an_error(load_claims: Callable[[str]
     long_chain = " and ".join(["x > 1"] * 500)
     [shown] = load_claims(HEADER + CLAIM.replace("formula: x > 3", f"formula: {long_chain}"))
     assert [
-        f"c.yaml:11:14: error: the formula nests 501 levels deep; at most {S.MAX_DEPTH} are allowed"
-        "  [formula-syntax]",
-        "  hint: group a long chain with parentheses, as in '(a and b) and (c and d)', "
-        "or split it into several claims",
+        (f"c.yaml:11:14: error: the formula nests 501 levels deep; at most {S.MAX_DEPTH} are allowed"
+         "  [formula-syntax]"),
+        ("  hint: group a long chain with parentheses, as in '(a and b) and (c and d)', "
+         "or split it into several claims"),
     ] == [shown.splitlines()[0], shown.splitlines()[-1]]
 
 
@@ -189,12 +189,12 @@ def test_arity_errors_count_in_words(
     ("text", "message"),
     [
         ("x is 3", "unexpected '3'; expected 'about', 'at', 'between', 'exactly', 'fewer', 'less', ..."),
-        ("x@2016-01-01@2016-01-02", "unexpected '@'; expected a comparison, ')', '*' or '/', '+' or '-', "
-                                    "',', '..', ..."),
-        ("x = y = z", "unexpected '='; expected the end of the formula, ')', 'and', 'iff', 'implies', "
-                      "'or', ..."),
-        ("x >", "the formula ends too early; expected a date (YYYY-MM-DD), a name, a number, '(', '-', "
-                "'false', ..."),
+        ("x@2016-01-01@2016-01-02", ("unexpected '@'; expected a comparison, ')', '*' or '/', '+' or '-', "
+                                     "',', '..', ...")),
+        ("x = y = z", ("unexpected '='; expected the end of the formula, ')', 'and', 'iff', 'implies', "
+                       "'or', ...")),
+        ("x >", ("the formula ends too early; expected a date (YYYY-MM-DD), a name, a number, '(', '-', "
+                 "'false', ...")),
     ],
 )
 def test_parse_errors_name_what_was_expected_in_the_users_terms(text: str, message: str) -> None:

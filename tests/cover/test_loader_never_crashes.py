@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 import shutil
 from pathlib import Path
 
@@ -39,9 +38,9 @@ def load_reports_only_diagnostics(workdir: Path, claims_file: bytes, rules_file:
         for d in err.diagnostics:
             assert d.span.line >= 1, str(d)
             assert d.span.column >= 0, str(d)
-            data = files.get(Path(d.span.path).resolve())
-            if data is not None:  # the place is inside the file it names
-                assert d.span.line <= _lines(data), str(d)
+            named = files.get(Path(d.span.path).resolve())
+            if named is not None:  # the place is inside the file it names
+                assert d.span.line <= _lines(named), str(d)
             assert str(d) in d.render()
 
 

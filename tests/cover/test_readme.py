@@ -7,14 +7,14 @@ from claims._base.errors import code_table
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_readme_code_table_is_generated():
+def test_readme_code_table_is_generated() -> None:
     """The codes table between the markers equals claims._base.errors.code_table()."""
     text = README.read_text(encoding="utf-8")
     table = text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
     assert code_table() == table
 
 
-def test_readme_starts_with_the_two_commands():
+def test_readme_starts_with_the_two_commands() -> None:
     """The first code block installs and runs `claims check seeds/`, then runs the tests."""
     block = README.read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
     lines = block.strip().splitlines()
@@ -22,7 +22,7 @@ def test_readme_starts_with_the_two_commands():
     assert lines[1].endswith("-m pytest")
 
 
-def test_readme_seed_excerpt_is_real_output():
+def test_readme_seed_excerpt_is_real_output() -> None:
     """The seed excerpt the README shows is what `claims check seeds/` prints, line for line."""
     import subprocess
     import sys

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Callable
 
 import pytest
-from daskcluster import ROOT, Cluster
-from require_extras import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
+
+from tests.dask.daskcluster import ROOT, Cluster
+from tests.require_extras import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
 
 
 @pytest.fixture(scope="session")

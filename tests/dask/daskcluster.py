@@ -78,7 +78,8 @@ class Cluster:
         """A Dask client of this cluster, for the test to watch it (not the one ``claims`` uses)."""
         import distributed
 
-        return distributed.Client(self.address, set_as_default=False, timeout=START_TIMEOUT)
+        make_client: Any = distributed.Client  # untyped in distributed, and absent without the extra
+        return make_client(self.address, set_as_default=False, timeout=START_TIMEOUT)
 
     def wait_for_workers(self, n: int) -> dict[str, int]:
         """Wait until ``n`` workers are registered; their addresses and the pids of their processes."""

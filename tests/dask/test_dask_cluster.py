@@ -19,22 +19,21 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Mapping  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from daskcluster import CLAIMS, Cluster, free_port  # noqa: E402
-
 import claims  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks.generate import Expected, generate  # noqa: E402
 from claims._logic import executor as _executor  # noqa: E402
+from tests.dask.daskcluster import CLAIMS, Cluster, free_port  # noqa: E402
 
 N_CLAIMS = 3_000
 RUN_TIMEOUT = 600
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
     """A generated dataset at ``ROOT/data`` (commands run in ROOT), and the answer planted in it."""
     root = tmp_path_factory.mktemp("dask-data")
     return root, generate(N_CLAIMS, root / "data")
@@ -52,7 +51,7 @@ def start_check(cwd: Path, env: Mapping[str, str], *flags: str) -> subprocess.Po
 
 
 @pytest.fixture(scope="module")
-def local_run(dataset: tuple[Path, Any], engine_env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+def local_run(dataset: tuple[Path, Expected], engine_env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     """The local run: every planted contradiction, enumeration complete."""
     root, expected = dataset
     run = check(root, engine_env)
@@ -89,8 +88,9 @@ def kill_busy_worker(cluster: Cluster, run: subprocess.Popen[bytes]) -> bool:
         return run.poll() is None
 
 
-def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(dataset, local_run, start_cluster,
-                                                                      engine_env):
+def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(
+        dataset: tuple[Path, Expected], local_run: subprocess.CompletedProcess[bytes],
+        start_cluster: Callable[..., Cluster], engine_env: dict[str, str]) -> None:
     """Two `dask worker --nthreads 2`: four threads solving at once, the same JSON as `claims check`.
 
     Standard error is the local run's too: no warning that the task graph (which carries the
@@ -105,8 +105,9 @@ def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(dataset, l
         assert "killed by signal" not in cluster.log(name)
 
 
-def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset, local_json, start_cluster,
-                                                                        engine_env):
+def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(
+        dataset: tuple[Path, Expected], local_json: bytes, start_cluster: Callable[..., Cluster],
+        engine_env: dict[str, str]) -> None:
     """SIGKILL a worker process holding tasks: its nanny starts another, the tasks run again, same bytes."""
     cluster = start_cluster(workers=2, nthreads=2)
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
@@ -118,20 +119,30 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset,
     assert any("killed by signal 9" in cluster.log(name) for name in ("worker0", "worker1"))
 
 
-def test_when_workers_keep_dying_the_run_fails_clearly(dataset, start_cluster, engine_env):
+def ends_clearly(returncode: int | None, out: bytes, err: bytes, message: str) -> None:
+    """Exit 2, no report, and on stderr ``message`` (its start) without a traceback."""
+    assert (2, b"") == (returncode, out)
+    said = err.decode()
+    assert said.startswith(message)
+    assert "Traceback" not in said
+
+
+def test_when_workers_keep_dying_the_run_fails_clearly(dataset: tuple[Path, Expected],
+                                                       start_cluster: Callable[..., Cluster],
+                                                       engine_env: dict[str, str]) -> None:
     """A scheduler that allows no worker death: the run exits 2 with a message, and reports nothing."""
     cluster = start_cluster(workers=1, env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
         killed_mid_run = kill_busy_worker(cluster, run)
         out, err = run.communicate(timeout=RUN_TIMEOUT)
     assert killed_mid_run
-    assert (2, b"") == (run.returncode, out)
-    message = err.decode()
-    assert message.startswith(f"error: the Dask cluster at {cluster.address} could not finish: workers died")
-    assert "Traceback" not in message
+    ends_clearly(run.returncode, out, err,
+                 f"error: the Dask cluster at {cluster.address} could not finish: workers died")
 
 
-def test_a_scheduler_lost_mid_run_ends_the_run_clearly(dataset, start_cluster, engine_env):
+def test_a_scheduler_lost_mid_run_ends_the_run_clearly(dataset: tuple[Path, Expected],
+                                                       start_cluster: Callable[..., Cluster],
+                                                       engine_env: dict[str, str]) -> None:
     """The scheduler is killed while workers hold tasks: exit 2 with a message, no report, no traceback."""
     cluster = start_cluster(workers=1)
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
@@ -141,25 +152,19 @@ def test_a_scheduler_lost_mid_run_ends_the_run_clearly(dataset, start_cluster, e
         killed_mid_run = run.poll() is None
         out, err = run.communicate(timeout=RUN_TIMEOUT)
     assert killed_mid_run
-    assert (2, b"") == (run.returncode, out)
-    message = err.decode()
-    assert message.startswith(f"error: the Dask cluster at {cluster.address} cancelled the work")
-    assert "Traceback" not in message
+    ends_clearly(run.returncode, out, err, f"error: the Dask cluster at {cluster.address} cancelled the work")
 
 
-def test_a_scheduler_out_of_reach_is_a_clear_error(ds, engine_env):
+def test_a_scheduler_out_of_reach_is_a_clear_error(ds: Path, engine_env: dict[str, str]) -> None:
     """Nothing listens at the address: exit 2 and one line that names it, once the connect timeout is over."""
     address = f"tcp://127.0.0.1:{free_port()}"
     env = {**engine_env, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
     run = subprocess.run([CLAIMS, "check", "ds", "--executor", "dask", "--scheduler", address], cwd=ds, env=env,
                          capture_output=True, timeout=RUN_TIMEOUT)
-    assert (2, b"") == (run.returncode, run.stdout)
-    message = run.stderr.decode()
-    assert message.startswith(f"error: cannot connect to the Dask scheduler at {address}: ")
-    assert "Traceback" not in message
+    ends_clearly(run.returncode, run.stdout, run.stderr, f"error: cannot connect to the Dask scheduler at {address}: ")
 
 
-def test_worker_threads_of_one_process_give_the_local_answer(dataset):
+def test_worker_threads_of_one_process_give_the_local_answer(dataset: tuple[Path, Expected]) -> None:
     """Four threads of one worker process solve side by side (in this process: the library's answer)."""
     ds = claims.load(dataset[0] / "data")
     local = claims.check(ds, jobs=1, cache=False)
@@ -170,23 +175,23 @@ def test_worker_threads_of_one_process_give_the_local_answer(dataset):
     assert str(local) == str(remote)
 
 
-def test_a_cluster_without_workers_is_a_clear_error(ds, monkeypatch):
+def test_a_cluster_without_workers_is_a_clear_error(ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No worker at all: the run gives up after NO_WORKERS_TIMEOUT, with a message, not a hang."""
     monkeypatch.setattr(_executor, "NO_WORKERS_TIMEOUT", 1.0)
     data = claims.load(ds / "ds")
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as cluster:
-        with pytest.raises(claims.ClaimsError, match="has had no worker for 1 s"):
-            claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)
+    with (distributed.LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as cluster,
+          pytest.raises(claims.ClaimsError, match="has had no worker for 1 s")):
+        claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)
 
 
-def test_workers_running_another_engine_are_refused(ds, monkeypatch):
+def test_workers_running_another_engine_are_refused(ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker whose engine is not the client's (another version, other code) fails the run, clearly."""
     def engine() -> str:
         return "client" if threading.current_thread() is threading.main_thread() else "worker"
 
     monkeypatch.setattr(_executor, "engine_version", engine)
     data = claims.load(ds / "ds")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address="127.0.0.1:0") as cluster:
-        with pytest.raises(claims.ClaimsError, match=r"runs another claims engine \(worker\) than the client"):
-            claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)
+    with (distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                   dashboard_address="127.0.0.1:0") as cluster,
+          pytest.raises(claims.ClaimsError, match=r"runs another claims engine \(worker\) than the client")):
+        claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)

@@ -13,10 +13,12 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import claims
+from claims._front.load import load_claim_file
 from claims._run import api as _api
 
 CLAIMS = str(Path(sys.executable).parent / "claims")
@@ -92,9 +94,9 @@ def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     seen: list[str] = []
-    original = _api.load_claim_file  # type: ignore[attr-defined]
+    original = load_claim_file  # as check() calls it: through _api
 
-    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)
 

@@ -13,13 +13,14 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import claims
-from claims._run import api as _api
 from claims._base.background import Beside, beside
+from claims._run import api as _api
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +77,7 @@ def test_a_child_whose_answer_is_not_asked_for_is_stopped_and_reaped() -> None:
     assert _reaped(pid)
     with pytest.raises(ZeroDivisionError), beside(lambda: time.sleep(60), fork=True) as job:
         pid = job._pid
-        1 / 0  # the run fails: the child must not outlive it
+        1 / 0  # noqa: B018 - the run fails: the child must not outlive it
     assert pid is not None and _reaped(pid)
 
 
@@ -106,7 +107,7 @@ def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch
     original = beside
 
     @contextlib.contextmanager
-    def watched(fn, *, fork):  # type: ignore[no-untyped-def]
+    def watched(fn: Callable[[], object], *, fork: bool) -> Iterator[Beside[object]]:
         with original(fn, fork=fork) as job:
             forked.append(job.forked)
             yield job

@@ -14,8 +14,8 @@ from benchmarks import fresh
 from benchmarks.generate import generate, load_expected
 from benchmarks.oracle import Lit, Meaning, RuleInstance, bounds, groups, judge
 from claims._logic import solve as _solve
-from claims._run.api import components_of
 from claims._logic.solver import Answer
+from claims._run.api import components_of
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

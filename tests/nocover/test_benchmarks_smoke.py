@@ -9,6 +9,7 @@ import pytest
 import claims
 from benchmarks.generate import generate, load_expected
 from benchmarks.oracle import Diff, Lit, RuleInstance, bounds, minimal_contradictions
+from benchmarks.run import measure
 
 
 def _found(report: claims.Report) -> dict[frozenset[str], tuple[str, ...]]:
@@ -67,6 +68,14 @@ def _findings(report: claims.Report) -> list[object]:
     ]
 
 
+def test_a_measured_run_is_exact_and_times_each_stage(tmp_path: Path) -> None:
+    """``python -m benchmarks.run``'s measurement (its wrappers around the stages check() calls) on 200 claims."""
+    generate(200, tmp_path, seed=4)
+    row = measure(str(tmp_path), jobs=1)
+    assert (200, True, True) == (row["claims"], row["exact"], row["lint"])
+    assert row["encode_partition_s"] > 0 and row["solve_s"] > 0 and row["lint_s"] > 0
+
+
 def test_answers_do_not_depend_on_what_was_solved_before(tmp_path: Path) -> None:
     """Checking a dataset again after another one gives the same findings, explanations included."""
     generate(300, tmp_path / "a", seed=11)
@@ -84,7 +93,7 @@ def test_answers_do_not_depend_on_what_was_solved_before(tmp_path: Path) -> None
 def test_oracle_on_a_hand_made_topic() -> None:
     """Intervals clash in pairs, a rule makes a clash of its own, and repeated claims multiply."""
     x = "x"
-    claims_ = [
+    claims_: list[tuple[int, tuple[Lit | Diff, ...]]] = [
         (0, bounds(x, 900, 1100)),  # about 1000
         (1, bounds(x, 3000, 6000)),  # between 3000 and 6000
         (2, bounds(x, None, 2000)),  # at most 2000

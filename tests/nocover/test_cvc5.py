@@ -12,13 +12,16 @@ reported set makes it satisfiable for cvc5.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 import claims
+from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
+from claims._logic.partition import Component
 from claims._run import fuzz as _fuzz
 from claims._run.api import components_of
-from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
 from tests.nocover.test_fuzz import rule_sets as fuzz_rule_sets
 from tests.oracle import build, small_datasets
 
@@ -46,10 +49,10 @@ class Cvc5:
     def sat(self, literals: list[str]) -> bool:
         result = self.solver.checkSatAssuming(*[self.terms[x] for x in literals])
         assert not result.isUnknown(), (literals, result)
-        return result.isSat()
+        return bool(result.isSat())  # cvc5 has no type hints
 
 
-def _component_of(comps, indices):
+def _component_of(comps: Sequence[Component], indices: Iterable[int]) -> Component:
     (comp,) = [c for c in comps if set(indices) <= set(c.claims) | set(c.conclusions)]
     return comp
 
@@ -63,7 +66,7 @@ def _assert_minimal_unsat(s: Cvc5, needed: list[str], others: list[str]) -> None
 
 @settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(small_datasets(max_claims=7, conclusions=True, bool_rules=2))
-def test_cvc5_confirms_every_finding(data):
+def test_cvc5_confirms_every_finding(data: tuple[list[tuple[str, str, str, str]], str]) -> None:
     ds = build(*data)
     report = claims.check(ds, jobs=1, cache=False)
     index = {c.id: i for i, c in enumerate(ds.claims)}
@@ -118,7 +121,7 @@ def test_cvc5_confirms_every_finding(data):
 @settings(deadline=None, max_examples=60,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 @given(fuzz_rule_sets())
-def test_cvc5_confirms_claims_fuzz(text):
+def test_cvc5_confirms_claims_fuzz(text: str) -> None:
     """`claims fuzz` asks Z3 about one script with a literal per rule and per question; cvc5
     reads the same script and confirms each answer and the minimality of each rule set."""
     ds = claims.dataset([], rules=text)
@@ -135,6 +138,7 @@ def test_cvc5_confirms_claims_fuzz(text):
         if f.kind == "rule-conflict":
             _assert_minimal_unsat(s, support, [])
         elif f.kind == "dead-rule":
+            assert f.formula is not None  # a dead rule's finding names its condition
             k = [c.text for c in problem.conds[j]].index(f.formula)
             _assert_minimal_unsat(s, support, [f"a!{j}!{k}"])
         elif f.kind == "redundant-rule":

@@ -23,7 +23,7 @@ def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_tutorial_runs_importing_only_claims(monkeypatch):
+def test_tutorial_runs_importing_only_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every code block of the tutorial runs, in order, in one namespace; it imports nothing but claims."""
     blocks = python_blocks(ROOT / "docs" / "tutorial.md")
     assert len(blocks) >= 6
@@ -34,27 +34,27 @@ def test_tutorial_runs_importing_only_claims(monkeypatch):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for block in blocks:
-            exec(compile(block, "docs/tutorial.md", "exec"), namespace)  # noqa: S102
+            exec(compile(block, "docs/tutorial.md", "exec"), namespace)
     assert "pankov-offensive-continues" in out.getvalue()
 
 
 @pytest.mark.parametrize("doc", ["README.md"])
-def test_readme_library_example_runs(doc, monkeypatch):
+def test_readme_library_example_runs(doc: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's library example runs as written."""
     monkeypatch.chdir(ROOT)
     for block in python_blocks(ROOT / doc):
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(block, doc, "exec"), {})  # noqa: S102
+            exec(compile(block, doc, "exec"), {})
 
 
-def test_api_reference_is_generated_from_docstrings():
+def test_api_reference_is_generated_from_docstrings() -> None:
     """docs/api.md equals what `python -m claims._run.apidoc` writes."""
     from claims._run.apidoc import render
 
     assert render() == (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 
 
-def test_public_surface_is_the_documented_list():
+def test_public_surface_is_the_documented_list() -> None:
     """claims.__all__ is exactly the documented names, so the surface cannot grow by accident."""
     import claims
 
@@ -64,7 +64,7 @@ def test_public_surface_is_the_documented_list():
         assert f"`{name}`" in api
 
 
-def test_no_z3_object_in_public_results():
+def test_no_z3_object_in_public_results() -> None:
     """Nothing reachable from a Report is a z3 object."""
     import claims
 
@@ -80,13 +80,13 @@ def test_no_z3_object_in_public_results():
             for y in x:
                 walk(y)
         elif hasattr(x, "__attrs_attrs__"):
-            for f in x.__attrs_attrs__:  # type: ignore[attr-defined]
+            for f in x.__attrs_attrs__:
                 walk(getattr(x, f.name))
 
     walk(report)
 
 
-def test_report_is_readable_in_a_repl_and_a_notebook():
+def test_report_is_readable_in_a_repl_and_a_notebook() -> None:
     """repr() is one summary line; _repr_html_ is a table naming the claims."""
     import claims
 
@@ -97,7 +97,7 @@ def test_report_is_readable_in_a_repl_and_a_notebook():
     assert "Contradictions (8)" in str(report)
 
 
-def test_errors_are_claims_errors_not_yaml_or_z3(tmp_path):
+def test_errors_are_claims_errors_not_yaml_or_z3(tmp_path: Path) -> None:
     """A YAML syntax error surfaces as claims.InputError with a place, not a ruamel exception."""
     import claims
 

@@ -1,4 +1,5 @@
-"""Claims (and rules, within one run) are encoded from templates (made once, with the day left open, and kept by the file cache).
+"""Claims (and rules, within one run) are encoded from templates: made once, with the day left open,
+and kept by the file cache.
 
 The reference here is the definition: encode the claim's term on each of its
 relevant days, one by one. Templates must give the same text, atoms and sorts.
@@ -11,14 +12,17 @@ from pathlib import Path
 import pytest
 
 import claims
+from claims._front.model import Dataset, term_of
 from claims._logic import encode as E
-from claims._base.model import Dataset, term_of
 from claims._logic.partition import partition
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _by_definition(ds: Dataset) -> tuple[list[tuple[object, ...]], dict[str, E.Atom]]:
+Unit = tuple[str, int, str, frozenset[str], frozenset[str]]  # kind, index, SMT text, atoms, sorts
+
+
+def _by_definition(ds: Dataset) -> tuple[list[Unit], dict[str, E.Atom]]:
     enc = E.Encoder(ds)
     days: set[int] = set()
     for c in ds.claims:
@@ -30,7 +34,7 @@ def _by_definition(ds: Dataset) -> tuple[list[tuple[object, ...]], dict[str, E.A
     for r in ds.rules:
         days |= E.rule_days(r)
     ordered = sorted(days)
-    units = []
+    units: list[Unit] = []
     for i, c in enumerate(ds.claims):
         term = term_of(c)
         assert term is not None
@@ -74,7 +78,7 @@ def test_templates_encode_what_the_definition_encodes(tmp_path: Path, monkeypatc
         for _, _, _, used, sorts in want:
             assert all(got.atoms[a] == atoms[a] for a in used)
             assert all(got.sort_decls[s] for s in sorts)
-        timed += sum(1 for c in ds.claims if c.term is not None and E.uses_context_time(c.term))
+        timed += sum(1 for c in ds.claims if (term := term_of(c)) is not None and E.uses_context_time(term))
     assert timed > 0 and rules > 0  # timed claims and rule instances were among them
 
 
@@ -82,7 +86,7 @@ def test_components_from_a_cached_load_are_those_of_a_fresh_one(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
     datasets = _datasets(tmp_path)
-    for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3]):
+    for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3], strict=True):
         digests = [c.digest for c in partition(E.encode(fresh))]
         assert digests == [c.digest for c in partition(E.encode(made))]
         assert digests == [c.digest for c in partition(E.encode(cached))]

@@ -28,7 +28,7 @@ RULES = "const " + ", ".join(f"x{i}" for i in range(120)) + ": int\n"
 
 def many_components(n: int = 120) -> claims.Dataset:
     """n independent components, every third one with a clash, some with a conclusion."""
-    items = []
+    items: list[tuple[str, str, str] | tuple[str, str, str, str]] = []
     for i in range(n):
         items.append((f"a{i}", f"x{i} > {i % 7}", "q"))
         if i % 3 == 0:
@@ -42,7 +42,7 @@ def _text(report: claims.Report) -> str:
     return str(report)
 
 
-def test_worker_processes_give_identical_findings():
+def test_worker_processes_give_identical_findings() -> None:
     """--jobs 2 (worker processes) prints exactly what one process prints."""
     ds = many_components()
     assert len(claims._run.api.components_of(ds)) >= _executor.PARALLEL_THRESHOLD
@@ -52,7 +52,7 @@ def test_worker_processes_give_identical_findings():
     assert _text(one) == _text(two)
 
 
-def test_cache_resolves_only_the_edited_component(tmp_path):
+def test_cache_resolves_only_the_edited_component(tmp_path: Path) -> None:
     """After a one-claim edit, a cached re-check solves exactly one component (counted, not timed)."""
     ds = many_components()
     store = ResultCache(tmp_path / "cache")
@@ -67,7 +67,7 @@ def test_cache_resolves_only_the_edited_component(tmp_path):
     assert _text(after) == _text(claims.check(edited, cache=False, jobs=1))
 
 
-def test_moving_other_claims_keeps_cache_entries(tmp_path):
+def test_moving_other_claims_keeps_cache_entries(tmp_path: Path) -> None:
     """A component's key does not depend on where its claims sit among the others'.
 
     (Swapping two claims *inside* a component changes its solver script, and so may
@@ -82,7 +82,7 @@ def test_moving_other_claims_keeps_cache_entries(tmp_path):
     assert 0 == again.stats.solved_components
 
 
-def test_cli_jobs_and_cache_flags_give_identical_output(tmp_path, monkeypatch):
+def test_cli_jobs_and_cache_flags_give_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`claims check` with --jobs 2, --no-cache and a warm cache prints the same bytes."""
     seeds = str(REPO / "seeds")
     runs = [subprocess.run([CLAIMS, "check", seeds, *flags], capture_output=True, text=True, cwd=tmp_path)
@@ -92,20 +92,20 @@ def test_cli_jobs_and_cache_flags_give_identical_output(tmp_path, monkeypatch):
     assert (tmp_path / ".claims-cache").is_dir()
 
 
-def test_dask_executor_without_scheduler_is_a_clear_error():
+def test_dask_executor_without_scheduler_is_a_clear_error() -> None:
     """--executor dask without a scheduler address is refused with a message, with or without the extra."""
     with pytest.raises(claims.ClaimsError, match="scheduler address"):
         claims.check(many_components(3), cache=False, executor="dask")
 
 
-def test_dask_executor_without_the_extra_is_a_clear_error(monkeypatch):
+def test_dask_executor_without_the_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without ``distributed`` the dask executor says which extra to install (here: as if it were absent)."""
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed: ImportError
     with pytest.raises(claims.ClaimsError, match=re.escape("pip install 'claims-check[dask]'")):
         claims.check(many_components(3), cache=False, executor="dask", scheduler="tcp://127.0.0.1:1")
 
 
-def test_an_unknown_executor_is_a_clear_error():
+def test_an_unknown_executor_is_a_clear_error() -> None:
     with pytest.raises(claims.ClaimsError, match="executor='cluster' is not one of 'local', 'dask'"):
         claims.check(many_components(3), cache=False, executor="cluster")
 
@@ -114,7 +114,7 @@ def test_an_unknown_executor_is_a_clear_error():
     (["--executor", "dask"], "--executor dask needs --scheduler ADDRESS"),
     (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is used only with --executor dask"),
 ])
-def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path, flags, message):
+def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path: Path, flags: list[str], message: str) -> None:
     """A usage error of --executor/--scheduler: exit 2 at once (the path does not even exist)."""
     run = subprocess.run([CLAIMS, "check", "no-such-dir", *flags], capture_output=True, text=True, cwd=tmp_path)
     assert (2, "") == (run.returncode, run.stdout)
@@ -122,7 +122,7 @@ def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path, flags,
     assert "no-such-dir" not in run.stderr
 
 
-def test_a_dask_worker_running_another_engine_refuses_the_task():
+def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     """A task carries the client's engine; a worker with other code (or another version) refuses it."""
     task = _executor.DaskTask("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
     with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
@@ -157,7 +157,7 @@ print(sum(len(r.muses) for r in serial), sum(len(r.verdicts) for r in serial), s
 """
 
 
-def test_components_solved_in_four_threads_give_the_serial_results(tmp_path):
+def test_components_solved_in_four_threads_give_the_serial_results(tmp_path: Path) -> None:
     """1,000 generated claims solved by four threads of one process, as in one thread (in a child: a crash fails)."""
     run = subprocess.run([sys.executable, "-c", THREADS_SCRIPT, str(tmp_path / "data")], capture_output=True,
                          text=True, cwd=REPO, timeout=600)
@@ -167,7 +167,7 @@ def test_components_solved_in_four_threads_give_the_serial_results(tmp_path):
     assert (len(expected.contradictions), len(expected.conclusions), "True") == (int(muses), int(verdicts), same)
 
 
-def test_no_z3_object_of_another_thread_lives_in_the_main_context(monkeypatch):
+def test_no_z3_object_of_another_thread_lives_in_the_main_context(monkeypatch: pytest.MonkeyPatch) -> None:
     """Solving in a thread never touches z3's main context (the main thread's), with or without conclusions."""
     import threading
 

@@ -7,11 +7,11 @@ Every test compares the cached load with a load that reads every file afresh
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
-
-import pickle
+from typing import Any
 
 import attrs
 import pytest
@@ -19,10 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._run import api as _api
-from claims._logic.encode import known_template
 from claims._front.lint import lint_dataset
-from claims._base.model import DeferredTerm, term_of
+from claims._front.load import load_claim_file
+from claims._front.model import DeferredTerm, term_of
+from claims._logic.encode import known_template
+from claims._run import api as _api
 
 RULES = """\
 const announced: date
@@ -66,9 +67,9 @@ def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     seen: list[str] = []
-    original = _api.load_claim_file
+    original = load_claim_file  # as check() calls it: through _api
 
-    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)
 
@@ -141,7 +142,9 @@ def test_an_edited_document_is_read_again(tmp_path: Path, parses: list[str]) -> 
     parses.clear()
     after = claims.load(root, cache=cache)
     assert sorted(parses) == ["f0.yaml", "f1.yaml"]  # both quote it
-    assert after.claim("a0").quote_line == before.claim("a0").quote_line + 1
+    line = before.claim("a0").quote_line
+    assert line is not None
+    assert after.claim("a0").quote_line == line + 1
     _same(after, _fresh(root))
 
 

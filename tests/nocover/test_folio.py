@@ -16,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._run import folio as F
-from claims._front import syntax as S
 from claims._base.errors import DiagnosticSink
+from claims._front import syntax as S
+from claims._front.lint import Use
+from claims._run import folio as F
 from cli import main
 from tests.strategies import NAME_RE
 
@@ -30,7 +31,7 @@ EXPECTED = int((DATA / "expected_agreement.txt").read_text(encoding="utf-8").spl
 def ours(folio: str) -> str:
     """A FOLIO formula as the importer writes it in our language (one story, names as assigned)."""
     expr = F.parse_folio(folio)
-    uses: list[F.Use] = []
+    uses: list[Use] = []
     syms: list[F.Sym] = []
     free: list[str] = []
     F._walk(expr, "formula", frozenset(), F.Read(F.Formula.plain(folio), expr, folio,

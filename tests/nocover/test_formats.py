@@ -26,8 +26,8 @@ import claims
 from claims._report import json_report
 from claims._report.records import finding_records
 from claims._report.render import render
-from claims._report.findings import Unknown, fingerprint
 from claims._front.lint import CHECKS
+from claims._report.findings import Unknown, fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -263,7 +263,7 @@ def test_junit_parses_with_a_testcase_per_file_conclusion_and_rule_set(ds: Path)
     xml = JUnitXml.fromstring(r.stdout)
     assert (5, 3, 0) == (xml.tests, xml.failures, xml.errors)
     files = next(iter(xml))
-    props = {p.name: p.value for p in files.properties()}
+    props = {p.name: p.value for p in files.properties()}  # type: ignore[no-untyped-call]  # junitparser: no hints
     assert {"claims.version": claims.__version__, "seed": "42", "timeout": "30.0"} == {
         k: props[k] for k in ("claims.version", "seed", "timeout")}
     assert props["z3.version"]

@@ -7,17 +7,19 @@ import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._run import fuzz as _fuzz
-from claims._base.model import TOp
+from claims._front.model import TOp
 from claims._front.syntax import parse_formula
-from tests.oracle import VOCAB, assignments, evaluate, formulas
+from claims._run import fuzz as _fuzz
+from tests.oracle import VOCAB, Carried, assignments, evaluate, formulas
 
 ROOT = Path(__file__).resolve().parents[2]
 FUZZ = ROOT / "tests" / "data" / "fuzz"
@@ -28,7 +30,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CLAIMS, "fuzz", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-def run_json(path: str) -> tuple[int, dict]:
+def run_json(path: str) -> tuple[int, dict[str, Any]]:
     proc = run("--format", "json", path)
     assert proc.stderr == ""
     return proc.returncode, json.loads(proc.stdout)
@@ -55,7 +57,7 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("name", sorted(PLANTED))
-def test_planted_defect_is_reported_exactly(name):
+def test_planted_defect_is_reported_exactly(name: str) -> None:
     """Each file's one defect is the one finding: its kind, its rule, its supporting rules, exit 1,
     and the smallest scenario Hypothesis finds (each value as small as the defect allows)."""
     kind, rule, support, scenario = PLANTED[name]
@@ -69,39 +71,39 @@ def test_planted_defect_is_reported_exactly(name):
     assert finding["found_by"] == "hypothesis"
 
 
-def test_text_report_names_rule_place_support_and_scenario():
+def test_text_report_names_rule_place_support_and_scenario() -> None:
     proc = run("tests/data/fuzz/dead.rules")
     assert 1 == proc.returncode
     assert proc.stdout.splitlines()[3] == (
         "tests/data/fuzz/dead.rules:9:6: error: rule 'fuzz.heavy-needs-permit' never applies: its "
         "condition can never hold, given rule 'fuzz.weight-is-bounded'  [dead-rule]")
     assert "  condition: weight_tonnes > 44" in proc.stdout
-    assert "    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  " \
-           "(tests/data/fuzz/dead.rules:5)" in proc.stdout
+    assert ("    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  "
+            "(tests/data/fuzz/dead.rules:5)") in proc.stdout
     assert "    weight_tonnes = 45" in proc.stdout
     assert proc.stdout.endswith("Summary: 1 dead rule\n")
 
 
-def test_clean_rule_file_exits_0():
+def test_clean_rule_file_exits_0() -> None:
     proc = run("tests/data/fuzz/clean.rules")
     assert (0, "") == (proc.returncode, proc.stderr)
     assert proc.stdout.endswith("Summary: nothing found\n")
 
 
-def test_shipped_rule_sets_pass():
+def test_shipped_rule_sets_pass() -> None:
     """rules/ has no conflict, no dead or redundant rule, and every example, forbids and possible holds."""
     code, data = run_json("rules/")
     assert (0, []) == (code, data["findings"])
     assert data["rules"] == 11
 
 
-def test_a_dataset_is_fuzzed_through_the_rule_sets_it_uses():
+def test_a_dataset_is_fuzzed_through_the_rule_sets_it_uses() -> None:
     code, data = run_json("seeds/")
     assert 0 == code
     assert data["files"] == ["rules/dates.rules", "rules/personnel.rules", "rules/withdrawal.rules"]
 
 
-def test_all_planted_files_together_keep_every_defect():
+def test_all_planted_files_together_keep_every_defect() -> None:
     """Rules in a conflict are left out of the other questions; every other defect is still found."""
     code, data = run_json("tests/data/fuzz/")
     assert 1 == code
@@ -110,7 +112,7 @@ def test_all_planted_files_together_keep_every_defect():
     assert "fuzz.ends-before-start" in data["skipped"]
 
 
-def test_same_seed_same_bytes_and_seed_is_reported():
+def test_same_seed_same_bytes_and_seed_is_reported() -> None:
     a, b = run("--seed", "7", "tests/data/fuzz/"), run("--seed", "7", "tests/data/fuzz/")
     assert a.stdout == b.stdout
     assert "seed 7" in a.stdout
@@ -118,12 +120,12 @@ def test_same_seed_same_bytes_and_seed_is_reported():
 
 @pytest.mark.parametrize("args, message", [
     (["nope.rules"], "nope.rules:1:1: error: path 'nope.rules' does not exist  [file-missing]"),
-    (["README.md"], "README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
-                    "file (*.yaml, *.yml)  [bad-value]"),
+    (["README.md"], ("README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
+                     "file (*.yaml, *.yml)  [bad-value]")),
     (["tests/data/broken/rules/broken.rules"], "tests/data/broken/rules/broken.rules:"),
     (["docs/"], "docs:1:1: error: no rule files (*.rules) or claim files"),
 ])
-def test_input_errors_exit_2_with_diagnostics(args, message):
+def test_input_errors_exit_2_with_diagnostics(args: list[str], message: str) -> None:
     proc = run(*args)
     assert 2 == proc.returncode
     assert proc.stdout == ""
@@ -131,7 +133,7 @@ def test_input_errors_exit_2_with_diagnostics(args, message):
     assert "Traceback" not in proc.stderr
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2() -> None:
     assert 2 == run().returncode
     assert 2 == run("--max-examples", "0", "rules/").returncode
 
@@ -160,14 +162,14 @@ BOUNDED = list(assignments(bounded=True))  # exactly the models of the domain ru
 UNBOUNDED = list(assignments(bounded=False))  # decide every formula the strategy draws
 
 
-def _sat(terms, rules) -> bool:
+def _sat(terms: Sequence[Carried], rules: Sequence[claims.Rule]) -> bool:
     """Whether ``terms`` and ``rules`` hold together (rules without the domain rule: integers -8..8)."""
     envs = BOUNDED if any(r.id == "dom" for r in rules) else UNBOUNDED
     all_terms = [*terms, *(r.term for r in rules if r.id != "dom")]
     return any(all(evaluate(t, env) for t in all_terms) for env in envs)
 
 
-def _minimal_unsat(base, rules) -> bool:
+def _minimal_unsat(base: Sequence[Carried], rules: Iterable[claims.Rule]) -> bool:
     rules = list(rules)
     return not _sat(base, rules) and all(_sat(base, rules[:k] + rules[k + 1:]) for k in range(len(rules)))
 
@@ -175,7 +177,7 @@ def _minimal_unsat(base, rules) -> bool:
 @settings(deadline=None, max_examples=40,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 @given(rule_sets())
-def test_fuzz_agrees_with_truth_tables(text):
+def test_fuzz_agrees_with_truth_tables(text: str) -> None:
     """Every answer is what the truth table says, every support set is minimal, and no defect is missed.
 
     Every set keeps the domain rule, so integers range over 0..3 (the truth table's domain)
@@ -197,6 +199,7 @@ def test_fuzz_agrees_with_truth_tables(text):
     for r in active:
         others = [o for o in active if o is not r]
         mine = [f for f in report.findings if f.rule is r]
+        assert r.term is not None  # every rule drawn has a formula
         conds = list(_fuzz._conditions(parse_formula(r.formula), r.term))
         dead = 0
         for c in conds:
@@ -212,14 +215,14 @@ def test_fuzz_agrees_with_truth_tables(text):
             assert _minimal_unsat([neg], red[0].support)
         elif not (dead and dead == len(conds) == _fuzz._pieces(r)):
             assert _sat([neg], others), f"{r.id} is redundant but not reported"
-        for text_, term in zip(r.examples, r.example_terms):
+        for text_, term in zip(r.examples, r.example_terms, strict=True):
             bad = [f for f in mine if f.kind == "example-rejected" and f.formula == text_]
             assert bool(bad) == (not _sat([term], active))
             for f in bad:
                 assert _minimal_unsat([term], f.support)
-        for text_, term in zip(r.forbids, r.forbid_terms):
+        for text_, term in zip(r.forbids, r.forbid_terms, strict=True):
             assert (("forbid-allowed", r.id, text_) in by) == _sat([term], active)
-        for text_, term in zip(r.possibles, r.possible_terms):
+        for text_, term in zip(r.possibles, r.possible_terms, strict=True):
             rejected = _sat([term, neg], others)
             assert (("possible-rejected", r.id, text_) in by) == rejected
     # every scenario is one the truth table confirms: it shows every symbol it is about
@@ -231,7 +234,7 @@ def test_fuzz_agrees_with_truth_tables(text):
 # --------------------------------------------------------------------------- the docs
 
 
-def test_docs_show_current_runs():
+def test_docs_show_current_runs() -> None:
     """docs/fuzz.md shows what the command prints today."""
     doc = (ROOT / "docs" / "fuzz.md").read_text(encoding="utf-8")
     for args in ("rules/", "tests/data/fuzz/dead.rules tests/data/fuzz/redundant.rules"):
@@ -239,7 +242,7 @@ def test_docs_show_current_runs():
         assert f"$ claims fuzz {args}\n{proc.stdout}```" in doc
 
 
-def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path):
+def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path: Path) -> None:
     """The docs' example: `> 100` instead of `> 0` rejects a scenario `possible:` allows."""
     text = (ROOT / "rules" / "withdrawal.rules").read_text(encoding="utf-8")
     strict = text.replace("s400_kept implies personnel_remaining > 0", "s400_kept implies personnel_remaining > 100")
@@ -255,13 +258,13 @@ def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path):
 # --------------------------------------------------------------------------- the whole language
 
 
-def _fuzz_text(tmp_path, text: str) -> _fuzz.FuzzReport:
+def _fuzz_text(tmp_path: Path, text: str) -> _fuzz.FuzzReport:
     path = tmp_path / "edge.rules"
     path.write_text(text, encoding="utf-8")
     return _fuzz.fuzz_paths([path])
 
 
-def test_rules_hold_on_the_days_they_name(tmp_path):
+def test_rules_hold_on_the_days_they_name(tmp_path: Path) -> None:
     """A rule holds on every day, the days written with `@` included: `x > x@D` fails on day D."""
     report = _fuzz_text(tmp_path, """timed pred ongoing
 timed const troops: int
@@ -274,7 +277,7 @@ rule t.troops: "Troops grow after March 1" troops > troops@2016-03-01
     assert "ongoing@2016-03-14 = true" in [str(a) for a in report.findings[0].scenario]
 
 
-def test_open_sorts_functions_and_closed_sorts(tmp_path):
+def test_open_sorts_functions_and_closed_sorts(tmp_path: Path) -> None:
     """Quantifiers over open and closed sorts, functions, reals: found, and shrunk by Hypothesis."""
     report = _fuzz_text(tmp_path, """sort Country
 sort Reason = {tasks_done, regime_failure, other_reason}

@@ -290,7 +290,7 @@ def test_baseline_round_trip(ds: Path) -> None:
     edit(ds, CLAIMS_FILE, "quote: Forty aircraft left", "quote: Sixty aircraft left")
     r = run("check", "ds", "--baseline", "ci/baseline.json", "--format", "json", cwd=ds)
     assert 1 == r.returncode
-    gate, new = gate_of(r)
+    gate, _new = gate_of(r)
     assert (1, 2) == (gate["new"], gate["unchanged"])
     assert [("conclusion", "refuted", "c2")] == [(f["kind"], f["verdict"], f["claims"][0]["id"])
                                                  for f in gate["resolved"]]

@@ -6,6 +6,7 @@ not a Python package: those tests skip where it is absent).
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def strict_parse(page: str) -> Any:
 # --------------------------------------------------------------------------- the document
 
 
-def test_seed_page_parses_strictly(seed_page):
+def test_seed_page_parses_strictly(seed_page: Path) -> None:
     """The page has no HTML parse error, a doctype and a language, and its sections in order."""
     page = seed_page.read_text(encoding="utf-8")
     tree = strict_parse(page)
@@ -56,12 +57,12 @@ def test_seed_page_parses_strictly(seed_page):
     assert 1 == headings[0]
     assert 1 == headings.count(1)
     # no heading skips a level on the way down
-    assert all(b <= a + 1 for a, b in zip(headings, headings[1:]))
+    assert all(b <= a + 1 for a, b in itertools.pairwise(headings))
     for landmark in ("header", "nav", "main", "footer"):
         assert tree.find(f".//{landmark}") is not None, landmark
 
 
-def test_seed_page_needs_nothing_from_outside(seed_page):
+def test_seed_page_needs_nothing_from_outside(seed_page: Path) -> None:
     """No external URL of any kind: every link is a fragment, nothing is loaded from elsewhere."""
     page = seed_page.read_text(encoding="utf-8")
     assert [] == re.findall(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:|//)", page, re.I)
@@ -77,7 +78,7 @@ def test_seed_page_needs_nothing_from_outside(seed_page):
     assert set() == {h[1:] for h in hrefs} - set(ids)  # and every fragment has its target
 
 
-def test_seed_page_has_the_findings(seed_page):
+def test_seed_page_has_the_findings(seed_page: Path) -> None:
     """One card per contradiction and conclusion, a graph lane for each, every quote marked and linked."""
     tree = strict_parse(seed_page.read_text(encoding="utf-8"))
     cards = [e.get("id") for e in tree.iter("article") if (e.get("id") or "").startswith("contradiction-")]
@@ -94,7 +95,7 @@ def test_seed_page_has_the_findings(seed_page):
     assert ["symbol", "value"] == [th.text for th in table.iter("th")][:2]
 
 
-def test_cli_and_library_give_the_same_bytes(seed_page, monkeypatch):
+def test_cli_and_library_give_the_same_bytes(seed_page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`claims check --format html` and `Report.to_html()` agree, byte for byte, on every run."""
     monkeypatch.chdir(ROOT)  # paths in the page are as the user wrote them
     page = claims.check(claims.load("seeds/")).to_html()
@@ -102,7 +103,7 @@ def test_cli_and_library_give_the_same_bytes(seed_page, monkeypatch):
     assert page == claims.check(claims.load("seeds/")).to_html()
 
 
-def test_data_is_escaped():
+def test_data_is_escaped() -> None:
     """Markup in ids, quotes, names and documents is shown as text, never interpreted."""
     doc = 'Alpha <b>says</b> x is big & "bold". Beta says <script>alert(1)</script> x is small.'
     ds = claims.dataset(
@@ -114,7 +115,7 @@ def test_data_is_escaped():
     assert "<script>alert(1)</script>" in "".join(tree.itertext())
 
 
-def test_overlapping_quotes_stay_well_nested():
+def test_overlapping_quotes_stay_well_nested() -> None:
     """Quotes that cross are split into pieces: each passage keeps one id and one link to its claim."""
     doc = "Beta says x is small. Gamma: it is big and small at once."
     ds = claims.dataset([("b", "x < 3", "Beta says x is small. Gamma"),
@@ -127,7 +128,7 @@ def test_overlapping_quotes_stay_well_nested():
     assert ["#claim-b", "#claim-c"] == [a.get("href") for a in text.iter("a")]
 
 
-def test_anchors_are_unique():
+def test_anchors_are_unique() -> None:
     """Claim ids that differ only in characters an anchor cannot hold still get distinct anchors."""
     ds = claims.dataset([("x", "x > 5", "q1"), ("x-h", "x < 3", "q2"), ("x h", "x < 2", "q3")],
                         rules="const x: int")
@@ -138,7 +139,7 @@ def test_anchors_are_unique():
     assert set() == hrefs - set(ids)
 
 
-def test_nothing_found_still_makes_a_page():
+def test_nothing_found_still_makes_a_page() -> None:
     """A consistent dataset without documents gives a valid page that says so."""
     ds = claims.dataset([("a", "x > 5", "x is over five")], rules="const x: int")
     page = claims.check(ds).to_html()

@@ -23,6 +23,7 @@ import datetime
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -36,6 +37,7 @@ from tests.oracle import (
     BOOLS,
     DOMAIN_RULE,
     VOCAB,
+    Carried,
     assignments,
     build,
     evaluate,
@@ -62,11 +64,14 @@ BOUNDED = list(assignments(bounded=True))  # the models of the domain rule
 UNBOUNDED = list(assignments(bounded=False))  # decide every formula the strategies draw
 
 
-def _sat(terms, bounded: bool = True) -> bool:
+def _sat(terms: Sequence[Carried], bounded: bool = True) -> bool:
     return any(all(evaluate(t, env) for t in terms) for env in (BOUNDED if bounded else UNBOUNDED))
 
 
-def _summary(report: claims.Report) -> tuple[frozenset, frozenset, frozenset]:
+Summary = tuple[frozenset[frozenset[str]], frozenset[str], frozenset[tuple[str, str, str]]]
+
+
+def _summary(report: claims.Report) -> Summary:
     """What must not depend on how the dataset was built: claim sets, fingerprints, verdicts."""
     return (frozenset(frozenset(c.id for c in k.claims) for k in report.contradictions),
             frozenset(k.fingerprint for k in report.contradictions),
@@ -77,10 +82,10 @@ class EditedDataset(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[tuple[str, str, str, str]] = []  # (id, formula, quote, kind), in claim order
-        self.rules = ""
+        self.rule_text = ""  # not `rules`: the state machine keeps its own rules there
         self.ds: claims.Dataset | None = None
         self.next_id = 0
-        self.previous: frozenset = frozenset()
+        self.previous: frozenset[frozenset[str]] = frozenset()
         self.added = False
         self.dir = Path(tempfile.mkdtemp(prefix="claims-invariants-"))
 
@@ -91,7 +96,7 @@ class EditedDataset(RuleBasedStateMachine):
     def start(self, rules: str) -> None:
         ds = build([], rules)
         assume(_sat([r.term for r in ds.rules]))  # rules that conflict leave no claim to check
-        self.rules, self.ds = rules, ds
+        self.rule_text, self.ds = rules, ds
         (self.dir / "rules").mkdir()
         (self.dir / "rules" / "local.rules").write_text(rules, encoding="utf-8")
 
@@ -99,6 +104,7 @@ class EditedDataset(RuleBasedStateMachine):
     @precondition(lambda self: len(self.items) < MAX_CLAIMS)
     @rule(new=st.lists(st.tuples(formulas(), KINDS), min_size=1, max_size=3))
     def add(self, new: list[tuple[str, str]]) -> None:
+        assert self.ds is not None  # start() ran
         for formula, kind in new[:MAX_CLAIMS - len(self.items)]:
             cid = f"c{self.next_id}"
             self.next_id += 1
@@ -111,6 +117,7 @@ class EditedDataset(RuleBasedStateMachine):
     def remove(self, data: st.DataObject) -> None:
         k = data.draw(st.integers(0, len(self.items) - 1), label="index")
         cid = self.items.pop(k)[0]
+        assert self.ds is not None  # start() ran
         self.ds = attrs.evolve(self.ds, claims=tuple(c for c in self.ds.claims if c.id != cid))
         self.added = False
 
@@ -120,6 +127,7 @@ class EditedDataset(RuleBasedStateMachine):
         k = data.draw(st.integers(0, len(self.items) - 1), label="index")
         cid, _, quote, _ = self.items[k]
         self.items[k] = (cid, formula, quote, kind)
+        assert self.ds is not None  # start() ran
         without = attrs.evolve(self.ds, claims=tuple(c for c in self.ds.claims if c.id != cid))
         edited = claims.with_claim(without, cid, formula, quote, kind=kind, said=SAID).claims[-1]
         self.ds = attrs.evolve(self.ds, claims=tuple(edited if c.id == cid else c for c in self.ds.claims))
@@ -136,7 +144,8 @@ class EditedDataset(RuleBasedStateMachine):
             self.independent_of_file_order()
 
     def same_as_from_scratch_and_truth_tables(self) -> None:
-        fresh = build(self.items, self.rules)
+        fresh = build(self.items, self.rule_text)
+        assert self.ds is not None  # start() ran
         assert [c.id for c in self.ds.claims] == [c.id for c in fresh.claims]
         incremental = claims.check(self.ds, jobs=1)
         scratch = claims.check(fresh, jobs=1, cache=False)
@@ -145,8 +154,8 @@ class EditedDataset(RuleBasedStateMachine):
         muses, _, _ = _summary(scratch)
         assert muses == oracle_muses(fresh)
         for k in scratch.contradictions:
-            terms = [c.term for c in k.claims]
-            rules = [r.term for r in fresh.rules]
+            terms: list[Carried] = [c.term for c in k.claims]
+            rules: list[Carried] = [r.term for r in fresh.rules]
             assert not _sat(terms + rules)
             for i in range(len(terms)):
                 assert _sat(terms[:i] + terms[i + 1:] + rules), "not minimal"
@@ -160,7 +169,7 @@ class EditedDataset(RuleBasedStateMachine):
         self.scratch = scratch
 
     def independent_of_claim_order(self) -> None:
-        reversed_ = claims.check(build(self.items[::-1], self.rules), jobs=1, cache=False)
+        reversed_ = claims.check(build(self.items[::-1], self.rule_text), jobs=1, cache=False)
         assert _summary(reversed_) == _summary(self.scratch)
 
     def independent_of_file_order(self) -> None:

@@ -49,8 +49,8 @@ def dataset(root: Path, formulas: list[str], declarations: str, document: str = 
 def test_a_very_long_symbol_name_is_linted_in_linear_time(tmp_path: Path) -> None:
     """A 10,001-letter name took 71.5 s in the linter's containment look-up (length cubed)."""
     long = "a" * 10_001
-    ds = dataset(tmp_path / "ds", [f"{long} > 1", "abcd > 2", "aaaaaaa > 3"],
-                 f"const {long}, abcd, aaaaaaa: int")
+    dataset(tmp_path / "ds", [f"{long} > 1", "abcd > 2", "aaaaaaa > 3"],
+            f"const {long}, abcd, aaaaaaa: int")
     r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
     assert 0 == r.returncode, r.stdout
 
@@ -58,7 +58,7 @@ def test_a_very_long_symbol_name_is_linted_in_linear_time(tmp_path: Path) -> Non
 def test_a_closed_sort_expanded_past_its_limit_is_an_input_error(tmp_path: Path) -> None:
     """200 members and a three-variable exists: 8,000,000 terms (150 s and 1.4 GB unbounded)."""
     members = ", ".join(f"m{i}" for i in range(200))
-    ds = dataset(tmp_path / "ds", ["exists x: S, y: S, z: S. p(x, y, z)"], f"sort S = {{{members}}}\npred p(S, S, S)")
+    dataset(tmp_path / "ds", ["exists x: S, y: S, z: S. p(x, y, z)"], f"sort S = {{{members}}}\npred p(S, S, S)")
     r = claims_run("check", "ds", "--no-cache", cwd=tmp_path)
     assert 2 == r.returncode
     assert "ds/claims.yaml:8:5: error: claim 'c0': the formula grows too large" in r.stderr
@@ -122,7 +122,8 @@ def one_claim(root: Path, *, document: str = "a.txt", quote: str = "The text", f
     return root
 
 
-def timed_run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+def timed_run(*args: str, cwd: Path,
+              env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
     import time
 
     start = time.monotonic()
@@ -133,7 +134,7 @@ def timed_run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple
 def test_an_alias_bomb_stops_at_the_node_limit(tmp_path: Path) -> None:
     """Seven levels of nine aliases: 4.8 million nodes from 600 bytes (120 s and 7.4 GB unbounded)."""
     levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for prev, name in zip("abcdef", "bcdefg"):
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
         levels.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
     ds = one_claim(tmp_path / "ds", top="title:\n" + "".join(f"  {line}\n" for line in levels))
     (ds / "a.txt").write_text("The text.\n", encoding="utf-8")

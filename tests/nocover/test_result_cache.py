@@ -8,12 +8,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import claims
-from claims._logic.cache import _MAGIC, ResultCache
 from claims._base.sign import seal, unseal, user_key
+from claims._logic.cache import _MAGIC, ResultCache
 from tests.nocover.test_executors import many_components
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,10 +26,11 @@ def _key() -> bytes:
     return key
 
 
-def read(path: Path) -> dict:
+def read(path: Path) -> dict[str, Any]:
     payload = unseal(_key(), _MAGIC, path.read_bytes())
     assert payload is not None
-    return json.loads(payload)
+    entries: dict[str, Any] = json.loads(payload)
+    return entries
 
 
 def write(path: Path, text: str, *, signed: bool = True) -> None:
@@ -36,7 +38,7 @@ def write(path: Path, text: str, *, signed: bool = True) -> None:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "wrong-key", "truncated", "bad-index", "unsigned"])
-def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, damage):
+def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
     """A damaged cache file is never trusted: the component is solved again and the entry rewritten."""
     ds = many_components(12)
     directory = tmp_path / "cache"
@@ -71,7 +73,7 @@ def _text(report: claims.Report) -> str:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "bad-index", "other-engine", "unsigned"])
-def test_a_damaged_pack_is_passed_over_for_the_entries_files(tmp_path, damage):
+def test_a_damaged_pack_is_passed_over_for_the_entries_files(tmp_path: Path, damage: str) -> None:
     """``results.pack`` answers a whole re-check from one file; damaged, the entries' own files answer."""
     ds = many_components(12)
     directory = tmp_path / "cache"
@@ -105,7 +107,7 @@ def test_a_damaged_pack_is_passed_over_for_the_entries_files(tmp_path, damage):
 
 
 @pytest.mark.parametrize("sealed", [False, True])
-def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path, sealed):
+def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path: Path, sealed: bool) -> None:
     """The issue's attack: a results.pack with every MUS removed, in the dataset's folder, through the CLI.
 
     It is written as the attacker can write it, without this user's key: as

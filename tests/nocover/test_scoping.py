@@ -26,7 +26,7 @@ def _claim(cid: str, formula: str, quote: str) -> str:
     return f"  - {{id: {cid}, source: s, said: 2016-03-15, quote: \"{quote}\", formula: \"{formula}\"}}\n"
 
 
-def test_same_name_declared_in_two_files_is_two_symbols(tmp_path):
+def test_same_name_declared_in_two_files_is_two_symbols(tmp_path: Path) -> None:
     """'john' declared by two files means two people: their claims do not clash."""
     decl = "sort U\nconst john: U\npred tall(U)"
     _file(tmp_path / "a", "claims.yaml", decl, _claim("a1", "tall(john)", "John is tall"))
@@ -35,7 +35,7 @@ def test_same_name_declared_in_two_files_is_two_symbols(tmp_path):
     assert () == report.contradictions
 
 
-def test_same_name_in_one_file_still_clashes(tmp_path):
+def test_same_name_in_one_file_still_clashes(tmp_path: Path) -> None:
     """Within one file, the same name is the same symbol."""
     decl = "sort U\nconst john: U\npred tall(U)"
     _file(tmp_path / "a", "claims.yaml", decl,
@@ -44,7 +44,7 @@ def test_same_name_in_one_file_still_clashes(tmp_path):
     assert [["a1", "a2"]] == [[c.id for c in k.claims] for k in report.contradictions]
 
 
-def test_rule_set_symbols_are_shared_across_files(tmp_path):
+def test_rule_set_symbols_are_shared_across_files(tmp_path: Path) -> None:
     """Two files using the same rule set's symbol are checked against each other."""
     rules = "const x: int\n"
     _file(tmp_path / "a", "claims.yaml", "", _claim("a1", "x = 5", "x is 5"), rules)
@@ -53,7 +53,7 @@ def test_rule_set_symbols_are_shared_across_files(tmp_path):
     assert [["a1", "b1"]] == [[c.id for c in k.claims] for k in report.contradictions]
 
 
-def test_local_names_print_as_written(tmp_path):
+def test_local_names_print_as_written(tmp_path: Path) -> None:
     """A countermodel over clashing local names shows them as the user wrote them."""
     decl = "sort U\nconst john: U\npred tall(U)"
     _file(tmp_path / "a", "claims.yaml", decl, _claim("a1", "tall(john)", "John is tall"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ import claims
 from tests.oracle import (
     BOOLS,
     INTS,
+    Carried,
     assignments,
     build,
     evaluate,
@@ -26,7 +28,7 @@ def _bits(mask: int) -> list[int]:
     return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
-def _rule_terms(ds: claims.Dataset, rules: tuple[claims.Rule, ...]) -> tuple[list, bool]:
+def _rule_terms(ds: claims.Dataset, rules: tuple[claims.Rule, ...]) -> tuple[list[Carried], bool]:
     """Rule terms and whether the integer domain is bounded (the domain rule is among them)."""
     return [r.term for r in rules], any(r.id == "dom" for r in rules)
 
@@ -52,7 +54,7 @@ def oracle_muses(ds: claims.Dataset) -> set[frozenset[str]]:
 
 @SLOW
 @given(small_datasets(max_claims=8, bool_rules=2))
-def test_contradictions_equal_brute_force(data):
+def test_contradictions_equal_brute_force(data: tuple[list[tuple[str, str, str, str]], str]) -> None:
     """Every minimal contradiction is found, nothing else is, and each needs exactly its rules."""
     ds = build(*data)
     report = claims.check(ds)
@@ -61,8 +63,8 @@ def test_contradictions_equal_brute_force(data):
         for rc in report.rule_conflicts:
             terms, bounded = _rule_terms(ds, rc.rules)
             assert not satisfiable(terms, bounded)
-            for k in range(len(rc.rules)):
-                rest = rc.rules[:k] + rc.rules[k + 1 :]
+            for i in range(len(rc.rules)):
+                rest = rc.rules[:i] + rc.rules[i + 1 :]
                 assert satisfiable(*_rule_terms(ds, rest))
         return
     assert report.complete
@@ -79,14 +81,17 @@ def test_contradictions_equal_brute_force(data):
 
 @SLOW
 @given(small_datasets(max_claims=7, bool_rules=1), st.integers(0, 2**32))
-def test_result_does_not_depend_on_claim_order(data, seed):
+def test_result_does_not_depend_on_claim_order(data: tuple[list[tuple[str, str, str, str]], str], seed: int) -> None:
     """Shuffling the claims gives the same contradictions, in the same text."""
     items, rules = data
     shuffled = list(items)
     random.Random(seed).shuffle(shuffled)
     a = claims.check(build(items, rules))
     b = claims.check(build(shuffled, rules))
-    key = lambda r: sorted(sorted(c.id for c in k.claims) for k in r.contradictions)  # noqa: E731
+
+    def key(r: claims.Report) -> list[list[str]]:
+        return sorted(sorted(c.id for c in k.claims) for k in r.contradictions)
+
     assert key(a) == key(b)
     assert {k.fingerprint for k in a.contradictions} == {k.fingerprint for k in b.contradictions}
 
@@ -110,7 +115,8 @@ def _component_facts(ds: claims.Dataset, conclusion: claims.Claim) -> list[claim
     return [c for c in ds.claims if c.kind == "fact" and symbols_of(c.term) & reach]
 
 
-def _entails(premises, rule_terms, bounded, conclusion, negate: bool) -> bool:
+def _entails(premises: Sequence[claims.Claim], rule_terms: Sequence[Carried], bounded: bool,
+             conclusion: claims.Claim, negate: bool) -> bool:
     for env in assignments(bounded):
         if all(evaluate(t, env) for t in rule_terms) and all(evaluate(p.term, env) for p in premises):
             value = evaluate(conclusion.term, env)
@@ -119,7 +125,7 @@ def _entails(premises, rule_terms, bounded, conclusion, negate: bool) -> bool:
     return True
 
 
-def _parse(value: str):
+def _parse(value: str) -> bool | int:
     if value in ("true", "false"):
         return value == "true"
     return int(value)
@@ -127,7 +133,7 @@ def _parse(value: str):
 
 @SLOW
 @given(small_datasets(max_claims=8, conclusions=True, bool_rules=2))
-def test_verdicts_equal_truth_tables(data):
+def test_verdicts_equal_truth_tables(data: tuple[list[tuple[str, str, str, str]], str]) -> None:
     """Each verdict agrees with the truth table; premises are minimal; countermodels are real."""
     ds = build(*data)
     report = claims.check(ds)
@@ -155,8 +161,8 @@ def test_verdicts_equal_truth_tables(data):
             terms, bounded = _rule_terms(ds, v.rules)
             assert set(v.premises) <= set(facts)
             assert _entails(v.premises, terms, bounded, v.claim, negate)
-            for k in range(len(v.premises)):
-                rest = v.premises[:k] + v.premises[k + 1 :]
+            for i in range(len(v.premises)):
+                rest = v.premises[:i] + v.premises[i + 1 :]
                 assert not _entails(rest, terms, bounded, v.claim, negate), "premises not minimal"
             for j in range(len(v.rules)):
                 rt, rb = _rule_terms(ds, v.rules[:j] + v.rules[j + 1 :])

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._base.model import Term, TApp, TLit, TOp
+from claims._front.model import TApp, Term, TLit, TOp
 
 START = datetime.date(2016, 3, 1)
 DAYS = 5  # the window: 2016-03-01 .. 2016-03-05
@@ -35,7 +35,7 @@ def _var_mask(i: int) -> int:
     return sum(1 << a for a in range(1 << len(VARS)) if a >> i & 1)
 
 
-MASKS = {v: _var_mask(i) for i, v in enumerate(VARS)}
+MASKS: dict[tuple[str, int | None], int] = {v: _var_mask(i) for i, v in enumerate(VARS)}
 
 
 def mask(t: Term, day: int) -> int:
@@ -115,7 +115,7 @@ def _oracle(ds: claims.Dataset) -> tuple[set[frozenset[str]], dict[str, str], in
         assert r.term is not None
         rules &= on_days(r.term, START, START + datetime.timedelta(days=DAYS - 1))
     universe = [c for c in ds.claims if c.kind != "conclusion"]
-    sat_of = [on_days(c.term, *c.interval) for c in universe]  # type: ignore[arg-type]
+    sat_of = [on_days(c.term, *c.interval) for c in universe]  # type: ignore[arg-type]  # built in memory: a Term
 
     def joint(ids: tuple[int, ...]) -> int:
         out = rules
@@ -133,7 +133,7 @@ def _oracle(ds: claims.Dataset) -> tuple[set[frozenset[str]], dict[str, str], in
     for c in ds.claims:
         if c.kind != "conclusion":
             continue
-        holds = on_days(c.term, *c.interval)  # type: ignore[arg-type]
+        holds = on_days(c.term, *c.interval)  # type: ignore[arg-type]  # built in memory: a Term
         if not facts:
             verdicts[c.id] = "vacuous"
         elif not facts & (ALL ^ holds):

@@ -104,7 +104,7 @@ def test_the_typo_is_a_warning_in_json_sarif_and_junit_and_fails_nothing(pump: P
     the three machine formats, with one fingerprint; the run exits 0 and no JUnit testcase fails."""
     line, column = place_of(CLAIMS, "tuesday")
     out = {fmt: run("check", "ds", "--format", fmt, cwd=pump) for fmt in ("json", "sarif", "junit")}
-    assert {fmt: 0 for fmt in out} == {fmt: r.returncode for fmt, r in out.items()}, out["json"].stderr
+    assert dict.fromkeys(out, 0) == {fmt: r.returncode for fmt, r in out.items()}, out["json"].stderr
 
     doc = json.loads(out["json"].stdout)
     validate_report(doc)
@@ -259,7 +259,8 @@ def test_since_fails_only_on_a_new_warning_under_the_flag(pump: Path) -> None:
     git("commit", "-qm", "pump")
     assert 0 == run("check", "ds", "--since", "HEAD", "--fail-on-warnings", cwd=pump).returncode
     f = pump / CLAIMS_FILE
-    f.write_text(f.read_text(encoding="utf-8").replace("const flowrate: int", "const flowrate: int\n  const pressur: int")
+    f.write_text(f.read_text(encoding="utf-8")
+                 .replace("const flowrate: int", "const flowrate: int\n  const pressur: int")
                  .replace("formula: flow_rate < 50", "formula: flow_rate < 50 and pressur > 1"), encoding="utf-8")
     r = run("check", "ds", "--since", "HEAD", "--fail-on-warnings", "--format", "json", cwd=pump)
     assert 1 == r.returncode, r.stderr

@@ -8,6 +8,7 @@ claim without ``source`` to the first source, and never to look for its quote.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_a_claim_added_over_a_closed_sort_is_found_as_in_the_file(tmp_path: Path
 
 def _error(ds: claims.Dataset, quote: str = "the reason was peace", **kwargs: object) -> claims.Diagnostic:
     with pytest.raises(claims.InputError) as info:
-        claims.with_claim(ds, "new", "reason = peace", quote, **kwargs)  # type: ignore[arg-type]
+        claims.with_claim(ds, "new", "reason = peace", quote, **kwargs)  # type: ignore[arg-type]  # source=, file=
     (d,) = info.value.diagnostics
     return d
 
@@ -104,9 +105,9 @@ def test_a_quote_not_in_the_document_given_in_code_is_quote_not_found() -> None:
     assert "quote-not-found" == _error_code(lambda: claims.with_claim(ds, "b", "x < 0", "x is small"))
 
 
-def _error_code(call: object) -> str:
+def _error_code(call: Callable[[], object]) -> str:
     with pytest.raises(claims.InputError) as info:
-        call()  # type: ignore[operator]
+        call()
     return str(info.value.diagnostics[0].code)
 
 
