@@ -20,6 +20,7 @@ from typing import NoReturn
 import click
 
 import claims
+from claims._base import gc as _gc
 from claims._report import formats as _formats
 from claims._run import gate as _gate
 from claims._logic.cache import ResultCache
@@ -170,9 +171,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     if executor != "dask" and scheduler is not None:
         raise click.UsageError("--scheduler is used only with --executor dask")
-    # One run, then the process ends: what the dataset allocates stays alive until then, so the
-    # cyclic collector would only walk it again and again (measured: the same peak memory without it).
-    gc.disable()
+    _gc.off_for_the_run()
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
     try:

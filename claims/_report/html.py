@@ -31,6 +31,7 @@ from claims._report.findings import Contradiction, Report, Verdict
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.text import register, summary_line
 from claims._base.text import normalise_ws
+from claims._base.text import plural as _plural
 
 __all__ = ["render_html"]
 
@@ -76,10 +77,6 @@ def _e(value: object) -> str:
             and _FORBIDDEN.search(text):
         text = _FORBIDDEN.sub(_shown, text)
     return html.escape(text, quote=True)
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -20,6 +20,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
+from claims._base.text import plural as _plural
 from claims._report.findings import Contradiction, Report, Verdict
 from claims._front.model import Claim, Rule
 
@@ -39,10 +40,6 @@ _VERDICT_STYLE = {
     "supported": "green", "refuted": "red", "unsupported": "yellow", "vacuous": "magenta",
     "unknown": "magenta",
 }
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _block(text: Text | str, indent: int, style: str = "") -> Line:
