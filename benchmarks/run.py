@@ -87,7 +87,7 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
         while len(done_at) < done:
             done_at.append(now)
 
-    # the symbol lint runs inside check() (in ``_report``); time it apart, or skip it
+    # the symbol lint runs inside check() (``_check`` calls this module's ``lint_dataset``); time it apart, or skip it
     original_lint = getattr(_api, "lint_dataset", None)
     lint_time = [0.0]
 

@@ -690,7 +690,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
     for f in files:
-        # a file from the cache keeps no id places (see claims._run.api._load): its claims' places serve
+        # a file from the cache keeps no id places (see claims._front.loader._load): its claims' places serve
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
         for c, id_span in zip(f.claims, id_spans):
             if c.id in seen_claims:

@@ -30,7 +30,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from claims._base import errors as E
-from claims._run.api import check, load
+from claims._front.loader import load
+from claims._run.api import check
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.read import read_regular
 from claims._base.errors import Diagnostic, InputError, Span

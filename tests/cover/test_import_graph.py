@@ -35,6 +35,9 @@ STAGES = (
     "claims._front.resolve",
     "claims._front.lint",
     "claims._front.filecache",
+    "claims._front.loader",
+    "claims._front.build",
+    "claims._front.folio",
     # _logic: a Dataset to per-component results
     "claims._logic.encode",
     "claims._logic.partition",
@@ -44,6 +47,7 @@ STAGES = (
     "claims._logic.executor",
     # _report: results to findings, findings to formats
     "claims._report.findings",
+    "claims._report.assemble",
     "claims._report.text",
     "claims._report.formats",
     "claims._report.html",

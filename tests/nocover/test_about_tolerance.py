@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._run import api as _api
+from claims._front import loader as _loader
 
 CLAIMS = str(Path(sys.executable).parent / "claims")
 
@@ -92,13 +92,13 @@ def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     seen: list[str] = []
-    original = _api.load_claim_file  # type: ignore[attr-defined]
+    original = _loader.load_claim_file  # type: ignore[attr-defined]
 
     def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(_api, "load_claim_file", counting)
+    monkeypatch.setattr(_loader, "load_claim_file", counting)
     return seen
 
 
