@@ -38,9 +38,8 @@ from claims._base.errors import Diagnostic, InputError, Span
 from claims._report.findings import Report
 from claims._report.formats import SCHEMA_VERSION, Record, dumps, records, report_document, warning_records
 
-# Codes of the gate's own input errors. Not in _errors.ERROR_CODES (whose table the README shows,
-# for dataset diagnostics): registering them on import of this module would make that table depend
-# on what was imported. docs/ci.md lists them.
+# Codes of the gate's own input errors, made in claims._base.errors with every other code (so the
+# README's table, generated from there, lists them whatever was imported); docs/ci.md explains them.
 BAD_BASELINE = E.BAD_BASELINE
 BAD_REVISION = E.BAD_REVISION
 
