@@ -14,7 +14,9 @@ re-exports the public surface.
 [['a', 'b']]
 """
 
-from claims._run.api import check, dataset, load, with_claim
+from claims._front.build import dataset, with_claim
+from claims._front.loader import load
+from claims._run.api import check
 from claims._base.errors import ClaimsError, Diagnostic, InputError, InvalidClaim, RuleError, SolverError, Span
 from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
 from claims._base.limits import Limits

@@ -1,8 +1,9 @@
 """Diagnostics, error codes and the exception hierarchy.
 
-Every message the loader and resolver can emit is registered here, bound to a
-code, so that the README's table of codes is generated from this module and
-never hand-kept (the habit of mypy's ``errorcodes.py``/``message_registry.py``).
+Every diagnostic code is made here, once, as an :class:`ErrorCode` constant:
+the loader's and resolver's, the linter's and the FOLIO importer's. Making one
+registers it (as mypy's ``errorcodes.py`` does), so that the README's table of
+codes is generated from this module alone and never hand-kept.
 """
 
 from __future__ import annotations
@@ -15,52 +16,64 @@ from typing import Final
 import attrs
 
 
+ERROR_CODES: dict[str, ErrorCode] = {}
+"""Every diagnostic code, in the order they are made: each :class:`ErrorCode` adds itself."""
+
+
 @attrs.frozen
 class ErrorCode:
-    """A stable diagnostic code with a one-line description."""
+    """A stable diagnostic code with a one-line description; making one registers it in :data:`ERROR_CODES`."""
 
     code: str
     description: str
 
-
-ERROR_CODES: dict[str, ErrorCode] = {}
-
-
-def _code(code: str, description: str) -> ErrorCode:
-    ec = ErrorCode(code, description)
-    ERROR_CODES[code] = ec
-    return ec
+    def __attrs_post_init__(self) -> None:
+        if self.code in ERROR_CODES:
+            raise ValueError(f"the diagnostic code {self.code!r} is made twice")
+        ERROR_CODES[self.code] = self
 
 
-FILE_MISSING: Final = _code("file-missing", "A path given or referenced does not exist")
-FILE_UNREADABLE: Final = _code("file-unreadable", "A file exists but cannot be read")
-FILE_BINARY: Final = _code("file-binary", "A file holds binary data, not text")
-FILE_ENCODING: Final = _code("file-encoding", "A file is not valid UTF-8")
-NO_CLAIMS: Final = _code("no-claims", "No claim files, or no claims, were found")
-YAML_SYNTAX: Final = _code("yaml-syntax", "The YAML of a claim file does not parse")
-FIELD_TYPE: Final = _code("field-type", "A field has a value of the wrong type")
-UNKNOWN_FIELD: Final = _code("unknown-field", "A field name is not part of the format")
-MISSING_FIELD: Final = _code("missing-field", "A required field is absent")
-DUPLICATE_ID: Final = _code("duplicate-id", "Two claims, sources or rules share an id")
-UNKNOWN_SOURCE: Final = _code("unknown-source", "A claim names a source that is not declared")
-QUOTE_NOT_FOUND: Final = _code("quote-not-found", "A quote does not occur verbatim in its document")
-FORMULA_SYNTAX: Final = _code("formula-syntax", "A formula or rule file does not parse")
-UNKNOWN_SYMBOL: Final = _code("unknown-symbol", "A name is not declared")
-UNKNOWN_SORT: Final = _code("unknown-sort", "A sort name is not declared")
-UNKNOWN_RULE_SET: Final = _code("unknown-rule-set", "A dataset uses a rule set that cannot be found")
-SORT_MISMATCH: Final = _code("sort-mismatch", "An expression has the wrong sort")
-ARITY: Final = _code("arity", "A predicate or function gets the wrong number of arguments")
-DUPLICATE_DECLARATION: Final = _code(
+FILE_MISSING: Final = ErrorCode("file-missing", "A path given or referenced does not exist")
+FILE_UNREADABLE: Final = ErrorCode("file-unreadable", "A file exists but cannot be read")
+FILE_BINARY: Final = ErrorCode("file-binary", "A file holds binary data, not text")
+FILE_ENCODING: Final = ErrorCode("file-encoding", "A file is not valid UTF-8")
+NO_CLAIMS: Final = ErrorCode("no-claims", "No claim files, or no claims, were found")
+YAML_SYNTAX: Final = ErrorCode("yaml-syntax", "The YAML of a claim file does not parse")
+FIELD_TYPE: Final = ErrorCode("field-type", "A field has a value of the wrong type")
+UNKNOWN_FIELD: Final = ErrorCode("unknown-field", "A field name is not part of the format")
+MISSING_FIELD: Final = ErrorCode("missing-field", "A required field is absent")
+DUPLICATE_ID: Final = ErrorCode("duplicate-id", "Two claims, sources or rules share an id")
+UNKNOWN_SOURCE: Final = ErrorCode("unknown-source", "A claim names a source that is not declared")
+QUOTE_NOT_FOUND: Final = ErrorCode("quote-not-found", "A quote does not occur verbatim in its document")
+FORMULA_SYNTAX: Final = ErrorCode("formula-syntax", "A formula or rule file does not parse")
+UNKNOWN_SYMBOL: Final = ErrorCode("unknown-symbol", "A name is not declared")
+UNKNOWN_SORT: Final = ErrorCode("unknown-sort", "A sort name is not declared")
+UNKNOWN_RULE_SET: Final = ErrorCode("unknown-rule-set", "A dataset uses a rule set that cannot be found")
+SORT_MISMATCH: Final = ErrorCode("sort-mismatch", "An expression has the wrong sort")
+ARITY: Final = ErrorCode("arity", "A predicate or function gets the wrong number of arguments")
+DUPLICATE_DECLARATION: Final = ErrorCode(
     "duplicate-declaration", "A name is declared twice with different meanings"
 )
-BAD_DATE: Final = _code("bad-date", "A date or interval is malformed or impossible")
-BAD_QUANTITY: Final = _code("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
-NOT_TIMED: Final = _code("not-timed", "A time index is applied to a symbol that is not timed")
-BAD_VALUE: Final = _code("bad-value", "A field value is not one of the allowed values")
-BAD_BASELINE: Final = _code("bad-baseline", "A baseline file is missing or is not a claims JSON report")
-BAD_REVISION: Final = _code("bad-revision", "--since names a git revision or repository that cannot be read")
-TOO_LARGE: Final = _code("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
-OUTSIDE_ROOT: Final = _code("outside-root", "A file a dataset names lies outside its root folder (see --root)")
+BAD_DATE: Final = ErrorCode("bad-date", "A date or interval is malformed or impossible")
+BAD_QUANTITY: Final = ErrorCode("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
+NOT_TIMED: Final = ErrorCode("not-timed", "A time index is applied to a symbol that is not timed")
+BAD_VALUE: Final = ErrorCode("bad-value", "A field value is not one of the allowed values")
+BAD_BASELINE: Final = ErrorCode("bad-baseline", "A baseline file is missing or is not a claims JSON report")
+BAD_REVISION: Final = ErrorCode("bad-revision", "--since names a git revision or repository that cannot be read")
+TOO_LARGE: Final = ErrorCode("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
+OUTSIDE_ROOT: Final = ErrorCode("outside-root", "A file a dataset names lies outside its root folder (see --root)")
+
+# The symbol linter's warnings (claims._front.lint), one per check
+SYMBOL_ONCE: Final = ErrorCode("symbol-once", "A symbol is used only once, so it links its formula to nothing else")
+SIMILAR_SYMBOLS: Final = ErrorCode("similar-symbols", "Two symbols differ only by case, a plural or one letter")
+ARITY_MISMATCH: Final = ErrorCode("arity-mismatch", "One name is used with different numbers of arguments")
+FREE_VARIABLE: Final = ErrorCode("free-variable", "A variable is used without a quantifier that binds it")
+
+# The FOLIO dialect (claims._front.folio) and its importer (claims._run.folio)
+JSON_SYNTAX: Final = ErrorCode("json-syntax", "A line of a JSON Lines file is not a JSON object")
+FOLIO_REPAIRED: Final = ErrorCode("folio-repaired", "A FOLIO formula with unbalanced parentheses was repaired")
+FOLIO_PREMISES: Final = ErrorCode("folio-premises", "A FOLIO example has more or fewer formulas than premise sentences")
+FILE_EXISTS: Final = ErrorCode("file-exists", "A file to be written exists already (use --overwrite)")
 
 
 # What would break a diagnostic's one line, or not print at all: C0 controls (newline, tab, ...),

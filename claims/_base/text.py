@@ -138,3 +138,8 @@ def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
         if key > found_key:
             found, found_key = cand, key
     return found, cost
+
+
+def plural(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1: ``1 claim``, ``3 claims`` (``plural`` when not ``word + 's'``)."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"

@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, Span
+from claims._base import errors as E
+from claims._base.errors import Diagnostic, DiagnosticSink, ErrorCode, Span
 from claims._front.model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
 
 
@@ -53,20 +54,13 @@ Check = Callable[[Sequence[Use], DiagnosticSink], None]
 CHECKS: dict[str, Check] = {}
 
 
-def _register(code: str, description: str) -> Callable[[Check], Check]:
-    """Register a check under a diagnostic code (listed with the other codes in ``ERROR_CODES``)."""
-    ec = ERROR_CODES.setdefault(code, ErrorCode(code, description))
-
+def _register(code: ErrorCode) -> Callable[[Check], Check]:
+    """Register a check under its diagnostic code (made in :mod:`claims._base.errors` with the others)."""
     def deco(fn: Check) -> Check:
-        fn.code = ec  # type: ignore[attr-defined]
-        CHECKS[code] = fn
+        CHECKS[code.code] = fn
         return fn
 
     return deco
-
-
-def _code(check: Check) -> ErrorCode:
-    return check.code  # type: ignore[attr-defined, no-any-return]
 
 
 def _category(kind: str) -> str:
@@ -85,7 +79,7 @@ def _first_uses(uses: Sequence[Use]) -> dict[tuple[str, str], list[Use]]:
 # --------------------------------------------------------------------------- checks
 
 
-@_register("symbol-once", "A symbol is used only once, so it links its formula to nothing else")
+@_register(E.SYMBOL_ONCE)
 def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A symbol used once cannot carry information from one formula to another."""
     by = _first_uses(uses)
@@ -111,12 +105,12 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
             groups[key] = _Containment(by_prefix.get(key, ()))
         close = groups[key].closest(name)
         what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
-        sink.warning(us[0].span, _code(used_once),
+        sink.warning(us[0].span, E.SYMBOL_ONCE,
                      f"{what} '{plain(name)}' is used only once, so nothing else can say anything about it",
                      f"did you mean '{plain(close)}'?" if close else None)
 
 
-@_register("similar-symbols", "Two symbols differ only by case, a plural or one letter")
+@_register(E.SIMILAR_SYMBOLS)
 def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """Two names that differ only by case, a plural ending or one typo are probably one symbol."""
     by = _first_uses(uses)
@@ -130,13 +124,13 @@ def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
             a_rarer = (len(ua), _neg(_first(ua).span)) < (len(ub), _neg(_first(ub).span))
             rare, common = (a, b) if a_rarer else (b, a)
             where = _first(by[(cat, common)]).span
-            sink.warning(_first(by[(cat, rare)]).span, _code(similar),
+            sink.warning(_first(by[(cat, rare)]).span, E.SIMILAR_SYMBOLS,
                          f"'{plain(rare)}' and '{plain(common)}' differ only {how}; the solver reads "
                          f"them as two different symbols ('{plain(common)}' is used at {where})",
                          f"if they mean the same thing, write '{plain(common)}' here")
 
 
-@_register("arity-mismatch", "One name is used with different numbers of arguments")
+@_register(E.ARITY_MISMATCH)
 def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """In an untyped input one name used with two arities is two unrelated symbols."""
     by: dict[str, list[Use]] = defaultdict(list)
@@ -155,13 +149,13 @@ def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         for shape, group in sorted(shapes.items(), key=lambda p: _first(p[1]).span):
             if shape == ref:
                 continue
-            sink.warning(_first(group).span, _code(arity),
+            sink.warning(_first(group).span, E.ARITY_MISMATCH,
                          f"'{plain(name)}' is used here as {_shape(shape)} but as {_shape(ref)} at "
                          f"{ref_use.span}; these are two unrelated symbols",
                          "use one arity, or two different names")
 
 
-@_register("free-variable", "A variable is used without a quantifier that binds it")
+@_register(E.FREE_VARIABLE)
 def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A variable outside every quantifier's scope is probably a misplaced bracket or a typo."""
     seen: set[tuple[str, str]] = set()
@@ -170,7 +164,7 @@ def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         if (u.group, u.name) in seen:
             continue
         seen.add((u.group, u.name))
-        sink.warning(u.span, _code(free_variable),
+        sink.warning(u.span, E.FREE_VARIABLE,
                      f"variable '{u.name}' is not bound by any quantifier; it is read as "
                      f"'for all {u.name}' around the whole formula",
                      "check the brackets around the quantifier, or write the constant that was meant"

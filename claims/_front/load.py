@@ -13,12 +13,12 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from ruamel.yaml import YAML
@@ -133,6 +133,8 @@ class Inputs:
 
 ANYWHERE = Inputs()
 
+_Parsed = TypeVar("_Parsed")
+
 
 def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None, *,
               limits: Limits = DEFAULT_LIMITS) -> str | None:
@@ -201,13 +203,32 @@ def universal_newlines(text: str) -> str:
     return _BREAKS.sub("\n", text) if ("\r" in text or not text.isascii()) else text
 
 
-def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink,
-                     roots: Roots | None = None) -> list[Path]:
-    """Expand the given paths into claim files (``*.yaml``/``*.yml``), sorted, without duplicates.
+@attrs.frozen
+class FileKind:
+    """A kind of input file a folder is searched for: ``claim file`` with suffixes ``.yaml``, ``.yml``."""
 
-    A file found in a folder that is a symbolic link out of ``roots`` is an
-    ``outside-root`` error (the files given are read wherever they are).
+    name: str
+    suffixes: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.name}s ({', '.join('*' + s for s in self.suffixes)})"
+
+
+CLAIM_FILES = FileKind("claim file", (".yaml", ".yml"))
+RULE_FILES = FileKind("rule file", (".rules",))
+
+
+def find_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink, roots: Roots | None = None,
+               kinds: Sequence[FileKind] = (CLAIM_FILES,)) -> list[Path]:
+    """Expand the given paths into input files, in order and without duplicates.
+
+    A file given is taken as it is (whatever its name); a folder gives every
+    file of ``kinds`` under it (by suffix, not hidden, sorted), and a folder
+    that holds none is a ``no-claims`` error. A file found in a folder that is
+    a symbolic link out of ``roots`` is an ``outside-root`` error (the files
+    given are read wherever they are).
     """
+    by_suffix = {suffix: kind for kind in kinds for suffix in kind.suffixes}
     found: list[Path] = []
     for p in paths:
         path = Path(p)
@@ -217,19 +238,20 @@ def find_claim_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSi
             sink.error(Span(shown, 1, 0), E.FILE_UNREADABLE, f"cannot read '{shown}': {problem}")
         elif path.is_dir():
             files = sorted(
-                f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
+                f for f in path.rglob("*") if f.suffix in by_suffix and f.is_file()
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
             if not files:
                 sink.error(
                     Span(shown, 1, 0), E.NO_CLAIMS,
-                    f"no claim files (*.yaml, *.yml) under directory '{shown}'",
+                    f"no {' or '.join(str(k) for k in kinds)} under directory '{shown}'",
                 )
             for f in files:
                 if roots is None or roots.holds(f):
                     found.append(f)
                 else:
-                    _refuse_outside(roots, f, f"the claim file '{display_path(f)}'", Span(display_path(f), 1, 0), sink)
+                    _refuse_outside(roots, f, f"the {by_suffix[f.suffix].name} '{display_path(f)}'",
+                                    Span(display_path(f), 1, 0), sink)
         elif path.exists():
             found.append(path)
         else:
@@ -639,11 +661,25 @@ class Document:
         self.searches = 0
 
     def find(self, quote: str) -> int | None:
+        """The offset where ``quote`` starts in the text (up to whitespace), or None."""
         q = " ".join(quote.split())
         if not q:
             return None
         at = self.norm.find(q)
         return None if at < 0 else self._normalised.original(at)
+
+    def locate(self, quote: str, sink: DiagnosticSink, where: Span, what: str,
+               in_: str | None = None) -> tuple[int, int] | None:
+        """The line and the offset where ``quote`` starts; else None, after a ``quote-not-found`` error at
+        ``where`` that says the quote of ``what`` does not occur ``in_`` (default: in this document) and
+        shows the closest passage."""
+        at = self.find(quote)
+        if at is None:
+            place = in_ if in_ is not None else f"'{self.path}'"
+            sink.error(where, E.QUOTE_NOT_FOUND, f"the quote of {what} does not occur in {place}",
+                       self.closest_hint(quote))
+            return None
+        return self.place(at)[0], at
 
     def closest(self, quote: str) -> str | None:
         """The passage of the document that looks most like ``quote``; None past :attr:`SEARCH_BUDGET`."""
@@ -1016,14 +1052,9 @@ def _load_claims(
         if source is not None and source_docs.get(source):
             claim_doc = documents.get(str(source_docs[source]))
         if quote is not None and claim_doc is not None:
-            at = claim_doc.find(quote)
-            if at is None:
-                ctx.error(ctx.value_span(c, "quote"), E.QUOTE_NOT_FOUND,
-                          f"the quote of {what} does not occur in '{claim_doc.path}'",
-                          claim_doc.closest_hint(quote))
-            else:
-                qoff = at
-                qline = claim_doc.place(at)[0]
+            found = claim_doc.locate(quote, ctx.sink, ctx.value_span(c, "quote"), what)
+            if found is not None:
+                qline, qoff = found
         elif quote is not None and claim_doc is None and doc_name_missing(data, source, source_docs):
             ctx.error(span, E.MISSING_FIELD,
                       f"{what} has a quote but the claim file names no 'document' to find it in")
@@ -1203,34 +1234,38 @@ def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
 def load_rule_text(text: str, name: str, sink: DiagnosticSink) -> RawRuleSet | None:
     """Parse rules given as a string (the library's ``rules=`` argument)."""
     shown = f"<{name}>"
+    items, loc = parse_given(text, shown, parse_items, sink)
+    return RawRuleSet(name, shown, items, loc) if items is not None else None
+
+
+def parse_given(text: str, shown: str, parse: Callable[[str], _Parsed],
+                sink: DiagnosticSink) -> tuple[_Parsed | None, Locator]:
+    """Parse text given in code, not read from a file (shown as ``shown``, e.g. ``<claim a>``).
+
+    The text is kept for the excerpts of its diagnostics; a syntax error is a
+    ``formula-syntax`` error at its place, and the result is then None.
+    """
     sink.remember_text(shown, text)
     loc = Locator(shown, offset_to_place(text))
     try:
-        items = parse_items(text)
+        return parse(text), loc
     except ParseError as exc:
         sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
-        return None
-    return RawRuleSet(name, shown, items, loc)
+        return None, loc
 
 
-def iter_rule_files(paths: Iterable[str | os.PathLike[str]], sink: DiagnosticSink) -> list[Path]:
-    """Expand paths into ``.rules`` files (directories are searched), sorted."""
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        problem = stat_problem(path)
-        if problem is not None:
-            sink.error(Span(display_path(path), 1, 0), E.FILE_UNREADABLE,
-                       f"cannot read '{display_path(path)}': {problem}")
-        elif path.is_dir():
-            files = sorted(path.rglob("*.rules"))
-            if not files:
-                sink.error(Span(display_path(path), 1, 0), E.NO_CLAIMS,
-                           f"no rule files (*.rules) under directory '{display_path(path)}'")
-            out.extend(files)
-        elif path.exists():
-            out.append(path)
-        else:
-            sink.error(Span(display_path(path), 1, 0), E.FILE_MISSING,
-                       f"path '{display_path(path)}' does not exist")
-    return out
+def rule_sets_of(loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]],
+                 sink: DiagnosticSink, inputs: Inputs) -> list[RawRuleSet]:
+    """Load each rule set the claim files use (each file's names, and where it writes them), once."""
+    by_path: dict[str, RawRuleSet] = {}
+    for path, names in loaded:
+        for name, span in names:
+            p = locate_rule_set(name, path, span, sink, inputs)
+            if p is None:
+                continue
+            key = str(p.resolve())
+            if key not in by_path:
+                rs = load_rule_file(p, sink, limits=inputs.limits)
+                if rs is not None:
+                    by_path[key] = rs
+    return sorted(by_path.values(), key=lambda r: (r.name, r.path))

@@ -55,29 +55,26 @@ class _Failed(Exception):
     """Raised inside the typer after a diagnostic was recorded, to abandon one formula."""
 
 
+@attrs.define(kw_only=True, eq=False)
 class Vocabulary:
-    """Sorts and symbols, built from rule sets and declaration blocks."""
+    """Sorts and symbols, built from rule sets and declaration blocks (:meth:`declare_items`)."""
 
-    def __init__(self, sink: DiagnosticSink) -> None:
-        self.sink = sink
-        # keyed by the name the user writes; values carry the internal name
-        self.sorts: dict[str, SortInfo] = {}
-        self.symbols: dict[str, Symbol] = {}
-        self.members: dict[str, str] = {}  # enum member -> its sort's internal name
-        self.member_names: dict[str, str] = {}  # enum member -> its internal name
-        self.scope = ""  # set for a claim file's own declarations
-        self.clashing: frozenset[str] = frozenset()  # names other files declare too
+    sink: DiagnosticSink
+    # keyed by the name the user writes; values carry the internal name
+    sorts: dict[str, SortInfo] = attrs.Factory(dict)
+    symbols: dict[str, Symbol] = attrs.Factory(dict)
+    members: dict[str, str] = attrs.Factory(dict)  # enum member -> its sort's internal name
+    member_names: dict[str, str] = attrs.Factory(dict)  # enum member -> its internal name
+    scope: str = ""  # set for a claim file's own declarations
+    clashing: frozenset[str] = frozenset()  # names other files declare too
 
     def names(self) -> list[str]:
         return [*self.symbols, *self.members]
 
     def local(self, scope: str, clashing: frozenset[str]) -> Vocabulary:
         """A copy for one claim file: what it declares is local to it."""
-        v = Vocabulary(self.sink)
-        v.sorts, v.symbols = dict(self.sorts), dict(self.symbols)
-        v.members, v.member_names = dict(self.members), dict(self.member_names)
-        v.scope, v.clashing = scope, clashing
-        return v
+        return attrs.evolve(self, sorts=dict(self.sorts), symbols=dict(self.symbols), members=dict(self.members),
+                            member_names=dict(self.member_names), scope=scope, clashing=clashing)
 
     def internal(self, name: str) -> str:
         """The internal name of a name this vocabulary declares (qualified when files clash)."""
@@ -530,7 +527,7 @@ def resolve(
 
 def shared_vocabulary(rule_sets: Sequence[tuple[Sequence[S.Item], Locator]], sink: DiagnosticSink) -> Vocabulary:
     """The vocabulary every claim file shares: what the rule sets declare, in their order."""
-    vocab = Vocabulary(sink)
+    vocab = Vocabulary(sink=sink)
     for items, loc in rule_sets:
         vocab.declare_items(items, loc)
     return vocab
@@ -693,7 +690,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
     for f in files:
-        # a file from the cache keeps no id places (see claims._run.api._load): its claims' places serve
+        # a file from the cache keeps no id places (see claims._front.loader._load): its claims' places serve
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
         for c, id_span in zip(f.claims, id_spans):
             if c.id in seen_claims:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from claims._base.errors import Diagnostic
+from claims._base.text import plural
 from claims._front.model import Claim, Dataset, Rule
 from claims._report.gating import Gate
 from claims._report.registry import Formats
@@ -172,11 +173,6 @@ class Report:
 
     def _repr_html_(self) -> str:
         return FORMATS["notebook"](self, View())
-
-
-def plural(n: int, word: str) -> str:
-    """``1 claim``, ``2 claims``."""
-    return f"{n} {word if n == 1 else word + 's'}"
 
 
 def summary_line(report: Report) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
-from claims._report.findings import plural as _plural
+from claims._base.text import plural as _plural
 
 __all__ = ["render_html"]
 

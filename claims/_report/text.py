@@ -18,7 +18,7 @@ from rich.text import Text
 
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
-from claims._report.findings import plural as _plural
+from claims._base.text import plural as _plural
 from claims._front.model import Claim, Rule
 
 _VERDICT_STYLE = {

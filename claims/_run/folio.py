@@ -1,29 +1,25 @@
-"""The FOLIO dialect: a second front end of the formula language, and the FOLIO importer.
+"""The FOLIO importer and the conformance run.
 
-FOLIO (Han et al., EMNLP 2024) writes untyped first-order logic with Unicode
-connectives: ``∀x (InThisClub(x) → Attend(x, schoolEvent))``. This module
-parses that dialect (grammar: ``claims/folio.lark``) into the *same* syntax
-tree as the formula language (:mod:`claims._front.syntax`), with every variable of
+FOLIO (Han et al., EMNLP 2024) writes untyped first-order logic; its parser
+and reader are the FOLIO front end (:mod:`claims._front.folio`). This module
+names the symbols of what that reads, gives every variable and constant the
 one open sort :data:`SORT`, and writes each FOLIO story as an ordinary claim
 dataset (premises as facts, each example's conclusion as a conclusion).
 Everything after that is the normal pipeline: ``claims.load`` resolves the
 files, ``claims.check`` encodes and solves them. There is no second solving
 path: the conformance run checks the very files the importer writes.
 
-Reading choices, each documented in ``docs/folio.md``:
+Reading choices, each documented in ``docs/folio.md`` (the dialect's own are
+in :mod:`claims._front.folio`):
 
-* Precedence ``¬`` > ``∧`` > ``∨`` > ``⊕`` > ``→`` > ``↔`` (as in our language);
-  a quantifier's body reaches as far right as it can.
 * A name in argument position that no quantifier binds is a constant, except
   a single lower-case letter with optional digits (``x``, ``y1``), which is a
   *free variable* (NLTK's convention for FOLIO-style logic); a formula with
   free variables is read as their universal closure, as Prover9 reads it. The
   linter warns about each one.
-* Unbalanced parentheses are an error with line and column; the importer
-  repairs them (an unmatched ``)`` is dropped; a ``(`` that is never closed is
-  dropped when it only groups, closed at the end when it opens an argument
-  list), warns with the place of each repair and keeps the FOLIO text in the
-  claim's note.
+* A formula with unbalanced parentheses is repaired
+  (:func:`claims._front.folio.read_formula`), and the claim keeps the FOLIO
+  text in its note.
 * Names are kept when they are names of our language; others are mapped to
   one deterministically (:func:`safe_name`): non-ASCII letters are
   transliterated (``świątek`` → ``swiatek``), a leading digit gets ``_``
@@ -34,7 +30,6 @@ Reading choices, each documented in ``docs/folio.md``:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -43,21 +38,20 @@ import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
-import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from claims._base import errors as E
+from claims._base.errors import Diagnostic, DiagnosticSink, InputError, Span, printable
 from claims._front import syntax as S
-from claims._base.errors import ERROR_CODES, Diagnostic, DiagnosticSink, ErrorCode, InputError, Span, printable
+from claims._front.folio import ID_UNSAFE, LABELS, Example, Formula, Read, read_folio, read_formula
 from claims._front.lint import Use, lint
-from claims._base.limits import DEFAULT as DEFAULT_LIMITS
-from claims._front.load import display_path, read_text
+from claims._front.load import display_path
 from claims._report.registry import Formats
+from claims._front.loader import load
+from claims._run.api import check
 
 SORT = "U"
 """The one sort of every FOLIO variable and constant: an open (uninterpreted) sort."""
@@ -68,214 +62,15 @@ SAID = "2000-01-01"
 CLAIMS_FILE = "claims.yaml"
 DOCUMENT_FILE = "story.txt"
 
-LABELS = ("True", "False", "Uncertain")
-"""Gold labels, canonical spelling (``Unknown`` in older releases means ``Uncertain``)."""
-
 VERDICT_LABEL = {"supported": "True", "refuted": "False", "unsupported": "Uncertain"}
 """How a verdict answers a FOLIO question; ``vacuous``, ``unknown`` and ``error`` answer nothing."""
 
 
-def _register(code: str, description: str) -> ErrorCode:
-    return ERROR_CODES.setdefault(code, ErrorCode(code, description))
-
-
-JSON_SYNTAX = _register("json-syntax", "A line of a JSON Lines file is not a JSON object")
-FOLIO_REPAIRED = _register("folio-repaired", "A FOLIO formula with unbalanced parentheses was repaired")
-FOLIO_PREMISES = _register("folio-premises", "A FOLIO example has more or fewer formulas than premise sentences")
-FILE_EXISTS = _register("file-exists", "A file to be written exists already (use --overwrite)")
-
 _VAR_RE = re.compile(r"^[u-z]$")
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED = S._KEYWORDS | {SORT, "bool", "int", "real", "date"}
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-@functools.cache
-def _parser() -> lark.Lark:
-    grammar = resources.files("claims").joinpath("folio.lark").read_text("utf-8")
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True)
-
-
-_FOLIO_TOKENS = {
-    "AND_OP": "'∧'", "OR_OP": "'∨'", "XOR_OP": "'⊕'", "IMPLIES_OP": "'→'", "IFF_OP": "'↔'",
-    "NOT_OP": "'¬'", "QUANTIFIER": "'∀' or '∃'", "QUANT_OPEN": "'∀' or '∃'", "CMP_OP": "'=' or '≠'", "NAME": "a name",
-    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "$END": "the end of the formula",
-}
-
-
-def unbalanced(text: str) -> tuple[list[int], list[int]]:
-    """The offsets of every ``)`` that closes nothing and of every ``(`` that is never closed."""
-    extra: list[int] = []
-    open_: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "(":
-            open_.append(i)
-        elif ch == ")":
-            if open_:
-                open_.pop()
-            else:
-                extra.append(i)
-    return extra, open_
-
-
-def _near(text: str, pos: int) -> str:
-    lo, hi = max(0, pos - 20), min(len(text), pos + 20)
-    return ("…" if lo else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
-
-
-def parse_folio(text: str) -> S.Expr:
-    """Parse one FOLIO formula into a syntax tree with FOLIO's own names.
-
-    Quantifier binders carry no sort (``("x", None)``); predicates are
-    :class:`~claims._front.syntax.Call` and propositions :class:`~claims._front.syntax.Name`
-    nodes in formula position, constants and variables ``Name`` nodes in
-    argument position.
-
-    Raises:
-        ParseError: with the offset of the problem: unbalanced parentheses, an
-            unexpected character or token, an empty formula.
-    """
-    if not text.strip():
-        raise S.ParseError("the formula is empty", 0)
-    extra, never_closed = unbalanced(text)
-    if extra:
-        raise S.ParseError(f"unmatched ')': no '(' opens it (near '{_near(text, extra[0])}')", extra[0],
-                           "remove it, or add the '(' it was meant to close")
-    if never_closed:
-        pos = never_closed[-1]
-        more = f" ({len(never_closed)} are never closed)" if len(never_closed) > 1 else ""
-        raise S.ParseError(f"'(' is never closed{more} (near '{_near(text, pos)}')", pos,
-                           "add the missing ')'")
-    try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as exc:
-        raise _parse_error(exc, text) from None
-    _check_depth(tree)
-    return _build(tree.children[0], "formula")
-
-
-def _check_depth(tree: lark.Tree[lark.Token]) -> None:
-    """Refuse a formula that nests deeper than ``claims._front.syntax.MAX_DEPTH``, before anything recurses over it.
-
-    As :func:`claims._front.syntax.check_depth` counts, and a run of quantifiers
-    before one parenthesis (``∀x ∀y ... (``) counts one level per quantifier:
-    a chain of 200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
-    """
-    S.check_depth(tree, _levels, "group a long chain with parentheses, as in '(A ∧ B) ∧ (C ∧ D)', "
-                                 "or split it into several premises")
-
-
-def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
-    data = str(node.data)
-    if data in S._BINARY_RULES:
-        return max(1, ops)
-    if data == "quantified_group":
-        return max(1, len(_QUANT_RUN.findall(str(node.children[0]))))
-    return 0 if data == "start" else 1
-
-
-def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        expected = ", ".join(sorted({_FOLIO_TOKENS.get(e, f"'{e.lower()}'") for e in exc.expected}))
-        if tok.type == "$END":
-            return S.ParseError(f"the formula ends too early; expected {expected}", len(text.rstrip()))
-        pos = tok.start_pos if tok.start_pos is not None else 0
-        hint = None
-        if tok.type == "NAME" and "NAME" not in exc.expected:
-            hint = "two names in a row: is a connective or a comma missing?"
-        return S.ParseError(f"unexpected '{tok}' (near '{_near(text, pos)}'); expected {expected}",
-                            pos, hint)
-    if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        hints = {"&": "write '∧'", "|": "write '∨'", "~": "write '¬'", "!": "write '¬' (or '≠')",
-                 ".": "FOLIO writes a quantifier without a dot: '∀x (P(x))'",
-                 ":": "FOLIO variables have no sort: '∀x (P(x))'"}
-        return S.ParseError(f"unexpected character {ch!r} (near '{_near(text, pos)}')", pos, hints.get(ch))
-    return S.ParseError(str(exc), 0)  # pragma: no cover - LALR reports the end as a token
-
-
-_QUANT_RUN = re.compile(r"([∀∃])\s*(\w+)")
-_OPS = {"⟷": "iff", "⇔": "iff", "<->": "iff", "⟶": "implies", "⇒": "implies", "->": "implies"}
-
-
-def _canon(op: str) -> str:
-    return _OPS.get(op) or S._canon(op)
-
-
-def _build(t: lark.Tree[lark.Token] | lark.Token, ctx: str) -> S.Expr:
-    """Build a syntax node; ``ctx`` is ``formula`` or ``term`` (argument position)."""
-    assert isinstance(t, lark.Tree)
-    pos, end = S._span(t)
-    data = str(t.data)
-    ch = t.children
-    if data == "not_":
-        return S.Unary("not", _build(ch[1], "formula"), pos, end)
-    if data == "quantified":
-        kind = _canon(str(ch[0]))
-        return S.Quant(kind, ((str(ch[1]), None),), _build(ch[2], "formula"), pos, end)
-    if data == "quantified_group":  # "∀x ∃y (" body ")": one quantifier per variable, innermost last
-        body = _build(ch[1], "formula")
-        for q, var in reversed(_QUANT_RUN.findall(str(ch[0]))):
-            body = S.Quant(_canon(q), ((var, None),), body, pos, end)
-        return body
-    if data in ("pred_call", "func_call"):
-        return S.Call(str(ch[0]), tuple(_build(a, "term") for a in ch[1:]), None, pos, end)
-    if data in ("proposition", "name"):
-        return S.Name(str(ch[0]), None, pos, end)
-    if data == "comparison":
-        return S.Binary(_canon(str(ch[1])), _build(ch[0], "term"), _build(ch[2], "term"), pos, end)
-    # a chain "a op b op c": left-associative, except → (the grammar nests it to the right)
-    left = _build(ch[0], ctx)
-    for i in range(1, len(ch), 2):
-        right = _build(ch[i + 1], ctx)
-        left = S.Binary(_canon(str(ch[i])), left, right, left.pos, right.end)
-    return left
-
-
-# --------------------------------------------------------------------------- places in the input
-
-
-@attrs.frozen
-class Formula:
-    """A FOLIO formula as written, and the place of each of its characters in the input file."""
-
-    text: str
-    path: str
-    line: int
-    cols: tuple[int, ...] = attrs.field(eq=False, repr=False)  # one per character, and one past the end
-    what: str = attrs.field(default="formula", eq=False)  # "premise 3 of example 1014", for messages
-
-    def span(self, start: int, end: int | None = None) -> Span:
-        """The place of characters ``start:end`` in the input file."""
-        def col(i: int) -> int:
-            return self.cols[max(0, min(i, len(self.cols) - 1))] if self.cols else 0
-
-        if end is None or end < 0:
-            return Span(self.path, self.line, col(start))
-        return Span(self.path, self.line, col(start), self.line, col(end))
-
-    @classmethod
-    def plain(cls, text: str, path: str = "<folio>", line: int = 1) -> Formula:
-        """A formula whose columns are its own offsets (a formula given as a string)."""
-        return cls(text, path, line, tuple(range(len(text) + 1)))
-
-
-@attrs.frozen
-class Example:
-    """One FOLIO example: a story's premises, one conclusion and its gold label."""
-
-    example_id: str
-    story_id: str
-    label: str
-    premises: tuple[str, ...]
-    premises_fol: tuple[Formula, ...]
-    conclusion: str
-    conclusion_fol: Formula
-    line: int
+# --------------------------------------------------------------------------- stories
 
 
 @attrs.frozen
@@ -295,212 +90,6 @@ class Story:
         return self.examples[0].premises_fol
 
 
-def _string_cols(raw: str, start: int) -> tuple[str, tuple[int, ...]]:
-    """Decode the JSON string starting at ``raw[start]`` (a quote); the column of each decoded character."""
-    text, end = json.decoder.scanstring(raw, start + 1)  # type: ignore[attr-defined]
-    cols: list[int] = []
-    i = start + 1
-    while i < end - 1:
-        cols.append(i)
-        if raw[i] != "\\":
-            i += 1
-        elif raw[i + 1] != "u":
-            i += 2
-        else:
-            cp = int(raw[i + 2: i + 6], 16)
-            i += 6
-            if 0xD800 <= cp < 0xDC00 and raw[i: i + 2] == "\\u" and 0xDC00 <= int(raw[i + 2: i + 6], 16) < 0xE000:
-                i += 6  # a surrogate pair decodes to one character
-    cols.append(end - 1)
-    if len(cols) != len(text) + 1:  # pragma: no cover - defensive: fall back to the string's start
-        cols = [start] * (len(text) + 1)
-    return text, tuple(cols)
-
-
-def _skip_ws(raw: str, i: int) -> int:
-    while i < len(raw) and raw[i] in " \t\r\n":
-        i += 1
-    return i
-
-
-def _value_starts(raw: str) -> dict[str, int]:
-    """Where the value of each top-level key of the JSON object on ``raw`` starts."""
-    dec = json.JSONDecoder()
-    out: dict[str, int] = {}
-    i = _skip_ws(raw, 0) + 1  # past "{"
-    while True:
-        i = _skip_ws(raw, i)
-        if i >= len(raw) or raw[i] != '"':
-            return out
-        key, i = json.decoder.scanstring(raw, i + 1)  # type: ignore[attr-defined]
-        i = _skip_ws(raw, i) + 1  # past ":"
-        i = _skip_ws(raw, i)
-        out[key] = i
-        _, i = dec.raw_decode(raw, i)
-        i = _skip_ws(raw, i)
-        if i < len(raw) and raw[i] == ",":
-            i += 1
-
-
-def _strings_at(raw: str, start: int) -> list[tuple[str, tuple[int, ...]]]:
-    """The strings of a JSON string or list of strings at ``start``, with their columns."""
-    if raw[start] == '"':
-        return [_string_cols(raw, start)]
-    dec = json.JSONDecoder()
-    out: list[tuple[str, tuple[int, ...]]] = []
-    i = start + 1
-    while True:
-        i = _skip_ws(raw, i)
-        if i >= len(raw) or raw[i] == "]":
-            return out
-        if raw[i] == '"':
-            out.append(_string_cols(raw, i))
-        _, i = dec.raw_decode(raw, i)
-        i = _skip_ws(raw, i)
-        if i < len(raw) and raw[i] == ",":
-            i += 1
-
-
-def _split_lines(text: str, cols: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]]:
-    """Split a newline-separated string into its non-blank lines, keeping columns."""
-    out = []
-    start = 0
-    for piece in text.split("\n"):
-        if piece.strip():
-            out.append((piece, cols[start: start + len(piece) + 1]))
-        start += len(piece) + 1
-    return out
-
-
-_ID_CHARS = re.compile(r"[^A-Za-z0-9_.:-]+")
-
-
-def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Example]:
-    """Read a FOLIO JSON Lines file; every problem goes to ``sink`` with line and column.
-
-    Both layouts are accepted: ``premises`` and ``premises-FOL`` as one
-    newline-separated string or as a list; labels ``True``, ``False``,
-    ``Uncertain`` or ``Unknown``; ``story_id`` and ``example_id`` may be
-    missing (examples are then numbered by row, and rows with the same
-    premises form one story).
-    """
-    p = Path(path)
-    text = read_text(p, sink)
-    if text is None:
-        return []
-    shown = display_path(p)
-    sink.remember_text(shown, text)
-    rows: list[tuple[int, dict[str, Any], str]] = []
-    for n, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            sink.error(Span(shown, n, exc.colno - 1), JSON_SYNTAX, f"invalid JSON: {exc.msg}")
-            continue
-        if not isinstance(obj, dict):
-            sink.error(Span(shown, n, 0), JSON_SYNTAX, "each line must be a JSON object (one FOLIO example)")
-            continue
-        if "\\u" in raw and _holds_surrogate(obj):
-            esc = next((m for m in _SURROGATE_ESCAPE.finditer(raw) if m.group(1) is None), None)
-            what = f"the escape {esc.group()}" if esc is not None else "a \\u escape"
-            sink.error(Span(shown, n, esc.start() if esc is not None else 0), E.BAD_VALUE,
-                       f"{what} is half of a UTF-16 surrogate pair, not a Unicode character: "
-                       "no dataset could hold this text")
-            continue
-        rows.append((n, obj, raw))
-    if not rows and not sink.errors:
-        sink.error(Span(shown, 1, 0), E.NO_CLAIMS, f"'{shown}' holds no FOLIO examples")
-    examples: list[Example] = []
-    seen_ids: dict[str, int] = {}
-    for k, (n, obj, raw) in enumerate(rows, start=1):
-        ex = _read_row(shown, n, k, obj, raw, sink)
-        if ex is None:
-            continue
-        if ex.example_id in seen_ids:
-            sink.error(Span(shown, n, 0), E.DUPLICATE_ID,
-                       f"example_id {ex.example_id} is used twice (first on line {seen_ids[ex.example_id]})")
-            continue
-        seen_ids[ex.example_id] = n
-        examples.append(ex)
-    return examples
-
-
-# a high surrogate's escape with the low one after it (group 1: a pair, one character), or a lone one
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
-                               r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-
-
-def _holds_surrogate(value: object) -> bool:
-    """Whether JSON text holds a lone surrogate (``"\\ud800"``; a pair makes one character)."""
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_surrogate(v) for v in value)
-    return False
-
-
-def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
-              sink: DiagnosticSink) -> Example | None:
-    starts = _value_starts(raw)
-
-    def where(key: str) -> Span:
-        return Span(shown, n, starts.get(key, 0))
-
-    ok = True
-    fields: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-    for key in ("premises", "premises-FOL", "conclusion", "conclusion-FOL"):
-        v = obj.get(key)
-        if v is None:
-            sink.error(Span(shown, n, 0), E.MISSING_FIELD, f"line {n} has no '{key}' field",
-                       E.did_you_mean(key, list(obj), "fields"))
-            ok = False
-            continue
-        single = key.startswith("conclusion")
-        if not (isinstance(v, str) or (not single and isinstance(v, list) and all(isinstance(x, str) for x in v))):
-            sink.error(where(key), E.FIELD_TYPE,
-                       f"'{key}' must be text{'' if single else ' (one line per premise) or a list of texts'}")
-            ok = False
-            continue
-        strings = _strings_at(raw, starts[key])
-        fields[key] = [line for s, c in strings for line in _split_lines(s, c)] if not single else strings
-    label = _label(obj.get("label"))
-    if label is None:
-        sink.error(where("label") if "label" in obj else Span(shown, n, 0), E.BAD_VALUE,
-                   f"the label must be one of True, False, Uncertain (or Unknown), not {obj.get('label')!r}")
-        ok = False
-    if not ok:
-        return None
-    assert label is not None
-    eid = _ID_CHARS.sub("-", str(obj["example_id"])) if obj.get("example_id") is not None else str(k)
-    sid = str(obj["story_id"]) if obj.get("story_id") is not None else ""
-    premises = tuple(s.strip() for s, _ in fields["premises"])
-    fols = fields["premises-FOL"]
-    if len(premises) != len(fols):
-        sink.warning(where("premises-FOL"), FOLIO_PREMISES,
-                     f"example {eid} has {len(premises)} premise sentences but {len(fols)} formulas; "
-                     "each formula is quoted with all the premises",
-                     "give one formula per premise sentence")
-        premises = (" ".join(premises),) * len(fols)
-    pf = tuple(Formula(s, shown, n, c, f"premise {i} of example {eid}") for i, (s, c) in enumerate(fols, 1))
-    (ctext, ccols), = fields["conclusion-FOL"][:1] or [("", (starts.get("conclusion-FOL", 0),))]
-    conclusion = " ".join(s for s, _ in fields["conclusion"]).strip()
-    return Example(eid, sid, label, premises, pf, conclusion,
-                   Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"), n)
-
-
-def _label(v: object) -> str | None:
-    if isinstance(v, bool):
-        return "True" if v else "False"
-    if not isinstance(v, str):
-        return None
-    low = v.strip().lower()
-    return {"true": "True", "false": "False", "uncertain": "Uncertain", "unknown": "Uncertain"}.get(low)
-
-
 _MAX_ID_IN_NAME = 80
 """Characters of a story_id kept in its folder's name; a longer id is cut and given a digest."""
 
@@ -512,7 +101,7 @@ def _folder_part(sid: str) -> str:
     ``File name too long`` (issue 17, item 6). A longer id keeps its first characters and gets
     12 hex digits of its SHA-256, so different ids still get different folders.
     """
-    part = _ID_CHARS.sub("-", sid)
+    part = ID_UNSAFE.sub("-", sid)
     if len(part) <= _MAX_ID_IN_NAME:
         return part
     digest = hashlib.sha256(sid.encode("utf-8", "surrogatepass")).hexdigest()[:12]
@@ -543,91 +132,6 @@ def stories(examples: Sequence[Example]) -> list[Story]:
         name = "story-" + _folder_part(sid) + (f"-{per_id[sid]}" if per_id[sid] > 1 else "")
         out.append(Story(sid, name, tuple(attrs.evolve(e, story_id=sid) for e in exs)))
     return out
-
-
-# --------------------------------------------------------------------------- reading formulas
-
-
-@attrs.frozen
-class Read:
-    """A FOLIO formula read for import: its syntax tree, or None when it cannot be read."""
-
-    formula: Formula
-    expr: S.Expr | None
-    text: str  # the text that was parsed (after repairs)
-    index: tuple[int, ...] = attrs.field(eq=False, repr=False)  # offset in ``text`` -> offset in the formula
-    repairs: tuple[str, ...] = ()
-
-    def span(self, start: int, end: int | None = None) -> Span:
-        """The place in the input of offsets ``start:end`` of the parsed text."""
-        def orig(i: int) -> int:
-            return self.index[max(0, min(i, len(self.index) - 1))]
-
-        return self.formula.span(orig(start), None if end is None or end < 0 else orig(end))
-
-
-_NAME_BEFORE = re.compile(r"[\w-]+\s*$")
-
-
-def _opens_arguments(text: str, i: int) -> bool:
-    """Whether the ``(`` at ``text[i]`` opens an argument list: it follows a name that is not a
-    quantifier's variable (``P(``, not ``∀x(``)."""
-    m = _NAME_BEFORE.search(text, 0, i)
-    return m is not None and not text[: m.start()].rstrip().endswith(("∀", "∃"))
-
-
-def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
-    """Balance the parentheses of ``text``: the repaired text, its offsets in ``text``, and what was done.
-
-    An unmatched ``)`` is dropped. A ``(`` that is never closed is dropped
-    when it only groups (the formula then reads as if it were not there), and
-    closed at the end when it opens an argument list.
-    """
-    extra, never_closed = unbalanced(text)
-    drop = set(extra)
-    close = 0
-    done: list[tuple[int, str]] = [(i, "dropped the unmatched ')'") for i in extra]
-    for i in never_closed:
-        if _opens_arguments(text, i):
-            close += 1
-            done.append((i, "closed the argument list '(' at the end of the formula"))
-        else:
-            drop.add(i)
-            done.append((i, "dropped the '(' that is never closed"))
-    kept = [i for i in range(len(text)) if i not in drop]
-    new = "".join(text[i] for i in kept) + ")" * close
-    index = tuple(kept + [len(text)] * (close + 1))
-    return new, index, sorted(done)
-
-
-def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True) -> Read:
-    """Parse ``f``; on unbalanced parentheses warn and repair (unless told not to); errors go to ``sink``."""
-    if len(f.text) > DEFAULT_LIMITS.formula_chars:
-        # parsing takes seconds per megabyte (a claim file's formula has the same bound)
-        sink.error(f.span(0), E.TOO_LARGE, f"{f.what} is too long ({len(f.text):,} characters, over the limit "
-                   f"of {DEFAULT_LIMITS.formula_chars:,} of a formula)")
-        return Read(f, None, f.text, (0,))
-    identity = tuple(range(len(f.text) + 1))
-    try:
-        return Read(f, parse_folio(f.text), f.text, identity)
-    except S.ParseError as exc:
-        extra, never_closed = unbalanced(f.text)
-        if not (repair_parens and (extra or never_closed)):
-            sink.error(f.span(exc.pos), E.FORMULA_SYNTAX, f"in {f.what}: {exc.message}", exc.hint)
-            return Read(f, None, f.text, identity)
-    new, index, done = repair(f.text)
-    r = Read(f, None, new, index)
-    try:
-        expr = parse_folio(new)
-    except S.ParseError as exc:
-        sink.error(r.span(exc.pos), E.FORMULA_SYNTAX,
-                   f"in {f.what}: {exc.message} (after balancing its parentheses)", exc.hint)
-        return r
-    for i, what in done:
-        sink.warning(f.span(i), FOLIO_REPAIRED, f"in {f.what}: unbalanced parentheses: {what}",
-                     "check the reading in the claim file against the English sentence")
-    return attrs.evolve(r, expr=expr, repairs=tuple(f"{what} at character {i + 1}"
-                                                    for i, what in done))
 
 
 # --------------------------------------------------------------------------- symbols and names
@@ -982,7 +486,7 @@ def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], 
         if exist:
             more = f" and {len(exist) - 3} more" if len(exist) > 3 else ""
             shown = ", ".join(display_path(Path(out_dir) / p) for p in exist[:3])
-            raise InputError([Diagnostic(Span(display_path(Path(out_dir) / exist[0]), 1, 0), FILE_EXISTS.code,
+            raise InputError([Diagnostic(Span(display_path(Path(out_dir) / exist[0]), 1, 0), E.FILE_EXISTS.code,
                                          f"{len(exist)} file(s) to be written exist already: {shown}{more}; "
                                          "nothing was written", "error",
                                          "pass --overwrite to replace them, or choose another directory")])
@@ -1060,8 +564,6 @@ def run_conformance(path: str | os.PathLike[str], *, timeout: float | None = 10.
     Raises:
         InputError: when the file cannot be read as FOLIO at all.
     """
-    from claims._run.api import check, load
-
     imp = convert_file(path)
     outcomes: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="claims-folio-") as tmp:
@@ -1112,8 +614,8 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
 # A repair or a free variable changes what a formula says; two spellings of one symbol (or two
 # arities) cut a chain of reasoning wherever they are. A symbol used once matters only when the
 # conclusion is, or names, that symbol.
-_ALWAYS_RELEVANT = {FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, "free-variable", "similar-symbols",
-                    "arity-mismatch"}
+_ALWAYS_RELEVANT = {E.FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, E.FREE_VARIABLE.code, E.SIMILAR_SYMBOLS.code,
+                    E.ARITY_MISMATCH.code}
 
 
 def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:

@@ -73,14 +73,17 @@ from claims._base.errors import DiagnosticSink, RuleError, Span
 from claims._report.findings import Scenario
 from claims._report.registry import Formats
 from claims._front.load import (
+    CLAIM_FILES,
+    RULE_FILES,
     Document,
     Inputs,
     RawFile,
     RawRuleSet,
     display_path,
+    find_files,
     load_claim_file,
     load_rule_file,
-    outside_root,
+    rule_sets_of,
 )
 from claims._front.model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
 from claims._base.read import Roots
@@ -170,37 +173,19 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
     Raises:
         RuleError: with every diagnostic, when a path or a rule file is invalid.
     """
-    from claims._run.api import _rule_sets_of
-
     sink = DiagnosticSink()
     rule_files: list[Path] = []
     claim_files: list[Path] = []
     # what the claim files name, and what a folder holds, must lie under the paths given
     inputs = Inputs(Roots.of(paths))
-    for p in paths:
-        path = Path(p)
-        shown = display_path(path)
-        if path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(path).parts) and not outside_root(
-                f, display_path(f), "the file", inputs, Span(display_path(f), 1, 0), sink))
-            rules_here = [f for f in found if f.suffix == ".rules"]
-            claims_here = [f for f in found if f.suffix in (".yaml", ".yml")]
-            if not rules_here and not claims_here:
-                sink.error(Span(shown, 1, 0), E.NO_CLAIMS,
-                           f"no rule files (*.rules) or claim files (*.yaml, *.yml) under directory '{shown}'")
-            rule_files += rules_here
-            claim_files += claims_here
-        elif path.exists():  # a FIFO or device is refused when it is read
-            if path.suffix == ".rules":
-                rule_files.append(path)
-            elif path.suffix in (".yaml", ".yml"):
-                claim_files.append(path)
-            else:
-                sink.error(Span(shown, 1, 0), E.BAD_VALUE,
-                           f"'{shown}' is neither a rule file (*.rules) nor a claim file (*.yaml, *.yml)")
-        else:
-            sink.error(Span(shown, 1, 0), E.FILE_MISSING, f"path '{shown}' does not exist")
+    for f in find_files(paths, sink, inputs.roots, (RULE_FILES, CLAIM_FILES)):
+        if f.suffix in RULE_FILES.suffixes:
+            rule_files.append(f)
+        elif f.suffix in CLAIM_FILES.suffixes:
+            claim_files.append(f)
+        else:  # a file given (one found in a folder has one of these suffixes)
+            sink.error(Span(display_path(f), 1, 0), E.BAD_VALUE,
+                       f"'{display_path(f)}' is neither a rule file (*.rules) nor a claim file (*.yaml, *.yml)")
     by_path: dict[str, RawRuleSet] = {}
     for f in rule_files:
         key = str(f.resolve())
@@ -210,11 +195,11 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
                 by_path[key] = rs
     documents: dict[str, Document] = {}
     loaded: list[tuple[Path, RawFile]] = []
-    for f in dict.fromkeys(claim_files):
+    for f in claim_files:
         raw = load_claim_file(f, sink, documents, inputs=inputs)
         if raw is not None:
             loaded.append((f, raw))
-    for rs in _rule_sets_of([(p, raw.rule_sets) for p, raw in loaded], sink, inputs):
+    for rs in rule_sets_of([(p, raw.rule_sets) for p, raw in loaded], sink, inputs):
         by_path.setdefault(str(Path(rs.path).resolve()), rs)
     sink.raise_if_errors(RuleError)
     rule_sets = sorted(by_path.values(), key=lambda r: (r.path, r.name))

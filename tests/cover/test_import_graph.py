@@ -35,6 +35,9 @@ STAGES = (
     "claims._front.resolve",
     "claims._front.lint",
     "claims._front.filecache",
+    "claims._front.loader",
+    "claims._front.build",
+    "claims._front.folio",
     # _logic: a Dataset to per-component results
     "claims._logic.encode",
     "claims._logic.partition",
@@ -46,6 +49,7 @@ STAGES = (
     "claims._report.registry",
     "claims._report.gating",
     "claims._report.findings",
+    "claims._report.assemble",
     "claims._report.text",
     "claims._report.records",
     "claims._report.policy",

@@ -33,3 +33,28 @@ def test_readme_seed_excerpt_is_real_output() -> None:
     out = subprocess.run([exe, "check", "--no-cache", "seeds/"], capture_output=True, text=True,
                          cwd=README.parent).stdout
     assert ("#3 " + excerpt).rstrip("\n") in out
+
+
+def test_code_table_needs_no_other_module() -> None:
+    """Every code is made in claims._base.errors: the table is whole without the FOLIO modules imported."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import sys; from claims._base.errors import code_table; "
+                          "sys.stdout.write(code_table()); "
+                          "assert not {'claims._front.folio', 'claims._run.folio'} & set(sys.modules)"],
+                         capture_output=True, text=True, check=True).stdout
+    text = README.read_text(encoding="utf-8")
+    assert out == text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
+
+
+def test_a_code_registers_itself_once() -> None:
+    """Making an ErrorCode registers it; making one with a code already made is refused."""
+    import pytest
+
+    from claims._base.errors import ERROR_CODES, ErrorCode, FILE_MISSING
+
+    assert ERROR_CODES["file-missing"] is FILE_MISSING
+    with pytest.raises(ValueError, match="made twice"):
+        ErrorCode("file-missing", "another meaning")
+    assert ERROR_CODES["file-missing"] is FILE_MISSING

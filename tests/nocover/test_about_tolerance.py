@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import claims
+from claims._front import loader as _loader
 from claims._front.load import load_claim_file
-from claims._run import api as _api
 
 CLAIMS = str(Path(sys.executable).parent / "claims")
 
@@ -94,13 +94,13 @@ def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     seen: list[str] = []
-    original = load_claim_file  # as check() calls it: through _api
+    original = load_claim_file  # as check() calls it: through the loader
 
     def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(_api, "load_claim_file", counting)
+    monkeypatch.setattr(_loader, "load_claim_file", counting)
     return seen
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import claims
+from claims._run import api as _api
 from benchmarks.generate import load_expected
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, engine_version
@@ -45,7 +46,7 @@ def _text(report: claims.Report) -> str:
 def test_worker_processes_give_identical_findings() -> None:
     """--jobs 2 (worker processes) prints exactly what one process prints."""
     ds = many_components()
-    assert len(claims._run.api.components_of(ds)) >= _executor.PARALLEL_THRESHOLD
+    assert len(_api.components_of(ds)) >= _executor.PARALLEL_THRESHOLD
     one = claims.check(ds, jobs=1, cache=False)
     two = claims.check(ds, jobs=2, cache=False)
     assert 40 == len(one.contradictions)
@@ -127,7 +128,7 @@ def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     task = _executor.DaskTask("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
     with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
         _executor.solve_task(task)
-    same = _executor.DaskTask(engine_version(), tuple(claims._run.api.components_of(many_components(6))),
+    same = _executor.DaskTask(engine_version(), tuple(_api.components_of(many_components(6))),
                               frozenset(range(100)), Options())
     assert [len(r.muses) for r in _executor.solve_task(same)] == [1, 0, 0, 1, 0, 0]
 
@@ -182,7 +183,7 @@ def test_no_z3_object_of_another_thread_lives_in_the_main_context(monkeypatch: p
         return real()
 
     monkeypatch.setattr(z3.z3, "main_ctx", main_ctx)
-    comps = claims._run.api.components_of(many_components(30))
+    comps = _api.components_of(many_components(30))
     assert any(c.conclusions for c in comps) and any(not c.conclusions for c in comps)
     facts = frozenset(range(1000))
     with concurrent.futures.ThreadPoolExecutor(2) as pool:

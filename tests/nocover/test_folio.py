@@ -16,10 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._base.errors import DiagnosticSink
-from claims._front import syntax as S
-from claims._front.lint import Use
+from claims._front import folio as D
 from claims._run import folio as F
+from claims._front import syntax as S
+from claims._base.errors import DiagnosticSink
+from claims._front.lint import Use
 from cli import main
 from tests.strategies import NAME_RE
 
@@ -30,11 +31,11 @@ EXPECTED = int((DATA / "expected_agreement.txt").read_text(encoding="utf-8").spl
 
 def ours(folio: str) -> str:
     """A FOLIO formula as the importer writes it in our language (one story, names as assigned)."""
-    expr = F.parse_folio(folio)
+    expr = D.parse_folio(folio)
     uses: list[Use] = []
     syms: list[F.Sym] = []
     free: list[str] = []
-    F._walk(expr, "formula", frozenset(), F.Read(F.Formula.plain(folio), expr, folio,
+    F._walk(expr, "formula", frozenset(), D.Read(D.Formula.plain(folio), expr, folio,
                                                   tuple(range(len(folio) + 1))), "g", uses, syms, free)
     return S.to_text(F.close_free(F._translate(expr, "formula", F.assign_names(syms), {}), free))
 
@@ -79,7 +80,7 @@ def test_confusion_table_adds_up(validation: F.Conformance) -> None:
     """The confusion table counts every example once, and its diagonal is the agreement."""
     table = validation.confusion()
     assert validation.total == sum(sum(r.values()) for r in table.values())
-    assert validation.agree == sum(table[g][g] for g in F.LABELS)
+    assert validation.agree == sum(table[g][g] for g in D.LABELS)
 
 
 def test_disagreements_list_their_warnings(validation: F.Conformance) -> None:
@@ -208,7 +209,7 @@ def test_bad_rows_are_input_errors(tmp_path: Path, line: str, message: str) -> N
 def test_duplicate_example_ids_are_an_error(tmp_path: Path) -> None:
     """Two rows with one example_id cannot both be reported: an input error on the second."""
     sink = DiagnosticSink()
-    F.read_folio(write_rows(tmp_path, row(), row()), sink)
+    D.read_folio(write_rows(tmp_path, row(), row()), sink)
     assert ["example_id 10 is used twice (first on line 1)"] == [d.message for d in sink.errors]
     assert 2 == sink.errors[0].span.line
 
@@ -274,7 +275,7 @@ _FOLIO_TEXT = st.text(st.sampled_from(list("∀∃¬∧∨→↔⊕=≠(), xyPQa
 def test_any_text_parses_or_says_where_it_fails(text: str) -> None:
     """parse_folio returns a tree or raises ParseError with an offset inside the text; nothing else."""
     try:
-        F.parse_folio(text)
+        D.parse_folio(text)
     except S.ParseError as exc:
         assert 0 <= exc.pos <= len(text)
 
@@ -283,7 +284,7 @@ def test_any_text_parses_or_says_where_it_fails(text: str) -> None:
 def test_reading_never_raises(text: str) -> None:
     """read_formula (repairs included) records diagnostics and never raises."""
     sink = DiagnosticSink()
-    r = F.read_formula(F.Formula.plain(text), sink)
+    r = D.read_formula(D.Formula.plain(text), sink)
     assert (r.expr is None) == bool(sink.errors)
 
 
@@ -323,7 +324,7 @@ MALFORMED = [
 def test_malformed_formulas_raise_with_offset(folio: str, offset: int, message: str) -> None:
     """The strict parser names the problem and its offset; it never raises anything but ParseError."""
     with pytest.raises(S.ParseError) as info:
-        F.parse_folio(folio)
+        D.parse_folio(folio)
     assert message in info.value.message
     assert offset == info.value.pos
 
@@ -335,8 +336,8 @@ def test_malformed_formulas_get_line_and_column_in_the_file(tmp_path: Path, foli
     raw = row(**{"conclusion-FOL": folio})
     path = write_rows(tmp_path, row(example_id=9), raw)
     sink = DiagnosticSink()
-    (_, ex) = F.read_folio(path, sink)
-    F.read_formula(ex.conclusion_fol, sink, repair_parens=False)
+    (_, ex) = D.read_folio(path, sink)
+    D.read_formula(ex.conclusion_fol, sink, repair_parens=False)
     (d,) = sink.items
     assert (2, "error", "formula-syntax") == (d.span.line, d.severity, d.code)
     value_start = raw.index('"conclusion-FOL": ') + len('"conclusion-FOL": ') + 1
@@ -348,15 +349,15 @@ def test_malformed_formulas_get_line_and_column_in_the_file(tmp_path: Path, foli
 def test_unbalanced_parentheses_are_repaired_with_a_warning() -> None:
     """The importer drops an unmatched ')', drops a grouping '(' never closed, closes an argument list."""
     sink = DiagnosticSink()
-    r = F.read_formula(F.Formula.plain("∀x (P(x) ∧ Q(x))) → R(x))"), sink)
+    r = D.read_formula(D.Formula.plain("∀x (P(x) ∧ Q(x))) → R(x))"), sink)
     assert r.expr is not None
     # the group after '∀x' is its scope, so the x of R(x) is free (and the linter says so)
     assert "(forall x: U. P(x) and Q(x)) implies R(x)" == S.to_text(F._translate(r.expr, "formula", {
         F.Sym("pred", n, 1): n for n in "PQR"}, {}))
     assert ["folio-repaired"] * 2 == [d.code for d in sink.items]
     assert [17, 25] == [d.span.column + 1 for d in sink.items]
-    assert "P(a) ∧ Q(b)" == F.repair("P(a) ∧ Q(b")[0]  # an argument list, closed at the end
-    assert "P(a) ∧ Q(b)" == F.repair("(P(a) ∧ Q(b)")[0]  # a group, dropped
+    assert "P(a) ∧ Q(b)" == D.repair("P(a) ∧ Q(b")[0]  # an argument list, closed at the end
+    assert "P(a) ∧ Q(b)" == D.repair("(P(a) ∧ Q(b)")[0]  # a group, dropped
 
 
 def test_spelling_and_case_mismatches_are_linted(tmp_path: Path) -> None:

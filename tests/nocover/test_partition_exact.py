@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import claims
+from claims._run import api as _api
 from claims._logic.encode import encode
 from claims._logic.partition import build
 from claims._logic.solve import Options, solve_component
@@ -136,7 +137,7 @@ def test_a_size_bound_joins_the_claims_over_its_sort() -> None:
 def test_an_existential_fact_does_not_join_its_sort() -> None:
     """``exists`` as a fact is preserved when U grows: it stays apart from the claims over U."""
     ds = _ds("exists x: U, y: U. x != y", "P(a)", "not P(b)")
-    assert 2 == len(claims._run.api.components_of(ds))
+    assert 2 == len(_api.components_of(ds))
     assert not claims.check(ds, cache=False).contradictions
 
 

@@ -1,0 +1,190 @@
+"""Building a dataset in code: :func:`claims.dataset` (claims from strings) and :func:`claims.with_claim`."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from claims._base import errors as E
+from claims._base.errors import DiagnosticSink, InvalidClaim, Span
+from claims._front.load import (
+    CLAIM_ID_RE,
+    Document,
+    RawClaim,
+    RawFile,
+    RawRuleSet,
+    RawSource,
+    load_rule_file,
+    load_rule_text,
+    parse_given,
+)
+from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source
+from claims._front.resolve import Typer, resolve, vocabulary_of
+from claims._front.syntax import parse_formula, to_text
+
+
+CODE_PATH = "<claims>"
+"""The one claim file of a dataset built with :func:`dataset`."""
+
+
+def dataset(
+    claims: Iterable[tuple[str, str, str] | tuple[str, str, str, str]],
+    *,
+    rules: str = "",
+    said: datetime.date | str = "2000-01-01",
+    source: str = "unknown",
+    document: str | None = None,
+) -> Dataset:
+    """Build a dataset in code.
+
+    Args:
+        claims: ``(id, formula, quote)`` or ``(id, formula, quote, kind)`` tuples;
+            ``kind`` is ``fact`` (default), ``conclusion`` or ``prediction``.
+        rules: declarations and rules in the formula language (the text of a
+            ``.rules`` file), or a path to such a file.
+        said: the date every claim is said on (``YYYY-MM-DD`` or a date).
+        source: the name of the one source every claim is attributed to.
+        document: the text the claims are quoted from; when given, every quote
+            must occur in it (up to whitespace), as in a claim file.
+
+    Raises:
+        InvalidClaim: when a formula or rule does not parse or check.
+    """
+    sink = DiagnosticSink()
+    day = datetime.date.fromisoformat(said) if isinstance(said, str) else said
+    rule_sets: list[RawRuleSet] = []
+    if rules:
+        maybe_path = Path(rules) if "\n" not in rules and rules.endswith(".rules") else None
+        rs = load_rule_file(maybe_path, sink) if maybe_path else load_rule_text(rules, "rules", sink)
+        if rs is not None:
+            rule_sets.append(rs)
+    src_span = Span(CODE_PATH, 1, 0)
+    doc = Document("<document>", document) if document is not None else None
+    raw_claims = []
+    for n, item in enumerate(claims, start=1):
+        cid, formula, quote, *rest = item
+        kind = rest[0] if rest else "fact"
+        shown = f"<claim {cid}>"
+        tree, loc = parse_given(formula, shown, parse_formula, sink)
+        if tree is None:
+            continue
+        qline = qoff = None
+        if doc is not None:
+            found = doc.locate(quote, sink, Span(shown, 1, 0), f"claim '{cid}'", "the document")
+            if found is None:
+                continue
+            qline, qoff = found
+        raw_claims.append(RawClaim(cid, Span(shown, 1, 0), "src", src_span, quote, day, None, kind,
+                                   None, tree, formula, loc, Span(CODE_PATH, n, 0), qline, qoff))
+    docs = ((doc.path, doc.text),) if doc is not None else ()
+    raw = RawFile(CODE_PATH, (RawSource("src", source, None, None, doc.path if doc else None, src_span),),
+                  tuple(raw_claims), (), (), None, None, docs, document=doc.path if doc else None)
+    sink.raise_if_errors(InvalidClaim)
+    ds = resolve([raw], rule_sets, sink)
+    sink.raise_if_errors(InvalidClaim)
+    return ds
+
+
+def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
+               kind: str = "fact", said: datetime.date | None = None, source: str | None = None,
+               file: str | os.PathLike[str] | None = None) -> Dataset:
+    """A copy of ``ds`` with one more claim, checked as if it were written in its source's claim file.
+
+    The formula may use the rule sets' names and what that file declares
+    itself; ``about N`` allows that file's ``about_tolerance``; the quote must
+    occur in the document of the source (or of its file), when it has one.
+
+    Args:
+        source: the id of the source the claim is attributed to, as in a claim
+            file; it may be left out only when the dataset has one source (as a
+            dataset built with :func:`claims.dataset` has).
+        file: the claim file of the source, when several files declare a
+            source with that id.
+        kind: ``fact`` (default), ``conclusion`` or ``prediction``.
+        said: the date the claim is said on (default: that of the last claim).
+
+    Raises:
+        InvalidClaim: with a diagnostic when the id is taken or malformed, the
+            source is missing, unknown or ambiguous, the kind is unknown, the
+            formula does not parse or check, or the quote is not in the document.
+    """
+    context = ds._context
+    if context is None:
+        raise TypeError("with_claim needs a dataset made by claims.load or claims.dataset "
+                        "(this one keeps no record of how its claims were resolved)")
+    sink = DiagnosticSink()
+    shown = f"<claim {claim_id}>"
+    where = Span(shown, 1, 0)
+    tree, loc = parse_given(formula, shown, parse_formula, sink)
+    if any(c.id == claim_id for c in ds.claims):
+        sink.error(where, E.DUPLICATE_ID, f"duplicate claim id '{claim_id}'")
+    elif not CLAIM_ID_RE.match(claim_id):
+        sink.error(where, E.BAD_VALUE, f"claim id '{claim_id}' may hold only letters, digits and '_ . : -'")
+    if kind not in KINDS:
+        sink.error(where, E.BAD_VALUE, f"'kind' of claim '{claim_id}' must be one of {', '.join(KINDS)}, "
+                   f"not {kind!r}", E.did_you_mean(kind, KINDS, "allowed kinds"))
+    if tree is None:
+        sink.raise_if_errors(InvalidClaim)
+        raise AssertionError("unreachable")  # pragma: no cover
+    found = _source_of(context, claim_id, source, file, where, sink)
+    sink.raise_if_errors(InvalidClaim)
+    assert found is not None
+    scope, src = found
+    term = Typer(vocabulary_of(context, scope, sink), loc, scope.about_tolerance).statement(
+        tree, f"the formula of claim '{claim_id}'")
+    qline = qoff = None
+    doc_path = src.document or scope.document
+    texts = dict(ds.documents)
+    if doc_path is not None and doc_path in texts:
+        quoted = Document(doc_path, texts[doc_path]).locate(quote, sink, where, f"claim '{claim_id}'")
+        if quoted is not None:
+            qline, qoff = quoted
+    elif scope.path != CODE_PATH:
+        sink.error(where, E.MISSING_FIELD,
+                   f"claim '{claim_id}' has a quote but neither source '{src.id}' nor its claim file "
+                   f"'{scope.path}' names a 'document' to find it in")
+    sink.raise_if_errors(InvalidClaim)
+    day = said or (ds.claims[-1].said if ds.claims else datetime.date(2000, 1, 1))
+    claim = Claim(claim_id, src, quote, day, to_text(tree), kind, None, None, where, qline, qoff, term)
+    return attrs.evolve(ds, claims=(*ds.claims, claim))
+
+
+def _source_of(context: Context, claim_id: str, source: str | None, file: str | os.PathLike[str] | None,
+               where: Span, sink: DiagnosticSink) -> tuple[FileScope, Source] | None:
+    """The claim file and source that ``with_claim(..., source=, file=)`` means; None after an error."""
+    files = context.files
+    if file is not None:
+        wanted = Path(file).resolve()
+        files = tuple(f for f in files if f.path == str(file) or (
+            not f.path.startswith("<") and Path(f.path).resolve() == wanted))
+        if not files:
+            sink.error(where, E.FILE_MISSING, f"the dataset has no claim file '{file}'",
+                       E.did_you_mean(str(file), [f.path for f in context.files], "claim files"))
+            return None
+    every = [(f, s) for f in files for s in f.sources]
+    ids = sorted({s.id for _, s in every})
+    if source is None:
+        if len(every) == 1:
+            return every[0]
+        sink.error(where, E.MISSING_FIELD,
+                   f"claim '{claim_id}' needs a source: pass source= with the id of one of the "
+                   f"{len(ids)} sources ({', '.join(ids[:6])}{', ...' if len(ids) > 6 else ''})")
+        return None
+    matches = [(f, s) for f, s in every if s.id == source]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        paths = [f.path for f, _ in matches]
+        sink.error(where, E.UNKNOWN_SOURCE,
+                   f"source '{source}' is declared in {len(paths)} claim files: {', '.join(paths)}",
+                   f"name the file, e.g. with_claim(..., source='{source}', file='{paths[0]}')")
+        return None
+    named = sorted({s.id for _, s in every if s.name == source})
+    hint = (f"did you mean '{named[0]}'? (the id of the source named '{source}')" if named
+            else E.did_you_mean(source, ids, "declared sources"))
+    sink.error(where, E.UNKNOWN_SOURCE, f"unknown source '{source}'", hint)
+    return None

@@ -1,0 +1,191 @@
+"""Loading a dataset: claim files found, read (or taken from the file cache), resolved and assembled.
+
+What :func:`claims.load` does. A claim file whose text, documents and scope
+did not change since the last load is taken as it was resolved, from the
+:mod:`file cache <claims._front.filecache>`; every other one is parsed
+(:mod:`claims._front.load`) and resolved (:mod:`claims._front.resolve`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from claims._base import errors as E
+from claims._base import gc as _gc
+from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
+from claims._logic.encode import remember_templates, templates
+from claims._base.errors import DiagnosticSink, InvalidClaim, Span
+from claims._base.limits import DEFAULT as DEFAULT_LIMITS
+from claims._base.limits import Limits
+from claims._front.load import (
+    Document,
+    Inputs,
+    RawFile,
+    display_path,
+    find_files,
+    load_claim_file,
+    read_text,
+    rule_sets_of,
+    stat_problem,
+)
+from claims._front.model import Dataset
+from claims._base.read import Roots
+from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
+
+
+def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None,
+         root: str | os.PathLike[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Dataset:
+    """Load claim files (or directories of them) and their rule sets into a checked Dataset.
+
+    The documents and rule files a claim file names are read only when they
+    lie under the dataset's root, symbolic links resolved: the folders given
+    (for a file, its folder), or ``root``. Rule sets named by name are looked
+    up as always (``rules/`` beside a claim file or above it, then the shipped ones).
+
+    Args:
+        cache: a folder that keeps every claim file as it was resolved (the CLI
+            uses ``.claims-cache/``), so that loading again reads only the
+            files that changed; ``None`` reads everything.
+        root: the one folder everything a claim file names must lie under,
+            instead of the paths given; they must lie under it too.
+        limits: bounds on what the input may cost (:class:`Limits`): the bytes
+            of a file, the characters of a formula, the nodes of a claim file.
+
+    Raises:
+        InvalidClaim: with every diagnostic (file, line, column) when any input
+            is invalid, outside the root (``outside-root``) or over ``limits``
+            (``too-large``).
+    """
+    if not paths:
+        raise TypeError("load() needs at least one path")
+    inputs = Inputs(Roots.of(paths, root), limits)
+    if root is not None:
+        _check_root(paths, root, inputs.roots)
+    with _gc.paused():
+        return _load(paths, FileCache(cache) if cache is not None else None, inputs)
+
+
+def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str], roots: Roots | None) -> None:
+    """``root`` is a folder, and holds every path given; else InvalidClaim."""
+    sink = DiagnosticSink()
+    shown = display_path(Path(root))
+    problem = stat_problem(Path(root))
+    if problem is not None or not os.path.isdir(root):
+        sink.error(Span(shown, 1, 0), E.FILE_MISSING,
+                   f"the root '{shown}' is not a folder" + (f": {problem}" if problem else ""))
+    else:
+        assert roots is not None
+        for p in paths:
+            if not roots.holds(p):
+                sink.error(Span(display_path(Path(p)), 1, 0), E.OUTSIDE_ROOT,
+                           f"'{display_path(Path(p))}' is outside the root '{shown}' it is checked under",
+                           "name a root that holds every path checked")
+    sink.raise_if_errors(InvalidClaim)
+
+
+@attrs.define
+class _File:
+    """One claim file while the dataset loads: parsed now, or taken from the cache."""
+
+    path: Path
+    shown: str
+    text: str
+    text_key: str
+    entry: Entry | None = None
+    raw: RawFile | None = None
+    clean: bool = True  # no error of its own: it may be cached
+
+    @property
+    def rule_sets(self) -> tuple[tuple[str, Span], ...]:
+        return self.entry.header.rule_sets if self.entry is not None else self._raw.rule_sets
+
+    @property
+    def declared(self) -> set[str]:
+        return set(self.entry.header.declared) if self.entry is not None else declared_names(self._raw.declarations)
+
+    @property
+    def tolerance(self) -> Fraction | None:
+        return self.entry.header.tolerance if self.entry is not None else self._raw.about_tolerance
+
+    @property
+    def _raw(self) -> RawFile:
+        assert self.raw is not None
+        return self.raw
+
+
+def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs) -> Dataset:
+    sink = DiagnosticSink()
+    documents: dict[str, Document] = {}
+    roots = inputs.roots
+
+    @functools.cache
+    def read_document(p: str) -> str | None:
+        # a cached entry's documents, read again to see that they did not change: the same
+        # rules as for a document the file names (under the root, a regular file, bounded)
+        if roots is not None and not roots.holds(p):
+            return None
+        return read_text(Path(p), DiagnosticSink(), limits=inputs.limits)
+
+    def parse(f: _File) -> RawFile | None:
+        before = len(sink.errors)
+        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs)
+        f.clean = len(sink.errors) == before
+        return f.raw
+
+    files: list[_File] = []
+    for path in find_files(paths, sink, roots):
+        text = read_text(path, sink, limits=inputs.limits)
+        if text is None:
+            continue
+        shown = display_path(path)
+        f = _File(path, shown, text, digest(code_digest(), shown, text))
+        f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
+        if f.entry is not None or parse(f) is not None:
+            files.append(f)
+    before = len(sink.errors)
+    rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
+    # Resolve even after load errors, so one run reports every problem; but not
+    # when the vocabulary itself is broken (a rule set or declarations block),
+    # where every use of a lost name would add a follow-on error.
+    if len(sink.errors) > before or not all(f.raw is None or f.raw.vocabulary_ok for f in files) or not files:
+        sink.raise_if_errors(InvalidClaim)
+    declared = [f.declared for f in files]
+    scope = Scope.of(rule_sets, declared, sink)
+    rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
+    resolved: list[ResolvedFile] = []
+    for k, f in enumerate(files):
+        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance)))
+        if f.entry is not None and f.entry.scope_key == scope_key:
+            resolved.append(f.entry.resolved)
+            continue
+        raw = f.raw or parse(f)  # cached, but resolved in another scope: parse it again
+        if raw is None:
+            continue
+        before = len(sink.errors)
+        rf = resolve_file(raw, k, scope, sink)
+        if store is not None and f.clean and len(sink.errors) == before:
+            rf = attrs.evolve(rf, templates=templates(
+                rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)))
+            docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
+            header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
+            # the places of the ids serve only to report an id used twice, and any error
+            # makes the load start again without the cache: a cached file keeps none
+            store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
+        resolved.append(rf)
+    dataset = assemble(scope, resolved, sink)
+    if sink.errors and any(f.entry is not None for f in files):
+        return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
+    sink.raise_if_errors(InvalidClaim)
+    for rf in resolved:
+        remember_templates(rf.claims, rf.templates)
+    if not dataset.claims:
+        sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
+                   "the dataset has no claims: there is nothing to check")
+        sink.raise_if_errors(InvalidClaim)
+    return dataset
