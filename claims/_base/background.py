@@ -79,7 +79,7 @@ class Beside(Generic[T]):
             try:
                 value: T = pickle.loads(data)
                 return value
-            except Exception:  # a damaged answer: compute it here
+            except Exception:  # noqa: BLE001 (any damaged answer: compute it here instead)
                 pass
         return self._fn()
 

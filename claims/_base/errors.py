@@ -15,7 +15,6 @@ from typing import Final
 
 import attrs
 
-
 ERROR_CODES: dict[str, ErrorCode] = {}
 """Every diagnostic code, in the order they are made: each :class:`ErrorCode` adds itself."""
 

@@ -141,5 +141,8 @@ def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
-    """``n`` and ``word``, in the plural unless ``n`` is 1: ``1 claim``, ``3 claims`` (``plural`` when not ``word + 's'``)."""
+    """``n`` and ``word``, in the plural unless ``n`` is 1: ``1 claim``, ``3 claims``.
+
+    ``plural`` is the plural when it is not ``word + 's'``.
+    """
     return f"{n} {word if n == 1 else (plural or word + 's')}"

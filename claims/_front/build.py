@@ -26,7 +26,6 @@ from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Sourc
 from claims._front.resolve import Typer, resolve, vocabulary_of
 from claims._front.syntax import parse_formula, to_text
 
-
 CODE_PATH = "<claims>"
 """The one claim file of a dataset built with :func:`dataset`."""
 

@@ -34,10 +34,10 @@ from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span, did_you_mean, printable
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits, TooLarge
-from claims._front.model import KINDS
 from claims._base.read import NotRegular, OverBound, Roots, is_symlinked, read_regular
-from claims._front.syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
 from claims._base.text import Normalised, closest_passage
+from claims._front.model import KINDS
+from claims._front.syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
 
 
 class Locator:

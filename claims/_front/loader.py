@@ -18,11 +18,11 @@ import attrs
 
 from claims._base import errors as E
 from claims._base import gc as _gc
-from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
-from claims._logic.encode import remember_templates, templates
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
+from claims._base.read import Roots
+from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
 from claims._front.load import (
     Document,
     Inputs,
@@ -35,8 +35,8 @@ from claims._front.load import (
     stat_problem,
 )
 from claims._front.model import Dataset
-from claims._base.read import Roots
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
+from claims._logic.encode import remember_templates, templates
 
 
 def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None,

@@ -12,7 +12,6 @@ import functools
 import re
 from collections.abc import Callable
 from importlib import resources
-from typing import Union
 
 import attrs
 import lark
@@ -131,7 +130,7 @@ class Quantity:
     end: int = _pos()
 
 
-Expr = Union[Name, Call, Num, DateLit, Duration, BoolLit, Unary, Binary, Quant, Quantity]
+Expr = Name | Call | Num | DateLit | Duration | BoolLit | Unary | Binary | Quant | Quantity
 
 
 # Declarations and rules (the items of a .rules file or a declarations block).
@@ -175,7 +174,7 @@ class RuleDecl:
     pos: int = _pos()
 
 
-Item = Union[SortDecl, SymDecl, RuleDecl]
+Item = SortDecl | SymDecl | RuleDecl
 
 # --------------------------------------------------------------------------- parser
 
@@ -313,9 +312,11 @@ _TOKEN_NAMES = {
     "TRUE": "'true'", "FALSE": "'false'", "BETWEEN": "'between'", "ABOUT": "'about'",
 }
 _KEYWORDS = frozenset(
-    "forall exists not and or implies iff xor is in between about over under more less "
-    "fewer than at least most exactly true false rule sort const pred func timed example "
-    "forbids".split()
+    [
+        "forall", "exists", "not", "and", "or", "implies", "iff", "xor", "is", "in", "between", "about",
+        "over", "under", "more", "less", "fewer", "than", "at", "least", "most", "exactly", "true",
+        "false", "rule", "sort", "const", "pred", "func", "timed", "example", "forbids",
+    ]
 )
 
 
@@ -457,7 +458,6 @@ def parse_items(text: str) -> tuple[Item, ...]:
     items: list[Item] = []
     for node in tree.children:
         assert isinstance(node, lark.Tree)
-        pos, _ = _span(node)
         data = str(node.data)
         ch = node.children
         if data == "sort_decl":

@@ -37,7 +37,7 @@ def assemble_report(ds: Dataset, comps: Sequence[Component], results: Sequence[C
     complete = not conflicts
     truncated = False
     checks = 0
-    for comp, res in zip(comps, results):
+    for comp, res in zip(comps, results, strict=True):
         checks += res.checks
         comp_contras = []
         for m in res.muses:

@@ -145,7 +145,8 @@ class Report:
     stats: Stats
     timeout: float | None = None
     max_per_component: int | None = None
-    warnings: tuple[Diagnostic, ...] = ()  # the symbol linter's (claims._front.lint); fail a run only with --fail-on-warnings
+    # the symbol linter's (claims._front.lint); they fail a run only with --fail-on-warnings
+    warnings: tuple[Diagnostic, ...] = ()
 
     def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
         """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""

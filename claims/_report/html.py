@@ -26,10 +26,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from claims._base.text import plural as _plural
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
-from claims._base.text import plural as _plural
 
 __all__ = ["render_html"]
 
@@ -316,11 +316,12 @@ def _scenario(v: Verdict) -> str:
 
 def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
     parts = [
-        f'<article class="card verdict v-{_e(v.verdict)}" id="conclusion-{k}" aria-labelledby="conclusion-{k}-h">'
-        f'<header><h3 id="conclusion-{k}-h"><span class="tag">C{k}</span> '
-        f'<span class="badge v-{_e(v.verdict)}">{_e(v.verdict)}</span> {_e(v.claim.source.name)}: '
-        f"{_e(_shorten(v.claim.quote, 90))}</h3>"
-        f'<p class="sub">conclusion {_e(v.claim.id)} · {_e(_VERDICT_TEXT.get(v.verdict, v.verdict))}</p></header>',
+        (f'<article class="card verdict v-{_e(v.verdict)}" id="conclusion-{k}" '
+         f'aria-labelledby="conclusion-{k}-h">'
+         f'<header><h3 id="conclusion-{k}-h"><span class="tag">C{k}</span> '
+         f'<span class="badge v-{_e(v.verdict)}">{_e(v.verdict)}</span> {_e(v.claim.source.name)}: '
+         f"{_e(_shorten(v.claim.quote, 90))}</h3>"
+         f'<p class="sub">conclusion {_e(v.claim.id)} · {_e(_VERDICT_TEXT.get(v.verdict, v.verdict))}</p></header>'),
         _claim_block(page, v.claim),
     ]
     if v.verdict in ("supported", "refuted"):
@@ -577,7 +578,7 @@ def _document_text(page: _Page, text: str, passages: list[tuple[int, int, Claim]
         out.append(f'<mark class="q {page.mark_class(c)}{"" if first else " cont"}"{ident} title="{_e(label)}">')
         stack.append(p)
 
-    for a, b in zip(cuts, cuts[1:] + [len(text)]):
+    for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True):
         # close what ends here, reopening what was only in the way
         if any(p[1] == a for p in stack):
             low = min(i for i, p in enumerate(stack) if p[1] == a)
@@ -604,9 +605,9 @@ def _documents_section(page: _Page) -> str:
     by_doc: dict[int, list[tuple[int, int, Claim]]] = {}
     for cid, (i, a, b) in page.places.items():
         by_doc.setdefault(i, []).append((a, b, page.claims[cid]))
-    out = ['<p class="doc-legend" aria-hidden="true"><span class="sw clash">in a contradiction</span> '
-           '<span class="sw v-refuted">a conclusion</span> <span class="sw plain">another claim</span> '
-           '<span class="ref">12</span> opens the claim</p>']
+    out = [('<p class="doc-legend" aria-hidden="true"><span class="sw clash">in a contradiction</span> '
+            '<span class="sw v-refuted">a conclusion</span> <span class="sw plain">another claim</span> '
+            '<span class="ref">12</span> opens the claim</p>')]
     for i, (path, text) in enumerate(page.ds.documents):
         n = len(by_doc.get(i, []))
         out.append(f'<article class="document" id="document-{i + 1}" aria-labelledby="document-{i + 1}-h">'
@@ -867,9 +868,9 @@ def render_html(report: Report) -> str:
                          "From the symbol linter; they fail a check only under --fail-on-warnings.",
                          _warnings(page)))
     sections.append(("documents", "Documents",
-                     "Every quoted passage, highlighted in its document: red where the claim takes part in a "
-                     "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
-                     "opens its claim.",
+                     ("Every quoted passage, highlighted in its document: red where the claim takes part in a "
+                      "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
+                      "opens its claim."),
                      _documents_section(page)))
     toc = "".join(f'<li><a href="#{sid}">{_e(h)}</a></li>' for sid, h, _, _ in sections)
     body = "".join(

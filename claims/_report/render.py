@@ -13,7 +13,11 @@ from collections.abc import Sequence
 import attrs
 
 from claims._base.errors import Diagnostic, printable
-from claims._report import html as _html, junit as _junit, sarif as _sarif, text as _text  # noqa: F401  (they register their formats)
+# imported for what importing does: each renderer registers its format in FORMATS
+from claims._report import html as _html  # noqa: F401
+from claims._report import junit as _junit  # noqa: F401
+from claims._report import sarif as _sarif  # noqa: F401
+from claims._report import text as _text  # noqa: F401
 from claims._report.findings import FORMATS, Report, View
 from claims._report.gating import Gate
 from claims._report.json_report import dumps, errors_document, gate_record

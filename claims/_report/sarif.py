@@ -35,21 +35,21 @@ _LINK_CHARS = re.compile(r"([\[\]\\])")
 
 KIND_DESCRIPTIONS = {
     "contradiction": ("Claims that cannot all be true",
-                      "A minimal set of claims that cannot all be true together under the rules "
-                      "it names: every proper subset of the claims is consistent."),
+                      ("A minimal set of claims that cannot all be true together under the rules "
+                       "it names: every proper subset of the claims is consistent.")),
     "conclusion": ("A conclusion that does not follow",
-                   "A claim marked as a conclusion that its premises refute, do not support "
-                   "(a countermodel is given), support only vacuously, or that the solver "
-                   "could not decide."),
+                   ("A claim marked as a conclusion that its premises refute, do not support "
+                    "(a countermodel is given), support only vacuously, or that the solver "
+                    "could not decide.")),
     "unknown": ("Claims the solver could not decide",
-                "A part of the dataset where the solver hit a limit (--timeout); it is "
-                "never reported as consistent."),
+                ("A part of the dataset where the solver hit a limit (--timeout); it is "
+                 "never reported as consistent.")),
     "rule-conflict": ("Rules that contradict each other",
-                      "Rules that are inconsistent on their own, before any claim: no claim "
-                      "could be checked."),
+                      ("Rules that are inconsistent on their own, before any claim: no claim "
+                       "could be checked.")),
     "error": ("Invalid input",
-              "A claim file, rule file or document that could not be loaded (the run checked "
-              "nothing); the message names what is wrong and what was probably meant."),
+              ("A claim file, rule file or document that could not be loaded (the run checked "
+               "nothing); the message names what is wrong and what was probably meant.")),
 }
 
 

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 from collections import Counter
 
 import attrs
-
 from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
-from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
 from claims._base.text import plural as _plural
 from claims._front.model import Claim, Rule
+from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
 
 _VERDICT_STYLE = {
     "supported": "green", "refuted": "red", "unsupported": "yellow", "vacuous": "magenta",
@@ -74,7 +74,7 @@ class _Writer:
                 return
             if line.indent < self.width:
                 cuts = [0, *_breaks(plain, self.width - line.indent), len(plain)]
-                self.chunks.extend(pad + plain[a:b] + "\n" for a, b in zip(cuts, cuts[1:]))
+                self.chunks.extend(pad + plain[a:b] + "\n" for a, b in itertools.pairwise(cuts))
                 return
         with self.console.capture() as cap:
             self.console.print(Padding(line.text, (0, 0, 0, line.indent), expand=False))

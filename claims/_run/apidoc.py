@@ -13,7 +13,8 @@ import claims
 def _fields(cls: type) -> list[str]:
     out = []
     for f in attrs.fields(cls):
-        if f.name.startswith("_") or not f.repr and f.name in ("term", "example_terms", "forbid_terms", "possible_terms"):
+        internal = not f.repr and f.name in ("term", "example_terms", "forbid_terms", "possible_terms")
+        if f.name.startswith("_") or internal:
             continue
         t = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
         out.append(f"- `{f.name}: {t}`")

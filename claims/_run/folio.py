@@ -49,8 +49,8 @@ from claims._front import syntax as S
 from claims._front.folio import ID_UNSAFE, LABELS, Example, Formula, Read, read_folio, read_formula
 from claims._front.lint import Use, lint
 from claims._front.load import display_path
-from claims._report.registry import Formats
 from claims._front.loader import load
+from claims._report.registry import Formats
 from claims._run.api import check
 
 SORT = "U"
@@ -122,7 +122,8 @@ def stories(examples: Sequence[Example]) -> list[Story]:
     counter = 0
     per_id: Counter[str] = Counter()
     out = []
-    for (sid, _, _), exs in groups.items():
+    for (given, _, _), exs in groups.items():
+        sid = given
         if not sid:
             counter += 1
             while str(counter) in used:
@@ -330,7 +331,7 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
         texts.append(S.to_text(ours))
     n = len(prem_reads)
     premise_failed = any(t is None for t in texts[:n])
-    failed = frozenset(ex.example_id for ex, t in zip(story.examples, texts[n:])
+    failed = frozenset(ex.example_id for ex, t in zip(story.examples, texts[n:], strict=True)
                        if t is None or premise_failed)
     ids = {ex.example_id: f"c{ex.example_id}" for ex in story.examples}
     files = {
@@ -394,14 +395,14 @@ def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts
     out += ["sources:", "  folio:", f"    name: {_q(f'FOLIO story {story.story_id}')}", f"    via: {_q(source)}",
             "claims:"]
     n = len(prem)
-    for i, (r, quote) in enumerate(zip(prem, story.premises), start=1):
+    for i, (r, quote) in enumerate(zip(prem, story.premises, strict=True), start=1):
         pid = f"{story.name}-p{i}"  # claim ids are unique across files: `claims check DIR` reads them all
         if texts[i - 1] is None:
             out.append(f"  # {pid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
             continue
         out += [f"  - id: {pid}", "    source: folio", f"    said: {SAID}", f"    quote: {_q(quote)}",
                 f"    formula: {_q(str(texts[i - 1]))}", f"    note: {_q(_note(r, 'FOLIO'))}"]
-    for ex, r, text in zip(story.examples, concl, texts[n:]):
+    for ex, r, text in zip(story.examples, concl, texts[n:], strict=True):
         cid = ids[ex.example_id]
         if text is None:
             out.append(f"  # {cid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
@@ -642,8 +643,8 @@ def _pct(a: int, b: int) -> str:
 @FORMATS.register("text")
 def _render_text(c: Conformance) -> str:
     out = [f"FOLIO conformance: {c.path}",
-           f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
-           f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})", "",
+           (f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
+            f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})"), "",
            "Confusion (rows: gold label, columns: answer)"]
     table = c.confusion()
     cols = [g for g in GOT_COLUMNS if g in LABELS or any(table[r][g] for r in LABELS)]
