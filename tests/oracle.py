@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 import claims
-from claims._base.model import Term, TApp, TLit, TOp, TQuant
+from claims._front.model import Term, TApp, TLit, TOp, TQuant
 
 BOOLS = ("p", "q", "r")
 INTS = ("x", "y")

@@ -23,7 +23,7 @@ run slower.
 
 The claims' typed terms are most of an entry's objects, yet a re-check
 needs none of them: each claim's encoding template and lint uses are kept
-beside it (:class:`~claims._logic.encode.Template`). So an entry keeps the terms
+beside it (:class:`~claims._front.model.Template`). So an entry keeps the terms
 apart, as one pickle per file, and its claims come back holding a
 :class:`~claims._front.model.DeferredTerm` that reads them on first use (with
 ``term_of``). At 100,000 claims this halves the time to read the cache.

@@ -17,7 +17,6 @@ import attrs
 
 from claims._base import errors as E
 from claims._front import syntax as S
-from claims._logic.encode import Template
 from claims._base.errors import DiagnosticSink, Span, did_you_mean
 from claims._front.load import Locator, RawFile, RawRuleSet, month_bounds
 from claims._front.model import (
@@ -33,6 +32,7 @@ from claims._front.model import (
     Source,
     Symbol,
     TApp,
+    Template,
     Term,
     TLit,
     TMember,
@@ -719,6 +719,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
         tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
         DEFAULT_TOLERANCE, context=context,
+        templates=tuple(pair for f in files for pair in zip(f.claims, f.templates)),
     )
 
 

@@ -23,7 +23,7 @@ from claims._base import gc as _gc
 from claims._run import folio as _folio  # noqa: F401  (the FOLIO front end registers its diagnostic codes)
 from claims._logic.cache import ResultCache, split_cached
 from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
-from claims._logic.encode import Encoded, encode, encode_rules_alone, remember_templates, script, templates
+from claims._logic.encode import Encoded, encode, encode_rules_alone, script, templates
 from claims._base.errors import Diagnostic, DiagnosticSink, InvalidClaim, RuleError, Span
 from claims._report.findings import (
     Contradiction,
@@ -207,8 +207,6 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     if sink.errors and any(f.entry is not None for f in files):
         return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
-    for rf in resolved:
-        remember_templates(rf.claims, rf.templates)
     if not dataset.claims:
         sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
                    "the dataset has no claims: there is nothing to check")

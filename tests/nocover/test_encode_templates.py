@@ -12,7 +12,7 @@ import pytest
 
 import claims
 from claims._logic import encode as E
-from claims._base.model import Dataset, term_of
+from claims._front.model import Dataset, term_of
 from claims._logic.partition import partition
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import claims
 from claims._run import fuzz as _fuzz
-from claims._base.model import TOp
+from claims._front.model import TOp
 from claims._front.syntax import parse_formula
 from tests.oracle import VOCAB, assignments, evaluate, formulas
 

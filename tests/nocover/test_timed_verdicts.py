@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._base.model import Term, TApp, TLit, TOp
+from claims._front.model import Term, TApp, TLit, TOp
 
 START = datetime.date(2016, 3, 1)
 DAYS = 5  # the window: 2016-03-01 .. 2016-03-05
