@@ -126,6 +126,11 @@ def conclusion_literals(i: int) -> tuple[str, str]:
     return f"q+!{i}", f"q-!{i}"
 
 
+def literal_index(name: str) -> int:
+    """The claim or rule number in a tracking literal's name (``c!12``: 12)."""
+    return int(name.rsplit("!", 1)[1])
+
+
 def day_text(day: int) -> str:
     return _DAY_MARK if day == TEMPLATE_DAY else datetime.date.fromordinal(day).isoformat()
 

@@ -32,12 +32,12 @@ from typing import Literal
 import attrs
 import z3
 
-from claims._logic.encode import claim_literal, conclusion_literals, rule_literal
+from claims._logic.encode import claim_literal, literal_index, rule_literal
 from claims._logic.marco import marco
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
 from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
-from claims._logic.values import countermodel
+from claims._logic.verdicts import RawVerdict, verdicts as judge
 
 
 @attrs.frozen
@@ -55,16 +55,6 @@ class RawMus:
 
 
 @attrs.frozen
-class RawVerdict:
-    conclusion: int
-    verdict: str  # supported refuted unsupported vacuous unknown
-    premises: tuple[int, ...] = ()
-    rules: tuple[int, ...] = ()
-    countermodel: tuple[tuple[str, str, str], ...] = ()  # (atom smt, display, value)
-    reason: str | None = None
-
-
-@attrs.frozen
 class ComponentResult:
     muses: tuple[RawMus, ...]
     complete: bool
@@ -72,10 +62,6 @@ class ComponentResult:
     unknown_reason: str | None
     verdicts: tuple[RawVerdict, ...]
     checks: int
-
-
-def _index(name: str) -> int:
-    return int(name.rsplit("!", 1)[1])
 
 
 class _Component:
@@ -147,7 +133,7 @@ class _Component:
             name = claim_literal(i)
             key = self.body[name].sexpr() if name in self.body else name
             groups.setdefault(key, []).append(name)
-        return sorted(groups.values(), key=lambda g: _index(g[0]))
+        return sorted(groups.values(), key=lambda g: literal_index(g[0]))
 
     def enumerate(self) -> tuple[list[RawMus], bool, bool, str | None]:
         universe = [claim_literal(i) for i in self.comp.claims]
@@ -172,7 +158,7 @@ class _Component:
                     verified = self.verify(list(combo))
                     if verified is None:
                         return "unknown"
-                found.append(RawMus(tuple(sorted(_index(m) for m in combo)), verified.rules))
+                found.append(RawMus(tuple(sorted(literal_index(m) for m in combo)), verified.rules))
                 if limit is not None and len(found) >= limit:
                     return "stopped"
             return "more"
@@ -192,7 +178,7 @@ class _Component:
         for x in reps:
             if x in current:
                 continue
-            r = self.check(sorted(current | {x}, key=_index))
+            r = self.check(sorted(current | {x}, key=literal_index))
             if r == "sat":
                 current.add(x)
                 model = self.solver.model()
@@ -235,66 +221,23 @@ class _Component:
                     self.chk.reason = (fresh.chk.reason if r == "unknown"
                                        else "verification failed: the reported set is not minimal")
                     return None
-            rules = self.min_rules(fresh, mus)
+            rules = fresh.rules_needed(mus)
         finally:
             self.chk.checks += fresh.chk.checks - before
         if rules is None:
             self.chk.reason = fresh.chk.reason
             return None
-        return RawMus(tuple(sorted(_index(m) for m in mus)), tuple(sorted(rules)))
+        return RawMus(tuple(sorted(literal_index(m) for m in mus)), tuple(sorted(rules)))
 
-    @staticmethod
-    def min_rules(c: _Component, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None:
+    def rules_needed(self, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None:
         """A minimal set of rules that keeps ``claims`` (+ ``extra``) unsatisfiable; None on unknown.
 
         By deletion from all the rules, without cores: which minimal set is
         found depends on the rules' order alone.
         """
         needed = shrink_by_deletion(
-            c.rule_names, str, lambda trial: c.chk.check(c.lits(trial) + c.lits(claims) + c.lits(extra)))
-        return None if needed is None else [_index(n) for n in needed]
-
-    # -- conclusions ----------------------------------------------------------
-    def verdicts(self, muses: Sequence[RawMus]) -> list[RawVerdict]:
-        out: list[RawVerdict] = []
-        facts = [claim_literal(i) for i in self.facts]
-        if not self.comp.conclusions:
-            return out
-        base = self.check(facts)
-        for ci in self.comp.conclusions:
-            pos, neg = conclusion_literals(ci)
-            if base == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-                continue
-            if base == "unsat":
-                out.append(RawVerdict(ci, "vacuous"))
-                continue
-            r_neg = self.check(facts, [neg])
-            if r_neg == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-                continue
-            if r_neg == "unsat":
-                out.append(self.explain(ci, "supported", facts, neg))
-                continue
-            model = self.solver.model()
-            r_pos = self.check(facts, [pos])
-            if r_pos == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-            elif r_pos == "unsat":
-                out.append(self.explain(ci, "refuted", facts, pos))
-            else:
-                out.append(RawVerdict(ci, "unsupported", countermodel=countermodel(model, self.comp, self.facts, ci)))
-        return out
-
-    def explain(self, ci: int, verdict: str, facts: list[str], lit: str) -> RawVerdict:
-        self.check(facts, [lit])  # unsat, as the caller saw: its core starts the shrink
-        premises = self.shrink(facts, [lit])
-        if premises is None:
-            return RawVerdict(ci, "unknown", reason=self.chk.reason)
-        rules = self.min_rules(self, premises, [lit])
-        if rules is None:
-            return RawVerdict(ci, "unknown", reason=self.chk.reason)
-        return RawVerdict(ci, verdict, tuple(sorted(_index(p) for p in premises)), tuple(sorted(rules)))
+            self.rule_names, str, lambda trial: self.chk.check(self.lits(trial) + self.lits(claims) + self.lits(extra)))
+        return None if needed is None else [literal_index(n) for n in needed]
 
 
 def solve_component(comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None) -> ComponentResult:
@@ -309,7 +252,7 @@ def solve_component(comp: Component, facts: Sequence[int], opts: Options, probe:
     c = _Component(comp, facts, opts)
     muses, complete, truncated, reason = c.enumerate()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
-    verdicts = c.verdicts(muses_sorted)
+    verdicts = judge(c)
     return ComponentResult(muses_sorted, complete, truncated, reason, tuple(verdicts), c.chk.checks)
 
 
@@ -330,7 +273,7 @@ def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer
     out: list[list[int]] = []
 
     def keep(mus: list[str]) -> Literal["more"]:
-        out.append(sorted(_index(n) for n in mus))
+        out.append(sorted(literal_index(n) for n in mus))
         return "more"
 
     if marco(names, c.ctx, check=c.check, grow=lambda seed: c.grow(seed, names), shrink=c.shrink,

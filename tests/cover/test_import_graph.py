@@ -42,6 +42,7 @@ STAGES = (
     "claims._logic.marco",
     "claims._logic.probe",
     "claims._logic.values",
+    "claims._logic.verdicts",
     "claims._logic.solve",
     "claims._logic.cache",
     "claims._logic.executor",
