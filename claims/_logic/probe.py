@@ -1,8 +1,9 @@
 """The probe: one check on a warm solver that shows most components consistent.
 
-Most components are consistent (PERFORMANCE-NOTES.md; 91% in the 10k
-benchmark), and for them making a solver costs more than the one check they
-need (measured: 1.2 ms against 0.6 ms per component). A :class:`Probe` pushes
+Most components are consistent (in the 10k benchmark of
+``benchmarks/generate.py``, the probe shows 83% of them so), and for them
+making a solver costs more than the one check they need (measured: 1.2 ms
+against 0.6 ms per component). A :class:`Probe` pushes
 a component's assertions onto a solver it keeps, checks every claim, and
 pops; whoever solves components one after the other owns one and passes it
 to each (``claims._logic.executor.solve_chunk``). Only "sat" is trusted, and
