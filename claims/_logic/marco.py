@@ -22,6 +22,9 @@ from claims._logic.solver import Answer, make_solver
 Outcome = Literal["complete", "stopped", "unknown"]
 """How an enumeration ended: every MUS found; the caller stopped it; a check was unknown."""
 
+Then = Literal["more", "stopped", "unknown"]
+"""What the caller says of a MUS it was handed: go on; stop; a check of its own was unknown."""
+
 
 def marco(
     items: Sequence[str],
@@ -30,7 +33,7 @@ def marco(
     check: Callable[[list[str]], Answer],
     grow: Callable[[list[str]], set[str] | None],
     shrink: Callable[[list[str]], list[str] | None],
-    found: Callable[[list[str]], Literal["more", "stopped", "unknown"]],
+    found: Callable[[list[str]], Then],
 ) -> Outcome:
     """Hand every MUS of ``items`` to ``found``, in the order the map proposes them.
 

@@ -27,13 +27,12 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from typing import Literal
 
 import attrs
 import z3
 
 from claims._logic.encode import claim_literal, literal_index, rule_literal
-from claims._logic.marco import marco
+from claims._logic.marco import Then, marco
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
 from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
@@ -148,7 +147,7 @@ class _Component:
         found: list[RawMus] = []
         limit = self.opts.max_per_component
 
-        def keep(mus: list[str]) -> Literal["more", "stopped", "unknown"]:
+        def keep(mus: list[str]) -> Then:
             # Every choice of members is the same set of formulas under other tracking
             # literals (a class holds claims whose formulas are one term), so the
             # first choice, the representatives, is verified and its rules serve all.
@@ -272,7 +271,7 @@ def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer
     c.body = {}
     out: list[list[int]] = []
 
-    def keep(mus: list[str]) -> Literal["more"]:
+    def keep(mus: list[str]) -> Then:
         out.append(sorted(literal_index(n) for n in mus))
         return "more"
 
