@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from claims._front.syntax import Item
 
 BUILTIN_SORTS = ("bool", "int", "real", "date")
-NUMERIC_SORTS = frozenset({"int", "real", "date"})
 
 KINDS = ("fact", "conclusion", "prediction")
 

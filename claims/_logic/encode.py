@@ -111,6 +111,11 @@ def claim_literal(i: int) -> str:
     return f"c!{i}"
 
 
+def is_claim_literal(name: str) -> bool:
+    """Whether ``name`` is the literal of a claim (see :func:`claim_literal`)."""
+    return name.startswith("c!")
+
+
 def rule_literal(j: int) -> str:
     """The literal of rule ``j``: every instance of the rule is asserted under it."""
     return f"r!{j}"

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import attrs
 import z3
 
-from claims._logic.encode import claim_literal, literal_index, rule_literal
+from claims._logic.encode import claim_literal, is_claim_literal, literal_index, rule_literal
 from claims._logic.marco import Then, marco
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
@@ -64,6 +64,8 @@ class ComponentResult:
 
 
 class _Component:
+    """One component on its solver: checks under assumptions, shrinking, growing, verifying, enumerating."""
+
     def __init__(self, comp: Component, facts: Sequence[int], opts: Options) -> None:
         self.comp = comp
         self.opts = opts
@@ -95,7 +97,7 @@ class _Component:
         for a in self.solver.assertions():
             if z3.is_implies(a) and z3.is_const(a.arg(0)):
                 name = a.arg(0).decl().name()
-                if name.startswith("c!"):
+                if is_claim_literal(name):
                     out[name] = a.arg(1)
         return out
 
