@@ -20,14 +20,14 @@ import click
 
 import claims
 from claims._base import gc as _gc
-from claims._run import gate as _gate
-from claims._logic.cache import ResultCache
 from claims._base.errors import printable
 from claims._base.files import write_output
+from claims._logic.cache import ResultCache
 from claims._report import render as _render
 from claims._report.findings import FORMATS, View
 from claims._report.policy import exit_status
 from claims._report.records import Records
+from claims._run import gate as _gate
 
 EXIT_SUCCESS = 0
 EXIT_FINDINGS = 1

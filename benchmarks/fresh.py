@@ -6,7 +6,7 @@ and every query (MARCO's seeds, growing, shrinking, verifying, the premises
 and rules of a verdict) is a check under assumptions that switch literals on,
 so what the solver learned in one check serves the next. Components that are
 consistent are checked on one warm solver the process shares
-(``claims._logic.solve._consistent_at_once``).
+(``claims._logic.probe.Probe``).
 
 This baseline changes only that: every query gets a new solver, made by the
 engine's ``make_solver`` (same seed, same time limit per check), given the
@@ -90,13 +90,9 @@ class _FreshComponent(_solve._Component):
         self.__dict__["_first"] = s
 
 
-def _never(comp: Component, opts: _solve.Options) -> bool:
-    """The shared warm probe, switched off: every component goes the long way."""
-    return False
-
-
 def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the child
     import claims
+    from claims._logic.probe import Probe
     from claims._logic.solve import Options, solve_component
     from claims._run.api import components_of
 
@@ -107,12 +103,13 @@ def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the ch
     opts = Options()
     t0 = time.perf_counter()
     checks = 0
+    probe = Probe()
     for comp in comps:
-        checks += solve_component(comp, sorted(facts & set(comp.claims)), opts).checks
+        checks += solve_component(comp, sorted(facts & set(comp.claims)), opts, probe).checks
     q.put(("incremental", time.perf_counter() - t0, checks, len(comps), rss_mib()))
 
-    _solve._Component = _FreshComponent  # type: ignore[misc]  # the baseline swaps in its own class
-    _solve._consistent_at_once = _never
+    _solve._Component = _FreshComponent  # type: ignore[misc]
+    # and no probe: every component goes the long way
     t0 = time.perf_counter()
     q.put(("start",))
     for k, comp in enumerate(comps):

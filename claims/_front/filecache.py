@@ -23,7 +23,7 @@ run slower.
 
 The claims' typed terms are most of an entry's objects, yet a re-check
 needs none of them: each claim's encoding template and lint uses are kept
-beside it (:class:`~claims._logic.encode.Template`). So an entry keeps the terms
+beside it (:class:`~claims._front.model.Template`). So an entry keeps the terms
 apart, as one pickle per file, and its claims come back holding a
 :class:`~claims._front.model.DeferredTerm` that reads them on first use (with
 ``term_of``). At 100,000 claims this halves the time to read the cache.
@@ -44,10 +44,10 @@ import attrs
 
 from claims._base.errors import Span
 from claims._base.files import write_atomic
-from claims._front.model import DeferredTerm, Term, term_of
 from claims._base.read import CACHE_FILE_BYTES, read_regular
-from claims._front.resolve import ResolvedFile
 from claims._base.sign import seal, unseal, user_key
+from claims._front.model import DeferredTerm, Term, term_of
+from claims._front.resolve import ResolvedFile
 
 FORMAT = 2
 _MAGIC = b"claims-file-cache\n"

@@ -28,7 +28,7 @@ import attrs
 
 from claims._base import errors as E
 from claims._base.errors import Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._front.model import Dataset, TApp, Term, TOp, TQuant, plain, term_of
+from claims._front.model import Dataset, kept_templates, plain, symbol_uses, term_of
 
 
 @attrs.frozen
@@ -187,13 +187,10 @@ def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagn
 
 def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
     """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
-    from claims._logic.encode import known_template  # the encoding keeps each cached claim's uses
-
     uses: list[Use] = []
-    for c in ds.claims:
+    for c, known in zip(ds.claims, kept_templates(ds)):
         if c.span is None:
             continue
-        known = known_template(c)
         found = known.uses if known is not None else symbol_uses(term_of(c))
         uses.extend(Use(name, kind, n, c.span, c.id, False) for name, kind, n in found)
     for r in ds.rules:
@@ -201,26 +198,6 @@ def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
         for t in (r.term, *r.example_terms, *r.forbid_terms):
             uses.extend(Use(name, kind, n, span, r.id, True) for name, kind, n in symbol_uses(t))
     return lint(uses)
-
-
-def symbol_uses(t: Term | None) -> tuple[tuple[str, str, int], ...]:
-    """Each use of a symbol in ``t``, in the order written: its name, kind (as in :class:`Use`) and arity."""
-    out: list[tuple[str, str, int]] = []
-    if t is not None:
-        _uses(t, out)
-    return tuple(out)
-
-
-def _uses(t: Term, out: list[tuple[str, str, int]]) -> None:
-    if isinstance(t, TApp):
-        out.append((t.name, "pred" if t.sort == "bool" else ("func" if t.args else "const"), len(t.args)))
-        for a in t.args:
-            _uses(a, out)
-    elif isinstance(t, TOp):
-        for a in t.args:
-            _uses(a, out)
-    elif isinstance(t, TQuant):
-        _uses(t.body, out)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import attrs
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from claims._front.syntax import Item
 
 BUILTIN_SORTS = ("bool", "int", "real", "date")
-NUMERIC_SORTS = frozenset({"int", "real", "date"})
 
 KINDS = ("fact", "conclusion", "prediction")
 
@@ -134,6 +133,49 @@ def term_of(c: Claim) -> Term | None:
     """The typed term of a claim, read now if it was deferred."""
     t = c.term
     return t.get() if isinstance(t, DeferredTerm) else t
+
+
+def symbol_uses(t: Term | None) -> tuple[tuple[str, str, int], ...]:
+    """Each use of a symbol in ``t``, in the order written: its name, kind and arity.
+
+    The kind is ``pred``, ``func`` or ``const``, as in :class:`claims._front.lint.Use`.
+    """
+    out: list[tuple[str, str, int]] = []
+    if t is not None:
+        _uses(t, out)
+    return tuple(out)
+
+
+def _uses(t: Term, out: list[tuple[str, str, int]]) -> None:
+    if isinstance(t, TApp):
+        out.append((t.name, "pred" if t.sort == "bool" else ("func" if t.args else "const"), len(t.args)))
+        for a in t.args:
+            _uses(a, out)
+    elif isinstance(t, TOp):
+        for a in t.args:
+            _uses(a, out)
+    elif isinstance(t, TQuant):
+        _uses(t.body, out)
+
+
+class Template(NamedTuple):
+    """A claim's encoding with the day it holds on left open, and the symbols it uses.
+
+    The encode stage makes it (``claims._logic.encode.template``) and
+    instantiates it on the claim's days; the file cache keeps one per claim
+    (in :class:`claims._front.resolve.ResolvedFile`), and the loaded
+    :class:`Dataset` carries them, so a re-check neither encodes nor lints
+    from the terms of the files that did not change. A named tuple, not an
+    attrs class: tuples are what pickle reads fastest.
+    """
+
+    timed: bool  # it mentions a timed symbol without '@': one instance per relevant day
+    explicit: tuple[int, ...]  # the days it names with '@'
+    smt: str
+    atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each encoded Atom (plain tuples load fast)
+    sort_decls: tuple[tuple[str, str], ...]
+    uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (see symbol_uses)
+    bounds: tuple[str, ...] = ()  # the open sorts it may bound (claims._logic.encode.bounded_sorts)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -281,6 +323,7 @@ class Dataset:
     documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
     about_tolerance: Fraction = DEFAULT_TOLERANCE
     _context: Context | None = attrs.field(default=None, eq=False, repr=False)
+    _templates: tuple[tuple[Claim, Template], ...] = attrs.field(default=(), eq=False, repr=False)  # see kept_templates
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id (``KeyError`` when there is none)."""
@@ -288,3 +331,17 @@ class Dataset:
             if c.id == claim_id:
                 return c
         raise KeyError(claim_id)
+
+
+def kept_templates(ds: Dataset) -> list[Template | None]:
+    """The template the loader kept for each claim of ``ds`` (from the file cache), or None.
+
+    A template is kept with the very claim object it was made for: a claim
+    added or replaced later (:func:`claims.with_claim`, ``attrs.evolve``) has
+    none, and is encoded from its term. The kept pairs hold their claims, so
+    an ``id`` found among them is that claim.
+    """
+    if not ds._templates:
+        return [None] * len(ds.claims)
+    kept = {id(c): t for c, t in ds._templates}
+    return [kept.get(id(c)) for c in ds.claims]

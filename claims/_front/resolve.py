@@ -16,9 +16,8 @@ from fractions import Fraction
 import attrs
 
 from claims._base import errors as E
-from claims._front import syntax as S
-from claims._logic.encode import Template
 from claims._base.errors import DiagnosticSink, Span, did_you_mean
+from claims._front import syntax as S
 from claims._front.load import Locator, RawFile, RawRuleSet, month_bounds
 from claims._front.model import (
     BUILTIN_SORTS,
@@ -33,6 +32,7 @@ from claims._front.model import (
     Source,
     Symbol,
     TApp,
+    Template,
     Term,
     TLit,
     TMember,
@@ -690,7 +690,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     claims: list[Claim] = []
     seen_claims: dict[str, Span] = {}
     for f in files:
-        # a file from the cache keeps no id places (see claims._front.loader._load): its claims' places serve
+        # a file from the cache keeps no id places (see claims._run.loader._load): its claims' places serve
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
         for c, id_span in zip(f.claims, id_spans):
             if c.id in seen_claims:
@@ -716,6 +716,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
         tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
         DEFAULT_TOLERANCE, context=context,
+        templates=tuple(pair for f in files for pair in zip(f.claims, f.templates)),
     )
 
 

@@ -33,8 +33,9 @@ from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
 from claims._logic.partition import Component
-from claims._logic.solve import ComponentResult, Options, RawMus, RawVerdict
+from claims._logic.solve import ComponentResult, Options, RawMus
 from claims._logic.solver import SEED, z3_version
+from claims._logic.verdicts import RawVerdict
 
 FORMAT = 3
 PACK = "results.pack"

@@ -60,31 +60,31 @@ import datetime
 import hashlib
 import itertools
 import math
-import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import NamedTuple
 
 import attrs
 
 from claims._base.errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
 from claims._base.limits import DEFAULT, Limits, TooLarge
-from claims._front.lint import symbol_uses
 from claims._front.model import (
     SCOPE_MARK,
-    plain,
     Claim,
     Dataset,
     Rule,
     SortInfo,
     Symbol,
     TApp,
+    Template,
     Term,
     TLit,
     TMember,
     TOp,
     TQuant,
     TVar,
+    kept_templates,
+    plain,
+    symbol_uses,
     term_of,
 )
 
@@ -100,16 +100,41 @@ def q(name: str) -> str:
     return "|" + name.replace("|", "_").replace("\\", "_") + "|"
 
 
+# The tracking literals: each constraint of a script is asserted under one, so
+# that a check can assume any subset. Three kinds of unit (see Unit.kind) have
+# their own: a claim ``c!i``, a conclusion ``q+!i`` (it holds) and ``q-!i`` (it
+# fails), a rule ``r!j``; ``claims fuzz`` also asserts a rule's negation
+# under ``nr!j``.
+
+
 def claim_literal(i: int) -> str:
+    """The literal of claim ``i`` (a fact or a prediction)."""
     return f"c!{i}"
 
 
+def is_claim_literal(name: str) -> bool:
+    """Whether ``name`` is the literal of a claim (see :func:`claim_literal`)."""
+    return name.startswith("c!")
+
+
 def rule_literal(j: int) -> str:
+    """The literal of rule ``j``: every instance of the rule is asserted under it."""
     return f"r!{j}"
 
 
+def negated_rule_literal(j: int) -> str:
+    """The literal under which ``claims fuzz`` asserts that rule ``j`` fails."""
+    return f"nr!{j}"
+
+
 def conclusion_literals(i: int) -> tuple[str, str]:
+    """The literals of conclusion ``i``: under the first it holds, under the second it fails."""
     return f"q+!{i}", f"q-!{i}"
+
+
+def literal_index(name: str) -> int:
+    """The claim or rule number in a tracking literal's name (``c!12``: 12)."""
+    return int(name.rsplit("!", 1)[1])
 
 
 def day_text(day: int) -> str:
@@ -135,7 +160,7 @@ class Atom:
 
 @attrs.frozen
 class Unit:
-    """One constraint before partitioning: a claim or one instance of a rule."""
+    """One constraint before partitioning: a claim, a conclusion, or one instance of a rule."""
 
     kind: str  # "claim" | "conclusion" | "rule"
     index: int
@@ -197,7 +222,12 @@ class Encoder:
         return bool(sym.args) and all(self.is_enum(a) for a in sym.args)
 
     # -- atoms -------------------------------------------------------------
-    def _atom(self, sym: Symbol, members: tuple[str, ...], day: int | None) -> str:
+    def atom(self, sym: Symbol, members: tuple[str, ...], day: int | None) -> str:
+        """The SMT name of ``sym`` on ``day`` (None: untimed, or any day), declared on first use.
+
+        ``members``: the arguments of a grounded symbol (see :meth:`grounded`),
+        one constant per tuple; ``()`` for the symbol itself.
+        """
         if members:
             display = f"{plain(sym.name)}({', '.join(plain(m) for m in members)})"
             arity = 0
@@ -283,11 +313,11 @@ class Encoder:
         if not sym.timed:
             when = None
         if not t.args:
-            return self._atom(sym, (), when)
+            return self.atom(sym, (), when)
         if self.grounded(sym):
             return self._grounded_app(sym, t.args, when, day, env)
         args = " ".join(self.term(a, day, env) for a in t.args)
-        return f"({self._atom(sym, (), when)} {args})"
+        return f"({self.atom(sym, (), when)} {args})"
 
     def _grounded_app(
         self, sym: Symbol, args: Sequence[Term], when: int | None, day: int | None, env: dict[str, str]
@@ -315,11 +345,11 @@ class Encoder:
         self._spend(math.prod(len(f) for f in fixed))
         combos = list(itertools.product(*fixed))
         # build from the last combination backwards into an ite chain
-        result = self._atom(sym, combos[-1], when)
+        result = self.atom(sym, combos[-1], when)
         for combo in reversed(combos[:-1]):
             conds = [f"(= {tests[i]} {q(m)})" for i, m in enumerate(combo) if tests[i] is not None]
             cond = conds[0] if len(conds) == 1 else f"(and {' '.join(conds)})"
-            result = f"(ite {cond} {self._atom(sym, combo, when)} {result})"
+            result = f"(ite {cond} {self.atom(sym, combo, when)} {result})"
         return result
 
     def _quant(self, t: TQuant, day: int | None, env: dict[str, str]) -> str:
@@ -491,30 +521,16 @@ class Encoded:
     days: tuple[int, ...]
 
 
-class Template(NamedTuple):
-    """A claim's encoding with the day it holds on left open (see :func:`template`).
-
-    A named tuple, not an attrs class: the file cache keeps one per claim, and
-    tuples are what pickle reads fastest.
-    """
-
-    timed: bool  # it mentions a timed symbol without '@': one instance per relevant day
-    explicit: tuple[int, ...]  # the days it names with '@'
-    smt: str
-    atoms: tuple[tuple[str, str, str, int, str], ...]  # the fields of each Atom (plain tuples load fast)
-    sort_decls: tuple[tuple[str, str], ...]
-    uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (claims._front.lint.symbol_uses)
-    bounds: tuple[str, ...] = ()  # the open sorts it may bound (see bounded_sorts)
-
-
 def template(enc: Encoder, c: Claim) -> Template:
     """Encode ``c`` once for every day: a timed symbol's day is :data:`TEMPLATE_DAY`.
 
-    The resolve stage makes these while the claim's file is at hand, and the
-    file cache keeps them, so a re-check encodes only the claims of the files
-    that changed; :func:`encode` instantiates them. ``enc`` must be over the
-    vocabulary the claim was resolved in. It also keeps the symbols the
-    claim uses, so that the lint of a re-check needs no term either.
+    When the file cache is on, the loader makes these right after resolving
+    a claim file, the cache keeps them, and the loaded dataset carries them
+    (:func:`~claims._front.model.kept_templates`), so a re-check encodes only
+    the claims of the files that changed; :func:`encode` instantiates them.
+    ``enc`` must be over the vocabulary the claim was resolved in. It also
+    keeps the symbols the claim uses, so that the lint of a re-check needs no
+    term either.
     """
     term = term_of(c)
     assert term is not None
@@ -534,28 +550,6 @@ def templates(claims: Sequence[Claim], symbols: Iterable[Symbol], sorts: Iterabl
     """The templates of claims resolved in the vocabulary of ``symbols`` and ``sorts``."""
     enc = Encoder(symbols=symbols, sorts=sorts)
     return tuple(template(enc, c) for c in claims)
-
-
-_TEMPLATES: dict[int, tuple[weakref.ref[Claim], Template]] = {}
-
-
-def remember_templates(claims: Sequence[Claim], templates: Sequence[Template]) -> None:
-    """Keep the templates of these claim objects for :func:`encode` (while the claims live)."""
-    for c, t in zip(claims, templates):
-        _TEMPLATES[id(c)] = (weakref.ref(c, _forget(id(c))), t)
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Claim]], None]:
-    def forget(_ref: weakref.ref[Claim]) -> None:
-        _TEMPLATES.pop(key, None)
-
-    return forget
-
-
-def known_template(c: Claim) -> Template | None:
-    """The template :func:`remember_templates` keeps for this very claim object, if any."""
-    hit = _TEMPLATES.get(id(c))
-    return hit[1] if hit is not None and hit[0]() is c else None
 
 
 def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple[str, str, str, int, str]]]:
@@ -582,9 +576,9 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
     """
     enc = Encoder(dataset, limits=limits)
     templates = []
-    for c in dataset.claims:
+    for c, kept in zip(dataset.claims, kept_templates(dataset)):
         try:
-            templates.append(known_template(c) or template(enc, c))
+            templates.append(kept or template(enc, c))
         except TooLarge as exc:
             _too_large(c.span, f"claim '{c.id}': {exc}")
     # the relevant days (see the module docstring); a day a rule names with '@'
@@ -709,7 +703,6 @@ def script(enc: Encoded, units: Sequence[Unit], extra: Sequence[str] = ()) -> st
     lits: set[str] = set()
     body = []
     for u in units:
-        lit = claim_literal(u.index) if u.kind == "claim" else rule_literal(u.index)
         if u.kind == "conclusion":
             pos, neg = conclusion_literals(u.index)
             for lt in (pos, neg):
@@ -719,6 +712,7 @@ def script(enc: Encoded, units: Sequence[Unit], extra: Sequence[str] = ()) -> st
             body.append(f"(assert (=> {q(pos)} {u.smt}))")
             body.append(f"(assert (=> {q(neg)} (not {u.smt})))")
             continue
+        lit = claim_literal(u.index) if u.kind == "claim" else rule_literal(u.index)
         if lit not in lits:
             lits.add(lit)
             lines.append(f"(declare-const {q(lit)} Bool)")

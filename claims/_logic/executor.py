@@ -34,9 +34,10 @@ from typing import Any
 
 import attrs
 
-from claims._logic.cache import engine_version
 from claims._base.errors import ClaimsError
+from claims._logic.cache import engine_version
 from claims._logic.partition import Component
+from claims._logic.probe import Probe
 from claims._logic.solve import ComponentResult, Options, solve_component
 
 Progress = Callable[[int, int], None]
@@ -61,9 +62,19 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def solve_chunk(chunk: Sequence[Component], facts: frozenset[int], opts: Options) -> list[ComponentResult]:
-    """Solve components one after the other (the unit of work sent to a worker)."""
-    return [solve_component(c, sorted(facts & set(c.claims)), opts) for c in chunk]
+def solve_chunk(chunk: Sequence[Component], facts: frozenset[int], opts: Options,
+                done: Callable[[int], None] | None = None) -> list[ComponentResult]:
+    """Solve components one after the other (the unit of work sent to a worker), with one probe.
+
+    ``done(k)`` is called when the first ``k`` components are solved.
+    """
+    probe = Probe()
+    out: list[ComponentResult] = []
+    for c in chunk:
+        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe))
+        if done is not None:
+            done(len(out))
+    return out
 
 
 def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:
@@ -98,12 +109,7 @@ def run(
     if executor != "local":
         raise ClaimsError(f"executor={executor!r} is not one of 'local', 'dask'")
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
-        out: list[ComponentResult] = []
-        for k, c in enumerate(comps):
-            out.extend(solve_chunk([c], facts, opts))
-            if progress is not None:
-                progress(k + 1, len(comps))
-        return out
+        return solve_chunk(comps, facts, opts, None if progress is None else lambda k: progress(k, len(comps)))
     chunks = _chunks(comps, jobs * 8)
     ctx = multiprocessing.get_context("spawn")  # no z3 state crosses into the workers
     results: list[ComponentResult] = []

@@ -1,19 +1,13 @@
 """Stage *solve*: every minimal contradiction of a component, and its conclusions' verdicts.
 
-Contradictions are enumerated with MARCO (Liffiton et al., "Fast, flexible
-MUS enumeration", Constraints 2016): a map solver over one Boolean per claim
-proposes a seed; a satisfiable seed is grown to a maximal satisfiable subset
-and everything below it is blocked; an unsatisfiable seed is shrunk to a
-minimal unsatisfiable subset (MUS) and everything above it is blocked. When
-the map has no model left, every MUS has been found.
-
-Two refinements from the measurements in PERFORMANCE-NOTES.md:
+Contradictions are enumerated with MARCO (``claims._logic.marco``), with two
+refinements, measured with the benchmarks (``python -m benchmarks.run``):
 
 * claims with the same encoded formula form one class; enumeration runs over
   classes and each class MUS expands into one MUS per choice of members;
 * a component is checked once with all its claims first: a consistent one
-  needs no enumeration, and no solver of its own either (see
-  ``_consistent_at_once``).
+  needs no enumeration, and no solver of its own either (the caller's
+  :class:`~claims._logic.probe.Probe`).
 
 A component with conclusions (or under a limit of contradictions) is solved in
 a z3 context of its own, so its explanations depend on the component alone,
@@ -23,27 +17,27 @@ threads, so threads of one process (a Dask worker's) can solve side by side.
 
 Z3's cores are neither minimal nor always right, so every MUS is shrunk by
 deletion and then verified on a solver other than the enumerating one: the
-set is unsatisfiable and dropping any one claim makes it satisfiable. Input and output are plain data.
+set is unsatisfiable and dropping any one claim makes it satisfiable. The
+verdicts of conclusions are in ``claims._logic.verdicts``. Input and output
+are plain data.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 import itertools
-import re
-import threading
 from collections.abc import Sequence
-from fractions import Fraction
 
 import attrs
 import z3
-from z3 import z3core
 
-from claims._logic.encode import claim_literal, conclusion_literals, q, rule_literal
-from claims._front.model import plain
+from claims._logic.encode import claim_literal, is_claim_literal, literal_index, rule_literal
+from claims._logic.marco import Then, marco
 from claims._logic.partition import Component
+from claims._logic.probe import Probe
 from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
+from claims._logic.verdicts import RawVerdict
+from claims._logic.verdicts import verdicts as judge
 
 
 @attrs.frozen
@@ -61,16 +55,6 @@ class RawMus:
 
 
 @attrs.frozen
-class RawVerdict:
-    conclusion: int
-    verdict: str  # supported refuted unsupported vacuous unknown
-    premises: tuple[int, ...] = ()
-    rules: tuple[int, ...] = ()
-    countermodel: tuple[tuple[str, str, str], ...] = ()  # (atom smt, display, value)
-    reason: str | None = None
-
-
-@attrs.frozen
 class ComponentResult:
     muses: tuple[RawMus, ...]
     complete: bool
@@ -80,11 +64,9 @@ class ComponentResult:
     checks: int
 
 
-def _index(name: str) -> int:
-    return int(name.rsplit("!", 1)[1])
-
-
 class _Component:
+    """One component on its solver: checks under assumptions, shrinking, growing, verifying, enumerating."""
+
     def __init__(self, comp: Component, facts: Sequence[int], opts: Options) -> None:
         self.comp = comp
         self.opts = opts
@@ -116,7 +98,7 @@ class _Component:
         for a in self.solver.assertions():
             if z3.is_implies(a) and z3.is_const(a.arg(0)):
                 name = a.arg(0).decl().name()
-                if name.startswith("c!"):
+                if is_claim_literal(name):
                     out[name] = a.arg(1)
         return out
 
@@ -153,7 +135,7 @@ class _Component:
             name = claim_literal(i)
             key = self.body[name].sexpr() if name in self.body else name
             groups.setdefault(key, []).append(name)
-        return sorted(groups.values(), key=lambda g: _index(g[0]))
+        return sorted(groups.values(), key=lambda g: literal_index(g[0]))
 
     def enumerate(self) -> tuple[list[RawMus], bool, bool, str | None]:
         universe = [claim_literal(i) for i in self.comp.claims]
@@ -165,30 +147,10 @@ class _Component:
         classes = self.classes()
         reps = [g[0] for g in classes]
         members = {g[0]: g for g in classes}
-        mapper = z3.Solver(ctx=self.ctx)
-        mapper.set("random_seed", 1)
-        mvars = {r: z3.Bool("m!" + r, self.ctx) for r in reps}
         found: list[RawMus] = []
         limit = self.opts.max_per_component
-        while True:
-            if mapper.check() != z3.sat:
-                return found, True, False, None
-            model = mapper.model()
-            seed = [r for r in reps if not z3.is_false(model.eval(mvars[r], model_completion=False))]
-            r = self.check(seed)
-            if r == "unknown":
-                return found, False, False, self.chk.reason
-            if r == "sat":
-                mss = self.grow(seed, reps)
-                if mss is None:
-                    return found, False, False, self.chk.reason
-                rest = [mvars[x] for x in reps if x not in mss]
-                mapper.add(z3.Or(rest) if rest else z3.BoolVal(False, self.ctx))
-                continue
-            mus = self.shrink(seed)
-            if mus is None:
-                return found, False, False, self.chk.reason
-            mapper.add(z3.Or([z3.Not(mvars[x]) for x in mus]))
+
+        def keep(mus: list[str]) -> Then:
             # Every choice of members is the same set of formulas under other tracking
             # literals (a class holds claims whose formulas are one term), so the
             # first choice, the representatives, is verified and its rules serve all.
@@ -197,10 +159,17 @@ class _Component:
                 if verified is None:
                     verified = self.verify(list(combo))
                     if verified is None:
-                        return found, False, False, self.chk.reason
-                found.append(RawMus(tuple(sorted(_index(m) for m in combo)), verified.rules))
+                        return "unknown"
+                found.append(RawMus(tuple(sorted(literal_index(m) for m in combo)), verified.rules))
                 if limit is not None and len(found) >= limit:
-                    return found, False, True, None
+                    return "stopped"
+            return "more"
+
+        outcome = marco(reps, self.ctx, check=self.check, grow=lambda seed: self.grow(seed, reps),
+                        shrink=self.shrink, found=keep)
+        if outcome == "unknown":
+            return found, False, False, self.chk.reason
+        return found, outcome == "complete", outcome == "stopped", None
 
     def grow(self, seed: list[str], reps: list[str]) -> set[str] | None:
         current = set(seed)
@@ -211,7 +180,7 @@ class _Component:
         for x in reps:
             if x in current:
                 continue
-            r = self.check(sorted(current | {x}, key=_index))
+            r = self.check(sorted(current | {x}, key=literal_index))
             if r == "sat":
                 current.add(x)
                 model = self.solver.model()
@@ -254,256 +223,62 @@ class _Component:
                     self.chk.reason = (fresh.chk.reason if r == "unknown"
                                        else "verification failed: the reported set is not minimal")
                     return None
-            rules = self.min_rules(fresh, mus)
+            rules = fresh.rules_needed(mus)
         finally:
             self.chk.checks += fresh.chk.checks - before
         if rules is None:
             self.chk.reason = fresh.chk.reason
             return None
-        return RawMus(tuple(sorted(_index(m) for m in mus)), tuple(sorted(rules)))
+        return RawMus(tuple(sorted(literal_index(m) for m in mus)), tuple(sorted(rules)))
 
-    @staticmethod
-    def min_rules(c: _Component, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None:
-        """A minimal set of rules that keeps ``claims`` (+ ``extra``) unsatisfiable."""
-        needed = list(c.rule_names)
-        i = 0
-        while i < len(needed):
-            trial = needed[:i] + needed[i + 1 :]
-            r = c.chk.check(c.lits(trial) + c.lits(claims) + c.lits(extra))
-            if r == "unsat":
-                needed = trial
-            elif r == "sat":
-                i += 1
-            else:
-                return None
-        return [_index(n) for n in needed]
+    def rules_needed(self, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None:
+        """A minimal set of rules that keeps ``claims`` (+ ``extra``) unsatisfiable; None on unknown.
 
-    # -- conclusions ----------------------------------------------------------
-    def verdicts(self, muses: Sequence[RawMus]) -> list[RawVerdict]:
-        out: list[RawVerdict] = []
-        facts = [claim_literal(i) for i in self.facts]
-        if not self.comp.conclusions:
-            return out
-        base = self.check(facts)
-        for ci in self.comp.conclusions:
-            pos, neg = conclusion_literals(ci)
-            if base == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-                continue
-            if base == "unsat":
-                out.append(RawVerdict(ci, "vacuous"))
-                continue
-            r_neg = self.check(facts, [neg])
-            if r_neg == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-                continue
-            if r_neg == "unsat":
-                out.append(self.explain(ci, "supported", facts, neg))
-                continue
-            model = self.solver.model()
-            r_pos = self.check(facts, [pos])
-            if r_pos == "unknown":
-                out.append(RawVerdict(ci, "unknown", reason=self.chk.reason))
-            elif r_pos == "unsat":
-                out.append(self.explain(ci, "refuted", facts, pos))
-            else:
-                out.append(RawVerdict(ci, "unsupported", countermodel=self.countermodel(model, ci)))
-        return out
-
-    def explain(self, ci: int, verdict: str, facts: list[str], lit: str) -> RawVerdict:
-        self.check(facts, [lit])  # unsat, as the caller saw: its core starts the shrink
-        premises = self.shrink(facts, [lit])
-        if premises is None:
-            return RawVerdict(ci, "unknown", reason=self.chk.reason)
-        rules = self.min_rules(self, premises, [lit])
-        if rules is None:
-            return RawVerdict(ci, "unknown", reason=self.chk.reason)
-        return RawVerdict(ci, verdict, tuple(sorted(_index(p) for p in premises)), tuple(sorted(rules)))
-
-    def countermodel(self, model: z3.ModelRef, ci: int) -> tuple[tuple[str, str, str], ...]:
-        atoms_of = dict(self.comp.atoms_of)
-        focus = set(atoms_of.get(ci, ()))
-        related = set(focus)
-        for i in self.facts:
-            a = set(atoms_of.get(i, ()))
-            if a & focus:
-                related |= a
-        shown = []
-        for smt_name, display, sort in self.comp.atom_info:
-            if smt_name not in related:
-                continue
-            shown.append((smt_name, display, _value_text(model, smt_name.strip("|"), sort)))
-        shown.extend(_applications(model, self.comp, related))
-        return tuple(shown)
+        By deletion from all the rules, without cores: which minimal set is
+        found depends on the rules' order alone.
+        """
+        needed = shrink_by_deletion(
+            self.rule_names, str, lambda trial: self.chk.check(self.lits(trial) + self.lits(claims) + self.lits(extra)))
+        return None if needed is None else [literal_index(n) for n in needed]
 
 
-MAX_APPLICATIONS = 60
-"""At most this many values of predicates and functions over open sorts in one scenario."""
+def solve_component(comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None) -> ComponentResult:
+    """Enumerate the component's MUSes and judge its conclusions (plain data in and out).
 
-
-def _applications(
-    model: z3.ModelRef, comp: Component, related: set[str]
-) -> list[tuple[str, str, str]]:
-    """Values of the related predicates and functions over open sorts, on the related constants."""
-    decls = {d.name(): d for d in model.decls()}
-    consts: dict[str, list[tuple[str, z3.ExprRef]]] = {}
-    for smt_name, display, _sort in comp.atom_info:
-        d = decls.get(smt_name.strip("|"))
-        if smt_name in related and d is not None and d.arity() == 0:
-            consts.setdefault(str(d.range()), []).append((display, d()))
-    out: list[tuple[str, str, str]] = []
-    for smt_name, display in comp.func_info:
-        if smt_name not in related:
-            continue
-        f = decls.get(smt_name.strip("|"))
-        if f is None:
-            continue
-        name, _, day = display.partition("@")
-        pools = [consts.get(str(f.domain(i)), []) for i in range(f.arity())]
-        for combo in itertools.product(*pools):
-            if len(out) >= MAX_APPLICATIONS:
-                return out
-            value = model.eval(f(*[c for _, c in combo]), model_completion=True)
-            label = f"{name}({', '.join(d for d, _ in combo)})" + (f"@{day}" if day else "")
-            out.append((smt_name, label, value_to_text(value, "")))
-    return out
-
-
-def _value_text(model: z3.ModelRef, name: str, sort: str) -> str:
-    decl = next((d for d in model.decls() if d.name() == name), None)
-    if decl is None:
-        return "(any value)"
-    v = model[decl]
-    if isinstance(v, z3.FuncInterp):
-        return str(v)
-    return value_to_text(v, sort)
-
-
-def value_to_text(v: z3.ExprRef, sort: str) -> str:
-    """A model value as a person writes it: dates as dates, reals as decimals."""
-    if z3.is_true(v):
-        return "true"
-    if z3.is_false(v):
-        return "false"
-    if z3.is_int_value(v):
-        n = v.as_long()
-        if sort == "date":
-            try:
-                return datetime.date.fromordinal(n).isoformat()
-            except (ValueError, OverflowError):
-                return f"day {n}"
-        return str(n)
-    if z3.is_rational_value(v):
-        f = Fraction(v.numerator_as_long(), v.denominator_as_long())
-        if f.denominator == 1:
-            return str(f.numerator)
-        dec = float(f)
-        return f"{dec:g}" if Fraction(dec) == f else f"{f.numerator}/{f.denominator}"
-    if z3.is_algebraic_value(v):
-        return str(v.as_decimal(6))
-    text = str(v)
-    if "!val!" in text:
-        s, _, k = text.partition("!val!")
-        return f"{plain(s)} #{int(k) + 1}"
-    return plain(text)
-
-
-_RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\.0\))")
-"""Quantifiers and non-linear arithmetic: where a solver may answer ``unknown``."""
-
-PROBE_TIMEOUT = 1.0
-"""Seconds a probe may take before the component goes the long way (which has the real limit)."""
-
-_probes = threading.local()
-"""Each thread's probe: (context, solver, checker). A z3 context must never serve two threads."""
-
-
-def _consistent_at_once(comp: Component, opts: Options) -> bool:
-    """Whether one check on a warm solver shared by all components shows ``comp`` consistent.
-
-    Most components are consistent (PERFORMANCE-NOTES.md; 91% in the 10k
-    benchmark), and for them making a solver costs more than the one check they
-    need (measured: 1.2 ms against 0.6 ms per component). A probe pushes the
-    component's assertions onto a solver that lives as long as its thread (one
-    per thread: a z3 context never serves two), checks every claim, and pops.
-    Only "sat" is trusted, and it is sound; any other answer sends the
-    component the long way, so results do not change.
-    The probe has a z3 context of its own: the terms it makes never take ids
-    in the thread's shared context, whose numbering steers the solvers of the long way.
-    Components with conclusions (whose explanations read the solver's model
-    and cores) and components the solver may not decide (quantifiers,
-    non-linear arithmetic) always go the long way.
+    ``probe``: the caller's warm solver, tried first (None: every component
+    goes the long way; the results are the same).
     """
-    if comp.conclusions or _RISKY.search(comp.smt):
-        return False
-    limit = PROBE_TIMEOUT if opts.timeout is None else min(opts.timeout, PROBE_TIMEOUT)
-    probe: tuple[z3.Context, z3.Solver, Checker] | None = getattr(_probes, "probe", None)
-    if probe is None:
-        ctx = new_context()
-        s = make_solver("", limit, ctx=ctx)
-        probe = _probes.probe = (ctx, s, Checker(s))
-    ctx, solver, chk = probe
-    solver.set("timeout", max(1, int(limit * 1000)))
-    # every tracking literal asserted in the text, and the assertions handed to the
-    # solver through the C API: z3py's per-term Python work costs more than the check
-    names = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
-    text = comp.smt + "(assert (and true " + " ".join(q(n) for n in names) + "))\n"
-    solver.push()
-    try:
-        vec = z3.parse_smt2_string(text, ctx=ctx)
-        c, s, v = ctx.ref(), solver.solver, vec.vector
-        for k in range(z3core.Z3_ast_vector_size(c, v)):
-            z3core.Z3_solver_assert(c, s, z3core.Z3_ast_vector_get(c, v, k))
-        return chk.check([]) == "sat"
-    except z3.Z3Exception:
-        return False
-    finally:
-        solver.pop()
-
-
-def solve_component(comp: Component, facts: Sequence[int], opts: Options) -> ComponentResult:
-    """Enumerate the component's MUSes and judge its conclusions (plain data in and out)."""
-    if _consistent_at_once(comp, opts):
+    if probe is not None and probe.consistent(comp, opts.timeout):
         # exactly what the long way gives a consistent component: its first check is sat
         return ComponentResult((), True, False, None, (), 1)
     c = _Component(comp, facts, opts)
     muses, complete, truncated, reason = c.enumerate()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
-    verdicts = c.verdicts(muses_sorted)
+    verdicts = judge(c)
     return ComponentResult(muses_sorted, complete, truncated, reason, tuple(verdicts), c.chk.checks)
 
 
 def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer, list[list[int]], str]:
-    """Check the rules on their own; when inconsistent, return every minimal inconsistent set."""
+    """Check the rules on their own; when inconsistent, return every minimal inconsistent set.
+
+    The rule literals are MARCO's items here, grown one by one (no classes,
+    no bodies), and each minimal set is kept as it is shrunk.
+    """
     comp = Component((), (), tuple(n_rules), smt, (), "")
     c = _Component(comp, (), opts)
     names = [rule_literal(j) for j in n_rules]
     r = c.chk.check(c.lits(names))
     if r != "unsat":
         return r, [], c.chk.reason
-    # enumerate minimal inconsistent rule sets with the same MARCO loop over rule literals
     c.rule_names, c.rule_lits = [], []
     c.body = {}
-    mapper = z3.Solver(ctx=c.ctx)
-    mvars = {n: z3.Bool("m!" + n, c.ctx) for n in names}
     out: list[list[int]] = []
-    while mapper.check() == z3.sat:
-        model = mapper.model()
-        seed = [n for n in names if not z3.is_false(model.eval(mvars[n], model_completion=False))]
-        r = c.chk.check(c.lits(seed))
-        if r == "sat":
-            current = set(seed)
-            for n in names:
-                if n not in current and c.chk.check(c.lits(sorted(current | {n}))) == "sat":
-                    current.add(n)
-            rest = [mvars[n] for n in names if n not in current]
-            mapper.add(z3.Or(rest) if rest else z3.BoolVal(False, c.ctx))
-        elif r == "unsat":
-            mus = c.shrink(seed)
-            if mus is None:
-                return "unknown", out, c.chk.reason
-            mapper.add(z3.Or([z3.Not(mvars[n]) for n in mus]))
-            out.append(sorted(_index(n) for n in mus))
-        else:
-            return "unknown", out, c.chk.reason
+
+    def keep(mus: list[str]) -> Then:
+        out.append(sorted(literal_index(n) for n in mus))
+        return "more"
+
+    if marco(names, c.ctx, check=c.check, grow=lambda seed: c.grow(seed, names), shrink=c.shrink,
+             found=keep) == "unknown":
+        return "unknown", out, c.chk.reason
     return "unsat", sorted(out, key=lambda m: (len(m), m)), ""

@@ -1,8 +1,12 @@
-"""The only place solvers are built and checks are run.
+"""Where z3 solvers are made and checks under assumptions are run.
 
-Every solver comes from :func:`make_solver` with a fixed random seed, so the
-same input gives the same answers; every check goes through :func:`check`,
-which keeps ``unknown`` (and its reason) as a result of its own.
+Every solver is made by :func:`make_solver` with one random seed,
+:data:`SEED` (the solvers of components and their verifiers, MARCO's map,
+the probe, ``claims fuzz``'s), so the same input gives the same answers.
+Every check under assumptions goes through :meth:`Checker.check`, which keeps
+``unknown`` (and its reason) as a result of its own; MARCO's map, a Boolean
+problem without assumptions, is checked directly. :func:`shrink_by_deletion`
+is the one deletion shrinker.
 """
 
 from __future__ import annotations
@@ -115,25 +119,29 @@ T = TypeVar("T")
 
 def shrink_by_deletion(
     items: Sequence[T], name: Callable[[T], str], check: Callable[[list[T]], Answer],
-    core: Callable[[], set[str]],
+    core: Callable[[], set[str]] | None = None,
 ) -> list[T] | None:
     """A minimal unsatisfiable subset of ``items``, by deletion; None when a check is unknown.
 
-    Call right after an unsat check of ``items``: ``core()`` (assumption
-    names) is the start. Each element is tried for removal; an unsat answer
-    narrows to the new core. The elements before ``i`` were shown necessary
-    (removing one gave sat), so by monotonicity every later core keeps them
-    and ``i`` stays valid. Z3's cores are not minimal; the result is.
+    With ``core`` (the assumption names of the last unsat core), call right
+    after an unsat check of ``items``: the core is the start, and an unsat
+    answer narrows to the new core. Without, the start is ``items`` and an
+    unsat answer narrows to the trial. Each element is tried for removal.
+    The elements before ``i`` were shown necessary (removing one gave sat),
+    so by monotonicity every later core keeps them and ``i`` stays valid.
+    Z3's cores are not minimal; the result is.
     """
-    got = core()
-    cur = [x for x in items if name(x) in got]
+    cur = list(items) if core is None else [x for x in items if name(x) in core()]
     i = 0
     while i < len(cur):
         trial = cur[:i] + cur[i + 1 :]
         r = check(trial)
         if r == "unsat":
-            got = core()
-            cur = [x for x in trial if name(x) in got]
+            if core is None:
+                cur = trial
+            else:
+                got = core()
+                cur = [x for x in trial if name(x) in got]
         elif r == "sat":
             i += 1
         else:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from claims._base.errors import Diagnostic, printable
+
 # imported for what importing does: each renderer registers its format in FORMATS
 from claims._report import html as _html  # noqa: F401
 from claims._report import junit as _junit  # noqa: F401

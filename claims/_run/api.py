@@ -1,7 +1,7 @@
 """The check, end to end: encode → partition → solve → findings, with the lint beside it.
 
 The CLI and the library both call :func:`check`; nothing else solves. Loading
-is the front end's (:func:`claims._front.loader.load`).
+is :func:`claims._run.loader.load`'s, through the front end and the file cache.
 """
 
 from __future__ import annotations
@@ -12,19 +12,19 @@ import time
 from collections.abc import Callable
 from typing import Union
 
-from claims._logic import executor as _executor
-from claims._base.background import beside
 from claims._base import gc as _gc
-from claims._logic.cache import ResultCache, split_cached
-from claims._logic.encode import Encoded, encode, encode_rules_alone, script
-from claims._report.assemble import assemble_report
-from claims._report.findings import Report, RuleConflict, fingerprint
+from claims._base.background import beside
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._front.lint import lint_dataset
 from claims._front.model import Dataset
+from claims._logic import executor as _executor
+from claims._logic.cache import ResultCache, split_cached
+from claims._logic.encode import Encoded, encode, encode_rules_alone, script
 from claims._logic.partition import Component, complete, partition
 from claims._logic.solve import Options, rules_alone
+from claims._report.assemble import assemble_report
+from claims._report.findings import Report, RuleConflict, fingerprint
 
 Progress = Callable[[int, int], None]
 

@@ -49,9 +49,9 @@ from claims._front import syntax as S
 from claims._front.folio import ID_UNSAFE, LABELS, Example, Formula, Read, read_folio, read_formula
 from claims._front.lint import Use, lint
 from claims._front.load import display_path
-from claims._front.loader import load
 from claims._report.registry import Formats
 from claims._run.api import check
+from claims._run.loader import load
 
 SORT = "U"
 """The one sort of every FOLIO variable and constant: an open (uninterpreted) sort."""

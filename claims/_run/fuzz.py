@@ -67,11 +67,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from claims._base import errors as E
-from claims._front import syntax as S
-from claims._logic.encode import Encoder, day_text, explicit_days, q, uses_context_time
 from claims._base.errors import DiagnosticSink, RuleError, Span
-from claims._report.findings import Scenario
-from claims._report.registry import Formats
+from claims._base.read import Roots
+from claims._front import syntax as S
 from claims._front.load import (
     CLAIM_FILES,
     RULE_FILES,
@@ -86,10 +84,20 @@ from claims._front.load import (
     rule_sets_of,
 )
 from claims._front.model import Dataset, Rule, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
-from claims._base.read import Roots
 from claims._front.resolve import resolve
+from claims._logic.encode import (
+    Encoder,
+    day_text,
+    explicit_days,
+    negated_rule_literal,
+    q,
+    rule_literal,
+    uses_context_time,
+)
 from claims._logic.solve import Options, rules_alone
 from claims._logic.solver import Answer, Checker, make_solver, shrink_by_deletion
+from claims._report.findings import Scenario
+from claims._report.registry import Formats
 
 KINDS = {
     "rule-conflict": ("rule conflict", "rule conflicts"),
@@ -326,8 +334,8 @@ class _Problem:
             days: list[int | None] = list(self.days) if uses_context_time(r.term) else [None]
             self.rule_days.append(days)
             inst = [self.enc.unit("rule", j, r.term, d).smt for d in days]
-            guard(f"r!{j}", conj(inst))
-            guard(f"nr!{j}", f"(not {conj(inst)})")
+            guard(rule_literal(j), conj(inst))
+            guard(negated_rule_literal(j), f"(not {conj(inst)})")
             conds = list(_conditions(S.parse_formula(r.formula), r.term))
             self.conds.append(conds)
             for k, c in enumerate(conds):
@@ -360,9 +368,9 @@ class _Problem:
                 if sym.args and self.enc.grounded(sym):
                     combos = itertools.product(*[self.sorts[a].members or () for a in sym.args])
                     for combo in combos:
-                        out.append((sym, tuple(combo), d, self.enc._atom(sym, tuple(combo), d)))
+                        out.append((sym, tuple(combo), d, self.enc.atom(sym, tuple(combo), d)))
                 else:
-                    out.append((sym, (), d, self.enc._atom(sym, (), d)))
+                    out.append((sym, (), d, self.enc.atom(sym, (), d)))
         return out
 
     def is_open(self, sort: str) -> bool:
@@ -371,7 +379,7 @@ class _Problem:
 
     # -- checks ----------------------------------------------------------------
     def check(self, rules: Iterable[int], extra: Sequence[str] = ()) -> Answer:
-        lits = [z3.Bool(f"r!{j}") for j in rules] + [z3.Bool(x) for x in extra]
+        lits = [z3.Bool(rule_literal(j)) for j in rules] + [z3.Bool(x) for x in extra]
         return self.chk.check(lits)
 
     def shrink(self, rules: Sequence[int], extra: Sequence[str] = ()) -> list[int] | None:
@@ -380,7 +388,7 @@ class _Problem:
         Call right after an unsat check of ``rules`` + ``extra``; see
         :func:`claims._logic.solver.shrink_by_deletion`.
         """
-        return shrink_by_deletion(rules, lambda j: f"r!{j}", lambda trial: self.check(trial, extra),
+        return shrink_by_deletion(rules, rule_literal, lambda trial: self.check(trial, extra),
                                   self.chk.core)
 
     # -- scenarios: from a model, evaluated, searched --------------------------
@@ -888,12 +896,12 @@ class _Questions:
     def redundant(self, j: int, others: list[int]) -> None:
         """Report rule ``j`` when the others imply it, with a minimal set that does."""
         r, rules, p = self.rules[j], self.rules, self.p
-        res = p.check(others, [f"nr!{j}"])
+        res = p.check(others, [negated_rule_literal(j)])
         if res == "unknown":
             self.undecided(j, f"whether rule '{r.id}' follows from the others")
         if res != "unsat":
             return
-        m = p.shrink(others, [f"nr!{j}"])
+        m = p.shrink(others, [negated_rule_literal(j)])
         if m is None:
             self.undecided(j, f"which rules imply rule '{r.id}'")
             return
@@ -903,7 +911,7 @@ class _Questions:
             self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula))
             return
         msg = f"rule '{r.id}' is redundant: {_names(support)} already imply it"
-        scen, by = self.search(lits=[f"nr!{j}"], keep=m[:-1], broken=[j, m[-1]], show=self.symbols([j, *m]))
+        scen, by = self.search(lits=[negated_rule_literal(j)], keep=m[:-1], broken=[j, m[-1]], show=self.symbols([j, *m]))
         self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula, support, scen,
                                       f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too", by))
 
@@ -956,12 +964,12 @@ class _Questions:
         r, p = self.rules[j], self.p
         for k, (text, term) in enumerate(zip(r.possibles, r.possible_terms)):
             lit = f"p!{j}!{k}"
-            res = p.check(others, [lit, f"nr!{j}"])
+            res = p.check(others, [lit, negated_rule_literal(j)])
             if res == "unknown":
                 self.undecided(j, f"whether rule '{r.id}' allows every scenario of `{text}`")
             if res != "sat":
                 continue
-            scen, by = self.search(lits=[lit, f"nr!{j}"], keep=others, pos=[(term, [None])], broken=[j],
+            scen, by = self.search(lits=[lit, negated_rule_literal(j)], keep=others, pos=[(term, [None])], broken=[j],
                                    show=self.symbols([j]) | _symbols_of(term))
             msg = (f"rule '{r.id}' forbids too much: it rejects a scenario marked possible "
                    "that every other rule accepts")

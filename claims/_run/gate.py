@@ -34,12 +34,12 @@ from claims._base.errors import Diagnostic, InputError, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.read import read_regular
 from claims._front.load import display_path, names_a_path, read_yaml
-from claims._front.loader import load
 from claims._report.findings import Report
 from claims._report.gating import JSON, Gate, compare
 from claims._report.json_report import SCHEMA_VERSION, dumps, report_document
 from claims._report.records import FindingRecord, Records
 from claims._run.api import check
+from claims._run.loader import load
 
 # Codes of the gate's own input errors, made in claims._base.errors with every other code (so the
 # README's table, generated from there, lists them whatever was imported); docs/ci.md explains them.

@@ -52,7 +52,7 @@ def test_a_code_registers_itself_once() -> None:
     """Making an ErrorCode registers it; making one with a code already made is refused."""
     import pytest
 
-    from claims._base.errors import ERROR_CODES, ErrorCode, FILE_MISSING
+    from claims._base.errors import ERROR_CODES, FILE_MISSING, ErrorCode
 
     assert ERROR_CODES["file-missing"] is FILE_MISSING
     with pytest.raises(ValueError, match="made twice"):

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._run import api as _api
 from benchmarks.generate import load_expected
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, engine_version
 from claims._logic.solve import ComponentResult, Options
+from claims._run import api as _api
 
 REPO = Path(__file__).resolve().parents[2]
 CLAIMS = str(Path(sys.executable).parent / "claims")

@@ -16,11 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._front import folio as D
-from claims._run import folio as F
-from claims._front import syntax as S
 from claims._base.errors import DiagnosticSink
+from claims._front import folio as D
+from claims._front import syntax as S
 from claims._front.lint import Use
+from claims._run import folio as F
 from cli import main
 from tests.strategies import NAME_RE
 

@@ -23,11 +23,11 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 import claims
+from claims._front.lint import CHECKS
 from claims._report import json_report
+from claims._report.findings import Unknown, fingerprint
 from claims._report.records import finding_records
 from claims._report.render import render
-from claims._front.lint import CHECKS
-from claims._report.findings import Unknown, fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

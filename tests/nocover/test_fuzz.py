@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._run import fuzz as _fuzz
 from claims._front.model import TOp
 from claims._front.syntax import parse_formula
+from claims._run import fuzz as _fuzz
 from tests.oracle import VOCAB, Carried, assignments, evaluate, formulas
 
 ROOT = Path(__file__).resolve().parents[2]

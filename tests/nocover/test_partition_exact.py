@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._run import api as _api
 from claims._logic.encode import encode
 from claims._logic.partition import build
 from claims._logic.solve import Options, solve_component
+from claims._run import api as _api
 
 VOCAB = """\
 sort U

@@ -21,10 +21,10 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 import claims
+from claims._front.lint import CHECKS
 from claims._report import json_report
 from claims._report.records import warning_records
 from claims._report.render import render
-from claims._front.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

@@ -36,7 +36,7 @@ from claims._front.load import (
 )
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
-from claims._logic.encode import remember_templates, templates
+from claims._logic.encode import templates
 
 
 def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None,
@@ -182,8 +182,6 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     if sink.errors and any(f.entry is not None for f in files):
         return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
-    for rf in resolved:
-        remember_templates(rf.claims, rf.templates)
     if not dataset.claims:
         sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
                    "the dataset has no claims: there is nothing to check")
