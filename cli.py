@@ -477,14 +477,15 @@ def fuzz_cmd(paths: Sequence[str], max_examples: int, seed: int, fmt: str, timeo
     directories (their rule sets are checked). Exit 0 when nothing is found,
     1 on findings, 2 on a usage or input error. See docs/fuzz.md.
     """
+    from claims._report import fuzz as _fuzz_report
     from claims._run import fuzz as _fuzz
 
     try:
         report = _fuzz.fuzz_paths(paths, max_examples=max_examples, seed=seed, timeout=timeout)
     except claims.InputError as err:
         _fail_input(err, color=sys.stderr.isatty())
-    click.echo(_fuzz.FORMATS[fmt](report), nl=False)
-    sys.exit(_fuzz.exit_status(report))
+    click.echo(_fuzz_report.FORMATS[fmt](report), nl=False)
+    sys.exit(_fuzz_report.exit_status(report))
 
 
 if __name__ == "__main__":  # pragma: no cover

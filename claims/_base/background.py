@@ -79,7 +79,7 @@ class Beside(Generic[T]):
             try:
                 value: T = pickle.loads(data)
                 return value
-            except Exception:  # noqa: BLE001 (any damaged answer: compute it here instead)
+            except Exception:  # noqa: BLE001 (a damaged answer, whatever its error: compute it here)
                 pass
         return self._fn()
 

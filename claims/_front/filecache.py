@@ -131,7 +131,7 @@ class FileCache:
             return None
         try:
             entry = _loads(payload)
-        except Exception:  # signed by us but unreadable now (an older engine's classes)
+        except Exception:  # noqa: BLE001 (signed by us but unreadable now: an older engine's classes)
             return None
         return entry if isinstance(entry, Entry) else None
 

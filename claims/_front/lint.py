@@ -188,7 +188,7 @@ def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagn
 def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
     """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
     uses: list[Use] = []
-    for c, known in zip(ds.claims, kept_templates(ds)):
+    for c, known in zip(ds.claims, kept_templates(ds), strict=True):
         if c.span is None:
             continue
         found = known.uses if known is not None else symbol_uses(term_of(c))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -99,7 +99,7 @@ class TQuant:
     sort: str = "bool"
 
 
-Term = Union[TLit, TMember, TVar, TApp, TOp, TQuant]
+Term = TLit | TMember | TVar | TApp | TOp | TQuant
 
 
 class DeferredTerm:
@@ -112,7 +112,7 @@ class DeferredTerm:
     A pickled deferred term is the term itself.
     """
 
-    __slots__ = ("_terms", "_index")
+    __slots__ = ("_index", "_terms")
 
     def __init__(self, terms: Callable[[], Sequence[Term]], index: int) -> None:
         self._terms = terms

@@ -117,7 +117,7 @@ class Vocabulary:
         if self._taken(d.name, span, info):
             return
         self.sorts[d.name] = info
-        for m, mpos in zip(d.members or (), d.member_pos or [d.pos] * len(d.members or ())):
+        for m, mpos in zip(d.members or (), d.member_pos or [d.pos] * len(d.members or ()), strict=True):
             mspan = loc.span(mpos)
             if not self._taken(m, mspan, ("member", info.name)):
                 self.members[m] = info.name
@@ -126,7 +126,7 @@ class Vocabulary:
     def _declare_symbols(self, d: S.SymDecl, loc: Locator) -> None:
         sort_spans = [loc.span(p) for p in d.sort_pos] or [loc.span(d.pos)] * (len(d.args) + 1)
         ok = True
-        for s, sp in zip([*d.args, *([d.result] if d.result else [])], sort_spans):
+        for s, sp in zip([*d.args, *([d.result] if d.result else [])], sort_spans, strict=False):
             if s not in BUILTIN_SORTS and s not in self.sorts:
                 self.sink.error(sp, E.UNKNOWN_SORT, f"unknown sort '{s}'",
                                 did_you_mean(s, [*BUILTIN_SORTS, *self.sorts], "sorts"))
@@ -152,7 +152,7 @@ class Vocabulary:
             return
         args = tuple(self.sort_name(a) for a in d.args)
         result = self.sort_name(result)
-        for name, npos in zip(d.names, d.name_pos or [d.pos] * len(d.names)):
+        for name, npos in zip(d.names, d.name_pos or [d.pos] * len(d.names), strict=True):
             span = loc.span(npos)
             sym = Symbol(self.internal(name), args, result, d.timed, d.kind, span)
             if not self._taken(name, span, sym):
@@ -378,7 +378,7 @@ class Typer:
                             f"'{sym.name}' {_takes(sym)}, but {len(node.args)} "
                             f"{'was' if len(node.args) == 1 else 'were'} given")
         args = []
-        for i, (a, want) in enumerate(zip(node.args, sym.args)):
+        for i, (a, want) in enumerate(zip(node.args, sym.args, strict=False)):
             t = self.typed(a, env)
             self._want(a, t, want, f"argument {i + 1} of '{sym.name}'")
             args.append(t.term)
@@ -470,7 +470,7 @@ class Typer:
             raise self.fail(node, E.BAD_QUANTITY,
                             "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'")
         bounds = [self.typed(b, env) for b in node.bounds]
-        for bn, bt in zip(node.bounds, bounds):
+        for bn, bt in zip(node.bounds, bounds, strict=True):
             if bt.sort not in _ORDERED:
                 raise self.fail(bn, E.SORT_MISMATCH,
                                 f"a bound must be a number, a duration or a date, but this is {_sort_word(bt.sort)}")
@@ -692,7 +692,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     for f in files:
         # a file from the cache keeps no id places (see claims._run.loader._load): its claims' places serve
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
-        for c, id_span in zip(f.claims, id_spans):
+        for c, id_span in zip(f.claims, id_spans, strict=False):
             if c.id in seen_claims:
                 sink.error(id_span, E.DUPLICATE_ID,
                            f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}")
@@ -716,7 +716,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
         tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
         DEFAULT_TOLERANCE, context=context,
-        templates=tuple(pair for f in files for pair in zip(f.claims, f.templates)),
+        templates=tuple(pair for f in files for pair in zip(f.claims, f.templates, strict=False)),
     )
 
 

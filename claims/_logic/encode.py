@@ -325,7 +325,7 @@ class Encoder:
         """``p(t1..tn)`` over enumerated sorts: one constant per tuple, chosen by ``ite`` when needed."""
         fixed: list[list[str]] = []
         tests: list[str | None] = []
-        for a, sort in zip(args, sym.args):
+        for a, sort in zip(args, sym.args, strict=True):
             members = self.sorts[sort].members or ()
             if isinstance(a, TMember):
                 fixed.append([a.name])
@@ -366,7 +366,7 @@ class Encoder:
             parts = []
             for combo in itertools.product(*[self.sorts[v.sort].members or () for v in enum_vars]):
                 e2 = dict(inner_env)
-                for v, m in zip(enum_vars, combo):
+                for v, m in zip(enum_vars, combo, strict=True):
                     e2[v.name] = q(m)
                     self._use_sort(v.sort)
                 parts.append(self.term(t.body, day, e2))
@@ -488,7 +488,7 @@ def split_rule(t: Term, enc: Encoder) -> list[Term]:
         enc._spend(math.prod(len(enc.sorts[v.sort].members or ()) for v in t.vars))
         out: list[Term] = []
         for combo in itertools.product(*[enc.sorts[v.sort].members or () for v in t.vars]):
-            sub: dict[str, Term] = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo)}
+            sub: dict[str, Term] = {v.name: TMember(m, v.sort) for v, m in zip(t.vars, combo, strict=True)}
             out.extend(split_rule(substitute(t.body, sub), enc))
         return out
     return [t]
@@ -576,7 +576,7 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
     """
     enc = Encoder(dataset, limits=limits)
     templates = []
-    for c, kept in zip(dataset.claims, kept_templates(dataset)):
+    for c, kept in zip(dataset.claims, kept_templates(dataset), strict=True):
         try:
             templates.append(kept or template(enc, c))
         except TooLarge as exc:
@@ -584,14 +584,15 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
     # the relevant days (see the module docstring); a day a rule names with '@'
     # is special too: the rule must hold on that very day
     found: set[int] = set()
-    for c, t in zip(dataset.claims, templates):
+    for c, t in zip(dataset.claims, templates, strict=True):
         if t.timed:
             lo, hi = c.interval
             found.add(lo.toordinal())
             found.add(hi.toordinal())
         found.update(t.explicit)
     days = _with_gaps(sorted(found.union(*(rule_days(r) for r in dataset.rules))),
-                      [c.interval for c, t in zip(dataset.claims, templates) if t.timed and c.kind == "conclusion"])
+                      [c.interval for c, t in zip(dataset.claims, templates, strict=True)
+                       if t.timed and c.kind == "conclusion"])
     pieces: list[list[Template]] = []
     for r in dataset.rules:
         assert r.term is not None
@@ -600,7 +601,7 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             pieces.append([_template(enc, p, fresh=False) for p in split_rule(r.term, enc)])
         except TooLarge as exc:
             _too_large(r.span, f"rule '{r.id}': {exc}")
-    claim_days = [_days_within(c, days) if t.timed else [None] for c, t in zip(dataset.claims, templates)]
+    claim_days = [_days_within(c, days) if t.timed else [None] for c, t in zip(dataset.claims, templates, strict=True)]
     _count_instances(dataset, claim_days, [len(days) if t.timed and days else 1 for ps in pieces for t in ps],
                      len(days), limits)
     units: list[Unit] = []
@@ -620,7 +621,7 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             sorts = frozenset(s for s, _ in t.sort_decls)
         units.append(Unit(kind, index, smt, frozenset(names), sorts, frozenset(t.bounds)))
 
-    for i, (c, t) in enumerate(zip(dataset.claims, templates)):
+    for i, (c, t) in enumerate(zip(dataset.claims, templates, strict=True)):
         add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days[i])
     for j, ps in enumerate(pieces):
         for t in ps:  # a rule holds on every relevant day: one instance each
@@ -663,7 +664,7 @@ def _with_gaps(days: list[int], spans: Iterable[tuple[datetime.date, datetime.da
     for lo_d, hi_d in spans:
         lo, hi = lo_d.toordinal(), hi_d.toordinal()
         inside = days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]
-        extra.update(p + 1 for p, n in zip(inside, inside[1:]) if n - p > 1)
+        extra.update(p + 1 for p, n in itertools.pairwise(inside) if n - p > 1)
     return sorted(extra.union(days)) if extra else days
 
 

@@ -269,7 +269,7 @@ def _close(client: Any) -> None:
     log.disabled = True
     try:
         client.close()
-    except Exception:  # closing a client whose scheduler is gone may fail; the run is over anyway
+    except Exception:  # noqa: BLE001 (closing a client whose scheduler is gone may fail; the run is over anyway)
         pass
     finally:
         log.disabled = was

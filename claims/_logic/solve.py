@@ -242,7 +242,8 @@ class _Component:
         return None if needed is None else [literal_index(n) for n in needed]
 
 
-def solve_component(comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None) -> ComponentResult:
+def solve_component(comp: Component, facts: Sequence[int], opts: Options,
+                    probe: Probe | None = None) -> ComponentResult:
     """Enumerate the component's MUSes and judge its conclusions (plain data in and out).
 
     ``probe``: the caller's warm solver, tried first (None: every component

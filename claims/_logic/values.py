@@ -18,7 +18,8 @@ from claims._front.model import plain
 from claims._logic.partition import Component
 
 
-def countermodel(model: z3.ModelRef, comp: Component, facts: Sequence[int], ci: int) -> tuple[tuple[str, str, str], ...]:
+def countermodel(model: z3.ModelRef, comp: Component, facts: Sequence[int],
+                 ci: int) -> tuple[tuple[str, str, str], ...]:
     """The values of ``model`` that bear on conclusion ``ci``: (atom smt, display, value).
 
     Its own atoms, and those of every fact among ``facts`` that shares one with it.

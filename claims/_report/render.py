@@ -14,10 +14,10 @@ import attrs
 
 from claims._base.errors import Diagnostic, printable
 
-# imported for what importing does: each renderer registers its format in FORMATS
+# importing a renderer registers its format in FORMATS (html and text are imported for that alone)
 from claims._report import html as _html  # noqa: F401
-from claims._report import junit as _junit  # noqa: F401
-from claims._report import sarif as _sarif  # noqa: F401
+from claims._report import junit as _junit
+from claims._report import sarif as _sarif
 from claims._report import text as _text  # noqa: F401
 from claims._report.findings import FORMATS, Report, View
 from claims._report.gating import Gate

@@ -106,7 +106,7 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
         work = [complete(enc, comps[k]) for k in todo] if enc is not None else []
         solved = _executor.run(work, facts, opts, jobs=n_jobs, executor=executor, scheduler=scheduler,
                                progress=progress)
-        for k, res in zip(todo, solved):
+        for k, res in zip(todo, solved, strict=True):
             known[k] = res
             if store is not None:
                 store.put(comps[k], facts, opts, res)

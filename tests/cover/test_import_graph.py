@@ -46,6 +46,7 @@ STAGES = (
     "claims._logic.values",
     "claims._logic.verdicts",
     "claims._logic.solve",
+    "claims._logic.rulecheck",
     "claims._logic.cache",
     "claims._logic.executor",
     # _report: results to findings, findings to formats
@@ -61,6 +62,7 @@ STAGES = (
     "claims._report.junit",
     "claims._report.html",
     "claims._report.render",
+    "claims._report.fuzz",
     # _run: the pipeline wired, and what runs it
     "claims._run.loader",
     "claims._run.api",

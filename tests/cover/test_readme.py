@@ -40,9 +40,9 @@ def test_code_table_needs_no_other_module() -> None:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import sys; from claims._base.errors import code_table; "
-                          "sys.stdout.write(code_table()); "
-                          "assert not {'claims._front.folio', 'claims._run.folio'} & set(sys.modules)"],
+    script = ("import sys; from claims._base.errors import code_table; sys.stdout.write(code_table()); "
+              "assert not {'claims._front.folio', 'claims._run.folio'} & set(sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script],
                          capture_output=True, text=True, check=True).stdout
     text = README.read_text(encoding="utf-8")
     assert out == text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import claims
+from claims._logic import rulecheck
 from claims._logic.encode import claim_literal, conclusion_literals, encode_rules_alone, rule_literal, script
 from claims._logic.partition import Component
 from claims._run import fuzz as _fuzz
@@ -126,7 +127,7 @@ def test_cvc5_confirms_claims_fuzz(text: str) -> None:
     reads the same script and confirms each answer and the minimality of each rule set."""
     ds = claims.dataset([], rules=text)
     report = _fuzz.fuzz(ds, max_examples=10)
-    problem = _fuzz._Problem(ds, 30.0)
+    problem = rulecheck.Problem(ds, 30.0)
     s = Cvc5(problem.smt)
     j_of = {r.id: j for j, r in enumerate(ds.rules)}
     in_conflict = {r.id for f in report.findings if f.kind == "rule-conflict" for r in f.support}

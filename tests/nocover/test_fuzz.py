@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 import claims
 from claims._front.model import TOp
 from claims._front.syntax import parse_formula
+from claims._logic import rulecheck
+from claims._report.fuzz import FuzzReport
 from claims._run import fuzz as _fuzz
 from tests.oracle import VOCAB, Carried, assignments, evaluate, formulas
 
@@ -200,7 +202,7 @@ def test_fuzz_agrees_with_truth_tables(text: str) -> None:
         others = [o for o in active if o is not r]
         mine = [f for f in report.findings if f.rule is r]
         assert r.term is not None  # every rule drawn has a formula
-        conds = list(_fuzz._conditions(parse_formula(r.formula), r.term))
+        conds = list(rulecheck.conditions(parse_formula(r.formula), r.term))
         dead = 0
         for c in conds:
             is_dead = not _sat([c.term], others) or not _sat([c.term], active)
@@ -258,7 +260,7 @@ def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path: Path) -> None
 # --------------------------------------------------------------------------- the whole language
 
 
-def _fuzz_text(tmp_path: Path, text: str) -> _fuzz.FuzzReport:
+def _fuzz_text(tmp_path: Path, text: str) -> FuzzReport:
     path = tmp_path / "edge.rules"
     path.write_text(text, encoding="utf-8")
     return _fuzz.fuzz_paths([path])
