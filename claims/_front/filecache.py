@@ -53,16 +53,6 @@ FORMAT = 2
 _MAGIC = b"claims-file-cache\n"
 
 
-@functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The digest of the engine's own code and grammars: any change to them empties the caches."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for p in sorted([*here.glob("*.py"), *here.glob("*.lark")]):
-        h.update(p.name.encode("utf-8") + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def digest(*parts: str) -> str:
     h = hashlib.sha256()
     for part in parts:

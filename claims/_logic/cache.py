@@ -32,6 +32,7 @@ import attrs
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
+from claims._base.version import __version__, engine_digest
 from claims._logic.partition import Component
 from claims._logic.solve import ComponentResult, Options, RawMus
 from claims._logic.solver import SEED, z3_version
@@ -46,10 +47,7 @@ _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
     """What a cached result depends on besides its component: the engine's code, z3 and the seed."""
-    from claims._base.version import __version__
-    from claims._front.filecache import code_digest
-
-    return f"claims {__version__}; code {code_digest()[:16]}; z3 {z3_version()}; seed {SEED}; cache format {FORMAT}"
+    return f"claims {__version__}; code {engine_digest()[:16]}; z3 {z3_version()}; seed {SEED}; cache format {FORMAT}"
 
 
 @attrs.frozen

@@ -22,7 +22,8 @@ from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._base.read import Roots
-from claims._front.filecache import Entry, FileCache, Header, code_digest, digest
+from claims._base.version import engine_digest
+from claims._front.filecache import Entry, FileCache, Header, digest
 from claims._front.load import (
     Document,
     Inputs,
@@ -144,7 +145,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         if text is None:
             continue
         shown = display_path(path)
-        f = _File(path, shown, text, digest(code_digest(), shown, text))
+        f = _File(path, shown, text, digest(engine_digest(), shown, text))
         f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
         if f.entry is not None or parse(f) is not None:
             files.append(f)
