@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from claims._front import syntax as S
 
 # The grammar's own NAME terminal decides what a name is, keywords and all, so
-# this module cannot drift from claims/claims.lark.
+# this module cannot drift from claims/_front/claims.lark.
 NAME_RE = re.compile(
     next(t for t in S._parser().terminals if t.name == "NAME").pattern.to_regexp()
 )

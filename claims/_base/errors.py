@@ -239,7 +239,7 @@ class DiagnosticSink:
         self, span: Span, code: ErrorCode, message: str, hint: str | None, severity: str
     ) -> None:
         if hint is not None and hint.startswith("did you mean"):
-            # STYLE.md §4, as mypy does: the suggestion belongs to the one-line form
+            # as mypy does: the suggestion belongs to the one-line form
             # (what JSON, SARIF and grep see); a hint is shown only at a terminal.
             message, hint = f"{message}; {hint}", None
         lines = self._lines.get(span.path)

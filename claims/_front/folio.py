@@ -2,7 +2,7 @@
 
 FOLIO (Han et al., EMNLP 2024) writes untyped first-order logic with Unicode
 connectives: ``∀x (InThisClub(x) → Attend(x, schoolEvent))``. This module
-parses that dialect (grammar: ``claims/folio.lark``) into the *same* syntax
+parses that dialect (grammar: ``claims/_front/folio.lark``) into the *same* syntax
 tree as the formula language (:mod:`claims._front.syntax`), with FOLIO's own
 names and no sorts, and reads FOLIO's JSON Lines files into examples whose
 every formula knows the place of each of its characters in the file. The
@@ -48,7 +48,7 @@ LABELS = ("True", "False", "Uncertain")
 
 @functools.cache
 def _parser() -> lark.Lark:
-    grammar = resources.files("claims").joinpath("folio.lark").read_text("utf-8")
+    grammar = resources.files("claims._front").joinpath("folio.lark").read_text("utf-8")
     return lark.Lark(grammar, parser="lalr", propagate_positions=True)
 
 

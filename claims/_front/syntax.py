@@ -211,7 +211,7 @@ class ParseError(Exception):
 
 @functools.cache
 def _parser() -> lark.Lark:
-    grammar = resources.files("claims").joinpath("claims.lark").read_text("utf-8")
+    grammar = resources.files("claims._front").joinpath("claims.lark").read_text("utf-8")
     return lark.Lark(
         grammar, parser="lalr", start=["start", "ruleset"], propagate_positions=True
     )

@@ -520,7 +520,7 @@ def _search_settings(max_examples: int) -> settings:
 
 
 class _Evaluator:
-    """The value of a typed term in a concrete scenario: the meaning of ``_encode``, written again.
+    """The value of a typed term in a concrete scenario: the meaning of :mod:`claims._logic.encode`, written again.
 
     Independent of the encoder and of Z3 on purpose: a scenario Hypothesis
     reports is one this evaluator confirms, so an encoding bug shows as a

@@ -6,7 +6,7 @@ views of the same records, so they never disagree) and what a gate compares
 JSON object of ``claims/schemas/report-v1.schema.json``, keys in the schema's order.
 
 Lines and columns are 1-based (the stored :class:`~claims.Span` column is
-0-based; STYLE.md §4 prints it 1-based, and so does SARIF).
+0-based; diagnostics print it 1-based, as compilers do, and so does SARIF).
 """
 
 from __future__ import annotations

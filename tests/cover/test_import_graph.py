@@ -145,3 +145,20 @@ def test_no_cycles() -> None:
 
     for m in sorted(graph):
         visit(m, [])
+
+
+def test_the_readme_map_lists_the_stages_in_order() -> None:
+    """README's "How it works" map names every module of STAGES, folder by folder, in the same order."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    listed: list[str] = []
+    folder = ""
+    for line in readme.split("## How it works", 1)[1].split("\n## ", 1)[0].splitlines():
+        cells = line.split("|")
+        if len(cells) < 3 or not cells[1].strip().startswith(("`", "**`")):
+            continue
+        first = cells[1].strip()
+        if first.startswith("**`claims/"):
+            folder = first.removeprefix("**`").removesuffix("/`**").replace("/", ".")
+            continue
+        listed += [f"{folder}.{name.strip().strip('`')}" for name in first.split(",")]
+    assert listed == [m for m in STAGES if m.count(".") == 2]
