@@ -146,3 +146,23 @@ def test_nothing_found_still_makes_a_page() -> None:
     strict_parse(page)
     assert "nothing found" in page
     assert "Nothing to draw" in page
+
+
+def test_a_quote_found_in_two_documents_is_marked_in_its_own(tmp_path: Path) -> None:
+    """The page marks a quote in the document its claim file names, not the first one that holds it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "x.rules").write_text("const x: int\nconst y: int\n", encoding="utf-8")
+    for name, formula in (("a", "x > 5"), ("b", "y > 5")):
+        (tmp_path / f"{name}.txt").write_text(f"Report {name}. The troops stayed. End of {name}.\n", encoding="utf-8")
+        (tmp_path / f"{name}.yaml").write_text(
+            f"document: {name}.txt\nrules: [x]\nsources:\n  s{name}: {{name: Source {name}}}\n"
+            f"claims:\n  - {{id: {name}1, source: s{name}, said: 2016-03-15, quote: The troops stayed, "
+            f"formula: '{formula}'}}\n", encoding="utf-8")
+    tree = strict_parse(claims.check(claims.load(tmp_path), cache=False).to_html())
+    marked = {}
+    for article in tree.iter("article"):
+        if "document" in (article.get("class") or "").split():
+            title = "".join(article.find("h3").itertext())
+            marked[title.split(".txt")[0][-1]] = [m.get("id") for m in article.iter("mark") if m.get("id")]
+    assert {"a": ["passage-a1"], "b": ["passage-b1"]} == marked
