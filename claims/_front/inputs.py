@@ -223,6 +223,7 @@ def outside_root(path: Path, written: str, what: str, inputs: Inputs, span: Span
 
 
 def refuse_outside(roots: Roots, path: Path, subject: str, span: Span, sink: DiagnosticSink) -> None:
+    """Record an ``outside-root`` error at ``span``: ``subject`` (the file, as the message names it) is not read."""
     how = " (through a symbolic link)" if is_symlinked(path) and roots.contains(os.path.abspath(path)) else ""
     sink.error(span, E.OUTSIDE_ROOT,
                f"{subject} is outside the dataset's root {roots.shown()}{how}, so it is not read",
