@@ -11,19 +11,11 @@ import attrs
 
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
-from claims._front.load import (
-    CLAIM_ID_RE,
-    Document,
-    RawClaim,
-    RawFile,
-    RawRuleSet,
-    RawSource,
-    load_rule_file,
-    load_rule_text,
-    parse_given,
-)
+from claims._front.claimfile import CLAIM_ID_RE, Document, RawClaim, RawFile, RawSource
+from claims._front.inputs import parse_given
 from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source
 from claims._front.resolve import Typer, resolve, vocabulary_of
+from claims._front.rulesets import RawRuleSet, load_rule_file, load_rule_text
 from claims._front.syntax import parse_formula, to_text
 
 CODE_PATH = "<claims>"

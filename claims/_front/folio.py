@@ -37,7 +37,7 @@ from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._front import syntax as S
-from claims._front.load import display_path, read_text
+from claims._front.inputs import display_path, read_text
 
 LABELS = ("True", "False", "Uncertain")
 """Gold labels, canonical spelling (``Unknown`` in older releases means ``Uncertain``)."""

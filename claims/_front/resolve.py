@@ -18,7 +18,8 @@ import attrs
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span, did_you_mean
 from claims._front import syntax as S
-from claims._front.load import Locator, RawFile, RawRuleSet, month_bounds
+from claims._front.claimfile import RawFile, month_bounds
+from claims._front.inputs import Locator
 from claims._front.model import (
     BUILTIN_SORTS,
     DEFAULT_TOLERANCE,
@@ -41,6 +42,7 @@ from claims._front.model import (
     TVar,
     plain,
 )
+from claims._front.rulesets import RawRuleSet
 
 DAYS_PER_UNIT = {
     "days": Fraction(1), "weeks": Fraction(7), "months": Fraction("30.436875"),

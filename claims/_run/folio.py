@@ -47,8 +47,8 @@ from claims._base import errors as E
 from claims._base.errors import Diagnostic, DiagnosticSink, InputError, Span, printable
 from claims._front import syntax as S
 from claims._front.folio import ID_UNSAFE, LABELS, Example, Formula, Read, read_folio, read_formula
+from claims._front.inputs import display_path
 from claims._front.lint import Use, lint
-from claims._front.load import display_path
 from claims._report.registry import Formats
 from claims._run.api import check
 from claims._run.loader import load

@@ -41,21 +41,11 @@ from typing import Any
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, RuleError, Span
 from claims._base.read import Roots
-from claims._front.load import (
-    CLAIM_FILES,
-    RULE_FILES,
-    Document,
-    Inputs,
-    RawFile,
-    RawRuleSet,
-    display_path,
-    find_files,
-    load_claim_file,
-    load_rule_file,
-    rule_sets_of,
-)
+from claims._front.claimfile import Document, RawFile, load_claim_file
+from claims._front.inputs import CLAIM_FILES, RULE_FILES, Inputs, display_path, find_files
 from claims._front.model import Dataset, Rule, Term, TOp, TQuant
 from claims._front.resolve import resolve
+from claims._front.rulesets import RawRuleSet, load_rule_file, rule_sets_of
 from claims._logic.encode import (
     negated_rule_literal,
 )

@@ -33,7 +33,9 @@ from claims._base import errors as E
 from claims._base.errors import Diagnostic, InputError, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.read import read_regular
-from claims._front.load import display_path, names_a_path, read_yaml
+from claims._front.inputs import display_path
+from claims._front.rulesets import names_a_path
+from claims._front.yamlread import read_yaml
 from claims._report.findings import Report
 from claims._report.gating import JSON, Gate, compare
 from claims._report.json_report import SCHEMA_VERSION, dumps, report_document

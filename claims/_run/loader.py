@@ -3,7 +3,7 @@
 What :func:`claims.load` does. A claim file whose text, documents and scope
 did not change since the last load is taken as it was resolved, from the
 :mod:`file cache <claims._front.filecache>`; every other one is parsed
-(:mod:`claims._front.load`) and resolved (:mod:`claims._front.resolve`).
+(:mod:`claims._front.claimfile`) and resolved (:mod:`claims._front.resolve`).
 """
 
 from __future__ import annotations
@@ -23,20 +23,12 @@ from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._base.read import Roots
 from claims._base.version import engine_digest
+from claims._front.claimfile import Document, RawFile, load_claim_file
 from claims._front.filecache import Entry, FileCache, Header, digest
-from claims._front.load import (
-    Document,
-    Inputs,
-    RawFile,
-    display_path,
-    find_files,
-    load_claim_file,
-    read_text,
-    rule_sets_of,
-    stat_problem,
-)
+from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
+from claims._front.rulesets import rule_sets_of
 from claims._logic.encode import templates
 
 

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims._base.text import MAX_WINDOW_WORDS, Normalised, closest_passage, normalise_ws
-from claims._front.load import Document
+from claims._front.claimfile import Document
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "russia-syria-2016" / "article.txt"
 ARTICLE = SEED.read_text(encoding="utf-8")

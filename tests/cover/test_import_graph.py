@@ -31,7 +31,10 @@ STAGES = (
     # _front: files to a typed Dataset
     "claims._front.syntax",
     "claims._front.model",
-    "claims._front.load",
+    "claims._front.inputs",
+    "claims._front.yamlread",
+    "claims._front.rulesets",
+    "claims._front.claimfile",
     "claims._front.resolve",
     "claims._front.lint",
     "claims._front.filecache",

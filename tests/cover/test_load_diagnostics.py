@@ -235,7 +235,7 @@ def test_a_file_the_system_refuses_to_read_is_reported(
     def refuse(path: Path, max_bytes: int) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("claims._front.load.read_regular", refuse)
+    monkeypatch.setattr("claims._front.inputs.read_regular", refuse)
     with pytest.raises(claims.InputError) as info:
         claims.load("arity.yaml")
     assert ["arity.yaml:1:1: error: cannot read 'arity.yaml': Permission denied  [file-unreadable]"] \

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._front.load import month_bounds
+from claims._front.claimfile import month_bounds
 
 
 def test_the_last_month_of_the_calendar_has_bounds() -> None:

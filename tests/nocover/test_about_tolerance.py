@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import claims
-from claims._front.load import load_claim_file
+from claims._front.claimfile import load_claim_file
 from claims._run import loader as _loader
 
 CLAIMS = str(Path(sys.executable).parent / "claims")

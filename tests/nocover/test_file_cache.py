@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
+from claims._front.claimfile import load_claim_file
 from claims._front.lint import lint_dataset
-from claims._front.load import load_claim_file
 from claims._front.model import DeferredTerm, kept_templates, term_of
 from claims._run import loader as _loader
 
