@@ -6,13 +6,14 @@ written), 130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import multiprocessing.util
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import CodeType, FrameType
 from typing import NoReturn
 
@@ -63,7 +64,7 @@ def _cannot_write(what: str, exc: OSError) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _fail_input(err: claims.InputError, color: bool) -> None:
+def _fail_input(err: claims.InputError, color: bool) -> NoReturn:
     """Print every diagnostic to stderr and exit 2."""
     for d in err.diagnostics:
         click.echo(d.render(), err=True, color=color)
@@ -176,24 +177,20 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     _gc.off_for_the_run()
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
-    try:
+    def stop(err: claims.InputError) -> NoReturn:
+        _stop(err, fmt, output, paths, timeout, max_, err_color)
+
+    with _ending_on_errors(stop):
         ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR, root=root, limits=limits)
         ref = _gate.reference(baseline=baseline, since=since, paths=paths)
-    except claims.InputError as err:
-        _stop(err, fmt, output, paths, timeout, max_, err_color)
     progress = _Progress(sys.stderr.isatty())
     store = None if no_cache else ResultCache(CACHE_DIR)
-    try:
+    with _ending_on_errors(stop):
         report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
                               cache=False if store is None else store, executor=executor,
                               scheduler=scheduler, limits=limits)
-    except claims.InputError as err:
-        _stop(err, fmt, output, paths, timeout, max_, err_color)
-    except claims.ClaimsError as err:
-        click.echo(f"error: {printable(str(err))}", err=True)
-        sys.exit(EXIT_ERROR)
     records = Records.of(report, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings)
-    try:
+    with _ending_on_errors(stop):
         # The revision's dataset is solved as this one was (and shares its cache: unchanged
         # components are not solved again).
         gate = None if ref is None else ref.gate(records.findings, allow_unsupported=allow_unsupported,
@@ -201,11 +198,6 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
                                                  limits=limits, root=root,
                                                  cache=False if no_cache else CACHE_DIR,
                                                  executor=executor, scheduler=scheduler)
-    except claims.InputError as err:
-        _stop(err, fmt, output, paths, timeout, max_, err_color)
-    except claims.ClaimsError as err:
-        click.echo(f"error: {printable(str(err))}", err=True)
-        sys.exit(EXIT_ERROR)
     if verbose and store is not None:
         click.echo(f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
                    f"{store.corrupt} damaged, {store.ignored} ignored (not signed by you: "
@@ -337,8 +329,20 @@ def run() -> None:
         _exit_stopped(_stopping)
 
 
+@contextlib.contextmanager
+def _ending_on_errors(stop: Callable[[claims.InputError], NoReturn]) -> Iterator[None]:
+    """An input error ends the run through ``stop``; any other error of the engine in one line, exit 2."""
+    try:
+        yield
+    except claims.InputError as err:
+        stop(err)
+    except claims.ClaimsError as err:
+        click.echo(f"error: {printable(str(err))}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
 def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[str], timeout: float,
-          max_: int | None, color: bool) -> None:
+          max_: int | None, color: bool) -> NoReturn:
     """Input errors: the machine formats still write a document (of ``error`` findings), then exit 2."""
     _emit(_render.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout,
                                  max_per_component=max_), output)

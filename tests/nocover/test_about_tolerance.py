@@ -13,13 +13,8 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 import claims
-from claims._front.claimfile import load_claim_file
-from claims._run import loader as _loader
 
 CLAIMS = str(Path(sys.executable).parent / "claims")
 
@@ -87,21 +82,6 @@ def test_rules_use_the_default_tolerance(tmp_path: Path) -> None:
     assert [(["x-is-125"], ["near.hundred"])] == [
         ([c.id for c in k.claims], [r.id for r in k.rules]) for k in report.contradictions]
     assert ds.about_tolerance == claims.load(root).about_tolerance == Fraction(1, 10)
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
-    """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    seen: list[str] = []
-    original = load_claim_file  # as check() calls it: through the loader
-
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
-        seen.append(Path(path).name)
-        return original(path, *args, **kwargs)
-
-    monkeypatch.setattr(_loader, "load_claim_file", counting)
-    return seen
 
 
 def test_a_tolerance_edit_resolves_only_its_own_file_again(tmp_path: Path, parses: list[str]) -> None:

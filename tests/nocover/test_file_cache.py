@@ -11,7 +11,6 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
@@ -19,10 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._front.claimfile import load_claim_file
 from claims._front.lint import lint_dataset
 from claims._front.model import DeferredTerm, kept_templates, term_of
-from claims._run import loader as _loader
 
 RULES = """\
 const announced: date
@@ -59,21 +56,6 @@ def _write(root: Path, values: list[int]) -> Path:
     for n, v in enumerate(values):
         (root / f"f{n}.yaml").write_text(_claim_file(n, v), encoding="utf-8")
     return root
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
-    """The claim files parsed, in order; the signing key lives in a folder of the test's own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    seen: list[str] = []
-    original = load_claim_file  # as check() calls it: through the loader
-
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
-        seen.append(Path(path).name)
-        return original(path, *args, **kwargs)
-
-    monkeypatch.setattr(_loader, "load_claim_file", counting)
-    return seen
 
 
 def _fresh(root: Path) -> claims.Dataset:
