@@ -284,8 +284,13 @@ def _exit_stopped(signum: int, *, wait: bool = True) -> NoReturn:
     if wait:
         # What the run left is freed now, and multiprocessing's own exit runs, so that the worker
         # pool's semaphores are released (else its resource tracker warns of them as "leaked").
+        # That exit function is CPython's private one (registered with atexit, which os._exit
+        # skips); no public call does its work. Should a later CPython lack it, the only cost is
+        # that warning, so it is looked up, not assumed.
         gc.collect()
-        multiprocessing.util._exit_function()  # type: ignore[attr-defined]
+        exit_function = getattr(multiprocessing.util, "_exit_function", None)
+        if callable(exit_function):
+            exit_function()
     name = signal.Signals(signum).name
     how = " (Ctrl-C)" if signum == signal.SIGINT else ""
     try:

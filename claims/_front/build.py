@@ -69,11 +69,11 @@ def dataset(
             if found is None:
                 continue
             qline, qoff = found
-        raw_claims.append(RawClaim(cid, Span(shown, 1, 0), "src", src_span, quote, day, None, kind,
-                                   None, tree, formula, loc, Span(CODE_PATH, n, 0), qline, qoff))
+        raw_claims.append(RawClaim(id=cid, id_span=Span(shown, 1, 0), source="src", source_span=src_span, quote=quote, said=day, holds=None, kind=kind,
+                                   note=None, formula=tree, formula_text=formula, locator=loc, span=Span(CODE_PATH, n, 0), quote_line=qline, quote_offset=qoff))
     docs = ((doc.path, doc.text),) if doc is not None else ()
-    raw = RawFile(CODE_PATH, (RawSource("src", source, None, None, doc.path if doc else None, src_span),),
-                  tuple(raw_claims), (), (), None, None, docs, document=doc.path if doc else None)
+    raw = RawFile(path=CODE_PATH, sources=(RawSource("src", source, None, None, doc.path if doc else None, src_span),),
+                  claims=tuple(raw_claims), rule_sets=(), declarations=(), declarations_locator=None, about_tolerance=None, documents=docs, document=doc.path if doc else None)
     sink.raise_if_errors(InvalidClaim)
     ds = resolve([raw], rule_sets, sink)
     sink.raise_if_errors(InvalidClaim)
@@ -140,7 +140,7 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
                    f"'{scope.path}' names a 'document' to find it in")
     sink.raise_if_errors(InvalidClaim)
     day = said or (ds.claims[-1].said if ds.claims else datetime.date(2000, 1, 1))
-    claim = Claim(claim_id, src, quote, day, to_text(tree), kind, None, None, where, qline, qoff, term)
+    claim = Claim(id=claim_id, source=src, quote=quote, said=day, formula=to_text(tree), kind=kind, holds=None, note=None, span=where, quote_line=qline, quote_offset=qoff, term=term)
     return attrs.evolve(ds, claims=(*ds.claims, claim))
 
 

@@ -45,7 +45,7 @@ class RawSource:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RawClaim:
     id: str
     id_span: Span
@@ -64,7 +64,7 @@ class RawClaim:
     quote_offset: int | None
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RawFile:
     path: str
     sources: tuple[RawSource, ...]
@@ -466,9 +466,9 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     source_docs = {s.id: s.document for s in sources}
     claims = _load_claims(ctx, data, doc, source_docs, documents)
     docs = tuple(sorted((key, documents[key].text) for key in ctx.documents))
-    return RawFile(ctx.shown, tuple(sources), tuple(claims), tuple(rule_sets), declarations,
-                   decl_loc, tolerance, docs, vocabulary_ok, tuple(sorted(ctx.documents.items())),
-                   doc.path if doc is not None else None)
+    return RawFile(path=ctx.shown, sources=tuple(sources), claims=tuple(claims), rule_sets=tuple(rule_sets), declarations=declarations,
+                   declarations_locator=decl_loc, about_tolerance=tolerance, documents=docs, vocabulary_ok=vocabulary_ok, document_files=tuple(sorted(ctx.documents.items())),
+                   document=doc.path if doc is not None else None)
 
 
 def _yaml_warnings(ctx: _Ctx, caught: Sequence[warnings.WarningMessage]) -> bool:
@@ -665,8 +665,8 @@ def _load_claims(
         assert cid is not None and source is not None and quote is not None
         assert said is not None and formula is not None and formula_text is not None
         src_span = ctx.value_span(c, "source")
-        out.append(RawClaim(cid, ctx.value_span(c, "id"), source, src_span, quote, said, holds,
-                            kind, note, formula, formula_text, loc, span, qline, qoff))
+        out.append(RawClaim(id=cid, id_span=ctx.value_span(c, "id"), source=source, source_span=src_span, quote=quote, said=said, holds=holds,
+                            kind=kind, note=note, formula=formula, formula_text=formula_text, locator=loc, span=span, quote_line=qline, quote_offset=qoff))
     return out
 
 

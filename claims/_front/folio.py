@@ -218,7 +218,7 @@ class Formula:
         return cls(text, path, line, tuple(range(len(text) + 1)))
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Example:
     """One FOLIO example: a story's premises, one conclusion and its gold label."""
 
@@ -426,8 +426,8 @@ def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
     pf = tuple(Formula(s, shown, n, c, f"premise {i} of example {eid}") for i, (s, c) in enumerate(fols, 1))
     (ctext, ccols), = fields["conclusion-FOL"][:1] or [("", (starts.get("conclusion-FOL", 0),))]
     conclusion = " ".join(s for s, _ in fields["conclusion"]).strip()
-    return Example(eid, sid, label, premises, pf, conclusion,
-                   Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"), n)
+    return Example(example_id=eid, story_id=sid, label=label, premises=premises, premises_fol=pf, conclusion=conclusion,
+                   conclusion_fol=Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"), line=n)
 
 
 def _label(v: object) -> str | None:

@@ -226,7 +226,7 @@ class Source:
         return s
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Claim:
     """One claim: who said what, when, with the quote and its formula.
 
@@ -254,7 +254,7 @@ class Claim:
         return self.holds if self.holds is not None else (self.said, self.said)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Rule:
     """A named domain rule from a rule set (a ``.rules`` file)."""
 
@@ -304,7 +304,7 @@ class Context:
     files: tuple[FileScope, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Dataset:
     """A checked dataset: claims, their sources, the rules and the vocabulary.
 

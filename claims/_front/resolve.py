@@ -595,7 +595,7 @@ class Scope:
         return (str(file_tolerance(tolerance)), k if own_clashes else None, tuple(own_clashes))
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ResolvedFile:
     """What one claim file gives the dataset: its sources, its typed claims (with
     the places of their ids, to report an id used twice across files), the
@@ -647,9 +647,9 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
                     fb_terms.append(t)
                     fb_txt.append(S.to_text(case.formula))
             if term is not None:
-                rules.append(Rule(it.id, it.description, S.to_text(it.formula), rs.name,
-                                  tuple(ex_txt), tuple(fb_txt), span, term,
-                                  tuple(ex_terms), tuple(fb_terms), tuple(ps_txt), tuple(ps_terms)))
+                rules.append(Rule(id=it.id, description=it.description, formula=S.to_text(it.formula), rule_set=rs.name,
+                                  examples=tuple(ex_txt), forbids=tuple(fb_txt), span=span, term=term,
+                                  example_terms=tuple(ex_terms), forbid_terms=tuple(fb_terms), possibles=tuple(ps_txt), possible_terms=tuple(ps_terms)))
     return rules
 
 
@@ -676,13 +676,13 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
         term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
         if src_ is None or term is None:
             continue
-        claims.append(Claim(rc.id, src_, rc.quote, rc.said, S.to_text(rc.formula), rc.kind,
-                            rc.holds, rc.note, rc.span, rc.quote_line, rc.quote_offset, term))
+        claims.append(Claim(id=rc.id, source=src_, quote=rc.quote, said=rc.said, formula=S.to_text(rc.formula), kind=rc.kind,
+                            holds=rc.holds, note=rc.note, span=rc.span, quote_line=rc.quote_line, quote_offset=rc.quote_offset, term=term))
         id_spans.append(rc.id_span)
     glob = scope.vocab
     symbols = tuple(s for n, s in fvocab.symbols.items() if glob.symbols.get(n) is not s)
     sorts = tuple(s for n, s in fvocab.sorts.items() if glob.sorts.get(n) is not s)
-    return ResolvedFile(tuple(sources), tuple(claims), tuple(id_spans), symbols, sorts, f.path, f.documents,
+    return ResolvedFile(sources=tuple(sources), claims=tuple(claims), id_spans=tuple(id_spans), symbols=symbols, sorts=sorts, path=f.path, documents=f.documents,
                         declarations=tuple(it for it in f.declarations if not isinstance(it, S.RuleDecl)),
                         document=f.document, about_tolerance=tolerance)
 
@@ -715,9 +715,9 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
                   f.sources, f.document, f.about_tolerance)
         for k, f in enumerate(files)))
     return Dataset(
-        tuple(claims), scope.rules, tuple(s for f in files for s in f.sources), tuple(symbols.values()),
-        tuple(sorts.values()), tuple(f.path for f in files), tuple(sorted(docs.items())),
-        DEFAULT_TOLERANCE, context=context,
+        claims=tuple(claims), rules=scope.rules, sources=tuple(s for f in files for s in f.sources), symbols=tuple(symbols.values()),
+        sorts=tuple(sorts.values()), files=tuple(f.path for f in files), documents=tuple(sorted(docs.items())),
+        about_tolerance=DEFAULT_TOLERANCE, context=context,
         templates=tuple(pair for f in files for pair in zip(f.claims, f.templates, strict=False)),
     )
 

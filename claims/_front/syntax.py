@@ -144,7 +144,7 @@ class SortDecl:
     member_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SymDecl:
     """``[timed] const|pred|func NAME, ... [(ARGS)] [: RESULT]``."""
 
@@ -496,9 +496,9 @@ def parse_items(text: str) -> tuple[Item, ...]:
                         args.append(str(r.children[0]))
                         sort_pos.append(_span(r)[0])
             items.append(
-                SymDecl(kind, tuple(str(n) for n in names_t), tuple(args), result, timed,
-                        toks[0].start_pos or 0, tuple(n.start_pos or 0 for n in names_t),
-                        tuple(sort_pos))
+                SymDecl(kind=kind, names=tuple(str(n) for n in names_t), args=tuple(args), result=result, timed=timed,
+                        pos=toks[0].start_pos or 0, name_pos=tuple(n.start_pos or 0 for n in names_t),
+                        sort_pos=tuple(sort_pos))
             )
         elif data == "rule":
             rid = ch[0]

@@ -14,7 +14,7 @@ import attrs
 from claims._logic.encode import Encoded, Unit, script, text_digest
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Component:
     """Claims and rule instances that share symbols, as an SMT-LIB2 script."""
 
@@ -117,7 +117,7 @@ def _outline(enc: Encoded, members: Sequence[int]) -> Component:
     claims = sorted({u.index for u in units if u.kind == "claim"})
     concl = sorted({u.index for u in units if u.kind == "conclusion"})
     rules = sorted({u.index for u in units if u.kind == "rule"})
-    return Component(tuple(claims), tuple(concl), tuple(rules), "", (), "",
+    return Component(claims=tuple(claims), conclusions=tuple(concl), rules=tuple(rules), smt="", atoms=(), digest="",
                      shape=_shape(enc, units, sorted({*claims, *concl})), units=tuple(members))
 
 

@@ -265,7 +265,7 @@ def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer
     The rule literals are MARCO's items here, grown one by one (no classes,
     no bodies), and each minimal set is kept as it is shrunk.
     """
-    comp = Component((), (), tuple(n_rules), smt, (), "")
+    comp = Component(claims=(), conclusions=(), rules=tuple(n_rules), smt=smt, atoms=(), digest="")
     c = _Component(comp, (), opts)
     names = [rule_literal(j) for j in n_rules]
     r = c.chk.check(c.lits(names))

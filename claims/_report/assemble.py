@@ -61,12 +61,12 @@ def assemble_report(ds: Dataset, comps: Sequence[Component], results: Sequence[C
                 vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
             scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)
             reason = _explain_reason(v.reason, opts) if v.verdict == "unknown" else None
-            verdicts.append(Verdict(claim, v.verdict, prem, rl, scen, vac, reason,
-                                    fingerprint("conclusion", (claim,), (), v.verdict)))
+            verdicts.append(Verdict(claim=claim, verdict=v.verdict, premises=prem, rules=rl, countermodel=scen, contradictions=vac, reason=reason,
+                                    fingerprint=fingerprint("conclusion", (claim,), (), v.verdict)))
     order = {c.id: i for i, c in enumerate(ds.claims)}
     contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
     verdicts.sort(key=lambda v: order[v.claim.id])
     stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
-    return Report(ds, tuple(contradictions), tuple(verdicts), tuple(unknowns), tuple(conflicts),
-                  complete, truncated, stats, opts.timeout, opts.max_per_component,
+    return Report(dataset=ds, contradictions=tuple(contradictions), conclusions=tuple(verdicts), unknowns=tuple(unknowns), rule_conflicts=tuple(conflicts),
+                  complete=complete, truncated=truncated, stats=stats, timeout=opts.timeout, max_per_component=opts.max_per_component,
                   warnings=warnings)

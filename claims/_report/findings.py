@@ -73,7 +73,7 @@ class Scenario:
         return f"{self.symbol} = {self.value}"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Verdict:
     """The verdict on a conclusion.
 
@@ -124,7 +124,7 @@ class Stats:
     seconds: float = attrs.field(eq=False, default=0.0)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, kw_only=True)
 class Report:
     """Everything ``check`` found, in stable order.
 

@@ -27,7 +27,7 @@ KINDS = {
 JSON_VERSION = 1
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class FuzzFinding:
     """One problem of a rule set.
 
@@ -52,7 +52,7 @@ class FuzzFinding:
         return self.rule.span or Span(self.rule.rule_set, 1, 0)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class FuzzReport:
     """What ``claims fuzz`` found in a rule set."""
 

@@ -129,8 +129,8 @@ def fuzz(ds: Dataset, *, files: Sequence[str] = (), max_examples: int = DEFAULT_
     order = {r.id: i for i, r in enumerate(rules)}
     kinds = list(KINDS)
     found = sorted(qs.found, key=lambda f: (order[f.rule.id], kinds.index(f.kind), f.formula or ""))
-    return FuzzReport(tuple(files), rules, tuple(found), seed, max_examples, qs.p.chk.checks,
-                      qs.p.searches, qs.skipped)
+    return FuzzReport(files=tuple(files), rules=rules, findings=tuple(found), seed=seed, max_examples=max_examples, checks=qs.p.chk.checks,
+                      searches=qs.p.searches, skipped=qs.skipped)
 
 
 class _Questions:
@@ -153,7 +153,7 @@ class _Questions:
         reason = self.p.chk.reason or "the solver answered unknown"
         if reason in ("canceled", "timeout") and self.timeout is not None:
             reason = f"the solver hit the time limit ({self.timeout:g} s per check)"
-        self.found.append(FuzzFinding("undecided", self.rules[j], f"the solver could not decide {what}: {reason}"))
+        self.found.append(FuzzFinding(kind="undecided", rule=self.rules[j], message=f"the solver could not decide {what}: {reason}"))
 
     def conflicts(self) -> list[int]:
         """Report every minimal set of rules that cannot hold together; return the rules in none.
@@ -180,8 +180,8 @@ class _Questions:
                 ids = ", ".join(f"'{r.id}'" for r in support)
                 msg = f"rules {ids} contradict each other: no scenario satisfies them all"
                 shows = f"satisfies {_names(support[:-1])} but breaks '{rules[last].id}'"
-            self.found.append(FuzzFinding("rule-conflict", rules[s[0]], msg, rules[s[0]].formula, support,
-                                          scen, shows, by))
+            self.found.append(FuzzFinding(kind="rule-conflict", rule=rules[s[0]], message=msg, formula=rules[s[0]].formula, support=support,
+                                          scenario=scen, shows=shows, found_by=by))
         in_conflict = sorted(set().union(*sets)) if sets else []
         if in_conflict:
             self.skipped = (f"{_names(tuple(rules[j] for j in in_conflict))} "
@@ -209,7 +209,7 @@ class _Questions:
             dead += 1
             if not m:
                 msg = f"rule '{r.id}' never applies: its condition can never hold, whatever the other rules say"
-                self.found.append(FuzzFinding("dead-rule", r, msg, c.text))
+                self.found.append(FuzzFinding(kind="dead-rule", rule=r, message=msg, formula=c.text))
                 continue
             support = tuple(rules[i] for i in m)
             if j in m:
@@ -219,8 +219,8 @@ class _Questions:
                 msg = f"rule '{r.id}' never applies: its condition can never hold, given {_names(support)}"
             scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(c.term, p.cond_days(c))], broken=[m[-1]],
                                    show=self.symbols([j, *m]) | symbols_of(c.term))
-            self.found.append(FuzzFinding("dead-rule", r, msg, c.text, support, scen,
-                                          f"makes the condition true but breaks '{rules[m[-1]].id}'", by))
+            self.found.append(FuzzFinding(kind="dead-rule", rule=r, message=msg, formula=c.text, support=support, scenario=scen,
+                                          shows=f"makes the condition true but breaks '{rules[m[-1]].id}'", found_by=by))
         return dead
 
     def redundant(self, j: int, others: list[int]) -> None:
@@ -238,13 +238,13 @@ class _Questions:
         support = tuple(rules[i] for i in m)
         if not m:
             msg = f"rule '{r.id}' is redundant: it holds in every scenario"
-            self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula))
+            self.found.append(FuzzFinding(kind="redundant-rule", rule=r, message=msg, formula=r.formula))
             return
         msg = f"rule '{r.id}' is redundant: {_names(support)} already imply it"
         scen, by = self.search(lits=[negated_rule_literal(j)], keep=m[:-1], broken=[j, m[-1]],
                                show=self.symbols([j, *m]))
-        self.found.append(FuzzFinding("redundant-rule", r, msg, r.formula, support, scen,
-                                      f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too", by))
+        self.found.append(FuzzFinding(kind="redundant-rule", rule=r, message=msg, formula=r.formula, support=support, scenario=scen,
+                                      shows=f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too", found_by=by))
 
     def examples(self, j: int, active: list[int]) -> None:
         """Report each ``example:`` of rule ``j`` the rules reject, with a minimal set that does."""
@@ -263,7 +263,7 @@ class _Questions:
             support = tuple(rules[i] for i in m)
             if not m:
                 msg = f"the example `{text}` of rule '{r.id}' is impossible on its own"
-                self.found.append(FuzzFinding("example-rejected", r, msg, text))
+                self.found.append(FuzzFinding(kind="example-rejected", rule=r, message=msg, formula=text))
                 continue
             who = ("the rule itself" if m == [j] else
                    f"the rule itself, with {_names(tuple(rules[i] for i in m if i != j))}" if j in m
@@ -271,8 +271,8 @@ class _Questions:
             msg = f"rule '{r.id}' has an example the rules reject: {who}"
             scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(term, [None])], broken=[m[-1]],
                                    show=self.symbols([j, *m]) | symbols_of(term))
-            self.found.append(FuzzFinding("example-rejected", r, msg, text, support, scen,
-                                          f"satisfies the example but breaks '{rules[m[-1]].id}'", by))
+            self.found.append(FuzzFinding(kind="example-rejected", rule=r, message=msg, formula=text, support=support, scenario=scen,
+                                          shows=f"satisfies the example but breaks '{rules[m[-1]].id}'", found_by=by))
 
     def forbids(self, j: int, active: list[int]) -> None:
         """Report each ``forbids:`` of rule ``j`` the rules allow, with a scenario."""
@@ -287,8 +287,8 @@ class _Questions:
             scen, by = self.search(lits=[lit], keep=active, pos=[(term, [None])],
                                    show=self.symbols([j]) | symbols_of(term))
             msg = f"rule '{r.id}' forbids `{text}`, but the rules allow it"
-            self.found.append(FuzzFinding("forbid-allowed", r, msg, text, (), scen,
-                                          "satisfies the forbids clause and every rule", by))
+            self.found.append(FuzzFinding(kind="forbid-allowed", rule=r, message=msg, formula=text, support=(), scenario=scen,
+                                          shows="satisfies the forbids clause and every rule", found_by=by))
 
     def possibles(self, j: int, others: list[int]) -> None:
         """Report rule ``j`` when it rejects a scenario one of its ``possible:`` clauses allows."""
@@ -304,9 +304,9 @@ class _Questions:
                                    show=self.symbols([j]) | symbols_of(term))
             msg = (f"rule '{r.id}' forbids too much: it rejects a scenario marked possible "
                    "that every other rule accepts")
-            self.found.append(FuzzFinding("possible-rejected", r, msg, text, (), scen,
-                                          f"is marked possible and every other rule accepts it, but '{r.id}' "
-                                          "rejects it", by))
+            self.found.append(FuzzFinding(kind="possible-rejected", rule=r, message=msg, formula=text, support=(), scenario=scen,
+                                          shows=f"is marked possible and every other rule accepts it, but '{r.id}' "
+                                          "rejects it", found_by=by))
 
     def symbols(self, rules: Iterable[int]) -> set[str]:
         """The symbols of these rules: what a scenario about them shows."""
