@@ -102,17 +102,37 @@ def _parse_limits(_ctx: click.Context, _param: click.Parameter, values: Sequence
 def _limits(f: Callable[..., None]) -> Callable[..., None]:
     """``--timeout``, ``--max``, ``--limit`` and ``--root``: shared by ``check`` and ``baseline``, since
     they change what is found."""
-    f = click.option("--root", metavar="DIR", type=click.Path(file_okay=False, path_type=str), default=None,
-                     help="The folder every document and rule file the claim files name must lie under "
-                          "[default: the folders given, or each file's own folder].")(f)
-    f = click.option("--limit", "limits", metavar="NAME=N", multiple=True, callback=_parse_limits,
-                     help="Raise (or lower) a bound on what the input may cost, e.g. --limit instances=5000000; "
-                          "the bounds and their defaults are in SECURITY.md.")(f)
-    f = click.option("--max", "max_", type=click.IntRange(min=1), default=None,
-                     help="Stop after N contradictions per component (the report says it is truncated).")(f)
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                        show_default=True,
-                        help="Seconds per solver check; a check that hits it is reported as unknown.")(f)
+    f = click.option(
+        "--root",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=str),
+        default=None,
+        help="The folder every document and rule file the claim files name must lie under "
+        "[default: the folders given, or each file's own folder].",
+    )(f)
+    f = click.option(
+        "--limit",
+        "limits",
+        metavar="NAME=N",
+        multiple=True,
+        callback=_parse_limits,
+        help="Raise (or lower) a bound on what the input may cost, e.g. --limit instances=5000000; "
+        "the bounds and their defaults are in SECURITY.md.",
+    )(f)
+    f = click.option(
+        "--max",
+        "max_",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Stop after N contradictions per component (the report says it is truncated).",
+    )(f)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        help="Seconds per solver check; a check that hits it is reported as unknown.",
+    )(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,37 +149,82 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(FORMATS.names()), default="text", show_default=True,
-              help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report to FILE instead of stdout: a regular file atomically, through a "
-                   "symlink to its target, straight into a device or pipe; - is stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS.names()), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the report to FILE instead of stdout: a regular file atomically, through a "
+    "symlink to its target, straight into a device or pipe; - is stdout.",
+)
 @_limits
-@click.option("--allow-unsupported", is_flag=True,
-              help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.")
-@click.option("--fail-on-warnings", is_flag=True,
-              help="Fail (exit 1) on the symbol linter's warnings too (similar-symbols, symbol-once, ...); "
-                   "under --baseline or --since, on new ones only.")
+@click.option(
+    "--allow-unsupported",
+    is_flag=True,
+    help="Do not fail (exit 1) on unsupported conclusions; refuted ones still fail.",
+)
+@click.option(
+    "--fail-on-warnings",
+    is_flag=True,
+    help="Fail (exit 1) on the symbol linter's warnings too (similar-symbols, symbol-once, ...); "
+    "under --baseline or --since, on new ones only.",
+)
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Fail only on findings not in this baseline file (see `claims baseline`).")
-@click.option("--since", metavar="REV", default=None,
-              help="Fail only on findings introduced since git revision REV (read from git, "
-                   "never checked out).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for independent components [default: the number of cores].")
-@click.option("--no-cache", is_flag=True,
-              help="Solve every component afresh instead of reusing .claims-cache/.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where components are solved: this machine, or a Dask cluster (--scheduler).")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="The Dask scheduler's address (tcp://HOST:PORT), with --executor dask.")
-@click.option("--verbose", "-v", is_flag=True,
-              help="Say on stderr what the result cache gave and what it ignored.")
-def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, max_: int | None,
-          limits: claims.Limits, root: str | None, allow_unsupported: bool, fail_on_warnings: bool, no_color: bool,
-          baseline: str | None, since: str | None,
-          jobs: int | None, no_cache: bool, executor: str, scheduler: str | None, verbose: bool) -> None:
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Fail only on findings not in this baseline file (see `claims baseline`).",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    default=None,
+    help="Fail only on findings introduced since git revision REV (read from git, never checked out).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for independent components [default: the number of cores].",
+)
+@click.option("--no-cache", is_flag=True, help="Solve every component afresh instead of reusing .claims-cache/.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where components are solved: this machine, or a Dask cluster (--scheduler).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler's address (tcp://HOST:PORT), with --executor dask.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Say on stderr what the result cache gave and what it ignored.")
+def check(
+    paths: Sequence[str],
+    fmt: str,
+    output: str | None,
+    timeout: float,
+    max_: int | None,
+    limits: claims.Limits,
+    root: str | None,
+    allow_unsupported: bool,
+    fail_on_warnings: bool,
+    no_color: bool,
+    baseline: str | None,
+    since: str | None,
+    jobs: int | None,
+    no_cache: bool,
+    executor: str,
+    scheduler: str | None,
+    verbose: bool,
+) -> None:
     """Check claim files (or directories of them) for contradictions and conclusions.
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
@@ -177,6 +242,7 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     _gc.off_for_the_run()
     color = (not no_color) and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
     err_color = (not no_color) and sys.stderr.isatty()
+
     def stop(err: claims.InputError) -> NoReturn:
         _stop(err, fmt, output, paths, timeout, max_, err_color)
 
@@ -186,24 +252,47 @@ def check(paths: Sequence[str], fmt: str, output: str | None, timeout: float, ma
     progress = _Progress(sys.stderr.isatty())
     store = None if no_cache else ResultCache(CACHE_DIR)
     with _ending_on_errors(stop):
-        report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=progress, jobs=jobs,
-                              cache=False if store is None else store, executor=executor,
-                              scheduler=scheduler, limits=limits)
+        report = claims.check(
+            ds,
+            timeout=timeout,
+            max_per_component=max_,
+            progress=progress,
+            jobs=jobs,
+            cache=False if store is None else store,
+            executor=executor,
+            scheduler=scheduler,
+            limits=limits,
+        )
     records = Records.of(report, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings)
     with _ending_on_errors(stop):
         # The revision's dataset is solved as this one was (and shares its cache: unchanged
         # components are not solved again).
-        gate = None if ref is None else ref.gate(records.findings, allow_unsupported=allow_unsupported,
-                                                 timeout=timeout, max_per_component=max_, jobs=jobs,
-                                                 limits=limits, root=root,
-                                                 cache=False if no_cache else CACHE_DIR,
-                                                 executor=executor, scheduler=scheduler)
+        gate = (
+            None
+            if ref is None
+            else ref.gate(
+                records.findings,
+                allow_unsupported=allow_unsupported,
+                timeout=timeout,
+                max_per_component=max_,
+                jobs=jobs,
+                limits=limits,
+                root=root,
+                cache=False if no_cache else CACHE_DIR,
+                executor=executor,
+                scheduler=scheduler,
+            )
+        )
     if verbose and store is not None:
-        click.echo(f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
-                   f"{store.corrupt} damaged, {store.ignored} ignored (not signed by you: "
-                   "a cache that came with the input decides nothing)", err=True)
-    view = View(color=color, width=80, gate=gate, allow_unsupported=allow_unsupported,
-                fail_on_warnings=fail_on_warnings)
+        click.echo(
+            f"result cache ({CACHE_DIR}): {store.hits} reused, {store.misses} solved, "
+            f"{store.corrupt} damaged, {store.ignored} ignored (not signed by you: "
+            "a cache that came with the input decides nothing)",
+            err=True,
+        )
+    view = View(
+        color=color, width=80, gate=gate, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings
+    )
     _emit(_render.render(fmt, report, view), output, color)
     if gate is not None and fmt != "text":
         click.echo(_render.gate_text(records, gate).strip("\n"), err=True)
@@ -346,11 +435,17 @@ def _ending_on_errors(stop: Callable[[claims.InputError], NoReturn]) -> Iterator
         sys.exit(EXIT_ERROR)
 
 
-def _stop(err: claims.InputError, fmt: str, output: str | None, paths: Sequence[str], timeout: float,
-          max_: int | None, color: bool) -> NoReturn:
+def _stop(
+    err: claims.InputError,
+    fmt: str,
+    output: str | None,
+    paths: Sequence[str],
+    timeout: float,
+    max_: int | None,
+    color: bool,
+) -> NoReturn:
     """Input errors: the machine formats still write a document (of ``error`` findings), then exit 2."""
-    _emit(_render.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout,
-                                 max_per_component=max_), output)
+    _emit(_render.render_errors(fmt, err.diagnostics, files=paths, timeout=timeout, max_per_component=max_), output)
     _fail_input(err, color=color)
 
 
@@ -363,13 +458,28 @@ def _emit(text: str | None, output: str | None, color: bool = False) -> None:
 
 @main.command("baseline")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The baseline file to write (as check --output writes; - is stdout).")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The baseline file to write (as check --output writes; - is stdout).",
+)
 @_limits
-@click.option("--allow-unsupported", is_flag=True,
-              help="Leave unsupported conclusions out of the baseline (they do not fail the check).")
-def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | None, limits: claims.Limits,
-                 root: str | None, allow_unsupported: bool) -> None:
+@click.option(
+    "--allow-unsupported",
+    is_flag=True,
+    help="Leave unsupported conclusions out of the baseline (they do not fail the check).",
+)
+def baseline_cmd(
+    paths: Sequence[str],
+    output: str,
+    timeout: float,
+    max_: int | None,
+    limits: claims.Limits,
+    root: str | None,
+    allow_unsupported: bool,
+) -> None:
     """Write the current failing findings to a baseline file for `claims check --baseline`.
 
     The baseline is a JSON report (schema claims/schemas/report-v1.schema.json)
@@ -378,8 +488,9 @@ def baseline_cmd(paths: Sequence[str], output: str, timeout: float, max_: int | 
     """
     try:
         ds = claims.load(*paths, root=root, limits=limits)
-        report = claims.check(ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()),
-                              limits=limits)
+        report = claims.check(
+            ds, timeout=timeout, max_per_component=max_, progress=_Progress(sys.stderr.isatty()), limits=limits
+        )
     except claims.InputError as err:
         _fail_input(err, color=sys.stderr.isatty())
     text, n = _gate.baseline_text(report, Records.of(report, allow_unsupported=allow_unsupported))
@@ -408,12 +519,22 @@ def import_group() -> None:
 
 @import_group.command("folio")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="Directory for the datasets: one folder per story (claims.yaml and story.txt).")
-@click.option("--overwrite", is_flag=True,
-              help="Replace files of ours that exist already (other files are never touched).")
-@click.option("--skip-invalid", is_flag=True,
-              help="Leave out stories and conclusions whose formulas cannot be read, instead of writing nothing.")
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Directory for the datasets: one folder per story (claims.yaml and story.txt).",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace files of ours that exist already (other files are never touched)."
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave out stories and conclusions whose formulas cannot be read, instead of writing nothing.",
+)
 def import_folio(file: str, out_dir: str, overwrite: bool, skip_invalid: bool) -> None:
     """Write each story of a FOLIO JSON Lines FILE as a claim dataset.
 
@@ -425,8 +546,7 @@ def import_folio(file: str, out_dir: str, overwrite: bool, skip_invalid: bool) -
     from claims._run import folio as _folio
 
     try:
-        imp = _folio.import_folio(file, out_dir, overwrite=overwrite, skip_invalid=skip_invalid,
-                                  write=write_output)
+        imp = _folio.import_folio(file, out_dir, overwrite=overwrite, skip_invalid=skip_invalid, write=write_output)
     except claims.InputError as err:
         _fail_diagnostics(err, "nothing was written")
     except OSError as exc:
@@ -443,14 +563,29 @@ def conformance_group() -> None:
 
 @conformance_group.command("folio")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report to FILE instead of stdout (as check --output writes).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="Seconds per solver check; a check that hits it answers unknown.")
-@click.option("--min-agreement", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Exit 1 when fewer than N examples agree with their gold label.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the report to FILE instead of stdout (as check --output writes).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds per solver check; a check that hits it answers unknown.",
+)
+@click.option(
+    "--min-agreement",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Exit 1 when fewer than N examples agree with their gold label.",
+)
 def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, min_agreement: int | None) -> None:
     """Check every example of a FOLIO JSON Lines FILE and compare with its gold label.
 
@@ -469,16 +604,33 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
     _write(output, text)
     sys.exit(EXIT_FINDINGS if min_agreement is not None and result.agree < min_agreement else EXIT_SUCCESS)
 
+
 @main.command("fuzz")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--max-examples", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Examples per scenario search (Hypothesis max_examples).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="The scenario searches' random seed: the same seed gives the same report.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Seconds per solver check; a question that hits it is reported as undecided.")
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Examples per scenario search (Hypothesis max_examples).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The scenario searches' random seed: the same seed gives the same report.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds per solver check; a question that hits it is reported as undecided.",
+)
 def fuzz_cmd(paths: Sequence[str], max_examples: int, seed: int, fmt: str, timeout: float) -> None:
     """Check rule sets on their own: conflicts, dead and redundant rules, examples.
 

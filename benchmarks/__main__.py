@@ -45,8 +45,9 @@ from benchmarks.recheck import run_recheck
 HERE = Path(__file__).resolve().parent
 
 
-def _run_child(data_dir: Path, prefix: int | None = None, profile: Path | None = None,
-               jobs: int | None = None, lint: bool = True) -> dict[str, Any]:
+def _run_child(
+    data_dir: Path, prefix: int | None = None, profile: Path | None = None, jobs: int | None = None, lint: bool = True
+) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.run", str(data_dir)]
     if not lint:
         cmd.append("--no-lint")
@@ -76,24 +77,42 @@ def _fmt(v: Any, spec: str = "") -> str:
 
 
 ENGINE_COLUMNS = [
-    ("claims", "claims", ","), ("comps", "components", ","), ("contra", "contradictions", ","),
-    ("concl", "conclusions", ","), ("exact", "exact", ""), ("load s", "load_s", ".2f"),
-    ("enc+part s", "encode_partition_s", ".2f"), ("first s", "first_contradiction_s", ".2f"),
-    ("all s", "all_contradictions_s", ".2f"), ("solve s", "solve_s", ".2f"), ("concl/s", "conclusions_per_s", ",.0f"),
-    ("lint s", "lint_s", ".2f"), ("total s", "total_s", ".2f"),
-    ("w/o lint s", "total_without_lint_s", ".2f"), ("cpu s", "cpu_s", ".2f"), ("checks", "solver_checks", ","),
-    ("peak MiB", "peak_rss_mib", ".0f"), ("recheck s", "recheck_s", ".2f"),
+    ("claims", "claims", ","),
+    ("comps", "components", ","),
+    ("contra", "contradictions", ","),
+    ("concl", "conclusions", ","),
+    ("exact", "exact", ""),
+    ("load s", "load_s", ".2f"),
+    ("enc+part s", "encode_partition_s", ".2f"),
+    ("first s", "first_contradiction_s", ".2f"),
+    ("all s", "all_contradictions_s", ".2f"),
+    ("solve s", "solve_s", ".2f"),
+    ("concl/s", "conclusions_per_s", ",.0f"),
+    ("lint s", "lint_s", ".2f"),
+    ("total s", "total_s", ".2f"),
+    ("w/o lint s", "total_without_lint_s", ".2f"),
+    ("cpu s", "cpu_s", ".2f"),
+    ("checks", "solver_checks", ","),
+    ("peak MiB", "peak_rss_mib", ".0f"),
+    ("recheck s", "recheck_s", ".2f"),
     ("re-solved", "recheck_components_solved", ","),
 ]
 
 BASELINE_COLUMNS = [
-    ("claims", "claims", ","), ("check s", "check_s", ".2f"),
-    ("(a) s", "baseline_total_s", ".1f"), ("(a) done", "baseline_finished", ""),
-    ("(a) found", "baseline_contradictions_found", ","), ("of", "expected_contradictions", ","),
-    ("(a) MiB", "baseline_peak_rss_mib", ".0f"), ("part/(a)", "ratio_partitioned_over_baseline", ".4f"),
-    ("inc s", "incremental_solve_s", ".2f"), ("inc checks", "incremental_checks", ","),
-    ("(b) s", "fresh_solver_total_s", ".2f"), ("(b) done", "fresh_solver_finished", ""),
-    ("(b) checks", "fresh_solver_checks", ","), ("(b) MiB", "fresh_solver_peak_rss_mib", ".0f"),
+    ("claims", "claims", ","),
+    ("check s", "check_s", ".2f"),
+    ("(a) s", "baseline_total_s", ".1f"),
+    ("(a) done", "baseline_finished", ""),
+    ("(a) found", "baseline_contradictions_found", ","),
+    ("of", "expected_contradictions", ","),
+    ("(a) MiB", "baseline_peak_rss_mib", ".0f"),
+    ("part/(a)", "ratio_partitioned_over_baseline", ".4f"),
+    ("inc s", "incremental_solve_s", ".2f"),
+    ("inc checks", "incremental_checks", ","),
+    ("(b) s", "fresh_solver_total_s", ".2f"),
+    ("(b) done", "fresh_solver_finished", ""),
+    ("(b) checks", "fresh_solver_checks", ","),
+    ("(b) MiB", "fresh_solver_peak_rss_mib", ".0f"),
     ("inc/(b)", "ratio_incremental_over_fresh", ".3f"),
 ]
 
@@ -112,8 +131,10 @@ def _how_a(r: dict[str, Any]) -> str:
     if r["baseline_crashed"]:
         return "CRASHED (see stderr)"
     if r.get("baseline_stopped") and not r["baseline_complete"]:
-        return (f"did not finish: gave up after {r['baseline_total_s']:g} s, when a solver check was "
-                "undecided within the engine's per-check timeout")
+        return (
+            f"did not finish: gave up after {r['baseline_total_s']:g} s, when a solver check was "
+            "undecided within the engine's per-check timeout"
+        )
     if not r["baseline_finished"]:
         return f"did not finish in {r['baseline_limit_s']:g} s"
     return f"finished in {r['baseline_total_s']:g} s"
@@ -140,8 +161,11 @@ def _baseline_b(row: dict[str, Any], d: Path, exp: Expected, limit: float) -> bo
     verdicts: dict[str, str] = b.pop("fresh_verdicts")
     want = exp.verdicts()
     sound = found <= exp.claim_sets() and all(want.get(k) == v for k, v in verdicts.items())
-    exact = (found == exp.claim_sets() and verdicts == want and not b["fresh_solver_incomplete_components"]
-             if b["fresh_solver_finished"] else None)
+    exact = (
+        found == exp.claim_sets() and verdicts == want and not b["fresh_solver_incomplete_components"]
+        if b["fresh_solver_finished"]
+        else None
+    )
     row.update(b, fresh_solver_sound=sound, fresh_solver_exact=exact)
     return sound and exact is not False and not b["fresh_solver_crashed"]
 
@@ -151,23 +175,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated dataset sizes (default: 1000,10000)")
     ap.add_argument("--big", action="store_true", help="also run 100,000 claims")
     ap.add_argument("--seed", type=int, default=SEED, help=f"generator seed (default: {SEED})")
-    ap.add_argument("--baseline-limit", type=float, default=60.0, metavar="SECONDS",
-                    help="hard cap on baseline (a)'s solving time at each size (default: 60)")
-    ap.add_argument("--prefix-limit", type=float, default=120.0, metavar="SECONDS",
-                    help="hard cap on baseline (a)'s solving time on the prefix (default: 120)")
-    ap.add_argument("--baseline-claims", type=int, default=500, metavar="N",
-                    help="the prefix row checks the first N claims of the smallest dataset (default: 500)")
-    ap.add_argument("--fresh-limit", type=float, default=60.0, metavar="SECONDS",
-                    help="hard cap on baseline (b)'s solving time at each size (default: 60)")
+    ap.add_argument(
+        "--baseline-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="hard cap on baseline (a)'s solving time at each size (default: 60)",
+    )
+    ap.add_argument(
+        "--prefix-limit",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="hard cap on baseline (a)'s solving time on the prefix (default: 120)",
+    )
+    ap.add_argument(
+        "--baseline-claims",
+        type=int,
+        default=500,
+        metavar="N",
+        help="the prefix row checks the first N claims of the smallest dataset (default: 500)",
+    )
+    ap.add_argument(
+        "--fresh-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="hard cap on baseline (b)'s solving time at each size (default: 60)",
+    )
     ap.add_argument("--no-baseline", action="store_true", help="skip baseline (a) and the prefix row")
     ap.add_argument("--no-fresh", action="store_true", help="skip baseline (b)")
     ap.add_argument("--no-recheck", action="store_true", help="skip the re-check after a one-claim edit")
-    ap.add_argument("--profile", type=int, default=None, metavar="SIZE",
-                    help="write cProfile statistics of check() at this size to the data dir")
-    ap.add_argument("--lint", choices=("on", "off"), default="on",
-                    help="the symbol lint inside check() (on, as `claims check` runs it; timed apart)")
-    ap.add_argument("--jobs", type=int, default=None,
-                    help="worker processes for claims.check (default: the library's default)")
+    ap.add_argument(
+        "--profile",
+        type=int,
+        default=None,
+        metavar="SIZE",
+        help="write cProfile statistics of check() at this size to the data dir",
+    )
+    ap.add_argument(
+        "--lint",
+        choices=("on", "off"),
+        default="on",
+        help="the symbol lint inside check() (on, as `claims check` runs it; timed apart)",
+    )
+    ap.add_argument(
+        "--jobs", type=int, default=None, help="worker processes for claims.check (default: the library's default)"
+    )
     ap.add_argument("--data-dir", default=str(HERE / ".data"), help="where datasets are generated")
     ap.add_argument("--out", default=str(HERE / "results.json"), help="where results are written")
     args = ap.parse_args(argv)
@@ -181,14 +235,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n in sizes:
         d = data / f"n{n}-s{args.seed}"
         exp = generate(n, d, seed=args.seed)
-        print(f"[{n:,} claims: {exp.files} files, {exp.topics:,} topics, {exp.planted_topics:,} planted, "
-              f"{len(exp.contradictions):,} contradictions and {len(exp.conclusions):,} conclusions expected]",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{n:,} claims: {exp.files} files, {exp.topics:,} topics, {exp.planted_topics:,} planted, "
+            f"{len(exp.contradictions):,} contradictions and {len(exp.conclusions):,} conclusions expected]",
+            file=sys.stderr,
+            flush=True,
+        )
         prof = data / f"profile-{n}.txt" if args.profile == n else None
         lint = args.lint == "on"
-        row = {"kind": "partitioned", "seed": args.seed, "topics": exp.topics,
-               "planted_topics": exp.planted_topics,
-               **_run_child(d, profile=prof, jobs=args.jobs, lint=lint)}
+        row = {
+            "kind": "partitioned",
+            "seed": args.seed,
+            "topics": exp.topics,
+            "planted_topics": exp.planted_topics,
+            **_run_child(d, profile=prof, jobs=args.jobs, lint=lint),
+        }
         row.setdefault("claims", n)
         ok = ok and row["exact"]
         if not args.no_recheck:
@@ -197,12 +258,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
         row.update(baseline_total_s=None, baseline_finished=None)
         if not args.no_baseline:
-            print(f"[baseline (a): one MARCO over all {n:,} claims, capped at {args.baseline_limit:g} s]",
-                  file=sys.stderr, flush=True)
+            print(
+                f"[baseline (a): one MARCO over all {n:,} claims, capped at {args.baseline_limit:g} s]",
+                file=sys.stderr,
+                flush=True,
+            )
             ok = _baseline_a(row, d, exp, None, args.baseline_limit) and ok
         if not args.no_fresh:
-            print(f"[baseline (b): the incremental engine, then a fresh solver per query, "
-                  f"capped at {args.fresh_limit:g} s]", file=sys.stderr, flush=True)
+            print(
+                f"[baseline (b): the incremental engine, then a fresh solver per query, "
+                f"capped at {args.fresh_limit:g} s]",
+                file=sys.stderr,
+                flush=True,
+            )
             ok = _baseline_b(row, d, exp, args.fresh_limit) and ok
         rows.append(row)
 
@@ -213,15 +281,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         part = _run_child(d, prefix=k, jobs=args.jobs, lint=args.lint != "off")
         ok = ok and part["exact"]
         part.setdefault("check_s", None)
-        print(f"[baseline (a): one MARCO over the first {k} claims, capped at {args.prefix_limit:g} s]",
-              file=sys.stderr, flush=True)
+        print(
+            f"[baseline (a): one MARCO over the first {k} claims, capped at {args.prefix_limit:g} s]",
+            file=sys.stderr,
+            flush=True,
+        )
         base = {"kind": "baseline-prefix", "seed": args.seed, **part}
         ok = _baseline_a(base, d, load_expected(d), k, args.prefix_limit) and ok
         rows.insert(0, base)
 
     meta = {
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
     }
     try:
         import z3
@@ -236,50 +309,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_table(rows))
     sized = [r for r in rows if r["kind"] == "partitioned"]
     if not args.no_baseline or not args.no_fresh:
-        print("\nbaselines at each size: (a) one unpartitioned MARCO; (b) per component, a fresh solver "
-              "per query, against the incremental engine (inc) in the same process")
+        print(
+            "\nbaselines at each size: (a) one unpartitioned MARCO; (b) per component, a fresh solver "
+            "per query, against the incremental engine (inc) in the same process"
+        )
         print(_table(sized, BASELINE_COLUMNS))
     for r in sized:
         if r.get("baseline_finished") is not None:
             fin = _how_a(r)
-            print(f"\n{r['claims']:,} claims, baseline (a), one MARCO over its {r['baseline_claims']:,} facts "
-                  f"unpartitioned: {fin}; "
-                  f"{r['baseline_contradictions_found']:,} of {r['expected_contradictions']:,} contradictions "
-                  f"found ({r['baseline_solver_checks']:,} checks, first after "
-                  f"{_fmt(r['baseline_first_contradiction_s'], '.2f')} s); partitioned: all in "
-                  f"{_fmt(r.get('check_s'), '.2f')} s, ratio partitioned/baseline = "
-                  f"{r['ratio_partitioned_over_baseline']}"
-                  + (" (an upper bound)" if not r["baseline_finished"] else ""))
+            print(
+                f"\n{r['claims']:,} claims, baseline (a), one MARCO over its {r['baseline_claims']:,} facts "
+                f"unpartitioned: {fin}; "
+                f"{r['baseline_contradictions_found']:,} of {r['expected_contradictions']:,} contradictions "
+                f"found ({r['baseline_solver_checks']:,} checks, first after "
+                f"{_fmt(r['baseline_first_contradiction_s'], '.2f')} s); partitioned: all in "
+                f"{_fmt(r.get('check_s'), '.2f')} s, ratio partitioned/baseline = "
+                f"{r['ratio_partitioned_over_baseline']}" + (" (an upper bound)" if not r["baseline_finished"] else "")
+            )
         if r.get("fresh_solver_finished") is not None:
-            fin = ("finished" if r["fresh_solver_finished"]
-                   else "CRASHED (see stderr)" if r["fresh_solver_crashed"]
-                   else f"did not finish in {r['fresh_solver_limit_s']:g} s "
-                        f"({r['fresh_solver_components_done']:,} of {r['fresh_solver_components']:,} components)")
-            print(f"{r['claims']:,} claims, baseline (b), a fresh solver per query: {fin}, "
-                  f"{_fmt(r['fresh_solver_total_s'], '.2f')} s and {r['fresh_solver_checks']:,} checks, "
-                  f"{r['fresh_solver_contradictions_found']:,} contradictions and "
-                  f"{r['fresh_solver_conclusions_judged']:,} verdicts; incremental: "
-                  f"{_fmt(r['incremental_solve_s'], '.2f')} s and {r['incremental_checks']:,} checks; "
-                  f"ratio incremental/fresh = {r['ratio_incremental_over_fresh']}"
-                  + (" (an upper bound)" if not r["fresh_solver_finished"] else ""))
+            fin = (
+                "finished"
+                if r["fresh_solver_finished"]
+                else "CRASHED (see stderr)"
+                if r["fresh_solver_crashed"]
+                else f"did not finish in {r['fresh_solver_limit_s']:g} s "
+                f"({r['fresh_solver_components_done']:,} of {r['fresh_solver_components']:,} components)"
+            )
+            print(
+                f"{r['claims']:,} claims, baseline (b), a fresh solver per query: {fin}, "
+                f"{_fmt(r['fresh_solver_total_s'], '.2f')} s and {r['fresh_solver_checks']:,} checks, "
+                f"{r['fresh_solver_contradictions_found']:,} contradictions and "
+                f"{r['fresh_solver_conclusions_judged']:,} verdicts; incremental: "
+                f"{_fmt(r['incremental_solve_s'], '.2f')} s and {r['incremental_checks']:,} checks; "
+                f"ratio incremental/fresh = {r['ratio_incremental_over_fresh']}"
+                + (" (an upper bound)" if not r["fresh_solver_finished"] else "")
+            )
     if base is not None:
         fin = _how_a(base)
         ratio = base["ratio_partitioned_over_baseline"]
-        print(f"\nbaseline (a), one MARCO over the first {base['claims']} claims ({base['baseline_claims']} facts) "
-              f"unpartitioned: {fin}; "
-              f"{base['baseline_contradictions_found']} of {base['expected_contradictions']} contradictions found "
-              f"({base['baseline_solver_checks']} checks, first after "
-              f"{_fmt(base['baseline_first_contradiction_s'], '.2f')} s)")
-        print(f"partitioned on the same claims: all {base.get('contradictions')} in "
-              f"{_fmt(base['check_s'], '.2f')} s; "
-              f"ratio partitioned/baseline = {ratio}"
-              + (" (an upper bound: the baseline was stopped)" if not base["baseline_finished"] else "")
-              + (f", i.e. {1 / ratio:,.0f}x faster" if ratio else ""))
+        print(
+            f"\nbaseline (a), one MARCO over the first {base['claims']} claims ({base['baseline_claims']} facts) "
+            f"unpartitioned: {fin}; "
+            f"{base['baseline_contradictions_found']} of {base['expected_contradictions']} contradictions found "
+            f"({base['baseline_solver_checks']} checks, first after "
+            f"{_fmt(base['baseline_first_contradiction_s'], '.2f')} s)"
+        )
+        print(
+            f"partitioned on the same claims: all {base.get('contradictions')} in "
+            f"{_fmt(base['check_s'], '.2f')} s; "
+            f"ratio partitioned/baseline = {ratio}"
+            + (" (an upper bound: the baseline was stopped)" if not base["baseline_finished"] else "")
+            + (f", i.e. {1 / ratio:,.0f}x faster" if ratio else "")
+        )
     if not ok:
-        print("\nFAILED: the engine did not find exactly the planted contradictions and verdicts, or a baseline "
-              "found one that is not planted (see 'missing', 'extra', 'wrong_rules', 'missing_verdicts', "
-              "'wrong_verdicts', 'wrong_premises', 'baseline_sound', 'baseline_crashed', 'fresh_solver_sound', "
-              "'fresh_solver_exact' and 'fresh_solver_crashed' in the results)", file=sys.stderr)
+        print(
+            "\nFAILED: the engine did not find exactly the planted contradictions and verdicts, or a baseline "
+            "found one that is not planted (see 'missing', 'extra', 'wrong_rules', 'missing_verdicts', "
+            "'wrong_verdicts', 'wrong_premises', 'baseline_sound', 'baseline_crashed', 'fresh_solver_sound', "
+            "'fresh_solver_exact' and 'fresh_solver_crashed' in the results)",
+            file=sys.stderr,
+        )
         return 1
     print(f"\nall contradictions and verdicts found exactly as planted; results in {args.out}")
     return 0

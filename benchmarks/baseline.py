@@ -73,8 +73,9 @@ class Capped(NamedTuple):
     crashed: bool  # it ended on its own without "done" (its traceback is on stderr)
 
 
-def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: float,
-               handle: Callable[[tuple[Any, ...]], None]) -> Capped:
+def run_capped(
+    target: Callable[..., None], args: tuple[Any, ...], limit_s: float, handle: Callable[[tuple[Any, ...]], None]
+) -> Capped:
     """Run ``target(*args, queue)`` in a spawned child and pass every message it puts to ``handle``.
 
     The child puts ``("start", ...)`` when the capped part begins and
@@ -84,8 +85,7 @@ def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: floa
     """
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=bounded, args=(target, os.getpid(), SETUP_LIMIT_S + limit_s + 30, *args, q),
-                    daemon=True)
+    p = ctx.Process(target=bounded, args=(target, os.getpid(), SETUP_LIMIT_S + limit_s + 30, *args, q), daemon=True)
     p.start()
     started: float | None = None
     finished = False
@@ -123,8 +123,9 @@ def run_capped(target: Callable[..., None], args: tuple[Any, ...], limit_s: floa
     return Capped(finished, None if started is None else end - started, peak, crashed)
 
 
-def bounded(target: Callable[..., None], parent: int, lifetime_s: float,
-            *args: Any) -> None:  # pragma: no cover - runs in the child
+def bounded(
+    target: Callable[..., None], parent: int, lifetime_s: float, *args: Any
+) -> None:  # pragma: no cover - runs in the child
     """Run ``target(*args)`` in a child that ends when ``parent`` ends or after ``lifetime_s``.
 
     The parent kills the child at the cap; these bounds hold when the parent
@@ -164,8 +165,11 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
         for a in atoms[1:]:
             uf.union(atoms[0], a)
     with_claims = {uf.find(min(u.atoms)) for u in units if u.kind == "claim" and u.atoms}
-    members = [k for k, u in enumerate(enc.units) if u.kind == "claim" or (
-        u.kind == "rule" and u.atoms and uf.find(min(u.atoms)) in with_claims)]
+    members = [
+        k
+        for k, u in enumerate(enc.units)
+        if u.kind == "claim" or (u.kind == "rule" and u.atoms and uf.find(min(u.atoms)) in with_claims)
+    ]
     units = [enc.units[k] for k in members]
     comp = build(enc, members)
     facts = [i for i, c in enumerate(ds.claims) if c.kind == "fact"]
@@ -193,8 +197,17 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
 
 def run_baseline(data_dir: str, prefix: int | None, limit_s: float) -> dict[str, Any]:
     """Run the unpartitioned MARCO on the dataset (its first ``prefix`` claims); kill it after ``limit_s`` s."""
-    st: dict[str, Any] = {"build_s": 0.0, "claims": 0, "units": 0, "found": {}, "first": None,
-                          "checks": 0, "rss": 0.0, "elapsed": None, "complete": None}
+    st: dict[str, Any] = {
+        "build_s": 0.0,
+        "claims": 0,
+        "units": 0,
+        "found": {},
+        "first": None,
+        "checks": 0,
+        "rss": 0.0,
+        "elapsed": None,
+        "complete": None,
+    }
 
     def handle(msg: tuple[Any, ...]) -> None:
         if msg[0] == "start":

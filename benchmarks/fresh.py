@@ -47,8 +47,7 @@ from claims._logic.solver import Answer, Checker, make_solver
 class _FreshChecker(Checker):
     """A checker that answers every query on a solver made for it, from the component's assertions."""
 
-    def __init__(self, assertions: z3.AstVector, timeout_s: float | None, ctx: z3.Context,
-                 initial: z3.Solver) -> None:
+    def __init__(self, assertions: z3.AstVector, timeout_s: float | None, ctx: z3.Context, initial: z3.Solver) -> None:
         super().__init__(initial)  # ``solver`` is always the one that answered last
         self.assertions, self.timeout_s, self.ctx = assertions, timeout_s, ctx
 
@@ -114,16 +113,34 @@ def _worker(data_dir: str, q: Any) -> None:  # pragma: no cover - runs in the ch
     q.put(("start",))
     for k, comp in enumerate(comps):
         res = solve_component(comp, sorted(facts & set(comp.claims)), opts)
-        q.put(("component", time.perf_counter() - t0, k + 1, res.checks, res.complete,
-               [[ids[i] for i in m.claims] for m in res.muses],
-               [(ids[v.conclusion], v.verdict) for v in res.verdicts]))
+        q.put(
+            (
+                "component",
+                time.perf_counter() - t0,
+                k + 1,
+                res.checks,
+                res.complete,
+                [[ids[i] for i in m.claims] for m in res.muses],
+                [(ids[v.conclusion], v.verdict) for v in res.verdicts],
+            )
+        )
     q.put(("done", time.perf_counter() - t0, rss_mib()))
 
 
 def run_fresh(data_dir: str, limit_s: float) -> dict[str, Any]:
     """Time the incremental engine and then the fresh-solver variant (capped at ``limit_s`` s) per component."""
-    st: dict[str, Any] = {"inc_s": None, "inc_checks": None, "components": 0, "done": 0, "checks": 0,
-                          "incomplete": 0, "found": [], "verdicts": {}, "elapsed": None, "rss": 0.0}
+    st: dict[str, Any] = {
+        "inc_s": None,
+        "inc_checks": None,
+        "components": 0,
+        "done": 0,
+        "checks": 0,
+        "incomplete": 0,
+        "found": [],
+        "verdicts": {},
+        "elapsed": None,
+        "rss": 0.0,
+    }
 
     def handle(msg: tuple[Any, ...]) -> None:
         if msg[0] == "incremental":
@@ -140,7 +157,7 @@ def run_fresh(data_dir: str, limit_s: float) -> dict[str, Any]:
     finished, capped, peak, crashed = run_capped(_worker, (data_dir,), limit_s, handle)
     st["rss"] = max(st["rss"], peak or 0.0)
     total = st["elapsed"] if finished else capped
-    ratio = (round(st["inc_s"] / total, 4) if st["inc_s"] is not None and total else None)
+    ratio = round(st["inc_s"] / total, 4) if st["inc_s"] is not None and total else None
     return {
         "fresh_solver_total_s": None if total is None else round(total, 3),
         "fresh_solver_finished": finished,

@@ -78,8 +78,20 @@ TARGETS = ("supported", "refuted", "unsupported")  # drawn evenly for a consiste
 FIRST_DAY = datetime.date(2015, 1, 1)
 DAYS = 730  # timed claims fall on one of these days
 
-COUNTRIES = ("russia", "syria", "turkey", "iran", "iraq", "israel", "jordan", "lebanon",
-             "egypt", "usa", "france", "britain")
+COUNTRIES = (
+    "russia",
+    "syria",
+    "turkey",
+    "iran",
+    "iraq",
+    "israel",
+    "jordan",
+    "lebanon",
+    "egypt",
+    "usa",
+    "france",
+    "britain",
+)
 COUNTRY_NAME = {c: ("the United States" if c == "usa" else c.capitalize()) for c in COUNTRIES}
 
 RULES_TEXT = f"""\
@@ -106,15 +118,72 @@ rule troops.nonnegative: "troop counts are never negative"
   forall c: Country. troops(c) >= 0
 """
 
-_FIRST = ("Anna", "Boris", "Carla", "David", "Elena", "Farid", "Grace", "Hassan", "Irina", "James",
-          "Karim", "Laura", "Mikhail", "Nadia", "Omar", "Pavel", "Rania", "Samir", "Tamara", "Yusuf")
-_LAST = ("Petrova", "Haddad", "Moreau", "Klein", "Sokolov", "Nasser", "Reed", "Aydin", "Volkova",
-         "Karimi", "Lambert", "Mansour", "Orlov", "Sharif", "Walsh", "Yilmaz")
-_ROLES = ("defence ministry spokesperson", "foreign minister", "military analyst", "field reporter",
-          "UN envoy", "opposition commander", "aid worker", "government official", "local mayor",
-          "monitoring group director")
-_OUTLETS = ("AP", "Reuters", "AFP", "TASS", "Al Jazeera", "BBC", "Anadolu", "SANA", "Interfax",
-            "The Guardian", "Le Monde", "Der Spiegel")
+_FIRST = (
+    "Anna",
+    "Boris",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hassan",
+    "Irina",
+    "James",
+    "Karim",
+    "Laura",
+    "Mikhail",
+    "Nadia",
+    "Omar",
+    "Pavel",
+    "Rania",
+    "Samir",
+    "Tamara",
+    "Yusuf",
+)
+_LAST = (
+    "Petrova",
+    "Haddad",
+    "Moreau",
+    "Klein",
+    "Sokolov",
+    "Nasser",
+    "Reed",
+    "Aydin",
+    "Volkova",
+    "Karimi",
+    "Lambert",
+    "Mansour",
+    "Orlov",
+    "Sharif",
+    "Walsh",
+    "Yilmaz",
+)
+_ROLES = (
+    "defence ministry spokesperson",
+    "foreign minister",
+    "military analyst",
+    "field reporter",
+    "UN envoy",
+    "opposition commander",
+    "aid worker",
+    "government official",
+    "local mayor",
+    "monitoring group director",
+)
+_OUTLETS = (
+    "AP",
+    "Reuters",
+    "AFP",
+    "TASS",
+    "Al Jazeera",
+    "BBC",
+    "Anadolu",
+    "SANA",
+    "Interfax",
+    "The Guardian",
+    "Le Monde",
+    "Der Spiegel",
+)
 
 _COUNT_NOUNS = (
     ("deployed", "troops were deployed to district {k}"),
@@ -131,8 +200,20 @@ _EVENTS = (
     ("convoy", "aid convoy {k} arrived"),
     ("election", "the local election in district {k} was held"),
 )
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -207,15 +288,24 @@ class Expected:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "claims": self.claims, "topics": self.topics, "planted_topics": self.planted_topics,
+            "claims": self.claims,
+            "topics": self.topics,
+            "planted_topics": self.planted_topics,
             "files": self.files,
-            "contradictions": [{"claims": list(c), "rule_sets": [list(r) for r in rs]}
-                               for c, rs in self.contradictions],
-            "conclusions": [{"claim": v.claim, "verdict": v.verdict,
-                             "premise_sets": [{"claims": list(c), "rule_sets": [list(r) for r in rs]}
-                                              for c, rs in v.premise_sets],
-                             "component": list(v.component)}
-                            for v in self.conclusions],
+            "contradictions": [
+                {"claims": list(c), "rule_sets": [list(r) for r in rs]} for c, rs in self.contradictions
+            ],
+            "conclusions": [
+                {
+                    "claim": v.claim,
+                    "verdict": v.verdict,
+                    "premise_sets": [
+                        {"claims": list(c), "rule_sets": [list(r) for r in rs]} for c, rs in v.premise_sets
+                    ],
+                    "component": list(v.component),
+                }
+                for v in self.conclusions
+            ],
         }
 
     @staticmethod
@@ -225,10 +315,14 @@ class Expected:
 
         return Expected(
             sets(data["contradictions"]),
-            int(data["claims"]), int(data["topics"]), int(data["planted_topics"]), int(data["files"]),
-            tuple(ExpectedVerdict(str(v["claim"]), str(v["verdict"]), sets(v["premise_sets"]),
-                                  tuple(v["component"]))
-                  for v in data.get("conclusions", ())),
+            int(data["claims"]),
+            int(data["topics"]),
+            int(data["planted_topics"]),
+            int(data["files"]),
+            tuple(
+                ExpectedVerdict(str(v["claim"]), str(v["verdict"]), sets(v["premise_sets"]), tuple(v["component"]))
+                for v in data.get("conclusions", ())
+            ),
         )
 
 
@@ -307,8 +401,7 @@ class _Count:
         if rel == "between":
             return GenClaim(f"{s} is between {a} and {b}", f"between {a} and {b} {n}", bounds(s, a, b))
         if rel == "about":  # ±10%, on an integer: [ceil(0.9a), floor(1.1a)]
-            return GenClaim(f"{s} is about {a}", f"about {a} {n}",
-                            bounds(s, _ceil_frac(9 * a, 10), (11 * a) // 10))
+            return GenClaim(f"{s} is about {a}", f"about {a} {n}", bounds(s, _ceil_frac(9 * a, 10), (11 * a) // 10))
         if rel == "over":
             return GenClaim(f"{s} is over {a}", f"more than {a} {n}", bounds(s, a + 1, None))
         if rel == "at_least":
@@ -324,14 +417,23 @@ class _Count:
         """Candidate conclusions about the count: weaker and contrary versions of what the facts bound,
         a figure between the facts' bound and the true one, and a few true and false figures."""
         lo, hi = _span(facts, self.sym)
-        out = [self.true_claim(rng, v), self.claim("about", _round2(int(v * rng.uniform(2.2, 4.0)))),
-               self.claim("under", max(2, _round2(int(v * rng.uniform(0.08, 0.25)))))]
+        out = [
+            self.true_claim(rng, v),
+            self.claim("about", _round2(int(v * rng.uniform(2.2, 4.0)))),
+            self.claim("under", max(2, _round2(int(v * rng.uniform(0.08, 0.25))))),
+        ]
         if lo is not None:
-            out += [self.claim("at_least", _round_down(lo)), self.claim("under", max(1, _round_down(lo))),
-                    self.claim("at_least", min(v, max(lo + 1, _round_up(lo + 1))))]
+            out += [
+                self.claim("at_least", _round_down(lo)),
+                self.claim("under", max(1, _round_down(lo))),
+                self.claim("at_least", min(v, max(lo + 1, _round_up(lo + 1)))),
+            ]
         if hi is not None:
-            out += [self.claim("at_most", _round_up(hi)), self.claim("over", _round_up(hi)),
-                    self.claim("at_most", max(v, min(hi - 1, _round_down(hi - 1))))]
+            out += [
+                self.claim("at_most", _round_up(hi)),
+                self.claim("over", _round_up(hi)),
+                self.claim("at_most", max(v, min(hi - 1, _round_down(hi - 1)))),
+            ]
         if lo is not None and hi is not None and lo <= hi:  # (a planted topic's facts may cross)
             out.append(self.claim("between", _round_down(lo), _round_up(hi)))
         return out
@@ -357,41 +459,54 @@ class _Event:
 
     def in_month(self, y: int, m: int) -> GenClaim:
         lo, hi = _month_bounds(y, m)
-        return GenClaim(f"{self.sym} in {_month_text(y, m)}", f"{self.words} in {_MONTHS[m - 1]} {y}",
-                        bounds(self.sym, lo, hi))
+        return GenClaim(
+            f"{self.sym} in {_month_text(y, m)}", f"{self.words} in {_MONTHS[m - 1]} {y}", bounds(self.sym, lo, hi)
+        )
 
     def on(self, d: datetime.date) -> GenClaim:
         o = d.toordinal()
         return GenClaim(f"{self.sym} = {d.isoformat()}", f"{self.words} on {_day_words(d)}", bounds(self.sym, o, o))
 
     def after(self, d: datetime.date) -> GenClaim:
-        return GenClaim(f"{self.sym} > {d.isoformat()}", f"{self.words} after {_day_words(d)}",
-                        bounds(self.sym, d.toordinal() + 1, None))
+        return GenClaim(
+            f"{self.sym} > {d.isoformat()}",
+            f"{self.words} after {_day_words(d)}",
+            bounds(self.sym, d.toordinal() + 1, None),
+        )
 
     def before(self, other: _Event, rng: random.Random) -> GenClaim:
         """This event happened before ``other`` (worded one of three ways)."""
         form = rng.randrange(3)
         if form == 0:
-            return GenClaim(f"{self.sym} < {other.sym}", f"{self.words} before {other.words}",
-                            (Diff(self.sym, other.sym, -1),))
+            return GenClaim(
+                f"{self.sym} < {other.sym}", f"{self.words} before {other.words}", (Diff(self.sym, other.sym, -1),)
+            )
         if form == 1:
-            return GenClaim(f"{other.sym} > {self.sym}", f"{other.words} only after {self.words}",
-                            (Diff(self.sym, other.sym, -1),))
-        return GenClaim(f"{other.sym} - {self.sym} is at least 2 weeks",
-                        f"{other.words} at least two weeks after {self.words}",
-                        (Diff(self.sym, other.sym, -14),))
+            return GenClaim(
+                f"{other.sym} > {self.sym}", f"{other.words} only after {self.words}", (Diff(self.sym, other.sym, -1),)
+            )
+        return GenClaim(
+            f"{other.sym} - {self.sym} is at least 2 weeks",
+            f"{other.words} at least two weeks after {self.words}",
+            (Diff(self.sym, other.sym, -14),),
+        )
 
 
-def _event_conclusions(rng: random.Random, evs: Sequence[_Event], when: Sequence[datetime.date],
-                       facts: Sequence[GenClaim]) -> list[GenClaim]:
+def _event_conclusions(
+    rng: random.Random, evs: Sequence[_Event], when: Sequence[datetime.date], facts: Sequence[GenClaim]
+) -> list[GenClaim]:
     """Candidate conclusions about a timeline: dates and months, true and false, and the order of events."""
     out: list[GenClaim] = []
     for i, e in enumerate(evs):
         d = when[i]
         lo, hi = _span(facts, e.sym)
-        out += [e.in_month(d.year, d.month), e.on(d), e.after(d - datetime.timedelta(days=rng.randrange(1, 60))),
-                e.after(d + datetime.timedelta(days=rng.randrange(20, 60)))]
-        wrong = (d.replace(day=1) - datetime.timedelta(days=rng.randrange(1, 90)))
+        out += [
+            e.in_month(d.year, d.month),
+            e.on(d),
+            e.after(d - datetime.timedelta(days=rng.randrange(1, 60))),
+            e.after(d + datetime.timedelta(days=rng.randrange(20, 60))),
+        ]
+        wrong = d.replace(day=1) - datetime.timedelta(days=rng.randrange(1, 90))
         out.append(e.in_month(wrong.year, wrong.month))
         if lo is not None:
             out.append(e.after(datetime.date.fromordinal(lo) - datetime.timedelta(days=rng.randrange(1, 30))))
@@ -465,13 +580,23 @@ class _Generator:
             elif r == 2:
                 claims.append(e.after(d - datetime.timedelta(days=self.rng.randrange(1, 40))))
             elif i + 1 < m:
-                claims.append(e.before(evs[i + 1][0], self.rng) if (when[i + 1] - d).days >= 14
-                              else GenClaim(f"{e.sym} < {evs[i + 1][0].sym}", f"{e.words} before {evs[i + 1][0].words}",
-                                            (Diff(e.sym, evs[i + 1][0].sym, -1),)))
+                claims.append(
+                    e.before(evs[i + 1][0], self.rng)
+                    if (when[i + 1] - d).days >= 14
+                    else GenClaim(
+                        f"{e.sym} < {evs[i + 1][0].sym}",
+                        f"{e.words} before {evs[i + 1][0].words}",
+                        (Diff(e.sym, evs[i + 1][0].sym, -1),),
+                    )
+                )
             else:
                 claims.append(e.in_month(d.year, d.month))
-        return Topic("timeline", claims, [x[1] for x in evs],
-                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], when, claims))
+        return Topic(
+            "timeline",
+            claims,
+            [x[1] for x in evs],
+            candidates=_event_conclusions(self.crng, [x[0] for x in evs], when, claims),
+        )
 
     def casualties_topic(self, n: int) -> Topic:
         """Sums and ratios: outside the oracle's language, true of the witness by construction."""
@@ -483,20 +608,29 @@ class _Generator:
         if not (0.9 * a <= total <= 1.1 * a):
             a = total
         options = [
-            GenClaim(f"killed_t{k} + wounded_t{k} = casualties_t{k}",
-                     f"the casualties of attack {k} count the killed and the wounded", None),
+            GenClaim(
+                f"killed_t{k} + wounded_t{k} = casualties_t{k}",
+                f"the casualties of attack {k} count the killed and the wounded",
+                None,
+            ),
             GenClaim(f"casualties_t{k} is about {a}", f"about {a} casualties in attack {k}", None),
-            GenClaim(f"wounded_t{k} >= 2 * killed_t{k}",
-                     f"at least twice as many wounded as killed in attack {k}", None),
-            GenClaim(f"killed_t{k} is between {max(0, killed - 5)} and {killed + 10}",
-                     f"between {max(0, killed - 5)} and {killed + 10} killed in attack {k}", None),
-            GenClaim(f"wounded_t{k} - killed_t{k} is over {wounded - killed - 1}",
-                     f"more wounded than killed in attack {k}", None),
+            GenClaim(
+                f"wounded_t{k} >= 2 * killed_t{k}", f"at least twice as many wounded as killed in attack {k}", None
+            ),
+            GenClaim(
+                f"killed_t{k} is between {max(0, killed - 5)} and {killed + 10}",
+                f"between {max(0, killed - 5)} and {killed + 10} killed in attack {k}",
+                None,
+            ),
+            GenClaim(
+                f"wounded_t{k} - killed_t{k} is over {wounded - killed - 1}",
+                f"more wounded than killed in attack {k}",
+                None,
+            ),
             GenClaim(f"killed_t{k} != {killed + 1}", f"not {killed + 1} killed in attack {k}", None),
         ]
         claims = [options[i % len(options)] for i in range(n)]
-        return Topic("casualties", claims,
-                     [f"const killed_t{k}, wounded_t{k}, casualties_t{k}: int"], oracle=False)
+        return Topic("casualties", claims, [f"const killed_t{k}, wounded_t{k}, casualties_t{k}: int"], oracle=False)
 
     def coalition_topic(self, n: int) -> Topic:
         """Predicates over the country sort and quantifiers, true of a witness coalition."""
@@ -509,18 +643,27 @@ class _Generator:
         options = [
             GenClaim(f"member_{k}({a})", f"{COUNTRY_NAME[a]} joined coalition {k}", None),
             GenClaim(f"not member_{k}({outsider})", f"{COUNTRY_NAME[outsider]} stayed out of coalition {k}", None),
-            GenClaim(f"forall c: Country. member_{k}(c) implies ally_{k}(c)",
-                     f"every member of coalition {k} is an ally", None),
-            GenClaim(f"exists c: Country. member_{k}(c) and c != {outsider}",
-                     f"coalition {k} has at least one member", None),
-            GenClaim(f"member_{k}({a}) and member_{k}({b})",
-                     f"both {COUNTRY_NAME[a]} and {COUNTRY_NAME[b]} are in coalition {k}", None),
-            GenClaim(f"ally_{k}({outsider}) xor ally_{k}({a})",
-                     f"of {COUNTRY_NAME[outsider]} and {COUNTRY_NAME[a]} only one backs coalition {k}", None),
+            GenClaim(
+                f"forall c: Country. member_{k}(c) implies ally_{k}(c)",
+                f"every member of coalition {k} is an ally",
+                None,
+            ),
+            GenClaim(
+                f"exists c: Country. member_{k}(c) and c != {outsider}", f"coalition {k} has at least one member", None
+            ),
+            GenClaim(
+                f"member_{k}({a}) and member_{k}({b})",
+                f"both {COUNTRY_NAME[a]} and {COUNTRY_NAME[b]} are in coalition {k}",
+                None,
+            ),
+            GenClaim(
+                f"ally_{k}({outsider}) xor ally_{k}({a})",
+                f"of {COUNTRY_NAME[outsider]} and {COUNTRY_NAME[a]} only one backs coalition {k}",
+                None,
+            ),
         ]
         claims = [options[i % len(options)] for i in range(n)]
-        return Topic("coalition", claims, [f"pred member_{k}(Country)", f"pred ally_{k}(Country)"],
-                     oracle=False)
+        return Topic("coalition", claims, [f"pred member_{k}(Country)", f"pred ally_{k}(Country)"], oracle=False)
 
     def _day_topic_vars(self) -> tuple[str, datetime.date, dict[str, str], list[RuleInstance]] | None:
         if not self.free_days:
@@ -538,26 +681,33 @@ class _Generator:
     def _day_claims(self, c: str, v: dict[str, str]) -> dict[str, GenClaim]:
         name = COUNTRY_NAME[c]
         return {
-            "offensive": GenClaim(f"offensive({c})", f"{name} launched a new offensive",
-                                  (Lit(v["offensive"], True),)),
-            "no_offensive": GenClaim(f"not offensive({c})", f"{name} launched no offensive",
-                                     (Lit(v["offensive"], False),)),
-            "ceasefire": GenClaim(f"ceasefire({c})", f"{name} was observing the ceasefire",
-                                  (Lit(v["ceasefire"], True),)),
-            "no_ceasefire": GenClaim(f"not ceasefire({c})", f"{name} was not observing the ceasefire",
-                                     (Lit(v["ceasefire"], False),)),
-            "withdrawn": GenClaim(f"withdrawn({c})", f"{name} had withdrawn all its forces",
-                                  (Lit(v["withdrawn"], True),)),
-            "not_withdrawn": GenClaim(f"not withdrawn({c})", f"{name} still had forces on the ground",
-                                      (Lit(v["withdrawn"], False),)),
+            "offensive": GenClaim(f"offensive({c})", f"{name} launched a new offensive", (Lit(v["offensive"], True),)),
+            "no_offensive": GenClaim(
+                f"not offensive({c})", f"{name} launched no offensive", (Lit(v["offensive"], False),)
+            ),
+            "ceasefire": GenClaim(
+                f"ceasefire({c})", f"{name} was observing the ceasefire", (Lit(v["ceasefire"], True),)
+            ),
+            "no_ceasefire": GenClaim(
+                f"not ceasefire({c})", f"{name} was not observing the ceasefire", (Lit(v["ceasefire"], False),)
+            ),
+            "withdrawn": GenClaim(
+                f"withdrawn({c})", f"{name} had withdrawn all its forces", (Lit(v["withdrawn"], True),)
+            ),
+            "not_withdrawn": GenClaim(
+                f"not withdrawn({c})", f"{name} still had forces on the ground", (Lit(v["withdrawn"], False),)
+            ),
         }
 
     def _troops(self, c: str, v: dict[str, str], rel: str, a: int, b: int = 0) -> GenClaim:
         cnt = _Count(f"troops({c})", f"{COUNTRY_NAME[c]} troops were in the country")
         g = cnt.claim(rel, a, b)
         # the meaning is about the timed atom of this day
-        g.meaning = tuple(Diff(v["troops"] if x.x == cnt.sym else x.x, v["troops"] if x.y == cnt.sym else x.y, x.c)
-                          for x in g.meaning or () if isinstance(x, Diff))
+        g.meaning = tuple(
+            Diff(v["troops"] if x.x == cnt.sym else x.x, v["troops"] if x.y == cnt.sym else x.y, x.c)
+            for x in g.meaning or ()
+            if isinstance(x, Diff)
+        )
         return g
 
     def day_topic(self, n: int) -> Topic | None:
@@ -583,10 +733,14 @@ class _Generator:
         (a rule links them: a ceasefire rules out an offensive, a withdrawal leaves no troops)."""
         r = self.crng
         out = list(self._day_claims(c, v).values())
-        out += [self._troops(c, v, "at_least", _round_down(t // 3)), self._troops(c, v, "over", _round_up(t * 6 // 5)),
-                self._troops(c, v, "at_least", _round2(t)), self._troops(c, v, "under", _round_down(t // 4) + 1),
-                self._troops(c, v, "about", _about_of(int(t * r.uniform(0.85, 1.15)))),
-                self._troops(c, v, "at_least", 1)]
+        out += [
+            self._troops(c, v, "at_least", _round_down(t // 3)),
+            self._troops(c, v, "over", _round_up(t * 6 // 5)),
+            self._troops(c, v, "at_least", _round2(t)),
+            self._troops(c, v, "under", _round_down(t // 4) + 1),
+            self._troops(c, v, "about", _about_of(int(t * r.uniform(0.85, 1.15)))),
+            self._troops(c, v, "at_least", 1),
+        ]
         for g in out:
             g.said = day
         return out
@@ -600,11 +754,16 @@ class _Generator:
         claims = [c.claim("exactly", v) if self.rng.random() < 0.3 else c.claim("about", v)]
         claims += [c.true_claim(self.rng, v) for _ in range(self.rng.randrange(0, 3))]
         for _ in range(self.rng.randrange(1, 3)):
-            w = (int(v * self.rng.uniform(1.6, 4.0)) if self.rng.random() < 0.6
-                 else max(1, int(v * self.rng.uniform(0.1, 0.5))))
-            claims.append(c.claim(self.rng.choice(("about", "exactly", "between")), _round2(w),
-                                  _round2(w) + _round2(w) // 10)
-                          if self.rng.random() < 0.9 else c.claim("about", w))
+            w = (
+                int(v * self.rng.uniform(1.6, 4.0))
+                if self.rng.random() < 0.6
+                else max(1, int(v * self.rng.uniform(0.1, 0.5)))
+            )
+            claims.append(
+                c.claim(self.rng.choice(("about", "exactly", "between")), _round2(w), _round2(w) + _round2(w) // 10)
+                if self.rng.random() < 0.9
+                else c.claim("about", w)
+            )
         self.rng.shuffle(claims)
         return Topic("numbers", claims, [decl], planted=True, candidates=c.conclusions(self.crng, v, claims))
 
@@ -628,8 +787,13 @@ class _Generator:
                 claims.append(evs[0][0].before(e, self.rng))
                 claims.append(e.on(datetime.date(y, earlier, self.rng.randrange(1, 28))))
         first = datetime.date(y, mo, 15)
-        return Topic("chain", claims, [x[1] for x in evs], planted=True,
-                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * len(evs), claims))
+        return Topic(
+            "chain",
+            claims,
+            [x[1] for x in evs],
+            planted=True,
+            candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * len(evs), claims),
+        )
 
     def planted_cycle(self) -> Topic:
         """Events each said to come before the next, and the last before the first."""
@@ -641,8 +805,13 @@ class _Generator:
         y, mo = self._month()
         claims.append(evs[0][0].in_month(y, mo))
         first = datetime.date(y, mo, 15)
-        return Topic("cycle", claims, [x[1] for x in evs], planted=True,
-                     candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * m, claims))
+        return Topic(
+            "cycle",
+            claims,
+            [x[1] for x in evs],
+            planted=True,
+            candidates=_event_conclusions(self.crng, [x[0] for x in evs], [first] * m, claims),
+        )
 
     def planted_day(self) -> Topic | None:
         """Clashes through the rules on one country's day, sometimes two sharing a claim."""
@@ -660,8 +829,13 @@ class _Generator:
         elif pattern == 2:
             claims = [w["withdrawn"], self._troops(c, v, "about", t), self._troops(c, v, "under", t // 3)]
         else:
-            claims = [w["withdrawn"], self._troops(c, v, "at_least", t), w["ceasefire"], w["offensive"],
-                      w["no_ceasefire"]]
+            claims = [
+                w["withdrawn"],
+                self._troops(c, v, "at_least", t),
+                w["ceasefire"],
+                w["offensive"],
+                w["no_ceasefire"],
+            ]
         for g in claims:
             g.said = day
         self.rng.shuffle(claims)
@@ -685,8 +859,7 @@ class _Generator:
             cand = t.candidates[k]
             assert cand.meaning is not None
             if _verdict_in(t, cand.meaning) == target:
-                t.claims.insert(r.randrange(len(t.claims) + 1),
-                                replace(cand, conclusion=True, target=target))
+                t.claims.insert(r.randrange(len(t.claims) + 1), replace(cand, conclusion=True, target=target))
                 return
 
     # -- the mix -------------------------------------------------------------
@@ -699,8 +872,15 @@ class _Generator:
         r = self.rng.random()
         if room >= 6 and r < PLANTED_RATE:
             pick = self.rng.random()
-            t = (self.planted_numbers() if pick < 0.35 else self.planted_chain() if pick < 0.6
-                 else self.planted_cycle() if pick < 0.75 else self.planted_day())
+            t = (
+                self.planted_numbers()
+                if pick < 0.35
+                else self.planted_chain()
+                if pick < 0.6
+                else self.planted_cycle()
+                if pick < 0.75
+                else self.planted_day()
+            )
             if t is not None:
                 return t
         n = min(room, self.rng.randrange(2, 7))
@@ -738,8 +918,9 @@ def _yaml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
-             claims_per_file: int = CLAIMS_PER_FILE) -> Expected:
+def generate(
+    n_claims: int, out_dir: str | Path, *, seed: int = SEED, claims_per_file: int = CLAIMS_PER_FILE
+) -> Expected:
     """Write a dataset of exactly ``n_claims`` claims under ``out_dir``; return its answer.
 
     The claims include the conclusions (:data:`CONCLUSION_RATE`); the answer
@@ -827,27 +1008,35 @@ def generate(n_claims: int, out_dir: str | Path, *, seed: int = SEED,
             s = srcs[si]
             said = c.said or FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
             if c.conclusion:  # block style, as people write the claims they single out
-                lines += [f"  - id: {ids[key]}", f"    source: s{si + 1}", f"    said: {said.isoformat()}",
-                          f"    quote: {_yaml_str(c.quote)}", f"    formula: {_yaml_str(c.formula)}",
-                          "    kind: conclusion"]
-                sentences.append(f"{s.name}, {s.role}, concluded in remarks to {s.via} on {_day_words(said)} "
-                                 f"that {c.quote}.")
+                lines += [
+                    f"  - id: {ids[key]}",
+                    f"    source: s{si + 1}",
+                    f"    said: {said.isoformat()}",
+                    f"    quote: {_yaml_str(c.quote)}",
+                    f"    formula: {_yaml_str(c.formula)}",
+                    "    kind: conclusion",
+                ]
+                sentences.append(
+                    f"{s.name}, {s.role}, concluded in remarks to {s.via} on {_day_words(said)} that {c.quote}."
+                )
                 continue
-            lines.append(f"  - {{id: {ids[key]}, source: s{si + 1}, said: {said.isoformat()}, "
-                         f"quote: {_yaml_str(c.quote)}, formula: {_yaml_str(c.formula)}}}")
-            sentences.append(f"According to {s.name}, {s.role}, speaking to {s.via} on {_day_words(said)}, "
-                             f"{c.quote}.")
+            lines.append(
+                f"  - {{id: {ids[key]}, source: s{si + 1}, said: {said.isoformat()}, "
+                f"quote: {_yaml_str(c.quote)}, formula: {_yaml_str(c.formula)}}}"
+            )
+            sentences.append(f"According to {s.name}, {s.role}, speaking to {s.via} on {_day_words(said)}, {c.quote}.")
         (out / "articles" / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         paras = []
         for i in range(0, len(sentences), 5):
-            paras.append(textwrap.fill(" ".join(sentences[i : i + 5]), width=78,
-                                       break_on_hyphens=False, break_long_words=False))
+            paras.append(
+                textwrap.fill(" ".join(sentences[i : i + 5]), width=78, break_on_hyphens=False, break_long_words=False)
+            )
         (out / "articles" / f"{stem}.txt").write_text(
-            f"Synthetic article {f + 1}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+            f"Synthetic article {f + 1}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8"
+        )
 
     expected, verdicts = _expected(topics, placed, ids)
-    exp = Expected(tuple(expected), n_claims, len(topics), sum(t.planted for t in topics), n_files,
-                   tuple(verdicts))
+    exp = Expected(tuple(expected), n_claims, len(topics), sum(t.planted for t in topics), n_files, tuple(verdicts))
     (out / "expected.json").write_text(json.dumps(exp.to_json(), indent=1) + "\n", encoding="utf-8")
     return exp
 
@@ -859,9 +1048,9 @@ def _verdict_in(t: Topic, conclusion: Meaning) -> str:
     return verdict([m for m, g in zip(facts, label, strict=False) if g == label[-1]], conclusion, t.rules)
 
 
-def _expected(topics: Sequence[Topic], placed: Sequence[GenClaim],
-              ids: dict[int, str]) -> tuple[list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]],
-                                            list[ExpectedVerdict]]:
+def _expected(
+    topics: Sequence[Topic], placed: Sequence[GenClaim], ids: dict[int, str]
+) -> tuple[list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]], list[ExpectedVerdict]]:
     by_topic: dict[int, list[GenClaim]] = {}
     for c in placed:
         by_topic.setdefault(c.topic, []).append(c)
@@ -893,12 +1082,18 @@ def _expected(topics: Sequence[Topic], placed: Sequence[GenClaim],
             rules = [r for r in t.rules if rule_variables(r) & vs]
             got = judge([(x.key, x.meaning) for x in group if not x.conclusion and x.meaning], c.meaning, rules)
             if c.target is not None and not t.cut and got.verdict != c.target:
-                raise AssertionError(f"conclusion {ids[c.key]} in topic {ti} ({t.kind}) was planted "
-                                     f"{c.target}, the oracle says {got.verdict}")
-            verdicts.append(ExpectedVerdict(
-                ids[c.key], got.verdict,
-                tuple(sorted((tuple(sorted(ids[k] for k in p.claims)), p.rule_sets) for p in got.premise_sets)),
-                tuple(sorted(ids[x.key] for x in group))))
+                raise AssertionError(
+                    f"conclusion {ids[c.key]} in topic {ti} ({t.kind}) was planted "
+                    f"{c.target}, the oracle says {got.verdict}"
+                )
+            verdicts.append(
+                ExpectedVerdict(
+                    ids[c.key],
+                    got.verdict,
+                    tuple(sorted((tuple(sorted(ids[k] for k in p.claims)), p.rule_sets) for p in got.premise_sets)),
+                    tuple(sorted(ids[x.key] for x in group)),
+                )
+            )
     out.sort()
     verdicts.sort(key=lambda v: v.claim)
     return out, verdicts

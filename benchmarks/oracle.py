@@ -132,15 +132,17 @@ class OracleMus:
     rule_sets: tuple[tuple[str, ...], ...]
 
 
-def minimal_contradictions(
-    claims: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInstance]
-) -> list[OracleMus]:
+def minimal_contradictions(claims: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInstance]) -> list[OracleMus]:
     """Every minimal unsatisfiable subset of ``claims`` (keys and meanings) under ``rules``."""
     return _minimal_sets(claims, rules, lambda ms, rs: not satisfiable(ms, rs), smallest=1)
 
 
-def _minimal_sets(items: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInstance],
-                  holds: Callable[[list[Meaning], list[RuleInstance]], bool], smallest: int) -> list[OracleMus]:
+def _minimal_sets(
+    items: Sequence[tuple[int, Meaning]],
+    rules: Sequence[RuleInstance],
+    holds: Callable[[list[Meaning], list[RuleInstance]], bool],
+    smallest: int,
+) -> list[OracleMus]:
     """Every minimal set of ``items`` (of at least ``smallest``) for which ``holds`` under the rules,
     with every minimal set of rules it needs; by brute force over classes of identical meanings
     (each class is tried once, then every choice of its members is listed)."""
@@ -164,7 +166,8 @@ def _minimal_sets(items: Sequence[tuple[int, Meaning]], rules: Sequence[RuleInst
         for size in range(len(rule_ids) + 1):
             for keep in itertools.combinations(rule_ids, size):
                 if not any(set(n) <= set(keep) for n in needed) and holds(
-                        meanings, [r for r in rules if r.rule in keep]):
+                    meanings, [r for r in rules if r.rule in keep]
+                ):
                     needed.append(keep)
         for choice in itertools.product(*[classes[reps[i]] for i in sorted(s)]):
             out.append(OracleMus(tuple(sorted(choice)), tuple(needed)))
@@ -261,9 +264,7 @@ class OracleVerdict:
     premise_sets: tuple[OracleMus, ...] = ()
 
 
-def judge(
-    premises: Sequence[tuple[int, Meaning]], conclusion: Meaning, rules: Sequence[RuleInstance]
-) -> OracleVerdict:
+def judge(premises: Sequence[tuple[int, Meaning]], conclusion: Meaning, rules: Sequence[RuleInstance]) -> OracleVerdict:
     """The verdict on ``conclusion`` given the facts of its component (keys and meanings).
 
     For ``supported`` and ``refuted``: every minimal set of facts that entails

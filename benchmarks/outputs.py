@@ -26,9 +26,12 @@ FORMATS = ("text", "json", "sarif", "junit", "html")
 
 
 def _run(out: Path, name: str, args: Sequence[str], cwd: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd,
-                          capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
-                                                    "LC_ALL": "C.UTF-8", "TERM": "dumb"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TERM": "dumb"},
+    )
     (out / f"{name}.out").write_bytes(proc.stdout)
     (out / f"{name}.err").write_bytes(proc.stderr.replace(str(cwd).encode(), b"<cwd>"))
     (out / f"{name}.rc").write_text(f"{proc.returncode}\n")
@@ -54,8 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name, src in (("seeds", ROOT / "seeds"), ("valid", ROOT / "tests/data/valid"),
-                          ("ci", ROOT / "tests/data/ci/withdrawal")):
+        for name, src in (
+            ("seeds", ROOT / "seeds"),
+            ("valid", ROOT / "tests/data/valid"),
+            ("ci", ROOT / "tests/data/ci/withdrawal"),
+        ):
             shutil.copytree(src, work / name)
         for name in ("seeds", "valid"):
             _check_all(out, name, work / name, work)

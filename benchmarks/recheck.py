@@ -56,8 +56,7 @@ def run_recheck(data_dir: str, jobs: int | None = None) -> dict[str, Any]:
         text = first.read_text(encoding="utf-8")
         m = _FORMULA.search(text)
         assert m is not None, f"no formula in {first}"
-        first.write_text(text[: m.start()] + f'formula: "({m.group(1)}) and true"' + text[m.end():],
-                         encoding="utf-8")
+        first.write_text(text[: m.start()] + f'formula: "({m.group(1)}) and true"' + text[m.end() :], encoding="utf-8")
         warm_s, _ = timed()
         after = _entries(cache)
         changed = [k for k, t in after.items() if before.get(k) != t]

@@ -57,8 +57,9 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def measure(data_dir: str, prefix: int | None = None, profile: str | None = None,
-            jobs: int | None = None, lint: bool = True) -> dict[str, Any]:
+def measure(
+    data_dir: str, prefix: int | None = None, profile: str | None = None, jobs: int | None = None, lint: bool = True
+) -> dict[str, Any]:
     """Load and check the dataset under ``data_dir`` (its first ``prefix`` claims); time each stage."""
     cpu0 = _cpu()
     t0 = time.perf_counter()
@@ -138,8 +139,9 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     # the first component (in solving order) that holds a contradiction, and when it was done
     comp_of = {i: k for k, c in enumerate(comps_seen) for i in c.claims}
     index = {c.id: i for i, c in enumerate(ds.claims)}
-    with_contra = sorted({comp_of[index[k.claims[0].id]] for k in report.contradictions
-                          if index[k.claims[0].id] in comp_of})
+    with_contra = sorted(
+        {comp_of[index[k.claims[0].id]] for k in report.contradictions if index[k.claims[0].id] in comp_of}
+    )
     first = done_at[with_contra[0]] if with_contra and with_contra[0] < len(done_at) else None
     solve_end = done_at[-1] if done_at else marks.get("encode_end", t_end)
 
@@ -149,8 +151,7 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     got = {frozenset(c.id for c in k.claims): tuple(sorted(r.id for r in k.rules)) for k in report.contradictions}
     missing = sorted(sorted(s) for s in set(want) - set(got))
     extra = sorted(sorted(s) for s in set(got) - set(want))
-    wrong_rules = sorted(sorted(s) for s in set(got) & set(want)
-                         if got[s] not in {tuple(sorted(r)) for r in want[s]})
+    wrong_rules = sorted(sorted(s) for s in set(got) & set(want) if got[s] not in {tuple(sorted(r)) for r in want[s]})
     duplicates = len(report.contradictions) - len(got)
 
     # conclusions: a verdict is known when every claim connected to the conclusion is loaded
@@ -160,16 +161,18 @@ def measure(data_dir: str, prefix: int | None = None, profile: str | None = None
     got_v = {v.claim.id: v for v in report.conclusions}
     missing_v = sorted(set(want_v) - set(got_v))
     extra_v = sorted(set(got_v) - set(want_v) - unchecked)
-    wrong_v = sorted([k, want_v[k].verdict, got_v[k].verdict] for k in set(want_v) & set(got_v)
-                     if want_v[k].verdict != got_v[k].verdict)
+    wrong_v = sorted(
+        [k, want_v[k].verdict, got_v[k].verdict]
+        for k in set(want_v) & set(got_v)
+        if want_v[k].verdict != got_v[k].verdict
+    )
     wrong_premises = []
     for k in sorted(set(want_v) & set(got_v)):
         w, v = want_v[k], got_v[k]
         if w.verdict == v.verdict and w.verdict in ("supported", "refuted"):
             premises = tuple(sorted(c.id for c in v.premises))
             rules = tuple(sorted(r.id for r in v.rules))
-            if not any(premises == tuple(ps) and rules in {tuple(sorted(r)) for r in rs}
-                       for ps, rs in w.premise_sets):
+            if not any(premises == tuple(ps) and rules in {tuple(sorted(r)) for r in rs} for ps, rs in w.premise_sets):
                 wrong_premises.append([k, list(premises), list(rules)])
     duplicates_v = len(report.conclusions) - len(got_v)
 

@@ -29,11 +29,11 @@ def expected_in(path: Path, root: Path = BROKEN) -> Expected:
     # binary and non-UTF-8 files carry their comments too
     for line in path.read_bytes().decode("utf-8", "replace").splitlines():
         if line.startswith("# E-in: "):
-            out += expected_in(root / line[len("# E-in: "):].split()[0], root)
+            out += expected_in(root / line[len("# E-in: ") :].split()[0], root)
         elif line.startswith("# E: "):
-            out.append((f"{shown}:{line[len('# E: '):]}", None))
+            out.append((f"{shown}:{line[len('# E: ') :]}", None))
         elif line.startswith("#   hint: "):
-            out[-1] = (out[-1][0], line[len("#   hint: "):])
+            out[-1] = (out[-1][0], line[len("#   hint: ") :])
     return out
 
 
@@ -44,5 +44,5 @@ def reported_in(stderr: str) -> Expected:
         if _DIAGNOSTIC.match(line):
             out.append((line, None))
         elif line.startswith("  hint: ") and out:
-            out[-1] = (out[-1][0], line[len("  hint: "):])
+            out[-1] = (out[-1][0], line[len("  hint: ") :])
     return out

@@ -69,8 +69,12 @@ def evaluate(t: Carried, env: Mapping[str, Value]) -> Value:
     if op == "/":
         return Fraction(a[0]) / Fraction(a[1]) if a[1] != 0 else Fraction(0)  # x / 0 = 0 (claims._logic.encode)
     return {
-        "=": a[0] == a[1], "!=": a[0] != a[1], "<": a[0] < a[1], "<=": a[0] <= a[1],
-        ">": a[0] > a[1], ">=": a[0] >= a[1],
+        "=": a[0] == a[1],
+        "!=": a[0] != a[1],
+        "<": a[0] < a[1],
+        "<=": a[0] <= a[1],
+        ">": a[0] > a[1],
+        ">=": a[0] >= a[1],
     }[op]
 
 

@@ -16,20 +16,38 @@ from claims._front import syntax as S
 
 # The grammar's own NAME terminal decides what a name is, keywords and all, so
 # this module cannot drift from claims/_front/claims.lark.
-NAME_RE = re.compile(
-    next(t for t in S._parser().terminals if t.name == "NAME").pattern.to_regexp()
-)
+NAME_RE = re.compile(next(t for t in S._parser().terminals if t.name == "NAME").pattern.to_regexp())
 
 # Names that sit next to the grammar's keywords and units: the lexer must still
 # read them as names.
 _TRICKY_NAMES = (
-    "andy", "orx", "notes", "isx", "in_", "forall_", "exists2", "x_or", "days", "month",
-    "weeks", "hour", "over9", "atx", "leastx", "most_", "truex", "False", "TRUE", "ruler",
-    "sorts", "timed_", "example1", "_",
+    "andy",
+    "orx",
+    "notes",
+    "isx",
+    "in_",
+    "forall_",
+    "exists2",
+    "x_or",
+    "days",
+    "month",
+    "weeks",
+    "hour",
+    "over9",
+    "atx",
+    "leastx",
+    "most_",
+    "truex",
+    "False",
+    "TRUE",
+    "ruler",
+    "sorts",
+    "timed_",
+    "example1",
+    "_",
 )
 
-CANONICAL_OPS = ("iff", "implies", "xor", "or", "and", "=", "!=", "<", "<=", ">", ">=",
-                 "+", "-", "*", "/")
+CANONICAL_OPS = ("iff", "implies", "xor", "or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/")
 _UNITS = ("days", "weeks", "months", "years", "hours")
 _ONE_BOUND = ("about", "over", "under", "at_least", "at_most", "exactly")
 
@@ -117,19 +135,20 @@ def mutated(draw: st.DrawFn, text: str, max_edits: int = 4) -> str:
     out = text
     for _ in range(draw(st.integers(1, max_edits))):
         lines = out.split("\n")
-        edit = draw(st.sampled_from(
-            ("delete", "insert", "replace", "delete-line", "copy-line", "swap-lines", "indent")))
+        edit = draw(
+            st.sampled_from(("delete", "insert", "replace", "delete-line", "copy-line", "swap-lines", "indent"))
+        )
         i = draw(st.integers(0, len(out)))
         j = draw(st.integers(0, len(lines) - 1))
         k = draw(st.integers(0, len(lines) - 1))
         if edit == "delete":
-            out = out[:i] + out[i + draw(st.integers(1, 8)):]
+            out = out[:i] + out[i + draw(st.integers(1, 8)) :]
         elif edit == "insert":
             out = out[:i] + "".join(draw(st.lists(chars, min_size=1, max_size=4))) + out[i:]
         elif edit == "replace":
-            out = out[:i] + draw(chars) + out[i + 1:]
+            out = out[:i] + draw(chars) + out[i + 1 :]
         elif edit == "delete-line":
-            out = "\n".join(lines[:j] + lines[j + 1:])
+            out = "\n".join(lines[:j] + lines[j + 1 :])
         elif edit == "copy-line":
             out = "\n".join(lines[:k] + [lines[j]] + lines[k:])
         elif edit == "swap-lines":
@@ -196,14 +215,19 @@ def _durations(draw: st.DrawFn, whole: bool) -> S.Expr:
     units = ("days", "weeks") if whole else _UNITS
     if draw(st.booleans()):
         return S.Duration(str(draw(st.integers(0, 60))), draw(st.sampled_from(units)))
-    return S.Binary("-", draw(_sorted(sort="date", depth=1, whole=True, env=())),
-                    draw(_sorted(sort="date", depth=1, whole=True, env=())))
+    return S.Binary(
+        "-",
+        draw(_sorted(sort="date", depth=1, whole=True, env=())),
+        draw(_sorted(sort="date", depth=1, whole=True, env=())),
+    )
 
 
 @st.composite
-def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
-            env: tuple[tuple[str, str], ...] = ()) -> S.Expr:
+def _sorted(
+    draw: st.DrawFn, sort: str, depth: int, whole: bool = False, env: tuple[tuple[str, str], ...] = ()
+) -> S.Expr:
     """A well-sorted expression of checker sort ``sort``; ``whole``: a date on a whole day."""
+
     def sub(s: str, w: bool = False) -> S.Expr:
         return draw(_sorted(sort=s, depth=depth - 1, whole=w, env=env))
 
@@ -225,8 +249,9 @@ def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         return attrs.evolve(draw(st.sampled_from(leaves)))  # a node of its own, found by identity
     if sort == "bool":
-        form = draw(st.sampled_from(("not", "logic", "compare", "order", "quantity", "about", "month",
-                                     "call", "quant")))
+        form = draw(
+            st.sampled_from(("not", "logic", "compare", "order", "quantity", "about", "month", "call", "quant"))
+        )
         if form == "not":
             return S.Unary("not", sub("bool"))
         if form == "logic":
@@ -245,13 +270,18 @@ def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
             # a declared name as the lower bound: bounds written out could be reversed (bad-quantity)
             lo = S.Name("d") if x == "date" else S.Name("n")
             if kind in ("between", "in_range"):
-                return S.Quantity(kind, sub(x), (lo, sub(draw(st.sampled_from(
-                    [s for s in ORDERED if comparable(x, s)])))))
+                return S.Quantity(
+                    kind, sub(x), (lo, sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))))
+                )
             return S.Quantity(kind, sub(x), (sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))),))
         if form == "about":
             x = draw(st.sampled_from(NUMBERS))
-            bound = draw(st.one_of(st.builds(S.Num, number_texts()), _durations(whole=False).filter(
-                lambda e: isinstance(e, S.Duration))))
+            bound = draw(
+                st.one_of(
+                    st.builds(S.Num, number_texts()),
+                    _durations(whole=False).filter(lambda e: isinstance(e, S.Duration)),
+                )
+            )
             return S.Quantity("about", sub(x), (bound,))
         if form == "month":
             return S.Quantity("in_month", sub("date"), (), draw(st.sampled_from(("2015-11", "2016-02"))))
@@ -278,8 +308,9 @@ def _sorted(draw: st.DrawFn, sort: str, depth: int, whole: bool = False,
         if form == "d/d":
             return S.Binary("/", sub("duration"), sub("duration"))
         if form == "/":
-            return S.Binary("/", sub(draw(st.sampled_from(("int", "real")))),
-                            sub(draw(st.sampled_from(("int", "real")))))
+            return S.Binary(
+                "/", sub(draw(st.sampled_from(("int", "real")))), sub(draw(st.sampled_from(("int", "real"))))
+            )
         return S.Binary(form, sub("real"), sub(draw(st.sampled_from(("int", "real")))))
     if sort == "date":
         form = draw(st.sampled_from(("+", "-", "d+", "day_of")))
@@ -301,11 +332,24 @@ def sorted_formulas(draw: st.DrawFn, sort: str = "bool", max_depth: int = 3) -> 
 # Arithmetic that has no sort, by (op, sort of the left, sort of the right, the side at fault):
 # the operand at fault is the one the README's table blames.
 _ILL_ARITH = (
-    ("+", "date", "int", 1), ("+", "date", "real", 1), ("-", "date", "int", 1), ("+", "int", "date", 0),
-    ("+", "date", "date", 1), ("-", "int", "date", 1), ("-", "duration", "date", 1),
-    ("*", "date", "int", 0), ("*", "duration", "date", 1), ("/", "date", "int", 0), ("/", "int", "date", 1),
-    ("*", "duration", "duration", 1), ("/", "int", "duration", 1), ("/", "real", "duration", 1),
-    ("+", "int", "bool", 1), ("-", "Country", "int", 0), ("*", "real", "Reason", 1), ("+", "bool", "date", 0),
+    ("+", "date", "int", 1),
+    ("+", "date", "real", 1),
+    ("-", "date", "int", 1),
+    ("+", "int", "date", 0),
+    ("+", "date", "date", 1),
+    ("-", "int", "date", 1),
+    ("-", "duration", "date", 1),
+    ("*", "date", "int", 0),
+    ("*", "duration", "date", 1),
+    ("/", "date", "int", 0),
+    ("/", "int", "date", 1),
+    ("*", "duration", "duration", 1),
+    ("/", "int", "duration", 1),
+    ("/", "real", "duration", 1),
+    ("+", "int", "bool", 1),
+    ("-", "Country", "int", 0),
+    ("*", "real", "Reason", 1),
+    ("+", "bool", "date", 0),
 )
 
 
@@ -317,14 +361,32 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
     comparison both sides are at fault alike: the table blames a literal rather
     than a declared name, else the right side.
     """
+
     def good(s: str, whole: bool = False) -> S.Expr:
         return draw(_sorted(sort=s, depth=max_depth, whole=whole))
 
     def wrong(*not_these: str) -> S.Expr:
         return good(draw(st.sampled_from([s for s in SORTS if s not in not_these])))
 
-    form = draw(st.sampled_from(("statement", "not", "logic", "quant", "compare", "order", "quantity",
-                                 "bound", "month", "arith", "neg", "arg", "arg-fraction")))
+    form = draw(
+        st.sampled_from(
+            (
+                "statement",
+                "not",
+                "logic",
+                "quant",
+                "compare",
+                "order",
+                "quantity",
+                "bound",
+                "month",
+                "arith",
+                "neg",
+                "arg",
+                "arg-fraction",
+            )
+        )
+    )
     planted: S.Expr
     if form == "statement":
         planted = wrong("bool")
@@ -376,13 +438,15 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
         planted = wrong(*NUMBERS)
         tree = S.Binary("=", S.Unary("-", planted), good("int"))
     elif form == "arg":
-        which, want = draw(st.sampled_from((("ally", "Country"), ("held_on", "date"), ("twice", "int"),
-                                            ("day_of", "Reason"))))
+        which, want = draw(
+            st.sampled_from((("ally", "Country"), ("held_on", "date"), ("twice", "int"), ("day_of", "Reason")))
+        )
         # a duration of whole days is a number of days, so it may stand for an int
         planted = wrong(want, "duration") if want == "int" else wrong(want)
         call = S.Call(which, (planted,))
-        tree = (call if which in ("ally", "held_on")
-                else S.Binary("=", call, good("int" if which == "twice" else "date")))
+        tree = (
+            call if which in ("ally", "held_on") else S.Binary("=", call, good("int" if which == "twice" else "date"))
+        )
     else:  # a date plus 5 months falls between two days: not a date an argument can take
         planted = S.Binary("+", S.Name("d"), S.Duration(str(draw(st.integers(1, 11))), "months"))
         tree = S.Call("held_on", (planted,))

@@ -50,9 +50,7 @@ UNKNOWN_SORT: Final = ErrorCode("unknown-sort", "A sort name is not declared")
 UNKNOWN_RULE_SET: Final = ErrorCode("unknown-rule-set", "A dataset uses a rule set that cannot be found")
 SORT_MISMATCH: Final = ErrorCode("sort-mismatch", "An expression has the wrong sort")
 ARITY: Final = ErrorCode("arity", "A predicate or function gets the wrong number of arguments")
-DUPLICATE_DECLARATION: Final = ErrorCode(
-    "duplicate-declaration", "A name is declared twice with different meanings"
-)
+DUPLICATE_DECLARATION: Final = ErrorCode("duplicate-declaration", "A name is declared twice with different meanings")
 BAD_DATE: Final = ErrorCode("bad-date", "A date or interval is malformed or impossible")
 BAD_QUANTITY: Final = ErrorCode("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
 NOT_TIMED: Final = ErrorCode("not-timed", "A time index is applied to a symbol that is not timed")
@@ -223,21 +221,15 @@ class DiagnosticSink:
         # breaks at form feeds, "\x1c" and others, which would shift every excerpt below them)
         self._lines[path] = text.split("\n")
 
-    def error(
-        self, span: Span, code: ErrorCode, message: str, hint: str | None = None
-    ) -> None:
+    def error(self, span: Span, code: ErrorCode, message: str, hint: str | None = None) -> None:
         """Record an error at ``span``."""
         self.add(span, code, message, hint, "error")
 
-    def warning(
-        self, span: Span, code: ErrorCode, message: str, hint: str | None = None
-    ) -> None:
+    def warning(self, span: Span, code: ErrorCode, message: str, hint: str | None = None) -> None:
         """Record a warning at ``span``."""
         self.add(span, code, message, hint, "warning")
 
-    def add(
-        self, span: Span, code: ErrorCode, message: str, hint: str | None, severity: str
-    ) -> None:
+    def add(self, span: Span, code: ErrorCode, message: str, hint: str | None, severity: str) -> None:
         if hint is not None and hint.startswith("did you mean"):
             # as mypy does: the suggestion belongs to the one-line form
             # (what JSON, SARIF and grep see); a hint is shown only at a terminal.

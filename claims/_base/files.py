@@ -10,13 +10,20 @@ import stat
 import sys
 from pathlib import Path
 
-_OPEN_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
-               | getattr(os, "O_BINARY", 0))
+_OPEN_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _ATTEMPTS = 100  # as tempfile's TMP_MAX: a name that is taken is tried again with another
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None,
-                 durable: bool = True) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None, durable: bool = True
+) -> None:
     """Write ``data`` (text as UTF-8 with ``\\n`` newlines) to ``path``: a temporary file in the same
     folder, then a rename, so a reader sees the old file or the new one, never a part.
 
@@ -177,7 +184,7 @@ def _names_a_descriptor(path: Path) -> bool:
 def _write_all(fd: int, raw: bytes) -> None:
     view = memoryview(raw)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _write_through(target: Path, raw: bytes) -> None:

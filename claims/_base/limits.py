@@ -66,5 +66,4 @@ class TooLarge(ClaimsError):
 
     def __init__(self, limit: str, size: int, bound: int, what: str, unit: str) -> None:
         self.limit, self.size, self.bound = limit, size, bound
-        super().__init__(f"{what} ({size:,} {unit}, over the limit of {bound:,}: "
-                         f"raise it with --limit {limit}={size})")
+        super().__init__(f"{what} ({size:,} {unit}, over the limit of {bound:,}: raise it with --limit {limit}={size})")

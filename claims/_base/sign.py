@@ -65,4 +65,4 @@ def unseal(key: bytes, magic: bytes, data: bytes) -> bytes | None:
         return None
     payload = data[head:]
     good = hmac.new(key, magic + payload, hashlib.sha256).digest()
-    return payload if hmac.compare_digest(data[len(magic):head], good) else None
+    return payload if hmac.compare_digest(data[len(magic) : head], good) else None

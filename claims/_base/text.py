@@ -52,8 +52,9 @@ class Normalised:
         words = _WORD.findall(text)
         self.norm = " ".join(words)
         self._text_at = array("q", (m.start() for m in _WORD.finditer(text)))
-        self._norm_at = array("q", itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0)) \
-            if words else array("q")
+        self._norm_at = (
+            array("q", itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0)) if words else array("q")
+        )
 
     def original(self, at: int) -> int:
         """The offset in the text of offset ``at`` of :attr:`norm` (a space: the first blank it stands for)."""
@@ -75,7 +76,7 @@ _RATIO_CHARS = 1_000  # a longer quote is ranked by shared trigrams alone (diffl
 
 def _grams(word: str) -> list[str]:
     padded = f" {word.lower()} "
-    return [padded[i:i + 3] for i in range(len(padded) - 2)]
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
 def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
@@ -124,12 +125,12 @@ def closest_passage(words: Sequence[str], quote: str) -> tuple[str, int]:
     k = _CANDIDATES * 4 if len(q) <= 100 else _CANDIDATES if len(q) <= 300 else 8
     best = heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)
     if len(q) > _RATIO_CHARS:
-        return " ".join(words[best[0]:best[0] + n]), cost
+        return " ".join(words[best[0] : best[0] + n]), cost
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(q)
     found, found_key = "", (-1.0, 0)
     for i in best:  # best score first, so that the bounds below soon skip most of the others
-        cand = " ".join(words[i:i + n])
+        cand = " ".join(words[i : i + n])
         matcher.set_seq1(cand)
         cost += len(cand)
         if matcher.real_quick_ratio() < found_key[0] or matcher.quick_ratio() < found_key[0]:

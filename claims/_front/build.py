@@ -69,20 +69,54 @@ def dataset(
             if found is None:
                 continue
             qline, qoff = found
-        raw_claims.append(RawClaim(id=cid, id_span=Span(shown, 1, 0), source="src", source_span=src_span, quote=quote, said=day, holds=None, kind=kind,
-                                   note=None, formula=tree, formula_text=formula, locator=loc, span=Span(CODE_PATH, n, 0), quote_line=qline, quote_offset=qoff))
+        raw_claims.append(
+            RawClaim(
+                id=cid,
+                id_span=Span(shown, 1, 0),
+                source="src",
+                source_span=src_span,
+                quote=quote,
+                said=day,
+                holds=None,
+                kind=kind,
+                note=None,
+                formula=tree,
+                formula_text=formula,
+                locator=loc,
+                span=Span(CODE_PATH, n, 0),
+                quote_line=qline,
+                quote_offset=qoff,
+            )
+        )
     docs = ((doc.path, doc.text),) if doc is not None else ()
-    raw = RawFile(path=CODE_PATH, sources=(RawSource("src", source, None, None, doc.path if doc else None, src_span),),
-                  claims=tuple(raw_claims), rule_sets=(), declarations=(), declarations_locator=None, about_tolerance=None, documents=docs, document=doc.path if doc else None)
+    raw = RawFile(
+        path=CODE_PATH,
+        sources=(RawSource("src", source, None, None, doc.path if doc else None, src_span),),
+        claims=tuple(raw_claims),
+        rule_sets=(),
+        declarations=(),
+        declarations_locator=None,
+        about_tolerance=None,
+        documents=docs,
+        document=doc.path if doc else None,
+    )
     sink.raise_if_errors(InvalidClaim)
     ds = resolve([raw], rule_sets, sink)
     sink.raise_if_errors(InvalidClaim)
     return ds
 
 
-def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
-               kind: str = "fact", said: datetime.date | None = None, source: str | None = None,
-               file: str | os.PathLike[str] | None = None) -> Dataset:
+def with_claim(
+    ds: Dataset,
+    claim_id: str,
+    formula: str,
+    quote: str = "",
+    *,
+    kind: str = "fact",
+    said: datetime.date | None = None,
+    source: str | None = None,
+    file: str | os.PathLike[str] | None = None,
+) -> Dataset:
     """A copy of ``ds`` with one more claim, checked as if it were written in its source's claim file.
 
     The formula may use the rule sets' names and what that file declares
@@ -105,8 +139,10 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
     """
     context = ds._context
     if context is None:
-        raise TypeError("with_claim needs a dataset made by claims.load or claims.dataset "
-                        "(this one keeps no record of how its claims were resolved)")
+        raise TypeError(
+            "with_claim needs a dataset made by claims.load or claims.dataset "
+            "(this one keeps no record of how its claims were resolved)"
+        )
     sink = DiagnosticSink()
     shown = f"<claim {claim_id}>"
     where = Span(shown, 1, 0)
@@ -116,8 +152,12 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
     elif not CLAIM_ID_RE.match(claim_id):
         sink.error(where, E.BAD_VALUE, f"claim id '{claim_id}' may hold only letters, digits and '_ . : -'")
     if kind not in KINDS:
-        sink.error(where, E.BAD_VALUE, f"'kind' of claim '{claim_id}' must be one of {', '.join(KINDS)}, "
-                   f"not {kind!r}", E.did_you_mean(kind, KINDS, "allowed kinds"))
+        sink.error(
+            where,
+            E.BAD_VALUE,
+            f"'kind' of claim '{claim_id}' must be one of {', '.join(KINDS)}, not {kind!r}",
+            E.did_you_mean(kind, KINDS, "allowed kinds"),
+        )
     if tree is None:
         sink.raise_if_errors(InvalidClaim)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -126,7 +166,8 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
     assert found is not None
     scope, src = found
     term = Typer(vocabulary_of(context, scope, sink), loc, scope.about_tolerance).statement(
-        tree, f"the formula of claim '{claim_id}'")
+        tree, f"the formula of claim '{claim_id}'"
+    )
     qline = qoff = None
     doc_path = src.document or scope.document
     texts = dict(ds.documents)
@@ -135,47 +176,83 @@ def with_claim(ds: Dataset, claim_id: str, formula: str, quote: str = "", *,
         if quoted is not None:
             qline, qoff = quoted
     elif scope.path != CODE_PATH:
-        sink.error(where, E.MISSING_FIELD,
-                   f"claim '{claim_id}' has a quote but neither source '{src.id}' nor its claim file "
-                   f"'{scope.path}' names a 'document' to find it in")
+        sink.error(
+            where,
+            E.MISSING_FIELD,
+            f"claim '{claim_id}' has a quote but neither source '{src.id}' nor its claim file "
+            f"'{scope.path}' names a 'document' to find it in",
+        )
     sink.raise_if_errors(InvalidClaim)
     day = said or (ds.claims[-1].said if ds.claims else datetime.date(2000, 1, 1))
-    claim = Claim(id=claim_id, source=src, quote=quote, said=day, formula=to_text(tree), kind=kind, holds=None, note=None, span=where, quote_line=qline, quote_offset=qoff, term=term)
+    claim = Claim(
+        id=claim_id,
+        source=src,
+        quote=quote,
+        said=day,
+        formula=to_text(tree),
+        kind=kind,
+        holds=None,
+        note=None,
+        span=where,
+        quote_line=qline,
+        quote_offset=qoff,
+        term=term,
+    )
     return attrs.evolve(ds, claims=(*ds.claims, claim))
 
 
-def _source_of(context: Context, claim_id: str, source: str | None, file: str | os.PathLike[str] | None,
-               where: Span, sink: DiagnosticSink) -> tuple[FileScope, Source] | None:
+def _source_of(
+    context: Context,
+    claim_id: str,
+    source: str | None,
+    file: str | os.PathLike[str] | None,
+    where: Span,
+    sink: DiagnosticSink,
+) -> tuple[FileScope, Source] | None:
     """The claim file and source that ``with_claim(..., source=, file=)`` means; None after an error."""
     files = context.files
     if file is not None:
         wanted = Path(file).resolve()
-        files = tuple(f for f in files if f.path == str(file) or (
-            not f.path.startswith("<") and Path(f.path).resolve() == wanted))
+        files = tuple(
+            f for f in files if f.path == str(file) or (not f.path.startswith("<") and Path(f.path).resolve() == wanted)
+        )
         if not files:
-            sink.error(where, E.FILE_MISSING, f"the dataset has no claim file '{file}'",
-                       E.did_you_mean(str(file), [f.path for f in context.files], "claim files"))
+            sink.error(
+                where,
+                E.FILE_MISSING,
+                f"the dataset has no claim file '{file}'",
+                E.did_you_mean(str(file), [f.path for f in context.files], "claim files"),
+            )
             return None
     every = [(f, s) for f in files for s in f.sources]
     ids = sorted({s.id for _, s in every})
     if source is None:
         if len(every) == 1:
             return every[0]
-        sink.error(where, E.MISSING_FIELD,
-                   f"claim '{claim_id}' needs a source: pass source= with the id of one of the "
-                   f"{len(ids)} sources ({', '.join(ids[:6])}{', ...' if len(ids) > 6 else ''})")
+        sink.error(
+            where,
+            E.MISSING_FIELD,
+            f"claim '{claim_id}' needs a source: pass source= with the id of one of the "
+            f"{len(ids)} sources ({', '.join(ids[:6])}{', ...' if len(ids) > 6 else ''})",
+        )
         return None
     matches = [(f, s) for f, s in every if s.id == source]
     if len(matches) == 1:
         return matches[0]
     if matches:
         paths = [f.path for f, _ in matches]
-        sink.error(where, E.UNKNOWN_SOURCE,
-                   f"source '{source}' is declared in {len(paths)} claim files: {', '.join(paths)}",
-                   f"name the file, e.g. with_claim(..., source='{source}', file='{paths[0]}')")
+        sink.error(
+            where,
+            E.UNKNOWN_SOURCE,
+            f"source '{source}' is declared in {len(paths)} claim files: {', '.join(paths)}",
+            f"name the file, e.g. with_claim(..., source='{source}', file='{paths[0]}')",
+        )
         return None
     named = sorted({s.id for _, s in every if s.name == source})
-    hint = (f"did you mean '{named[0]}'? (the id of the source named '{source}')" if named
-            else E.did_you_mean(source, ids, "declared sources"))
+    hint = (
+        f"did you mean '{named[0]}'? (the id of the source named '{source}')"
+        if named
+        else E.did_you_mean(source, ids, "declared sources")
+    )
     sink.error(where, E.UNKNOWN_SOURCE, f"unknown source '{source}'", hint)
     return None

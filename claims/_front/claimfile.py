@@ -79,8 +79,7 @@ class RawFile:
     document: str | None = None  # the shown path of its 'document' (claims whose source has none quote it)
 
 
-_TOP_FIELDS = ("document", "title", "published", "rules", "declarations", "sources", "claims",
-               "about_tolerance")
+_TOP_FIELDS = ("document", "title", "published", "rules", "declarations", "sources", "claims", "about_tolerance")
 _SOURCE_FIELDS = ("name", "role", "via", "document")
 _CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "note")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -180,8 +179,7 @@ def _get_str(ctx: _Ctx, m: CommentedMap, key: str, what: str, required: bool) ->
     if isinstance(v, (datetime.date, int, float)) and not isinstance(v, bool) and key in ("id",):
         return str(v)
     if not isinstance(v, str):
-        ctx.error(ctx.value_span(m, key), E.FIELD_TYPE,
-                  f"field '{key}' of {what} must be text, not {_type_name(v)}")
+        ctx.error(ctx.value_span(m, key), E.FIELD_TYPE, f"field '{key}' of {what} must be text, not {_type_name(v)}")
         return None
     return str(v)
 
@@ -273,16 +271,18 @@ class Document:
         at = self.norm.find(q)
         return None if at < 0 else self._normalised.original(at)
 
-    def locate(self, quote: str, sink: DiagnosticSink, where: Span, what: str,
-               in_: str | None = None) -> tuple[int, int] | None:
+    def locate(
+        self, quote: str, sink: DiagnosticSink, where: Span, what: str, in_: str | None = None
+    ) -> tuple[int, int] | None:
         """The line and the offset where ``quote`` starts; else None, after a ``quote-not-found`` error at
         ``where`` that says the quote of ``what`` does not occur ``in_`` (default: in this document) and
         shows the closest passage."""
         at = self.find(quote)
         if at is None:
             place = in_ if in_ is not None else f"'{self.path}'"
-            sink.error(where, E.QUOTE_NOT_FOUND, f"the quote of {what} does not occur in {place}",
-                       self.closest_hint(quote))
+            sink.error(
+                where, E.QUOTE_NOT_FOUND, f"the quote of {what} does not occur in {place}", self.closest_hint(quote)
+            )
             return None
         return self.place(at)[0], at
 
@@ -301,8 +301,10 @@ class Document:
         """The hint for a quote not found: its closest passage, or why there is none."""
         passage = self.closest(quote)
         if passage is None:
-            return (f"no closest passage: {self.searches} quotes were looked for in '{self.path}' already; "
-                    "does the claim file name the right document?")
+            return (
+                f"no closest passage: {self.searches} quotes were looked for in '{self.path}' already; "
+                "does the claim file name the right document?"
+            )
         return f'the closest passage is: "{passage}"' if passage else None
 
 
@@ -337,8 +339,14 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
     return Locator(ctx.shown, place)
 
 
-def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Document],
-                    text: str | None = None, *, inputs: Inputs = ANYWHERE) -> RawFile | None:
+def load_claim_file(
+    path: Path,
+    sink: DiagnosticSink,
+    documents: dict[str, Document],
+    text: str | None = None,
+    *,
+    inputs: Inputs = ANYWHERE,
+) -> RawFile | None:
     """Load one claim file (whose ``text`` may be read already); record every problem in ``sink``.
 
     ``documents`` holds the documents read so far, by shown path; the file's
@@ -357,10 +365,13 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
             data = read_yaml(text, bound)
     except TooManyNodes as exc:
         mark = exc.problem_mark
-        ctx.error(ctx.span(mark.line, mark.column) if mark is not None else ctx.span(0, 0), E.TOO_LARGE,
-                  f"the claim file grows past the limit of {bound:,} YAML nodes here (each alias counts the "
-                  "nodes of the value it names): raise it with --limit yaml-nodes=N",
-                  "aliases of aliases multiply: write such values out, or alias them fewer times")
+        ctx.error(
+            ctx.span(mark.line, mark.column) if mark is not None else ctx.span(0, 0),
+            E.TOO_LARGE,
+            f"the claim file grows past the limit of {bound:,} YAML nodes here (each alias counts the "
+            "nodes of the value it names): raise it with --limit yaml-nodes=N",
+            "aliases of aliases multiply: write such values out, or alias them fewer times",
+        )
         return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -387,10 +398,13 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         # a character YAML does not allow anywhere (a control character): at its own place
         line, col = ctx.place(exc.position)
         ch = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        ctx.error(Span(ctx.shown, line, col), E.YAML_SYNTAX,
-                  f"invalid YAML: the character {printable(repr(ch))} (U+{ord(ch):04X}) is not allowed in "
-                  "a YAML file, not even in quotes",
-                  f"remove it, or write it as the escape {printable(ch)} inside double quotes")
+        ctx.error(
+            Span(ctx.shown, line, col),
+            E.YAML_SYNTAX,
+            f"invalid YAML: the character {printable(repr(ch))} (U+{ord(ch):04X}) is not allowed in "
+            "a YAML file, not even in quotes",
+            f"remove it, or write it as the escape {printable(ch)} inside double quotes",
+        )
         return None
     except YAMLError as exc:
         ctx.error(ctx.span(0, 0), E.YAML_SYNTAX, f"invalid YAML: {exc}")
@@ -401,8 +415,11 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
     if _yaml_warnings(ctx, caught) or _surrogates(ctx, data):
         return None
     if not isinstance(data, CommentedMap):
-        ctx.error(ctx.span(0, 0), E.FIELD_TYPE,
-                  f"a claim file must be a mapping with 'sources' and 'claims', not {_type_name(data)}")
+        ctx.error(
+            ctx.span(0, 0),
+            E.FIELD_TYPE,
+            f"a claim file must be a mapping with 'sources' and 'claims', not {_type_name(data)}",
+        )
         return None
     _check_fields(ctx, data, _TOP_FIELDS, "the claim file")
 
@@ -418,8 +435,11 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1:
             tolerance = Fraction(str(v))
         else:
-            ctx.error(ctx.value_span(data, "about_tolerance"), E.FIELD_TYPE,
-                      f"'about_tolerance' must be a number from 0 to 1 (0.1 means ±10%), not {v!r}")
+            ctx.error(
+                ctx.value_span(data, "about_tolerance"),
+                E.FIELD_TYPE,
+                f"'about_tolerance' must be a number from 0 to 1 (0.1 means ±10%), not {v!r}",
+            )
 
     # rule sets
     rule_sets: list[tuple[str, Span]] = []
@@ -432,11 +452,13 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
                 if isinstance(r, str):
                     rule_sets.append((r, ctx.item_span(rs, i)))
                 else:
-                    ctx.error(ctx.item_span(rs, i), E.FIELD_TYPE,
-                              f"a rule set is named by text, not {_type_name(r)}")
+                    ctx.error(ctx.item_span(rs, i), E.FIELD_TYPE, f"a rule set is named by text, not {_type_name(r)}")
         else:
-            ctx.error(ctx.value_span(data, "rules"), E.FIELD_TYPE,
-                      f"'rules' must be a list of rule set names, not {_type_name(rs)}")
+            ctx.error(
+                ctx.value_span(data, "rules"),
+                E.FIELD_TYPE,
+                f"'rules' must be a list of rule set names, not {_type_name(rs)}",
+            )
 
     declarations: tuple[Item, ...] = ()
     decl_loc: Locator | None = None
@@ -446,29 +468,51 @@ def load_claim_file(path: Path, sink: DiagnosticSink, documents: dict[str, Docum
         long = longest_item(d) if isinstance(d, str) else None
         if long is not None and long[1] > ctx.inputs.limits.formula_chars:
             vocabulary_ok = False
-            ctx.error(ctx.value_span(data, "declarations"), E.TOO_LARGE, str(TooLarge(
-                "formula-chars", long[1], ctx.inputs.limits.formula_chars,
-                "an item of the declarations is too long", "characters")))
+            ctx.error(
+                ctx.value_span(data, "declarations"),
+                E.TOO_LARGE,
+                str(
+                    TooLarge(
+                        "formula-chars",
+                        long[1],
+                        ctx.inputs.limits.formula_chars,
+                        "an item of the declarations is too long",
+                        "characters",
+                    )
+                ),
+            )
         elif isinstance(d, str):
             decl_loc = _formula_locator(ctx, data, "declarations", d)
             try:
                 declarations = parse_items(d)
             except ParseError as exc:
                 vocabulary_ok = False
-                ctx.sink.error(decl_loc.span(exc.pos), E.FORMULA_SYNTAX,
-                               f"in declarations: {exc.message}", exc.hint)
+                ctx.sink.error(decl_loc.span(exc.pos), E.FORMULA_SYNTAX, f"in declarations: {exc.message}", exc.hint)
         else:
             vocabulary_ok = False
-            ctx.error(ctx.value_span(data, "declarations"), E.FIELD_TYPE,
-                      f"'declarations' must be text in the formula language, not {_type_name(d)}")
+            ctx.error(
+                ctx.value_span(data, "declarations"),
+                E.FIELD_TYPE,
+                f"'declarations' must be text in the formula language, not {_type_name(d)}",
+            )
 
     sources = _load_sources(ctx, data, documents)
     source_docs = {s.id: s.document for s in sources}
     claims = _load_claims(ctx, data, doc, source_docs, documents)
     docs = tuple(sorted((key, documents[key].text) for key in ctx.documents))
-    return RawFile(path=ctx.shown, sources=tuple(sources), claims=tuple(claims), rule_sets=tuple(rule_sets), declarations=declarations,
-                   declarations_locator=decl_loc, about_tolerance=tolerance, documents=docs, vocabulary_ok=vocabulary_ok, document_files=tuple(sorted(ctx.documents.items())),
-                   document=doc.path if doc is not None else None)
+    return RawFile(
+        path=ctx.shown,
+        sources=tuple(sources),
+        claims=tuple(claims),
+        rule_sets=tuple(rule_sets),
+        declarations=declarations,
+        declarations_locator=decl_loc,
+        about_tolerance=tolerance,
+        documents=docs,
+        vocabulary_ok=vocabulary_ok,
+        document_files=tuple(sorted(ctx.documents.items())),
+        document=doc.path if doc is not None else None,
+    )
 
 
 def _yaml_warnings(ctx: _Ctx, caught: Sequence[warnings.WarningMessage]) -> bool:
@@ -512,14 +556,18 @@ def _surrogates(ctx: _Ctx, data: Any) -> bool:
             start = ctx.offset(line0, col0)
             esc = _SURROGATE_ESCAPE.search(ctx.text, start)
             line, col = ctx.place(esc.start()) if esc is not None else (line0 + 1, col0)
-            pair = node[bad.start():bad.start() + 2]
+            pair = node[bad.start() : bad.start() + 2]
             hint = "write the character itself"
             if len(pair) == 2 and "\ud800" <= pair[0] <= "\udbff" and "\udc00" <= pair[1] <= "\udfff":
                 joined = pair.encode("utf-16", "surrogatepass").decode("utf-16")
                 hint += f", or as one escape: \\U{ord(joined):08X}"
-            ctx.error(Span(ctx.shown, line, col), E.BAD_VALUE,
-                      f"the escape {printable(bad.group())} is half of a UTF-16 surrogate pair, not a "
-                      "Unicode character: no report could hold this text", hint)
+            ctx.error(
+                Span(ctx.shown, line, col),
+                E.BAD_VALUE,
+                f"the escape {printable(bad.group())} is half of a UTF-16 surrogate pair, not a "
+                "Unicode character: no report could hold this text",
+                hint,
+            )
             return True
         if isinstance(node, CommentedMap):
             for key in node:
@@ -552,16 +600,22 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
         return out
     srcs = data["sources"]
     if not isinstance(srcs, CommentedMap):
-        ctx.error(ctx.value_span(data, "sources"), E.FIELD_TYPE,
-                  f"'sources' must be a mapping from source id to its fields, not {_type_name(srcs)}")
+        ctx.error(
+            ctx.value_span(data, "sources"),
+            E.FIELD_TYPE,
+            f"'sources' must be a mapping from source id to its fields, not {_type_name(srcs)}",
+        )
         return out
     for sid in srcs:
         what = f"source '{sid}'"
         s = srcs[sid]
         span = ctx.key_span(srcs, sid)
         if not isinstance(s, CommentedMap):
-            ctx.error(ctx.value_span(srcs, sid), E.FIELD_TYPE,
-                      f"{what} must be a mapping with 'name', 'role', 'via', not {_type_name(s)}")
+            ctx.error(
+                ctx.value_span(srcs, sid),
+                E.FIELD_TYPE,
+                f"{what} must be a mapping with 'name', 'role', 'via', not {_type_name(s)}",
+            )
             continue
         _check_fields(ctx, s, _SOURCE_FIELDS, what)
         name = _get_str(ctx, s, "name", what, required=True)
@@ -590,8 +644,9 @@ def _load_claims(
         return out
     items = data["claims"]
     if not isinstance(items, CommentedSeq):
-        ctx.error(ctx.value_span(data, "claims"), E.FIELD_TYPE,
-                  f"'claims' must be a list of claims, not {_type_name(items)}")
+        ctx.error(
+            ctx.value_span(data, "claims"), E.FIELD_TYPE, f"'claims' must be a list of claims, not {_type_name(items)}"
+        )
         return out
     if not items:
         ctx.error(ctx.value_span(data, "claims"), E.NO_CLAIMS, "'claims' is empty: there is nothing to check")
@@ -603,8 +658,9 @@ def _load_claims(
         cid = _get_str(ctx, c, "id", f"claim #{i + 1}", required=True)
         what = f"claim '{cid}'" if cid else f"claim #{i + 1}"
         if cid is not None and not CLAIM_ID_RE.match(cid):
-            ctx.error(ctx.value_span(c, "id"), E.BAD_VALUE,
-                      f"claim id '{cid}' may hold only letters, digits and '_ . : -'")
+            ctx.error(
+                ctx.value_span(c, "id"), E.BAD_VALUE, f"claim id '{cid}' may hold only letters, digits and '_ . : -'"
+            )
         _check_fields(ctx, c, _CLAIM_FIELDS, what)
         source = _get_str(ctx, c, "source", what, required=True)
         quote = _get_str(ctx, c, "quote", what, required=True)
@@ -616,23 +672,28 @@ def _load_claims(
             if k in KINDS:
                 kind = str(k)
             else:
-                ctx.error(ctx.value_span(c, "kind"), E.BAD_VALUE,
-                          f"'kind' of {what} must be one of {', '.join(KINDS)}, not {k!r}",
-                          did_you_mean(str(k), KINDS, "allowed kinds"))
+                ctx.error(
+                    ctx.value_span(c, "kind"),
+                    E.BAD_VALUE,
+                    f"'kind' of {what} must be one of {', '.join(KINDS)}, not {k!r}",
+                    did_you_mean(str(k), KINDS, "allowed kinds"),
+                )
         said: datetime.date | None = None
         if "said" not in c:
             ctx.error(span, E.MISSING_FIELD, f"{what} has no 'said' field (the date it was said)")
         else:
             said = _parse_date(c["said"])
             if said is None:
-                ctx.error(ctx.value_span(c, "said"), E.BAD_DATE,
-                          f"'said' of {what} {_date_problem(c['said'])}")
+                ctx.error(ctx.value_span(c, "said"), E.BAD_DATE, f"'said' of {what} {_date_problem(c['said'])}")
         holds = None
         if "holds" in c:
             h = _parse_holds(c["holds"])
             if isinstance(h, str):
-                ctx.error(ctx.value_span(c, "holds"), E.BAD_DATE, f"'holds' of {what} {h}"
-                          if h.startswith("must") else f"'holds' of {what}: {h}")
+                ctx.error(
+                    ctx.value_span(c, "holds"),
+                    E.BAD_DATE,
+                    f"'holds' of {what} {h}" if h.startswith("must") else f"'holds' of {what}: {h}",
+                )
             else:
                 holds = h
         # quote
@@ -645,15 +706,24 @@ def _load_claims(
             if found is not None:
                 qline, qoff = found
         elif quote is not None and claim_doc is None and doc_name_missing(data, source, source_docs):
-            ctx.error(span, E.MISSING_FIELD,
-                      f"{what} has a quote but the claim file names no 'document' to find it in")
+            ctx.error(span, E.MISSING_FIELD, f"{what} has a quote but the claim file names no 'document' to find it in")
         formula: Expr | None = None
         loc: Locator | None = None
         if formula_text is not None and len(formula_text) > ctx.inputs.limits.formula_chars:
             # parsing 10 MB took 54 s and 1.8 GB (issue 17, item 5)
-            ctx.error(ctx.value_span(c, "formula"), E.TOO_LARGE, str(TooLarge(
-                "formula-chars", len(formula_text), ctx.inputs.limits.formula_chars,
-                f"the formula of {what} is too long", "characters")))
+            ctx.error(
+                ctx.value_span(c, "formula"),
+                E.TOO_LARGE,
+                str(
+                    TooLarge(
+                        "formula-chars",
+                        len(formula_text),
+                        ctx.inputs.limits.formula_chars,
+                        f"the formula of {what} is too long",
+                        "characters",
+                    )
+                ),
+            )
         elif formula_text is not None:
             loc = _formula_locator(ctx, c, "formula", formula_text)
             try:
@@ -665,8 +735,25 @@ def _load_claims(
         assert cid is not None and source is not None and quote is not None
         assert said is not None and formula is not None and formula_text is not None
         src_span = ctx.value_span(c, "source")
-        out.append(RawClaim(id=cid, id_span=ctx.value_span(c, "id"), source=source, source_span=src_span, quote=quote, said=said, holds=holds,
-                            kind=kind, note=note, formula=formula, formula_text=formula_text, locator=loc, span=span, quote_line=qline, quote_offset=qoff))
+        out.append(
+            RawClaim(
+                id=cid,
+                id_span=ctx.value_span(c, "id"),
+                source=source,
+                source_span=src_span,
+                quote=quote,
+                said=said,
+                holds=holds,
+                kind=kind,
+                note=note,
+                formula=formula,
+                formula_text=formula_text,
+                locator=loc,
+                span=span,
+                quote_line=qline,
+                quote_offset=qoff,
+            )
+        )
     return out
 
 

@@ -94,9 +94,13 @@ class FileCache:
     def get(self, shown: str, text_key: str, read_document: Callable[[str], str | None]) -> Entry | None:
         """The entry of the file shown as ``shown`` when its text and documents are unchanged."""
         entry = self._read(shown)
-        if entry is None or entry.text_key != text_key or not all(
-                (text := read_document(real)) is not None and digest(text) == d
-                for _, real, d in entry.header.documents):
+        if (
+            entry is None
+            or entry.text_key != text_key
+            or not all(
+                (text := read_document(real)) is not None and digest(text) == d for _, real, d in entry.header.documents
+            )
+        ):
             return None
         return entry
 
@@ -157,8 +161,9 @@ def _dumps(entry: Entry) -> bytes:
     places = {id(t): k for k, t in enumerate(terms) if t is not None}
     out = io.BytesIO()
     _Pickler(out, places).dump(entry)
-    return pickle.dumps((pickle.dumps(tuple(terms), protocol=pickle.HIGHEST_PROTOCOL), out.getvalue()),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(
+        (pickle.dumps(tuple(terms), protocol=pickle.HIGHEST_PROTOCOL), out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL
+    )
 
 
 def _loads(payload: bytes) -> object:

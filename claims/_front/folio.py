@@ -53,9 +53,20 @@ def _parser() -> lark.Lark:
 
 
 _FOLIO_TOKENS = {
-    "AND_OP": "'∧'", "OR_OP": "'∨'", "XOR_OP": "'⊕'", "IMPLIES_OP": "'→'", "IFF_OP": "'↔'",
-    "NOT_OP": "'¬'", "QUANTIFIER": "'∀' or '∃'", "QUANT_OPEN": "'∀' or '∃'", "CMP_OP": "'=' or '≠'", "NAME": "a name",
-    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "$END": "the end of the formula",
+    "AND_OP": "'∧'",
+    "OR_OP": "'∨'",
+    "XOR_OP": "'⊕'",
+    "IMPLIES_OP": "'→'",
+    "IFF_OP": "'↔'",
+    "NOT_OP": "'¬'",
+    "QUANTIFIER": "'∀' or '∃'",
+    "QUANT_OPEN": "'∀' or '∃'",
+    "CMP_OP": "'=' or '≠'",
+    "NAME": "a name",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "$END": "the end of the formula",
 }
 
 
@@ -95,13 +106,15 @@ def parse_folio(text: str) -> S.Expr:
         raise S.ParseError("the formula is empty", 0)
     extra, never_closed = unbalanced(text)
     if extra:
-        raise S.ParseError(f"unmatched ')': no '(' opens it (near '{_near(text, extra[0])}')", extra[0],
-                           "remove it, or add the '(' it was meant to close")
+        raise S.ParseError(
+            f"unmatched ')': no '(' opens it (near '{_near(text, extra[0])}')",
+            extra[0],
+            "remove it, or add the '(' it was meant to close",
+        )
     if never_closed:
         pos = never_closed[-1]
         more = f" ({len(never_closed)} are never closed)" if len(never_closed) > 1 else ""
-        raise S.ParseError(f"'(' is never closed{more} (near '{_near(text, pos)}')", pos,
-                           "add the missing ')'")
+        raise S.ParseError(f"'(' is never closed{more} (near '{_near(text, pos)}')", pos, "add the missing ')'")
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
@@ -117,8 +130,11 @@ def _check_depth(tree: lark.Tree[lark.Token]) -> None:
     before one parenthesis (``∀x ∀y ... (``) counts one level per quantifier:
     a chain of 200,000 '∧' ended the import in a RecursionError (issue 17, item 6).
     """
-    S.check_depth(tree, _levels, "group a long chain with parentheses, as in '(A ∧ B) ∧ (C ∧ D)', "
-                                 "or split it into several premises")
+    S.check_depth(
+        tree,
+        _levels,
+        "group a long chain with parentheses, as in '(A ∧ B) ∧ (C ∧ D)', or split it into several premises",
+    )
 
 
 def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
@@ -140,14 +156,18 @@ def _parse_error(exc: UnexpectedInput, text: str) -> S.ParseError:
         hint = None
         if tok.type == "NAME" and "NAME" not in exc.expected:
             hint = "two names in a row: is a connective or a comma missing?"
-        return S.ParseError(f"unexpected '{tok}' (near '{_near(text, pos)}'); expected {expected}",
-                            pos, hint)
+        return S.ParseError(f"unexpected '{tok}' (near '{_near(text, pos)}'); expected {expected}", pos, hint)
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
-        hints = {"&": "write '∧'", "|": "write '∨'", "~": "write '¬'", "!": "write '¬' (or '≠')",
-                 ".": "FOLIO writes a quantifier without a dot: '∀x (P(x))'",
-                 ":": "FOLIO variables have no sort: '∀x (P(x))'"}
+        hints = {
+            "&": "write '∧'",
+            "|": "write '∨'",
+            "~": "write '¬'",
+            "!": "write '¬' (or '≠')",
+            ".": "FOLIO writes a quantifier without a dot: '∀x (P(x))'",
+            ":": "FOLIO variables have no sort: '∀x (P(x))'",
+        }
         return S.ParseError(f"unexpected character {ch!r} (near '{_near(text, pos)}')", pos, hints.get(ch))
     return S.ParseError(str(exc), 0)  # pragma: no cover - LALR reports the end as a token
 
@@ -205,6 +225,7 @@ class Formula:
 
     def span(self, start: int, end: int | None = None) -> Span:
         """The place of characters ``start:end`` in the input file."""
+
         def col(i: int) -> int:
             return self.cols[max(0, min(i, len(self.cols) - 1))] if self.cols else 0
 
@@ -244,9 +265,9 @@ def _string_cols(raw: str, start: int) -> tuple[str, tuple[int, ...]]:
         elif raw[i + 1] != "u":
             i += 2
         else:
-            cp = int(raw[i + 2: i + 6], 16)
+            cp = int(raw[i + 2 : i + 6], 16)
             i += 6
-            if 0xD800 <= cp < 0xDC00 and raw[i: i + 2] == "\\u" and 0xDC00 <= int(raw[i + 2: i + 6], 16) < 0xE000:
+            if 0xD800 <= cp < 0xDC00 and raw[i : i + 2] == "\\u" and 0xDC00 <= int(raw[i + 2 : i + 6], 16) < 0xE000:
                 i += 6  # a surrogate pair decodes to one character
     cols.append(end - 1)
     if len(cols) != len(text) + 1:  # pragma: no cover - defensive: fall back to the string's start
@@ -304,7 +325,7 @@ def _split_lines(text: str, cols: tuple[int, ...]) -> list[tuple[str, tuple[int,
     start = 0
     for piece in text.split("\n"):
         if piece.strip():
-            out.append((piece, cols[start: start + len(piece) + 1]))
+            out.append((piece, cols[start : start + len(piece) + 1]))
         start += len(piece) + 1
     return out
 
@@ -343,9 +364,11 @@ def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Examp
         if "\\u" in raw and _holds_surrogate(obj):
             esc = next((m for m in _SURROGATE_ESCAPE.finditer(raw) if m.group(1) is None), None)
             what = f"the escape {esc.group()}" if esc is not None else "a \\u escape"
-            sink.error(Span(shown, n, esc.start() if esc is not None else 0), E.BAD_VALUE,
-                       f"{what} is half of a UTF-16 surrogate pair, not a Unicode character: "
-                       "no dataset could hold this text")
+            sink.error(
+                Span(shown, n, esc.start() if esc is not None else 0),
+                E.BAD_VALUE,
+                f"{what} is half of a UTF-16 surrogate pair, not a Unicode character: no dataset could hold this text",
+            )
             continue
         rows.append((n, obj, raw))
     if not rows and not sink.errors:
@@ -357,8 +380,11 @@ def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Examp
         if ex is None:
             continue
         if ex.example_id in seen_ids:
-            sink.error(Span(shown, n, 0), E.DUPLICATE_ID,
-                       f"example_id {ex.example_id} is used twice (first on line {seen_ids[ex.example_id]})")
+            sink.error(
+                Span(shown, n, 0),
+                E.DUPLICATE_ID,
+                f"example_id {ex.example_id} is used twice (first on line {seen_ids[ex.example_id]})",
+            )
             continue
         seen_ids[ex.example_id] = n
         examples.append(ex)
@@ -366,8 +392,10 @@ def read_folio(path: str | os.PathLike[str], sink: DiagnosticSink) -> list[Examp
 
 
 # a high surrogate's escape with the low one after it (group 1: a pair, one character), or a lone one
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
-                               r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _holds_surrogate(value: object) -> bool:
@@ -381,8 +409,7 @@ def _holds_surrogate(value: object) -> bool:
     return False
 
 
-def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
-              sink: DiagnosticSink) -> Example | None:
+def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str, sink: DiagnosticSink) -> Example | None:
     starts = _value_starts(raw)
 
     def where(key: str) -> Span:
@@ -393,22 +420,32 @@ def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
     for key in ("premises", "premises-FOL", "conclusion", "conclusion-FOL"):
         v = obj.get(key)
         if v is None:
-            sink.error(Span(shown, n, 0), E.MISSING_FIELD, f"line {n} has no '{key}' field",
-                       E.did_you_mean(key, list(obj), "fields"))
+            sink.error(
+                Span(shown, n, 0),
+                E.MISSING_FIELD,
+                f"line {n} has no '{key}' field",
+                E.did_you_mean(key, list(obj), "fields"),
+            )
             ok = False
             continue
         single = key.startswith("conclusion")
         if not (isinstance(v, str) or (not single and isinstance(v, list) and all(isinstance(x, str) for x in v))):
-            sink.error(where(key), E.FIELD_TYPE,
-                       f"'{key}' must be text{'' if single else ' (one line per premise) or a list of texts'}")
+            sink.error(
+                where(key),
+                E.FIELD_TYPE,
+                f"'{key}' must be text{'' if single else ' (one line per premise) or a list of texts'}",
+            )
             ok = False
             continue
         strings = _strings_at(raw, starts[key])
         fields[key] = [line for s, c in strings for line in _split_lines(s, c)] if not single else strings
     label = _label(obj.get("label"))
     if label is None:
-        sink.error(where("label") if "label" in obj else Span(shown, n, 0), E.BAD_VALUE,
-                   f"the label must be one of True, False, Uncertain (or Unknown), not {obj.get('label')!r}")
+        sink.error(
+            where("label") if "label" in obj else Span(shown, n, 0),
+            E.BAD_VALUE,
+            f"the label must be one of True, False, Uncertain (or Unknown), not {obj.get('label')!r}",
+        )
         ok = False
     if not ok:
         return None
@@ -418,16 +455,27 @@ def _read_row(shown: str, n: int, k: int, obj: dict[str, Any], raw: str,
     premises = tuple(s.strip() for s, _ in fields["premises"])
     fols = fields["premises-FOL"]
     if len(premises) != len(fols):
-        sink.warning(where("premises-FOL"), E.FOLIO_PREMISES,
-                     f"example {eid} has {len(premises)} premise sentences but {len(fols)} formulas; "
-                     "each formula is quoted with all the premises",
-                     "give one formula per premise sentence")
+        sink.warning(
+            where("premises-FOL"),
+            E.FOLIO_PREMISES,
+            f"example {eid} has {len(premises)} premise sentences but {len(fols)} formulas; "
+            "each formula is quoted with all the premises",
+            "give one formula per premise sentence",
+        )
         premises = (" ".join(premises),) * len(fols)
     pf = tuple(Formula(s, shown, n, c, f"premise {i} of example {eid}") for i, (s, c) in enumerate(fols, 1))
-    (ctext, ccols), = fields["conclusion-FOL"][:1] or [("", (starts.get("conclusion-FOL", 0),))]
+    ((ctext, ccols),) = fields["conclusion-FOL"][:1] or [("", (starts.get("conclusion-FOL", 0),))]
     conclusion = " ".join(s for s, _ in fields["conclusion"]).strip()
-    return Example(example_id=eid, story_id=sid, label=label, premises=premises, premises_fol=pf, conclusion=conclusion,
-                   conclusion_fol=Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"), line=n)
+    return Example(
+        example_id=eid,
+        story_id=sid,
+        label=label,
+        premises=premises,
+        premises_fol=pf,
+        conclusion=conclusion,
+        conclusion_fol=Formula(ctext, shown, n, ccols, f"the conclusion of example {eid}"),
+        line=n,
+    )
 
 
 def _label(v: object) -> str | None:
@@ -454,6 +502,7 @@ class Read:
 
     def span(self, start: int, end: int | None = None) -> Span:
         """The place in the input of offsets ``start:end`` of the parsed text."""
+
         def orig(i: int) -> int:
             return self.index[max(0, min(i, len(self.index) - 1))]
 
@@ -498,8 +547,12 @@ def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True
     """Parse ``f``; on unbalanced parentheses warn and repair (unless told not to); errors go to ``sink``."""
     if len(f.text) > DEFAULT_LIMITS.formula_chars:
         # parsing takes seconds per megabyte (a claim file's formula has the same bound)
-        sink.error(f.span(0), E.TOO_LARGE, f"{f.what} is too long ({len(f.text):,} characters, over the limit "
-                   f"of {DEFAULT_LIMITS.formula_chars:,} of a formula)")
+        sink.error(
+            f.span(0),
+            E.TOO_LARGE,
+            f"{f.what} is too long ({len(f.text):,} characters, over the limit "
+            f"of {DEFAULT_LIMITS.formula_chars:,} of a formula)",
+        )
         return Read(f, None, f.text, (0,))
     identity = tuple(range(len(f.text) + 1))
     try:
@@ -514,11 +567,15 @@ def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True
     try:
         expr = parse_folio(new)
     except S.ParseError as exc:
-        sink.error(r.span(exc.pos), E.FORMULA_SYNTAX,
-                   f"in {f.what}: {exc.message} (after balancing its parentheses)", exc.hint)
+        sink.error(
+            r.span(exc.pos), E.FORMULA_SYNTAX, f"in {f.what}: {exc.message} (after balancing its parentheses)", exc.hint
+        )
         return r
     for i, what in done:
-        sink.warning(f.span(i), E.FOLIO_REPAIRED, f"in {f.what}: unbalanced parentheses: {what}",
-                     "check the reading in the claim file against the English sentence")
-    return attrs.evolve(r, expr=expr, repairs=tuple(f"{what} at character {i + 1}"
-                                                    for i, what in done))
+        sink.warning(
+            f.span(i),
+            E.FOLIO_REPAIRED,
+            f"in {f.what}: unbalanced parentheses: {what}",
+            "check the reading in the claim file against the English sentence",
+        )
+    return attrs.evolve(r, expr=expr, repairs=tuple(f"{what} at character {i + 1}" for i, what in done))

@@ -65,8 +65,9 @@ class Inputs:
 ANYWHERE = Inputs()
 
 
-def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None, *,
-              limits: Limits = DEFAULT_LIMITS) -> str | None:
+def read_text(
+    path: Path, sink: DiagnosticSink, span: Span | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> str | None:
     """Read a UTF-8 text file, or record why it cannot be read and return None.
 
     Only a regular file is read (a FIFO would block, ``/dev/zero`` never end),
@@ -83,12 +84,17 @@ def read_text(path: Path, sink: DiagnosticSink, span: Span | None = None, *,
         if exc.kind == "a directory":
             sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
         else:
-            sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is {exc.kind}, not a regular file: it is not read",
-                       "only regular files are read, never pipes or devices")
+            sink.error(
+                where,
+                E.FILE_UNREADABLE,
+                f"'{shown}' is {exc.kind}, not a regular file: it is not read",
+                "only regular files are read, never pipes or devices",
+            )
         return None
     except OverBound as exc:
-        sink.error(where, E.TOO_LARGE, str(TooLarge("file-bytes", exc.size, exc.bound, f"'{shown}' is too large",
-                                                    "bytes")))
+        sink.error(
+            where, E.TOO_LARGE, str(TooLarge("file-bytes", exc.size, exc.bound, f"'{shown}' is too large", "bytes"))
+        )
         return None
     except OSError as exc:
         sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
@@ -147,8 +153,12 @@ CLAIM_FILES = FileKind("claim file", (".yaml", ".yml"))
 RULE_FILES = FileKind("rule file", (".rules",))
 
 
-def find_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink, roots: Roots | None = None,
-               kinds: Sequence[FileKind] = (CLAIM_FILES,)) -> list[Path]:
+def find_files(
+    paths: Sequence[str | os.PathLike[str]],
+    sink: DiagnosticSink,
+    roots: Roots | None = None,
+    kinds: Sequence[FileKind] = (CLAIM_FILES,),
+) -> list[Path]:
     """Expand the given paths into input files, in order and without duplicates.
 
     A file given is taken as it is (whatever its name); a folder gives every
@@ -167,20 +177,29 @@ def find_files(paths: Sequence[str | os.PathLike[str]], sink: DiagnosticSink, ro
             sink.error(Span(shown, 1, 0), E.FILE_UNREADABLE, f"cannot read '{shown}': {problem}")
         elif path.is_dir():
             files = sorted(
-                f for f in path.rglob("*") if f.suffix in by_suffix and f.is_file()
+                f
+                for f in path.rglob("*")
+                if f.suffix in by_suffix
+                and f.is_file()
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
             if not files:
                 sink.error(
-                    Span(shown, 1, 0), E.NO_CLAIMS,
+                    Span(shown, 1, 0),
+                    E.NO_CLAIMS,
                     f"no {' or '.join(str(k) for k in kinds)} under directory '{shown}'",
                 )
             for f in files:
                 if roots is None or roots.holds(f):
                     found.append(f)
                 else:
-                    refuse_outside(roots, f, f"the {by_suffix[f.suffix].name} '{display_path(f)}'",
-                                    Span(display_path(f), 1, 0), sink)
+                    refuse_outside(
+                        roots,
+                        f,
+                        f"the {by_suffix[f.suffix].name} '{display_path(f)}'",
+                        Span(display_path(f), 1, 0),
+                        sink,
+                    )
         elif path.exists():
             found.append(path)
         else:
@@ -225,17 +244,21 @@ def outside_root(path: Path, written: str, what: str, inputs: Inputs, span: Span
 def refuse_outside(roots: Roots, path: Path, subject: str, span: Span, sink: DiagnosticSink) -> None:
     """Record an ``outside-root`` error at ``span``: ``subject`` (the file, as the message names it) is not read."""
     how = " (through a symbolic link)" if is_symlinked(path) and roots.contains(os.path.abspath(path)) else ""
-    sink.error(span, E.OUTSIDE_ROOT,
-               f"{subject} is outside the dataset's root {roots.shown()}{how}, so it is not read",
-               "a dataset may name only files under the folders given to check (a file's own folder for a "
-               "file); move it there, or name a folder that holds both with --root DIR")
+    sink.error(
+        span,
+        E.OUTSIDE_ROOT,
+        f"{subject} is outside the dataset's root {roots.shown()}{how}, so it is not read",
+        "a dataset may name only files under the folders given to check (a file's own folder for a "
+        "file); move it there, or name a folder that holds both with --root DIR",
+    )
 
 
 _Parsed = TypeVar("_Parsed")
 
 
-def parse_given(text: str, shown: str, parse: Callable[[str], _Parsed],
-                sink: DiagnosticSink) -> tuple[_Parsed | None, Locator]:
+def parse_given(
+    text: str, shown: str, parse: Callable[[str], _Parsed], sink: DiagnosticSink
+) -> tuple[_Parsed | None, Locator]:
     """Parse text given in code, not read from a file (shown as ``shown``, e.g. ``<claim a>``).
 
     The text is kept for the excerpts of its diagnostics; a syntax error is a

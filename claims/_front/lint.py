@@ -56,6 +56,7 @@ CHECKS: dict[str, Check] = {}
 
 def _register(code: ErrorCode) -> Callable[[Check], Check]:
     """Register a check under its diagnostic code (made in :mod:`claims._base.errors` with the others)."""
+
     def deco(fn: Check) -> Check:
         CHECKS[code.code] = fn
         return fn
@@ -87,11 +88,14 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     for u in uses:
         shapes[u.name].add((_category(u.kind), u.arity))
     # both look-ups are indexed: a dataset with 100,000 symbols must not compare every pair
-    similar_names = {(cat, n) for cat in ("pred", "term")
-                     for a, b, _ in _similar_pairs(tuple(sorted(n for (c, n) in by if c == cat)))
-                     for n in (a, b)}
+    similar_names = {
+        (cat, n)
+        for cat in ("pred", "term")
+        for a, b, _ in _similar_pairs(tuple(sorted(n for (c, n) in by if c == cat)))
+        for n in (a, b)
+    }
     by_prefix: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for (cat, n) in by:
+    for cat, n in by:
         if len(n) >= TYPO_MIN_LENGTH:
             by_prefix[(cat, n[:TYPO_MIN_LENGTH].lower())].append(n)
     groups: dict[tuple[str, str], _Containment] = {}
@@ -105,9 +109,12 @@ def used_once(uses: Sequence[Use], sink: DiagnosticSink) -> None:
             groups[key] = _Containment(by_prefix.get(key, ()))
         close = groups[key].closest(name)
         what = "predicate" if cat == "pred" else ("function" if us[0].kind == "func" else "constant")
-        sink.warning(us[0].span, E.SYMBOL_ONCE,
-                     f"{what} '{plain(name)}' is used only once, so nothing else can say anything about it",
-                     f"did you mean '{plain(close)}'?" if close else None)
+        sink.warning(
+            us[0].span,
+            E.SYMBOL_ONCE,
+            f"{what} '{plain(name)}' is used only once, so nothing else can say anything about it",
+            f"did you mean '{plain(close)}'?" if close else None,
+        )
 
 
 @_register(E.SIMILAR_SYMBOLS)
@@ -124,10 +131,13 @@ def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
             a_rarer = (len(ua), _neg(_first(ua).span)) < (len(ub), _neg(_first(ub).span))
             rare, common = (a, b) if a_rarer else (b, a)
             where = _first(by[(cat, common)]).span
-            sink.warning(_first(by[(cat, rare)]).span, E.SIMILAR_SYMBOLS,
-                         f"'{plain(rare)}' and '{plain(common)}' differ only {how}; the solver reads "
-                         f"them as two different symbols ('{plain(common)}' is used at {where})",
-                         f"if they mean the same thing, write '{plain(common)}' here")
+            sink.warning(
+                _first(by[(cat, rare)]).span,
+                E.SIMILAR_SYMBOLS,
+                f"'{plain(rare)}' and '{plain(common)}' differ only {how}; the solver reads "
+                f"them as two different symbols ('{plain(common)}' is used at {where})",
+                f"if they mean the same thing, write '{plain(common)}' here",
+            )
 
 
 @_register(E.ARITY_MISMATCH)
@@ -149,10 +159,13 @@ def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         for shape, group in sorted(shapes.items(), key=lambda p: _first(p[1]).span):
             if shape == ref:
                 continue
-            sink.warning(_first(group).span, E.ARITY_MISMATCH,
-                         f"'{plain(name)}' is used here as {_shape(shape)} but as {_shape(ref)} at "
-                         f"{ref_use.span}; these are two unrelated symbols",
-                         "use one arity, or two different names")
+            sink.warning(
+                _first(group).span,
+                E.ARITY_MISMATCH,
+                f"'{plain(name)}' is used here as {_shape(shape)} but as {_shape(ref)} at "
+                f"{ref_use.span}; these are two unrelated symbols",
+                "use one arity, or two different names",
+            )
 
 
 @_register(E.FREE_VARIABLE)
@@ -164,12 +177,14 @@ def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
         if (u.group, u.name) in seen:
             continue
         seen.add((u.group, u.name))
-        sink.warning(u.span, E.FREE_VARIABLE,
-                     f"variable '{u.name}' is not bound by any quantifier; it is read as "
-                     f"'for all {u.name}' around the whole formula",
-                     "check the brackets around the quantifier, or write the constant that was meant"
-                     + (f" (constants here: {', '.join(consts[:5])}{', ...' if len(consts) > 5 else ''})"
-                        if consts else ""))
+        sink.warning(
+            u.span,
+            E.FREE_VARIABLE,
+            f"variable '{u.name}' is not bound by any quantifier; it is read as "
+            f"'for all {u.name}' around the whole formula",
+            "check the brackets around the quantifier, or write the constant that was meant"
+            + (f" (constants here: {', '.join(consts[:5])}{', ...' if len(consts) > 5 else ''})" if consts else ""),
+        )
 
 
 # --------------------------------------------------------------------------- running
@@ -257,8 +272,9 @@ def similarity(a: str, b: str) -> str | None:
         return "by a plural ending"
     if min(len(a), len(b)) < TYPO_MIN_LENGTH or abs(len(a) - len(b)) > 1:
         return None
-    if _DIGITS.sub("0", la) == _DIGITS.sub("0", lb) or (_DIGITS.search(la) and _DIGITS.search(lb)
-                                                          and _DIGITS.sub("", la) == _DIGITS.sub("", lb)):
+    if _DIGITS.sub("0", la) == _DIGITS.sub("0", lb) or (
+        _DIGITS.search(la) and _DIGITS.search(lb) and _DIGITS.sub("", la) == _DIGITS.sub("", lb)
+    ):
         return None
     return "by one letter" if _osa(la, lb) == 1 else None
 
@@ -282,7 +298,7 @@ def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
         low = lowered[n] = n.lower()
         numbered[n] = _DIGITS.sub("0", low)
         ks = {low, "plural:" + low} | {"plural:" + s for s in _singulars(low)}
-        ks.update(low[:i] + low[i + 1:] for i in range(len(low)))
+        ks.update(low[:i] + low[i + 1 :] for i in range(len(low)))
         for k in ks:
             keys[k].append(n)
     out: set[tuple[str, str, str]] = set()
@@ -290,7 +306,7 @@ def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
         if len(group) < 2:
             continue
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 if numbered[a] == numbered[b] and lowered[a] != lowered[b]:
                     continue
                 how = similarity(a, b)
@@ -354,7 +370,7 @@ class _Containment:
             if size > len(low):
                 break
             for a in range(len(low) - size + 1):
-                found.update(self.by_lower.get(low[a:a + size], ()))
+                found.update(self.by_lower.get(low[a : a + size], ()))
         found.discard(name)
         found = {o for o in found if len(o) >= TYPO_MIN_LENGTH}
         return min(found, key=lambda o: (len(o), o), default=None)

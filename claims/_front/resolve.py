@@ -45,8 +45,11 @@ from claims._front.model import (
 from claims._front.rulesets import RawRuleSet
 
 DAYS_PER_UNIT = {
-    "days": Fraction(1), "weeks": Fraction(7), "months": Fraction("30.436875"),
-    "years": Fraction("365.2425"), "hours": Fraction(1, 24),
+    "days": Fraction(1),
+    "weeks": Fraction(7),
+    "months": Fraction("30.436875"),
+    "years": Fraction("365.2425"),
+    "hours": Fraction(1, 24),
 }
 _LOGIC = {"and", "or", "xor", "implies", "iff"}
 _ORDER = {"<", "<=", ">", ">="}
@@ -75,8 +78,15 @@ class Vocabulary:
 
     def local(self, scope: str, clashing: frozenset[str]) -> Vocabulary:
         """A copy for one claim file: what it declares is local to it."""
-        return attrs.evolve(self, sorts=dict(self.sorts), symbols=dict(self.symbols), members=dict(self.members),
-                            member_names=dict(self.member_names), scope=scope, clashing=clashing)
+        return attrs.evolve(
+            self,
+            sorts=dict(self.sorts),
+            symbols=dict(self.symbols),
+            members=dict(self.members),
+            member_names=dict(self.member_names),
+            scope=scope,
+            clashing=clashing,
+        )
 
     def internal(self, name: str) -> str:
         """The internal name of a name this vocabulary declares (qualified when files clash)."""
@@ -97,16 +107,21 @@ class Vocabulary:
 
     def _taken(self, name: str, span: Span, new_meaning: object) -> bool:
         """Report a clash when ``name`` already means something else; True if it is taken."""
-        old: object = self.symbols.get(name) or self.sorts.get(name) or (
-            ("member", self.members[name]) if name in self.members else None)
+        old: object = (
+            self.symbols.get(name)
+            or self.sorts.get(name)
+            or (("member", self.members[name]) if name in self.members else None)
+        )
         if old is None:
             return False
         if old == new_meaning:
             return True  # the same declaration twice (two files share a rule set): fine
         where = getattr(old, "span", None)
-        self.sink.error(span, E.DUPLICATE_DECLARATION,
-                        f"'{name}' is already declared" + (f" at {where}" if where else "")
-                        + " with a different meaning")
+        self.sink.error(
+            span,
+            E.DUPLICATE_DECLARATION,
+            f"'{name}' is already declared" + (f" at {where}" if where else "") + " with a different meaning",
+        )
         return True
 
     def _declare_sort(self, d: S.SortDecl, loc: Locator) -> None:
@@ -130,27 +145,31 @@ class Vocabulary:
         ok = True
         for s, sp in zip([*d.args, *([d.result] if d.result else [])], sort_spans, strict=False):
             if s not in BUILTIN_SORTS and s not in self.sorts:
-                self.sink.error(sp, E.UNKNOWN_SORT, f"unknown sort '{s}'",
-                                did_you_mean(s, [*BUILTIN_SORTS, *self.sorts], "sorts"))
+                self.sink.error(
+                    sp, E.UNKNOWN_SORT, f"unknown sort '{s}'", did_you_mean(s, [*BUILTIN_SORTS, *self.sorts], "sorts")
+                )
                 ok = False
         if not ok:
             return
         if d.kind == "pred":
             if d.result not in (None, "bool"):
-                self.sink.error(loc.span(d.pos), E.SORT_MISMATCH,
-                                f"a predicate is true or false; it cannot have result sort '{d.result}'",
-                                "declare it with 'func' instead")
+                self.sink.error(
+                    loc.span(d.pos),
+                    E.SORT_MISMATCH,
+                    f"a predicate is true or false; it cannot have result sort '{d.result}'",
+                    "declare it with 'func' instead",
+                )
                 return
             result = "bool"
         elif d.result is None:
-            self.sink.error(loc.span(d.pos), E.MISSING_FIELD,
-                            f"'{d.kind} {', '.join(d.names)}' needs a result sort, e.g. ': int'")
+            self.sink.error(
+                loc.span(d.pos), E.MISSING_FIELD, f"'{d.kind} {', '.join(d.names)}' needs a result sort, e.g. ': int'"
+            )
             return
         else:
             result = d.result
         if d.kind == "const" and d.args:
-            self.sink.error(loc.span(d.pos), E.ARITY,
-                            "a constant takes no arguments; declare it with 'pred' or 'func'")
+            self.sink.error(loc.span(d.pos), E.ARITY, "a constant takes no arguments; declare it with 'pred' or 'func'")
             return
         args = tuple(self.sort_name(a) for a in d.args)
         result = self.sort_name(result)
@@ -183,12 +202,24 @@ class Typed:
 
 # a op b by kind of operand: N a number (int, real), D a duration, T a date
 _ARITH: dict[tuple[str, str, str], str] = {
-    ("+", "N", "N"): "N", ("+", "D", "D"): "D", ("+", "T", "D"): "T", ("+", "D", "T"): "T",
-    ("+", "N", "D"): "N", ("+", "D", "N"): "N",
-    ("-", "N", "N"): "N", ("-", "D", "D"): "D", ("-", "T", "T"): "D", ("-", "T", "D"): "T",
-    ("-", "N", "D"): "N", ("-", "D", "N"): "N",
-    ("*", "N", "N"): "N", ("*", "N", "D"): "D", ("*", "D", "N"): "D",
-    ("/", "N", "N"): "N", ("/", "D", "N"): "D", ("/", "D", "D"): "N",
+    ("+", "N", "N"): "N",
+    ("+", "D", "D"): "D",
+    ("+", "T", "D"): "T",
+    ("+", "D", "T"): "T",
+    ("+", "N", "D"): "N",
+    ("+", "D", "N"): "N",
+    ("-", "N", "N"): "N",
+    ("-", "D", "D"): "D",
+    ("-", "T", "T"): "D",
+    ("-", "T", "D"): "T",
+    ("-", "N", "D"): "N",
+    ("-", "D", "N"): "N",
+    ("*", "N", "N"): "N",
+    ("*", "N", "D"): "D",
+    ("*", "D", "N"): "D",
+    ("/", "N", "N"): "N",
+    ("/", "D", "N"): "D",
+    ("/", "D", "D"): "N",
 }
 _KIND = {"int": "N", "real": "N", DURATION: "D", "date": "T"}
 _DATE_HINT = "write a date as YYYY-MM-DD; the days between two dates are 'd2 - d1'"
@@ -244,8 +275,13 @@ def _blame(left: S.Expr, right: S.Expr) -> S.Expr:
 
 
 def _sort_word(sort: str) -> str:
-    return {"bool": "a statement (bool)", "int": "a whole number (int)", "real": "a number (real)",
-            "date": "a date", DURATION: "a duration (a number of days)"}.get(sort, f"a {plain(sort)}")
+    return {
+        "bool": "a statement (bool)",
+        "int": "a whole number (int)",
+        "real": "a number (real)",
+        "date": "a date",
+        DURATION: "a duration (a number of days)",
+    }.get(sort, f"a {plain(sort)}")
 
 
 def _mismatch_hint(a: str, b: str) -> str | None:
@@ -274,9 +310,12 @@ class Typer:
         except _Failed:
             return None
         if t.sort != "bool":
-            self.sink.error(self.loc.span(node.pos, node.end), E.SORT_MISMATCH,
-                            f"{what} must be a statement, but this is {_sort_word(t.sort)}",
-                            "compare it with something, e.g. 'x = 3' or 'x is about 1000'")
+            self.sink.error(
+                self.loc.span(node.pos, node.end),
+                E.SORT_MISMATCH,
+                f"{what} must be a statement, but this is {_sort_word(t.sort)}",
+                "compare it with something, e.g. 'x = 3' or 'x is about 1000'",
+            )
             return None
         return t.term
 
@@ -290,8 +329,7 @@ class Typer:
         try:
             return Fraction(text)
         except ValueError:  # Python reads at most 4300 digits (sys.get_int_max_str_digits)
-            raise self.fail(node, E.BAD_QUANTITY,
-                            f"a number of {len(text)} digits is too long to read") from None
+            raise self.fail(node, E.BAD_QUANTITY, f"a number of {len(text)} digits is too long to read") from None
 
     def typed(self, node: S.Expr, env: dict[str, TVar]) -> Typed:
         """The typed term of ``node`` and the sort the checker sees; raises ``_Failed`` after an error."""
@@ -331,28 +369,44 @@ class Typer:
     def _want(self, node: S.Expr, t: Typed, sort: str, what: str) -> None:
         """Fail at ``node`` unless ``t`` can stand where ``sort`` is expected."""
         if sort == "date" and t.sort == "date" and t.term.sort != "date":
-            raise self.fail(node, E.SORT_MISMATCH,
-                            f"{what} must be a date, but this one falls between two days",
-                            "add a duration of whole days, e.g. '152 days' rather than '5 months'")
-        ok = t.sort == sort or (sort == "real" and t.sort in _NUMBERS) or (
-            sort == "int" and t.sort == DURATION and t.term.sort == "int")
+            raise self.fail(
+                node,
+                E.SORT_MISMATCH,
+                f"{what} must be a date, but this one falls between two days",
+                "add a duration of whole days, e.g. '152 days' rather than '5 months'",
+            )
+        ok = (
+            t.sort == sort
+            or (sort == "real" and t.sort in _NUMBERS)
+            or (sort == "int" and t.sort == DURATION and t.term.sort == "int")
+        )
         if not ok:
-            raise self.fail(node, E.SORT_MISMATCH,
-                            f"{what} must be {_sort_word(sort)}, but this is {_sort_word(t.sort)}",
-                            _mismatch_hint(sort, t.sort))
+            raise self.fail(
+                node,
+                E.SORT_MISMATCH,
+                f"{what} must be {_sort_word(sort)}, but this is {_sort_word(t.sort)}",
+                _mismatch_hint(sort, t.sort),
+            )
 
     def _at(self, node: S.Name | S.Call, sym: Symbol) -> int | None:
         if node.at is None:
             return None
         if not sym.timed:
-            raise self.fail(node, E.NOT_TIMED,
-                            f"'{sym.name}' is not timed, so it has no value '@{node.at}'",
-                            f"declare it as 'timed {sym.kind} {sym.name}' to give it a value per day")
+            raise self.fail(
+                node,
+                E.NOT_TIMED,
+                f"'{sym.name}' is not timed, so it has no value '@{node.at}'",
+                f"declare it as 'timed {sym.kind} {sym.name}' to give it a value per day",
+            )
         return self._date(node, node.at)
 
     def _unknown(self, node: S.Expr, name: str, env: dict[str, TVar]) -> _Failed:
-        return self.fail(node, E.UNKNOWN_SYMBOL, f"unknown name '{name}'",
-                         did_you_mean(name, [*self.vocab.names(), *env], "declared names"))
+        return self.fail(
+            node,
+            E.UNKNOWN_SYMBOL,
+            f"unknown name '{name}'",
+            did_you_mean(name, [*self.vocab.names(), *env], "declared names"),
+        )
 
     def _name(self, node: S.Name, env: dict[str, TVar]) -> Term:
         if node.name in env:
@@ -365,8 +419,7 @@ class Typer:
         if sym is None:
             raise self._unknown(node, node.name, env)
         if sym.args:
-            raise self.fail(node, E.ARITY,
-                            f"'{sym.name}' {_takes(sym)}, but is used without any")
+            raise self.fail(node, E.ARITY, f"'{sym.name}' {_takes(sym)}, but is used without any")
         return TApp(sym.name, (), sym.result, sym.timed, self._at(node, sym))
 
     def _call(self, node: S.Call, env: dict[str, TVar]) -> Term:
@@ -376,9 +429,11 @@ class Typer:
                 raise self.fail(node, E.ARITY, f"'{node.name}' is not a predicate or function")
             raise self._unknown(node, node.name, env)
         if len(node.args) != len(sym.args):
-            raise self.fail(node, E.ARITY,
-                            f"'{sym.name}' {_takes(sym)}, but {len(node.args)} "
-                            f"{'was' if len(node.args) == 1 else 'were'} given")
+            raise self.fail(
+                node,
+                E.ARITY,
+                f"'{sym.name}' {_takes(sym)}, but {len(node.args)} {'was' if len(node.args) == 1 else 'were'} given",
+            )
         args = []
         for i, (a, want) in enumerate(zip(node.args, sym.args, strict=False)):
             t = self.typed(a, env)
@@ -397,13 +452,19 @@ class Typer:
         if op in _ORDER:
             for side, t in ((node.left, a), (node.right, b)):
                 if t.sort not in _ORDERED:
-                    raise self.fail(side, E.SORT_MISMATCH,
-                                    f"'{op}' compares numbers, durations or dates, but this is {_sort_word(t.sort)}")
+                    raise self.fail(
+                        side,
+                        E.SORT_MISMATCH,
+                        f"'{op}' compares numbers, durations or dates, but this is {_sort_word(t.sort)}",
+                    )
         if op in _ORDER or op in ("=", "!="):
             if not _comparable(a.sort, b.sort):
-                raise self.fail(_blame(node.left, node.right), E.SORT_MISMATCH,
-                                f"cannot compare {_sort_word(a.sort)} with {_sort_word(b.sort)}",
-                                _mismatch_hint(a.sort, b.sort))
+                raise self.fail(
+                    _blame(node.left, node.right),
+                    E.SORT_MISMATCH,
+                    f"cannot compare {_sort_word(a.sort)} with {_sort_word(b.sort)}",
+                    _mismatch_hint(a.sort, b.sort),
+                )
             return Typed(TOp(op, (a.term, b.term), "bool"), "bool")
         if op in _ARITH_OPS:
             kind = _ARITH.get((op, _KIND.get(a.sort, ""), _KIND.get(b.sort, "")))
@@ -423,10 +484,15 @@ class Typer:
         for var, sort in node.binders:
             if sort is None or sort not in self.vocab.sorts:
                 if sort in BUILTIN_SORTS:
-                    raise self.fail(node, E.SORT_MISMATCH,
-                                    f"quantifiers range over declared entity sorts, not '{sort}'")
-                raise self.fail(node, E.UNKNOWN_SORT, f"unknown sort '{sort}'",
-                                did_you_mean(str(sort), list(self.vocab.sorts), "entity sorts"))
+                    raise self.fail(
+                        node, E.SORT_MISMATCH, f"quantifiers range over declared entity sorts, not '{sort}'"
+                    )
+                raise self.fail(
+                    node,
+                    E.UNKNOWN_SORT,
+                    f"unknown sort '{sort}'",
+                    did_you_mean(str(sort), list(self.vocab.sorts), "entity sorts"),
+                )
             v = TVar(var, self.vocab.sort_name(sort))
             inner[var] = v
             vars_.append(v)
@@ -457,44 +523,57 @@ class Typer:
     def _quantity(self, node: S.Quantity, env: dict[str, TVar]) -> Term:
         x = self.typed(node.term, env)
         if x.sort not in _ORDERED:
-            raise self.fail(node.term, E.SORT_MISMATCH,
-                            f"a quantity compares a number, a duration or a date, but this is {_sort_word(x.sort)}")
+            raise self.fail(
+                node.term,
+                E.SORT_MISMATCH,
+                f"a quantity compares a number, a duration or a date, but this is {_sort_word(x.sort)}",
+            )
         if node.kind == "in_month":
             assert node.month is not None
             mb = month_bounds(node.month)
             if mb is None:
                 raise self.fail(node, E.BAD_DATE, f"'{node.month}' is not a real month")
             if x.sort != "date":
-                raise self.fail(node.term, E.SORT_MISMATCH,
-                                f"'in {node.month}' needs a date, but this is {_sort_word(x.sort)}")
+                raise self.fail(
+                    node.term, E.SORT_MISMATCH, f"'in {node.month}' needs a date, but this is {_sort_word(x.sort)}"
+                )
             return _between(x.term, TLit(mb[0].toordinal(), "date"), TLit(mb[1].toordinal(), "date"))
         if node.kind == "about" and x.sort == "date":
-            raise self.fail(node, E.BAD_QUANTITY,
-                            "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'")
+            raise self.fail(
+                node, E.BAD_QUANTITY, "'about' a date has no agreed tolerance; write 'in YYYY-MM' or 'in A..B'"
+            )
         bounds = [self.typed(b, env) for b in node.bounds]
         for bn, bt in zip(node.bounds, bounds, strict=True):
             if bt.sort not in _ORDERED:
-                raise self.fail(bn, E.SORT_MISMATCH,
-                                f"a bound must be a number, a duration or a date, but this is {_sort_word(bt.sort)}")
+                raise self.fail(
+                    bn,
+                    E.SORT_MISMATCH,
+                    f"a bound must be a number, a duration or a date, but this is {_sort_word(bt.sort)}",
+                )
             if not _comparable(x.sort, bt.sort):
-                raise self.fail(bn, E.SORT_MISMATCH,
-                                f"cannot compare {_sort_word(x.sort)} with {_sort_word(bt.sort)}",
-                                _mismatch_hint(x.sort, bt.sort))
+                raise self.fail(
+                    bn,
+                    E.SORT_MISMATCH,
+                    f"cannot compare {_sort_word(x.sort)} with {_sort_word(bt.sort)}",
+                    _mismatch_hint(x.sort, bt.sort),
+                )
         if node.kind in ("between", "in_range"):
             lo, hi = (t.term for t in bounds)
             vlo, vhi = self._const(lo), self._const(hi)
             if vlo is not None and vhi is not None and vlo > vhi:
-                raise self.fail(node, E.BAD_QUANTITY,
-                                f"between {_num(vlo)} and {_num(vhi)}: the lower bound {_num(vlo)} "
-                                f"is above the upper bound {_num(vhi)}",
-                                f"write 'between {_num(vhi)} and {_num(vlo)}'")
+                raise self.fail(
+                    node,
+                    E.BAD_QUANTITY,
+                    f"between {_num(vlo)} and {_num(vhi)}: the lower bound {_num(vlo)} "
+                    f"is above the upper bound {_num(vhi)}",
+                    f"write 'between {_num(vhi)} and {_num(vlo)}'",
+                )
             return _between(x.term, lo, hi)
         b = bounds[0].term
         if node.kind == "about":
             v = self._const(b)
             if v is None:
-                raise self.fail(node.bounds[0], E.BAD_QUANTITY,
-                                "'about' needs a number written out, e.g. 'about 1000'")
+                raise self.fail(node.bounds[0], E.BAD_QUANTITY, "'about' needs a number written out, e.g. 'about 1000'")
             low, high = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
             return _between(x.term, TLit(low, "real"), TLit(high, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
@@ -535,8 +614,9 @@ def shared_vocabulary(rule_sets: Sequence[tuple[Sequence[S.Item], Locator]], sin
     return vocab
 
 
-def file_vocabulary(shared: Vocabulary, number: int, clashing: frozenset[str],
-                    declarations: Sequence[S.Item], loc: Locator | None) -> Vocabulary:
+def file_vocabulary(
+    shared: Vocabulary, number: int, clashing: frozenset[str], declarations: Sequence[S.Item], loc: Locator | None
+) -> Vocabulary:
     """The vocabulary of claim file ``number`` (from 1): the shared one and what the file declares.
 
     ``clashing`` holds the names other files declare too, which become
@@ -550,6 +630,7 @@ def file_vocabulary(shared: Vocabulary, number: int, clashing: frozenset[str],
 
 def vocabulary_of(context: Context, file: FileScope, sink: DiagnosticSink) -> Vocabulary:
     """The vocabulary a claim of ``file`` was resolved in, built again as ``resolve`` built it."""
+
     def nowhere(path: str) -> Locator:  # the declarations were checked when the dataset was made
         return Locator(path, lambda offset: (1, 0))
 
@@ -582,8 +663,7 @@ class Scope:
             for name in names:
                 declared_by[name] = declared_by.get(name, 0) + 1
         clashing = frozenset(n for n, count in declared_by.items() if count > 1)
-        decls = tuple((rs.path, tuple(it for it in rs.items if not isinstance(it, S.RuleDecl)))
-                      for rs in rule_sets)
+        decls = tuple((rs.path, tuple(it for it in rs.items if not isinstance(it, S.RuleDecl))) for rs in rule_sets)
         return cls(vocab, tuple(_rules(rule_sets, vocab, DEFAULT_TOLERANCE, sink)), clashing, decls)
 
     def key_for(self, k: int, declared: set[str], tolerance: Fraction | None) -> tuple[object, ...]:
@@ -615,8 +695,7 @@ class ResolvedFile:
     about_tolerance: Fraction = DEFAULT_TOLERANCE  # what its claims' 'about N' allows
 
 
-def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fraction,
-           sink: DiagnosticSink) -> list[Rule]:
+def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fraction, sink: DiagnosticSink) -> list[Rule]:
     rules: list[Rule] = []
     seen_rules: dict[str, Span] = {}
     for rs in rule_sets:
@@ -625,8 +704,7 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
                 continue
             span = rs.locator.span(it.pos)
             if it.id in seen_rules:
-                sink.error(span, E.DUPLICATE_ID,
-                           f"rule '{it.id}' is already defined at {seen_rules[it.id]}")
+                sink.error(span, E.DUPLICATE_ID, f"rule '{it.id}' is already defined at {seen_rules[it.id]}")
                 continue
             seen_rules[it.id] = span
             typer = Typer(vocab, rs.locator, tolerance)
@@ -647,9 +725,22 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
                     fb_terms.append(t)
                     fb_txt.append(S.to_text(case.formula))
             if term is not None:
-                rules.append(Rule(id=it.id, description=it.description, formula=S.to_text(it.formula), rule_set=rs.name,
-                                  examples=tuple(ex_txt), forbids=tuple(fb_txt), span=span, term=term,
-                                  example_terms=tuple(ex_terms), forbid_terms=tuple(fb_terms), possibles=tuple(ps_txt), possible_terms=tuple(ps_terms)))
+                rules.append(
+                    Rule(
+                        id=it.id,
+                        description=it.description,
+                        formula=S.to_text(it.formula),
+                        rule_set=rs.name,
+                        examples=tuple(ex_txt),
+                        forbids=tuple(fb_txt),
+                        span=span,
+                        term=term,
+                        example_terms=tuple(ex_terms),
+                        forbid_terms=tuple(fb_terms),
+                        possibles=tuple(ps_txt),
+                        possible_terms=tuple(ps_terms),
+                    )
+                )
     return rules
 
 
@@ -671,20 +762,47 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
     for rc in f.claims:
         src_ = by_id.get(rc.source)
         if src_ is None:
-            sink.error(rc.source_span, E.UNKNOWN_SOURCE, f"unknown source '{rc.source}'",
-                       did_you_mean(rc.source, by_id, "declared sources"))
+            sink.error(
+                rc.source_span,
+                E.UNKNOWN_SOURCE,
+                f"unknown source '{rc.source}'",
+                did_you_mean(rc.source, by_id, "declared sources"),
+            )
         term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
         if src_ is None or term is None:
             continue
-        claims.append(Claim(id=rc.id, source=src_, quote=rc.quote, said=rc.said, formula=S.to_text(rc.formula), kind=rc.kind,
-                            holds=rc.holds, note=rc.note, span=rc.span, quote_line=rc.quote_line, quote_offset=rc.quote_offset, term=term))
+        claims.append(
+            Claim(
+                id=rc.id,
+                source=src_,
+                quote=rc.quote,
+                said=rc.said,
+                formula=S.to_text(rc.formula),
+                kind=rc.kind,
+                holds=rc.holds,
+                note=rc.note,
+                span=rc.span,
+                quote_line=rc.quote_line,
+                quote_offset=rc.quote_offset,
+                term=term,
+            )
+        )
         id_spans.append(rc.id_span)
     glob = scope.vocab
     symbols = tuple(s for n, s in fvocab.symbols.items() if glob.symbols.get(n) is not s)
     sorts = tuple(s for n, s in fvocab.sorts.items() if glob.sorts.get(n) is not s)
-    return ResolvedFile(sources=tuple(sources), claims=tuple(claims), id_spans=tuple(id_spans), symbols=symbols, sorts=sorts, path=f.path, documents=f.documents,
-                        declarations=tuple(it for it in f.declarations if not isinstance(it, S.RuleDecl)),
-                        document=f.document, about_tolerance=tolerance)
+    return ResolvedFile(
+        sources=tuple(sources),
+        claims=tuple(claims),
+        id_spans=tuple(id_spans),
+        symbols=symbols,
+        sorts=sorts,
+        path=f.path,
+        documents=f.documents,
+        declarations=tuple(it for it in f.declarations if not isinstance(it, S.RuleDecl)),
+        document=f.document,
+        about_tolerance=tolerance,
+    )
 
 
 def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:
@@ -696,8 +814,9 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
         for c, id_span in zip(f.claims, id_spans, strict=False):
             if c.id in seen_claims:
-                sink.error(id_span, E.DUPLICATE_ID,
-                           f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}")
+                sink.error(
+                    id_span, E.DUPLICATE_ID, f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}"
+                )
                 continue
             seen_claims[c.id] = id_span
             claims.append(c)
@@ -710,14 +829,31 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     for f in files:
         symbols.update((s.name, s) for s in f.symbols if s.name not in symbols)
         sorts.update((s.name, s) for s in f.sorts if s.name not in sorts)
-    context = Context(scope.declarations, tuple(
-        FileScope(f.path, k + 1, frozenset(declared_names(f.declarations)) & scope.clashing, f.declarations,
-                  f.sources, f.document, f.about_tolerance)
-        for k, f in enumerate(files)))
+    context = Context(
+        scope.declarations,
+        tuple(
+            FileScope(
+                f.path,
+                k + 1,
+                frozenset(declared_names(f.declarations)) & scope.clashing,
+                f.declarations,
+                f.sources,
+                f.document,
+                f.about_tolerance,
+            )
+            for k, f in enumerate(files)
+        ),
+    )
     return Dataset(
-        claims=tuple(claims), rules=scope.rules, sources=tuple(s for f in files for s in f.sources), symbols=tuple(symbols.values()),
-        sorts=tuple(sorts.values()), files=tuple(f.path for f in files), documents=tuple(sorted(docs.items())),
-        about_tolerance=DEFAULT_TOLERANCE, context=context,
+        claims=tuple(claims),
+        rules=scope.rules,
+        sources=tuple(s for f in files for s in f.sources),
+        symbols=tuple(symbols.values()),
+        sorts=tuple(sorts.values()),
+        files=tuple(f.path for f in files),
+        documents=tuple(sorted(docs.items())),
+        about_tolerance=DEFAULT_TOLERANCE,
+        context=context,
         templates=tuple(pair for f in files for pair in zip(f.claims, f.templates, strict=False)),
     )
 

@@ -74,8 +74,9 @@ def names_a_path(rule_set: str) -> bool:
     return rule_set.endswith(".rules") or "/" in rule_set
 
 
-def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSink,
-                    inputs: Inputs = ANYWHERE) -> Path | None:
+def locate_rule_set(
+    name: str, claim_file: Path, span: Span, sink: DiagnosticSink, inputs: Inputs = ANYWHERE
+) -> Path | None:
     """Find the file of rule set ``name`` used by ``claim_file``.
 
     A path (``x.rules``, ``a/b``) is read only under the dataset's roots; a name is
@@ -83,7 +84,7 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
     there must not lead out of the folder it is found in (nor out of the roots).
     """
     if names_a_path(name):
-        p = (claim_file.parent / name)
+        p = claim_file.parent / name
         if outside_root(p, name, "the rule set file", inputs, span, sink):
             return None
         problem = stat_problem(p)
@@ -107,8 +108,9 @@ def locate_rule_set(name: str, claim_file: Path, span: Span, sink: DiagnosticSin
                 return None
             return p
     available = sorted({p.stem for d in dirs for p in d.glob("*.rules")})
-    sink.error(span, E.UNKNOWN_RULE_SET, f"unknown rule set '{name}'",
-               did_you_mean(name, available, "available rule sets"))
+    sink.error(
+        span, E.UNKNOWN_RULE_SET, f"unknown rule set '{name}'", did_you_mean(name, available, "available rule sets")
+    )
     return None
 
 
@@ -142,8 +144,9 @@ def longest_item(text: str) -> tuple[int, int]:
     return max(((a, b - a) for a, b in itertools.pairwise(cuts)), key=lambda p: p[1])
 
 
-def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
-                   limits: Limits = DEFAULT_LIMITS) -> RawRuleSet | None:
+def load_rule_file(
+    path: Path, sink: DiagnosticSink, name: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> RawRuleSet | None:
     """Parse one ``.rules`` file."""
     text = read_text(path, sink, limits=limits)
     if text is None:
@@ -153,8 +156,19 @@ def load_rule_file(path: Path, sink: DiagnosticSink, name: str | None = None, *,
     loc = Locator(shown, offset_to_place(text))
     start, length = longest_item(text)
     if length > limits.formula_chars:
-        sink.error(loc.span(start), E.TOO_LARGE, str(TooLarge(
-            "formula-chars", length, limits.formula_chars, "this item of the rule file is too long", "characters")))
+        sink.error(
+            loc.span(start),
+            E.TOO_LARGE,
+            str(
+                TooLarge(
+                    "formula-chars",
+                    length,
+                    limits.formula_chars,
+                    "this item of the rule file is too long",
+                    "characters",
+                )
+            ),
+        )
         return None
     try:
         items = parse_items(text)
@@ -171,8 +185,9 @@ def load_rule_text(text: str, name: str, sink: DiagnosticSink) -> RawRuleSet | N
     return RawRuleSet(name, shown, items, loc) if items is not None else None
 
 
-def rule_sets_of(loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]],
-                 sink: DiagnosticSink, inputs: Inputs) -> list[RawRuleSet]:
+def rule_sets_of(
+    loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]], sink: DiagnosticSink, inputs: Inputs
+) -> list[RawRuleSet]:
     """Load each rule set the claim files use (each file's names, and where it writes them), once."""
     by_path: dict[str, RawRuleSet] = {}
     for path, names in loaded:

@@ -179,18 +179,40 @@ Item = SortDecl | SymDecl | RuleDecl
 # --------------------------------------------------------------------------- parser
 
 _CANON = {
-    "¬": "not", "∧": "and", "∨": "or", "→": "implies", "->": "implies",
-    "↔": "iff", "<->": "iff", "⊕": "xor", "≠": "!=", "≤": "<=", "≥": ">=",
-    "∀": "forall", "∃": "exists",
+    "¬": "not",
+    "∧": "and",
+    "∨": "or",
+    "→": "implies",
+    "->": "implies",
+    "↔": "iff",
+    "<->": "iff",
+    "⊕": "xor",
+    "≠": "!=",
+    "≤": "<=",
+    "≥": ">=",
+    "∀": "forall",
+    "∃": "exists",
 }
 _UNITS = {
-    "day": "days", "days": "days", "week": "weeks", "weeks": "weeks",
-    "month": "months", "months": "months", "year": "years", "years": "years",
-    "hour": "hours", "hours": "hours",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "hour": "hours",
+    "hours": "hours",
 }
 _QUANTITY_KINDS = {
-    "q_between": "between", "q_about": "about", "q_over": "over", "q_under": "under",
-    "q_at_least": "at_least", "q_at_most": "at_most", "q_exactly": "exactly",
+    "q_between": "between",
+    "q_about": "about",
+    "q_over": "over",
+    "q_under": "under",
+    "q_at_least": "at_least",
+    "q_at_most": "at_most",
+    "q_exactly": "exactly",
 }
 _BINARY_RULES = {"iff", "implies", "xor", "disj", "conj", "comparison", "sum", "product"}
 
@@ -212,9 +234,7 @@ class ParseError(Exception):
 @functools.cache
 def _parser() -> lark.Lark:
     grammar = resources.files("claims._front").joinpath("claims.lark").read_text("utf-8")
-    return lark.Lark(
-        grammar, parser="lalr", start=["start", "ruleset"], propagate_positions=True
-    )
+    return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], propagate_positions=True)
 
 
 def _span(tree: lark.Tree[lark.Token] | lark.Token) -> tuple[int, int]:
@@ -277,9 +297,7 @@ def _build(tree: lark.Tree[lark.Token] | lark.Token) -> Expr:
     if data == "in_month":
         return Quantity("in_month", _build(ch[0]), (), str(ch[1]), pos, end)
     if data == "in_range":
-        return Quantity(
-            "in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end
-        )
+        return Quantity("in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end)
     if data in _BINARY_RULES:
         # a flat, left-associative chain "a op b op c", except implies (right-assoc)
         left = _build(ch[0])
@@ -300,22 +318,80 @@ def _time_index(t: object) -> str:
 
 
 _TOKEN_NAMES = {
-    "AND_OP": "'and'", "OR_OP": "'or'", "XOR_OP": "'xor'", "IMPLIES_OP": "'implies'",
-    "IFF_OP": "'iff'", "NOT_OP": "'not'", "CMP_OP": "a comparison", "ADD_OP": "'+' or '-'",
-    "MUL_OP": "'*' or '/'", "MINUS": "'-'", "NAME": "a name", "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)", "MONTH": "a month (YYYY-MM)", "UNIT": "a unit",
-    "STRING": "a quoted description", "RULE_ID": "a rule id", "QUANTIFIER": "'forall' or 'exists'",
-    "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','", "DOT": "'.'",
-    "$END": "the end of the formula", "IS": "'is'", "IN": "'in'", "AT": "'at'",
-    "TIMED": "'timed'", "DECL_KIND": "'const', 'pred' or 'func'", "CASE_KIND": "'example', 'forbids' or 'possible'",
-    "RULE": "'rule'", "SORT": "'sort'", "EQUAL": "'='", "LBRACE": "'{'", "RBRACE": "'}'",
-    "TRUE": "'true'", "FALSE": "'false'", "BETWEEN": "'between'", "ABOUT": "'about'",
+    "AND_OP": "'and'",
+    "OR_OP": "'or'",
+    "XOR_OP": "'xor'",
+    "IMPLIES_OP": "'implies'",
+    "IFF_OP": "'iff'",
+    "NOT_OP": "'not'",
+    "CMP_OP": "a comparison",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "MINUS": "'-'",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "MONTH": "a month (YYYY-MM)",
+    "UNIT": "a unit",
+    "STRING": "a quoted description",
+    "RULE_ID": "a rule id",
+    "QUANTIFIER": "'forall' or 'exists'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "$END": "the end of the formula",
+    "IS": "'is'",
+    "IN": "'in'",
+    "AT": "'at'",
+    "TIMED": "'timed'",
+    "DECL_KIND": "'const', 'pred' or 'func'",
+    "CASE_KIND": "'example', 'forbids' or 'possible'",
+    "RULE": "'rule'",
+    "SORT": "'sort'",
+    "EQUAL": "'='",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "TRUE": "'true'",
+    "FALSE": "'false'",
+    "BETWEEN": "'between'",
+    "ABOUT": "'about'",
 }
 _KEYWORDS = frozenset(
     [
-        "forall", "exists", "not", "and", "or", "implies", "iff", "xor", "is", "in", "between", "about",
-        "over", "under", "more", "less", "fewer", "than", "at", "least", "most", "exactly", "true",
-        "false", "rule", "sort", "const", "pred", "func", "timed", "example", "forbids",
+        "forall",
+        "exists",
+        "not",
+        "and",
+        "or",
+        "implies",
+        "iff",
+        "xor",
+        "is",
+        "in",
+        "between",
+        "about",
+        "over",
+        "under",
+        "more",
+        "less",
+        "fewer",
+        "than",
+        "at",
+        "least",
+        "most",
+        "exactly",
+        "true",
+        "false",
+        "rule",
+        "sort",
+        "const",
+        "pred",
+        "func",
+        "timed",
+        "example",
+        "forbids",
     ]
 )
 
@@ -394,12 +470,24 @@ def _parse_error(exc: UnexpectedInput, text: str, formula: bool = True) -> Parse
 
 
 MAX_DEPTH = 200
-_NOT_NODES = frozenset({"start", "ruleset", "rule", "rule_case", "sort_decl", "sym_decl",
-                        "signature", "result", "sort_ref", "binder", "time_index"})
+_NOT_NODES = frozenset(
+    {
+        "start",
+        "ruleset",
+        "rule",
+        "rule_case",
+        "sort_decl",
+        "sym_decl",
+        "signature",
+        "result",
+        "sort_ref",
+        "binder",
+        "time_index",
+    }
+)
 
 
-def check_depth(tree: lark.Tree[lark.Token], levels: Callable[[lark.Tree[lark.Token], int], int],
-                hint: str) -> None:
+def check_depth(tree: lark.Tree[lark.Token], levels: Callable[[lark.Tree[lark.Token], int], int], hint: str) -> None:
     """Refuse a formula that nests deeper than ``MAX_DEPTH``, before anything recurses over it.
 
     The printer, resolve and encode all walk a formula recursively, so a chain
@@ -422,8 +510,9 @@ def check_depth(tree: lark.Tree[lark.Token], levels: Callable[[lark.Tree[lark.To
         d = max((depth[id(k)] for k in kids), default=0) + levels(node, ops)
         depth[id(node)] = d
         if d > MAX_DEPTH:
-            raise ParseError(f"the formula nests {d} levels deep; at most {MAX_DEPTH} are allowed",
-                             _span(node)[0], hint)
+            raise ParseError(
+                f"the formula nests {d} levels deep; at most {MAX_DEPTH} are allowed", _span(node)[0], hint
+            )
 
 
 def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
@@ -434,8 +523,11 @@ def _levels(node: lark.Tree[lark.Token], ops: int) -> int:
 
 
 def _check_depth(tree: lark.Tree[lark.Token]) -> None:
-    check_depth(tree, _levels, "group a long chain with parentheses, as in '(a and b) and (c and d)', "
-                               "or split it into several claims")
+    check_depth(
+        tree,
+        _levels,
+        "group a long chain with parentheses, as in '(a and b) and (c and d)', or split it into several claims",
+    )
 
 
 def parse_formula(text: str) -> Expr:
@@ -464,8 +556,7 @@ def parse_items(text: str) -> tuple[Item, ...]:
             names = [c for c in ch if isinstance(c, lark.Token)]
             members = tuple(str(m) for m in names[1:]) if len(names) > 1 else None
             items.append(
-                SortDecl(str(names[0]), members, names[0].start_pos or 0,
-                         tuple(m.start_pos or 0 for m in names[1:]))
+                SortDecl(str(names[0]), members, names[0].start_pos or 0, tuple(m.start_pos or 0 for m in names[1:]))
             )
         elif data == "sym_decl":
             timed = False
@@ -496,9 +587,16 @@ def parse_items(text: str) -> tuple[Item, ...]:
                         args.append(str(r.children[0]))
                         sort_pos.append(_span(r)[0])
             items.append(
-                SymDecl(kind=kind, names=tuple(str(n) for n in names_t), args=tuple(args), result=result, timed=timed,
-                        pos=toks[0].start_pos or 0, name_pos=tuple(n.start_pos or 0 for n in names_t),
-                        sort_pos=tuple(sort_pos))
+                SymDecl(
+                    kind=kind,
+                    names=tuple(str(n) for n in names_t),
+                    args=tuple(args),
+                    result=result,
+                    timed=timed,
+                    pos=toks[0].start_pos or 0,
+                    name_pos=tuple(n.start_pos or 0 for n in names_t),
+                    sort_pos=tuple(sort_pos),
+                )
             )
         elif data == "rule":
             rid = ch[0]
@@ -509,9 +607,7 @@ def parse_items(text: str) -> tuple[Item, ...]:
             for c in ch[3:]:
                 assert isinstance(c, lark.Tree)
                 cases.append(RuleCase(str(c.children[0]), _build(c.children[1]), _span(c)[0]))
-            items.append(
-                RuleDecl(str(rid), _unquote(str(desc_tok)), formula, tuple(cases), rid.start_pos or 0)
-            )
+            items.append(RuleDecl(str(rid), _unquote(str(desc_tok)), formula, tuple(cases), rid.start_pos or 0))
         else:  # pragma: no cover
             raise AssertionError(data)
     return tuple(items)
@@ -525,9 +621,21 @@ def _unquote(s: str) -> str:
 # --------------------------------------------------------------------------- printer
 
 _PREC = {
-    "iff": 1, "implies": 2, "xor": 3, "or": 4, "and": 5,
-    "=": 7, "!=": 7, "<": 7, "<=": 7, ">": 7, ">=": 7,
-    "+": 8, "-": 8, "*": 9, "/": 9,
+    "iff": 1,
+    "implies": 2,
+    "xor": 3,
+    "or": 4,
+    "and": 5,
+    "=": 7,
+    "!=": 7,
+    "<": 7,
+    "<=": 7,
+    ">": 7,
+    ">=": 7,
+    "+": 8,
+    "-": 8,
+    "*": 9,
+    "/": 9,
 }
 _LEFT_ASSOC = {"xor", "or", "and", "+", "-", "*", "/"}
 
@@ -589,9 +697,12 @@ def _print(e: Expr, top: bool = False) -> str:
             return f"{term} in {b[0]}..{b[1]}"
         words = {
             "between": f"between {b[0]} and {b[1]}" if e.kind == "between" else "",
-            "about": f"about {b[0]}" if b else "", "over": f"over {b[0]}" if b else "",
-            "under": f"under {b[0]}" if b else "", "at_least": f"at least {b[0]}" if b else "",
-            "at_most": f"at most {b[0]}" if b else "", "exactly": f"exactly {b[0]}" if b else "",
+            "about": f"about {b[0]}" if b else "",
+            "over": f"over {b[0]}" if b else "",
+            "under": f"under {b[0]}" if b else "",
+            "at_least": f"at least {b[0]}" if b else "",
+            "at_most": f"at most {b[0]}" if b else "",
+            "exactly": f"exactly {b[0]}" if b else "",
         }
         return f"{term} is {words[e.kind]}"
     if isinstance(e, Binary):

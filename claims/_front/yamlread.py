@@ -55,16 +55,23 @@ class _Composer(Composer):
             node = super().compose_node(parent, index)  # an undefined alias is an error here
             size = self.sizes.get(anchor)
             if size is None:
-                raise ComposerError(None, None, f"the alias '*{anchor}' is used inside the value it names, "
-                                    "which would make that value endless", event.start_mark)
+                raise ComposerError(
+                    None,
+                    None,
+                    f"the alias '*{anchor}' is used inside the value it names, which would make that value endless",
+                    event.start_mark,
+                )
             self._count(size, event.start_mark)
             return node
         if anchor is not None and anchor in self.anchors:
             first = self.anchors[anchor].start_mark
-            raise ComposerError(None, None,
-                                f"the anchor '&{anchor}' is defined a second time (first at line "
-                                f"{first.line + 1}, column {first.column + 1}), so '*{anchor}' is ambiguous",
-                                event.start_mark)
+            raise ComposerError(
+                None,
+                None,
+                f"the anchor '&{anchor}' is defined a second time (first at line "
+                f"{first.line + 1}, column {first.column + 1}), so '*{anchor}' is ambiguous",
+                event.start_mark,
+            )
         before = self.nodes
         node = super().compose_node(parent, index)
         self._count(1, event.start_mark)
@@ -107,8 +114,7 @@ class _Constructor(RoundTripConstructor):
             if "Exceeds the limit" in why:
                 digits = sum(ch.isdigit() for ch in value)
                 why = f": a number of {digits:,} digits is too long to read (at most 4,300)"
-            raise ConstructorError(None, None, f"cannot read {shown} as a {tag} value{why}",
-                                   node.start_mark) from None
+            raise ConstructorError(None, None, f"cannot read {shown} as a {tag} value{why}", node.start_mark) from None
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
@@ -119,8 +125,9 @@ class _Slow(Exception):
 
 
 _SLOW: Any = object()
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
-                        ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
 
 
 def _fast_load(text: str, rt: YAML, node_bound: int = DEFAULT_LIMITS.yaml_nodes) -> Any:
@@ -201,8 +208,7 @@ def _from_node(node: Any, constructor: Any, depth: int = 0) -> Any:
             if key in m:
                 raise _Slow("duplicate key")
             m[key] = _from_node(v, constructor, depth + 1)
-            m.lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column,
-                                       v.start_mark.line, v.start_mark.column])
+            m.lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column, v.start_mark.line, v.start_mark.column])
         return m
     if isinstance(node, SequenceNode):
         seq = CommentedSeq()

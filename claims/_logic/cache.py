@@ -61,8 +61,15 @@ class _Local:
 def _localise(comp: Component, facts: frozenset[int], opts: Options) -> _Local:
     order = tuple(sorted({*comp.claims, *comp.conclusions}))
     kinds = "".join("f" if g in facts else ("c" if g in comp.conclusions else "p") for g in order)
-    payload = "\n".join([engine_version(), repr((opts.timeout, opts.max_per_component)), kinds,
-                         repr(comp.rules), comp.shape or _local_text(comp, order)])
+    payload = "\n".join(
+        [
+            engine_version(),
+            repr((opts.timeout, opts.max_per_component)),
+            kinds,
+            repr(comp.rules),
+            comp.shape or _local_text(comp, order),
+        ]
+    )
     return _Local(hashlib.sha256(payload.encode("utf-8")).hexdigest(), order)
 
 
@@ -80,9 +87,14 @@ def _to_json(res: ComponentResult, loc: _Local) -> dict[str, Any]:
         "truncated": res.truncated,
         "unknown_reason": res.unknown_reason,
         "verdicts": [
-            {"conclusion": to_local[v.conclusion], "verdict": v.verdict,
-             "premises": [to_local[p] for p in v.premises], "rules": list(v.rules),
-             "countermodel": [list(t) for t in v.countermodel], "reason": v.reason}
+            {
+                "conclusion": to_local[v.conclusion],
+                "verdict": v.verdict,
+                "premises": [to_local[p] for p in v.premises],
+                "rules": list(v.rules),
+                "countermodel": [list(t) for t in v.countermodel],
+                "reason": v.reason,
+            }
             for v in res.verdicts
         ],
         "checks": res.checks,
@@ -93,14 +105,19 @@ def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
     g = loc.claims
     muses = tuple(RawMus(tuple(g[c] for c in cl), tuple(int(r) for r in rl)) for cl, rl in data["muses"])
     verdicts = tuple(
-        RawVerdict(g[v["conclusion"]], str(v["verdict"]), tuple(g[p] for p in v["premises"]),
-                   tuple(int(r) for r in v["rules"]),
-                   tuple((str(a), str(b), str(c)) for a, b, c in v["countermodel"]),
-                   v["reason"])
+        RawVerdict(
+            g[v["conclusion"]],
+            str(v["verdict"]),
+            tuple(g[p] for p in v["premises"]),
+            tuple(int(r) for r in v["rules"]),
+            tuple((str(a), str(b), str(c)) for a, b, c in v["countermodel"]),
+            v["reason"],
+        )
         for v in data["verdicts"]
     )
-    return ComponentResult(muses, bool(data["complete"]), bool(data["truncated"]),
-                           data["unknown_reason"], verdicts, int(data["checks"]))
+    return ComponentResult(
+        muses, bool(data["complete"]), bool(data["truncated"]), data["unknown_reason"], verdicts, int(data["checks"])
+    )
 
 
 class ResultCache:
@@ -171,8 +188,11 @@ class ResultCache:
             self._packed = {}
             try:
                 pack = json.loads(self._unsealed(read_regular(self.directory / PACK, CACHE_FILE_BYTES)) or b"null")
-                if isinstance(pack, dict) and pack.get("engine") == engine_version() and isinstance(
-                        pack.get("entries"), dict):
+                if (
+                    isinstance(pack, dict)
+                    and pack.get("engine") == engine_version()
+                    and isinstance(pack.get("entries"), dict)
+                ):
                     self._packed = pack["entries"]
             except (OSError, ValueError):
                 pass  # no pack, or a damaged one: the entries' own files still answer
@@ -184,8 +204,10 @@ class ResultCache:
         if self.directory is None or not self._used:
             return
         if self._stale or self._packed is None or self._packed.keys() != self._used.keys():
-            self._atomic_write(self.directory / PACK, json.dumps(
-                {"engine": engine_version(), "entries": self._used}, sort_keys=True, separators=(",", ":")))
+            self._atomic_write(
+                self.directory / PACK,
+                json.dumps({"engine": engine_version(), "entries": self._used}, sort_keys=True, separators=(",", ":")),
+            )
         self._packed, self._used, self._stale = dict(self._used), {}, False
 
     def _read(self, key: str) -> dict[str, Any] | None:
@@ -211,8 +233,10 @@ class ResultCache:
             return None
 
     def _write(self, key: str, data: dict[str, Any]) -> None:
-        self._atomic_write(self._path(key), json.dumps({"key": key, "engine": engine_version(), "result": data},
-                                                       sort_keys=True, separators=(",", ":")))
+        self._atomic_write(
+            self._path(key),
+            json.dumps({"key": key, "engine": engine_version(), "result": data}, sort_keys=True, separators=(",", ":")),
+        )
 
     def _unsealed(self, data: bytes) -> bytes | None:
         assert self._key is not None

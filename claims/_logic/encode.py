@@ -89,9 +89,22 @@ from claims._front.model import (
 )
 
 _SMT_OP = {
-    "and": "and", "or": "or", "xor": "xor", "implies": "=>", "iff": "=", "not": "not",
-    "=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "+": "+", "-": "-", "*": "*",
-    "/": "/", "neg": "-",
+    "and": "and",
+    "or": "or",
+    "xor": "xor",
+    "implies": "=>",
+    "iff": "=",
+    "not": "not",
+    "=": "=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "+": "+",
+    "-": "-",
+    "*": "*",
+    "/": "/",
+    "neg": "-",
 }
 
 
@@ -173,8 +186,14 @@ class Unit:
 class Encoder:
     """Encodes terms of one dataset; collects the atoms and sorts they use."""
 
-    def __init__(self, dataset: Dataset | None = None, *, symbols: Iterable[Symbol] = (),
-                 sorts: Iterable[SortInfo] = (), limits: Limits = DEFAULT) -> None:
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        *,
+        symbols: Iterable[Symbol] = (),
+        sorts: Iterable[SortInfo] = (),
+        limits: Limits = DEFAULT,
+    ) -> None:
         """Over the vocabulary of ``dataset``, or of the ``symbols`` and ``sorts`` given.
 
         ``limits.expansion`` bounds the terms one formula may grow to where
@@ -285,8 +304,13 @@ class Encoder:
         """Count ``n`` more terms of the formula being encoded against the expansion limit."""
         self._spent += n
         if self._spent > self.limit:
-            raise TooLarge("expansion", self._spent, self.limit,
-                           "the formula grows too large where closed sorts are expanded", "terms")
+            raise TooLarge(
+                "expansion",
+                self._spent,
+                self.limit,
+                "the formula grows too large where closed sorts are expanded",
+                "terms",
+            )
 
     def _division(self, t: TOp, day: int | None, env: dict[str, str]) -> str:
         """``a / b / ...``, left to right, with ``x / 0 = 0`` (see the module docstring)."""
@@ -477,7 +501,7 @@ def explicit_days(t: Term) -> set[int]:
 
 def _days_within(c: Claim, days: Sequence[int]) -> Sequence[int]:
     lo, hi = (d.toordinal() for d in c.interval)
-    return days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]
+    return days[bisect.bisect_left(days, lo) : bisect.bisect_right(days, hi)]
 
 
 def split_rule(t: Term, enc: Encoder) -> list[Term]:
@@ -540,10 +564,14 @@ def template(enc: Encoder, c: Claim) -> Template:
 def _template(enc: Encoder, term: Term, *, both: bool = False, fresh: bool = True) -> Template:
     timed = uses_context_time(term)
     unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None, fresh=fresh)
-    return Template(timed, tuple(sorted(explicit_days(term))), unit.smt,
-                    tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
-                    tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)),
-                    bounds=tuple(sorted(bounded_sorts(enc, term, both=both))))
+    return Template(
+        timed,
+        tuple(sorted(explicit_days(term))),
+        unit.smt,
+        tuple(attrs.astuple(enc.atoms[a]) for a in sorted(unit.atoms)),
+        tuple((s, enc.sort_decls[s]) for s in sorted(unit.sorts)),
+        bounds=tuple(sorted(bounded_sorts(enc, term, both=both))),
+    )
 
 
 def templates(claims: Sequence[Claim], symbols: Iterable[Symbol], sorts: Iterable[SortInfo]) -> tuple[Template, ...]:
@@ -561,9 +589,12 @@ def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple
     for d in days:
         when = day_text(d) if d is not None else "any-day"
         parts.append(t.smt.replace(_DAY_MARK, when))
-        atoms.extend((smt.replace(_DAY_MARK, when), display.replace(_DAY_MARK, when), sort, arity,
-                      decl.replace(_DAY_MARK, when)) if _DAY_MARK in smt else (smt, display, sort, arity, decl)
-                     for smt, display, sort, arity, decl in t.atoms)
+        atoms.extend(
+            (smt.replace(_DAY_MARK, when), display.replace(_DAY_MARK, when), sort, arity, decl.replace(_DAY_MARK, when))
+            if _DAY_MARK in smt
+            else (smt, display, sort, arity, decl)
+            for smt, display, sort, arity, decl in t.atoms
+        )
     return (parts[0] if len(parts) == 1 else "(and " + " ".join(parts) + ")"), atoms
 
 
@@ -590,9 +621,10 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             found.add(lo.toordinal())
             found.add(hi.toordinal())
         found.update(t.explicit)
-    days = _with_gaps(sorted(found.union(*(rule_days(r) for r in dataset.rules))),
-                      [c.interval for c, t in zip(dataset.claims, templates, strict=True)
-                       if t.timed and c.kind == "conclusion"])
+    days = _with_gaps(
+        sorted(found.union(*(rule_days(r) for r in dataset.rules))),
+        [c.interval for c, t in zip(dataset.claims, templates, strict=True) if t.timed and c.kind == "conclusion"],
+    )
     pieces: list[list[Template]] = []
     for r in dataset.rules:
         assert r.term is not None
@@ -602,8 +634,9 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
         except TooLarge as exc:
             _too_large(r.span, f"rule '{r.id}': {exc}")
     claim_days = [_days_within(c, days) if t.timed else [None] for c, t in zip(dataset.claims, templates, strict=True)]
-    _count_instances(dataset, claim_days, [len(days) if t.timed and days else 1 for ps in pieces for t in ps],
-                     len(days), limits)
+    _count_instances(
+        dataset, claim_days, [len(days) if t.timed and days else 1 for ps in pieces for t in ps], len(days), limits
+    )
     units: list[Unit] = []
 
     known, no_sorts = enc.atoms, frozenset[str]()
@@ -625,13 +658,18 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
         add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days[i])
     for j, ps in enumerate(pieces):
         for t in ps:  # a rule holds on every relevant day: one instance each
-            for d in (days if t.timed and days else [None]):
+            for d in days if t.timed and days else [None]:
                 add("rule", j, t, [d])
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
 
 
-def _count_instances(dataset: Dataset, claim_days: Sequence[Sequence[int | None]], rule_instances: Sequence[int],
-                     n_days: int, limits: Limits) -> None:
+def _count_instances(
+    dataset: Dataset,
+    claim_days: Sequence[Sequence[int | None]],
+    rule_instances: Sequence[int],
+    n_days: int,
+    limits: Limits,
+) -> None:
     """Refuse (``too-large``) a dataset whose instances over the relevant days are over ``limits.instances``.
 
     Claims whose intervals overlap make the relevant days and the claims that
@@ -643,15 +681,33 @@ def _count_instances(dataset: Dataset, claim_days: Sequence[Sequence[int | None]
     k = max(range(len(claim_days)), key=lambda i: len(claim_days[i]), default=None)
     where = dataset.claims[k].span if k is not None else None
     most = f"; claim '{dataset.claims[k].id}' alone holds on {len(claim_days[k]):,} of them" if k is not None else ""
-    _too_large(where, str(TooLarge("instances", total, limits.instances,
-                                   f"the claims and rules make too many instances over the {n_days:,} "
-                                   "relevant days (every day a claim starts or ends holding)", "instances"))
-               + most)
+    _too_large(
+        where,
+        str(
+            TooLarge(
+                "instances",
+                total,
+                limits.instances,
+                f"the claims and rules make too many instances over the {n_days:,} "
+                "relevant days (every day a claim starts or ends holding)",
+                "instances",
+            )
+        )
+        + most,
+    )
 
 
 def _too_large(span: Span | None, message: str) -> None:
-    raise InvalidClaim([Diagnostic(span or Span("<dataset>", 1, 0), TOO_LARGE.code, message,
-                                   hint="the limits are in SECURITY.md; raise one with --limit NAME=N")])
+    raise InvalidClaim(
+        [
+            Diagnostic(
+                span or Span("<dataset>", 1, 0),
+                TOO_LARGE.code,
+                message,
+                hint="the limits are in SECURITY.md; raise one with --limit NAME=N",
+            )
+        ]
+    )
 
 
 def _with_gaps(days: list[int], spans: Iterable[tuple[datetime.date, datetime.date]]) -> list[int]:
@@ -663,7 +719,7 @@ def _with_gaps(days: list[int], spans: Iterable[tuple[datetime.date, datetime.da
     extra: set[int] = set()
     for lo_d, hi_d in spans:
         lo, hi = lo_d.toordinal(), hi_d.toordinal()
-        inside = days[bisect.bisect_left(days, lo):bisect.bisect_right(days, hi)]
+        inside = days[bisect.bisect_left(days, lo) : bisect.bisect_right(days, hi)]
         extra.update(p + 1 for p, n in itertools.pairwise(inside) if n - p > 1)
     return sorted(extra.union(days)) if extra else days
 

@@ -62,8 +62,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def solve_chunk(chunk: Sequence[Component], facts: frozenset[int], opts: Options,
-                done: Callable[[int], None] | None = None) -> list[ComponentResult]:
+def solve_chunk(
+    chunk: Sequence[Component], facts: frozenset[int], opts: Options, done: Callable[[int], None] | None = None
+) -> list[ComponentResult]:
     """Solve components one after the other (the unit of work sent to a worker), with one probe.
 
     ``done(k)`` is called when the first ``k`` components are solved.
@@ -117,8 +118,7 @@ def run(
     # terminal reaches the whole process group, and a worker still importing would print a
     # traceback; the parent alone acts on it, and ends them.
     with _sigint_held():
-        pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                                      initializer=_worker_init)
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
         try:
             futures = [pool.submit(solve_chunk, ch, _facts_of(ch, facts), opts) for ch in chunks]
         except BaseException:
@@ -337,12 +337,18 @@ def _describe(exc: BaseException) -> str:
 def _failure(exc: BaseException, distributed: Any, scheduler: str) -> str:
     """Why a Dask run could not finish, in the user's terms."""
     if isinstance(exc, distributed.KilledWorker):
-        return (f"the Dask cluster at {scheduler} could not finish: workers died while solving, each "
-                f"time the same task ran, so nothing is reported (see the workers' logs). {_describe(exc)}")
+        return (
+            f"the Dask cluster at {scheduler} could not finish: workers died while solving, each "
+            f"time the same task ran, so nothing is reported (see the workers' logs). {_describe(exc)}"
+        )
     if isinstance(exc, (concurrent.futures.CancelledError, asyncio.CancelledError)):
-        return (f"the Dask cluster at {scheduler} cancelled the work (scheduler restarted or connection "
-                f"lost?), so nothing is reported. {_describe(exc)}")
+        return (
+            f"the Dask cluster at {scheduler} cancelled the work (scheduler restarted or connection "
+            f"lost?), so nothing is reported. {_describe(exc)}"
+        )
     if isinstance(exc, (OSError, TimeoutError)):
         return f"lost the Dask scheduler at {scheduler}, so nothing is reported: {_describe(exc)}"
-    return (f"a Dask worker failed while solving, so nothing is reported: {_describe(exc)} (every worker "
-            "needs claims-check installed, at the version of this process: docs/dask.md)")
+    return (
+        f"a Dask worker failed while solving, so nothing is reported: {_describe(exc)} (every worker "
+        "needs claims-check installed, at the version of this process: docs/dask.md)"
+    )

@@ -117,8 +117,16 @@ def _outline(enc: Encoded, members: Sequence[int]) -> Component:
     claims = sorted({u.index for u in units if u.kind == "claim"})
     concl = sorted({u.index for u in units if u.kind == "conclusion"})
     rules = sorted({u.index for u in units if u.kind == "rule"})
-    return Component(claims=tuple(claims), conclusions=tuple(concl), rules=tuple(rules), smt="", atoms=(), digest="",
-                     shape=_shape(enc, units, sorted({*claims, *concl})), units=tuple(members))
+    return Component(
+        claims=tuple(claims),
+        conclusions=tuple(concl),
+        rules=tuple(rules),
+        smt="",
+        atoms=(),
+        digest="",
+        shape=_shape(enc, units, sorted({*claims, *concl})),
+        units=tuple(members),
+    )
 
 
 def complete(enc: Encoded, comp: Component) -> Component:
@@ -138,9 +146,15 @@ def complete(enc: Encoded, comp: Component) -> Component:
         if enc.atoms[a].arity == 0
     )
     funcs = tuple((a, enc.atoms[a].display) for a in atoms if enc.atoms[a].arity > 0)
-    return attrs.evolve(comp, smt=text, atoms=tuple(atoms), digest=text_digest(text),
-                        atoms_of=tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())),
-                        atom_info=info, func_info=funcs)
+    return attrs.evolve(
+        comp,
+        smt=text,
+        atoms=tuple(atoms),
+        digest=text_digest(text),
+        atoms_of=tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())),
+        atom_info=info,
+        func_info=funcs,
+    )
 
 
 def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:

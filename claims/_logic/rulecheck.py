@@ -60,7 +60,6 @@ Key = tuple[str, tuple[Any, ...] | None, int | None]
 """An atom of a scenario: (symbol, argument values or None for "any other", day or None for any day)."""
 
 
-
 class _Undefined(Exception):
     """A term has no value in a scenario (an atom it does not assign)."""
 
@@ -81,8 +80,9 @@ class _Cond:
     text: str
 
 
-def conditions(e: S.Expr, t: Term, bound: tuple[TVar, ...] = (),
-                binders: tuple[tuple[str, str | None], ...] = ()) -> Iterator[_Cond]:
+def conditions(
+    e: S.Expr, t: Term, bound: tuple[TVar, ...] = (), binders: tuple[tuple[str, str | None], ...] = ()
+) -> Iterator[_Cond]:
     """The conditions of a rule, walking its syntax and its typed term side by side."""
     if isinstance(e, S.Binary) and isinstance(t, TOp) and e.op == t.op == "and" and len(t.args) == 2:
         yield from conditions(e.left, t.args[0], bound, binders)
@@ -170,8 +170,7 @@ class Problem:
             conds = list(conditions(S.parse_formula(r.formula), r.term))
             self.conds.append(conds)
             for k, c in enumerate(conds):
-                guard(f"a!{j}!{k}", conj([self.enc.unit("rule", j, c.term, d).smt for d in self.cond_days(c)],
-                                         "or"))
+                guard(f"a!{j}!{k}", conj([self.enc.unit("rule", j, c.term, d).smt for d in self.cond_days(c)], "or"))
             for tag, cases in (("e", r.example_terms), ("f", r.forbid_terms), ("p", r.possible_terms)):
                 for k, t in enumerate(cases):
                     guard(f"{tag}!{j}!{k}", self.enc.unit("rule", j, t, None).smt)
@@ -219,8 +218,7 @@ class Problem:
         Call right after an unsat check of ``rules`` + ``extra``; see
         :func:`claims._logic.solver.shrink_by_deletion`.
         """
-        return shrink_by_deletion(rules, rule_literal, lambda trial: self.check(trial, extra),
-                                  self.chk.core)
+        return shrink_by_deletion(rules, rule_literal, lambda trial: self.check(trial, extra), self.chk.core)
 
     # -- scenarios: from a model, evaluated, searched --------------------------
     def from_model(self, model: Any) -> _Scenario:
@@ -279,10 +277,15 @@ class Problem:
             if isinstance(interp, z3.FuncInterp):
                 rows = interp.as_list()
                 for row in rows[:-1]:
-                    values[(sym.name, tuple(conv(a, s) for a, s in zip(row[:-1], sym.args, strict=True)), day)] = \
-                        conv(row[-1], sym.result)
-                if z3.is_true(rows[-1]) or z3.is_false(rows[-1]) or z3.is_int_value(rows[-1]) \
-                        or z3.is_rational_value(rows[-1]):
+                    values[(sym.name, tuple(conv(a, s) for a, s in zip(row[:-1], sym.args, strict=True)), day)] = conv(
+                        row[-1], sym.result
+                    )
+                if (
+                    z3.is_true(rows[-1])
+                    or z3.is_false(rows[-1])
+                    or z3.is_int_value(rows[-1])
+                    or z3.is_rational_value(rows[-1])
+                ):
                     default = conv(rows[-1], sym.result)
             values[(sym.name, None, day)] = default
         return self.canonical(values, sizes)
@@ -298,13 +301,18 @@ class Problem:
             sort = self.symbols[k[0]].result
             if sort in order and values[k] not in order[sort]:
                 order[sort].append(int(values[k]))
-        renumber = {s: {old: new for new, old in enumerate(
-            [*order[s], *(i for i in range(sizes[s]) if i not in order[s])])} for s in sizes}
+        renumber = {
+            s: {old: new for new, old in enumerate([*order[s], *(i for i in range(sizes[s]) if i not in order[s])])}
+            for s in sizes
+        }
         out: dict[Key, Value] = {}
         for (name, given, day), v in values.items():
             sym = self.symbols[name]
-            args = given if given is None else tuple(
-                renumber[s][int(a)] if s in renumber else a for a, s in zip(given, sym.args, strict=True))
+            args = (
+                given
+                if given is None
+                else tuple(renumber[s][int(a)] if s in renumber else a for a, s in zip(given, sym.args, strict=True))
+            )
             out[(name, args, day)] = renumber[sym.result][int(v)] if sym.result in renumber else v
         return _Scenario(out, sizes)
 
@@ -378,9 +386,17 @@ class Problem:
         assert term is not None
         return all(ev.truth(term, d) for d in self.rule_days[j])
 
-    def search(self, *, lits: Sequence[str], keep: Sequence[int], pos: Sequence[tuple[Term, Sequence[int | None]]] = (),
-               broken: Sequence[int] = (), show: Iterable[str], seed: int, max_examples: int,
-               ) -> tuple[tuple[tuple[str, str], ...], str]:
+    def search(
+        self,
+        *,
+        lits: Sequence[str],
+        keep: Sequence[int],
+        pos: Sequence[tuple[Term, Sequence[int | None]]] = (),
+        broken: Sequence[int] = (),
+        show: Iterable[str],
+        seed: int,
+        max_examples: int,
+    ) -> tuple[tuple[tuple[str, str], ...], str]:
         """The smallest scenario where ``pos`` holds (on one of its days), every rule of
         ``keep`` holds and every rule of ``broken`` fails; shown for the symbols ``show``.
 
@@ -398,9 +414,11 @@ class Problem:
         def holds(s: _Scenario) -> bool:
             ev = self.evaluator(s)
             try:
-                return (all(any(ev.truth(t, d) for d in days) for t, days in pos)
-                        and all(self.rule_holds(ev, j) for j in keep)
-                        and not any(self.rule_holds(ev, j) for j in broken))
+                return (
+                    all(any(ev.truth(t, d) for d in days) for t, days in pos)
+                    and all(self.rule_holds(ev, j) for j in keep)
+                    and not any(self.rule_holds(ev, j) for j in broken)
+                )
             except _Undefined:
                 return False
 
@@ -442,14 +460,19 @@ class Problem:
         strategy = st.tuples(masks, st.tuples(*strategies)).map(build)
         self.searches += 1
         try:
-            best = find(strategy, holds, settings=_search_settings(max_examples),
-                        random=random.Random(seed * 1_000_003 + self.searches))
+            best = find(
+                strategy,
+                holds,
+                settings=_search_settings(max_examples),
+                random=random.Random(seed * 1_000_003 + self.searches),
+            )
         except NoSuchExample:
             return self.assignments(witness, shown), "solver"
         return self.assignments(best, shown), "hypothesis"
 
-    def restrict(self, values: dict[Key, Value], sizes: dict[str, int],
-                 masks: dict[str, tuple[bool, ...]]) -> _Scenario:
+    def restrict(
+        self, values: dict[Key, Value], sizes: dict[str, int], masks: dict[str, tuple[bool, ...]]
+    ) -> _Scenario:
         """The scenario over the elements ``masks`` keep (at least one per sort), renumbered:
         rows about a dropped element go, a value that was one becomes the first element kept."""
         renumber: dict[str, dict[int, int]] = {}
@@ -514,9 +537,16 @@ def _key_order(k: Key) -> tuple[str, str, int]:
 
 
 def _search_settings(max_examples: int) -> settings:
-    return settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
-                    phases=(Phase.generate, Phase.shrink), suppress_health_check=list(HealthCheck),
-                    verbosity=Verbosity.quiet, report_multiple_bugs=False)
+    return settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+    )
 
 
 class _Evaluator:
@@ -553,8 +583,10 @@ class _Evaluator:
             raise _Undefined(t.name)
         if isinstance(t, TQuant):
             domains = [self.p.domain(v.sort, self.s.sizes) or [] for v in t.vars]
-            results = (self.truth_in(t.body, day, {**env, **dict(zip((v.name for v in t.vars), combo, strict=True))})
-                       for combo in itertools.product(*domains))
+            results = (
+                self.truth_in(t.body, day, {**env, **dict(zip((v.name for v in t.vars), combo, strict=True))})
+                for combo in itertools.product(*domains)
+            )
             return all(results) if t.kind == "forall" else any(results)
         assert isinstance(t, TOp)
         op = t.op
@@ -580,8 +612,12 @@ class _Evaluator:
         if op == "neg":
             return -_num(a[0])
         if op in ("<", "<=", ">", ">="):
-            cmp: Callable[[Any, Any], bool] = {"<": lambda x, y: x < y, "<=": lambda x, y: x <= y,
-                                               ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}[op]
+            cmp: Callable[[Any, Any], bool] = {
+                "<": lambda x, y: x < y,
+                "<=": lambda x, y: x <= y,
+                ">": lambda x, y: x > y,
+                ">=": lambda x, y: x >= y,
+            }[op]
             return all(cmp(_num(x), _num(y)) for x, y in itertools.pairwise(a))
         nums = [_num(x) for x in a]
         if op == "+":

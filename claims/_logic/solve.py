@@ -165,8 +165,9 @@ class _Component:
                     return "stopped"
             return "more"
 
-        outcome = marco(reps, self.ctx, check=self.check, grow=lambda seed: self.grow(seed, reps),
-                        shrink=self.shrink, found=keep)
+        outcome = marco(
+            reps, self.ctx, check=self.check, grow=lambda seed: self.grow(seed, reps), shrink=self.shrink, found=keep
+        )
         if outcome == "unknown":
             return found, False, False, self.chk.reason
         return found, outcome == "complete", outcome == "stopped", None
@@ -185,8 +186,10 @@ class _Component:
                 current.add(x)
                 model = self.solver.model()
                 for y in reps:
-                    if y not in current and y in self.body and z3.is_true(
-                        model.eval(self.body[y], model_completion=True)
+                    if (
+                        y not in current
+                        and y in self.body
+                        and z3.is_true(model.eval(self.body[y], model_completion=True))
                     ):
                         current.add(y)
             elif r == "unknown":
@@ -214,14 +217,16 @@ class _Component:
         try:
             r = fresh.check(mus)
             if r != "unsat":
-                self.chk.reason = (fresh.chk.reason if r == "unknown"
-                                   else "verification failed: the reported set is satisfiable")
+                self.chk.reason = (
+                    fresh.chk.reason if r == "unknown" else "verification failed: the reported set is satisfiable"
+                )
                 return None
             for k in range(len(mus)):
                 r = fresh.check(mus[:k] + mus[k + 1 :])
                 if r != "sat":
-                    self.chk.reason = (fresh.chk.reason if r == "unknown"
-                                       else "verification failed: the reported set is not minimal")
+                    self.chk.reason = (
+                        fresh.chk.reason if r == "unknown" else "verification failed: the reported set is not minimal"
+                    )
                     return None
             rules = fresh.rules_needed(mus)
         finally:
@@ -238,12 +243,14 @@ class _Component:
         found depends on the rules' order alone.
         """
         needed = shrink_by_deletion(
-            self.rule_names, str, lambda trial: self.chk.check(self.lits(trial) + self.lits(claims) + self.lits(extra)))
+            self.rule_names, str, lambda trial: self.chk.check(self.lits(trial) + self.lits(claims) + self.lits(extra))
+        )
         return None if needed is None else [literal_index(n) for n in needed]
 
 
-def solve_component(comp: Component, facts: Sequence[int], opts: Options,
-                    probe: Probe | None = None) -> ComponentResult:
+def solve_component(
+    comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None
+) -> ComponentResult:
     """Enumerate the component's MUSes and judge its conclusions (plain data in and out).
 
     ``probe``: the caller's warm solver, tried first (None: every component
@@ -279,7 +286,9 @@ def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer
         out.append(sorted(literal_index(n) for n in mus))
         return "more"
 
-    if marco(names, c.ctx, check=c.check, grow=lambda seed: c.grow(seed, names), shrink=c.shrink,
-             found=keep) == "unknown":
+    if (
+        marco(names, c.ctx, check=c.check, grow=lambda seed: c.grow(seed, names), shrink=c.shrink, found=keep)
+        == "unknown"
+    ):
         return "unknown", out, c.chk.reason
     return "unsat", sorted(out, key=lambda m: (len(m), m)), ""

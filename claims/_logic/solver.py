@@ -97,8 +97,9 @@ class Checker:
         # constants): on small components the cast cost a fifth of the check
         arr = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
         try:
-            r = z3.CheckSatResult(z3core.Z3_solver_check_assumptions(
-                self.solver.ctx.ref(), self.solver.solver, len(assumptions), arr))
+            r = z3.CheckSatResult(
+                z3core.Z3_solver_check_assumptions(self.solver.ctx.ref(), self.solver.solver, len(assumptions), arr)
+            )
         except z3.Z3Exception as exc:  # e.g. interrupted, resource out
             self.reason = f"solver error: {exc}"
             return "unknown"
@@ -118,7 +119,9 @@ T = TypeVar("T")
 
 
 def shrink_by_deletion(
-    items: Sequence[T], name: Callable[[T], str], check: Callable[[list[T]], Answer],
+    items: Sequence[T],
+    name: Callable[[T], str],
+    check: Callable[[list[T]], Answer],
     core: Callable[[], set[str]] | None = None,
 ) -> list[T] | None:
     """A minimal unsatisfiable subset of ``items``, by deletion; None when a check is unknown.

@@ -18,8 +18,9 @@ from claims._front.model import plain
 from claims._logic.partition import Component
 
 
-def countermodel(model: z3.ModelRef, comp: Component, facts: Sequence[int],
-                 ci: int) -> tuple[tuple[str, str, str], ...]:
+def countermodel(
+    model: z3.ModelRef, comp: Component, facts: Sequence[int], ci: int
+) -> tuple[tuple[str, str, str], ...]:
     """The values of ``model`` that bear on conclusion ``ci``: (atom smt, display, value).
 
     Its own atoms, and those of every fact among ``facts`` that shares one with it.
@@ -44,9 +45,7 @@ MAX_APPLICATIONS = 60
 """At most this many values of predicates and functions over open sorts in one scenario."""
 
 
-def _applications(
-    model: z3.ModelRef, comp: Component, related: set[str]
-) -> list[tuple[str, str, str]]:
+def _applications(model: z3.ModelRef, comp: Component, related: set[str]) -> list[tuple[str, str, str]]:
     """Values of the related predicates and functions over open sorts, on the related constants."""
     decls = {d.name(): d for d in model.decls()}
     consts: dict[str, list[tuple[str, z3.ExprRef]]] = {}

@@ -27,9 +27,16 @@ def _explain_reason(reason: str | None, opts: Options) -> str:
     return reason or "the solver answered unknown"
 
 
-def assemble_report(ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult],
-                    conflicts: list[RuleConflict], opts: Options, seconds: float, solved: int,
-                    warnings: tuple[Diagnostic, ...]) -> Report:
+def assemble_report(
+    ds: Dataset,
+    comps: Sequence[Component],
+    results: Sequence[ComponentResult],
+    conflicts: list[RuleConflict],
+    opts: Options,
+    seconds: float,
+    solved: int,
+    warnings: tuple[Diagnostic, ...],
+) -> Report:
     """The report of a check: each component's results as findings, in the dataset's order of claims."""
     contradictions: list[Contradiction] = []
     verdicts: list[Verdict] = []
@@ -50,8 +57,11 @@ def assemble_report(ds: Dataset, comps: Sequence[Component], results: Sequence[C
             truncated = truncated or res.truncated
             if not res.truncated:
                 cl = tuple(ds.claims[i] for i in comp.claims)
-                unknowns.append(Unknown(cl, _explain_reason(res.unknown_reason, opts), len(res.muses),
-                                        fingerprint("unknown", cl, ())))
+                unknowns.append(
+                    Unknown(
+                        cl, _explain_reason(res.unknown_reason, opts), len(res.muses), fingerprint("unknown", cl, ())
+                    )
+                )
         for v in res.verdicts:
             claim = ds.claims[v.conclusion]
             prem = tuple(ds.claims[i] for i in v.premises)
@@ -61,12 +71,32 @@ def assemble_report(ds: Dataset, comps: Sequence[Component], results: Sequence[C
                 vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
             scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)
             reason = _explain_reason(v.reason, opts) if v.verdict == "unknown" else None
-            verdicts.append(Verdict(claim=claim, verdict=v.verdict, premises=prem, rules=rl, countermodel=scen, contradictions=vac, reason=reason,
-                                    fingerprint=fingerprint("conclusion", (claim,), (), v.verdict)))
+            verdicts.append(
+                Verdict(
+                    claim=claim,
+                    verdict=v.verdict,
+                    premises=prem,
+                    rules=rl,
+                    countermodel=scen,
+                    contradictions=vac,
+                    reason=reason,
+                    fingerprint=fingerprint("conclusion", (claim,), (), v.verdict),
+                )
+            )
     order = {c.id: i for i, c in enumerate(ds.claims)}
     contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
     verdicts.sort(key=lambda v: order[v.claim.id])
     stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
-    return Report(dataset=ds, contradictions=tuple(contradictions), conclusions=tuple(verdicts), unknowns=tuple(unknowns), rule_conflicts=tuple(conflicts),
-                  complete=complete, truncated=truncated, stats=stats, timeout=opts.timeout, max_per_component=opts.max_per_component,
-                  warnings=warnings)
+    return Report(
+        dataset=ds,
+        contradictions=tuple(contradictions),
+        conclusions=tuple(verdicts),
+        unknowns=tuple(unknowns),
+        rule_conflicts=tuple(conflicts),
+        complete=complete,
+        truncated=truncated,
+        stats=stats,
+        timeout=opts.timeout,
+        max_per_component=opts.max_per_component,
+        warnings=warnings,
+    )

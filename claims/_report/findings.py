@@ -156,8 +156,9 @@ class Report:
     @property
     def ok(self) -> bool:
         """True when nothing was found and everything was decided."""
-        return not (self.contradictions or self.unknowns or self.rule_conflicts
-                    or self.failing_conclusions() or self.truncated)
+        return not (
+            self.contradictions or self.unknowns or self.rule_conflicts or self.failing_conclusions() or self.truncated
+        )
 
     def __str__(self) -> str:
         return FORMATS["text"](self, View(width=100))

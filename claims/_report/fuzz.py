@@ -85,8 +85,10 @@ def summary(report: FuzzReport) -> str:
     counts: dict[str, int] = {}
     for f in report.findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
-    parts = [f"{n} {KINDS[k][0] if n == 1 else KINDS[k][1]}" for k, n in
-             sorted(counts.items(), key=lambda kv: list(KINDS).index(kv[0]))]
+    parts = [
+        f"{n} {KINDS[k][0] if n == 1 else KINDS[k][1]}"
+        for k, n in sorted(counts.items(), key=lambda kv: list(KINDS).index(kv[0]))
+    ]
     return "Summary: " + (", ".join(parts) if parts else "nothing found")
 
 
@@ -97,15 +99,25 @@ FORMATS: Formats[Callable[[FuzzReport], str]] = Formats("claims fuzz")
 @FORMATS.register("text")
 def render_text(report: FuzzReport) -> str:
     """The report for a person: one ``FILE:LINE:COL: error: ...  [kind]`` line per finding, then details."""
-    out = [f"claims fuzz: {', '.join(report.files) or '(rules)'}",
-           (f"{len(report.rules)} rule{'s' if len(report.rules) != 1 else ''} in {len(report.files)} "
+    out = [
+        f"claims fuzz: {', '.join(report.files) or '(rules)'}",
+        (
+            f"{len(report.rules)} rule{'s' if len(report.rules) != 1 else ''} in {len(report.files)} "
             f"file{'s' if len(report.files) != 1 else ''}; seed {report.seed}, "
-            f"at most {report.max_examples} examples per scenario search"), ""]
+            f"at most {report.max_examples} examples per scenario search"
+        ),
+        "",
+    ]
     for f in report.findings:
         out.append(f"{f.span}: error: {f.message}  [{f.kind}]")
-        label = {"dead-rule": "condition", "redundant-rule": "rule", "example-rejected": "example",
-                 "forbid-allowed": "forbids", "possible-rejected": "possible",
-                 "rule-conflict": "rule"}.get(f.kind)
+        label = {
+            "dead-rule": "condition",
+            "redundant-rule": "rule",
+            "example-rejected": "example",
+            "forbid-allowed": "forbids",
+            "possible-rejected": "possible",
+            "rule-conflict": "rule",
+        }.get(f.kind)
         if f.formula and label:
             out.append(f"  {label}: {f.formula}")
         if f.support:
@@ -130,9 +142,15 @@ def render_json(report: FuzzReport) -> str:
 
     def rule(r: Rule) -> dict[str, Any]:
         s = r.span
-        return {"id": r.id, "description": r.description, "formula": r.formula, "rule_set": r.rule_set,
-                "file": s.path if s else None, "line": s.line if s else None,
-                "column": s.column + 1 if s else None}
+        return {
+            "id": r.id,
+            "description": r.description,
+            "formula": r.formula,
+            "rule_set": r.rule_set,
+            "file": s.path if s else None,
+            "line": s.line if s else None,
+            "column": s.column + 1 if s else None,
+        }
 
     data = {
         "version": JSON_VERSION,
@@ -141,16 +159,19 @@ def render_json(report: FuzzReport) -> str:
         "rules": len(report.rules),
         "seed": report.seed,
         "max_examples": report.max_examples,
-        "findings": [{
-            "kind": f.kind,
-            "rule": rule(f.rule),
-            "message": f.message,
-            "formula": f.formula,
-            "support": [rule(r) for r in f.support],
-            "scenario": [{"symbol": a.symbol, "value": a.value} for a in f.scenario],
-            "shows": f.shows or None,
-            "found_by": f.found_by or None,
-        } for f in report.findings],
+        "findings": [
+            {
+                "kind": f.kind,
+                "rule": rule(f.rule),
+                "message": f.message,
+                "formula": f.formula,
+                "support": [rule(r) for r in f.support],
+                "scenario": [{"symbol": a.symbol, "value": a.value} for a in f.scenario],
+                "shows": f.shows or None,
+                "found_by": f.found_by or None,
+            }
+            for f in report.findings
+        ],
         "skipped": report.skipped,
         "summary": summary(report).removeprefix("Summary: "),
     }

@@ -51,19 +51,32 @@ class Gate:
 
     def summary(self, new: int, unchanged: int, resolved: int) -> str:
         """One line: how many findings are new, suppressed and gone."""
+
         def n(k: int, one: str, many: str) -> str:
             return f"{k} {one if k == 1 else many}"
 
         if self.mode == "baseline":
-            return (f"{n(new, 'new finding', 'new findings')}; "
-                    f"{n(unchanged, 'known finding', 'known findings')} suppressed; "
-                    f"{n(resolved, 'baseline entry', 'baseline entries')} fixed")
-        return (f"{n(new, 'finding', 'findings')} introduced since {self.reference}; "
-                f"{n(unchanged, 'finding', 'findings')} already there suppressed; {resolved} resolved")
+            return (
+                f"{n(new, 'new finding', 'new findings')}; "
+                f"{n(unchanged, 'known finding', 'known findings')} suppressed; "
+                f"{n(resolved, 'baseline entry', 'baseline entries')} fixed"
+            )
+        return (
+            f"{n(new, 'finding', 'findings')} introduced since {self.reference}; "
+            f"{n(unchanged, 'finding', 'findings')} already there suppressed; {resolved} resolved"
+        )
 
 
-def compare(mode: str, reference: str, failing: Iterable[str], before: Sequence[JSON], *,
-            notes: Sequence[str] = (), commit: str | None = None, warnings_before: Iterable[str] = ()) -> Gate:
+def compare(
+    mode: str,
+    reference: str,
+    failing: Iterable[str],
+    before: Sequence[JSON],
+    *,
+    notes: Sequence[str] = (),
+    commit: str | None = None,
+    warnings_before: Iterable[str] = (),
+) -> Gate:
     """The gate between a run (the fingerprints of its ``failing`` findings) and its reference.
 
     ``before`` are the reference's findings (those without a ``failing`` field count as failing);

@@ -34,8 +34,20 @@ from claims._report.findings import FORMATS, Contradiction, Report, Verdict, Vie
 __all__ = ["render_html"]
 
 # Speaker colours: the Tableau-10 hues without its red, which the page keeps for clashes.
-_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#d4a72c",
-            "#9c755f", "#2f4b7c", "#a05195", "#17becf", "#bcbd22", "#7f7f7f")
+_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#b07aa1",
+    "#76b7b2",
+    "#d4a72c",
+    "#9c755f",
+    "#2f4b7c",
+    "#a05195",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
 
 _VERDICT_TEXT = {
     "supported": "the premises entail it",
@@ -54,7 +66,9 @@ _MAX_LANES = 80
 # (which no encoding can carry). Any of them made the page fail a strict parse (issue 17, item 9).
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
-    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 
 
 def _shown(m: re.Match[str]) -> str:
@@ -71,8 +85,11 @@ def _e(value: object) -> str:
     text = str(value)
     # isprintable() is fast, holds for most text (once line breaks are put aside), and rules out
     # every forbidden character; the pattern is slow on long text (a document), so it comes second
-    if not text.isprintable() and not text.replace("\n", " ").replace("\t", " ").isprintable() \
-            and _FORBIDDEN.search(text):
+    if (
+        not text.isprintable()
+        and not text.replace("\n", " ").replace("\t", " ").isprintable()
+        and _FORBIDDEN.search(text)
+    ):
         text = _FORBIDDEN.sub(_shown, text)
     return html.escape(text, quote=True)
 
@@ -83,7 +100,7 @@ def _shorten(text: str, limit: int) -> str:
     if len(one) <= limit:
         return one
     cut = one[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:.") + "…"
 
@@ -171,8 +188,7 @@ class _Page:
             self.number[c.id] = len(self.number) + 1
             self.claim_id[c.id] = anchor("claim", c.id)
             self.passage_id[c.id] = anchor("passage", c.id)
-        self.sources: list[Source] = list(dict.fromkeys(
-            [*ds.sources, *(c.source for c in self.claims.values())]))
+        self.sources: list[Source] = list(dict.fromkeys([*ds.sources, *(c.source for c in self.claims.values())]))
         self.source_id = {s: anchor("source", s.id) for s in self.sources}
         # colours go first to the sources in findings, so that those are told apart
         in_findings = [c.source for c in self._finding_claims()]
@@ -185,11 +201,9 @@ class _Page:
             for c in con.claims:
                 self.findings.setdefault(c.id, []).append((f"#contradiction-{k}", f"#{k}", "clash"))
         for k, v in enumerate(report.conclusions, 1):
-            self.findings.setdefault(v.claim.id, []).append(
-                (f"#conclusion-{k}", f"C{k} {v.verdict}", f"v-{v.verdict}"))
+            self.findings.setdefault(v.claim.id, []).append((f"#conclusion-{k}", f"C{k} {v.verdict}", f"v-{v.verdict}"))
             for c in v.premises:
-                self.findings.setdefault(c.id, []).append(
-                    (f"#conclusion-{k}", f"C{k} premise", f"v-{v.verdict}"))
+                self.findings.setdefault(c.id, []).append((f"#conclusion-{k}", f"C{k} premise", f"v-{v.verdict}"))
         self.clashing = {c.id for con in report.contradictions for c in con.claims}
         self.concluding = {v.claim.id: v.verdict for v in report.conclusions}
         self.by_fingerprint = {con.fingerprint: k for k, con in enumerate(report.contradictions, 1)}
@@ -210,8 +224,9 @@ class _Page:
 
     def claim_ref(self, c: Claim) -> str:
         """A link to a claim's card, labelled with its number and id."""
-        return (f'<a class="cref" href="#{self.claim_id[c.id]}">'
-                f'<span class="num">{self.number[c.id]}</span> {_e(c.id)}</a>')
+        return (
+            f'<a class="cref" href="#{self.claim_id[c.id]}"><span class="num">{self.number[c.id]}</span> {_e(c.id)}</a>'
+        )
 
     def chip(self, s: Source) -> str:
         return f'<span class="chip" style="--chip:{self.color[s]}" aria-hidden="true"></span>'
@@ -273,8 +288,10 @@ def _rules(rules: Sequence[Rule], heading: str, empty: str) -> str:
     items = []
     for r in rules:
         loc = f' <span class="loc">{_e(r.span.path)}:{r.span.line}</span>' if r.span is not None else ""
-        items.append(f'<li><code class="rid">{_e(r.id)}</code> {_e(r.description)}{loc}'
-                     f'<br><code class="rformula">{_e(r.formula)}</code></li>')
+        items.append(
+            f'<li><code class="rid">{_e(r.id)}</code> {_e(r.description)}{loc}'
+            f'<br><code class="rformula">{_e(r.formula)}</code></li>'
+        )
     return f'<h4>{_e(heading)}</h4><ul class="rules">{"".join(items)}</ul>'
 
 
@@ -298,7 +315,7 @@ def _contradiction_card(page: _Page, k: int, con: Contradiction) -> str:
         f'<p class="sub">{meta} · cannot all be true together · '
         f'<span class="fp" title="fingerprint {_e(con.fingerprint)}">fingerprint {_e(con.fingerprint[:12])}</span>'
         "</p></header>"
-        f"<h4 class=\"sr\">Claims</h4>{body}"
+        f'<h4 class="sr">Claims</h4>{body}'
         + _rules(con.rules, "Rules it needs", "No rule needed: the claims clash directly.")
         + "</article>"
     )
@@ -307,21 +324,27 @@ def _contradiction_card(page: _Page, k: int, con: Contradiction) -> str:
 def _scenario(v: Verdict) -> str:
     if not v.countermodel:
         return '<p class="norule">The conclusion shares no symbol with any premise.</p>'
-    rows = "".join(f"<tr><th scope=\"row\"><code>{_e(s.symbol)}</code></th><td><code>{_e(s.value)}</code></td></tr>"
-                   for s in v.countermodel)
-    return ('<p>In this scenario every premise holds and the conclusion is false, so the premises do '
-            'not establish it.</p><div class="table-scroll"><table class="scenario"><caption>Scenario</caption><thead><tr><th scope="col">symbol</th><th scope="col">value</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>")
+    rows = "".join(
+        f'<tr><th scope="row"><code>{_e(s.symbol)}</code></th><td><code>{_e(s.value)}</code></td></tr>'
+        for s in v.countermodel
+    )
+    return (
+        "<p>In this scenario every premise holds and the conclusion is false, so the premises do "
+        'not establish it.</p><div class="table-scroll"><table class="scenario"><caption>Scenario</caption><thead><tr><th scope="col">symbol</th><th scope="col">value</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
     parts = [
-        (f'<article class="card verdict v-{_e(v.verdict)}" id="conclusion-{k}" '
-         f'aria-labelledby="conclusion-{k}-h">'
-         f'<header><h3 id="conclusion-{k}-h"><span class="tag">C{k}</span> '
-         f'<span class="badge v-{_e(v.verdict)}">{_e(v.verdict)}</span> {_e(v.claim.source.name)}: '
-         f"{_e(_shorten(v.claim.quote, 90))}</h3>"
-         f'<p class="sub">conclusion {_e(v.claim.id)} · {_e(_VERDICT_TEXT.get(v.verdict, v.verdict))}</p></header>'),
+        (
+            f'<article class="card verdict v-{_e(v.verdict)}" id="conclusion-{k}" '
+            f'aria-labelledby="conclusion-{k}-h">'
+            f'<header><h3 id="conclusion-{k}-h"><span class="tag">C{k}</span> '
+            f'<span class="badge v-{_e(v.verdict)}">{_e(v.verdict)}</span> {_e(v.claim.source.name)}: '
+            f"{_e(_shorten(v.claim.quote, 90))}</h3>"
+            f'<p class="sub">conclusion {_e(v.claim.id)} · {_e(_VERDICT_TEXT.get(v.verdict, v.verdict))}</p></header>'
+        ),
         _claim_block(page, v.claim),
     ]
     if v.verdict in ("supported", "refuted"):
@@ -340,10 +363,12 @@ def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
             k2 = page.by_fingerprint.get(con.fingerprint)
             names = ", ".join(page.claim_ref(c) for c in con.claims)
             items.append(f'<li><a href="#contradiction-{k2}">#{k2}</a>: {names}</li>' if k2 else f"<li>{names}</li>")
-        parts.append("<h4>The premises contradict each other, so anything would follow</h4>"
-                     f'<ul class="plain">{"".join(items)}</ul>')
+        parts.append(
+            "<h4>The premises contradict each other, so anything would follow</h4>"
+            f'<ul class="plain">{"".join(items)}</ul>'
+        )
     else:
-        parts.append(f'<h4>Undecided</h4><p>The solver could not decide: {_e(v.reason or "no reason given")}.</p>')
+        parts.append(f"<h4>Undecided</h4><p>The solver could not decide: {_e(v.reason or 'no reason given')}.</p>")
     parts.append("</article>")
     return "".join(parts)
 
@@ -363,18 +388,32 @@ def _summary(page: _Page) -> str:
         return f'<div class="tile {cls}"><dt>{_e(label)}</dt><dd><span class="big">{_e(value)}</span>{d}</dd></div>'
 
     kind_txt = ", ".join(_e(_plural(kinds[k], k)) for k in ("fact", "prediction", "conclusion") if kinds[k])
-    verdict_txt = " ".join(f'<span class="badge v-{v}">{verdicts[v]} {v}</span>'
-                            for v in ("refuted", "unsupported", "vacuous", "unknown", "supported") if verdicts[v])
+    verdict_txt = " ".join(
+        f'<span class="badge v-{v}">{verdicts[v]} {v}</span>'
+        for v in ("refuted", "unsupported", "vacuous", "unknown", "supported")
+        if verdicts[v]
+    )
     tiles = [
-        tile("Contradictions", len(r.contradictions), "minimal sets of claims that cannot all be true",
-             "bad" if r.contradictions else "good"),
-        tile("Conclusions", len(r.conclusions), verdict_txt or "none in the dataset",
-             "bad" if r.failing_conclusions() else ""),
+        tile(
+            "Contradictions",
+            len(r.contradictions),
+            "minimal sets of claims that cannot all be true",
+            "bad" if r.contradictions else "good",
+        ),
+        tile(
+            "Conclusions",
+            len(r.conclusions),
+            verdict_txt or "none in the dataset",
+            "bad" if r.failing_conclusions() else "",
+        ),
         tile("Undecided", len(r.unknowns), f"enumeration {_e(state)}", "warn" if r.unknowns or not r.complete else ""),
         tile("Claims", len(ds.claims), kind_txt),
         tile("Sources", len(used_sources), "people and outlets quoted"),
-        tile("Files", len(ds.files), f"{_e(_plural(len(ds.documents), 'document'))}, "
-             f"{_e(_plural(len(ds.rules), 'rule'))}"),
+        tile(
+            "Files",
+            len(ds.files),
+            f"{_e(_plural(len(ds.documents), 'document'))}, {_e(_plural(len(ds.rules), 'rule'))}",
+        ),
     ]
     if r.rule_conflicts:
         tiles.insert(0, tile("Rule conflicts", len(r.rule_conflicts), "the rules contradict each other", "bad"))
@@ -387,19 +426,23 @@ def _summary(page: _Page) -> str:
         if len(srcs) == 1:
             pairs.setdefault((srcs[0], srcs[0]), []).append(k)
         for i, a in enumerate(srcs):
-            for b in srcs[i + 1:]:
+            for b in srcs[i + 1 :]:
                 pairs.setdefault((a, b), []).append(k)
     if pairs:
         rows = []
         for (a, b), ks in sorted(pairs.items(), key=lambda p: (-len(p[1]), p[1])):
             links = " ".join(f'<a href="#contradiction-{k}">#{k}</a>' for k in ks)
             other = _who(page, b) if a != b else '<span class="self">itself</span>'
-            rows.append(f'<tr><td>{_who(page, a)}</td><td class="vs-cell" aria-hidden="true">⟷</td>'
-                        f"<td>{other}</td><td>{len(ks)}</td><td>{links}</td></tr>")
-        out.append('<div class="table-scroll"><table class="whom"><caption>Sources that contradict each other</caption><thead><tr>'
-                   '<th scope="col">source</th><th scope="col"><span class="sr">against</span></th>'
-                   '<th scope="col">contradicted by</th><th scope="col">count</th>'
-                   f'<th scope="col">contradictions</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            rows.append(
+                f'<tr><td>{_who(page, a)}</td><td class="vs-cell" aria-hidden="true">⟷</td>'
+                f"<td>{other}</td><td>{len(ks)}</td><td>{links}</td></tr>"
+            )
+        out.append(
+            '<div class="table-scroll"><table class="whom"><caption>Sources that contradict each other</caption><thead><tr>'
+            '<th scope="col">source</th><th scope="col"><span class="sr">against</span></th>'
+            '<th scope="col">contradicted by</th><th scope="col">count</th>'
+            f'<th scope="col">contradictions</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        )
     return "".join(out)
 
 
@@ -412,12 +455,28 @@ def _graph(page: _Page) -> str:
     lanes: list[tuple[str, str, str, list[Claim], Claim | None, str]] = []
     # (href, label, css class, claims, conclusion claim, accessible name)
     for k, con in enumerate(r.contradictions, 1):
-        lanes.append((f"contradiction-{k}", f"#{k}", "clash", list(con.claims), None,
-                      f"Contradiction {k}: {_title_of(con)}, {_plural(len(con.claims), 'claim')}"))
+        lanes.append(
+            (
+                f"contradiction-{k}",
+                f"#{k}",
+                "clash",
+                list(con.claims),
+                None,
+                f"Contradiction {k}: {_title_of(con)}, {_plural(len(con.claims), 'claim')}",
+            )
+        )
     n_clash = len(lanes)
     for k, v in enumerate(r.conclusions, 1):
-        lanes.append((f"conclusion-{k}", f"C{k}", f"v-{v.verdict}", [v.claim, *v.premises], v.claim,
-                      f"Conclusion {k}, {v.verdict}: {v.claim.source.name}, {v.claim.id}"))
+        lanes.append(
+            (
+                f"conclusion-{k}",
+                f"C{k}",
+                f"v-{v.verdict}",
+                [v.claim, *v.premises],
+                v.claim,
+                f"Conclusion {k}, {v.verdict}: {v.claim.source.name}, {v.claim.id}",
+            )
+        )
     if not lanes:
         return '<p class="none">Nothing to draw: no contradiction and no conclusion.</p>'
     shown = lanes[:_MAX_LANES]
@@ -436,8 +495,13 @@ def _graph(page: _Page) -> str:
     svg_rows: list[str] = []
     n_concl = len(shown) - n_clash
     # room on the right for the lanes' headings ("CONTRADICTIONS" needs about 110 units)
-    width = (label_w + max(lane_w * n_clash, 110 if n_clash else 0) + (lane_gap if n_clash and n_concl else 0)
-             + max(lane_w * n_concl, 96 if n_concl else 0) + 16)
+    width = (
+        label_w
+        + max(lane_w * n_clash, 110 if n_clash else 0)
+        + (lane_gap if n_clash and n_concl else 0)
+        + max(lane_w * n_concl, 96 if n_concl else 0)
+        + 16
+    )
     clash_w = max(lane_w * n_clash, 110) if n_clash else 0
     right = 16
     for gi, (src, claims) in enumerate(groups.items()):
@@ -449,7 +513,8 @@ def _graph(page: _Page) -> str:
             f'<a href="#{page.source_id[src]}" aria-label="{_e("Source: " + src.name + via)}">'
             f'<circle cx="14" cy="{y + 13}" r="6" fill="{page.color[src]}"/>'
             f'<text class="src" x="26" y="{y + 17.5}">{_e(_shorten(src.name, 44))}'
-            f'<tspan class="via" dx="6">{_e(_shorten(via.lstrip(" ·"), 24)) if via else ""}</tspan></text></a>')
+            f'<tspan class="via" dx="6">{_e(_shorten(via.lstrip(" ·"), 24)) if via else ""}</tspan></text></a>'
+        )
         y += head_h
         for c in claims:
             cy = y + row_h / 2
@@ -461,7 +526,8 @@ def _graph(page: _Page) -> str:
                 f'<rect class="hit" x="18" y="{y}" width="{label_w - 22}" height="{row_h}"/>'
                 f'<text class="num" x="40" y="{cy + 4}" text-anchor="end">{label}</text>'
                 f'<text class="q" x="48" y="{cy + 4}">“{_e(_shorten(c.quote, 74))}”</text></a>'
-                f'<line class="row" x1="{label_w - 4}" y1="{cy}" x2="{width - right}" y2="{cy}"/>')
+                f'<line class="row" x1="{label_w - 4}" y1="{cy}" x2="{width - right}" y2="{cy}"/>'
+            )
             y += row_h
         y += gap
     height = y + 34
@@ -471,16 +537,21 @@ def _graph(page: _Page) -> str:
         cx0 = label_w + clash_w + (lane_gap if n_clash else 0)
         header.append(f'<text class="lanes-h" x="{cx0}" y="18">Conclusions</text>')
     for i, (href, label, cls, claims, concl, name) in enumerate(shown):
-        x = (label_w + lane_w * i + lane_w / 2 if i < n_clash
-             else label_w + clash_w + (lane_gap if n_clash else 0) + lane_w * (i - n_clash) + lane_w / 2)
+        x = (
+            label_w + lane_w * i + lane_w / 2
+            if i < n_clash
+            else label_w + clash_w + (lane_gap if n_clash else 0) + lane_w * (i - n_clash) + lane_w / 2
+        )
         ys = [row_y[c.id] for c in claims]
         y0, y1 = min(ys), max(ys)
         marks = []
         for c in claims:
             cy = row_y[c.id]
             if concl is not None and c.id == concl.id:
-                marks.append(f'<rect class="node concl" x="{x - 7}" y="{cy - 7}" width="14" height="14" '
-                             f'transform="rotate(45 {x} {cy})"/>')
+                marks.append(
+                    f'<rect class="node concl" x="{x - 7}" y="{cy - 7}" width="14" height="14" '
+                    f'transform="rotate(45 {x} {cy})"/>'
+                )
             else:
                 marks.append(f'<circle class="node" cx="{x}" cy="{cy}" r="6.5"/>')
         svg_lanes.append(
@@ -489,27 +560,38 @@ def _graph(page: _Page) -> str:
             f'<rect class="pill" x="{x - 15}" y="28" width="30" height="20" rx="10"/>'
             f'<text class="lab" x="{x}" y="42" text-anchor="middle">{_e(label)}</text>'
             + (f'<line class="join" x1="{x}" y1="{y0}" x2="{x}" y2="{y1}"/>' if y1 > y0 else "")
-            + "".join(marks) + "</a>")
+            + "".join(marks)
+            + "</a>"
+        )
     legend_y = height - 12
-    legend = (f'<g class="legend" aria-hidden="true"><circle class="node lg-clash" cx="{label_w + 6}" cy="{legend_y - 4}" r="5"/>'
-              f'<text x="{label_w + 16}" y="{legend_y}">claims of one finding, joined</text>'
-              f'<rect class="node lg-concl" x="{label_w + 210}" y="{legend_y - 9}" width="10" height="10" '
-              f'transform="rotate(45 {label_w + 215} {legend_y - 4})"/>'
-              f'<text x="{label_w + 226}" y="{legend_y}">the conclusion</text></g>')
+    legend = (
+        f'<g class="legend" aria-hidden="true"><circle class="node lg-clash" cx="{label_w + 6}" cy="{legend_y - 4}" r="5"/>'
+        f'<text x="{label_w + 16}" y="{legend_y}">claims of one finding, joined</text>'
+        f'<rect class="node lg-concl" x="{label_w + 210}" y="{legend_y - 9}" width="10" height="10" '
+        f'transform="rotate(45 {label_w + 215} {legend_y - 4})"/>'
+        f'<text x="{label_w + 226}" y="{legend_y}">the conclusion</text></g>'
+    )
     title = "Graph of sources, claims and findings"
-    desc = (f"{_plural(len(groups), 'source')} and {_plural(len(row_y), 'claim')} in rows; "
-            f"{_plural(len(r.contradictions), 'contradiction')} and {_plural(len(r.conclusions), 'conclusion')} "
-            "as vertical lanes joining the claims each one involves. Each lane links to its card.")
+    desc = (
+        f"{_plural(len(groups), 'source')} and {_plural(len(row_y), 'claim')} in rows; "
+        f"{_plural(len(r.contradictions), 'contradiction')} and {_plural(len(r.conclusions), 'conclusion')} "
+        "as vertical lanes joining the claims each one involves. Each lane links to its card."
+    )
     note = ""
     if len(lanes) > len(shown):
-        note = (f'<span class="note"> The graph shows the first {len(shown)} of {len(lanes)} findings; '
-                "every one has its card below.</span>")
+        note = (
+            f'<span class="note"> The graph shows the first {len(shown)} of {len(lanes)} findings; '
+            "every one has its card below.</span>"
+        )
     return (
         '<figure class="graph"><div class="graph-scroll" tabindex="0" role="region" aria-label="Graph (scrolls sideways)">'
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'style="max-width:{width}px" role="group" aria-labelledby="graph-title graph-desc">'
         f'<title id="graph-title">{_e(title)}</title><desc id="graph-desc">{_e(desc)}</desc>'
-        + "".join(header) + "".join(svg_rows) + "".join(svg_lanes) + legend
+        + "".join(header)
+        + "".join(svg_rows)
+        + "".join(svg_lanes)
+        + legend
         + "</svg></div>"
         f"<figcaption>Rows are claims, grouped under their source (speaker, outlet). Each lane joins the "
         "claims of one finding: red lanes are minimal contradictions, lanes marked C are conclusions, "
@@ -529,10 +611,14 @@ def _claims_section(page: _Page) -> str:
             continue
         items = []
         for c in claims:
-            badges = "".join(f'<a class="badge {cls}" href="{href}">{_e(lab)}</a>'
-                             for href, lab, cls in page.findings.get(c.id, []))
-            ctx = (f'<a href="#{page.passage_id[c.id]}">quote in context</a>' if c.id in page.places
-                   else '<span class="muted">quote not located in a document</span>')
+            badges = "".join(
+                f'<a class="badge {cls}" href="{href}">{_e(lab)}</a>' for href, lab, cls in page.findings.get(c.id, [])
+            )
+            ctx = (
+                f'<a href="#{page.passage_id[c.id]}">quote in context</a>'
+                if c.id in page.places
+                else '<span class="muted">quote not located in a document</span>'
+            )
             note = f'<p class="note">{_e(c.note)}</p>' if c.note else ""
             items.append(
                 f'<article class="claim {page.mark_class(c)}" id="{page.claim_id[c.id]}" '
@@ -543,13 +629,16 @@ def _claims_section(page: _Page) -> str:
                 f'<p class="meta">{_when(c)} · <code>{_e(c.formula)}</code></p>{note}'
                 f'<p class="links">{ctx} {_where(c)}</p>'
                 + (f'<p class="in">in {badges}</p>' if badges else "")
-                + "</article>")
+                + "</article>"
+            )
         role = f'<p class="role">{_e(s.role)}</p>' if s.role else ""
         via = f' <span class="via">via {_e(s.via)}</span>' if s.via else ""
-        out.append(f'<section class="source" id="{page.source_id[s]}" aria-labelledby="{page.source_id[s]}-h">'
-                   f'<h3 id="{page.source_id[s]}-h">{page.chip(s)}{_e(s.name)}{via} '
-                   f'<span class="count">{_e(_plural(len(claims), "claim"))}</span></h3>{role}'
-                   f'<div class="claims">{"".join(items)}</div></section>')
+        out.append(
+            f'<section class="source" id="{page.source_id[s]}" aria-labelledby="{page.source_id[s]}-h">'
+            f'<h3 id="{page.source_id[s]}-h">{page.chip(s)}{_e(s.name)}{via} '
+            f'<span class="count">{_e(_plural(len(claims), "claim"))}</span></h3>{role}'
+            f'<div class="claims">{"".join(items)}</div></section>'
+        )
     return "".join(out)
 
 
@@ -588,8 +677,10 @@ def _document_text(page: _Page, text: str, passages: list[tuple[int, int, Claim]
                 out.append("</mark>")
                 if p[1] == a:
                     c = p[2]
-                    out.append(f'<a class="ref" href="#{page.claim_id[c.id]}" '
-                               f'aria-label="{_e(f"claim {page.number[c.id]}: {c.id}")}">{page.number[c.id]}</a>')
+                    out.append(
+                        f'<a class="ref" href="#{page.claim_id[c.id]}" '
+                        f'aria-label="{_e(f"claim {page.number[c.id]}: {c.id}")}">{page.number[c.id]}</a>'
+                    )
             for p in popped:
                 if p[1] != a:
                     open_(p)
@@ -605,15 +696,21 @@ def _documents_section(page: _Page) -> str:
     by_doc: dict[int, list[tuple[int, int, Claim]]] = {}
     for cid, (i, a, b) in page.places.items():
         by_doc.setdefault(i, []).append((a, b, page.claims[cid]))
-    out = [('<p class="doc-legend" aria-hidden="true"><span class="sw clash">in a contradiction</span> '
+    out = [
+        (
+            '<p class="doc-legend" aria-hidden="true"><span class="sw clash">in a contradiction</span> '
             '<span class="sw v-refuted">a conclusion</span> <span class="sw plain">another claim</span> '
-            '<span class="ref">12</span> opens the claim</p>')]
+            '<span class="ref">12</span> opens the claim</p>'
+        )
+    ]
     for i, (path, text) in enumerate(page.ds.documents):
         n = len(by_doc.get(i, []))
-        out.append(f'<article class="document" id="document-{i + 1}" aria-labelledby="document-{i + 1}-h">'
-                   f'<h3 id="document-{i + 1}-h"><code>{_e(path)}</code> '
-                   f'<span class="count">{_e(_plural(n, "quoted passage"))}</span></h3>'
-                   f'<div class="doc-text">{_document_text(page, text, by_doc.get(i, []))}</div></article>')
+        out.append(
+            f'<article class="document" id="document-{i + 1}" aria-labelledby="document-{i + 1}-h">'
+            f'<h3 id="document-{i + 1}-h"><code>{_e(path)}</code> '
+            f'<span class="count">{_e(_plural(n, "quoted passage"))}</span></h3>'
+            f'<div class="doc-text">{_document_text(page, text, by_doc.get(i, []))}</div></article>'
+        )
     return "".join(out)
 
 
@@ -621,9 +718,11 @@ def _unknowns(page: _Page) -> str:
     items = []
     for u in page.report.unknowns:
         refs = ", ".join(page.claim_ref(c) for c in u.claims)
-        items.append(f'<article class="card warn"><h3>{_e(_plural(len(u.claims), "claim"))} undecided</h3>'
-                     f"<p>{_e(u.reason)}; {_e(_plural(u.found, 'contradiction'))} found before it stopped.</p>"
-                     f"<p>{refs}</p></article>")
+        items.append(
+            f'<article class="card warn"><h3>{_e(_plural(len(u.claims), "claim"))} undecided</h3>'
+            f"<p>{_e(u.reason)}; {_e(_plural(u.found, 'contradiction'))} found before it stopped.</p>"
+            f"<p>{refs}</p></article>"
+        )
     return "".join(items)
 
 
@@ -631,15 +730,20 @@ def _warnings(page: _Page) -> str:
     items = []
     for d in page.report.warnings:
         hint = f'<br><span class="muted">hint: {_e(d.hint)}</span>' if d.hint else ""
-        items.append(f'<li><code class="loc">{_e(d.span)}</code> {_e(d.message)} '
-                     f'<code class="muted">[{_e(d.code)}]</code>{hint}</li>')
+        items.append(
+            f'<li><code class="loc">{_e(d.span)}</code> {_e(d.message)} '
+            f'<code class="muted">[{_e(d.code)}]</code>{hint}</li>'
+        )
     return f'<ul class="warnings">{"".join(items)}</ul>'
 
 
 def _rule_conflicts(page: _Page) -> str:
-    return "".join(f'<article class="card clash"><h3>Rule conflict {k}</h3>'
-                   + _rules(rc.rules, "These rules contradict each other", "") + "</article>"
-                   for k, rc in enumerate(page.report.rule_conflicts, 1))
+    return "".join(
+        f'<article class="card clash"><h3>Rule conflict {k}</h3>'
+        + _rules(rc.rules, "These rules contradict each other", "")
+        + "</article>"
+        for k, rc in enumerate(page.report.rule_conflicts, 1)
+    )
 
 
 # --------------------------------------------------------------------------- the page
@@ -841,46 +945,93 @@ def render_html(report: Report) -> str:
     files = ", ".join(f"<code>{_e(f)}</code>" for f in ds.files) or "claims given as strings"
     sections: list[tuple[str, str, str, str]] = []  # (id, heading, lead, body)
     sections.append(("summary", "Summary", "", _summary(page)))
-    sections.append(("graph", "Who contradicts whom",
-                     "Each lane joins claims that cannot all be true; follow a lane to its card.", _graph(page)))
+    sections.append(
+        (
+            "graph",
+            "Who contradicts whom",
+            "Each lane joins claims that cannot all be true; follow a lane to its card.",
+            _graph(page),
+        )
+    )
     if r.rule_conflicts:
-        sections.append(("rule-conflicts", "Rule conflicts",
-                         "The rules contradict each other before any claim, so no claim was checked.",
-                         _rule_conflicts(page)))
+        sections.append(
+            (
+                "rule-conflicts",
+                "Rule conflicts",
+                "The rules contradict each other before any claim, so no claim was checked.",
+                _rule_conflicts(page),
+            )
+        )
     con_body = "".join(_contradiction_card(page, k, c) for k, c in enumerate(r.contradictions, 1))
-    sections.append(("contradictions", f"Contradictions ({len(r.contradictions)})",
-                     "Every proper subset of each set is consistent: drop any one claim and the clash goes away.",
-                     f'<div class="cards">{con_body}</div>' if con_body else
-                     '<p class="none">None' + ("." if r.complete else " found (enumeration incomplete).") + "</p>"))
+    sections.append(
+        (
+            "contradictions",
+            f"Contradictions ({len(r.contradictions)})",
+            "Every proper subset of each set is consistent: drop any one claim and the clash goes away.",
+            f'<div class="cards">{con_body}</div>'
+            if con_body
+            else '<p class="none">None' + ("." if r.complete else " found (enumeration incomplete).") + "</p>",
+        )
+    )
     if r.conclusions:
         body = "".join(_conclusion_card(page, k, v) for k, v in enumerate(r.conclusions, 1))
-        sections.append(("conclusions", f"Conclusions ({len(r.conclusions)})",
-                         "Conclusions are judged against the facts.", f'<div class="cards">{body}</div>'))
+        sections.append(
+            (
+                "conclusions",
+                f"Conclusions ({len(r.conclusions)})",
+                "Conclusions are judged against the facts.",
+                f'<div class="cards">{body}</div>',
+            )
+        )
     if r.unknowns:
-        sections.append(("undecided", f"Undecided ({len(r.unknowns)})",
-                         "The solver hit a limit here; this is not a claim of consistency.",
-                         f'<div class="cards">{_unknowns(page)}</div>'))
-    sections.append(("claims", "Sources and claims",
-                     "Every claim, under the source that made it; the number is the claim's mark in the document.",
-                     _claims_section(page)))
+        sections.append(
+            (
+                "undecided",
+                f"Undecided ({len(r.unknowns)})",
+                "The solver hit a limit here; this is not a claim of consistency.",
+                f'<div class="cards">{_unknowns(page)}</div>',
+            )
+        )
+    sections.append(
+        (
+            "claims",
+            "Sources and claims",
+            "Every claim, under the source that made it; the number is the claim's mark in the document.",
+            _claims_section(page),
+        )
+    )
     if r.warnings:
-        sections.append(("warnings", f"Warnings ({len(r.warnings)})",
-                         "From the symbol linter; they fail a check only under --fail-on-warnings.",
-                         _warnings(page)))
-    sections.append(("documents", "Documents",
-                     ("Every quoted passage, highlighted in its document: red where the claim takes part in a "
-                      "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
-                      "opens its claim."),
-                     _documents_section(page)))
+        sections.append(
+            (
+                "warnings",
+                f"Warnings ({len(r.warnings)})",
+                "From the symbol linter; they fail a check only under --fail-on-warnings.",
+                _warnings(page),
+            )
+        )
+    sections.append(
+        (
+            "documents",
+            "Documents",
+            (
+                "Every quoted passage, highlighted in its document: red where the claim takes part in a "
+                "contradiction, dashed for a conclusion, yellow otherwise. The number after a passage "
+                "opens its claim."
+            ),
+            _documents_section(page),
+        )
+    )
     toc = "".join(f'<li><a href="#{sid}">{_e(h)}</a></li>' for sid, h, _, _ in sections)
     body = "".join(
         f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{_e(h)}</h2>'
-        + (f'<p class="lead">{_e(lead)}</p>' if lead else "") + f"{content}</section>"
-        for sid, h, lead, content in sections)
+        + (f'<p class="lead">{_e(lead)}</p>' if lead else "")
+        + f"{content}</section>"
+        for sid, h, lead, content in sections
+    )
     limits = f"timeout {r.timeout:g} s per check" if r.timeout is not None else "no timeout"
     if r.max_per_component is not None:
         limits += f", at most {r.max_per_component} contradictions per component"
-    status = (f'<span class="status {"bad" if bad else "good"}">{"findings" if bad else "nothing found"}</span>')
+    status = f'<span class="status {"bad" if bad else "good"}">{"findings" if bad else "nothing found"}</span>'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

@@ -50,11 +50,15 @@ def summary(findings: Sequence[FindingRecord], warnings: Sequence[WarningRecord]
     """The ``summary`` object: findings by kind and verdict, how many fail, how many warnings."""
     kinds = Counter(r.kind for r in findings)
     verdicts = Counter(r.verdict for r in findings if isinstance(r, ConclusionRecord))
-    return {"contradictions": kinds["contradiction"],
-            "conclusions": {v: verdicts[v] for v in VERDICTS},
-            "unknowns": kinds["unknown"], "rule_conflicts": kinds["rule-conflict"],
-            "errors": kinds["error"], "failing": sum(1 for r in findings if r.failing),
-            "warnings": len(warnings)}
+    return {
+        "contradictions": kinds["contradiction"],
+        "conclusions": {v: verdicts[v] for v in VERDICTS},
+        "unknowns": kinds["unknown"],
+        "rule_conflicts": kinds["rule-conflict"],
+        "errors": kinds["error"],
+        "failing": sum(1 for r in findings if r.failing),
+        "warnings": len(warnings),
+    }
 
 
 def gate_record(gate: Gate, findings: Sequence[FindingRecord], warnings: Sequence[WarningRecord] = ()) -> JSON:
@@ -65,9 +69,15 @@ def gate_record(gate: Gate, findings: Sequence[FindingRecord], warnings: Sequenc
     """
     every: list[FindingRecord | WarningRecord] = [*findings, *warnings]
     states = Counter(s for s in (state(r, gate) for r in every) if s is not None)
-    return {"mode": gate.mode, "reference": gate.reference, "commit": gate.commit, "new": states["new"],
-            "unchanged": states["unchanged"], "resolved": [dict(r) for r in gate.resolved],
-            "notes": list(gate.notes)}
+    return {
+        "mode": gate.mode,
+        "reference": gate.reference,
+        "commit": gate.commit,
+        "new": states["new"],
+        "unchanged": states["unchanged"],
+        "resolved": [dict(r) for r in gate.resolved],
+        "notes": list(gate.notes),
+    }
 
 
 def tool(report: Report) -> ToolRecord:
@@ -75,8 +85,7 @@ def tool(report: Report) -> ToolRecord:
     return ToolRecord(timeout=report.timeout, max_per_component=report.max_per_component)
 
 
-def report_document(report: Report, records: Records, *, gate: Gate | None = None,
-                    document: str = "report") -> JSON:
+def report_document(report: Report, records: Records, *, gate: Gate | None = None, document: str = "report") -> JSON:
     """The JSON report (the ``json`` format and, with ``document="baseline"``, baselines).
 
     A baseline keeps only the failing findings, and every lint warning: those
@@ -91,8 +100,12 @@ def report_document(report: Report, records: Records, *, gate: Gate | None = Non
         "document": document,
         "tool": tool(report).to_json(),
         "files": list(ds.files),
-        "stats": {"claims": len(ds.claims), "rules": len(ds.rules),
-                  "sources": len({c.source for c in ds.claims}), "components": report.stats.components},
+        "stats": {
+            "claims": len(ds.claims),
+            "rules": len(ds.rules),
+            "sources": len({c.source for c in ds.claims}),
+            "components": report.stats.components,
+        },
         "complete": report.complete,
         "truncated": report.truncated,
         "exit_code": exit_code(report, recs, gate, warns),
@@ -103,8 +116,9 @@ def report_document(report: Report, records: Records, *, gate: Gate | None = Non
     }
 
 
-def errors_document(diagnostics: Sequence[Diagnostic], *, files: Sequence[str], timeout: float | None,
-                    max_per_component: int | None) -> JSON:
+def errors_document(
+    diagnostics: Sequence[Diagnostic], *, files: Sequence[str], timeout: float | None, max_per_component: int | None
+) -> JSON:
     """The JSON report of a run that could not start: every diagnostic as an ``error`` finding."""
     recs = [error_record(d) for d in diagnostics]
     return {

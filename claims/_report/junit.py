@@ -30,8 +30,7 @@ from claims._report.records import (
 def _claim_text(c: ClaimRecord, indent: str) -> list[str]:
     who = c.source + (f" ({c.role})" if c.role else "") + (f", via {c.via}" if c.via else "")
     where = f" · {c.file}:{c.line}:{c.column}" if c.file else ""
-    return [f"{indent}{c.id} · {who} · {c.said}{where}",
-            f'{indent}  "{c.quote}"', f"{indent}  {c.formula}"]
+    return [f"{indent}{c.id} · {who} · {c.said}{where}", f'{indent}  "{c.quote}"', f"{indent}  {c.formula}"]
 
 
 def _rule_text(r: RuleRecord, indent: str) -> str:
@@ -57,8 +56,7 @@ def details(record: FindingRecord) -> str:
             out.append("  countermodel:")
             out.extend(f"    {s.symbol} = {s.value}" for s in record.countermodel)
         if record.contradictions:
-            out.append("  contradictions among the premises: " + ", ".join(
-                fp[:12] for fp in record.contradictions))
+            out.append("  contradictions among the premises: " + ", ".join(fp[:12] for fp in record.contradictions))
     out.extend(_rule_text(r, "  ") for r in record.rules)
     out.append(f"  fingerprint {record.fingerprint}")
     return "\n".join(out)
@@ -92,8 +90,13 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) ->
 
 def _properties(parent: ET.Element, tool: ToolRecord, gate: Gate | None) -> None:
     props = _el(parent, "properties")
-    for name, value in (("claims.version", tool.version), ("z3.version", tool.z3_version), ("seed", tool.seed),
-                        ("timeout", tool.timeout), ("max_per_component", tool.max_per_component)):
+    for name, value in (
+        ("claims.version", tool.version),
+        ("z3.version", tool.z3_version),
+        ("seed", tool.seed),
+        ("timeout", tool.timeout),
+        ("max_per_component", tool.max_per_component),
+    ):
         _el(props, "property", name=name, value="" if value is None else str(value))
     if gate is not None:
         _el(props, "property", name="gate", value=f"{gate.mode} {gate.reference}")
@@ -101,17 +104,27 @@ def _properties(parent: ET.Element, tool: ToolRecord, gate: Gate | None) -> None
 
 def _counts(what: Iterable[str]) -> str:
     c = Counter(what)
-    names = {"contradiction": ("contradiction", "contradictions"),
-             "conclusion": ("failing conclusion", "failing conclusions"),
-             "unknown": ("undecided part", "undecided parts"),
-             "rule-conflict": ("rule conflict", "rule conflicts"),
-             "error": ("error", "errors")}
+    names = {
+        "contradiction": ("contradiction", "contradictions"),
+        "conclusion": ("failing conclusion", "failing conclusions"),
+        "unknown": ("undecided part", "undecided parts"),
+        "rule-conflict": ("rule conflict", "rule conflicts"),
+        "error": ("error", "errors"),
+    }
     return ", ".join(f"{n} {names[k][n != 1]}" for k, n in c.items())
 
 
-def _testcase(suite: ET.Element, classname: str, name: str, file: str | None, line: int | None,
-              failing: Sequence[FindingRecord], known: Sequence[FindingRecord], skipped: str | None = None,
-              tag: str = "failure") -> ET.Element:
+def _testcase(
+    suite: ET.Element,
+    classname: str,
+    name: str,
+    file: str | None,
+    line: int | None,
+    failing: Sequence[FindingRecord],
+    known: Sequence[FindingRecord],
+    skipped: str | None = None,
+    tag: str = "failure",
+) -> ET.Element:
     attrib = {"classname": classname, "name": name}
     if file:
         attrib["file"] = file
@@ -122,22 +135,28 @@ def _testcase(suite: ET.Element, classname: str, name: str, file: str | None, li
         _el(case, "skipped", message=skipped)
     elif failing:
         kinds = [r.kind for r in failing]
-        _el(case, tag, "\n\n".join(details(r) for r in failing),
-            type=",".join(dict.fromkeys(kinds)), message=failing[0].message if len(failing) == 1
-            else _counts(kinds))
+        _el(
+            case,
+            tag,
+            "\n\n".join(details(r) for r in failing),
+            type=",".join(dict.fromkeys(kinds)),
+            message=failing[0].message if len(failing) == 1 else _counts(kinds),
+        )
     if known:
         n = len(known)
-        _el(case, "system-out",
+        _el(
+            case,
+            "system-out",
             f"{n} known finding{'s' if n != 1 else ''} suppressed by the gate:\n\n"
-            + "\n\n".join(details(r) for r in known))
+            + "\n\n".join(details(r) for r in known),
+        )
     return case
 
 
 def _warning_case(suite: ET.Element, w: WarningRecord) -> None:
     """A lint warning's testcase: passing, its text in ``system-out``; failing under
     ``--fail-on-warnings`` (unless a gate knows it: then passing, marked as suppressed)."""
-    attrib = {"classname": "claims.warnings",
-              "name": f"{w.file}:{w.line}:{w.column}: {w.message}  [{w.code}]"}
+    attrib = {"classname": "claims.warnings", "name": f"{w.file}:{w.line}:{w.column}: {w.message}  [{w.code}]"}
     if w.file:
         attrib["file"] = w.file
     if w.line:
@@ -161,10 +180,12 @@ def _finish(root: ET.Element) -> str:
     totals = Counter[str]()
     for suite in root.findall("testsuite"):
         cases = suite.findall("testcase")
-        counts = {"tests": len(cases),
-                  "failures": sum(1 for c in cases if c.find("failure") is not None),
-                  "errors": sum(1 for c in cases if c.find("error") is not None),
-                  "skipped": sum(1 for c in cases if c.find("skipped") is not None)}
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+        }
         # Attribute order is fixed: name first, then the counts.
         for k, v in counts.items():
             suite.set(k, str(v))
@@ -193,8 +214,7 @@ def render_junit(report: Report, view: View) -> str:
 
     def split(rs: Iterable[FindingRecord]) -> tuple[list[FindingRecord], list[FindingRecord]]:
         rs = [r for r in rs if r.failing]
-        return ([r for r in rs if r.baseline_state != "unchanged"],
-                [r for r in rs if r.baseline_state == "unchanged"])
+        return ([r for r in rs if r.baseline_state != "unchanged"], [r for r in rs if r.baseline_state == "unchanged"])
 
     def home(r: FindingRecord, homes: Sequence[str]) -> str | None:
         """The testcase a finding fails: its first claim's (or rule's) file, else the first one."""
@@ -208,8 +228,7 @@ def render_junit(report: Report, view: View) -> str:
     _properties(files, tool(report), gate)
     claim_files = list(report.dataset.files)
     for f in claim_files:
-        failing, known = split(r for r in recs if r.kind in ("contradiction", "unknown")
-                               and home(r, claim_files) == f)
+        failing, known = split(r for r in recs if r.kind in ("contradiction", "unknown") and home(r, claim_files) == f)
         _testcase(files, "claims.files", f, f, None, failing, known, skipped=stopped)
     verdicts = {r.claims[0].id: r for r in recs if r.kind == "conclusion"}
     concluded = [c for c in report.dataset.claims if c.kind == "conclusion"]
@@ -217,9 +236,16 @@ def render_junit(report: Report, view: View) -> str:
         suite = _suite(root, "conclusions")
         for c in concluded:
             failing, known = split([verdicts[c.id]] if c.id in verdicts else [])
-            _testcase(suite, "claims.conclusions", c.id, c.span.path if c.span else None,
-                      c.span.line if c.span else None, failing, known,
-                      skipped=None if c.id in verdicts else stopped)
+            _testcase(
+                suite,
+                "claims.conclusions",
+                c.id,
+                c.span.path if c.span else None,
+                c.span.line if c.span else None,
+                failing,
+                known,
+                skipped=None if c.id in verdicts else stopped,
+            )
     rule_files = list(dict.fromkeys(r.span.path if r.span else r.rule_set for r in report.dataset.rules))
     if rule_files:
         suite = _suite(root, "rule sets")
@@ -233,8 +259,7 @@ def render_junit(report: Report, view: View) -> str:
     return _finish(root)
 
 
-def render_errors(diagnostics: Sequence[Diagnostic], *, timeout: float | None,
-                  max_per_component: int | None) -> str:
+def render_errors(diagnostics: Sequence[Diagnostic], *, timeout: float | None, max_per_component: int | None) -> str:
     """JUnit XML for a run that stopped on input errors: a testcase with an ``<error>`` per file."""
     recs: list[FindingRecord] = [error_record(d) for d in diagnostics]
     root = ET.Element("testsuites", {"name": "claims check"})

@@ -28,8 +28,9 @@ def marked(records: Iterable[R], gate: Gate | None) -> tuple[R, ...]:
     return tuple(r if (s := state(r, gate)) is None else attrs.evolve(r, baseline_state=s) for r in records)
 
 
-def exit_code(report: Report, findings: Sequence[FindingRecord], gate: Gate | None,
-              warnings: Sequence[WarningRecord] = ()) -> int:
+def exit_code(
+    report: Report, findings: Sequence[FindingRecord], gate: Gate | None, warnings: Sequence[WarningRecord] = ()
+) -> int:
     """The exit code of ``claims check``: 1 when a failing finding is reported, else 0.
 
     Under a gate (``--baseline``, ``--since``) only new failing findings count,

@@ -26,14 +26,20 @@ from claims._report.findings import Contradiction, Report, RuleConflict, Scenari
 JSON = dict[str, Any]
 
 # The level of a finding: "error" and "warning" fail the check (exit 1), "note" does not.
-_VERDICT_LEVEL = {"refuted": "error", "vacuous": "error", "unsupported": "warning",
-                  "unknown": "warning", "supported": "note"}
+_VERDICT_LEVEL = {
+    "refuted": "error",
+    "vacuous": "error",
+    "unsupported": "warning",
+    "unknown": "warning",
+    "supported": "note",
+}
 
 
 def _json(record: Any) -> JSON:
     """A record's fields as JSON, in field order: records as objects, tuples as lists."""
-    return {a.name: _json_value(getattr(record, a.name)) for a in attrs.fields(type(record))
-            if a.name != "baseline_state"}  # added at the end, and only when there is one
+    return {
+        a.name: _json_value(getattr(record, a.name)) for a in attrs.fields(type(record)) if a.name != "baseline_state"
+    }  # added at the end, and only when there is one
 
 
 def _json_value(value: Any) -> Any:
@@ -72,9 +78,19 @@ class ClaimRecord:
     @classmethod
     def of(cls, c: Claim) -> ClaimRecord:
         holds = None if c.holds is None else (c.holds[0].isoformat(), c.holds[1].isoformat())
-        return cls(id=c.id, kind=c.kind, source=c.source.name, source_id=c.source.id, role=c.source.role,
-                   via=c.source.via, quote=c.quote, said=c.said.isoformat(), holds=holds, formula=c.formula,
-                   **_place(c.span))
+        return cls(
+            id=c.id,
+            kind=c.kind,
+            source=c.source.name,
+            source_id=c.source.id,
+            role=c.source.role,
+            via=c.source.via,
+            quote=c.quote,
+            said=c.said.isoformat(),
+            holds=holds,
+            formula=c.formula,
+            **_place(c.span),
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -196,8 +212,10 @@ class Records:
         not fail) and undecided parts. A warning is ``failing`` only under
         ``fail_on_warnings``.
         """
-        return cls(findings=finding_records(report, allow_unsupported=allow_unsupported),
-                   warnings=warning_records(report, fail_on_warnings=fail_on_warnings))
+        return cls(
+            findings=finding_records(report, allow_unsupported=allow_unsupported),
+            warnings=warning_records(report, fail_on_warnings=fail_on_warnings),
+        )
 
 
 # --------------------------------------------------------------------------- messages
@@ -229,8 +247,11 @@ def _verdict_message(v: Verdict) -> str:
         return f"{head}: the rules alone {what}"
     if v.verdict == "unsupported":
         scen = "; ".join(str(s) for s in v.countermodel)
-        return (f"{head}: every premise holds and the conclusion fails when {scen}" if scen
-                else f"{head}: the conclusion shares no symbol with any premise")
+        return (
+            f"{head}: every premise holds and the conclusion fails when {scen}"
+            if scen
+            else f"{head}: the conclusion shares no symbol with any premise"
+        )
     if v.verdict == "vacuous":
         return f"{head}: its premises contradict each other, so anything would follow"
     return f"{head}: the solver could not decide ({v.reason})"
@@ -239,13 +260,17 @@ def _verdict_message(v: Verdict) -> str:
 def _unknown_message(u: Unknown) -> str:
     shown = ", ".join(c.id for c in u.claims[:6]) + (", ..." if len(u.claims) > 6 else "")
     n = len(u.claims)
-    return (f"{n} claim{'s' if n != 1 else ''} ({shown}) could not be decided: {u.reason}; "
-            f"{u.found} contradiction{'s' if u.found != 1 else ''} found before the solver stopped")
+    return (
+        f"{n} claim{'s' if n != 1 else ''} ({shown}) could not be decided: {u.reason}; "
+        f"{u.found} contradiction{'s' if u.found != 1 else ''} found before the solver stopped"
+    )
 
 
 def _rule_conflict_message(rc: RuleConflict) -> str:
-    return (f"Rule{'s' if len(rc.rules) > 1 else ''} {_ids(rc.rules)} contradict"
-            f"{'' if len(rc.rules) > 1 else 's'} each other before any claim: no claim was checked")
+    return (
+        f"Rule{'s' if len(rc.rules) > 1 else ''} {_ids(rc.rules)} contradict"
+        f"{'' if len(rc.rules) > 1 else 's'} each other before any claim: no claim was checked"
+    )
 
 
 # --------------------------------------------------------------------------- building
@@ -257,25 +282,61 @@ def finding_records(report: Report, *, allow_unsupported: bool = False) -> tuple
     claims, rules = ClaimRecord.of, RuleRecord.of
     out: list[FindingRecord] = []
     for rc in report.rule_conflicts:
-        out.append(FindingRecord(kind="rule-conflict", fingerprint=rc.fingerprint, level="error", failing=True,
-                                 message=_rule_conflict_message(rc), claims=(),
-                                 rules=tuple(rules(r) for r in rc.rules)))
+        out.append(
+            FindingRecord(
+                kind="rule-conflict",
+                fingerprint=rc.fingerprint,
+                level="error",
+                failing=True,
+                message=_rule_conflict_message(rc),
+                claims=(),
+                rules=tuple(rules(r) for r in rc.rules),
+            )
+        )
     for c in report.contradictions:
-        out.append(FindingRecord(kind="contradiction", fingerprint=c.fingerprint, level="error", failing=True,
-                                 message=_contradiction_message(c), claims=tuple(claims(x) for x in c.claims),
-                                 rules=tuple(rules(r) for r in c.rules)))
+        out.append(
+            FindingRecord(
+                kind="contradiction",
+                fingerprint=c.fingerprint,
+                level="error",
+                failing=True,
+                message=_contradiction_message(c),
+                claims=tuple(claims(x) for x in c.claims),
+                rules=tuple(rules(r) for r in c.rules),
+            )
+        )
     for v in report.conclusions:
         is_failing = v.fingerprint in failing
-        out.append(ConclusionRecord(
-            kind="conclusion", fingerprint=v.fingerprint, level=_VERDICT_LEVEL[v.verdict] if is_failing else "note",
-            failing=is_failing, message=_verdict_message(v), claims=(claims(v.claim),),
-            rules=tuple(rules(r) for r in v.rules), verdict=v.verdict,
-            premises=tuple(claims(p) for p in v.premises), countermodel=v.countermodel,
-            contradictions=tuple(c.fingerprint for c in v.contradictions), reason=v.reason))
+        out.append(
+            ConclusionRecord(
+                kind="conclusion",
+                fingerprint=v.fingerprint,
+                level=_VERDICT_LEVEL[v.verdict] if is_failing else "note",
+                failing=is_failing,
+                message=_verdict_message(v),
+                claims=(claims(v.claim),),
+                rules=tuple(rules(r) for r in v.rules),
+                verdict=v.verdict,
+                premises=tuple(claims(p) for p in v.premises),
+                countermodel=v.countermodel,
+                contradictions=tuple(c.fingerprint for c in v.contradictions),
+                reason=v.reason,
+            )
+        )
     for u in report.unknowns:
-        out.append(UnknownRecord(kind="unknown", fingerprint=u.fingerprint, level="warning", failing=True,
-                                 message=_unknown_message(u), claims=tuple(claims(x) for x in u.claims), rules=(),
-                                 reason=u.reason, found=u.found))
+        out.append(
+            UnknownRecord(
+                kind="unknown",
+                fingerprint=u.fingerprint,
+                level="warning",
+                failing=True,
+                message=_unknown_message(u),
+                claims=tuple(claims(x) for x in u.claims),
+                rules=(),
+                reason=u.reason,
+                found=u.found,
+            )
+        )
     return tuple(out)
 
 
@@ -285,9 +346,18 @@ def error_record(d: Diagnostic) -> ErrorRecord:
     Its fingerprint leaves out line and column, so that an error moved by an
     edit above it keeps its identity.
     """
-    return ErrorRecord(kind="error", fingerprint=fingerprint("error", (), (), f"{d.code}|{d.span.path}|{d.message}"),
-                       level="error" if d.severity == "error" else "warning", failing=d.severity == "error",
-                       message=d.message, claims=(), rules=(), code=d.code, hint=d.hint, **_place(d.span))
+    return ErrorRecord(
+        kind="error",
+        fingerprint=fingerprint("error", (), (), f"{d.code}|{d.span.path}|{d.message}"),
+        level="error" if d.severity == "error" else "warning",
+        failing=d.severity == "error",
+        message=d.message,
+        claims=(),
+        rules=(),
+        code=d.code,
+        hint=d.hint,
+        **_place(d.span),
+    )
 
 
 # A place written into a lint message ("'flow_rate' is used at ds/claims.yaml:8:5"): left out of
@@ -324,9 +394,18 @@ def warning_records(report: Report, *, fail_on_warnings: bool = False) -> tuple[
     Each is ``failing`` only under ``fail_on_warnings`` (``--fail-on-warnings``).
     """
     owners = _owners(report) if report.warnings else {}
-    return tuple(WarningRecord(code=d.code, fingerprint=warning_fingerprint(d, owners.get(d.span)), level="warning",
-                               failing=fail_on_warnings, message=d.message, hint=d.hint, **_place(d.span))
-                 for d in report.warnings)
+    return tuple(
+        WarningRecord(
+            code=d.code,
+            fingerprint=warning_fingerprint(d, owners.get(d.span)),
+            level="warning",
+            failing=fail_on_warnings,
+            message=d.message,
+            hint=d.hint,
+            **_place(d.span),
+        )
+        for d in report.warnings
+    )
 
 
 # --------------------------------------------------------------------------- the run

@@ -35,6 +35,7 @@ class Formats(Generic[F]):
 
     def register(self, name: str, *, machine: bool = False, listed: bool = True) -> Callable[[F], F]:
         """A decorator: the function it decorates renders this command's report as ``name``."""
+
         def deco(fn: F) -> F:
             if name in self._formats:
                 raise ValueError(f"{self.command}: the format {name!r} is registered twice")

@@ -25,14 +25,17 @@ from claims._report.json_report import dumps, errors_document, gate_record
 from claims._report.records import Records
 
 
-def _without_known(report: Report, gate: Gate, records: Records, *, allow_unsupported: bool,
-                   fail_on_warnings: bool) -> Report:
+def _without_known(
+    report: Report, gate: Gate, records: Records, *, allow_unsupported: bool, fail_on_warnings: bool
+) -> Report:
     """The report without the failing findings (and warnings) the gate suppresses (for the person's view)."""
+
     def keep(fp: str) -> bool:
         return gate.state(fp) != "unchanged"
 
-    shown = tuple(d for d, w in zip(report.warnings, records.warnings, strict=True)
-                  if not fail_on_warnings or keep(w.fingerprint))
+    shown = tuple(
+        d for d, w in zip(report.warnings, records.warnings, strict=True) if not fail_on_warnings or keep(w.fingerprint)
+    )
     failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
     return attrs.evolve(
         report,
@@ -71,24 +74,40 @@ def render(fmt: str, report: Report, view: View | None = None) -> str:
     if FORMATS.is_machine(fmt):
         return FORMATS[fmt](report, view)
     gate = view.gate
-    records = None if gate is None else Records.of(report, allow_unsupported=view.allow_unsupported,
-                                                   fail_on_warnings=view.fail_on_warnings)
-    shown = report if gate is None or records is None else _without_known(
-        report, gate, records, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    records = (
+        None
+        if gate is None
+        else Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    )
+    shown = (
+        report
+        if gate is None or records is None
+        else _without_known(
+            report, gate, records, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings
+        )
+    )
     text = FORMATS[fmt](shown, view)
     if fmt != "text":
         return text
     if view.fail_on_warnings and shown.warnings:
         n = len(shown.warnings)
-        text += (f"{n} warning{'s' if n != 1 else ''}{' (new)' if gate is not None else ''} "
-                 f"fail{'s' if n == 1 else ''} this check (--fail-on-warnings)\n")
+        text += (
+            f"{n} warning{'s' if n != 1 else ''}{' (new)' if gate is not None else ''} "
+            f"fail{'s' if n == 1 else ''} this check (--fail-on-warnings)\n"
+        )
     if gate is not None and records is not None:
         text += gate_text(records, gate)
     return text
 
 
-def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequence[str],
-                  timeout: float | None, max_per_component: int | None = None) -> str | None:
+def render_errors(
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    files: Sequence[str],
+    timeout: float | None,
+    max_per_component: int | None = None,
+) -> str | None:
     """A machine-format document for a run that stopped on input errors (exit 2).
 
     ``json`` lists every diagnostic as a finding of kind ``error``; ``sarif``
@@ -97,8 +116,7 @@ def render_errors(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequenc
     an ``<error>``. Other formats return None: their errors go to stderr only.
     """
     if fmt == "json":
-        return dumps(errors_document(diagnostics, files=files, timeout=timeout,
-                                     max_per_component=max_per_component))
+        return dumps(errors_document(diagnostics, files=files, timeout=timeout, max_per_component=max_per_component))
     if fmt == "sarif":
         return _sarif.render_errors(diagnostics, timeout=timeout, max_per_component=max_per_component)
     if fmt == "junit":

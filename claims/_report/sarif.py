@@ -29,27 +29,46 @@ from claims._report.records import (
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_FINGERPRINT = "claimsFingerprint/v1"
 _SARIF_KINDS = ("contradiction", "conclusion", "unknown", "rule-conflict", "error")
-_SARIF_DEFAULT_LEVEL = {"contradiction": "error", "conclusion": "warning", "unknown": "warning",
-                        "rule-conflict": "error", "error": "error"}
+_SARIF_DEFAULT_LEVEL = {
+    "contradiction": "error",
+    "conclusion": "warning",
+    "unknown": "warning",
+    "rule-conflict": "error",
+    "error": "error",
+}
 _LINK_CHARS = re.compile(r"([\[\]\\])")
 
 KIND_DESCRIPTIONS = {
-    "contradiction": ("Claims that cannot all be true",
-                      ("A minimal set of claims that cannot all be true together under the rules "
-                       "it names: every proper subset of the claims is consistent.")),
-    "conclusion": ("A conclusion that does not follow",
-                   ("A claim marked as a conclusion that its premises refute, do not support "
-                    "(a countermodel is given), support only vacuously, or that the solver "
-                    "could not decide.")),
-    "unknown": ("Claims the solver could not decide",
-                ("A part of the dataset where the solver hit a limit (--timeout); it is "
-                 "never reported as consistent.")),
-    "rule-conflict": ("Rules that contradict each other",
-                      ("Rules that are inconsistent on their own, before any claim: no claim "
-                       "could be checked.")),
-    "error": ("Invalid input",
-              ("A claim file, rule file or document that could not be loaded (the run checked "
-               "nothing); the message names what is wrong and what was probably meant.")),
+    "contradiction": (
+        "Claims that cannot all be true",
+        (
+            "A minimal set of claims that cannot all be true together under the rules "
+            "it names: every proper subset of the claims is consistent."
+        ),
+    ),
+    "conclusion": (
+        "A conclusion that does not follow",
+        (
+            "A claim marked as a conclusion that its premises refute, do not support "
+            "(a countermodel is given), support only vacuously, or that the solver "
+            "could not decide."
+        ),
+    ),
+    "unknown": (
+        "Claims the solver could not decide",
+        ("A part of the dataset where the solver hit a limit (--timeout); it is never reported as consistent."),
+    ),
+    "rule-conflict": (
+        "Rules that contradict each other",
+        ("Rules that are inconsistent on their own, before any claim: no claim could be checked."),
+    ),
+    "error": (
+        "Invalid input",
+        (
+            "A claim file, rule file or document that could not be loaded (the run checked "
+            "nothing); the message names what is wrong and what was probably meant."
+        ),
+    ),
 }
 
 
@@ -103,10 +122,12 @@ def _result(record: FindingRecord, rule_ids: Sequence[str]) -> JSON:
             primary = loc
             continue
         label = f"{what} {item.id}"
-        text = (f'{label} ({item.source}): "{item.quote}"' if isinstance(item, ClaimRecord)
-                else f"{label}: {item.description}")
-        related.append({"id": len(related) + 1, "physicalLocation": loc,
-                        "message": {"text": _sarif_text(text)}})
+        text = (
+            f'{label} ({item.source}): "{item.quote}"'
+            if isinstance(item, ClaimRecord)
+            else f"{label}: {item.description}"
+        )
+        related.append({"id": len(related) + 1, "physicalLocation": loc, "message": {"text": _sarif_text(text)}})
         links.append(f"[{_sarif_text(item.id)}]({len(related)})")
     message = _sarif_text(record.message)
     if isinstance(record, ErrorRecord) and record.hint:
@@ -140,8 +161,12 @@ def _warning(record: WarningRecord, rule_ids: Sequence[str]) -> JSON:
     message = _sarif_text(record.message)
     if record.hint:
         message += _sarif_text(f" (hint: {record.hint})")
-    result: JSON = {"ruleId": record.code, "ruleIndex": rule_ids.index(record.code),
-                    "level": "warning", "message": {"text": message}}
+    result: JSON = {
+        "ruleId": record.code,
+        "ruleIndex": rule_ids.index(record.code),
+        "level": "warning",
+        "message": {"text": message},
+    }
     primary = _physical(record.file, record.line, record.column)
     if primary is not None:
         result["locations"] = [{"physicalLocation": primary}]
@@ -171,31 +196,54 @@ def _lint_descriptions(code: str) -> tuple[str, str]:
     return short, full.strip()
 
 
-def _document(results: list[JSON], tool: ToolRecord, *, successful: bool, exit_code: int,
-              properties: JSON, rule_ids: Sequence[str]) -> JSON:
+def _document(
+    results: list[JSON],
+    tool: ToolRecord,
+    *,
+    successful: bool,
+    exit_code: int,
+    properties: JSON,
+    rule_ids: Sequence[str],
+) -> JSON:
     rules = []
     for rid in rule_ids:
         short, full = KIND_DESCRIPTIONS[rid] if rid in KIND_DESCRIPTIONS else _lint_descriptions(rid)
-        rules.append({"id": rid, "name": "".join(w.title() for w in rid.split("-")),
-                      "shortDescription": {"text": short}, "fullDescription": {"text": full},
-                      "help": {"text": full},
-                      "defaultConfiguration": {"level": _SARIF_DEFAULT_LEVEL.get(rid, "warning")}})
-    driver_props: dict[str, Any] = {"z3_version": tool.z3_version, "seed": tool.seed, "timeout": tool.timeout,
-                                    "max_per_component": tool.max_per_component}
+        rules.append(
+            {
+                "id": rid,
+                "name": "".join(w.title() for w in rid.split("-")),
+                "shortDescription": {"text": short},
+                "fullDescription": {"text": full},
+                "help": {"text": full},
+                "defaultConfiguration": {"level": _SARIF_DEFAULT_LEVEL.get(rid, "warning")},
+            }
+        )
+    driver_props: dict[str, Any] = {
+        "z3_version": tool.z3_version,
+        "seed": tool.seed,
+        "timeout": tool.timeout,
+        "max_per_component": tool.max_per_component,
+    }
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "claims", "version": tool.version, "semanticVersion": tool.version,
-                "rules": rules,
-                "properties": driver_props,
-            }},
-            "invocations": [{"executionSuccessful": successful, "exitCode": exit_code}],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": properties,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "claims",
+                        "version": tool.version,
+                        "semanticVersion": tool.version,
+                        "rules": rules,
+                        "properties": driver_props,
+                    }
+                },
+                "invocations": [{"executionSuccessful": successful, "exitCode": exit_code}],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": properties,
+            }
+        ],
     }
 
 
@@ -218,28 +266,46 @@ def render_sarif(report: Report, view: View) -> str:
     recs = [r for r in marked(records.findings, gate) if r.failing]
     warns = marked(records.warnings, gate)
     rule_ids = _rule_ids(warns)
-    props: JSON = {"complete": report.complete, "truncated": report.truncated,
-                   "summary": summary(records.findings, records.warnings)}
+    props: JSON = {
+        "complete": report.complete,
+        "truncated": report.truncated,
+        "summary": summary(records.findings, records.warnings),
+    }
     if gate is not None:
         g = gate_record(gate, records.findings, records.warnings)
-        props["gate"] = {"mode": g["mode"], "reference": g["reference"], "new": g["new"],
-                         "unchanged": g["unchanged"],
-                         "resolved": [{"kind": r["kind"], "fingerprint": r["fingerprint"],
-                                       "message": r["message"]} for r in g["resolved"]]}
+        props["gate"] = {
+            "mode": g["mode"],
+            "reference": g["reference"],
+            "new": g["new"],
+            "unchanged": g["unchanged"],
+            "resolved": [
+                {"kind": r["kind"], "fingerprint": r["fingerprint"], "message": r["message"]} for r in g["resolved"]
+            ],
+        }
     results = [_result(r, rule_ids) for r in recs] + [_warning(w, rule_ids) for w in warns]
-    sarif = _document(results, tool(report), successful=True,
-                      exit_code=exit_code(report, records.findings, gate, records.warnings),
-                      properties=props, rule_ids=rule_ids)
+    sarif = _document(
+        results,
+        tool(report),
+        successful=True,
+        exit_code=exit_code(report, records.findings, gate, records.warnings),
+        properties=props,
+        rule_ids=rule_ids,
+    )
     return dumps(sarif)
 
 
-def render_errors(diagnostics: Sequence[Diagnostic], *, timeout: float | None,
-                  max_per_component: int | None) -> str:
+def render_errors(diagnostics: Sequence[Diagnostic], *, timeout: float | None, max_per_component: int | None) -> str:
     """SARIF for a run that stopped on input errors: an ``error`` result at each diagnostic's place,
     the invocation marked unsuccessful (exit 2)."""
     recs = [error_record(d) for d in diagnostics]
     rule_ids = _rule_ids()
-    return dumps(_document([_result(r, rule_ids) for r in recs],
-                           ToolRecord(timeout=timeout, max_per_component=max_per_component),
-                           successful=False, exit_code=2, properties={"summary": summary(recs)},
-                           rule_ids=rule_ids))
+    return dumps(
+        _document(
+            [_result(r, rule_ids) for r in recs],
+            ToolRecord(timeout=timeout, max_per_component=max_per_component),
+            successful=False,
+            exit_code=2,
+            properties={"summary": summary(recs)},
+            rule_ids=rule_ids,
+        )
+    )

@@ -22,7 +22,10 @@ from claims._front.model import Claim, Rule
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
 
 _VERDICT_STYLE = {
-    "supported": "green", "refuted": "red", "unsupported": "yellow", "vacuous": "magenta",
+    "supported": "green",
+    "refuted": "red",
+    "unsupported": "yellow",
+    "vacuous": "magenta",
     "unknown": "magenta",
 }
 
@@ -55,9 +58,16 @@ class _Writer:
         self.width = width
         self.color = color
         self.chunks: list[str] = []
-        self.console = Console(file=io.StringIO(), width=width, force_terminal=color, no_color=not color,
-                               color_system="standard" if color else None, highlight=False, emoji=False,
-                               soft_wrap=False)
+        self.console = Console(
+            file=io.StringIO(),
+            width=width,
+            force_terminal=color,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+        )
 
     direct = True  # False: every line through rich (the tests compare both ways)
 
@@ -105,7 +115,7 @@ def _breaks(text: str, width: int) -> list[int]:
         if width - used >= length:
             used += len(word)
         elif length > width:
-            pieces = [word[i:i + width] for i in range(0, len(word), width)]
+            pieces = [word[i : i + width] for i in range(0, len(word), width)]
             for piece in pieces:
                 if start:
                     cuts.append(start)
@@ -115,6 +125,7 @@ def _breaks(text: str, width: int) -> list[int]:
             cuts.append(start)
             used = len(word)
     return cuts
+
 
 # Every text that comes from the data goes through _u (claims._base.errors.printable): a newline, a tab
 # or an escape sequence (ESC, CSI) in a name or a quote would otherwise break the report's lines or
@@ -200,13 +211,20 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     kinds = Counter(c.kind for c in ds.claims)
     out(Text("claims check: " + _u(", ".join(ds.files)), style="bold"))
     kind_txt = ", ".join(_plural(kinds[k], k) for k in ("fact", "prediction", "conclusion") if kinds[k])
-    out(f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
+    out(
+        f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
         f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
-        f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}")
+        f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}"
+    )
     if report.rule_conflicts:
         out()
-        out(Text(f"Rule conflicts ({len(report.rule_conflicts)}): the rules contradict each other "
-                 "before any claim, so no claim was checked", style="bold red"))
+        out(
+            Text(
+                f"Rule conflicts ({len(report.rule_conflicts)}): the rules contradict each other "
+                "before any claim, so no claim was checked",
+                style="bold red",
+            )
+        )
         for rc in report.rule_conflicts:
             for r in rc.rules:
                 out(_rule_line(r))
@@ -230,14 +248,15 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
         out()
         out(Text(f"Undecided ({len(report.unknowns)})", style="bold underline"))
         for u in report.unknowns:
-            out(f"  {_plural(len(u.claims), 'claim')} ({_u(', '.join(c.id for c in u.claims[:6]))}"
+            out(
+                f"  {_plural(len(u.claims), 'claim')} ({_u(', '.join(c.id for c in u.claims[:6]))}"
                 f"{', ...' if len(u.claims) > 6 else ''}): {_u(u.reason)}; "
-                f"{_plural(u.found, 'contradiction')} found before it stopped")
+                f"{_plural(u.found, 'contradiction')} found before it stopped"
+            )
     if report.contradictions:
         counts: Counter[str] = Counter()
         for c in report.contradictions:
-            for name in {x.source.name + (f", via {x.source.via}" if x.source.via else "")
-                         for x in c.claims}:
+            for name in {x.source.name + (f", via {x.source.via}" if x.source.via else "") for x in c.claims}:
                 counts[name] += 1
         out()
         out(Text("Sources most often in contradictions", style="bold underline"))
@@ -258,16 +277,22 @@ def render_html_table(report: Report) -> str:
     rows = []
     for k, c in enumerate(report.contradictions, 1):
         who = "<br>".join(
-            f"<b>{html.escape(x.id)}</b> — {html.escape(x.source.label())}: "
-            f"<i>“{html.escape(x.quote)}”</i>" for x in c.claims)
+            f"<b>{html.escape(x.id)}</b> — {html.escape(x.source.label())}: <i>“{html.escape(x.quote)}”</i>"
+            for x in c.claims
+        )
         rules = ", ".join(html.escape(r.id) for r in c.rules) or "—"
         rows.append(f"<tr><td>contradiction #{k}</td><td>{who}</td><td>{rules}</td></tr>")
     for v in report.conclusions:
-        rows.append(f"<tr><td>{html.escape(v.verdict)}</td><td><b>{html.escape(v.claim.id)}</b> — "
-                    f"<i>“{html.escape(v.claim.quote)}”</i></td><td>"
-                    f"{', '.join(html.escape(r.id) for r in v.rules) or '—'}</td></tr>")
-    return ("<table><thead><tr><th>finding</th><th>claims</th><th>rules</th></tr></thead><tbody>"
-            + "".join(rows) + f"</tbody></table><p>{html.escape(summary_line(report))}</p>")
+        rows.append(
+            f"<tr><td>{html.escape(v.verdict)}</td><td><b>{html.escape(v.claim.id)}</b> — "
+            f"<i>“{html.escape(v.claim.quote)}”</i></td><td>"
+            f"{', '.join(html.escape(r.id) for r in v.rules) or '—'}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>finding</th><th>claims</th><th>rules</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table><p>{html.escape(summary_line(report))}</p>"
+    )
 
 
 @FORMATS.register("text")

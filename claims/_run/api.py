@@ -78,17 +78,25 @@ def check(
         ClaimsError: when the executor cannot run (e.g. Dask is not installed).
     """
     with _gc.paused():
-        return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress,
-                      limits)
+        return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress, limits)
 
 
-def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, executor: str,
-           scheduler: str | None, progress: Progress | None, limits: Limits) -> Report:
+def _check(
+    ds: Dataset,
+    opts: Options,
+    jobs: int | None,
+    cache: CacheSpec,
+    executor: str,
+    scheduler: str | None,
+    progress: Progress | None,
+    limits: Limits,
+) -> Report:
     start = time.perf_counter()
     n_jobs = jobs or _executor.default_jobs()
     # the lint reads only the dataset: with a core to spare it runs beside the rest
-    with beside(functools.partial(lint_dataset, ds),
-                fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD) as warnings:
+    with beside(
+        functools.partial(lint_dataset, ds), fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD
+    ) as warnings:
         facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
         conflicts: list[RuleConflict] = []
         if ds.rules:
@@ -104,8 +112,9 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
         store = _cache_of(cache)
         known, todo = split_cached(store, comps, facts, opts)
         work = [complete(enc, comps[k]) for k in todo] if enc is not None else []
-        solved = _executor.run(work, facts, opts, jobs=n_jobs, executor=executor, scheduler=scheduler,
-                               progress=progress)
+        solved = _executor.run(
+            work, facts, opts, jobs=n_jobs, executor=executor, scheduler=scheduler, progress=progress
+        )
         for k, res in zip(todo, solved, strict=True):
             known[k] = res
             if store is not None:
@@ -113,8 +122,9 @@ def _check(ds: Dataset, opts: Options, jobs: int | None, cache: CacheSpec, execu
         if store is not None:
             store.flush()
         results = [known[k] for k in range(len(comps))]
-        return assemble_report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo),
-                               warnings.result())
+        return assemble_report(
+            ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo), warnings.result()
+        )
 
 
 LINT_BESIDE_THRESHOLD = 20_000

@@ -105,7 +105,7 @@ def _folder_part(sid: str) -> str:
     if len(part) <= _MAX_ID_IN_NAME:
         return part
     digest = hashlib.sha256(sid.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return f"{part[:_MAX_ID_IN_NAME - 13]}-{digest}"
+    return f"{part[: _MAX_ID_IN_NAME - 13]}-{digest}"
 
 
 def stories(examples: Sequence[Example]) -> list[Story]:
@@ -147,8 +147,9 @@ class Sym:
     arity: int
 
 
-def _walk(e: S.Expr, ctx: str, bound: frozenset[str], r: Read, group: str,
-          uses: list[Use], syms: list[Sym], free: list[str]) -> None:
+def _walk(
+    e: S.Expr, ctx: str, bound: frozenset[str], r: Read, group: str, uses: list[Use], syms: list[Sym], free: list[str]
+) -> None:
     """Collect the symbols of ``e``, its free variables, and every use with its place."""
     if isinstance(e, S.Quant):
         _walk(e.body, "formula", bound | {v for v, _ in e.binders}, r, group, uses, syms, free)
@@ -180,8 +181,24 @@ def _walk(e: S.Expr, ctx: str, bound: frozenset[str], r: Read, group: str,
             uses.append(Use(e.name, "const", 0, span, group))
 
 
-_TRANSLIT = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
-             "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+_TRANSLIT = {
+    "ł": "l",
+    "Ł": "L",
+    "ø": "o",
+    "Ø": "O",
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "đ": "d",
+    "Đ": "D",
+    "ð": "d",
+    "Ð": "D",
+    "þ": "th",
+    "Þ": "Th",
+    "ı": "i",
+}
 
 
 def safe_name(name: str) -> str:
@@ -244,20 +261,23 @@ def _translate(e: S.Expr, ctx: str, names: dict[Sym, str], vars_: dict[str, str]
             binders.append((inner[v], SORT))
         body = _translate(e.body, "formula", names, inner)
         # ∀x ∀y φ prints as "forall x: U, y: U. φ"
-        if isinstance(body, S.Quant) and body.kind == e.kind and not {b for b, _ in binders} & {
-                b for b, _ in body.binders}:
+        if (
+            isinstance(body, S.Quant)
+            and body.kind == e.kind
+            and not {b for b, _ in binders} & {b for b, _ in body.binders}
+        ):
             return S.Quant(e.kind, (*binders, *body.binders), body.body, e.pos, e.end)
         return S.Quant(e.kind, tuple(binders), body, e.pos, e.end)
     if isinstance(e, S.Unary):
         return S.Unary(e.op, _translate(e.arg, "formula", names, vars_), e.pos, e.end)
     if isinstance(e, S.Binary):
         sub = "term" if e.op in ("=", "!=") else "formula"
-        return S.Binary(e.op, _translate(e.left, sub, names, vars_),
-                        _translate(e.right, sub, names, vars_), e.pos, e.end)
+        return S.Binary(
+            e.op, _translate(e.left, sub, names, vars_), _translate(e.right, sub, names, vars_), e.pos, e.end
+        )
     if isinstance(e, S.Call):
         sym = Sym("pred" if ctx == "formula" else "func", e.name, len(e.args))
-        return S.Call(names[sym], tuple(_translate(a, "term", names, vars_) for a in e.args), None,
-                      e.pos, e.end)
+        return S.Call(names[sym], tuple(_translate(a, "term", names, vars_) for a in e.args), None, e.pos, e.end)
     assert isinstance(e, S.Name)
     if ctx == "formula":
         return S.Name(names[Sym("pred", e.name, 0)], None, e.pos, e.end)
@@ -331,8 +351,9 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
         texts.append(S.to_text(ours))
     n = len(prem_reads)
     premise_failed = any(t is None for t in texts[:n])
-    failed = frozenset(ex.example_id for ex, t in zip(story.examples, texts[n:], strict=True)
-                       if t is None or premise_failed)
+    failed = frozenset(
+        ex.example_id for ex, t in zip(story.examples, texts[n:], strict=True) if t is None or premise_failed
+    )
     ids = {ex.example_id: f"c{ex.example_id}" for ex in story.examples}
     files = {
         f"{story.name}/{CLAIMS_FILE}": _claim_file(story, prem_reads, concl_reads, texts, names, ids, source),
@@ -376,8 +397,15 @@ def _note(r: Read, prefix: str) -> str:
     return f"{prefix}{repaired}: {r.formula.text.strip()}"
 
 
-def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts: Sequence[str | None],
-                names: dict[Sym, str], ids: dict[str, str], source: str) -> str:
+def _claim_file(
+    story: Story,
+    prem: Sequence[Read],
+    concl: Sequence[Read],
+    texts: Sequence[str | None],
+    names: dict[Sym, str],
+    ids: dict[str, str],
+    source: str,
+) -> str:
     out = [
         f"# FOLIO story {_comment(story.story_id)}, written by `claims import folio` from {_comment(source)}.",
         "# Premises are facts; each example's conclusion is a conclusion, with its FOLIO",
@@ -389,27 +417,47 @@ def _claim_file(story: Story, prem: Sequence[Read], concl: Sequence[Read], texts
     for sym in sorted(names, key=lambda s: (("const", "func", "pred").index(s.kind), names[s])):
         ours = names[sym]
         args = ", ".join([SORT] * sym.arity)
-        decl = {"const": f"const {ours}: {SORT}", "func": f"func {ours}({args}): {SORT}",
-                "pred": f"pred {ours}({args})" if sym.arity else f"pred {ours}"}[sym.kind]
+        decl = {
+            "const": f"const {ours}: {SORT}",
+            "func": f"func {ours}({args}): {SORT}",
+            "pred": f"pred {ours}({args})" if sym.arity else f"pred {ours}",
+        }[sym.kind]
         out.append(f"  {decl}" + (f"  # FOLIO: {sym.name}" if ours != sym.name else ""))
-    out += ["sources:", "  folio:", f"    name: {_q(f'FOLIO story {story.story_id}')}", f"    via: {_q(source)}",
-            "claims:"]
+    out += [
+        "sources:",
+        "  folio:",
+        f"    name: {_q(f'FOLIO story {story.story_id}')}",
+        f"    via: {_q(source)}",
+        "claims:",
+    ]
     n = len(prem)
     for i, (r, quote) in enumerate(zip(prem, story.premises, strict=True), start=1):
         pid = f"{story.name}-p{i}"  # claim ids are unique across files: `claims check DIR` reads them all
         if texts[i - 1] is None:
             out.append(f"  # {pid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
             continue
-        out += [f"  - id: {pid}", "    source: folio", f"    said: {SAID}", f"    quote: {_q(quote)}",
-                f"    formula: {_q(str(texts[i - 1]))}", f"    note: {_q(_note(r, 'FOLIO'))}"]
+        out += [
+            f"  - id: {pid}",
+            "    source: folio",
+            f"    said: {SAID}",
+            f"    quote: {_q(quote)}",
+            f"    formula: {_q(str(texts[i - 1]))}",
+            f"    note: {_q(_note(r, 'FOLIO'))}",
+        ]
     for ex, r, text in zip(story.examples, concl, texts[n:], strict=True):
         cid = ids[ex.example_id]
         if text is None:
             out.append(f"  # {cid}: the FOLIO formula could not be read: {r.formula.text.strip()}")
             continue
-        out += [f"  - id: {cid}", "    kind: conclusion", "    source: folio", f"    said: {SAID}",
-                f"    quote: {_q(ex.conclusion)}", f"    formula: {_q(text)}",
-                f"    note: {_q(_note(r, f'FOLIO example {ex.example_id}, gold label {ex.label}'))}"]
+        out += [
+            f"  - id: {cid}",
+            "    kind: conclusion",
+            "    source: folio",
+            f"    said: {SAID}",
+            f"    quote: {_q(ex.conclusion)}",
+            f"    formula: {_q(text)}",
+            f"    note: {_q(_note(r, f'FOLIO example {ex.example_id}, gold label {ex.label}'))}",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -463,8 +511,14 @@ def convert_file(path: str | os.PathLike[str]) -> Imported:
     return Imported(done, tuple(sorted(sink.items, key=lambda d: (d.span, d.code))))
 
 
-def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, overwrite: bool = False,
-                 skip_invalid: bool = False, write: Callable[[str, str], None]) -> Imported:
+def import_folio(
+    path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    skip_invalid: bool = False,
+    write: Callable[[str, str], None],
+) -> Imported:
     """Write one claim dataset per FOLIO story under ``out_dir``.
 
     Nothing is written when a formula cannot be read (unless ``skip_invalid``:
@@ -487,10 +541,17 @@ def import_folio(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], 
         if exist:
             more = f" and {len(exist) - 3} more" if len(exist) > 3 else ""
             shown = ", ".join(display_path(Path(out_dir) / p) for p in exist[:3])
-            raise InputError([Diagnostic(Span(display_path(Path(out_dir) / exist[0]), 1, 0), E.FILE_EXISTS.code,
-                                         f"{len(exist)} file(s) to be written exist already: {shown}{more}; "
-                                         "nothing was written", "error",
-                                         "pass --overwrite to replace them, or choose another directory")])
+            raise InputError(
+                [
+                    Diagnostic(
+                        Span(display_path(Path(out_dir) / exist[0]), 1, 0),
+                        E.FILE_EXISTS.code,
+                        f"{len(exist)} file(s) to be written exist already: {shown}{more}; nothing was written",
+                        "error",
+                        "pass --overwrite to replace them, or choose another directory",
+                    )
+                ]
+            )
     for p, text in sorted(files.items()):
         write(str(Path(out_dir) / p), text)
     return imp
@@ -503,9 +564,11 @@ def import_summary(imp: Imported, out_dir: str | os.PathLike[str]) -> str:
         return "no story could be imported; nothing was written"
     first = display_path(Path(out_dir) / imp.stories[0].story.name)
     examples = sum(len(sd.story.examples) - len(sd.failed) for sd in imp.stories)
-    return (f"wrote {n} dataset{'s' * (n != 1)} ({examples} conclusion{'s' * (examples != 1)}) under "
-            f"{display_path(Path(out_dir))}; check them with: claims check {display_path(Path(out_dir))}"
-            f" (or one: claims check {first})")
+    return (
+        f"wrote {n} dataset{'s' * (n != 1)} ({examples} conclusion{'s' * (examples != 1)}) under "
+        f"{display_path(Path(out_dir))}; check them with: claims check {display_path(Path(out_dir))}"
+        f" (or one: claims check {first})"
+    )
 
 
 # --------------------------------------------------------------------------- conformance
@@ -555,8 +618,9 @@ class Conformance:
 GOT_COLUMNS = (*LABELS, "vacuous", "unknown", "error")
 
 
-def run_conformance(path: str | os.PathLike[str], *, timeout: float | None = 10.0,
-                    progress: Callable[[int, int], None] | None = None) -> Conformance:
+def run_conformance(
+    path: str | os.PathLike[str], *, timeout: float | None = 10.0, progress: Callable[[int, int], None] | None = None
+) -> Conformance:
     """Import a FOLIO file into a temporary directory, check every story with ``claims.check``, compare.
 
     Each story's files are exactly what ``claims import folio`` writes, loaded
@@ -595,8 +659,7 @@ def _examples_in_file_order(imp: Imported) -> list[Example]:
     return sorted((ex for sd in imp.stories for ex in sd.story.examples), key=lambda e: e.line)
 
 
-def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
-             load_errors: tuple[Diagnostic, ...]) -> Outcome:
+def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any], load_errors: tuple[Diagnostic, ...]) -> Outcome:
     sink = DiagnosticSink()
     # this example's own row: parse diagnostics and the linter's warnings, placed on its line
     uses = example_uses(ex, sink)
@@ -615,8 +678,13 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any],
 # A repair or a free variable changes what a formula says; two spellings of one symbol (or two
 # arities) cut a chain of reasoning wherever they are. A symbol used once matters only when the
 # conclusion is, or names, that symbol.
-_ALWAYS_RELEVANT = {E.FOLIO_REPAIRED.code, E.FORMULA_SYNTAX.code, E.FREE_VARIABLE.code, E.SIMILAR_SYMBOLS.code,
-                    E.ARITY_MISMATCH.code}
+_ALWAYS_RELEVANT = {
+    E.FOLIO_REPAIRED.code,
+    E.FORMULA_SYNTAX.code,
+    E.FREE_VARIABLE.code,
+    E.SIMILAR_SYMBOLS.code,
+    E.ARITY_MISMATCH.code,
+}
 
 
 def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
@@ -642,10 +710,15 @@ def _pct(a: int, b: int) -> str:
 
 @FORMATS.register("text")
 def _render_text(c: Conformance) -> str:
-    out = [f"FOLIO conformance: {c.path}",
-           (f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
-            f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})"), "",
-           "Confusion (rows: gold label, columns: answer)"]
+    out = [
+        f"FOLIO conformance: {c.path}",
+        (
+            f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
+            f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})"
+        ),
+        "",
+        "Confusion (rows: gold label, columns: answer)",
+    ]
     table = c.confusion()
     cols = [g for g in GOT_COLUMNS if g in LABELS or any(table[r][g] for r in LABELS)]
     width = max(len(x) for x in cols) + 2
@@ -656,10 +729,13 @@ def _render_text(c: Conformance) -> str:
     out += ["", f"Disagreements ({len(bad)})"]
     for o in bad:
         ex = o.example
-        out += ["", f"  example {ex.example_id} (story {printable(ex.story_id)}, line {ex.line}): "
-                    f"gold {ex.label}, got {o.got}" + (f" ({printable(o.reason)})" if o.reason else ""),
-                f"    conclusion: {printable(ex.conclusion)}",
-                f"    FOLIO: {printable(ex.conclusion_fol.text.strip())}"]
+        out += [
+            "",
+            f"  example {ex.example_id} (story {printable(ex.story_id)}, line {ex.line}): "
+            f"gold {ex.label}, got {o.got}" + (f" ({printable(o.reason)})" if o.reason else ""),
+            f"    conclusion: {printable(ex.conclusion)}",
+            f"    FOLIO: {printable(ex.conclusion_fol.text.strip())}",
+        ]
         if o.premises:
             what = "premises that contradict each other" if o.verdict == "vacuous" else "premises used"
             out.append(f"    {what}: {', '.join(o.premises)}")
@@ -667,15 +743,24 @@ def _render_text(c: Conformance) -> str:
             out.append(f"    {d}")
         if len(o.warnings) > len(o.relevant):
             more = len(o.warnings) - len(o.relevant)
-            out.append(f"    (and {more} other warning{'s' * (more != 1)} about symbols the conclusion "
-                       "does not use; --format json lists them)")
+            out.append(
+                f"    (and {more} other warning{'s' * (more != 1)} about symbols the conclusion "
+                "does not use; --format json lists them)"
+            )
     out += ["", f"Summary: {c.agree}/{c.total} agree ({_pct(c.agree, c.total)}), {len(bad)} disagree"]
     return "\n".join(out) + "\n"
 
 
 def _diag_json(d: Diagnostic) -> dict[str, Any]:
-    return {"path": d.span.path, "line": d.span.line, "column": d.span.column + 1, "severity": d.severity,
-            "code": d.code, "message": d.message, "hint": d.hint}
+    return {
+        "path": d.span.path,
+        "line": d.span.line,
+        "column": d.span.column + 1,
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+        "hint": d.hint,
+    }
 
 
 @FORMATS.register("json")
@@ -688,11 +773,20 @@ def _render_json(c: Conformance) -> str:
         "agree": c.agree,
         "confusion": c.confusion(),
         "examples": [
-            {"example_id": o.example.example_id, "story_id": o.example.story_id, "line": o.example.line,
-             "gold": o.example.label, "got": o.got, "verdict": o.verdict, "agree": o.agree,
-             "conclusion": o.example.conclusion, "conclusion_fol": o.example.conclusion_fol.text,
-             "premises_used": list(o.premises), "reason": o.reason,
-             "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings]}
+            {
+                "example_id": o.example.example_id,
+                "story_id": o.example.story_id,
+                "line": o.example.line,
+                "gold": o.example.label,
+                "got": o.got,
+                "verdict": o.verdict,
+                "agree": o.agree,
+                "conclusion": o.example.conclusion,
+                "conclusion_fol": o.example.conclusion_fol.text,
+                "premises_used": list(o.premises),
+                "reason": o.reason,
+                "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings],
+            }
             for o in c.outcomes
         ],
     }

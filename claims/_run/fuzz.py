@@ -77,8 +77,11 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
         elif f.suffix in CLAIM_FILES.suffixes:
             claim_files.append(f)
         else:  # a file given (one found in a folder has one of these suffixes)
-            sink.error(Span(display_path(f), 1, 0), E.BAD_VALUE,
-                       f"'{display_path(f)}' is neither a rule file (*.rules) nor a claim file (*.yaml, *.yml)")
+            sink.error(
+                Span(display_path(f), 1, 0),
+                E.BAD_VALUE,
+                f"'{display_path(f)}' is neither a rule file (*.rules) nor a claim file (*.yaml, *.yml)",
+            )
     by_path: dict[str, RawRuleSet] = {}
     for f in rule_files:
         key = str(f.resolve())
@@ -105,15 +108,26 @@ def load_rules(paths: Sequence[str | os.PathLike[str]]) -> tuple[Dataset, tuple[
     return ds, tuple(rs.path for rs in rule_sets)
 
 
-def fuzz_paths(paths: Sequence[str | os.PathLike[str]], *, max_examples: int = DEFAULT_MAX_EXAMPLES,
-               seed: int = 0, timeout: float | None = 30.0) -> FuzzReport:
+def fuzz_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    seed: int = 0,
+    timeout: float | None = 30.0,
+) -> FuzzReport:
     """Load the rules of ``paths`` (see :func:`load_rules`) and fuzz them."""
     ds, files = load_rules(paths)
     return fuzz(ds, files=files, max_examples=max_examples, seed=seed, timeout=timeout)
 
 
-def fuzz(ds: Dataset, *, files: Sequence[str] = (), max_examples: int = DEFAULT_MAX_EXAMPLES,
-         seed: int = 0, timeout: float | None = 30.0) -> FuzzReport:
+def fuzz(
+    ds: Dataset,
+    *,
+    files: Sequence[str] = (),
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    seed: int = 0,
+    timeout: float | None = 30.0,
+) -> FuzzReport:
     """Ask every question of ``ds.rules`` (see the module docstring); claims are ignored."""
     qs = _Questions(Problem(ds, timeout), seed=seed, max_examples=max_examples, timeout=timeout)
     active = qs.conflicts()
@@ -129,8 +143,16 @@ def fuzz(ds: Dataset, *, files: Sequence[str] = (), max_examples: int = DEFAULT_
     order = {r.id: i for i, r in enumerate(rules)}
     kinds = list(KINDS)
     found = sorted(qs.found, key=lambda f: (order[f.rule.id], kinds.index(f.kind), f.formula or ""))
-    return FuzzReport(files=tuple(files), rules=rules, findings=tuple(found), seed=seed, max_examples=max_examples, checks=qs.p.chk.checks,
-                      searches=qs.p.searches, skipped=qs.skipped)
+    return FuzzReport(
+        files=tuple(files),
+        rules=rules,
+        findings=tuple(found),
+        seed=seed,
+        max_examples=max_examples,
+        checks=qs.p.chk.checks,
+        searches=qs.p.searches,
+        skipped=qs.skipped,
+    )
 
 
 class _Questions:
@@ -153,7 +175,9 @@ class _Questions:
         reason = self.p.chk.reason or "the solver answered unknown"
         if reason in ("canceled", "timeout") and self.timeout is not None:
             reason = f"the solver hit the time limit ({self.timeout:g} s per check)"
-        self.found.append(FuzzFinding(kind="undecided", rule=self.rules[j], message=f"the solver could not decide {what}: {reason}"))
+        self.found.append(
+            FuzzFinding(kind="undecided", rule=self.rules[j], message=f"the solver could not decide {what}: {reason}")
+        )
 
     def conflicts(self) -> list[int]:
         """Report every minimal set of rules that cannot hold together; return the rules in none.
@@ -180,12 +204,24 @@ class _Questions:
                 ids = ", ".join(f"'{r.id}'" for r in support)
                 msg = f"rules {ids} contradict each other: no scenario satisfies them all"
                 shows = f"satisfies {_names(support[:-1])} but breaks '{rules[last].id}'"
-            self.found.append(FuzzFinding(kind="rule-conflict", rule=rules[s[0]], message=msg, formula=rules[s[0]].formula, support=support,
-                                          scenario=scen, shows=shows, found_by=by))
+            self.found.append(
+                FuzzFinding(
+                    kind="rule-conflict",
+                    rule=rules[s[0]],
+                    message=msg,
+                    formula=rules[s[0]].formula,
+                    support=support,
+                    scenario=scen,
+                    shows=shows,
+                    found_by=by,
+                )
+            )
         in_conflict = sorted(set().union(*sets)) if sets else []
         if in_conflict:
-            self.skipped = (f"{_names(tuple(rules[j] for j in in_conflict))} "
-                            f"({'it is' if len(in_conflict) == 1 else 'they are'} in a conflict)")
+            self.skipped = (
+                f"{_names(tuple(rules[j] for j in in_conflict))} "
+                f"({'it is' if len(in_conflict) == 1 else 'they are'} in a conflict)"
+            )
         return [j for j in everyone if j not in in_conflict]
 
     def dead(self, j: int, others: list[int], active: list[int]) -> int:
@@ -213,14 +249,30 @@ class _Questions:
                 continue
             support = tuple(rules[i] for i in m)
             if j in m:
-                msg = (f"rule '{r.id}' never applies: its own conclusion contradicts its condition"
-                       + (f", given {_names(tuple(rules[i] for i in m if i != j))}" if len(m) > 1 else ""))
+                msg = f"rule '{r.id}' never applies: its own conclusion contradicts its condition" + (
+                    f", given {_names(tuple(rules[i] for i in m if i != j))}" if len(m) > 1 else ""
+                )
             else:
                 msg = f"rule '{r.id}' never applies: its condition can never hold, given {_names(support)}"
-            scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(c.term, p.cond_days(c))], broken=[m[-1]],
-                                   show=self.symbols([j, *m]) | symbols_of(c.term))
-            self.found.append(FuzzFinding(kind="dead-rule", rule=r, message=msg, formula=c.text, support=support, scenario=scen,
-                                          shows=f"makes the condition true but breaks '{rules[m[-1]].id}'", found_by=by))
+            scen, by = self.search(
+                lits=[lit],
+                keep=m[:-1],
+                pos=[(c.term, p.cond_days(c))],
+                broken=[m[-1]],
+                show=self.symbols([j, *m]) | symbols_of(c.term),
+            )
+            self.found.append(
+                FuzzFinding(
+                    kind="dead-rule",
+                    rule=r,
+                    message=msg,
+                    formula=c.text,
+                    support=support,
+                    scenario=scen,
+                    shows=f"makes the condition true but breaks '{rules[m[-1]].id}'",
+                    found_by=by,
+                )
+            )
         return dead
 
     def redundant(self, j: int, others: list[int]) -> None:
@@ -241,10 +293,21 @@ class _Questions:
             self.found.append(FuzzFinding(kind="redundant-rule", rule=r, message=msg, formula=r.formula))
             return
         msg = f"rule '{r.id}' is redundant: {_names(support)} already imply it"
-        scen, by = self.search(lits=[negated_rule_literal(j)], keep=m[:-1], broken=[j, m[-1]],
-                               show=self.symbols([j, *m]))
-        self.found.append(FuzzFinding(kind="redundant-rule", rule=r, message=msg, formula=r.formula, support=support, scenario=scen,
-                                      shows=f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too", found_by=by))
+        scen, by = self.search(
+            lits=[negated_rule_literal(j)], keep=m[:-1], broken=[j, m[-1]], show=self.symbols([j, *m])
+        )
+        self.found.append(
+            FuzzFinding(
+                kind="redundant-rule",
+                rule=r,
+                message=msg,
+                formula=r.formula,
+                support=support,
+                scenario=scen,
+                shows=f"breaks '{r.id}', and breaks '{rules[m[-1]].id}' too",
+                found_by=by,
+            )
+        )
 
     def examples(self, j: int, active: list[int]) -> None:
         """Report each ``example:`` of rule ``j`` the rules reject, with a minimal set that does."""
@@ -265,14 +328,33 @@ class _Questions:
                 msg = f"the example `{text}` of rule '{r.id}' is impossible on its own"
                 self.found.append(FuzzFinding(kind="example-rejected", rule=r, message=msg, formula=text))
                 continue
-            who = ("the rule itself" if m == [j] else
-                   f"the rule itself, with {_names(tuple(rules[i] for i in m if i != j))}" if j in m
-                   else _names(support))
+            who = (
+                "the rule itself"
+                if m == [j]
+                else f"the rule itself, with {_names(tuple(rules[i] for i in m if i != j))}"
+                if j in m
+                else _names(support)
+            )
             msg = f"rule '{r.id}' has an example the rules reject: {who}"
-            scen, by = self.search(lits=[lit], keep=m[:-1], pos=[(term, [None])], broken=[m[-1]],
-                                   show=self.symbols([j, *m]) | symbols_of(term))
-            self.found.append(FuzzFinding(kind="example-rejected", rule=r, message=msg, formula=text, support=support, scenario=scen,
-                                          shows=f"satisfies the example but breaks '{rules[m[-1]].id}'", found_by=by))
+            scen, by = self.search(
+                lits=[lit],
+                keep=m[:-1],
+                pos=[(term, [None])],
+                broken=[m[-1]],
+                show=self.symbols([j, *m]) | symbols_of(term),
+            )
+            self.found.append(
+                FuzzFinding(
+                    kind="example-rejected",
+                    rule=r,
+                    message=msg,
+                    formula=text,
+                    support=support,
+                    scenario=scen,
+                    shows=f"satisfies the example but breaks '{rules[m[-1]].id}'",
+                    found_by=by,
+                )
+            )
 
     def forbids(self, j: int, active: list[int]) -> None:
         """Report each ``forbids:`` of rule ``j`` the rules allow, with a scenario."""
@@ -284,11 +366,22 @@ class _Questions:
                 self.undecided(j, f"whether the forbids `{text}` of rule '{r.id}' is inconsistent with the rules")
             if res != "sat":
                 continue
-            scen, by = self.search(lits=[lit], keep=active, pos=[(term, [None])],
-                                   show=self.symbols([j]) | symbols_of(term))
+            scen, by = self.search(
+                lits=[lit], keep=active, pos=[(term, [None])], show=self.symbols([j]) | symbols_of(term)
+            )
             msg = f"rule '{r.id}' forbids `{text}`, but the rules allow it"
-            self.found.append(FuzzFinding(kind="forbid-allowed", rule=r, message=msg, formula=text, support=(), scenario=scen,
-                                          shows="satisfies the forbids clause and every rule", found_by=by))
+            self.found.append(
+                FuzzFinding(
+                    kind="forbid-allowed",
+                    rule=r,
+                    message=msg,
+                    formula=text,
+                    support=(),
+                    scenario=scen,
+                    shows="satisfies the forbids clause and every rule",
+                    found_by=by,
+                )
+            )
 
     def possibles(self, j: int, others: list[int]) -> None:
         """Report rule ``j`` when it rejects a scenario one of its ``possible:`` clauses allows."""
@@ -300,13 +393,26 @@ class _Questions:
                 self.undecided(j, f"whether rule '{r.id}' allows every scenario of `{text}`")
             if res != "sat":
                 continue
-            scen, by = self.search(lits=[lit, negated_rule_literal(j)], keep=others, pos=[(term, [None])], broken=[j],
-                                   show=self.symbols([j]) | symbols_of(term))
-            msg = (f"rule '{r.id}' forbids too much: it rejects a scenario marked possible "
-                   "that every other rule accepts")
-            self.found.append(FuzzFinding(kind="possible-rejected", rule=r, message=msg, formula=text, support=(), scenario=scen,
-                                          shows=f"is marked possible and every other rule accepts it, but '{r.id}' "
-                                          "rejects it", found_by=by))
+            scen, by = self.search(
+                lits=[lit, negated_rule_literal(j)],
+                keep=others,
+                pos=[(term, [None])],
+                broken=[j],
+                show=self.symbols([j]) | symbols_of(term),
+            )
+            msg = f"rule '{r.id}' forbids too much: it rejects a scenario marked possible that every other rule accepts"
+            self.found.append(
+                FuzzFinding(
+                    kind="possible-rejected",
+                    rule=r,
+                    message=msg,
+                    formula=text,
+                    support=(),
+                    scenario=scen,
+                    shows=f"is marked possible and every other rule accepts it, but '{r.id}' rejects it",
+                    found_by=by,
+                )
+            )
 
     def symbols(self, rules: Iterable[int]) -> set[str]:
         """The symbols of these rules: what a scenario about them shows."""

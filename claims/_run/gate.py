@@ -49,8 +49,9 @@ BAD_BASELINE = E.BAD_BASELINE
 BAD_REVISION = E.BAD_REVISION
 
 
-def _error(path: str, code: E.ErrorCode, message: str, hint: str | None = None,
-           line: int = 1, column: int = 0) -> InputError:
+def _error(
+    path: str, code: E.ErrorCode, message: str, hint: str | None = None, line: int = 1, column: int = 0
+) -> InputError:
     return InputError([Diagnostic(Span(path, line, column), code.code, message, "error", hint)])
 
 
@@ -83,34 +84,54 @@ class Baseline:
             # the baseline may be a file of the checkout: a FIFO there must not block, nor /dev/zero run on
             text = read_regular(path, DEFAULT_LIMITS.file_bytes).decode("utf-8")
         except FileNotFoundError:
-            raise _error(path, BAD_BASELINE, f"baseline file '{path}' does not exist",
-                         "write one with `claims baseline PATH... -o FILE`") from None
+            raise _error(
+                path,
+                BAD_BASELINE,
+                f"baseline file '{path}' does not exist",
+                "write one with `claims baseline PATH... -o FILE`",
+            ) from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise _error(path, BAD_BASELINE, f"cannot read baseline file '{path}': {why}") from None
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise _error(path, BAD_BASELINE, f"baseline file '{path}' is not JSON: {exc.msg}",
-                         line=exc.lineno, column=exc.colno - 1) from None
+            raise _error(
+                path,
+                BAD_BASELINE,
+                f"baseline file '{path}' is not JSON: {exc.msg}",
+                line=exc.lineno,
+                column=exc.colno - 1,
+            ) from None
         if not isinstance(doc, dict) or "findings" not in doc or "schema_version" not in doc:
-            raise _error(path, BAD_BASELINE,
-                         f"'{path}' is not a claims baseline: it has no 'schema_version' and 'findings'",
-                         "write one with `claims baseline PATH... -o FILE`")
+            raise _error(
+                path,
+                BAD_BASELINE,
+                f"'{path}' is not a claims baseline: it has no 'schema_version' and 'findings'",
+                "write one with `claims baseline PATH... -o FILE`",
+            )
         if doc["schema_version"] != SCHEMA_VERSION:
-            raise _error(path, BAD_BASELINE,
-                         f"baseline '{path}' has schema_version {doc['schema_version']!r}; this "
-                         f"release reads version {SCHEMA_VERSION}", "write it again with `claims baseline`")
+            raise _error(
+                path,
+                BAD_BASELINE,
+                f"baseline '{path}' has schema_version {doc['schema_version']!r}; this "
+                f"release reads version {SCHEMA_VERSION}",
+                "write it again with `claims baseline`",
+            )
         findings = doc["findings"]
         if not isinstance(findings, list) or not all(
-                isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings):
-            raise _error(path, BAD_BASELINE,
-                         f"'findings' of baseline '{path}' must be a list of findings with a 'fingerprint'")
+            isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings
+        ):
+            raise _error(
+                path, BAD_BASELINE, f"'findings' of baseline '{path}' must be a list of findings with a 'fingerprint'"
+            )
         warnings = doc.get("warnings", [])
         if not isinstance(warnings, list) or not all(
-                isinstance(w, dict) and isinstance(w.get("fingerprint"), str) for w in warnings):
-            raise _error(path, BAD_BASELINE,
-                         f"'warnings' of baseline '{path}' must be a list of warnings with a 'fingerprint'")
+            isinstance(w, dict) and isinstance(w.get("fingerprint"), str) for w in warnings
+        ):
+            raise _error(
+                path, BAD_BASELINE, f"'warnings' of baseline '{path}' must be a list of warnings with a 'fingerprint'"
+            )
         return cls(path, tuple(findings), tuple(w["fingerprint"] for w in warnings))
 
     def gate(self, current: Sequence[FindingRecord], *, allow_unsupported: bool = False, **_: Any) -> Gate:
@@ -125,8 +146,9 @@ def _git(args: Sequence[str], cwd: str, stdin: bytes | None = None) -> subproces
     # GIT_OPTIONAL_LOCKS=0: read-only commands must not even refresh the index.
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, input=stdin,
-                              capture_output=True, check=False, env=env)
+        return subprocess.run(
+            ["git", "--literal-pathspecs", *args], cwd=cwd, input=stdin, capture_output=True, check=False, env=env
+        )
     except FileNotFoundError:
         raise _error(cwd, BAD_REVISION, "--since needs git, and git is not installed") from None
 
@@ -162,9 +184,13 @@ def _inside(root: str, into: str, p: str) -> Path:
     """
     parts = p.split("/")
     if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
-        raise _error(root, BAD_REVISION, f"--since: the revision's tree holds the path {p!r}, which would "
-                     "leave the folder it is read into; nothing was written",
-                     "a tree made by hand (git mktree) can hold such paths; git checkout refuses them too")
+        raise _error(
+            root,
+            BAD_REVISION,
+            f"--since: the revision's tree holds the path {p!r}, which would "
+            "leave the folder it is read into; nothing was written",
+            "a tree made by hand (git mktree) can hold such paths; git checkout refuses them too",
+        )
     target = Path(into, *parts)
     base = os.path.realpath(into)
     if os.path.commonpath([base, os.path.realpath(target)]) != base:  # pragma: no cover - parts are plain
@@ -248,9 +274,12 @@ class Revision:
             raise _error(paths[0], BAD_REVISION, f"--since {rev}: a revision cannot start with '-'")
         found = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
         if found.returncode != 0:
-            raise _error(paths[0], BAD_REVISION, f"--since {rev}: git knows no commit '{rev}'",
-                         "name a commit, branch or tag (in CI, fetch it first: "
-                         "actions/checkout with fetch-depth: 0)")
+            raise _error(
+                paths[0],
+                BAD_REVISION,
+                f"--since {rev}: git knows no commit '{rev}'",
+                "name a commit, branch or tag (in CI, fetch it first: actions/checkout with fetch-depth: 0)",
+            )
         rels = []
         for p in paths:
             rel = os.path.relpath(os.path.realpath(os.path.abspath(p)), root)
@@ -287,12 +316,19 @@ class Revision:
                     target = posixpath.normpath(posixpath.join(posixpath.dirname(p), ref))
                     if not target.startswith("../") and target != ".." and target not in blobs:
                         refs.add(target)
-        _write_blobs(self.root, {p: oid for p, oid in _ls_tree(self.root, self.commit, refs).items()
-                                 if p not in blobs}, into)
+        _write_blobs(
+            self.root, {p: oid for p, oid in _ls_tree(self.root, self.commit, refs).items() if p not in blobs}, into
+        )
         return [rel for rel in self.paths if any(under(rel, p) for p in blobs)]
 
-    def gate(self, current: Sequence[FindingRecord], *, allow_unsupported: bool = False, root: str | None = None,
-             **check_options: Any) -> Gate:
+    def gate(
+        self,
+        current: Sequence[FindingRecord],
+        *,
+        allow_unsupported: bool = False,
+        root: str | None = None,
+        **check_options: Any,
+    ) -> Gate:
         """Check the dataset at the commit and compare the findings of a run (its records, ``current``) with it.
 
         ``check_options`` (``timeout``, ``max_per_component``, ``limits``, ...) go to
@@ -314,19 +350,31 @@ class Revision:
                 try:
                     # the revision's dataset is as untrusted as the working tree's: what it names
                     # must lie in the folder it was written into, within the same limits
-                    old = load(*(os.path.join(tmp, *p.split("/")) for p in present),
-                               root=self._root_in(tmp, root), limits=check_options.get("limits", DEFAULT_LIMITS))
+                    old = load(
+                        *(os.path.join(tmp, *p.split("/")) for p in present),
+                        root=self._root_in(tmp, root),
+                        limits=check_options.get("limits", DEFAULT_LIMITS),
+                    )
                 except InputError as err:
                     n = len(err.diagnostics)
-                    notes.append(f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
-                                 "every finding counts as introduced")
+                    notes.append(
+                        f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
+                        "every finding counts as introduced"
+                    )
                 else:
                     then = Records.of(check(old, **check_options), allow_unsupported=allow_unsupported)
                     before = [_remap(r.to_json(), self._back(tmp)) for r in then.findings]
                     # a warning's fingerprint holds no path: no remapping
                     warnings_before = [w.fingerprint for w in then.warnings]
-        return compare("since", self.rev, _failing(current), before,
-                       notes=notes, commit=self.commit, warnings_before=warnings_before)
+        return compare(
+            "since",
+            self.rev,
+            _failing(current),
+            before,
+            notes=notes,
+            commit=self.commit,
+            warnings_before=warnings_before,
+        )
 
     def _root_in(self, tmp: str, root: str | None) -> str | None:
         """The run's ``--root`` as it is in the copy at ``tmp``: None (the paths given) when there is none,
@@ -342,11 +390,12 @@ class Revision:
 
     def _back(self, tmp: str) -> Callable[[str], str]:
         """Map a path shown for the temporary copy back to the path shown for the working tree."""
+
         def back(shown: str) -> str:
             full = os.path.abspath(shown)
             if full.startswith(tmp + os.sep):
                 # as the loader shows it (git gives the root as a real path, as os.getcwd() is)
-                return display_path(Path(self.root, full[len(tmp) + 1:]))
+                return display_path(Path(self.root, full[len(tmp) + 1 :]))
             return shown
 
         return back
@@ -355,8 +404,7 @@ class Revision:
 def _remap(value: Any, back: Callable[[str], str]) -> Any:
     """A record's JSON with every ``file`` field mapped through ``back``."""
     if isinstance(value, dict):
-        return {k: (back(v) if k == "file" and isinstance(v, str) else _remap(v, back))
-                for k, v in value.items()}
+        return {k: (back(v) if k == "file" and isinstance(v, str) else _remap(v, back)) for k, v in value.items()}
     if isinstance(value, list):
         return [_remap(v, back) for v in value]
     return value

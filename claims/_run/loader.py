@@ -32,8 +32,12 @@ from claims._front.rulesets import rule_sets_of
 from claims._logic.encode import templates
 
 
-def load(*paths: str | os.PathLike[str], cache: str | os.PathLike[str] | None = None,
-         root: str | os.PathLike[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Dataset:
+def load(
+    *paths: str | os.PathLike[str],
+    cache: str | os.PathLike[str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
     """Load claim files (or directories of them) and their rule sets into a checked Dataset.
 
     The documents and rule files a claim file names are read only when they
@@ -70,15 +74,21 @@ def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike
     shown = display_path(Path(root))
     problem = stat_problem(Path(root))
     if problem is not None or not os.path.isdir(root):
-        sink.error(Span(shown, 1, 0), E.FILE_MISSING,
-                   f"the root '{shown}' is not a folder" + (f": {problem}" if problem else ""))
+        sink.error(
+            Span(shown, 1, 0),
+            E.FILE_MISSING,
+            f"the root '{shown}' is not a folder" + (f": {problem}" if problem else ""),
+        )
     else:
         assert roots is not None
         for p in paths:
             if not roots.holds(p):
-                sink.error(Span(display_path(Path(p)), 1, 0), E.OUTSIDE_ROOT,
-                           f"'{display_path(Path(p))}' is outside the root '{shown}' it is checked under",
-                           "name a root that holds every path checked")
+                sink.error(
+                    Span(display_path(Path(p)), 1, 0),
+                    E.OUTSIDE_ROOT,
+                    f"'{display_path(Path(p))}' is outside the root '{shown}' it is checked under",
+                    "name a root that holds every path checked",
+                )
     sink.raise_if_errors(InvalidClaim)
 
 
@@ -163,8 +173,12 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         before = len(sink.errors)
         rf = resolve_file(raw, k, scope, sink)
         if store is not None and f.clean and len(sink.errors) == before:
-            rf = attrs.evolve(rf, templates=templates(
-                rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)))
+            rf = attrs.evolve(
+                rf,
+                templates=templates(
+                    rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)
+                ),
+            )
             docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
             header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
             # the places of the ids serve only to report an id used twice, and any error
@@ -176,7 +190,10 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
     if not dataset.claims:
-        sink.error(Span(files[0].shown if files else str(paths[0]), 1, 0), E.NO_CLAIMS,
-                   "the dataset has no claims: there is nothing to check")
+        sink.error(
+            Span(files[0].shown if files else str(paths[0]), 1, 0),
+            E.NO_CLAIMS,
+            "the dataset has no claims: there is nothing to check",
+        )
         sink.raise_if_errors(InvalidClaim)
     return dataset

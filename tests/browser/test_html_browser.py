@@ -24,8 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 _missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).is_file()]
 if _missing:
-    pytest.skip(f"no browser: {', '.join(_missing)} missing (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+    pytest.skip(
+        f"no browser: {', '.join(_missing)} missing (apt-get install chromium chromium-driver)", allow_module_level=True
+    )
 pytest.importorskip("selenium", reason="selenium is not installed: pip install '.[test]'")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +38,13 @@ SEED_CONTRADICTIONS = 8  # as the README says, and tests/nocover/test_html.py ch
 def seed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed report as an HTML page, written by the real command line."""
     path = tmp_path_factory.mktemp("html") / "report.html"
-    proc = subprocess.run([CLAIMS, "check", "seeds/", "--format", "html", "--output", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [CLAIMS, "check", "seeds/", "--format", "html", "--output", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert (1, "") == (proc.returncode, proc.stderr)
     return path
 
@@ -51,10 +57,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--hide-scrollbars", "--window-size=1280,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     # an explicit driver path: selenium never looks for (or downloads) a driver or a browser
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
@@ -67,14 +82,16 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def _wait(driver: Any, condition: str, *args: Any, timeout: float = 10) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
-        lambda d: d.execute_script(condition, *args))
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: d.execute_script(condition, *args))
 
 
 def _settled(driver: Any) -> None:
     """Wait until smooth scrolling has stopped."""
-    _wait(driver, """const y = window.scrollY;
-        return new Promise(r => setTimeout(() => r(window.scrollY === y), 150));""")
+    _wait(
+        driver,
+        """const y = window.scrollY;
+        return new Promise(r => setTimeout(() => r(window.scrollY === y), 150));""",
+    )
 
 
 def test_graph_lane_opens_its_card(browser: Any, seed_page: Path, tmp_path: Path) -> None:
@@ -101,7 +118,8 @@ def test_graph_lane_opens_its_card(browser: Any, seed_page: Path, tmp_path: Path
     assert "#contradiction-5" == browser.execute_script("return location.hash")
     assert browser.execute_script("return window.scrollY") > before
     top, bottom = browser.execute_script(
-        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", card)
+        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", card
+    )
     assert 0 <= top < 120  # below the sticky contents bar, at the top of the window
     assert bottom > top
     assert "Viktor Ozerov" in card.text
@@ -120,8 +138,7 @@ def test_quote_and_claim_link_both_ways(browser: Any, seed_page: Path, tmp_path:
     claim = browser.find_element(By.ID, "claim-ozerov-s400-kept")
     claim.find_element(By.LINK_TEXT, "quote in context").click()
     mark = browser.find_element(By.ID, "passage-ozerov-s400-kept")
-    _wait(browser, "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight",
-          mark)
+    _wait(browser, "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight", mark)
     assert "Russia will keep its long-range S-400 air defense missiles" == mark.text
     browser.save_screenshot(str(tmp_path / "passage.png"))
     ref = mark.find_element(By.XPATH, "following-sibling::a[1]")
@@ -140,8 +157,7 @@ def test_narrow_window_and_print(browser: Any, seed_page: Path, tmp_path: Path) 
     assert inner <= 520
     assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
     pair = browser.find_element(By.CSS_SELECTOR, "#contradiction-3 .pair")
-    assert 1 == len(browser.execute_script("return getComputedStyle(arguments[0]).gridTemplateColumns",
-                                           pair).split())
+    assert 1 == len(browser.execute_script("return getComputedStyle(arguments[0]).gridTemplateColumns", pair).split())
     browser.save_screenshot(str(tmp_path / "narrow.png"))
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:

@@ -29,8 +29,9 @@ def run_script(body: str) -> subprocess.CompletedProcess[str]:
         signal.signal(signal.SIGALRM, cli._on_alarm)
         """) + textwrap.dedent(body)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
 
 
 def test_a_signal_inside_a_finalizer_is_raised_after_it() -> None:
@@ -65,4 +66,7 @@ def test_a_second_signal_while_unwinding_ends_the_process_at_once() -> None:
             print("not reached", exc)
         """)
     assert (130, "", "claims: stopped by SIGINT (Ctrl-C); the run did not finish\n") == (
-        r.returncode, r.stdout, r.stderr)
+        r.returncode,
+        r.stdout,
+        r.stderr,
+    )

@@ -34,7 +34,7 @@ def every_passage(text: str, quote: str) -> str:
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(q)
     for i in range(max(1, len(words) - n + 1)):
-        cand = " ".join(words[i:i + n])
+        cand = " ".join(words[i : i + n])
         matcher.set_seq1(cand)
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
@@ -48,14 +48,14 @@ def perturbed(words: list[str], rnd: random.Random) -> str:
     """A run of the document's words with one word replaced, misspelt, dropped or moved."""
     n = rnd.randint(1, 12)
     i = rnd.randrange(0, len(words) - n)
-    q = words[i:i + n]
+    q = words[i : i + n]
     j = rnd.randrange(len(q))
     how = rnd.choice(["word", "typo", "drop", "swap"])
     if how == "word":
         q[j] = rnd.choice(words)
     elif how == "typo" and len(q[j]) > 2:
         k = rnd.randrange(len(q[j]))
-        q[j] = q[j][:k] + rnd.choice("abcdefgh") + q[j][k + 1:]
+        q[j] = q[j][:k] + rnd.choice("abcdefgh") + q[j][k + 1 :]
     elif how == "drop" and len(q) > 1:
         del q[j]
     elif how == "swap" and len(q) > 1:
@@ -88,12 +88,15 @@ def test_the_passage_is_the_one_every_passage_compared_would_give() -> None:
 
 def test_the_hint_of_the_broken_example() -> None:
     doc = Document("article.txt", ARTICLE)
-    assert 'the closest passage is: "the country will continue its offensive"' == \
-        doc.closest_hint("the country will resume its offensive")
+    assert 'the closest passage is: "the country will continue its offensive"' == doc.closest_hint(
+        "the country will resume its offensive"
+    )
 
 
-@given(st.lists(st.sampled_from(["a", "bb", "ccc", "the", "war", "Syria", "x1"]), min_size=1, max_size=60),
-       st.text(alphabet="abc xyz\n\t", max_size=40))
+@given(
+    st.lists(st.sampled_from(["a", "bb", "ccc", "the", "war", "Syria", "x1"]), min_size=1, max_size=60),
+    st.text(alphabet="abc xyz\n\t", max_size=40),
+)
 def test_the_passage_is_consecutive_words_of_the_document(words: list[str], quote: str) -> None:
     """Whatever the quote, the passage is a run of the document's words, as long as the quote's
     (or the whole document when that is shorter), or nothing for a blank quote."""
@@ -105,7 +108,7 @@ def test_the_passage_is_consecutive_words_of_the_document(words: list[str], quot
         return
     got = passage.split(" ")
     assert len(got) == min(n, len(words))
-    assert any(words[i:i + len(got)] == got for i in range(len(words) - len(got) + 1)), (text, passage)
+    assert any(words[i : i + len(got)] == got for i in range(len(words) - len(got) + 1)), (text, passage)
 
 
 def test_the_work_is_linear_in_the_document_and_the_quote() -> None:
@@ -118,7 +121,7 @@ def test_the_work_is_linear_in_the_document_and_the_quote() -> None:
     assert big_doc < 12 * small
     long_quote = " ".join(rnd.choice(words) for _ in range(4000))
     _, big_quote = closest_passage(words, long_quote)
-    assert big_quote < 12 * closest_passage(words, long_quote[:len(long_quote) // 10])[1]
+    assert big_quote < 12 * closest_passage(words, long_quote[: len(long_quote) // 10])[1]
 
 
 @given(st.text(alphabet="ab \n\t\u00a0\u2028x", max_size=60))

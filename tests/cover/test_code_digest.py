@@ -9,8 +9,13 @@ from claims._base.version import PACKAGE, code_digest, engine_digest
 
 
 def _tree(root: Path) -> None:
-    for rel, text in {"__init__.py": "", "a.py": "x = 1\n", "_logic/encode.py": "y = 2\n",
-                      "_front/grammar.lark": "start: NAME\n", "_front/notes.txt": "not code\n"}.items():
+    for rel, text in {
+        "__init__.py": "",
+        "a.py": "x = 1\n",
+        "_logic/encode.py": "y = 2\n",
+        "_front/grammar.lark": "start: NAME\n",
+        "_front/notes.txt": "not code\n",
+    }.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
 

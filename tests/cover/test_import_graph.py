@@ -124,10 +124,7 @@ def test_the_stage_packages_import_nothing() -> None:
 def test_imports_only_from_earlier_stages(name: str) -> None:
     modules = _modules()
     rank = {m: i for i, m in enumerate(STAGES)}
-    later = sorted(
-        m for m in _imports(name, modules[name], set(modules))
-        if m in rank and rank[m] >= rank[name]
-    )
+    later = sorted(m for m in _imports(name, modules[name], set(modules)) if m in rank and rank[m] >= rank[name])
     assert later == [], f"{name} imports {later}, which come at or after it in the pipeline"
 
 

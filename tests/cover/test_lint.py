@@ -13,8 +13,9 @@ from claims._base.errors import Span
 from claims._front import lint as L
 
 
-def use(name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g",
-        in_rule: bool = False) -> L.Use:
+def use(
+    name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g", in_rule: bool = False
+) -> L.Use:
     return L.Use(name, kind, arity, Span("f.yaml", line, 0), group, in_rule)
 
 
@@ -33,12 +34,19 @@ def test_checks_are_registered_with_codes() -> None:
 
 def test_symbol_used_once() -> None:
     """A symbol used once is flagged at its use; a containing name is suggested."""
-    uses = [use("bonnie", line=1), use("bonnie", line=2), use("Perform", "pred", 2, line=3),
-            use("PerformOftenIn", "pred", 2, line=4), use("PerformOftenIn", "pred", 2, line=5)]
+    uses = [
+        use("bonnie", line=1),
+        use("bonnie", line=2),
+        use("Perform", "pred", 2, line=3),
+        use("PerformOftenIn", "pred", 2, line=4),
+        use("PerformOftenIn", "pred", 2, line=5),
+    ]
     (d,) = L.lint(uses)
     assert ("symbol-once", 3) == (d.code, d.span.line)
-    assert ("predicate 'Perform' is used only once, so nothing else can say anything about it; "
-            "did you mean 'PerformOftenIn'?") == d.message
+    assert (
+        "predicate 'Perform' is used only once, so nothing else can say anything about it; "
+        "did you mean 'PerformOftenIn'?"
+    ) == d.message
 
 
 def test_symbol_used_once_only_in_a_rule_is_vocabulary() -> None:
@@ -46,16 +54,19 @@ def test_symbol_used_once_only_in_a_rule_is_vocabulary() -> None:
     assert [] == codes([use("p", "pred", 1, in_rule=True)])
 
 
-@pytest.mark.parametrize(("a", "b", "how"), [
-    ("InActive", "Inactive", "by case"),
-    ("highSchoolDance", "highSchoolDances", "by a plural ending"),
-    ("box", "boxes", "by a plural ending"),
-    ("Family", "Families", "by a plural ending"),
-    ("Studen", "Student", "by one letter"),
-    ("bonne", "bonnie", "by one letter"),
-    ("GrewUpIn", "GrowUpIn", "by one letter"),
-    ("Wirte", "Write", "by one letter"),  # a swap of two letters is one typo
-])
+@pytest.mark.parametrize(
+    ("a", "b", "how"),
+    [
+        ("InActive", "Inactive", "by case"),
+        ("highSchoolDance", "highSchoolDances", "by a plural ending"),
+        ("box", "boxes", "by a plural ending"),
+        ("Family", "Families", "by a plural ending"),
+        ("Studen", "Student", "by one letter"),
+        ("bonne", "bonnie", "by one letter"),
+        ("GrewUpIn", "GrowUpIn", "by one letter"),
+        ("Wirte", "Write", "by one letter"),  # a swap of two letters is one typo
+    ],
+)
 def test_similar_symbols(a: str, b: str, how: str) -> None:
     """Two symbols that differ by case, a plural or one letter: the rarer one is flagged."""
     uses = [use(b, line=1), use(b, line=2), use(a, line=3)]
@@ -66,12 +77,15 @@ def test_similar_symbols(a: str, b: str, how: str) -> None:
     assert f"if they mean the same thing, write '{b}' here" == d.hint
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("At", "In"),          # short words are different words
-    ("yr2003", "yr2004"),  # numbers differ on purpose
-    ("Top10", "Top20"),
-    ("WrittenBy", "WrittenIn"),  # two letters apart
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("At", "In"),  # short words are different words
+        ("yr2003", "yr2004"),  # numbers differ on purpose
+        ("Top10", "Top20"),
+        ("WrittenBy", "WrittenIn"),  # two letters apart
+    ],
+)
 def test_different_symbols_are_not_similar(a: str, b: str) -> None:
     """Short names, names that differ only in digits, and names two edits apart are not flagged."""
     assert None is L.similarity(a, b)
@@ -85,25 +99,32 @@ def test_predicates_and_constants_are_not_compared() -> None:
 
 def test_arity_mismatch() -> None:
     """One name with two arities is flagged at the rarer shape, pointing at the common one."""
-    uses = [use("Spend", "pred", 3, line=1), use("Spend", "pred", 3, line=2),
-            use("Spend", "pred", 4, line=3)]
+    uses = [use("Spend", "pred", 3, line=1), use("Spend", "pred", 3, line=2), use("Spend", "pred", 4, line=3)]
     (d,) = L.lint(uses)
     assert ("arity-mismatch", 3) == (d.code, d.span.line)
-    assert ("'Spend' is used here as a predicate with 4 arguments but as a predicate with 3 arguments "
-            "at f.yaml:1:1; these are two unrelated symbols") == d.message
+    assert (
+        "'Spend' is used here as a predicate with 4 arguments but as a predicate with 3 arguments "
+        "at f.yaml:1:1; these are two unrelated symbols"
+    ) == d.message
 
 
 def test_arity_mismatch_between_a_predicate_and_a_constant() -> None:
     """A name used as a predicate and as a constant is two symbols too."""
     uses = [use("Rain", "pred", 0, line=1), use("Rain", "pred", 0, line=2), use("Rain", line=3)]
-    assert [("arity-mismatch", 3, ("'Rain' is used here as a constant but as a proposition "
-                                   "(no arguments) at f.yaml:1:1"))] == codes(uses)
+    assert [
+        ("arity-mismatch", 3, ("'Rain' is used here as a constant but as a proposition (no arguments) at f.yaml:1:1"))
+    ] == codes(uses)
 
 
 def test_free_variable_once_per_formula() -> None:
     """A variable no quantifier binds is flagged once per formula, with the constants as a hint."""
-    uses = [use("x", "free", line=1, group="p6"), use("x", "free", line=1, group="p6"),
-            use("x", "free", line=2, group="c1"), use("bonnie", line=1), use("bonnie", line=2)]
+    uses = [
+        use("x", "free", line=1, group="p6"),
+        use("x", "free", line=1, group="p6"),
+        use("x", "free", line=2, group="c1"),
+        use("bonnie", line=1),
+        use("bonnie", line=2),
+    ]
     found = L.lint(uses)
     assert [("free-variable", 1), ("free-variable", 2)] == [(d.code, d.span.line) for d in found]
     assert found[0].message.startswith("variable 'x' is not bound by any quantifier")
@@ -113,10 +134,14 @@ def test_free_variable_once_per_formula() -> None:
 def test_lint_dataset_places_warnings_at_claims() -> None:
     """lint_dataset names the claim (file:line) that uses the symbol; rules count as uses."""
     ds = claims.dataset(
-        [("a", "Studen(bonnie)", "q"), ("b", "Student(bonnie)", "q"), ("c", "Student(bonnie)", "q"),
-         ("d", "tall(bonnie)", "q")],
+        [
+            ("a", "Studen(bonnie)", "q"),
+            ("b", "Student(bonnie)", "q"),
+            ("c", "Student(bonnie)", "q"),
+            ("d", "tall(bonnie)", "q"),
+        ],
         rules="sort U\nconst bonnie: U\npred Studen(U)\npred Student(U)\npred tall(U)\n"
-              'rule r: "tall people are students" forall x: U. tall(x) implies Student(x)',
+        'rule r: "tall people are students" forall x: U. tall(x) implies Student(x)',
     )
     found = L.lint_dataset(ds)
     assert [("similar-symbols", "<claims>", 1)] == [(d.code, d.span.path, d.span.line) for d in found]
@@ -143,8 +168,13 @@ _NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,7}s?", fullmatch=True)
 @given(st.lists(_NAMES, max_size=12, unique=True))
 def test_similar_pairs_equal_the_brute_force(names: list[str]) -> None:
     """The indexed search finds exactly the pairs that comparing every pair finds."""
-    brute = sorted({(min(a, b), max(a, b), how) for a, b in itertools.combinations(names, 2)
-                    if (how := L.similarity(a, b)) is not None})
+    brute = sorted(
+        {
+            (min(a, b), max(a, b), how)
+            for a, b in itertools.combinations(names, 2)
+            if (how := L.similarity(a, b)) is not None
+        }
+    )
     assert tuple(brute) == L._similar_pairs(tuple(sorted(names)))
 
 

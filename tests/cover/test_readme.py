@@ -30,8 +30,9 @@ def test_readme_seed_excerpt_is_real_output() -> None:
     text = README.read_text(encoding="utf-8")
     excerpt = text.split("```\n#3 ", 1)[1].split("```", 1)[0]
     exe = str(Path(sys.executable).parent / "claims")
-    out = subprocess.run([exe, "check", "--no-cache", "seeds/"], capture_output=True, text=True,
-                         cwd=README.parent).stdout
+    out = subprocess.run(
+        [exe, "check", "--no-cache", "seeds/"], capture_output=True, text=True, cwd=README.parent
+    ).stdout
     assert ("#3 " + excerpt).rstrip("\n") in out
 
 
@@ -40,10 +41,11 @@ def test_code_table_needs_no_other_module() -> None:
     import subprocess
     import sys
 
-    script = ("import sys; from claims._base.errors import code_table; sys.stdout.write(code_table()); "
-              "assert not {'claims._front.folio', 'claims._run.folio'} & set(sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script],
-                         capture_output=True, text=True, check=True).stdout
+    script = (
+        "import sys; from claims._base.errors import code_table; sys.stdout.write(code_table()); "
+        "assert not {'claims._front.folio', 'claims._run.folio'} & set(sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     text = README.read_text(encoding="utf-8")
     assert out == text.split("<!-- codes:start -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
 

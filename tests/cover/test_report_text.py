@@ -26,8 +26,11 @@ def _written(items: list[tuple[int, Text]], width: int, direct: bool) -> str:
 paragraphs = st.lists(
     st.tuples(
         st.integers(0, 8),
-        st.builds(Text, st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120),
-                  style=st.sampled_from(["", "bold", "dim", "italic", "cyan"])),
+        st.builds(
+            Text,
+            st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120),
+            style=st.sampled_from(["", "bold", "dim", "italic", "cyan"]),
+        ),
     ),
     max_size=6,
 )

@@ -44,8 +44,11 @@ def _path_to(tree: S.Expr, target: S.Expr) -> list[tuple[str, int | None]] | Non
         return []
     for f in attrs.fields(type(tree)):
         value = getattr(tree, f.name)
-        kids: list[tuple[int | None, object]] = [(None, value)] if isinstance(value, _NODES) else (
-            list(enumerate(value)) if isinstance(value, tuple) else [])
+        kids: list[tuple[int | None, object]] = (
+            [(None, value)]
+            if isinstance(value, _NODES)
+            else (list(enumerate(value)) if isinstance(value, tuple) else [])
+        )
         for i, kid in kids:
             if isinstance(kid, _NODES):
                 rest = _path_to(kid, target)
@@ -81,17 +84,25 @@ def test_ill_sorted_formulas_are_rejected_at_the_wrong_operand(drawn: tuple[S.Ex
     node = _follow(S.parse_formula(text), path)
     d = _diagnostic(text)
     assert ("sort-mismatch", 1, node.pos, 1, node.end) == (
-        d.code, d.span.line, d.span.column, d.span.end_line, d.span.end_column), text
+        d.code,
+        d.span.line,
+        d.span.column,
+        d.span.end_line,
+        d.span.end_column,
+    ), text
 
 
-@pytest.mark.parametrize(("formula", "column", "message"), [
-    ("d = 5", 4, "cannot compare a date with a whole number (int)"),
-    ("d > 5000", 4, "cannot compare a date with a whole number (int)"),
-    ("d is between 3 and 4", 13, "cannot compare a date with a whole number (int)"),
-    ("5 = d", 0, "cannot compare a whole number (int) with a date"),
-    ("d + 5 = d1", 4, "cannot add a whole number (int) to a date"),
-    ("held_on(d + 5 months)", 8, "argument 1 of 'held_on' must be a date, but this one falls between two days"),
-])
+@pytest.mark.parametrize(
+    ("formula", "column", "message"),
+    [
+        ("d = 5", 4, "cannot compare a date with a whole number (int)"),
+        ("d > 5000", 4, "cannot compare a date with a whole number (int)"),
+        ("d is between 3 and 4", 13, "cannot compare a date with a whole number (int)"),
+        ("5 = d", 0, "cannot compare a whole number (int) with a date"),
+        ("d + 5 = d1", 4, "cannot add a whole number (int) to a date"),
+        ("held_on(d + 5 months)", 8, "argument 1 of 'held_on' must be a date, but this one falls between two days"),
+    ],
+)
 def test_the_issue_examples_name_the_operand(formula: str, column: int, message: str) -> None:
     """The formulas of issue 16 (a date used as a number) are errors at the number, saying why."""
     d = _diagnostic(formula)

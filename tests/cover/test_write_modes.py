@@ -32,8 +32,9 @@ def mode_of(p: Path) -> int:
     return stat.S_IMODE(p.stat().st_mode)
 
 
-@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664), (0o027, 0o640)],
-                         ids=oct)
+@pytest.mark.parametrize(
+    ("mask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664), (0o027, 0o640)], ids=oct
+)
 def test_a_new_file_gets_what_the_umask_allows(tmp_path: Path, umask: None, mask: int, expected: int) -> None:
     """A new file is 0666 less the umask, as `open()` makes it; the temporary file's 0600 does not survive."""
     os.umask(mask)

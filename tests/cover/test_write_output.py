@@ -24,8 +24,13 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs and 
 def kind(p: Path) -> str:
     """What is at ``p`` (not following a symlink)."""
     mode = os.lstat(p).st_mode
-    for name, test in (("link", stat.S_ISLNK), ("file", stat.S_ISREG), ("char", stat.S_ISCHR),
-                       ("fifo", stat.S_ISFIFO), ("dir", stat.S_ISDIR)):
+    for name, test in (
+        ("link", stat.S_ISLNK),
+        ("file", stat.S_ISREG),
+        ("char", stat.S_ISCHR),
+        ("fifo", stat.S_ISFIFO),
+        ("dir", stat.S_ISDIR),
+    ):
         if test(mode):
             return name
     return "other"  # pragma: no cover
@@ -70,8 +75,11 @@ def test_a_chain_of_links_and_a_dangling_link_lead_to_the_file(tmp_path: Path) -
     (tmp_path / "b").symlink_to("end.txt")
     (tmp_path / "a").symlink_to("b")
     write_output(tmp_path / "a", "via two links")
-    assert ("link", "link", "via two links") == (kind(tmp_path / "a"), kind(tmp_path / "b"),
-                                                 end.read_text(encoding="utf-8"))
+    assert ("link", "link", "via two links") == (
+        kind(tmp_path / "a"),
+        kind(tmp_path / "b"),
+        end.read_text(encoding="utf-8"),
+    )
 
 
 def test_a_hard_linked_file_is_written_in_place_so_every_name_sees_it(tmp_path: Path) -> None:
@@ -133,8 +141,9 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
     assert "dir" == kind(tmp_path)
 
 
-def test_a_full_disk_leaves_the_old_report_and_no_temporary_file(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_leaves_the_old_report_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ENOSPC while the data goes to disk: OSError, the old report intact, nothing left beside it."""
     report = tmp_path / "report.json"
     report.write_text("old", encoding="utf-8")

@@ -38,8 +38,9 @@ def engine_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def start_cluster(tmp_path_factory: pytest.TempPathFactory,
-                  engine_env: dict[str, str]) -> Iterator[Callable[..., Cluster]]:
+def start_cluster(
+    tmp_path_factory: pytest.TempPathFactory, engine_env: dict[str, str]
+) -> Iterator[Callable[..., Cluster]]:
     """Start a cluster: ``start_cluster(workers=1, env={...})``; every process ends with the test."""
     started: list[Cluster] = []
 

@@ -46,15 +46,32 @@ class Cluster:
         log = open(self.directory / f"{name}.log", "wb")  # noqa: SIM115 - the process writes it
         with log:
             self.procs[name] = subprocess.Popen(
-                [DASK, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=self.directory, env=self.env, start_new_session=True)
+                [DASK, *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.directory,
+                env=self.env,
+                start_new_session=True,
+            )
 
     def log(self, name: str) -> str:
         return (self.directory / f"{name}.log").read_text(encoding="utf-8", errors="replace")
 
     def start_scheduler(self) -> None:
-        self._spawn("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                                  "--dashboard-address", "127.0.0.1:0", "--no-dashboard"])
+        self._spawn(
+            "scheduler",
+            [
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dashboard-address",
+                "127.0.0.1:0",
+                "--no-dashboard",
+            ],
+        )
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.procs["scheduler"].poll() is not None:
@@ -70,9 +87,24 @@ class Cluster:
     def start_worker(self, name: str, nthreads: int = 2) -> None:
         """``dask worker ADDRESS --nthreads N`` (with its nanny, as by default), on 127.0.0.1."""
         (self.directory / name).mkdir(exist_ok=True)
-        self._spawn(name, ["worker", self.address, "--nthreads", str(nthreads), "--name", name,
-                           "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0", "--no-dashboard",
-                           "--local-directory", str(self.directory / name)])
+        self._spawn(
+            name,
+            [
+                "worker",
+                self.address,
+                "--nthreads",
+                str(nthreads),
+                "--name",
+                name,
+                "--host",
+                "127.0.0.1",
+                "--dashboard-address",
+                "127.0.0.1:0",
+                "--no-dashboard",
+                "--local-directory",
+                str(self.directory / name),
+            ],
+        )
 
     def client(self) -> Any:
         """A Dask client of this cluster, for the test to watch it (not the one ``claims`` uses)."""

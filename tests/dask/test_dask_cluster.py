@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 distributed = pytest.importorskip(
-    "distributed", reason="the dask extra is not installed: pip install 'claims-check[dask]'")
+    "distributed", reason="the dask extra is not installed: pip install 'claims-check[dask]'"
+)
 
 import json  # noqa: E402 - after the skip: nothing here runs without the extra
 import os  # noqa: E402
@@ -41,13 +42,23 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
 
 def check(cwd: Path, env: Mapping[str, str], *flags: str) -> subprocess.CompletedProcess[bytes]:
     """``claims check data --format json --no-cache FLAGS`` (the cache would answer without the cluster)."""
-    return subprocess.run([CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags], cwd=cwd,
-                          env=env, capture_output=True, timeout=RUN_TIMEOUT)
+    return subprocess.run(
+        [CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=RUN_TIMEOUT,
+    )
 
 
 def start_check(cwd: Path, env: Mapping[str, str], *flags: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags], cwd=cwd,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [CLAIMS, "check", "data", "--format", "json", "--no-cache", *flags],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +100,11 @@ def kill_busy_worker(cluster: Cluster, run: subprocess.Popen[bytes]) -> bool:
 
 
 def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(
-        dataset: tuple[Path, Expected], local_run: subprocess.CompletedProcess[bytes],
-        start_cluster: Callable[..., Cluster], engine_env: dict[str, str]) -> None:
+    dataset: tuple[Path, Expected],
+    local_run: subprocess.CompletedProcess[bytes],
+    start_cluster: Callable[..., Cluster],
+    engine_env: dict[str, str],
+) -> None:
     """Two `dask worker --nthreads 2`: four threads solving at once, the same JSON as `claims check`.
 
     Standard error is the local run's too: no warning that the task graph (which carries the
@@ -106,8 +120,8 @@ def test_a_cluster_of_worker_threads_gives_the_bytes_of_the_local_run(
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(
-        dataset: tuple[Path, Expected], local_json: bytes, start_cluster: Callable[..., Cluster],
-        engine_env: dict[str, str]) -> None:
+    dataset: tuple[Path, Expected], local_json: bytes, start_cluster: Callable[..., Cluster], engine_env: dict[str, str]
+) -> None:
     """SIGKILL a worker process holding tasks: its nanny starts another, the tasks run again, same bytes."""
     cluster = start_cluster(workers=2, nthreads=2)
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
@@ -127,22 +141,23 @@ def ends_clearly(returncode: int | None, out: bytes, err: bytes, message: str) -
     assert "Traceback" not in said
 
 
-def test_when_workers_keep_dying_the_run_fails_clearly(dataset: tuple[Path, Expected],
-                                                       start_cluster: Callable[..., Cluster],
-                                                       engine_env: dict[str, str]) -> None:
+def test_when_workers_keep_dying_the_run_fails_clearly(
+    dataset: tuple[Path, Expected], start_cluster: Callable[..., Cluster], engine_env: dict[str, str]
+) -> None:
     """A scheduler that allows no worker death: the run exits 2 with a message, and reports nothing."""
     cluster = start_cluster(workers=1, env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
         killed_mid_run = kill_busy_worker(cluster, run)
         out, err = run.communicate(timeout=RUN_TIMEOUT)
     assert killed_mid_run
-    ends_clearly(run.returncode, out, err,
-                 f"error: the Dask cluster at {cluster.address} could not finish: workers died")
+    ends_clearly(
+        run.returncode, out, err, f"error: the Dask cluster at {cluster.address} could not finish: workers died"
+    )
 
 
-def test_a_scheduler_lost_mid_run_ends_the_run_clearly(dataset: tuple[Path, Expected],
-                                                       start_cluster: Callable[..., Cluster],
-                                                       engine_env: dict[str, str]) -> None:
+def test_a_scheduler_lost_mid_run_ends_the_run_clearly(
+    dataset: tuple[Path, Expected], start_cluster: Callable[..., Cluster], engine_env: dict[str, str]
+) -> None:
     """The scheduler is killed while workers hold tasks: exit 2 with a message, no report, no traceback."""
     cluster = start_cluster(workers=1)
     with start_check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address) as run:
@@ -159,8 +174,13 @@ def test_a_scheduler_out_of_reach_is_a_clear_error(ds: Path, engine_env: dict[st
     """Nothing listens at the address: exit 2 and one line that names it, once the connect timeout is over."""
     address = f"tcp://127.0.0.1:{free_port()}"
     env = {**engine_env, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
-    run = subprocess.run([CLAIMS, "check", "ds", "--executor", "dask", "--scheduler", address], cwd=ds, env=env,
-                         capture_output=True, timeout=RUN_TIMEOUT)
+    run = subprocess.run(
+        [CLAIMS, "check", "ds", "--executor", "dask", "--scheduler", address],
+        cwd=ds,
+        env=env,
+        capture_output=True,
+        timeout=RUN_TIMEOUT,
+    )
     ends_clearly(run.returncode, run.stdout, run.stderr, f"error: cannot connect to the Dask scheduler at {address}: ")
 
 
@@ -168,8 +188,9 @@ def test_worker_threads_of_one_process_give_the_local_answer(dataset: tuple[Path
     """Four threads of one worker process solve side by side (in this process: the library's answer)."""
     ds = claims.load(dataset[0] / "data")
     local = claims.check(ds, jobs=1, cache=False)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
-                                  dashboard_address="127.0.0.1:0") as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=False, dashboard_address="127.0.0.1:0"
+    ) as cluster:
         remote = claims.check(ds, cache=False, executor="dask", scheduler=cluster.scheduler_address)
     assert len(local.contradictions) == len(dataset[1].contradictions)
     assert str(local) == str(remote)
@@ -179,19 +200,25 @@ def test_a_cluster_without_workers_is_a_clear_error(ds: Path, monkeypatch: pytes
     """No worker at all: the run gives up after NO_WORKERS_TIMEOUT, with a message, not a hang."""
     monkeypatch.setattr(_executor, "NO_WORKERS_TIMEOUT", 1.0)
     data = claims.load(ds / "ds")
-    with (distributed.LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as cluster,
-          pytest.raises(claims.ClaimsError, match="has had no worker for 1 s")):
+    with (
+        distributed.LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as cluster,
+        pytest.raises(claims.ClaimsError, match="has had no worker for 1 s"),
+    ):
         claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)
 
 
 def test_workers_running_another_engine_are_refused(ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker whose engine is not the client's (another version, other code) fails the run, clearly."""
+
     def engine() -> str:
         return "client" if threading.current_thread() is threading.main_thread() else "worker"
 
     monkeypatch.setattr(_executor, "engine_version", engine)
     data = claims.load(ds / "ds")
-    with (distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                   dashboard_address="127.0.0.1:0") as cluster,
-          pytest.raises(claims.ClaimsError, match=r"runs another claims engine \(worker\) than the client")):
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
+        ) as cluster,
+        pytest.raises(claims.ClaimsError, match=r"runs another claims engine \(worker\) than the client"),
+    ):
         claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)

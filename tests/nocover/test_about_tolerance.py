@@ -41,17 +41,35 @@ def _write(root: Path, *, a_tolerance: float | None = 0.3, b_tolerance: float | 
     """File a (a tolerance of its own, an unrelated claim) and file b (x about 100, x = 125)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "article.txt").write_text(DOCUMENT, encoding="utf-8")
-    (root / "a.yaml").write_text(_file("a", _claim("y-about-7", "sa", "y is about 7", "y is about 7"),
-                                       tolerance=a_tolerance, declarations="const y: int"), encoding="utf-8")
-    (root / "b.yaml").write_text(_file("b", _claim("x-about-100", "sb", "x is about 100", "x is about 100")
-                                       + _claim("x-is-125", "sb", "x is 125", "x = 125"),
-                                       tolerance=b_tolerance), encoding="utf-8")
+    (root / "a.yaml").write_text(
+        _file(
+            "a",
+            _claim("y-about-7", "sa", "y is about 7", "y is about 7"),
+            tolerance=a_tolerance,
+            declarations="const y: int",
+        ),
+        encoding="utf-8",
+    )
+    (root / "b.yaml").write_text(
+        _file(
+            "b",
+            _claim("x-about-100", "sb", "x is about 100", "x is about 100")
+            + _claim("x-is-125", "sb", "x is 125", "x = 125"),
+            tolerance=b_tolerance,
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
 def _contradictions(root: Path, *args: str) -> tuple[int, list[list[str]]]:
-    result = subprocess.run([CLAIMS, "check", "--format", "json", "--no-cache", *args, str(root)], check=False,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [CLAIMS, "check", "--format", "json", "--no-cache", *args, str(root)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr
     found = [f for f in json.loads(result.stdout)["findings"] if f["kind"] == "contradiction"]
     return result.returncode, [sorted(c["id"] for c in k["claims"]) for k in found]
@@ -72,15 +90,19 @@ def test_rules_use_the_default_tolerance(tmp_path: Path) -> None:
     root = tmp_path / "ds"
     (root / "rules").mkdir(parents=True)
     (root / "rules" / "near.rules").write_text(
-        'const x: int\nrule near.hundred: "x is near a hundred"\n  x is about 100\n', encoding="utf-8")
+        'const x: int\nrule near.hundred: "x is near a hundred"\n  x is about 100\n', encoding="utf-8"
+    )
     (root / "article.txt").write_text(DOCUMENT, encoding="utf-8")
     (root / "c.yaml").write_text(
         "document: article.txt\nrules: [near]\nabout_tolerance: 0.3\nsources:\n  s: {name: S}\nclaims:\n"
-        + _claim("x-is-125", "s", "x is 125", "x = 125"), encoding="utf-8")
+        + _claim("x-is-125", "s", "x is 125", "x = 125"),
+        encoding="utf-8",
+    )
     ds = claims.load(root)
     report = claims.check(ds, cache=False)
     assert [(["x-is-125"], ["near.hundred"])] == [
-        ([c.id for c in k.claims], [r.id for r in k.rules]) for k in report.contradictions]
+        ([c.id for c in k.claims], [r.id for r in k.rules]) for k in report.contradictions
+    ]
     assert ds.about_tolerance == claims.load(root).about_tolerance == Fraction(1, 10)
 
 
@@ -107,11 +129,18 @@ def test_a_tolerance_edit_resolves_only_its_own_file_again(tmp_path: Path, parse
 def test_with_claim_uses_the_tolerance_of_the_sources_file(tmp_path: Path) -> None:
     """A claim added for a source of file a means 'about' as file a does (±30%); for file b, ±10%."""
     root = _write(tmp_path / "ds", a_tolerance=0.3)
-    (root / "a.yaml").write_text(_file("a", _claim("y-about-7", "sa", "y is about 7", "y is about 7"),
-                                       tolerance=0.3, declarations="const y: int\n  const z: int"),
-                                 encoding="utf-8")
-    (root / "b.yaml").write_text(_file("b", _claim("z-125", "sb", "x is 125", "z = 125"),
-                                       declarations="const z: int"), encoding="utf-8")
+    (root / "a.yaml").write_text(
+        _file(
+            "a",
+            _claim("y-about-7", "sa", "y is about 7", "y is about 7"),
+            tolerance=0.3,
+            declarations="const y: int\n  const z: int",
+        ),
+        encoding="utf-8",
+    )
+    (root / "b.yaml").write_text(
+        _file("b", _claim("z-125", "sb", "x is 125", "z = 125"), declarations="const z: int"), encoding="utf-8"
+    )
     ds = claims.load(root)
     # z is declared by both files, so each claim means its own file's z: compare within one file
     wide = claims.with_claim(ds, "z-about-100", "z is about 100", "x is about 100", source="sa")
@@ -120,4 +149,5 @@ def test_with_claim_uses_the_tolerance_of_the_sources_file(tmp_path: Path) -> No
     narrow = claims.with_claim(ds, "z-about-100", "z is about 100", "x is about 100", source="sb")
     narrow = claims.with_claim(narrow, "z-125-too", "z = 125", "x is 125", source="sb")
     assert [["z-125", "z-about-100"], ["z-125-too", "z-about-100"]] == [
-        sorted(c.id for c in k.claims) for k in claims.check(narrow, cache=False).contradictions]
+        sorted(c.id for c in k.claims) for k in claims.check(narrow, cache=False).contradictions
+    ]

@@ -99,8 +99,9 @@ def test_no_fork_when_not_asked() -> None:
 
 
 @pytest.mark.parametrize("root", ["seeds", "tests/data/valid"])
-def test_check_with_the_lint_beside_reports_what_one_process_reports(monkeypatch: pytest.MonkeyPatch,
-                                                                     root: str) -> None:
+def test_check_with_the_lint_beside_reports_what_one_process_reports(
+    monkeypatch: pytest.MonkeyPatch, root: str
+) -> None:
     ds = claims.load(REPO / root)
     alone = claims.check(ds, jobs=1, cache=False)
     forked: list[bool] = []

@@ -40,15 +40,23 @@ def test_a_child_ends_when_its_lifetime_is_over() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_a_child_ends_when_its_parent_is_killed() -> None:
     with subprocess.Popen(
-        [sys.executable, "-c", (
-            "import multiprocessing as mp, os, time\n"
-            "from benchmarks.baseline import bounded\n"
-            "if __name__ == '__main__':\n"
-            "    p = mp.get_context('spawn').Process(target=bounded, args=(time.sleep, os.getpid(), 600, 600))\n"
-            "    p.start()\n"
-            "    print(p.pid, flush=True)\n"
-            "    time.sleep(600)\n")],
-            cwd=REPO, stdout=subprocess.PIPE, text=True) as middle:
+        [
+            sys.executable,
+            "-c",
+            (
+                "import multiprocessing as mp, os, time\n"
+                "from benchmarks.baseline import bounded\n"
+                "if __name__ == '__main__':\n"
+                "    p = mp.get_context('spawn').Process(target=bounded, args=(time.sleep, os.getpid(), 600, 600))\n"
+                "    p.start()\n"
+                "    print(p.pid, flush=True)\n"
+                "    time.sleep(600)\n"
+            ),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as middle:
         assert middle.stdout is not None
         child = int(middle.stdout.readline())
         time.sleep(1.0)  # the child has set up its bounds
@@ -66,7 +74,12 @@ def test_a_child_reports_its_own_peak_memory_not_its_parents() -> None:
     ballast = bytearray(400 * 1024 * 1024)
     for i in range(0, len(ballast), 4096):
         ballast[i] = 1  # resident, not only reserved
-    out = subprocess.run([sys.executable, "-c", "from benchmarks.baseline import rss_mib; print(rss_mib())"],
-                         cwd=REPO, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "from benchmarks.baseline import rss_mib; print(rss_mib())"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     del ballast
     assert float(out.stdout) < 200

@@ -52,8 +52,10 @@ def test_oracle_judges_conclusions_against_their_component() -> None:
     """Supported and refuted with every minimal premise set and rule set; unsupported; vacuous only when
     the contradiction is connected to the conclusion."""
     x, w, o, c = "x", "w", "o", "c"
-    rules = [RuleInstance("withdrawn.no_troops", Lit(w, True), bounds(x, 0, 0)),
-             RuleInstance("ceasefire.no_offensive", Lit(c, True), (Lit(o, False),))]
+    rules = [
+        RuleInstance("withdrawn.no_troops", Lit(w, True), bounds(x, 0, 0)),
+        RuleInstance("ceasefire.no_offensive", Lit(c, True), (Lit(o, False),)),
+    ]
     facts: list[tuple[int, Meaning]] = [(0, bounds(x, 900, 1100)), (1, bounds(x, 900, 1100)), (2, (Lit(c, True),))]
 
     supported = judge(facts, bounds(x, 500, None), rules)  # at least 500
@@ -62,7 +64,8 @@ def test_oracle_judges_conclusions_against_their_component() -> None:
     refuted = judge(facts, (Lit(w, True),), rules)  # withdrawn: no troops, but about 1000 are there
     assert "refuted" == refuted.verdict
     assert {((0,), (("withdrawn.no_troops",),)), ((1,), (("withdrawn.no_troops",),))} == {
-        (m.claims, m.rule_sets) for m in refuted.premise_sets}
+        (m.claims, m.rule_sets) for m in refuted.premise_sets
+    }
     assert "refuted" == judge(facts, (Lit(o, True),), rules).verdict  # an offensive under a ceasefire
     assert "unsupported" == judge(facts, bounds(x, 1000, None), rules).verdict
     assert "vacuous" == judge([*facts, (3, bounds(x, None, 10))], (Lit(w, False),), rules).verdict

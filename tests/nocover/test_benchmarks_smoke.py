@@ -13,8 +13,7 @@ from benchmarks.run import measure
 
 
 def _found(report: claims.Report) -> dict[frozenset[str], tuple[str, ...]]:
-    return {frozenset(c.id for c in k.claims): tuple(sorted(r.id for r in k.rules))
-            for k in report.contradictions}
+    return {frozenset(c.id for c in k.claims): tuple(sorted(r.id for r in k.rules)) for k in report.contradictions}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -63,8 +62,16 @@ def _with_conclusions(root: Path, every: int) -> None:
 def _findings(report: claims.Report) -> list[object]:
     return [
         [(k.fingerprint, [r.id for r in k.rules]) for k in report.contradictions],
-        [(v.claim.id, v.verdict, [c.id for c in v.premises], [r.id for r in v.rules],
-          [str(s) for s in v.countermodel]) for v in report.conclusions],
+        [
+            (
+                v.claim.id,
+                v.verdict,
+                [c.id for c in v.premises],
+                [r.id for r in v.rules],
+                [str(s) for s in v.countermodel],
+            )
+            for v in report.conclusions
+        ],
     ]
 
 
@@ -103,8 +110,11 @@ def test_oracle_on_a_hand_made_topic() -> None:
     rules = [RuleInstance("withdrawn.no_troops", Lit("w", True), bounds(x, 0, 0))]
     got = {(m.claims, m.rule_sets) for m in minimal_contradictions(claims_, rules)}
     assert {
-        ((0, 1), ((),)), ((1, 3), ((),)), ((1, 2), ((),)),
-        ((0, 4), (("withdrawn.no_troops",),)), ((3, 4), (("withdrawn.no_troops",),)),
+        ((0, 1), ((),)),
+        ((1, 3), ((),)),
+        ((1, 2), ((),)),
+        ((0, 4), (("withdrawn.no_troops",),)),
+        ((3, 4), (("withdrawn.no_troops",),)),
         ((1, 4), (("withdrawn.no_troops",),)),  # x = 0 clashes with 3000..6000, not with "at most 2000"
     } == got
     # a cycle of "before" is one contradiction of all its claims

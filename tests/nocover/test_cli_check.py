@@ -23,18 +23,27 @@ def write_dataset(tmp: Path, claims_yaml: str, rules: str = "", doc: str = "") -
     d = tmp / "ds"
     (d / "rules").mkdir(parents=True)
     (d / "rules" / "local.rules").write_text(rules, encoding="utf-8")
-    (d / "doc.txt").write_text(doc or "A said one thing. B said another. C said a third. D too.",
-                               encoding="utf-8")
-    head = ("document: doc.txt\nrules: [local]\nsources:\n  a: {name: Alice, role: minister, via: Tass}\n"
-            "  b: {name: Bob, role: officer, via: AP}\n")
+    (d / "doc.txt").write_text(doc or "A said one thing. B said another. C said a third. D too.", encoding="utf-8")
+    head = (
+        "document: doc.txt\nrules: [local]\nsources:\n  a: {name: Alice, role: minister, via: Tass}\n"
+        "  b: {name: Bob, role: officer, via: AP}\n"
+    )
     (d / "claims.yaml").write_text(head + textwrap.dedent(claims_yaml), encoding="utf-8")
     return d
 
 
-def claim(cid: str, formula: str, src: str = "a", quote: str = "A said one thing", kind: str = "fact",
-          said: str = "2016-03-15") -> str:
-    return (f"  - id: {cid}\n    source: {src}\n    said: {said}\n    quote: \"{quote}\"\n"
-            f"    formula: \"{formula}\"\n    kind: {kind}\n")
+def claim(
+    cid: str,
+    formula: str,
+    src: str = "a",
+    quote: str = "A said one thing",
+    kind: str = "fact",
+    said: str = "2016-03-15",
+) -> str:
+    return (
+        f'  - id: {cid}\n    source: {src}\n    said: {said}\n    quote: "{quote}"\n'
+        f'    formula: "{formula}"\n    kind: {kind}\n'
+    )
 
 
 # --------------------------------------------------------------------------- the seed
@@ -83,9 +92,17 @@ def test_seed_full_withdrawal_against_ozerov_s400(seed_run: subprocess.Completed
 def test_seed_flags_nothing_consistent(seed_run: subprocess.CompletedProcess[str]) -> None:
     """Numbers within the stated ranges and the five-month campaign between the real dates are not flagged."""
     blocks = "\n".join(_blocks(seed_run.stdout))
-    for cid in ("us-personnel-estimate", "putin-most-troops-out", "putin-five-month-campaign",
-                "ozerov-s400-deployed-november", "rt-operation-started", "mod-first-group-make-up",
-                "ap-aircraft-deployed", "caption-jets-leave", "mod-first-group-left"):
+    for cid in (
+        "us-personnel-estimate",
+        "putin-most-troops-out",
+        "putin-five-month-campaign",
+        "ozerov-s400-deployed-november",
+        "rt-operation-started",
+        "mod-first-group-make-up",
+        "ap-aircraft-deployed",
+        "caption-jets-leave",
+        "mod-first-group-left",
+    ):
         assert cid not in blocks, cid
     assert "Contradictions (8)" in seed_run.stdout
 
@@ -125,8 +142,11 @@ RULES = "const x, y, z: int\npred p, q\n"
 
 def test_consistent_dataset_exits_0(tmp_path: Path) -> None:
     """A dataset whose claims fit together exits 0 and says there is no contradiction."""
-    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "x is between 3000 and 6000")
-                      + claim("b1", "x is about 4000", "b", "B said another"), RULES)
+    d = write_dataset(
+        tmp_path,
+        "claims:\n" + claim("a1", "x is between 3000 and 6000") + claim("b1", "x is about 4000", "b", "B said another"),
+        RULES,
+    )
     r = run("check", str(d))
     assert 0 == r.returncode, r.stdout + r.stderr
     assert "Contradictions (0)" in r.stdout
@@ -135,9 +155,16 @@ def test_consistent_dataset_exits_0(tmp_path: Path) -> None:
 
 def test_two_independent_clashes_reported_exactly(tmp_path: Path) -> None:
     """Two clashes over unrelated symbols give exactly two contradictions."""
-    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "x > 5") + claim("b1", "x < 3", "b", "B said another")
-                      + claim("a2", "p") + claim("b2", "not p", "b", "B said another")
-                      + claim("a3", "y = 1"), RULES)
+    d = write_dataset(
+        tmp_path,
+        "claims:\n"
+        + claim("a1", "x > 5")
+        + claim("b1", "x < 3", "b", "B said another")
+        + claim("a2", "p")
+        + claim("b2", "not p", "b", "B said another")
+        + claim("a3", "y = 1"),
+        RULES,
+    )
     r = run("check", str(d))
     assert 1 == r.returncode
     blocks = _blocks(r.stdout)
@@ -148,8 +175,14 @@ def test_two_independent_clashes_reported_exactly(tmp_path: Path) -> None:
 
 def test_overlapping_clashes_are_each_minimal(tmp_path: Path) -> None:
     """One claim in two clashes gives two minimal contradictions, not one big set."""
-    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "x > 5") + claim("b1", "x < 3", "b", "B said another")
-                      + claim("b2", "x = 0", "b", "B said another"), RULES)
+    d = write_dataset(
+        tmp_path,
+        "claims:\n"
+        + claim("a1", "x > 5")
+        + claim("b1", "x < 3", "b", "B said another")
+        + claim("b2", "x = 0", "b", "B said another"),
+        RULES,
+    )
     blocks = _blocks(run("check", str(d)).stdout)
     assert [("a1" in b, "b1" in b, "b2" in b) for b in blocks] == [(True, True, False), (True, False, True)]
 
@@ -157,23 +190,32 @@ def test_overlapping_clashes_are_each_minimal(tmp_path: Path) -> None:
 def test_time_indexed_claims_clash_only_on_the_same_day(tmp_path: Path) -> None:
     """'X commands the base' in 2015 and 'Y commands it' in 2016 do not clash; the same day does."""
     rules = "sort Person = {x_person, y_person}\ntimed const commander: Person\n"
-    ok = write_dataset(tmp_path / "ok", "claims:\n"
-                       + claim("a1", "commander = x_person", said="2015-10-01")
-                       + claim("b1", "commander = y_person", "b", "B said another", said="2016-03-15"), rules)
+    ok = write_dataset(
+        tmp_path / "ok",
+        "claims:\n"
+        + claim("a1", "commander = x_person", said="2015-10-01")
+        + claim("b1", "commander = y_person", "b", "B said another", said="2016-03-15"),
+        rules,
+    )
     assert 0 == run("check", str(ok)).returncode
-    bad = write_dataset(tmp_path / "bad", "claims:\n"
-                        + claim("a1", "commander = x_person", said="2016-03-15")
-                        + claim("b1", "commander = y_person", "b", "B said another", said="2016-03-15"), rules)
+    bad = write_dataset(
+        tmp_path / "bad",
+        "claims:\n"
+        + claim("a1", "commander = x_person", said="2016-03-15")
+        + claim("b1", "commander = y_person", "b", "B said another", said="2016-03-15"),
+        rules,
+    )
     assert 1 == run("check", str(bad)).returncode
 
 
 def test_holds_interval_clashes_with_a_day_inside_it(tmp_path: Path) -> None:
     """A claim that holds over an interval clashes with a claim on a day inside it, not outside."""
     rules = "timed pred offensive\n"
-    body = ("claims:\n"
-            + claim("a1", "offensive").replace("    kind: fact\n",
-                                               "    kind: fact\n    holds: 2015-09-30..2016-03-14\n")
-            + claim("b1", "not offensive", "b", "B said another", said="{day}"))
+    body = (
+        "claims:\n"
+        + claim("a1", "offensive").replace("    kind: fact\n", "    kind: fact\n    holds: 2015-09-30..2016-03-14\n")
+        + claim("b1", "not offensive", "b", "B said another", said="{day}")
+    )
     inside = write_dataset(tmp_path / "in", body.format(day="2016-01-10"), rules)
     outside = write_dataset(tmp_path / "out", body.format(day="2016-03-15"), rules)
     assert 1 == run("check", str(inside)).returncode
@@ -182,8 +224,14 @@ def test_holds_interval_clashes_with_a_day_inside_it(tmp_path: Path) -> None:
 
 def test_max_truncates_and_says_so(tmp_path: Path) -> None:
     """--max 1 stops after one contradiction per component and the report says it is truncated."""
-    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "x > 5") + claim("b1", "x < 3", "b", "B said another")
-                      + claim("b2", "x = 0", "b", "B said another"), RULES)
+    d = write_dataset(
+        tmp_path,
+        "claims:\n"
+        + claim("a1", "x > 5")
+        + claim("b1", "x < 3", "b", "B said another")
+        + claim("b2", "x = 0", "b", "B said another"),
+        RULES,
+    )
     r = run("check", "--max", "1", str(d))
     assert 1 == r.returncode
     assert 1 == len(_blocks(r.stdout))
@@ -204,9 +252,11 @@ def test_rules_alone_inconsistent_blames_the_rules(tmp_path: Path) -> None:
 
 
 def _verdict_of(tmp_path: Path, facts: str, conclusion: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    d = write_dataset(tmp_path, "claims:\n" + facts + claim("k", conclusion, "b", "B said another",
-                                                             kind="conclusion"),
-                      RULES + 'rule pq: "p brings q" p implies q\n')
+    d = write_dataset(
+        tmp_path,
+        "claims:\n" + facts + claim("k", conclusion, "b", "B said another", kind="conclusion"),
+        RULES + 'rule pq: "p brings q" p implies q\n',
+    )
     return run("check", *extra, str(d))
 
 
@@ -277,11 +327,18 @@ def test_rule_conflict_on_a_day_the_rule_names(tmp_path: Path) -> None:
 
 def test_claims_on_a_day_a_rule_names_are_checked_there(tmp_path: Path) -> None:
     """A claim about a day a rule names is checked against the rule on that day too."""
-    rules = ('timed const troops: int\n'
-             'rule floor: "from the 1st on, at least as many as on March 1" '
-             'troops >= troops@2016-03-01 or troops < 0\n')
-    d = write_dataset(tmp_path, "claims:\n" + claim("a1", "troops@2016-03-01 = 10", said="2016-03-20")
-                      + claim("b1", "troops = 3", "b", "B said another", said="2016-03-20"), rules)
+    rules = (
+        "timed const troops: int\n"
+        'rule floor: "from the 1st on, at least as many as on March 1" '
+        "troops >= troops@2016-03-01 or troops < 0\n"
+    )
+    d = write_dataset(
+        tmp_path,
+        "claims:\n"
+        + claim("a1", "troops@2016-03-01 = 10", said="2016-03-20")
+        + claim("b1", "troops = 3", "b", "B said another", said="2016-03-20"),
+        rules,
+    )
     r = run("check", str(d))
     assert 1 == r.returncode, r.stdout
     assert "a1" in r.stdout and "b1" in r.stdout and "rule floor" in r.stdout

@@ -28,8 +28,7 @@ def run_check(*args: str, cwd: Path = BROKEN) -> subprocess.CompletedProcess[str
     # The editable install keeps a copy of cli.py in site-packages; put the
     # repository first so that the command runs the cli.py under test.
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    return subprocess.run([CLAIMS, "check", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([CLAIMS, "check", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 def assert_input_error(result: subprocess.CompletedProcess[str], expected: Expected) -> None:
@@ -107,8 +106,7 @@ def test_unreadable_document_that_is_a_directory() -> None:
     assert_reports_inline("file-unreadable.yaml")
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root reads a file whatever its permissions")
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a file whatever its permissions")
 def test_unreadable_file_without_permission(tmp_path: Path) -> None:
     """A claim file the user may not read is reported, with the system's reason."""
     target = tmp_path / "locked.yaml"
@@ -119,8 +117,8 @@ def test_unreadable_file_without_permission(tmp_path: Path) -> None:
     finally:
         target.chmod(0o644)
     assert_input_error(
-        result, [("locked.yaml:1:1: error: cannot read 'locked.yaml': Permission denied  [file-unreadable]",
-                  None)])
+        result, [("locked.yaml:1:1: error: cannot read 'locked.yaml': Permission denied  [file-unreadable]", None)]
+    )
 
 
 def test_missing_document() -> None:
@@ -132,7 +130,8 @@ def test_missing_path(tmp_path: Path) -> None:
     """A path on the command line that does not exist is an input error, not a click usage error."""
     assert_input_error(
         run_check("nope.yaml", cwd=tmp_path),
-        [("nope.yaml:1:1: error: path 'nope.yaml' does not exist  [file-missing]", None)])
+        [("nope.yaml:1:1: error: path 'nope.yaml' does not exist  [file-missing]", None)],
+    )
 
 
 def test_binary_file() -> None:
@@ -150,7 +149,8 @@ def test_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert_input_error(
         run_check("empty", cwd=tmp_path),
-        [("empty:1:1: error: no claim files (*.yaml, *.yml) under directory 'empty'  [no-claims]", None)])
+        [("empty:1:1: error: no claim files (*.yaml, *.yml) under directory 'empty'  [no-claims]", None)],
+    )
 
 
 def test_impossible_date() -> None:

@@ -62,7 +62,7 @@ def _assert_minimal_unsat(s: Cvc5, needed: list[str], others: list[str]) -> None
     """``needed + others`` is unsat, and dropping any one of ``needed`` makes it sat."""
     assert not s.sat(needed + others)
     for k in range(len(needed)):
-        assert s.sat(needed[:k] + needed[k + 1:] + others), f"{needed[k]} is not needed"
+        assert s.sat(needed[:k] + needed[k + 1 :] + others), f"{needed[k]} is not needed"
 
 
 @settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -119,8 +119,7 @@ def test_cvc5_confirms_every_finding(data: tuple[list[tuple[str, str, str, str]]
             pytest.fail(f"unexpected verdict {v.verdict} on a small dataset")
 
 
-@settings(deadline=None, max_examples=60,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 @given(fuzz_rule_sets())
 def test_cvc5_confirms_claims_fuzz(text: str) -> None:
     """`claims fuzz` asks Z3 about one script with a literal per rule and per question; cvc5

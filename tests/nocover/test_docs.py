@@ -13,9 +13,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 DOCUMENTED_NAMES = [
-    "Claim", "ClaimsError", "Contradiction", "Dataset", "Diagnostic", "InputError", "InvalidClaim", "Limits",
-    "Report", "Rule", "RuleConflict", "RuleError", "Scenario", "SolverError", "Source", "Span",
-    "Unknown", "Verdict", "__version__", "check", "dataset", "load", "with_claim",
+    "Claim",
+    "ClaimsError",
+    "Contradiction",
+    "Dataset",
+    "Diagnostic",
+    "InputError",
+    "InvalidClaim",
+    "Limits",
+    "Report",
+    "Rule",
+    "RuleConflict",
+    "RuleError",
+    "Scenario",
+    "SolverError",
+    "Source",
+    "Span",
+    "Unknown",
+    "Verdict",
+    "__version__",
+    "check",
+    "dataset",
+    "load",
+    "with_claim",
 ]
 
 

@@ -43,12 +43,13 @@ def _by_definition(ds: Dataset) -> tuple[list[Unit], dict[str, E.Atom]]:
         on = [d for d in ordered if lo <= d <= hi] if E.uses_context_time(term) else [None]
         parts = [enc.unit(kind, i, term, d) for d in on]
         smt = parts[0].smt if len(parts) == 1 else "(and " + " ".join(p.smt for p in parts) + ")"
-        units.append((kind, i, smt, frozenset().union(*(p.atoms for p in parts)),
-                      frozenset().union(*(p.sorts for p in parts))))
+        units.append(
+            (kind, i, smt, frozenset().union(*(p.atoms for p in parts)), frozenset().union(*(p.sorts for p in parts)))
+        )
     for j, r in enumerate(ds.rules):
         assert r.term is not None
         for piece in E.split_rule(r.term, enc):
-            for d in (ordered if E.uses_context_time(piece) and ordered else [None]):
+            for d in ordered if E.uses_context_time(piece) and ordered else [None]:
                 u = enc.unit("rule", j, piece, d)
                 units.append((u.kind, u.index, u.smt, u.atoms, u.sorts))
     return units, enc.atoms
@@ -59,8 +60,12 @@ def _datasets(tmp_path: Path) -> list[Dataset]:
 
     generate(600, tmp_path / "gen", seed=3)
     out = []
-    for root in (REPO / "seeds", REPO / "tests" / "data" / "valid", REPO / "tests" / "data" / "ci",
-                 tmp_path / "gen" / "articles"):
+    for root in (
+        REPO / "seeds",
+        REPO / "tests" / "data" / "valid",
+        REPO / "tests" / "data" / "ci",
+        tmp_path / "gen" / "articles",
+    ):
         out.append(claims.load(root))  # templates made by encode itself
         out.append(claims.load(root, cache=tmp_path / f"cache-{len(out)}"))  # made by load, fresh
         out.append(claims.load(root, cache=tmp_path / f"cache-{len(out) - 1}"))  # read from the cache
@@ -82,8 +87,9 @@ def test_templates_encode_what_the_definition_encodes(tmp_path: Path, monkeypatc
     assert timed > 0 and rules > 0  # timed claims and rule instances were among them
 
 
-def test_components_from_a_cached_load_are_those_of_a_fresh_one(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_components_from_a_cached_load_are_those_of_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
     datasets = _datasets(tmp_path)
     for fresh, made, cached in zip(datasets[::3], datasets[1::3], datasets[2::3], strict=True):

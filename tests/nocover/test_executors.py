@@ -86,8 +86,10 @@ def test_moving_other_claims_keeps_cache_entries(tmp_path: Path) -> None:
 def test_cli_jobs_and_cache_flags_give_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`claims check` with --jobs 2, --no-cache and a warm cache prints the same bytes."""
     seeds = str(REPO / "seeds")
-    runs = [subprocess.run([CLAIMS, "check", seeds, *flags], capture_output=True, text=True, cwd=tmp_path)
-            for flags in (["--jobs", "1", "--no-cache"], ["--jobs", "2"], ["--jobs", "2"])]
+    runs = [
+        subprocess.run([CLAIMS, "check", seeds, *flags], capture_output=True, text=True, cwd=tmp_path)
+        for flags in (["--jobs", "1", "--no-cache"], ["--jobs", "2"], ["--jobs", "2"])
+    ]
     assert [1, 1, 1] == [r.returncode for r in runs]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     assert (tmp_path / ".claims-cache").is_dir()
@@ -111,10 +113,13 @@ def test_an_unknown_executor_is_a_clear_error() -> None:
         claims.check(many_components(3), cache=False, executor="cluster")
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--executor", "dask"], "--executor dask needs --scheduler ADDRESS"),
-    (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is used only with --executor dask"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--executor", "dask"], "--executor dask needs --scheduler ADDRESS"),
+        (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is used only with --executor dask"),
+    ],
+)
 def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path: Path, flags: list[str], message: str) -> None:
     """A usage error of --executor/--scheduler: exit 2 at once (the path does not even exist)."""
     run = subprocess.run([CLAIMS, "check", "no-such-dir", *flags], capture_output=True, text=True, cwd=tmp_path)
@@ -128,8 +133,9 @@ def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     task = _executor.DaskTask("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
     with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
         _executor.solve_task(task)
-    same = _executor.DaskTask(engine_version(), tuple(_api.components_of(many_components(6))),
-                              frozenset(range(100)), Options())
+    same = _executor.DaskTask(
+        engine_version(), tuple(_api.components_of(many_components(6))), frozenset(range(100)), Options()
+    )
     assert [len(r.muses) for r in _executor.solve_task(same)] == [1, 0, 0, 1, 0, 0]
 
 
@@ -160,8 +166,13 @@ print(sum(len(r.muses) for r in serial), sum(len(r.verdicts) for r in serial), s
 
 def test_components_solved_in_four_threads_give_the_serial_results(tmp_path: Path) -> None:
     """1,000 generated claims solved by four threads of one process, as in one thread (in a child: a crash fails)."""
-    run = subprocess.run([sys.executable, "-c", THREADS_SCRIPT, str(tmp_path / "data")], capture_output=True,
-                         text=True, cwd=REPO, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", THREADS_SCRIPT, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
     assert 0 == run.returncode, run.stderr[-3000:]
     muses, verdicts, same = run.stdout.split()
     expected = load_expected(tmp_path / "data")

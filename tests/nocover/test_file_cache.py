@@ -100,8 +100,9 @@ def test_cached_claims_read_their_terms_only_when_asked(tmp_path: Path, parses: 
     copied = pickle.loads(pickle.dumps(second.claims[1]))
     assert not isinstance(copied.term, DeferredTerm) and copied.term == term_of(fresh.claims[1])
     as_conclusion = claims.check(edited, cache=False)
-    want = claims.check(attrs.evolve(fresh, claims=(attrs.evolve(fresh.claims[0], kind="conclusion"),
-                                                    *fresh.claims[1:])), cache=False)
+    want = claims.check(
+        attrs.evolve(fresh, claims=(attrs.evolve(fresh.claims[0], kind="conclusion"), *fresh.claims[1:])), cache=False
+    )
     assert str(as_conclusion) == str(want) and as_conclusion.conclusions
 
 
@@ -136,8 +137,9 @@ def test_a_changed_rule_set_resolves_every_file_again(tmp_path: Path, parses: li
     root = _write(tmp_path / "ds", [1, 2])
     cache = tmp_path / "cache"
     claims.load(root, cache=cache)
-    (root / "rules" / "base.rules").write_text(RULES.replace("const announced: date", "timed const announced: date"),
-                                               encoding="utf-8")
+    (root / "rules" / "base.rules").write_text(
+        RULES.replace("const announced: date", "timed const announced: date"), encoding="utf-8"
+    )
     parses.clear()
     after = claims.load(root, cache=cache)
     assert sorted(parses) == ["f0.yaml", "f1.yaml"]
@@ -167,12 +169,14 @@ def test_a_damaged_entry_is_never_trusted_and_is_rewritten(tmp_path: Path, parse
     entries = sorted((cache / "files").rglob("*.pickle"))
     assert len(entries) == 2
     data = entries[0].read_bytes()
-    entries[0].write_bytes({
-        "truncate": data[: len(data) // 2],
-        "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
-        "garbage": b"\x80\x04not a pickle at all",
-        "empty": b"",
-    }[damage])
+    entries[0].write_bytes(
+        {
+            "truncate": data[: len(data) // 2],
+            "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+            "garbage": b"\x80\x04not a pickle at all",
+            "empty": b"",
+        }[damage]
+    )
     parses.clear()
     again = claims.load(root, cache=cache)
     assert len(parses) == 1  # the damaged file only
@@ -182,8 +186,9 @@ def test_a_damaged_entry_is_never_trusted_and_is_rewritten(tmp_path: Path, parse
     assert parses == []  # rewritten
 
 
-def test_entries_signed_by_another_user_are_not_read(tmp_path: Path, parses: list[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entries_signed_by_another_user_are_not_read(
+    tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # a .claims-cache/ committed to a repository holds pickles someone else wrote:
     # without this user's signature they are never unpickled
     root = _write(tmp_path / "ds", [1, 2])
@@ -218,7 +223,8 @@ _EDITS = st.lists(
         st.tuples(st.just("document"), st.just(0), st.integers(0, 3)),
         st.tuples(st.just("rules"), st.just(0), st.integers(0, 1)),
     ),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -241,8 +247,9 @@ def test_any_sequence_of_edits_loads_what_a_fresh_load_gives(edits: list[tuple[s
             elif op == "document":
                 (root / "article.txt").write_text("\n" * v + ARTICLE, encoding="utf-8")
             elif op == "rules":
-                (root / "rules" / "base.rules").write_text(RULES + ("const later: int\n" if v else ""),
-                                                           encoding="utf-8")
+                (root / "rules" / "base.rules").write_text(
+                    RULES + ("const later: int\n" if v else ""), encoding="utf-8"
+                )
             _same(claims.load(root, cache=cache), _fresh(root))
 
 
@@ -250,22 +257,29 @@ def test_cli_recheck_after_an_edit_prints_what_no_cache_prints(tmp_path: Path) -
     root = _write(tmp_path / "ds", [1, 2, 3])
 
     def run(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([CLAIMS, "check", "ds", *extra], cwd=tmp_path, capture_output=True, text=True,
-                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "u")}, timeout=300)
+        return subprocess.run(
+            [CLAIMS, "check", "ds", *extra],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "u")},
+            timeout=300,
+        )
 
     first = run()
     assert (tmp_path / ".claims-cache" / "files").is_dir()
-    (root / "f2.yaml").write_text(_claim_file(2, 9).replace("announced = 2016-03-14", "announced = 2016-03-15"),
-                                  encoding="utf-8")
+    (root / "f2.yaml").write_text(
+        _claim_file(2, 9).replace("announced = 2016-03-14", "announced = 2016-03-15"), encoding="utf-8"
+    )
     cached, fresh = run(), run("--no-cache")
     assert cached.returncode == fresh.returncode
     assert cached.stdout == fresh.stdout
     assert cached.stdout != first.stdout
 
 
-
-def test_the_benchmark_recheck_parses_one_file_and_solves_one_component(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_benchmark_recheck_parses_one_file_and_solves_one_component(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``claims check`` twice around a one-claim edit, on a generated dataset (counted, not timed)."""
     from benchmarks.generate import generate
     from benchmarks.recheck import run_recheck

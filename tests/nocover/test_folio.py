@@ -35,18 +35,29 @@ def ours(folio: str) -> str:
     uses: list[Use] = []
     syms: list[F.Sym] = []
     free: list[str] = []
-    F._walk(expr, "formula", frozenset(), D.Read(D.Formula.plain(folio), expr, folio,
-                                                  tuple(range(len(folio) + 1))), "g", uses, syms, free)
+    F._walk(
+        expr,
+        "formula",
+        frozenset(),
+        D.Read(D.Formula.plain(folio), expr, folio, tuple(range(len(folio) + 1))),
+        "g",
+        uses,
+        syms,
+        free,
+    )
     return S.to_text(F.close_free(F._translate(expr, "formula", F.assign_names(syms), {}), free))
 
 
 def row(**fields: object) -> str:
     """One JSON Lines row with FOLIO's fields (defaults: a two-premise story)."""
     base: dict[str, object] = {
-        "story_id": 1, "example_id": 10,
+        "story_id": 1,
+        "example_id": 10,
         "premises": "All cats are mammals.\nTom is a cat.",
         "premises-FOL": "∀x (Cat(x) → Mammal(x))\nCat(tom)",
-        "conclusion": "Tom is a mammal.", "conclusion-FOL": "Mammal(tom)", "label": "True",
+        "conclusion": "Tom is a mammal.",
+        "conclusion-FOL": "Mammal(tom)",
+        "label": "True",
     }
     base.update(fields)
     return json.dumps({k: v for k, v in base.items() if v is not None})
@@ -73,7 +84,8 @@ def test_agreement_does_not_drop(validation: F.Conformance) -> None:
     assert [] == [o.example.example_id for o in validation.outcomes if o.got == "error"]
     assert validation.agree >= EXPECTED, (
         f"FOLIO agreement dropped to {validation.agree}/{validation.total}, "
-        f"below the recorded {EXPECTED} (tests/data/folio/expected_agreement.txt)")
+        f"below the recorded {EXPECTED} (tests/data/folio/expected_agreement.txt)"
+    )
 
 
 def test_confusion_table_adds_up(validation: F.Conformance) -> None:
@@ -131,8 +143,11 @@ def test_conformance_is_the_pipeline(tmp_path: Path, validation: F.Conformance) 
 
 def test_import_writes_one_dataset_per_story(tmp_path: Path) -> None:
     """Each story becomes DIR/story-ID/ with claims.yaml and story.txt, and `claims check` runs on it."""
-    path = write_rows(tmp_path, row(), row(example_id=11, conclusion="Tom is not a mammal.",
-                                           **{"conclusion-FOL": "¬Mammal(tom)", "label": "False"}))
+    path = write_rows(
+        tmp_path,
+        row(),
+        row(example_id=11, conclusion="Tom is not a mammal.", **{"conclusion-FOL": "¬Mammal(tom)", "label": "False"}),
+    )
     out = tmp_path / "out"
     runner = CliRunner()
     result = runner.invoke(main, ["import", "folio", str(path), "-o", str(out)])
@@ -180,23 +195,34 @@ def test_import_refuses_unreadable_formulas_unless_skipped(tmp_path: Path) -> No
 
 def test_both_layouts_and_missing_ids(tmp_path: Path) -> None:
     """Premises as a list, 'Unknown' labels and rows without ids are read; rows are numbered."""
-    rows = [json.dumps({"premises": ["All cats are mammals.", "Tom is a cat."],
-                        "premises-FOL": ["∀x (Cat(x) → Mammal(x))", "Cat(tom)"],
-                        "conclusion": c, "conclusion-FOL": f, "label": lab})
-            for c, f, lab in [("Tom is a mammal.", "Mammal(tom)", "True"),
-                              ("Tom is black.", "Black(tom)", "Unknown")]]
+    rows = [
+        json.dumps(
+            {
+                "premises": ["All cats are mammals.", "Tom is a cat."],
+                "premises-FOL": ["∀x (Cat(x) → Mammal(x))", "Cat(tom)"],
+                "conclusion": c,
+                "conclusion-FOL": f,
+                "label": lab,
+            }
+        )
+        for c, f, lab in [("Tom is a mammal.", "Mammal(tom)", "True"), ("Tom is black.", "Black(tom)", "Unknown")]
+    ]
     result = F.run_conformance(write_rows(tmp_path, *rows), timeout=10.0)
     assert [("1", "1", "True", "True"), ("2", "1", "Uncertain", "Uncertain")] == [
-        (o.example.example_id, o.example.story_id, o.example.label, o.got) for o in result.outcomes]
+        (o.example.example_id, o.example.story_id, o.example.label, o.got) for o in result.outcomes
+    ]
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("{not json", "invalid JSON"),
-    ("[1, 2]", "must be a JSON object"),
-    (row(label="Maybe"), "the label must be one of True, False, Uncertain"),
-    (row(conclusion=None), "has no 'conclusion' field"),
-    (row(**{"premises-FOL": 3}), "'premises-FOL' must be text"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "invalid JSON"),
+        ("[1, 2]", "must be a JSON object"),
+        (row(label="Maybe"), "the label must be one of True, False, Uncertain"),
+        (row(conclusion=None), "has no 'conclusion' field"),
+        (row(**{"premises-FOL": 3}), "'premises-FOL' must be text"),
+    ],
+)
 def test_bad_rows_are_input_errors(tmp_path: Path, line: str, message: str) -> None:
     """A row that is not a FOLIO example is an input error with its line (exit 2), never a traceback."""
     path = write_rows(tmp_path, row(), line)
@@ -217,23 +243,26 @@ def test_duplicate_example_ids_are_an_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the dialect
 
 
-@pytest.mark.parametrize(("folio", "expected"), [
-    ("∀x (Cat(x) → Mammal(x))", "forall x: U. Cat(x) implies Mammal(x)"),
-    ("∃x ∃y (P(x) ∧ P(y) ∧ ¬(x=y))", "exists x: U, y: U. P(x) and P(y) and not x = y"),
-    ("∀x∀y(R(x, y) → x ≠ y)", "forall x: U, y: U. R(x, y) implies x != y"),
-    ("A(a) ∧ B(a) ∨ C(a) ⊕ D(a) → E(a) ↔ F(a)", "A(a) and B(a) or C(a) xor D(a) implies E(a) iff F(a)"),
-    ("A(a) ∧ (B(a) ∨ C(a)) ⊕ D(a)", "A(a) and (B(a) or C(a)) xor D(a)"),
-    ("P(a) → Q(a) → R(a)", "P(a) implies Q(a) implies R(a)"),
-    ("P(a) ⊕ Q(a) ⊕ R(a)", "P(a) xor Q(a) xor R(a)"),
-    ("GoodGuy(a) ⟷ BadGuy(b)", "GoodGuy(a) iff BadGuy(b)"),
-    ("¬∃x (P(x)) ∧ ¬W(j)", "not (exists x: U. P(x)) and not W(j)"),
-    # a parenthesis after the variables delimits the scope ...
-    ("∀x (∃y (Sibling(x, y)) → Born(x))", "forall x: U. (exists y: U. Sibling(x, y)) implies Born(x)"),
-    # ... a quantifier without one reaches as far right as it can
-    ("∀x (O(x) → (∃y C(y) ∧ L(y, x)))", "forall x: U. O(x) implies (exists y: U. C(y) and L(y, x))"),
-    ("Raining → Wet(street)", "Raining implies Wet(street)"),
-    ("f(a) = b", "f(a) = b"),
-])
+@pytest.mark.parametrize(
+    ("folio", "expected"),
+    [
+        ("∀x (Cat(x) → Mammal(x))", "forall x: U. Cat(x) implies Mammal(x)"),
+        ("∃x ∃y (P(x) ∧ P(y) ∧ ¬(x=y))", "exists x: U, y: U. P(x) and P(y) and not x = y"),
+        ("∀x∀y(R(x, y) → x ≠ y)", "forall x: U, y: U. R(x, y) implies x != y"),
+        ("A(a) ∧ B(a) ∨ C(a) ⊕ D(a) → E(a) ↔ F(a)", "A(a) and B(a) or C(a) xor D(a) implies E(a) iff F(a)"),
+        ("A(a) ∧ (B(a) ∨ C(a)) ⊕ D(a)", "A(a) and (B(a) or C(a)) xor D(a)"),
+        ("P(a) → Q(a) → R(a)", "P(a) implies Q(a) implies R(a)"),
+        ("P(a) ⊕ Q(a) ⊕ R(a)", "P(a) xor Q(a) xor R(a)"),
+        ("GoodGuy(a) ⟷ BadGuy(b)", "GoodGuy(a) iff BadGuy(b)"),
+        ("¬∃x (P(x)) ∧ ¬W(j)", "not (exists x: U. P(x)) and not W(j)"),
+        # a parenthesis after the variables delimits the scope ...
+        ("∀x (∃y (Sibling(x, y)) → Born(x))", "forall x: U. (exists y: U. Sibling(x, y)) implies Born(x)"),
+        # ... a quantifier without one reaches as far right as it can
+        ("∀x (O(x) → (∃y C(y) ∧ L(y, x)))", "forall x: U. O(x) implies (exists y: U. C(y) and L(y, x))"),
+        ("Raining → Wet(street)", "Raining implies Wet(street)"),
+        ("f(a) = b", "f(a) = b"),
+    ],
+)
 def test_dialect_reads_as_documented(folio: str, expected: str) -> None:
     """Precedence ¬ ∧ ∨ ⊕ → ↔, quantifier scope, equality, propositions and functions."""
     assert expected == ours(folio)
@@ -251,11 +280,22 @@ def test_translation_round_trips_through_our_parser() -> None:
     assert [] == sink.items
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("świątek", "swiatek"), ("Łódź", "Lodz"), ("2008SummerOlympics", "_2008SummerOlympics"),
-    ("1984", "_1984"), ("male-and-femaleMating", "male_and_femaleMating"), ("is", "is_"),
-    ("In", "In"), ("U", "U_"), ("exists", "exists_"), ("αβ", "u03b1u03b2"), ("dani_Shapiro", "dani_Shapiro"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("świątek", "swiatek"),
+        ("Łódź", "Lodz"),
+        ("2008SummerOlympics", "_2008SummerOlympics"),
+        ("1984", "_1984"),
+        ("male-and-femaleMating", "male_and_femaleMating"),
+        ("is", "is_"),
+        ("In", "In"),
+        ("U", "U_"),
+        ("exists", "exists_"),
+        ("αβ", "u03b1u03b2"),
+        ("dani_Shapiro", "dani_Shapiro"),
+    ],
+)
 def test_safe_names(name: str, expected: str) -> None:
     """Names that are not names of our language are mapped deterministically to ones that are."""
     assert expected == F.safe_name(name)
@@ -290,13 +330,20 @@ def test_reading_never_raises(text: str) -> None:
 
 def test_clashing_names_get_distinct_symbols() -> None:
     """One name with two arities is two symbols; transliteration clashes get a suffix."""
-    names = F.assign_names([F.Sym("pred", "Spend", 3), F.Sym("pred", "Spend", 4),
-                            F.Sym("const", "swiatek", 0), F.Sym("const", "świątek", 0),
-                            F.Sym("const", "Mammal", 0), F.Sym("pred", "Mammal", 1)])
-    assert {"Spend": ["Spend", "Spend_4"], "swiatek": ["swiatek", "swiatek_c"],
-            "Mammal": ["Mammal", "Mammal_c"]} == {
+    names = F.assign_names(
+        [
+            F.Sym("pred", "Spend", 3),
+            F.Sym("pred", "Spend", 4),
+            F.Sym("const", "swiatek", 0),
+            F.Sym("const", "świątek", 0),
+            F.Sym("const", "Mammal", 0),
+            F.Sym("pred", "Mammal", 1),
+        ]
+    )
+    assert {"Spend": ["Spend", "Spend_4"], "swiatek": ["swiatek", "swiatek_c"], "Mammal": ["Mammal", "Mammal_c"]} == {
         n: sorted(v for s, v in names.items() if s.name.replace("ś", "s").replace("ą", "a") == n)
-        for n in ("Spend", "swiatek", "Mammal")}
+        for n in ("Spend", "swiatek", "Mammal")
+    }
     assert len(set(names.values())) == len(names)
 
 
@@ -330,8 +377,9 @@ def test_malformed_formulas_raise_with_offset(folio: str, offset: int, message: 
 
 
 @pytest.mark.parametrize(("folio", "offset", "message"), MALFORMED)
-def test_malformed_formulas_get_line_and_column_in_the_file(tmp_path: Path, folio: str, offset: int,
-                                                            message: str) -> None:
+def test_malformed_formulas_get_line_and_column_in_the_file(
+    tmp_path: Path, folio: str, offset: int, message: str
+) -> None:
     """In a JSONL file (Unicode escaped) the diagnostic points at the character's line and column."""
     raw = row(**{"conclusion-FOL": folio})
     path = write_rows(tmp_path, row(example_id=9), raw)
@@ -352,8 +400,9 @@ def test_unbalanced_parentheses_are_repaired_with_a_warning() -> None:
     r = D.read_formula(D.Formula.plain("∀x (P(x) ∧ Q(x))) → R(x))"), sink)
     assert r.expr is not None
     # the group after '∀x' is its scope, so the x of R(x) is free (and the linter says so)
-    assert "(forall x: U. P(x) and Q(x)) implies R(x)" == S.to_text(F._translate(r.expr, "formula", {
-        F.Sym("pred", n, 1): n for n in "PQR"}, {}))
+    assert "(forall x: U. P(x) and Q(x)) implies R(x)" == S.to_text(
+        F._translate(r.expr, "formula", {F.Sym("pred", n, 1): n for n in "PQR"}, {})
+    )
     assert ["folio-repaired"] * 2 == [d.code for d in sink.items]
     assert [17, 25] == [d.span.column + 1 for d in sink.items]
     assert "P(a) ∧ Q(b)" == D.repair("P(a) ∧ Q(b")[0]  # an argument list, closed at the end

@@ -43,14 +43,16 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     it into site-packages instead of linking it.)
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def validate_report(doc: Any) -> None:
     """Validate a JSON report against the schema shipped in the package (dates checked too)."""
-    jsonschema.Draft202012Validator(REPORT_SCHEMA,
-                                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(doc)
+    jsonschema.Draft202012Validator(
+        REPORT_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(doc)
 
 
 def validate_sarif(doc: Any) -> None:
@@ -66,7 +68,8 @@ def broken(tmp_path: Path) -> Path:
     f = where / CLAIMS_FILE
     text = f.read_text(encoding="utf-8")
     text = text.replace("source: general\n    said:", "source: general\n    sayd:").replace(
-        "quote: Forty aircraft left the base", "quote: Fifty aircraft left the base")
+        "quote: Forty aircraft left the base", "quote: Fifty aircraft left the base"
+    )
     f.write_text(text, encoding="utf-8")
     return where
 
@@ -92,20 +95,34 @@ def test_json_validates_and_names_everything(ds: Path) -> None:
     doc = json.loads(r.stdout)
     validate_report(doc)
     assert 1 == doc["schema_version"]
-    assert {"name": "claims", "version": claims.__version__, "seed": 42, "timeout": 30.0,
-            "max_per_component": None} == {k: v for k, v in doc["tool"].items() if k != "z3_version"}
+    assert {
+        "name": "claims",
+        "version": claims.__version__,
+        "seed": 42,
+        "timeout": 30.0,
+        "max_per_component": None,
+    } == {k: v for k, v in doc["tool"].items() if k != "z3_version"}
     assert doc["tool"]["z3_version"].startswith("5.")
     assert 1 == doc["exit_code"]
     by_kind = {(f["kind"], f.get("verdict")): f for f in doc["findings"]}
-    assert {("contradiction", None), ("conclusion", "supported"), ("conclusion", "refuted"),
-            ("conclusion", "unsupported")} == set(by_kind)
+    assert {
+        ("contradiction", None),
+        ("conclusion", "supported"),
+        ("conclusion", "refuted"),
+        ("conclusion", "unsupported"),
+    } == set(by_kind)
     contra = by_kind["contradiction", None]
     assert ["m1", "g1"] == [c["id"] for c in contra["claims"]]
     m1 = contra["claims"][0]
-    assert {"id": "m1", "source": "Sergei Shoigu", "via": "Tass", "quote": "about 4000 troops were deployed in Syria",
-            "file": CLAIMS_FILE, "line": 15, "column": 5} == {k: m1[k] for k in
-                                                                ("id", "source", "via", "quote", "file", "line",
-                                                                 "column")}
+    assert {
+        "id": "m1",
+        "source": "Sergei Shoigu",
+        "via": "Tass",
+        "quote": "about 4000 troops were deployed in Syria",
+        "file": CLAIMS_FILE,
+        "line": 15,
+        "column": 5,
+    } == {k: m1[k] for k in ("id", "source", "via", "quote", "file", "line", "column")}
     assert (True, "error") == (contra["failing"], contra["level"])
     refuted = by_kind["conclusion", "refuted"]
     assert ["c2"] == [c["id"] for c in refuted["claims"]]
@@ -121,15 +138,17 @@ def test_json_validates_and_names_everything(ds: Path) -> None:
 def test_json_rules_are_named_with_their_place(ds: Path) -> None:
     """A contradiction that needs a rule names it with its rule set, file and line."""
     f = ds / CLAIMS_FILE
-    f.write_text(f.read_text(encoding="utf-8").replace("announced = 2016-03-14", "announced = 2016-03-16"),
-                 encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("announced = 2016-03-14", "announced = 2016-03-16"), encoding="utf-8"
+    )
     r = run("check", "ds", "--format", "json", cwd=ds)
     doc = json.loads(r.stdout)
     validate_report(doc)
     [contra] = [f for f in doc["findings"] if f["kind"] == "contradiction" and f["rules"]]
     assert ["s1", "s2"] == [c["id"] for c in contra["claims"]]
     assert [{"id": "announced-first", "rule_set": "events", "file": "ds/rules/events.rules", "line": 10}] == [
-        {k: r[k] for k in ("id", "rule_set", "file", "line")} for r in contra["rules"]]
+        {k: r[k] for k in ("id", "rule_set", "file", "line")} for r in contra["rules"]
+    ]
 
 
 def test_json_input_errors_are_json_on_stdout(broken: Path) -> None:
@@ -140,7 +159,8 @@ def test_json_input_errors_are_json_on_stdout(broken: Path) -> None:
     validate_report(doc)
     assert (2, None) == (doc["exit_code"], doc["stats"])
     assert [("error", "missing-field", 20), ("error", "unknown-field", 22), ("error", "quote-not-found", 48)] == [
-        (f["kind"], f["code"], f["line"]) for f in doc["findings"]]
+        (f["kind"], f["code"], f["line"]) for f in doc["findings"]
+    ]
     [misspelt] = [f for f in doc["findings"] if f["code"] == "unknown-field"]
     assert misspelt["message"].startswith("unknown field 'sayd' in claim 'g1'")
     assert "did you mean 'said'?" in misspelt["message"] + str(misspelt["hint"])
@@ -166,8 +186,13 @@ def test_schema_ships_in_the_wheel(tmp_path: Path) -> None:
         assert "claims/" + json_report.SCHEMA_FILE in installed
         return
     pytest.importorskip("hatchling", reason="an editable install without the build backend builds no wheel")
-    r = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert 0 == r.returncode, r.stderr
     [wheel] = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as z:
@@ -189,10 +214,12 @@ def test_sarif_validates_against_the_official_schema(ds: Path) -> None:
     assert ("claims", claims.__version__) == (driver["name"], driver["version"])
     assert {"seed": 42, "timeout": 30.0} == {k: driver["properties"][k] for k in ("seed", "timeout")}
     assert ["contradiction", "conclusion", "unknown", "rule-conflict", "error", *CHECKS] == [
-        x["id"] for x in driver["rules"]]
+        x["id"] for x in driver["rules"]
+    ]
     results = run_["results"]
     assert [("contradiction", "error"), ("conclusion", "error"), ("conclusion", "warning")] == [
-        (x["ruleId"], x["level"]) for x in results]
+        (x["ruleId"], x["level"]) for x in results
+    ]
     for x in results:
         assert driver["rules"][x["ruleIndex"]]["id"] == x["ruleId"]
         assert "baselineState" not in x
@@ -205,7 +232,8 @@ def test_sarif_validates_against_the_official_schema(ds: Path) -> None:
     assert "[g1](1)" in contra["message"]["text"]
     json_doc = json.loads(run("check", "ds", "--format", "json", cwd=ds).stdout)
     assert [f["fingerprint"] for f in json_doc["findings"] if f["failing"]] == [
-        x["partialFingerprints"]["claimsFingerprint/v1"] for x in results]
+        x["partialFingerprints"]["claimsFingerprint/v1"] for x in results
+    ]
     refuted = results[1]
     assert "refuted" == refuted["properties"]["verdict"]
     assert ["premise a1"] == [x["message"]["text"].split(" (")[0] for x in refuted["relatedLocations"]]
@@ -214,14 +242,17 @@ def test_sarif_validates_against_the_official_schema(ds: Path) -> None:
 def test_sarif_rule_locations_and_input_errors(ds: Path, broken: Path) -> None:
     """Rules are related locations; input errors give a valid SARIF of `error` results and exit 2."""
     f = ds / CLAIMS_FILE
-    f.write_text(f.read_text(encoding="utf-8").replace("announced = 2016-03-14", "announced = 2016-03-16"),
-                 encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("announced = 2016-03-14", "announced = 2016-03-16"), encoding="utf-8"
+    )
     sarif = json.loads(run("check", "ds", "--format", "sarif", cwd=ds).stdout)
     validate_sarif(sarif)
     [with_rule] = [x for x in sarif["runs"][0]["results"] if "announced-first" in x["message"]["text"]]
-    assert ["ds/rules/events.rules"] == [x["physicalLocation"]["artifactLocation"]["uri"]
-                                         for x in with_rule["relatedLocations"]
-                                         if x["message"]["text"].startswith("rule ")]
+    assert ["ds/rules/events.rules"] == [
+        x["physicalLocation"]["artifactLocation"]["uri"]
+        for x in with_rule["relatedLocations"]
+        if x["message"]["text"].startswith("rule ")
+    ]
 
     r = run("check", "ds", "--format", "sarif", cwd=broken)
     assert 2 == r.returncode
@@ -230,7 +261,8 @@ def test_sarif_rule_locations_and_input_errors(ds: Path, broken: Path) -> None:
     [run_] = sarif["runs"]
     assert {"executionSuccessful": False, "exitCode": 2} == run_["invocations"][0]
     assert [("error", 20), ("error", 22), ("error", 48)] == [
-        (x["ruleId"], x["locations"][0]["physicalLocation"]["region"]["startLine"]) for x in run_["results"]]
+        (x["ruleId"], x["locations"][0]["physicalLocation"]["region"]["startLine"]) for x in run_["results"]
+    ]
 
 
 # --------------------------------------------------------------------------- junit
@@ -258,14 +290,20 @@ def test_junit_parses_with_a_testcase_per_file_conclusion_and_rule_set(ds: Path)
     """JUnit: a claim file fails with its contradiction, each conclusion is a testcase, passing ones pass."""
     r = run("check", "ds", "--format", "junit", cwd=ds)
     assert 1 == r.returncode, r.stderr
-    assert {CLAIMS_FILE: ("failure", "contradiction"), "c1": ("passed", None), "c2": ("failure", "conclusion"),
-            "c3": ("failure", "conclusion"), "ds/rules/events.rules": ("passed", None)} == junit(r.stdout)
+    assert {
+        CLAIMS_FILE: ("failure", "contradiction"),
+        "c1": ("passed", None),
+        "c2": ("failure", "conclusion"),
+        "c3": ("failure", "conclusion"),
+        "ds/rules/events.rules": ("passed", None),
+    } == junit(r.stdout)
     xml = JUnitXml.fromstring(r.stdout)
     assert (5, 3, 0) == (xml.tests, xml.failures, xml.errors)
     files = next(iter(xml))
     props = {p.name: p.value for p in files.properties()}  # type: ignore[no-untyped-call]  # junitparser: no hints
     assert {"claims.version": claims.__version__, "seed": "42", "timeout": "30.0"} == {
-        k: props[k] for k in ("claims.version", "seed", "timeout")}
+        k: props[k] for k in ("claims.version", "seed", "timeout")
+    }
     assert props["z3.version"]
     failure = next(iter(files)).result[0]
     assert "m1" in failure.text and '"fewer than 1000 troops were deployed there"' in failure.text
@@ -310,9 +348,12 @@ def test_rule_conflicts_and_undecided_parts_in_every_format(tmp_path: Path) -> N
     """Rule conflicts and undecided parts (rare, so built here) render valid JSON, SARIF and JUnit."""
     shutil.copytree(DATA / "ci", tmp_path / "ds")
     rules = tmp_path / "ds" / "rules" / "events.rules"
-    rules.write_text(rules.read_text(encoding="utf-8")
-                     + '\nrule few: "Few aircraft"\n  aircraft_total < 10\n'
-                     + 'rule many: "Many aircraft"\n  aircraft_total > 20\n', encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8")
+        + '\nrule few: "Few aircraft"\n  aircraft_total < 10\n'
+        + 'rule many: "Many aircraft"\n  aircraft_total > 20\n',
+        encoding="utf-8",
+    )
     report = claims.check(claims.load(tmp_path / "ds"))
     assert 1 == len(report.rule_conflicts)
     recs = finding_records(report)
@@ -326,8 +367,9 @@ def test_rule_conflicts_and_undecided_parts_in_every_format(tmp_path: Path) -> N
     ds = claims.load(DATA / "ci")
     base = claims.check(ds)
     part = ds.claims[:2]
-    undecided = attrs.evolve(base, unknowns=(Unknown(part, "timeout", 0, fingerprint("unknown", part, ())),),
-                             complete=False)
+    undecided = attrs.evolve(
+        base, unknowns=(Unknown(part, "timeout", 0, fingerprint("unknown", part, ())),), complete=False
+    )
     doc = json.loads(render("json", undecided))
     validate_report(doc)
     [u] = [f for f in doc["findings"] if f["kind"] == "unknown"]
@@ -359,25 +401,45 @@ def test_action_checks_annotates_and_fails_on_findings(ds: Path, tmp_path: Path)
         (shims / name).chmod(0o755)
     outputs = tmp_path / "github_output"
     outputs.touch()
-    env = {**os.environ, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(outputs),
-           "CLAIMS_PATHS": "ds", "CLAIMS_BASELINE": "", "CLAIMS_SINCE": "", "CLAIMS_TIMEOUT": "30",
-           "CLAIMS_ALLOW_UNSUPPORTED": "false", "CLAIMS_SARIF": "claims.sarif", "CLAIMS_ANNOTATIONS": "true"}
-    r = subprocess.run(["bash", "-c", action_step("check")], cwd=ds, env=env, capture_output=True, text=True,
-                       timeout=300)
+    env = {
+        **os.environ,
+        "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(outputs),
+        "CLAIMS_PATHS": "ds",
+        "CLAIMS_BASELINE": "",
+        "CLAIMS_SINCE": "",
+        "CLAIMS_TIMEOUT": "30",
+        "CLAIMS_ALLOW_UNSUPPORTED": "false",
+        "CLAIMS_SARIF": "claims.sarif",
+        "CLAIMS_ANNOTATIONS": "true",
+    }
+    r = subprocess.run(
+        ["bash", "-c", action_step("check")], cwd=ds, env=env, capture_output=True, text=True, timeout=300
+    )
     assert 0 == r.returncode, r.stderr
     assert "exit-code=1\nsarif-file=claims.sarif\n" == outputs.read_text(encoding="utf-8")
     validate_sarif(json.loads((ds / "claims.sarif").read_text(encoding="utf-8")))
     lines = r.stdout.splitlines()
     assert 3 == len(lines)
-    assert lines[0] == (f"::error file={CLAIMS_FILE},line=15,col=5,title=claims%3A contradiction::"
-                        "Claims m1 and g1 cannot both be true: Sergei Shoigu vs Western general. See g1.")
+    assert lines[0] == (
+        f"::error file={CLAIMS_FILE},line=15,col=5,title=claims%3A contradiction::"
+        "Claims m1 and g1 cannot both be true: Sergei Shoigu vs Western general. See g1."
+    )
 
     def fail_step(code: str, fail: str) -> int:
-        return subprocess.run(["bash", "-c", action_step("Fail on findings")], capture_output=True,
-                              env={**os.environ, "CLAIMS_CODE": code, "CLAIMS_FAIL": fail}).returncode
+        return subprocess.run(
+            ["bash", "-c", action_step("Fail on findings")],
+            capture_output=True,
+            env={**os.environ, "CLAIMS_CODE": code, "CLAIMS_FAIL": fail},
+        ).returncode
 
-    assert [0, 1, 0, 2, 2] == [fail_step("0", "true"), fail_step("1", "true"), fail_step("1", "false"),
-                               fail_step("2", "false"), fail_step("", "true")]
+    assert [0, 1, 0, 2, 2] == [
+        fail_step("0", "true"),
+        fail_step("1", "true"),
+        fail_step("1", "false"),
+        fail_step("2", "false"),
+        fail_step("", "true"),
+    ]
 
 
 def test_junit_keeps_findings_of_claims_built_in_code() -> None:

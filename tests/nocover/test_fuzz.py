@@ -42,19 +42,37 @@ def run_json(path: str) -> tuple[int, dict[str, Any]]:
 
 # file -> (kind, rule, supporting rules, the shrunk scenario)
 PLANTED = {
-    "dead.rules": ("dead-rule", "fuzz.heavy-needs-permit", ["fuzz.weight-is-bounded"],
-                   {"permit": "false", "weight_tonnes": "45"}),
-    "redundant.rules": ("redundant-rule", "fuzz.minister-is-paid",
-                        ["fuzz.minister-is-official", "fuzz.official-is-paid"],
-                        {"civil_servant_pay": "false", "minister": "true", "official": "true"}),
-    "example.rules": ("example-rejected", "fuzz.flight-needs-crew", ["fuzz.flight-needs-crew"],
-                      {"crew": "2", "flight": "true"}),
-    "conflict.rules": ("rule-conflict", "fuzz.ends-after-start",
-                       ["fuzz.ends-after-start", "fuzz.ends-before-start"],
-                       {"end_day": "2015-09-30", "start_day": "2015-09-29"}),
+    "dead.rules": (
+        "dead-rule",
+        "fuzz.heavy-needs-permit",
+        ["fuzz.weight-is-bounded"],
+        {"permit": "false", "weight_tonnes": "45"},
+    ),
+    "redundant.rules": (
+        "redundant-rule",
+        "fuzz.minister-is-paid",
+        ["fuzz.minister-is-official", "fuzz.official-is-paid"],
+        {"civil_servant_pay": "false", "minister": "true", "official": "true"},
+    ),
+    "example.rules": (
+        "example-rejected",
+        "fuzz.flight-needs-crew",
+        ["fuzz.flight-needs-crew"],
+        {"crew": "2", "flight": "true"},
+    ),
+    "conflict.rules": (
+        "rule-conflict",
+        "fuzz.ends-after-start",
+        ["fuzz.ends-after-start", "fuzz.ends-before-start"],
+        {"end_day": "2015-09-30", "start_day": "2015-09-29"},
+    ),
     "forbids.rules": ("forbid-allowed", "fuzz.troops-at-most", [], {"troops_left": "1000"}),
-    "possible.rules": ("possible-rejected", "fuzz.ceasefire-is-quiet", [],
-                       {"aid_convoys": "true", "ceasefire": "true", "shelling": "false"}),
+    "possible.rules": (
+        "possible-rejected",
+        "fuzz.ceasefire-is-quiet",
+        [],
+        {"aid_convoys": "true", "ceasefire": "true", "shelling": "false"},
+    ),
 }
 
 
@@ -78,10 +96,12 @@ def test_text_report_names_rule_place_support_and_scenario() -> None:
     assert 1 == proc.returncode
     assert proc.stdout.splitlines()[3] == (
         "tests/data/fuzz/dead.rules:9:6: error: rule 'fuzz.heavy-needs-permit' never applies: its "
-        "condition can never hold, given rule 'fuzz.weight-is-bounded'  [dead-rule]")
+        "condition can never hold, given rule 'fuzz.weight-is-bounded'  [dead-rule]"
+    )
     assert "  condition: weight_tonnes > 44" in proc.stdout
-    assert ("    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  "
-            "(tests/data/fuzz/dead.rules:5)") in proc.stdout
+    assert (
+        "    fuzz.weight-is-bounded: weight_tonnes >= 0 and weight_tonnes <= 40  (tests/data/fuzz/dead.rules:5)"
+    ) in proc.stdout
     assert "    weight_tonnes = 45" in proc.stdout
     assert proc.stdout.endswith("Summary: 1 dead rule\n")
 
@@ -120,13 +140,21 @@ def test_same_seed_same_bytes_and_seed_is_reported() -> None:
     assert "seed 7" in a.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["nope.rules"], "nope.rules:1:1: error: path 'nope.rules' does not exist  [file-missing]"),
-    (["README.md"], ("README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
-                     "file (*.yaml, *.yml)  [bad-value]")),
-    (["tests/data/broken/rules/broken.rules"], "tests/data/broken/rules/broken.rules:"),
-    (["docs/"], "docs:1:1: error: no rule files (*.rules) or claim files"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nope.rules"], "nope.rules:1:1: error: path 'nope.rules' does not exist  [file-missing]"),
+        (
+            ["README.md"],
+            (
+                "README.md:1:1: error: 'README.md' is neither a rule file (*.rules) nor a claim "
+                "file (*.yaml, *.yml)  [bad-value]"
+            ),
+        ),
+        (["tests/data/broken/rules/broken.rules"], "tests/data/broken/rules/broken.rules:"),
+        (["docs/"], "docs:1:1: error: no rule files (*.rules) or claim files"),
+    ],
+)
 def test_input_errors_exit_2_with_diagnostics(args: list[str], message: str) -> None:
     proc = run(*args)
     assert 2 == proc.returncode
@@ -173,11 +201,10 @@ def _sat(terms: Sequence[Carried], rules: Sequence[claims.Rule]) -> bool:
 
 def _minimal_unsat(base: Sequence[Carried], rules: Iterable[claims.Rule]) -> bool:
     rules = list(rules)
-    return not _sat(base, rules) and all(_sat(base, rules[:k] + rules[k + 1:]) for k in range(len(rules)))
+    return not _sat(base, rules) and all(_sat(base, rules[:k] + rules[k + 1 :]) for k in range(len(rules)))
 
 
-@settings(deadline=None, max_examples=40,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 @given(rule_sets())
 def test_fuzz_agrees_with_truth_tables(text: str) -> None:
     """Every answer is what the truth table says, every support set is minimal, and no defect is missed.
@@ -191,8 +218,12 @@ def test_fuzz_agrees_with_truth_tables(text: str) -> None:
     by = {(f.kind, f.rule.id, f.formula) for f in report.findings}
     conflicts = [f for f in report.findings if f.kind == "rule-conflict"]
     # conflicts: exactly the minimal unsatisfiable subsets of the rules
-    muses = {frozenset(r.id for r in sub) for n in range(1, len(rules) + 1)
-             for sub in itertools.combinations(rules, n) if _minimal_unsat([], sub)}
+    muses = {
+        frozenset(r.id for r in sub)
+        for n in range(1, len(rules) + 1)
+        for sub in itertools.combinations(rules, n)
+        if _minimal_unsat([], sub)
+    }
     if "dom" in {r.id for f in conflicts for r in f.support}:
         return  # the integers are unbounded: beyond the truth table
     assert {frozenset(r.id for r in f.support) for f in conflicts} == muses
@@ -250,8 +281,9 @@ def test_possible_catches_a_shipped_rule_made_too_strict(tmp_path: Path) -> None
     strict = text.replace("s400_kept implies personnel_remaining > 0", "s400_kept implies personnel_remaining > 100")
     assert strict != text
     (tmp_path / "withdrawal.rules").write_text(strict, encoding="utf-8")
-    (tmp_path / "personnel.rules").write_text((ROOT / "rules" / "personnel.rules").read_text(encoding="utf-8"),
-                                              encoding="utf-8")
+    (tmp_path / "personnel.rules").write_text(
+        (ROOT / "rules" / "personnel.rules").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     report = _fuzz.fuzz_paths([tmp_path])
     assert [(f.kind, f.rule.id) for f in report.findings] == [("possible-rejected", "withdrawal.s400-needs-crews")]
     assert [str(a) for a in report.findings[0].scenario] == ["personnel_remaining = 1", "s400_kept = true"]
@@ -268,20 +300,27 @@ def _fuzz_text(tmp_path: Path, text: str) -> FuzzReport:
 
 def test_rules_hold_on_the_days_they_name(tmp_path: Path) -> None:
     """A rule holds on every day, the days written with `@` included: `x > x@D` fails on day D."""
-    report = _fuzz_text(tmp_path, """timed pred ongoing
+    report = _fuzz_text(
+        tmp_path,
+        """timed pred ongoing
 timed const troops: int
 rule t.on-the-14th: "The operation ran on 2016-03-14" ongoing@2016-03-14
 rule t.never: "The operation never runs" not ongoing
 rule t.troops: "Troops grow after March 1" troops > troops@2016-03-01
-""")
+""",
+    )
     assert [(f.kind, [r.id for r in f.support]) for f in report.findings] == [
-        ("rule-conflict", ["t.on-the-14th", "t.never"]), ("rule-conflict", ["t.troops"])]
+        ("rule-conflict", ["t.on-the-14th", "t.never"]),
+        ("rule-conflict", ["t.troops"]),
+    ]
     assert "ongoing@2016-03-14 = true" in [str(a) for a in report.findings[0].scenario]
 
 
 def test_open_sorts_functions_and_closed_sorts(tmp_path: Path) -> None:
     """Quantifiers over open and closed sorts, functions, reals: found, and shrunk by Hypothesis."""
-    report = _fuzz_text(tmp_path, """sort Country
+    report = _fuzz_text(
+        tmp_path,
+        """sort Country
 sort Reason = {tasks_done, regime_failure, other_reason}
 pred ally(Country)
 pred at_war(Country)
@@ -298,7 +337,8 @@ rule d: "Many troops means war" forall c: Country. troops(c) > 100 implies at_wa
 rule e: "A cited reason is the reason" forall r: Reason. cited(r) implies why = r
   example: cited(tasks_done) and cited(other_reason)
 rule h: "Many troops at home cost money" troops(home) > 200 implies budget > 2.5
-""")
+""",
+    )
     assert [(f.kind, f.rule.id, [r.id for r in f.support]) for f in report.findings] == [
         ("example-rejected", "c", ["a", "c"]),
         ("example-rejected", "e", ["e"]),
@@ -306,4 +346,7 @@ rule h: "Many troops at home cost money" troops(home) > 200 implies budget > 2.5
     ]
     assert all(f.found_by == "hypothesis" for f in report.findings)
     assert [str(a) for a in report.findings[0].scenario] == [
-        "ally(Country#1) = false", "at_war(Country#1) = true", "home = Country#1"]
+        "ally(Country#1) = false",
+        "at_war(Country#1) = true",
+        "home = Country#1",
+    ]

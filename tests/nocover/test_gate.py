@@ -39,17 +39,21 @@ RULES = Path("ds", "rules", "events.rules")
 
 def run(*args: str, cwd: Path, **env_vars: str) -> subprocess.CompletedProcess[str]:
     """``claims ARGS`` in ``cwd``, with the repository's cli.py first on the path."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           **env_vars}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=300)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **env_vars}
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` with a fixed identity; return its stdout."""
-    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
-                           "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def validate_report(doc: Any) -> None:
@@ -89,28 +93,44 @@ def reformat(root: Path) -> None:
 def changed_number(root: Path) -> None:
     """The agency's toll moves to 'between four and five': it clashes with the ministry's three."""
     edit(root, ARTICLE, "between two and five soldiers", "between four and five soldiers")
-    edit(root, CLAIMS_FILE, "quote: between two and five soldiers\n    formula: casualties is between 2 and 5",
-         "quote: between four and five soldiers\n    formula: casualties is between 4 and 5")
+    edit(
+        root,
+        CLAIMS_FILE,
+        "quote: between two and five soldiers\n    formula: casualties is between 2 and 5",
+        "quote: between four and five soldiers\n    formula: casualties is between 4 and 5",
+    )
 
 
 def changed_date(root: Path) -> None:
     """The announcement moves after the withdrawal began: it clashes under rule announced-first."""
     edit(root, ARTICLE, "on 2016-03-14, a day earlier", "on 2016-03-16, a day later")
-    edit(root, CLAIMS_FILE, "quote: It was announced on 2016-03-14\n    formula: announced = 2016-03-14",
-         "quote: It was announced on 2016-03-16\n    formula: announced = 2016-03-16")
+    edit(
+        root,
+        CLAIMS_FILE,
+        "quote: It was announced on 2016-03-14\n    formula: announced = 2016-03-14",
+        "quote: It was announced on 2016-03-16\n    formula: announced = 2016-03-16",
+    )
 
 
 def new_claim(root: Path) -> None:
     """A new source dates the withdrawal five days later than the spokesman."""
     f = root / ARTICLE
-    f.write_text(f.read_text(encoding="utf-8") + "\nA Syrian officer said the withdrawal began on 2016-03-20.\n",
-                 encoding="utf-8")
-    edit(root, CLAIMS_FILE, "  analyst: {name: Analyst, via: Blog}\n",
-         "  analyst: {name: Analyst, via: Blog}\n  officer: {name: Syrian officer, via: SANA}\n")
+    f.write_text(
+        f.read_text(encoding="utf-8") + "\nA Syrian officer said the withdrawal began on 2016-03-20.\n",
+        encoding="utf-8",
+    )
+    edit(
+        root,
+        CLAIMS_FILE,
+        "  analyst: {name: Analyst, via: Blog}\n",
+        "  analyst: {name: Analyst, via: Blog}\n  officer: {name: Syrian officer, via: SANA}\n",
+    )
     g = root / CLAIMS_FILE
-    g.write_text(g.read_text(encoding="utf-8") + "  - id: n1\n    source: officer\n    said: 2016-03-20\n"
-                 "    quote: the withdrawal began on 2016-03-20\n    formula: withdrawal = 2016-03-20\n",
-                 encoding="utf-8")
+    g.write_text(
+        g.read_text(encoding="utf-8") + "  - id: n1\n    source: officer\n    said: 2016-03-20\n"
+        "    quote: the withdrawal began on 2016-03-20\n    formula: withdrawal = 2016-03-20\n",
+        encoding="utf-8",
+    )
 
 
 INTRODUCING: list[tuple[Callable[[Path], None], list[str], list[str]]] = [
@@ -158,8 +178,12 @@ def test_editing_an_unrelated_claim_changes_no_fingerprint(ds: Path) -> None:
     """A new number in a claim that is in no finding leaves every fingerprint; a related edit does not."""
     before = fingerprints(ds)
     edit(ds, ARTICLE, "three soldiers were killed", "four soldiers were killed")
-    edit(ds, CLAIMS_FILE, "quote: three soldiers were killed in the operation\n    formula: casualties = 3",
-         "quote: four soldiers were killed in the operation\n    formula: casualties = 4")
+    edit(
+        ds,
+        CLAIMS_FILE,
+        "quote: three soldiers were killed in the operation\n    formula: casualties = 3",
+        "quote: four soldiers were killed in the operation\n    formula: casualties = 4",
+    )
     assert before == fingerprints(ds)
     edit(ds, CLAIMS_FILE, "formula: troops < 1000", "formula: troops < 900")
     after = fingerprints(ds)
@@ -170,10 +194,10 @@ def test_editing_an_unrelated_claim_changes_no_fingerprint(ds: Path) -> None:
 # --------------------------------------------------------------------------- since REV
 
 
-@pytest.mark.parametrize(("change", "claim_ids", "rule_ids"), INTRODUCING,
-                         ids=[c.__name__ for c, _, _ in INTRODUCING])
-def test_since_reports_exactly_the_introduced_finding(repo: Path, change: Callable[[Path], None],
-                                                      claim_ids: list[str], rule_ids: list[str]) -> None:
+@pytest.mark.parametrize(("change", "claim_ids", "rule_ids"), INTRODUCING, ids=[c.__name__ for c, _, _ in INTRODUCING])
+def test_since_reports_exactly_the_introduced_finding(
+    repo: Path, change: Callable[[Path], None], claim_ids: list[str], rule_ids: list[str]
+) -> None:
     """An edit that brings a clash: `--since HEAD` reports that one finding only, and exits 1."""
     index = hashlib.sha256((repo / ".git" / "index").read_bytes()).hexdigest()
     change(repo)
@@ -181,12 +205,18 @@ def test_since_reports_exactly_the_introduced_finding(repo: Path, change: Callab
     r = run("check", "ds", "--since", "HEAD", "--format", "json", cwd=repo)
     assert 1 == r.returncode, r.stderr
     gate, new = gate_of(r)
-    assert ("since", "HEAD", git(repo, "rev-parse", "HEAD").strip()) == (gate["mode"], gate["reference"],
-                                                                       gate["commit"])
+    assert ("since", "HEAD", git(repo, "rev-parse", "HEAD").strip()) == (
+        gate["mode"],
+        gate["reference"],
+        gate["commit"],
+    )
     assert (1, 3, [], []) == (gate["new"], gate["unchanged"], gate["resolved"], gate["notes"])
     [finding] = new
-    assert ("contradiction", claim_ids, rule_ids) == (finding["kind"], [c["id"] for c in finding["claims"]],
-                                                      [x["id"] for x in finding["rules"]])
+    assert ("contradiction", claim_ids, rule_ids) == (
+        finding["kind"],
+        [c["id"] for c in finding["claims"]],
+        [x["id"] for x in finding["rules"]],
+    )
     # Reading the revision touched neither the working tree nor the index.
     assert status == git(repo, "status", "--porcelain", "--untracked-files=no")
     assert index == hashlib.sha256((repo / ".git" / "index").read_bytes()).hexdigest()
@@ -213,21 +243,31 @@ def test_since_reordering_and_reformatting_report_nothing(repo: Path) -> None:
 
 def test_since_uses_the_rules_and_documents_of_the_revision(repo: Path) -> None:
     """A stricter rule in the working tree brings a clash; at HEAD the old rule applies, so it is introduced."""
-    edit(repo, RULES, "  announced <= withdrawal\n  example: announced = 2016-03-14 and withdrawal = 2016-03-15",
-         "  withdrawal - announced >= 2\n  example: announced = 2016-03-13 and withdrawal = 2016-03-15")
+    edit(
+        repo,
+        RULES,
+        "  announced <= withdrawal\n  example: announced = 2016-03-14 and withdrawal = 2016-03-15",
+        "  withdrawal - announced >= 2\n  example: announced = 2016-03-13 and withdrawal = 2016-03-15",
+    )
     changed_number(repo)  # the article changes too: HEAD's claims must be read against HEAD's article
     r = run("check", "ds", "--since", "HEAD", "--format", "json", cwd=repo)
     assert 1 == r.returncode, r.stderr
     gate, new = gate_of(r)
     assert [] == gate["notes"]
     assert [(["s1", "s2"], ["announced-first"]), (["k1", "k2"], [])] == [
-        ([c["id"] for c in f["claims"]], [x["id"] for x in f["rules"]]) for f in new]
+        ([c["id"] for c in f["claims"]], [x["id"] for x in f["rules"]]) for f in new
+    ]
 
 
 def test_since_resolved_findings_from_a_subfolder(repo: Path) -> None:
     """A removed claim resolves its contradiction: exit 0, named with paths as seen from the working folder."""
-    edit(repo, CLAIMS_FILE, "  - id: g1\n    source: general\n    said: 2016-03-14\n"
-                            "    quote: fewer than 1000 troops were deployed there\n    formula: troops < 1000\n", "")
+    edit(
+        repo,
+        CLAIMS_FILE,
+        "  - id: g1\n    source: general\n    said: 2016-03-14\n"
+        "    quote: fewer than 1000 troops were deployed there\n    formula: troops < 1000\n",
+        "",
+    )
     r = run("check", ".", "--since", "HEAD", "--format", "json", cwd=repo / "ds")
     assert 0 == r.returncode, r.stderr
     gate, new = gate_of(r)
@@ -253,8 +293,9 @@ def test_since_and_baseline_usage_errors(repo: Path, tmp_path_factory: pytest.Te
     assert "git knows no commit 'no-such-branch'  [bad-revision]" in r.stderr
     outside = tmp_path_factory.mktemp("outside")
     shutil.copytree(DATA / "ci", outside / "ds")
-    r = run("check", "ds", "--since", "HEAD", "--format", "json", cwd=outside,
-            GIT_CEILING_DIRECTORIES=str(outside.parent))
+    r = run(
+        "check", "ds", "--since", "HEAD", "--format", "json", cwd=outside, GIT_CEILING_DIRECTORIES=str(outside.parent)
+    )
     assert 2 == r.returncode
     assert "'ds' is not in a git repository  [bad-revision]" in r.stderr
     assert ["bad-revision"] == [f["code"] for f in json.loads(r.stdout)["findings"]]
@@ -292,8 +333,9 @@ def test_baseline_round_trip(ds: Path) -> None:
     assert 1 == r.returncode
     gate, _new = gate_of(r)
     assert (1, 2) == (gate["new"], gate["unchanged"])
-    assert [("conclusion", "refuted", "c2")] == [(f["kind"], f["verdict"], f["claims"][0]["id"])
-                                                 for f in gate["resolved"]]
+    assert [("conclusion", "refuted", "c2")] == [
+        (f["kind"], f["verdict"], f["claims"][0]["id"]) for f in gate["resolved"]
+    ]
     assert "1 new finding; 2 known findings suppressed; 1 baseline entry fixed" in r.stderr
 
 
@@ -306,8 +348,12 @@ def test_baseline_states_in_sarif_and_junit(ds: Path) -> None:
     sarif = json.loads(r.stdout)
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
     states = sorted((x["baselineState"], x["ruleId"]) for x in sarif["runs"][0]["results"])
-    assert [("new", "contradiction"), ("unchanged", "conclusion"), ("unchanged", "conclusion"),
-            ("unchanged", "contradiction")] == states
+    assert [
+        ("new", "contradiction"),
+        ("unchanged", "conclusion"),
+        ("unchanged", "conclusion"),
+        ("unchanged", "contradiction"),
+    ] == states
     r = run("check", "ds", "--baseline", "baseline.json", "--format", "junit", cwd=ds)
     assert 1 == r.returncode
     assert 'failures="1"' in r.stdout.split("\n")[1]
@@ -315,12 +361,15 @@ def test_baseline_states_in_sarif_and_junit(ds: Path) -> None:
     assert "known finding suppressed by the gate" in r.stdout
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "baseline file 'b.json' does not exist"),
-    ("{not json", "baseline file 'b.json' is not JSON"),
-    ('{"schema_version": 99, "findings": []}', "baseline 'b.json' has schema_version 99"),
-    ('{"schema_version": 1, "findings": [{"kind": "x"}]}', "must be a list of findings with a 'fingerprint'"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "baseline file 'b.json' does not exist"),
+        ("{not json", "baseline file 'b.json' is not JSON"),
+        ('{"schema_version": 99, "findings": []}', "baseline 'b.json' has schema_version 99"),
+        ('{"schema_version": 1, "findings": [{"kind": "x"}]}', "must be a list of findings with a 'fingerprint'"),
+    ],
+)
 def test_bad_baseline_files_are_input_errors(ds: Path, content: str | None, message: str) -> None:
     """A missing or malformed baseline: exit 2 with `bad-baseline`, before anything is solved."""
     if content is not None:

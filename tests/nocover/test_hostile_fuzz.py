@@ -45,10 +45,34 @@ FORMATS = ("text", "json", "sarif", "junit", "html")
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 HOSTILE_VALUES = [
-    "9999-12", "9999-12-31", "0001-01-01", "2016-02-30", "1" * 4300, "-" + "9" * 5000, "!!float e",
-    "!!binary AAAA", "!!python/object:os.system x", '"\\uD800"', '"\\x07bell"', '"a\\nb"', '"\\t"',
-    '"\\u2028"', "x" * 10_001, "&a [*a, *a]", "*nowhere", "~", "[]", "{}", "1e309", ".nan", "-.inf",
-    "/etc/passwd", "../../../../../../etc/passwd", "/dev/zero", "p and " * 20_000 + "p", "(" * 3000 + "p" + ")" * 3000,
+    "9999-12",
+    "9999-12-31",
+    "0001-01-01",
+    "2016-02-30",
+    "1" * 4300,
+    "-" + "9" * 5000,
+    "!!float e",
+    "!!binary AAAA",
+    "!!python/object:os.system x",
+    '"\\uD800"',
+    '"\\x07bell"',
+    '"a\\nb"',
+    '"\\t"',
+    '"\\u2028"',
+    "x" * 10_001,
+    "&a [*a, *a]",
+    "*nowhere",
+    "~",
+    "[]",
+    "{}",
+    "1e309",
+    ".nan",
+    "-.inf",
+    "/etc/passwd",
+    "../../../../../../etc/passwd",
+    "/dev/zero",
+    "p and " * 20_000 + "p",
+    "(" * 3000 + "p" + ")" * 3000,
 ]
 
 
@@ -111,10 +135,10 @@ def test_hostile_claim_files(workdir: Path, text: str, fmt: str) -> None:
 
 @SLOW
 @given(mutated(RULES_TEXT), st.sampled_from(FORMATS))
-@example("rule r: \"x\"\n  d in 9999-12\nconst d: date\n", "text")
+@example('rule r: "x"\n  d in 9999-12\nconst d: date\n', "text")
 @example("const " + "n" * 300 + ": int\n", "json")
-@example("const p: bool\nrule r: \"x\"\n  " + "p and " * 5000 + "p\n", "sarif")
-@example("const n: int\nrule r: \"x\"\n  n = " + "1" * 4400 + "\n", "text")
+@example('const p: bool\nrule r: "x"\n  ' + "p and " * 5000 + "p\n", "sarif")
+@example('const n: int\nrule r: "x"\n  n = ' + "1" * 4400 + "\n", "text")
 def test_hostile_rule_files(workdir: Path, text: str, fmt: str) -> None:
     _check(workdir, CLAIMS_TEXT.encode(), text.encode("utf-8", "surrogatepass"), fmt)
 
@@ -123,11 +147,24 @@ def test_hostile_rule_files(workdir: Path, text: str, fmt: str) -> None:
 def folio_lines(draw: st.DrawFn) -> str:
     data = json.loads(FOLIO_LINE)
     key = draw(st.sampled_from(sorted(data)))
-    data[key] = draw(st.one_of(st.text(max_size=50), st.integers(), st.none(), st.just("x" * 10_000),
-                               st.lists(st.text(max_size=5), max_size=3),
-                               st.sampled_from([" ∧ ".join(["P(a)"] * 5000), "¬" * 5000 + "P(a)",
-                                                "∀" + " ∀".join(f"x{i}" for i in range(500)) + " (P(x0))",
-                                                "P(" + "1" * 5000 + ")", " ∧ ".join(["P(a)"] * 30_000)])))
+    data[key] = draw(
+        st.one_of(
+            st.text(max_size=50),
+            st.integers(),
+            st.none(),
+            st.just("x" * 10_000),
+            st.lists(st.text(max_size=5), max_size=3),
+            st.sampled_from(
+                [
+                    " ∧ ".join(["P(a)"] * 5000),
+                    "¬" * 5000 + "P(a)",
+                    "∀" + " ∀".join(f"x{i}" for i in range(500)) + " (P(x0))",
+                    "P(" + "1" * 5000 + ")",
+                    " ∧ ".join(["P(a)"] * 30_000),
+                ]
+            ),
+        )
+    )
     return json.dumps(data) if draw(st.booleans()) else json.dumps(data)[: draw(st.integers(0, 200))]
 
 

@@ -33,14 +33,24 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs, dev
 
 
 def env_for(cwd: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            "XDG_CACHE_HOME": str(cwd / "user-cache")}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "XDG_CACHE_HOME": str(cwd / "user-cache"),
+    }
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``claims ARGS`` in ``cwd``, as the console script runs it."""
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env_for(cwd), timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env_for(cwd),
+        timeout=300,
+        check=False,
+    )
 
 
 def assert_clean(r: subprocess.CompletedProcess[str]) -> None:
@@ -50,8 +60,19 @@ def assert_clean(r: subprocess.CompletedProcess[str]) -> None:
 
 def kind(p: Path) -> str:
     mode = os.lstat(p).st_mode
-    return ("link" if stat.S_ISLNK(mode) else "file" if stat.S_ISREG(mode) else "char" if stat.S_ISCHR(mode)
-            else "fifo" if stat.S_ISFIFO(mode) else "dir" if stat.S_ISDIR(mode) else "other")
+    return (
+        "link"
+        if stat.S_ISLNK(mode)
+        else "file"
+        if stat.S_ISREG(mode)
+        else "char"
+        if stat.S_ISCHR(mode)
+        else "fifo"
+        if stat.S_ISFIFO(mode)
+        else "dir"
+        if stat.S_ISDIR(mode)
+        else "other"
+    )
 
 
 # --------------------------------------------------------------------------- symlinks, FIFOs, stdout
@@ -64,10 +85,11 @@ def test_every_writer_writes_through_a_symlink_and_keeps_it(ds: Path, command: s
     target = ds / "reports" / "out.json"
     target.write_text("old", encoding="utf-8")
     (ds / "out.json").symlink_to(Path("reports") / "out.json")
-    args = {"check": ["check", "ds", "--format", "json", "--no-cache", "-o", "out.json"],
-            "baseline": ["baseline", "ds", "-o", "out.json"],
-            "conformance": ["conformance", "folio", str(FOLIO), "--format", "json", "-o", "out.json",
-                            "--timeout", "5"]}[command]
+    args = {
+        "check": ["check", "ds", "--format", "json", "--no-cache", "-o", "out.json"],
+        "baseline": ["baseline", "ds", "-o", "out.json"],
+        "conformance": ["conformance", "folio", str(FOLIO), "--format", "json", "-o", "out.json", "--timeout", "5"],
+    }[command]
     r = run(*args, cwd=ds)
     assert_clean(r)
     assert r.returncode in (0, 1), r.stderr
@@ -96,8 +118,11 @@ def test_a_fifo_receives_the_report(ds: Path, command: str) -> None:
 @pytest.mark.parametrize("command", ["check", "baseline", "conformance"])
 def test_a_dash_writes_to_stdout(ds: Path, command: str) -> None:
     """``-o -`` is stdout: the JSON is there, and no file named '-' is made."""
-    args = {"check": ["check", "ds", "--format", "json", "--no-cache"], "baseline": ["baseline", "ds"],
-            "conformance": ["conformance", "folio", str(FOLIO), "--format", "json", "--timeout", "5"]}[command]
+    args = {
+        "check": ["check", "ds", "--format", "json", "--no-cache"],
+        "baseline": ["baseline", "ds"],
+        "conformance": ["conformance", "folio", str(FOLIO), "--format", "json", "--timeout", "5"],
+    }[command]
     r = run(*args, "-o", "-", cwd=ds)
     assert_clean(r)
     assert r.returncode in (0, 1), r.stderr
@@ -111,21 +136,31 @@ def test_a_dash_writes_to_stdout(ds: Path, command: str) -> None:
 def _namespaces_work() -> bool:
     if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("mount") is None:
         return False
-    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
-                            "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False)
+    probe = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
     return probe.returncode == 0
 
 
-needs_namespace = pytest.mark.skipif(not _namespaces_work(),
-                                     reason="needs root and unshare -m (a private mount namespace)")
+needs_namespace = pytest.mark.skipif(
+    not _namespaces_work(), reason="needs root and unshare -m (a private mount namespace)"
+)
 
 
 def in_namespace(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a shell script in a private mount namespace; ``$CLAIMS`` runs the CLI."""
     prelude = f"set -u\nCLAIMS='{sys.executable} -m cli'\n"
-    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
-                           prelude + textwrap.dedent(script)], cwd=cwd, capture_output=True, text=True,
-                          env=env_for(cwd), timeout=300, check=False)
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", prelude + textwrap.dedent(script)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env_for(cwd),
+        timeout=300,
+        check=False,
+    )
 
 
 PRIVATE_DEV = """
@@ -145,7 +180,9 @@ def test_dev_null_full_and_stdout_stay_what_they_are(ds: Path) -> None:
     """In a /dev of our own: /dev/null takes the report (exit 1: findings) and stays a character device;
     /dev/full is 'error: cannot write /dev/full: No space left on device', exit 2, no traceback, and
     stays a device; /dev/stdout leads into the file stdout is; /dev gains no temporary file."""
-    r = in_namespace(PRIVATE_DEV + """
+    r = in_namespace(
+        PRIVATE_DEV
+        + """
         ls -A /dev > before.txt
         $CLAIMS check ds --format json --no-cache -o /dev/null 2> null.err; echo "null $?"
         $CLAIMS check ds --format json --no-cache -o /dev/full 2> full.err; echo "full $?"
@@ -153,7 +190,9 @@ def test_dev_null_full_and_stdout_stay_what_they_are(ds: Path) -> None:
         $CLAIMS baseline ds -o /dev/full 2> base.err; echo "baseline $?"
         ls -A /dev > after.txt
         stat -c '%n %F' /dev/null /dev/full
-    """, ds)
+    """,
+        ds,
+    )
     assert 0 == r.returncode, r.stderr
     lines = r.stdout.splitlines()
     assert ["null 1", "full 2", "stdout 1", "baseline 2"] == lines[:4]
@@ -169,13 +208,16 @@ def test_dev_null_full_and_stdout_stay_what_they_are(ds: Path) -> None:
 def test_a_full_disk_is_one_line_and_leaves_the_old_report_and_no_temporary_file(ds: Path) -> None:
     """A tmpfs of 16 KiB holds the old report; the HTML page does not fit: exit 2 with one line, the old
     report as it was, and nothing else in the folder."""
-    r = in_namespace("""
+    r = in_namespace(
+        """
         mkdir -p tiny
         mount -t tmpfs -o size=16k tmpfs tiny
         echo old > tiny/report.html
         $CLAIMS check ds --format html --no-cache -o tiny/report.html 2> err.txt; echo "rc $?"
         ls -A tiny; cat tiny/report.html
-    """, ds)
+    """,
+        ds,
+    )
     assert 0 == r.returncode, r.stderr
     assert ["rc 2", "report.html", "old"] == r.stdout.splitlines()
     assert "error: cannot write tiny/report.html: No space left on device\n" == (ds / "err.txt").read_text()
@@ -184,7 +226,8 @@ def test_a_full_disk_is_one_line_and_leaves_the_old_report_and_no_temporary_file
 @needs_namespace
 def test_a_read_only_folder_is_one_line_and_exit_2(ds: Path) -> None:
     """A folder mounted read-only (root ignores permissions, not a read-only mount): exit 2, one line."""
-    r = in_namespace("""
+    r = in_namespace(
+        """
         mkdir -p ro
         mount --bind ro ro
         mount -o remount,ro,bind ro
@@ -192,7 +235,9 @@ def test_a_read_only_folder_is_one_line_and_exit_2(ds: Path) -> None:
             $CLAIMS $cmd -o ro/out.json 2>> err.txt; echo "rc $?"
         done
         ls -A ro
-    """, ds)
+    """,
+        ds,
+    )
     assert 0 == r.returncode, r.stderr
     assert ["rc 2", "rc 2"] == r.stdout.splitlines()
     assert ["error: cannot write ro/out.json: Read-only file system"] * 2 == (ds / "err.txt").read_text().splitlines()
@@ -201,8 +246,11 @@ def test_a_read_only_folder_is_one_line_and_exit_2(ds: Path) -> None:
 def test_a_folder_that_cannot_be_made_is_one_line(ds: Path) -> None:
     """An output under a regular file (its folder cannot exist): exit 2 with one line, for every writer."""
     (ds / "afile").write_text("x", encoding="utf-8")
-    for args in (["check", "ds", "--no-cache"], ["baseline", "ds"],
-                 ["conformance", "folio", str(FOLIO), "--timeout", "5"]):
+    for args in (
+        ["check", "ds", "--no-cache"],
+        ["baseline", "ds"],
+        ["conformance", "folio", str(FOLIO), "--timeout", "5"],
+    ):
         r = run(*args, "-o", "afile/report.txt", cwd=ds)
         assert_clean(r)
         assert 2 == r.returncode
@@ -228,7 +276,8 @@ def dataset(folder: Path, *, name: str = "Alice", rules: str = "") -> Path:
     """A one-file dataset with one contradiction; ``name`` and ``rules`` are written into the YAML as they are."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "doc.txt").write_text("x y\n", encoding="utf-8")
-    (folder / "claims.yaml").write_text(textwrap.dedent(f"""\
+    (folder / "claims.yaml").write_text(
+        textwrap.dedent(f"""\
         document: doc.txt
         {rules}
         declarations: |
@@ -247,7 +296,9 @@ def dataset(folder: Path, *, name: str = "Alice", rules: str = "") -> Path:
             said: 2020-01-01
             quote: "y"
             formula: not p
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -360,11 +411,20 @@ def test_the_github_action_refuses_a_sarif_file_that_is_a_symlink(ds: Path, tmp_
     (ds / "claims.sarif").symlink_to(victim)
     outputs = tmp_path / "github_output"
     outputs.touch()
-    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "CLAIMS_PATHS": "ds", "CLAIMS_BASELINE": "",
-           "CLAIMS_SINCE": "", "CLAIMS_TIMEOUT": "30", "CLAIMS_ALLOW_UNSUPPORTED": "false",
-           "CLAIMS_SARIF": "claims.sarif", "CLAIMS_ANNOTATIONS": "true"}
-    r = subprocess.run(["bash", "-c", str(step["run"])], cwd=ds, env=env, capture_output=True, text=True,
-                       timeout=60, check=False)
+    env = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(outputs),
+        "CLAIMS_PATHS": "ds",
+        "CLAIMS_BASELINE": "",
+        "CLAIMS_SINCE": "",
+        "CLAIMS_TIMEOUT": "30",
+        "CLAIMS_ALLOW_UNSUPPORTED": "false",
+        "CLAIMS_SARIF": "claims.sarif",
+        "CLAIMS_ANNOTATIONS": "true",
+    }
+    r = subprocess.run(
+        ["bash", "-c", str(step["run"])], cwd=ds, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert 0 == r.returncode, r.stderr
     assert "exit-code=2\n" == outputs.read_text(encoding="utf-8")
     assert r.stdout.startswith("::error title=claims::claims.sarif is a symbolic link")

@@ -19,15 +19,17 @@ from tests.nocover.test_gate import DATA, git, run
 
 
 def _blob(repo: Path, text: str) -> str:
-    return subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=text, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], cwd=repo, input=text, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _mktree(repo: Path, entries: list[tuple[str, str, str, str]]) -> str:
     """A tree of (mode, kind, object id, name) entries, as git mktree takes them (names unchecked)."""
     text = "".join(f"{mode} {kind} {oid}\t{name}\n" for mode, kind, oid, name in entries)
-    return subprocess.run(["git", "mktree"], cwd=repo, input=text, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "mktree"], cwd=repo, input=text, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture

@@ -26,8 +26,13 @@ SVG = "{http://www.w3.org/2000/svg}"  # the namespace the HTML parser gives inli
 
 def render_seed(out: Path) -> str:
     """The seed report, written by the real command line."""
-    proc = subprocess.run([CLAIMS, "check", "seeds/", "--format", "html", "--output", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [CLAIMS, "check", "seeds/", "--format", "html", "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert (1, "") == (proc.returncode, proc.stderr)
     return out.read_text(encoding="utf-8")
 
@@ -83,8 +88,9 @@ def test_seed_page_has_the_findings(seed_page: Path) -> None:
     tree = strict_parse(seed_page.read_text(encoding="utf-8"))
     cards = [e.get("id") for e in tree.iter("article") if (e.get("id") or "").startswith("contradiction-")]
     assert [f"contradiction-{k}" for k in range(1, SEED_CONTRADICTIONS + 1)] == cards
-    assert ["conclusion-1", "conclusion-2"] == [e.get("id") for e in tree.iter("article")
-                                                if (e.get("id") or "").startswith("conclusion-")]
+    assert ["conclusion-1", "conclusion-2"] == [
+        e.get("id") for e in tree.iter("article") if (e.get("id") or "").startswith("conclusion-")
+    ]
     lanes = [a.get("href") for a in tree.find(f".//{SVG}svg").iter(f"{SVG}a") if "lane" in (a.get("class") or "")]
     assert [f"#contradiction-{k}" for k in range(1, 9)] + ["#conclusion-1", "#conclusion-2"] == lanes
     ds = claims.load(str(ROOT / "seeds"))
@@ -108,7 +114,10 @@ def test_data_is_escaped() -> None:
     doc = 'Alpha <b>says</b> x is big & "bold". Beta says <script>alert(1)</script> x is small.'
     ds = claims.dataset(
         [("a<i>", "x > 5", 'x is big & "bold"'), ("b", "x < 3", "<script>alert(1)</script> x is small")],
-        rules="const x: int", document=doc, source='Eve "<img src=x onerror=alert(1)>"')
+        rules="const x: int",
+        document=doc,
+        source='Eve "<img src=x onerror=alert(1)>"',
+    )
     page = claims.check(ds).to_html()
     tree = strict_parse(page)
     assert [] == [e.tag for e in tree.iter() if e.tag in ("b", "i", "script", "img")]
@@ -118,9 +127,11 @@ def test_data_is_escaped() -> None:
 def test_overlapping_quotes_stay_well_nested() -> None:
     """Quotes that cross are split into pieces: each passage keeps one id and one link to its claim."""
     doc = "Beta says x is small. Gamma: it is big and small at once."
-    ds = claims.dataset([("b", "x < 3", "Beta says x is small. Gamma"),
-                         ("c", "x > 4", "says x is small. Gamma: it is big")],
-                        rules="const x: int", document=doc)
+    ds = claims.dataset(
+        [("b", "x < 3", "Beta says x is small. Gamma"), ("c", "x > 4", "says x is small. Gamma: it is big")],
+        rules="const x: int",
+        document=doc,
+    )
     tree = strict_parse(claims.check(ds).to_html())
     text = tree.find(".//div[@class='doc-text']")
     assert doc == "".join(t for t in text.itertext() if t not in {"1", "2"})
@@ -130,8 +141,7 @@ def test_overlapping_quotes_stay_well_nested() -> None:
 
 def test_anchors_are_unique() -> None:
     """Claim ids that differ only in characters an anchor cannot hold still get distinct anchors."""
-    ds = claims.dataset([("x", "x > 5", "q1"), ("x-h", "x < 3", "q2"), ("x h", "x < 2", "q3")],
-                        rules="const x: int")
+    ds = claims.dataset([("x", "x > 5", "q1"), ("x-h", "x < 3", "q2"), ("x h", "x < 2", "q3")], rules="const x: int")
     tree = strict_parse(claims.check(ds).to_html())
     ids = [e.get("id") for e in tree.iter() if e.get("id")]
     assert sorted(set(ids)) == sorted(ids)
@@ -158,7 +168,9 @@ def test_a_quote_found_in_two_documents_is_marked_in_its_own(tmp_path: Path) -> 
         (tmp_path / f"{name}.yaml").write_text(
             f"document: {name}.txt\nrules: [x]\nsources:\n  s{name}: {{name: Source {name}}}\n"
             f"claims:\n  - {{id: {name}1, source: s{name}, said: 2016-03-15, quote: The troops stayed, "
-            f"formula: '{formula}'}}\n", encoding="utf-8")
+            f"formula: '{formula}'}}\n",
+            encoding="utf-8",
+        )
     tree = strict_parse(claims.check(claims.load(tmp_path), cache=False).to_html())
     marked = {}
     for article in tree.iter("article"):

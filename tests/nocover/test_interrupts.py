@@ -81,9 +81,14 @@ def stop_midway(big: Path, sig: signal.Signals, *, group: bool) -> tuple[int, st
     """Start ``claims check --jobs 2``, wait until both workers run, send ``sig``; return the exit code,
     stderr, and every process the run had started (with its command line)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "check", str(big), "--no-cache", "--jobs", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "check", str(big), "--no-cache", "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 120
@@ -121,8 +126,11 @@ def assert_all_ended(pids: dict[int, str]) -> None:
     assert {} == left
 
 
-@pytest.mark.parametrize(("attempt", "group"), [(1, False), (2, True), (3, False), (4, True), (5, False)],
-                         ids=["alone-1", "group-2", "alone-3", "group-4", "alone-5"])
+@pytest.mark.parametrize(
+    ("attempt", "group"),
+    [(1, False), (2, True), (3, False), (4, True), (5, False)],
+    ids=["alone-1", "group-2", "alone-3", "group-4", "alone-5"],
+)
 def test_sigint_exits_130_with_one_line_and_ends_every_child(big: Path, attempt: int, group: bool) -> None:
     """Ctrl-C: exit 130, stderr is exactly the one line, and the workers and the tracker are gone."""
     code, err, started = stop_midway(big, signal.SIGINT, group=group)

@@ -73,9 +73,11 @@ Summary = tuple[frozenset[frozenset[str]], frozenset[str], frozenset[tuple[str, 
 
 def _summary(report: claims.Report) -> Summary:
     """What must not depend on how the dataset was built: claim sets, fingerprints, verdicts."""
-    return (frozenset(frozenset(c.id for c in k.claims) for k in report.contradictions),
-            frozenset(k.fingerprint for k in report.contradictions),
-            frozenset((v.claim.id, v.verdict, v.fingerprint) for v in report.conclusions))
+    return (
+        frozenset(frozenset(c.id for c in k.claims) for k in report.contradictions),
+        frozenset(k.fingerprint for k in report.contradictions),
+        frozenset((v.claim.id, v.verdict, v.fingerprint) for v in report.conclusions),
+    )
 
 
 class EditedDataset(RuleBasedStateMachine):
@@ -105,7 +107,7 @@ class EditedDataset(RuleBasedStateMachine):
     @rule(new=st.lists(st.tuples(formulas(), KINDS), min_size=1, max_size=3))
     def add(self, new: list[tuple[str, str]]) -> None:
         assert self.ds is not None  # start() ran
-        for formula, kind in new[:MAX_CLAIMS - len(self.items)]:
+        for formula, kind in new[: MAX_CLAIMS - len(self.items)]:
             cid = f"c{self.next_id}"
             self.next_id += 1
             self.items.append((cid, formula, f"quote {cid}", kind))
@@ -158,9 +160,9 @@ class EditedDataset(RuleBasedStateMachine):
             rules: list[Carried] = [r.term for r in fresh.rules]
             assert not _sat(terms + rules)
             for i in range(len(terms)):
-                assert _sat(terms[:i] + terms[i + 1:] + rules), "not minimal"
+                assert _sat(terms[:i] + terms[i + 1 :] + rules), "not minimal"
             for j in range(len(k.rules)):
-                rest = k.rules[:j] + k.rules[j + 1:]
+                rest = k.rules[:j] + k.rules[j + 1 :]
                 bounded = any(r.id == "dom" for r in rest)
                 assert _sat(terms + [r.term for r in rest], bounded), f"rule {k.rules[j].id} is not needed"
         if self.added:
@@ -177,12 +179,16 @@ class EditedDataset(RuleBasedStateMachine):
         doc.write_text(" ".join(q for _, _, q, _ in self.items) + "\n", encoding="utf-8")
         paths = []
         for n, part in enumerate((self.items[::2], self.items[1::2])):
-            lines = ["document: doc.txt", "rules: [local]", "sources:",
-                     "  src: {name: Unknown}", "claims:"]
+            lines = ["document: doc.txt", "rules: [local]", "sources:", "  src: {name: Unknown}", "claims:"]
             for cid, formula, quote, kind in part:
-                lines += [f"  - id: {cid}", "    source: src", f"    said: {SAID.isoformat()}",
-                          f"    quote: {json.dumps(quote)}", f"    formula: {json.dumps(formula)}",
-                          f"    kind: {kind}"]
+                lines += [
+                    f"  - id: {cid}",
+                    "    source: src",
+                    f"    said: {SAID.isoformat()}",
+                    f"    quote: {json.dumps(quote)}",
+                    f"    formula: {json.dumps(formula)}",
+                    f"    kind: {kind}",
+                ]
             path = self.dir / f"part{n}.yaml"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             paths.append(path)
@@ -192,7 +198,9 @@ class EditedDataset(RuleBasedStateMachine):
 
 
 EditedDataset.TestCase.settings = settings(
-    max_examples=15, stateful_step_count=12, deadline=None,
+    max_examples=15,
+    stateful_step_count=12,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_edited_dataset = EditedDataset.TestCase

@@ -31,10 +31,21 @@ UNSHOWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "XDG_CACHE_HOME": str(cwd / "user-cache")}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, env=env,
-                          timeout=300, check=False, text=True, errors="surrogateescape")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "XDG_CACHE_HOME": str(cwd / "user-cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+        text=True,
+        errors="surrogateescape",
+    )
 
 
 def diagnostics(r: subprocess.CompletedProcess[str]) -> list[re.Match[str]]:
@@ -78,8 +89,9 @@ def write(folder: Path, text: str | bytes, name: str | bytes = "claims.yaml") ->
     return folder
 
 
-@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x01", "\x7f", "\x9b", "\x0c", "\ufffe"],
-                         ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "char", ["\x07", "\x1b", "\x01", "\x7f", "\x9b", "\x0c", "\ufffe"], ids=lambda c: f"U+{ord(c):04X}"
+)
 def test_a_control_character_is_reported_at_its_place_on_one_line(tmp_path: Path, char: str) -> None:
     """A raw control character in a name (line 6, after 'name: Al'): reported there, escaped, on one line."""
     write(tmp_path / "ds", CLAIMS.format(name=f"Al{char}ice", id="c1"))
@@ -102,15 +114,20 @@ def test_a_control_character_in_a_rule_file_keeps_the_excerpts_below_it_right(tm
 
 def test_an_anchor_defined_twice_is_a_diagnostic_not_a_raw_warning(tmp_path: Path) -> None:
     """ruamel's ReusedAnchorWarning never reaches stderr: the second anchor is an error at its place."""
-    write(tmp_path / "ds", CLAIMS.format(name="A", id="c1").replace(
-        "  a:\n    name: A\n", "  a: &s\n    name: A\n  b: &s\n    name: B\n"))
+    write(
+        tmp_path / "ds",
+        CLAIMS.format(name="A", id="c1").replace("  a:\n    name: A\n", "  a: &s\n    name: A\n  b: &s\n    name: B\n"),
+    )
     (m,) = diagnostics(run("check", "ds", "--no-cache", cwd=tmp_path))
     assert ("7", "6") == (m["line"], m["col"])
     assert "'&s' is defined a second time (first at line 5, column 6)" in m.group()
 
 
-@pytest.mark.parametrize("value", ['"c1\\nzz"', '"c1\\tzz"', '"c1\\e[31mzz"', '"c1\\u2028zz"'],
-                         ids=["newline", "tab", "escape", "line-separator"])
+@pytest.mark.parametrize(
+    "value",
+    ['"c1\\nzz"', '"c1\\tzz"', '"c1\\e[31mzz"', '"c1\\u2028zz"'],
+    ids=["newline", "tab", "escape", "line-separator"],
+)
 def test_an_id_with_a_control_character_is_one_line(tmp_path: Path, value: str) -> None:
     """An id written with an escape that makes a newline, tab, ESC or U+2028: the message shows it escaped."""
     write(tmp_path / "ds", CLAIMS.format(name="A", id=value))
@@ -131,8 +148,11 @@ def test_a_revision_or_baseline_with_a_newline_is_one_line(tmp_path: Path) -> No
 
 def test_a_file_name_with_control_characters_is_shown_escaped(tmp_path: Path) -> None:
     """A claim file named with ESC and a newline: its diagnostic names it escaped, on one line."""
-    write(tmp_path / "ds", CLAIMS.format(name="A", id="c1").replace("formula: p", "formula: p and"),
-          name="cl\x1b[31m\naims.yaml")
+    write(
+        tmp_path / "ds",
+        CLAIMS.format(name="A", id="c1").replace("formula: p", "formula: p and"),
+        name="cl\x1b[31m\naims.yaml",
+    )
     (m,) = diagnostics(run("check", "ds", "--no-cache", cwd=tmp_path))
     assert "ds/cl\\x1b[31m\\naims.yaml" == m["file"]
 
@@ -148,8 +168,13 @@ def test_a_quote_not_found_shows_its_passage_on_one_line(tmp_path: Path) -> None
 
 
 CLASSES = {  # each class of character a field may hold, as a YAML double-quoted escape
-    "C0": "\\x01\\x1b", "NUL": "\\0", "DEL": "\\x7f", "C1": "\\x85\\x9b", "noncharacter": "\\ufdd0\\uFFFE",
-    "astral-noncharacter": "\\U0001FFFE", "allowed-whitespace": "\\t\\u2028",
+    "C0": "\\x01\\x1b",
+    "NUL": "\\0",
+    "DEL": "\\x7f",
+    "C1": "\\x85\\x9b",
+    "noncharacter": "\\ufdd0\\uFFFE",
+    "astral-noncharacter": "\\U0001FFFE",
+    "allowed-whitespace": "\\t\\u2028",
 }
 
 
@@ -164,8 +189,9 @@ def test_the_html_page_parses_strictly_whatever_the_fields_hold(tmp_path: Path, 
     doc_name = "doc" + (raw if cls in ("C0", "DEL") else "") + ".txt"
     in_quote = ("", "") if cls == "NUL" else (raw, esc)  # a NUL makes a document binary: fields only
     (folder / doc_name).write_text(f"He said: ring{in_quote[0]} the bell. Then: not so.\n", encoding="utf-8")
-    (folder / f"claims{raw if cls in ('C0', 'DEL') else ''}.yaml").write_text(textwrap.dedent(f"""\
-        document: "{doc_name.replace(raw, esc) if cls in ('C0', 'DEL') else doc_name}"
+    (folder / f"claims{raw if cls in ('C0', 'DEL') else ''}.yaml").write_text(
+        textwrap.dedent(f"""\
+        document: "{doc_name.replace(raw, esc) if cls in ("C0", "DEL") else doc_name}"
         declarations: |
           const p: bool
         sources:
@@ -185,7 +211,9 @@ def test_the_html_page_parses_strictly_whatever_the_fields_hold(tmp_path: Path, 
             said: 2020-01-01
             quote: "not so"
             formula: not p
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     r = run("check", "ds", "--no-cache", "--format", "html", "-o", "page.html", cwd=tmp_path)
     assert 1 == r.returncode, r.stderr
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
@@ -195,9 +223,11 @@ def test_the_html_page_parses_strictly_whatever_the_fields_hold(tmp_path: Path, 
 
 def shown(text: str) -> str:
     """How the page shows characters HTML forbids: as escapes (tab and U+2028 are allowed as they are)."""
+
     def one(ch: str) -> str:
         code = ord(ch)
         if ch in "\t\u2028":
             return ch
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
     return "".join(one(ch) for ch in text)

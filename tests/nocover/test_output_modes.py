@@ -22,10 +22,21 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes and umask
 
 def run(*args: str, cwd: Path, umask: int) -> subprocess.CompletedProcess[str]:
     """``claims ARGS`` in ``cwd`` with ``umask``; the signing key of the file cache goes under ``cwd``."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "XDG_CACHE_HOME": str(cwd / "user-cache")}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=300, umask=umask, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "XDG_CACHE_HOME": str(cwd / "user-cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        umask=umask,
+        check=False,
+    )
 
 
 def mode_of(p: Path) -> int:
@@ -54,8 +65,12 @@ def test_a_replaced_report_or_baseline_keeps_its_mode(ds: Path, umask: int) -> N
     for p in (report, base):
         p.write_text("old", encoding="utf-8")
         p.chmod(0o640)
-    assert 1 == run("check", "ds", "--format", "sarif", "--output", "report.sarif", "--no-cache", cwd=ds,
-                    umask=umask).returncode
+    assert (
+        1
+        == run(
+            "check", "ds", "--format", "sarif", "--output", "report.sarif", "--no-cache", cwd=ds, umask=umask
+        ).returncode
+    )
     assert 0 == run("baseline", "ds", "-o", "claims-baseline.json", cwd=ds, umask=umask).returncode
     assert {"report.sarif": 0o640, "claims-baseline.json": 0o640} == {p.name: mode_of(p) for p in (report, base)}
     assert all(p.read_text(encoding="utf-8").startswith("{") for p in (report, base))
@@ -70,5 +85,6 @@ def test_caches_stay_private_under_a_permissive_umask(ds: Path) -> None:
     assert {".pickle", ".json"} <= {p.suffix for p in entries}
     key = ds / "user-cache" / "claims-check" / "signing-key"
     assert {str(p.relative_to(ds)): 0o600 for p in (*entries, key)} == {
-        str(p.relative_to(ds)): mode_of(p) for p in (*entries, key)}
+        str(p.relative_to(ds)): mode_of(p) for p in (*entries, key)
+    }
     assert 0o644 == mode_of(ds / "report.json")

@@ -29,7 +29,7 @@ FORMATS = ("text", "json", "sarif", "junit", "html")
 MARKER = "SECRET-MARKER-7f3a"
 # every quote of the dataset is in it: read, it would load; one quote missing shows its closest passage
 SECRET_TEXT = f"{MARKER}\n" + (VALID / "article.txt").read_text(encoding="utf-8") + f"{MARKER}\n"
-SECRET_RULES = f"const x: int\nrule leak: \"{MARKER}\"\n  x > {MARKER} +\n"  # a syntax error on its line
+SECRET_RULES = f'const x: int\nrule leak: "{MARKER}"\n  x > {MARKER} +\n'  # a syntax error on its line
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks are POSIX")
 
@@ -78,8 +78,9 @@ def dotdot(place: Path) -> tuple[str, str]:
 def symlink(place: Path) -> tuple[str, str]:
     (place / "ds" / "article.txt").unlink()
     (place / "ds" / "article.txt").symlink_to(place / "secret.txt")
-    return ("the document 'article.txt' is outside the dataset's root 'ds' (through a symbolic link), so it is "
-            "not read"), "ds/claims.yaml:3:11"
+    return (
+        "the document 'article.txt' is outside the dataset's root 'ds' (through a symbolic link), so it is not read"
+    ), "ds/claims.yaml:3:11"
 
 
 def rules_path(place: Path) -> tuple[str, str]:
@@ -91,8 +92,10 @@ def rules_by_name(place: Path) -> tuple[str, str]:
     """``rules/leak.rules`` in the dataset is a symlink out of it; the claim file names ``leak``."""
     (place / "ds" / "rules" / "leak.rules").symlink_to(place / "secret.rules")
     name_rules(place, "leak")
-    return ("the rule set 'leak', found as 'ds/rules/leak.rules', is outside the dataset's root 'ds' (through a "
-            "symbolic link)"), "ds/claims.yaml:6:15"
+    return (
+        "the rule set 'leak', found as 'ds/rules/leak.rules', is outside the dataset's root 'ds' (through a "
+        "symbolic link)"
+    ), "ds/claims.yaml:6:15"
 
 
 ATTACKS = [absolute, dotdot, symlink, rules_path, rules_by_name]
@@ -119,9 +122,11 @@ def test_the_secret_was_shown_without_the_root_rule(place: Path) -> None:
     """The marker reaches the output when the user names a root that holds the secret (the test can fail)."""
     absolute(place)
     (place / "ds" / "claims.yaml").write_text(
-        (place / "ds" / "claims.yaml").read_text(encoding="utf-8").replace(
-            '"the country will continue its offensive"', '"SECRET-MARKER-7f3b"'),
-        encoding="utf-8")
+        (place / "ds" / "claims.yaml")
+        .read_text(encoding="utf-8")
+        .replace('"the country will continue its offensive"', '"SECRET-MARKER-7f3b"'),
+        encoding="utf-8",
+    )
     r = invoke(["check", "ds", "--no-cache", "--root", "."], place)
     assert 2 == r.exit_code
     assert "[quote-not-found]" in r.stderr and MARKER in r.stderr  # the closest passage, from the secret
@@ -167,7 +172,8 @@ def test_a_claim_file_found_through_a_symlinked_folder_is_refused(place: Path) -
 
 
 def test_the_file_cache_does_not_bring_back_a_document_outside_the_root(
-        place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An entry cached under a wider root is not used under a narrower one: its document is refused again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(place / "user-cache"))
     (place / "shared").mkdir()
@@ -202,10 +208,21 @@ def test_since_reads_the_revision_under_the_same_root(place: Path) -> None:
     """At the revision, a claim file naming ``../secret.txt`` is refused too: the revision's dataset has
     the root the working tree's has, in the folder it is written into, so it does not load and every
     finding counts as new (with ``--root .`` it loads, as the working tree would)."""
+
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=place, check=True, capture_output=True,
-                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-                            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+        subprocess.run(
+            ["git", *args],
+            cwd=place,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@t",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@t",
+            },
+        )
 
     git("init", "-q")
     name_document(place, "../secret.txt")
@@ -213,8 +230,9 @@ def test_since_reads_the_revision_under_the_same_root(place: Path) -> None:
     git("commit", "-qm", "old")
     name_document(place, "article.txt")  # (the replacement is of the first 'document:' line only)
     text = (place / "ds" / "claims.yaml").read_text(encoding="utf-8")
-    (place / "ds" / "claims.yaml").write_text(text.replace("document: ../secret.txt", "document: article.txt"),
-                                              encoding="utf-8")
+    (place / "ds" / "claims.yaml").write_text(
+        text.replace("document: ../secret.txt", "document: article.txt"), encoding="utf-8"
+    )
     r = invoke(["check", "ds", "--no-cache", "--since", "HEAD", "--format", "json"], place)
     assert r.exit_code in (0, 1), r.stderr
     assert "at HEAD the dataset did not load (1 error): every finding counts as introduced" in r.stderr

@@ -84,8 +84,10 @@ def formulas(draw: st.DrawFn, depth: int = 2, bound: dict[str, tuple[str, ...]] 
 @st.composite
 def datasets(draw: st.DrawFn) -> claims.Dataset:
     n = draw(st.integers(2, 7))
-    items = [(f"c{i}", draw(formulas()), "q", draw(st.sampled_from(["fact", "fact", "fact", "conclusion"])))
-             for i in range(n)]
+    items = [
+        (f"c{i}", draw(formulas()), "q", draw(st.sampled_from(["fact", "fact", "fact", "conclusion"])))
+        for i in range(n)
+    ]
     rules = [VOCAB]
     for j in range(draw(st.integers(0, 2))):
         rules.append(f'rule r{j}: "a random rule" {draw(formulas(depth=1))}')
@@ -99,8 +101,11 @@ def _whole(ds: claims.Dataset) -> tuple[set[frozenset[str]], dict[str, str], boo
     r = solve_component(build(enc, range(len(enc.units))), facts, OPTS)
     ids = [c.id for c in ds.claims]
     verdicts = {ids[v.conclusion]: v.verdict for v in r.verdicts}
-    return ({frozenset(ids[i] for i in m.claims) for m in r.muses}, verdicts,
-            r.complete and "unknown" not in verdicts.values())
+    return (
+        {frozenset(ids[i] for i in m.claims) for m in r.muses},
+        verdicts,
+        r.complete and "unknown" not in verdicts.values(),
+    )
 
 
 @SLOW

@@ -23,7 +23,7 @@ def _file(d: Path, name: str, declarations: str, claims_yaml: str, rules: str = 
 
 
 def _claim(cid: str, formula: str, quote: str) -> str:
-    return f"  - {{id: {cid}, source: s, said: 2016-03-15, quote: \"{quote}\", formula: \"{formula}\"}}\n"
+    return f'  - {{id: {cid}, source: s, said: 2016-03-15, quote: "{quote}", formula: "{formula}"}}\n'
 
 
 def test_same_name_declared_in_two_files_is_two_symbols(tmp_path: Path) -> None:
@@ -38,8 +38,12 @@ def test_same_name_declared_in_two_files_is_two_symbols(tmp_path: Path) -> None:
 def test_same_name_in_one_file_still_clashes(tmp_path: Path) -> None:
     """Within one file, the same name is the same symbol."""
     decl = "sort U\nconst john: U\npred tall(U)"
-    _file(tmp_path / "a", "claims.yaml", decl,
-          _claim("a1", "tall(john)", "John is tall") + _claim("a2", "not tall(john)", "John is not tall"))
+    _file(
+        tmp_path / "a",
+        "claims.yaml",
+        decl,
+        _claim("a1", "tall(john)", "John is tall") + _claim("a2", "not tall(john)", "John is not tall"),
+    )
     report = claims.check(claims.load(str(tmp_path)), cache=False)
     assert [["a1", "a2"]] == [[c.id for c in k.claims] for k in report.contradictions]
 
@@ -57,9 +61,13 @@ def test_local_names_print_as_written(tmp_path: Path) -> None:
     """A countermodel over clashing local names shows them as the user wrote them."""
     decl = "sort U\nconst john: U\npred tall(U)"
     _file(tmp_path / "a", "claims.yaml", decl, _claim("a1", "tall(john)", "John is tall"))
-    _file(tmp_path / "b", "claims.yaml", decl,
-          _claim("b1", "tall(john)", "John is not tall").replace("}\n", ", kind: conclusion}\n")
-          + _claim("b2", "true", "Dan said x is 7"))
+    _file(
+        tmp_path / "b",
+        "claims.yaml",
+        decl,
+        _claim("b1", "tall(john)", "John is not tall").replace("}\n", ", kind: conclusion}\n")
+        + _claim("b2", "true", "Dan said x is 7"),
+    )
     report = claims.check(claims.load(str(tmp_path)), cache=False)
     (v,) = report.conclusions
     assert "unsupported" == v.verdict

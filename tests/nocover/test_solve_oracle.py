@@ -115,12 +115,17 @@ def _component_facts(ds: claims.Dataset, conclusion: claims.Claim) -> list[claim
     return [c for c in ds.claims if c.kind == "fact" and symbols_of(c.term) & reach]
 
 
-def _entails(premises: Sequence[claims.Claim], rule_terms: Sequence[Carried], bounded: bool,
-             conclusion: claims.Claim, negate: bool) -> bool:
+def _entails(
+    premises: Sequence[claims.Claim],
+    rule_terms: Sequence[Carried],
+    bounded: bool,
+    conclusion: claims.Claim,
+    negate: bool,
+) -> bool:
     for env in assignments(bounded):
         if all(evaluate(t, env) for t in rule_terms) and all(evaluate(p.term, env) for p in premises):
             value = evaluate(conclusion.term, env)
-            if (value if negate else not value):
+            if value if negate else not value:
                 return False
     return True
 
@@ -145,8 +150,11 @@ def test_verdicts_equal_truth_tables(data: tuple[list[tuple[str, str, str, str]]
     assert [v.claim.id for v in report.conclusions] == [c.id for c in concl]
     for v in report.conclusions:
         facts = _component_facts(ds, v.claim)
-        models = [env for env in assignments()
-                  if all(evaluate(t, env) for t in rules) and all(evaluate(f.term, env) for f in facts)]
+        models = [
+            env
+            for env in assignments()
+            if all(evaluate(t, env) for t in rules) and all(evaluate(f.term, env) for f in facts)
+        ]
         if not models:
             expected = "vacuous"
         elif all(evaluate(v.claim.term, env) for env in models):
@@ -177,8 +185,10 @@ def test_verdicts_equal_truth_tables(data: tuple[list[tuple[str, str, str, str]]
             # the conclusion fails in the scenario, whatever the values it leaves open
             assert completions and not any(evaluate(v.claim.term, env) for env in completions)
             # and the scenario extends to one where every premise and rule holds
-            assert any(all(evaluate(t, env) for t in rules) and all(evaluate(f.term, env) for f in facts)
-                       for env in completions)
+            assert any(
+                all(evaluate(t, env) for t in rules) and all(evaluate(f.term, env) for f in facts)
+                for env in completions
+            )
         if v.verdict == "vacuous":
             assert v.contradictions
             for k in v.contradictions:

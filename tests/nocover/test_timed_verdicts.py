@@ -97,9 +97,14 @@ def timed_files(draw: st.DrawFn) -> tuple[str, str]:
     lines = ["document: a.txt", "rules: [t]", "sources:", "  s: {name: S}", "claims:"]
     for i in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["fact", "fact", "fact", "prediction", "conclusion", "conclusion"]))
-        lines += [f"  - id: c{i}", "    source: s", '    quote: "text"',
-                  f"    said: {_day(draw(st.integers(0, DAYS - 1)))}", f"    kind: {kind}",
-                  f"    formula: \"{draw(formulas())}\""]
+        lines += [
+            f"  - id: c{i}",
+            "    source: s",
+            '    quote: "text"',
+            f"    said: {_day(draw(st.integers(0, DAYS - 1)))}",
+            f"    kind: {kind}",
+            f'    formula: "{draw(formulas())}"',
+        ]
         if kind == "conclusion" or draw(st.booleans()):
             lines.append("    " + draw(intervals()))
     rules = ["timed pred t0, t1", "pred p"]
@@ -182,7 +187,8 @@ def _check(claims_yaml: str) -> claims.Report:
         (root / "rules").mkdir()
         (root / "rules" / "t.rules").write_text("timed pred t0\npred other\n", encoding="utf-8")
         (root / "claims.yaml").write_text(
-            "document: a.txt\nrules: [t]\nsources:\n  s: {name: S}\nclaims:\n" + claims_yaml, encoding="utf-8")
+            "document: a.txt\nrules: [t]\nsources:\n  s: {name: S}\nclaims:\n" + claims_yaml, encoding="utf-8"
+        )
         return claims.check(claims.load(root), cache=False)
 
 

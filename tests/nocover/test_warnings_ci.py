@@ -32,8 +32,10 @@ SARIF_SCHEMA = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text
 REPORT_SCHEMA = json.loads(json_report.schema_path().read_text(encoding="utf-8"))
 CLAIMS_FILE = "ds/pump/claims.yaml"
 
-DOCUMENT = ("The pump moved 40 litres a minute on Monday. On Tuesday the flow was over 30 litres a "
-            "minute. On Wednesday it moved under 50 litres a minute.\n")
+DOCUMENT = (
+    "The pump moved 40 litres a minute on Monday. On Tuesday the flow was over 30 litres a "
+    "minute. On Wednesday it moved under 50 litres a minute.\n"
+)
 CLAIMS = """\
 document: doc.txt
 declarations: |
@@ -63,13 +65,15 @@ claims:
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``claims ARGS`` in ``cwd``, with the repository's cli.py first on the path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 def validate_report(doc: Any) -> None:
-    jsonschema.Draft202012Validator(REPORT_SCHEMA,
-                                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(doc)
+    jsonschema.Draft202012Validator(
+        REPORT_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(doc)
 
 
 def validate_sarif(doc: Any) -> None:
@@ -109,12 +113,16 @@ def test_the_typo_is_a_warning_in_json_sarif_and_junit_and_fails_nothing(pump: P
     doc = json.loads(out["json"].stdout)
     validate_report(doc)
     [w] = doc["warnings"]
-    assert ({"code": "similar-symbols", "level": "warning", "failing": False, "file": CLAIMS_FILE,
-             "line": line, "column": column}
-            == {k: w[k] for k in ("code", "level", "failing", "file", "line", "column")})
+    assert {
+        "code": "similar-symbols",
+        "level": "warning",
+        "failing": False,
+        "file": CLAIMS_FILE,
+        "line": line,
+        "column": column,
+    } == {k: w[k] for k in ("code", "level", "failing", "file", "line", "column")}
     assert w["message"].startswith("'flowrate' and 'flow_rate' differ only by one letter")
-    assert ([], 0, 1, 0) == (doc["findings"], doc["exit_code"], doc["summary"]["warnings"],
-                             doc["summary"]["failing"])
+    assert ([], 0, 1, 0) == (doc["findings"], doc["exit_code"], doc["summary"]["warnings"], doc["summary"]["failing"])
 
     sarif = json.loads(out["sarif"].stdout)
     validate_sarif(sarif)
@@ -124,7 +132,8 @@ def test_the_typo_is_a_warning_in_json_sarif_and_junit_and_fails_nothing(pump: P
     assert ("similar-symbols", "warning") == (result["ruleId"], result["level"])
     assert ("similar-symbols", "warning") == (rule["id"], rule["defaultConfiguration"]["level"])
     assert {"artifactLocation": {"uri": CLAIMS_FILE}, "region": {"startLine": line, "startColumn": column}} == (
-        result["locations"][0]["physicalLocation"])
+        result["locations"][0]["physicalLocation"]
+    )
     assert w["fingerprint"] == result["partialFingerprints"]["claimsFingerprint/v1"]
     assert {"executionSuccessful": True, "exitCode": 0} == run_["invocations"][0]
 
@@ -164,8 +173,10 @@ def test_fail_on_warnings_turns_the_warning_into_a_failure(pump: Path, fmt: str)
         sarif = json.loads(r.stdout)
         validate_sarif(sarif)
         [run_] = sarif["runs"]
-        assert (1, [True]) == (run_["invocations"][0]["exitCode"],
-                               [x["properties"]["failing"] for x in run_["results"]])
+        assert (1, [True]) == (
+            run_["invocations"][0]["exitCode"],
+            [x["properties"]["failing"] for x in run_["results"]],
+        )
     elif fmt == "junit":
         xml = JUnitXml.fromstring(r.stdout)
         [case] = [c for suite in xml if suite.name == "warnings" for c in suite]
@@ -180,14 +191,20 @@ def test_a_warning_changes_no_finding_and_no_junit_failure(ds: Path) -> None:
     before = {fmt: run("check", "ds", "--format", fmt, cwd=ds) for fmt in ("json", "junit")}
     f = ds / "ds" / "withdrawal" / "claims.yaml"
     text = f.read_text(encoding="utf-8")
-    f.write_text(text.replace("rules: [events]\n", "rules: [events]\ndeclarations: |\n  const aircraft_totals: int\n")
-                 + textwrap.indent(textwrap.dedent("""\
+    f.write_text(
+        text.replace("rules: [events]\n", "rules: [events]\ndeclarations: |\n  const aircraft_totals: int\n")
+        + textwrap.indent(
+            textwrap.dedent("""\
                      - id: a3
                        source: ministry
                        said: 2016-03-15
                        quote: at least 40 aircraft at the base
                        formula: aircraft_totals >= 40
-                     """), "  "), encoding="utf-8")
+                     """),
+            "  ",
+        ),
+        encoding="utf-8",
+    )
     after = {fmt: run("check", "ds", "--format", fmt, cwd=ds) for fmt in ("json", "junit")}
     assert [1, 1] == [after["json"].returncode, after["junit"].returncode], after["json"].stderr
     old, new = json.loads(before["json"].stdout), json.loads(after["json"].stdout)
@@ -201,6 +218,7 @@ def test_a_warning_changes_no_finding_and_no_junit_failure(ds: Path) -> None:
 def test_a_warnings_fingerprint_survives_moves_and_reformatting(tmp_path: Path) -> None:
     """Lines added above, claims reordered: the warning moves, its fingerprint stays; a change of the
     blamed claim's formula changes it."""
+
     def warning(text: str, where: str) -> dict[str, Any]:
         report = claims.check(claims.load(write(tmp_path / where, text) / "ds"))
         [w] = warning_records(report)
@@ -232,13 +250,20 @@ def test_baselines_old_and_new_with_and_without_the_flag(pump: Path) -> None:
     def code(baseline: str, *flags: str) -> int:
         return run("check", "ds", "--baseline", baseline, *flags, cwd=pump).returncode
 
-    assert [0, 1, 0, 0] == [code("old.json"), code("old.json", "--fail-on-warnings"),
-                            code("new.json"), code("new.json", "--fail-on-warnings")]
+    assert [0, 1, 0, 0] == [
+        code("old.json"),
+        code("old.json", "--fail-on-warnings"),
+        code("new.json"),
+        code("new.json", "--fail-on-warnings"),
+    ]
     r = run("check", "ds", "--baseline", "old.json", "--fail-on-warnings", "--format", "json", cwd=pump)
     doc = json.loads(r.stdout)
     validate_report(doc)
     assert ([("similar-symbols", "new")], 1, 0) == (
-        [(w["code"], w["baseline_state"]) for w in doc["warnings"]], doc["gate"]["new"], doc["gate"]["unchanged"])
+        [(w["code"], w["baseline_state"]) for w in doc["warnings"]],
+        doc["gate"]["new"],
+        doc["gate"]["unchanged"],
+    )
     r = run("check", "ds", "--baseline", "new.json", "--fail-on-warnings", "--format", "sarif", cwd=pump)
     validate_sarif(sarif := json.loads(r.stdout))
     assert ["unchanged"] == [x["baselineState"] for x in sarif["runs"][0]["results"]]
@@ -250,23 +275,32 @@ def test_baselines_old_and_new_with_and_without_the_flag(pump: Path) -> None:
 
 def test_since_fails_only_on_a_new_warning_under_the_flag(pump: Path) -> None:
     """`--since HEAD --fail-on-warnings`: the committed warning is known (exit 0); a new typo fails."""
+
     def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
-                        "-c", "commit.gpgsign=false", *args], cwd=pump, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
+            cwd=pump,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", "ds")
     git("commit", "-qm", "pump")
     assert 0 == run("check", "ds", "--since", "HEAD", "--fail-on-warnings", cwd=pump).returncode
     f = pump / CLAIMS_FILE
-    f.write_text(f.read_text(encoding="utf-8")
-                 .replace("const flowrate: int", "const flowrate: int\n  const pressur: int")
-                 .replace("formula: flow_rate < 50", "formula: flow_rate < 50 and pressur > 1"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8")
+        .replace("const flowrate: int", "const flowrate: int\n  const pressur: int")
+        .replace("formula: flow_rate < 50", "formula: flow_rate < 50 and pressur > 1"),
+        encoding="utf-8",
+    )
     r = run("check", "ds", "--since", "HEAD", "--fail-on-warnings", "--format", "json", cwd=pump)
     assert 1 == r.returncode, r.stderr
     doc = json.loads(r.stdout)
     assert [("similar-symbols", "unchanged"), ("symbol-once", "new")] == sorted(
-        (w["code"], w["baseline_state"]) for w in doc["warnings"])
+        (w["code"], w["baseline_state"]) for w in doc["warnings"]
+    )
     assert 0 == run("check", "ds", "--since", "HEAD", cwd=pump).returncode
 
 

@@ -30,8 +30,10 @@ claims:
   - {id: by-ministry, source: ministry, said: 2016-03-14, quote: "the reason was the war", formula: "reason = war"}
 """
 
-EXTRA = ('  - {id: by-spokesman, source: spokesman, said: 2016-03-14, quote: "the reason was peace", '
-         'formula: "reason = peace"}\n')
+EXTRA = (
+    '  - {id: by-spokesman, source: spokesman, said: 2016-03-14, quote: "the reason was peace", '
+    'formula: "reason = peace"}\n'
+)
 
 
 def _dataset(root: Path, extra: str = "", cache: Path | None = None) -> claims.Dataset:
@@ -46,15 +48,22 @@ def _findings(report: claims.Report) -> list[tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize("cached", [False, True])
-def test_a_claim_added_over_a_closed_sort_is_found_as_in_the_file(tmp_path: Path, cached: bool,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_claim_added_over_a_closed_sort_is_found_as_in_the_file(
+    tmp_path: Path, cached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With ``sort Reason = {war, peace}``, with_claim works and finds what the same claim in the file finds."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     cache = tmp_path / "cache" if cached else None
     if cached:
         _dataset(tmp_path / "ds", cache=cache)  # the second load reads the file from the cache
-    added = claims.with_claim(_dataset(tmp_path / "ds", cache=cache), "by-spokesman", "reason = peace",
-                              "the reason was peace", source="spokesman", said=datetime.date(2016, 3, 14))
+    added = claims.with_claim(
+        _dataset(tmp_path / "ds", cache=cache),
+        "by-spokesman",
+        "reason = peace",
+        "the reason was peace",
+        source="spokesman",
+        said=datetime.date(2016, 3, 14),
+    )
     written = _dataset(tmp_path / "written", EXTRA)
     got, want = claims.check(added, cache=False), claims.check(written, cache=False)
     assert _findings(want) == _findings(got)
@@ -95,8 +104,11 @@ def test_an_unknown_source_is_an_error_with_what_was_meant(tmp_path: Path) -> No
 def test_a_quote_not_in_the_document_is_quote_not_found(tmp_path: Path) -> None:
     """The quote is looked for in the document, as in a claim file, and the closest passage is shown."""
     d = _error(_dataset(tmp_path / "ds"), "the reason was pieces", source="spokesman")
-    assert ("quote-not-found", f"the quote of claim 'new' does not occur in '{tmp_path / 'ds' / 'article.txt'}'",
-            'the closest passage is: "the reason was peace."') == (d.code, d.message, d.hint)
+    assert (
+        "quote-not-found",
+        f"the quote of claim 'new' does not occur in '{tmp_path / 'ds' / 'article.txt'}'",
+        'the closest passage is: "the reason was peace."',
+    ) == (d.code, d.message, d.hint)
 
 
 def test_a_quote_not_in_the_document_given_in_code_is_quote_not_found() -> None:
@@ -118,7 +130,8 @@ def test_the_source_file_decides_which_local_name_is_meant(tmp_path: Path) -> No
         (tmp_path / f"f{n}.yaml").write_text(
             f"document: article.txt\ndeclarations: |\n  const count: int\nsources:\n  s: {{name: Source {n}}}\n"
             f"claims:\n  - {{id: c{n}, source: s, said: 2016-03-14, quote: 'One.', formula: 'count = {n}'}}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     ds = claims.load(tmp_path)
     d = _error(ds, "One.", source="s")
     assert ("unknown-source", "source 's' is declared in 2 claim files") == (d.code, d.message.split(":")[0])
