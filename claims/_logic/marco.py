@@ -46,8 +46,11 @@ def marco(
     mapper = make_solver("", None, ctx=ctx)
     mvars = {x: z3.Bool("m!" + x, ctx) for x in items}
     while True:
-        if mapper.check() != z3.sat:
+        state = mapper.check()
+        if state == z3.unsat:
             return "complete"
+        if state != z3.sat:  # the map solver gave up (interrupted, out of memory): not complete
+            return "unknown"
         model = mapper.model()
         seed = [x for x in items if not z3.is_false(model.eval(mvars[x], model_completion=False))]
         r = check(seed)
