@@ -68,16 +68,14 @@ class _FreshComponent(_solve._Component):
     makes only lends its assertions.
     """
 
-    def __init__(self, comp: Component, facts: Sequence[int], opts: _solve.Options) -> None:
-        super().__init__(comp, facts, opts)
+    def __init__(
+        self, comp: Component, facts: Sequence[int], opts: _solve.Options, *, twin: _solve._Component | None = None
+    ) -> None:
+        super().__init__(comp, facts, opts, twin=twin)
         first = self.__dict__["_first"]
-        vec = first.assertions()
-        self.chk = _FreshChecker(vec, opts.timeout, self.ctx, first)
-        verifier = _FreshComponent.__new__(_FreshComponent)
-        verifier.comp, verifier.opts, verifier.ctx = comp, opts, self.ctx
-        verifier.chk = _FreshChecker(vec, opts.timeout, self.ctx, first)
-        verifier.rule_names, verifier.rule_lits = self.rule_names, self.rule_lits
-        self._verifier = verifier
+        self.chk = _FreshChecker(first.assertions(), opts.timeout, self.ctx, first)
+        if twin is None:
+            self._verifier = _FreshComponent(comp, facts, opts, twin=self)
 
     @property
     def solver(self) -> z3.Solver:

@@ -118,9 +118,9 @@ def formulas(draw: st.DrawFn, max_depth: int = 3) -> S.Expr:
         return S.Quant(draw(st.sampled_from(("forall", "exists"))), binders, draw(sub))
     q = draw(st.sampled_from(("between", "in_range", "in_month", *_ONE_BOUND)))
     if q == "in_month":
-        return S.Quantity(q, draw(sub), (), draw(month_texts()))
+        return S.Quantity(kind=q, term=draw(sub), bounds=(), month=draw(month_texts()))
     n = 2 if q in ("between", "in_range") else 1
-    return S.Quantity(q, draw(sub), tuple(draw(sub) for _ in range(n)))
+    return S.Quantity(kind=q, term=draw(sub), bounds=tuple(draw(sub) for _ in range(n)))
 
 
 @st.composite
@@ -271,9 +271,13 @@ def _sorted(
             lo = S.Name("d") if x == "date" else S.Name("n")
             if kind in ("between", "in_range"):
                 return S.Quantity(
-                    kind, sub(x), (lo, sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))))
+                    kind=kind,
+                    term=sub(x),
+                    bounds=(lo, sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)])))),
                 )
-            return S.Quantity(kind, sub(x), (sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))),))
+            return S.Quantity(
+                kind=kind, term=sub(x), bounds=(sub(draw(st.sampled_from([s for s in ORDERED if comparable(x, s)]))),)
+            )
         if form == "about":
             x = draw(st.sampled_from(NUMBERS))
             bound = draw(
@@ -282,9 +286,11 @@ def _sorted(
                     _durations(whole=False).filter(lambda e: isinstance(e, S.Duration)),
                 )
             )
-            return S.Quantity("about", sub(x), (bound,))
+            return S.Quantity(kind="about", term=sub(x), bounds=(bound,))
         if form == "month":
-            return S.Quantity("in_month", sub("date"), (), draw(st.sampled_from(("2015-11", "2016-02"))))
+            return S.Quantity(
+                kind="in_month", term=sub("date"), bounds=(), month=draw(st.sampled_from(("2015-11", "2016-02")))
+            )
         if form == "call":
             which = draw(st.sampled_from(("ally", "held_on")))
             return S.Call(which, (sub("Country") if which == "ally" else sub("date", True),))
@@ -414,7 +420,9 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
             planted = left if is_literal(left) and not is_literal(right) else right
     elif form == "quantity":
         planted = wrong(*ORDERED)
-        tree = S.Quantity(draw(st.sampled_from(("over", "at_most", "exactly"))), planted, (good("int"),))
+        tree = S.Quantity(
+            kind=draw(st.sampled_from(("over", "at_most", "exactly"))), term=planted, bounds=(good("int"),)
+        )
     elif form == "bound":
         x = draw(st.sampled_from(ORDERED))
         planted = good(draw(st.sampled_from([s for s in SORTS if not comparable(x, s)])))
@@ -425,10 +433,10 @@ def ill_sorted_formulas(draw: st.DrawFn, max_depth: int = 2) -> tuple[S.Expr, S.
             bounds = (planted, good(x)) if draw(st.booleans()) else (lo, planted)
         else:
             bounds = (planted,)
-        tree = S.Quantity(kind, good(x), bounds)
+        tree = S.Quantity(kind=kind, term=good(x), bounds=bounds)
     elif form == "month":
         planted = wrong("date")
-        tree = S.Quantity("in_month", planted, (), "2016-03")
+        tree = S.Quantity(kind="in_month", term=planted, bounds=(), month="2016-03")
     elif form == "arith":
         op, a, b, side = draw(st.sampled_from(_ILL_ARITH))
         left, right = good(a), good(b)

@@ -113,7 +113,7 @@ class Span:
         return f"{printable(self.path)}:{self.line}:{self.column + 1}"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Diagnostic:
     """One problem found in the input, located and explained.
 
@@ -238,7 +238,9 @@ class DiagnosticSink:
         excerpt = None
         if lines is not None and 1 <= span.line <= len(lines):
             excerpt = lines[span.line - 1]
-        self.items.append(Diagnostic(span, code.code, message, severity, hint, excerpt))
+        self.items.append(
+            Diagnostic(span=span, code=code.code, message=message, severity=severity, hint=hint, excerpt=excerpt)
+        )
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -91,7 +91,9 @@ def dataset(
     docs = ((doc.path, doc.text),) if doc is not None else ()
     raw = RawFile(
         path=CODE_PATH,
-        sources=(RawSource("src", source, None, None, doc.path if doc else None, src_span),),
+        sources=(
+            RawSource(id="src", name=source, role=None, via=None, document=doc.path if doc else None, span=src_span),
+        ),
         claims=tuple(raw_claims),
         rule_sets=(),
         declarations=(),

@@ -35,7 +35,7 @@ from claims._front.syntax import Expr, Item, ParseError, offset_to_place, parse_
 from claims._front.yamlread import TooManyNodes, read_yaml
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RawSource:
     id: str
     name: str
@@ -627,7 +627,7 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
             d = _load_document(ctx, docname, ctx.value_span(s, "document"), documents)
             doc_key = d.path if d else None
         if name is not None:
-            out.append(RawSource(str(sid), name, role, via, doc_key, span))
+            out.append(RawSource(id=str(sid), name=name, role=role, via=via, document=doc_key, span=span))
     return out
 
 

@@ -31,7 +31,7 @@ from claims._base.errors import Diagnostic, DiagnosticSink, ErrorCode, Span
 from claims._front.model import Dataset, kept_templates, plain, symbol_uses, term_of
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Use:
     """One occurrence of a name in a formula.
 
@@ -207,11 +207,16 @@ def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
         if c.span is None:
             continue
         found = known.uses if known is not None else symbol_uses(term_of(c))
-        uses.extend(Use(name, kind, n, c.span, c.id, False) for name, kind, n in found)
+        uses.extend(
+            Use(name=name, kind=kind, arity=n, span=c.span, group=c.id, in_rule=False) for name, kind, n in found
+        )
     for r in ds.rules:
         span = r.span or Span(r.rule_set, 1, 0)
         for t in (r.term, *r.example_terms, *r.forbid_terms):
-            uses.extend(Use(name, kind, n, span, r.id, True) for name, kind, n in symbol_uses(t))
+            uses.extend(
+                Use(name=name, kind=kind, arity=n, span=span, group=r.id, in_rule=True)
+                for name, kind, n in symbol_uses(t)
+            )
     return lint(uses)
 
 

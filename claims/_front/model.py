@@ -190,7 +190,7 @@ class SortInfo:
     span: Span | None = attrs.field(default=None, eq=False)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Symbol:
     """A declared constant, predicate or function."""
 
@@ -205,7 +205,7 @@ class Symbol:
 # --------------------------------------------------------------------------- public data
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Source:
     """Who speaks (``name``, ``role``), through which outlet (``via``)."""
 
@@ -278,7 +278,7 @@ DEFAULT_TOLERANCE = Fraction(1, 10)
 """What ``about N`` allows when a claim file sets no ``about_tolerance`` (±10%), and in rules."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class FileScope:
     """What the claims of one claim file were resolved against, beyond the rule sets.
 

@@ -175,7 +175,7 @@ class Vocabulary:
         result = self.sort_name(result)
         for name, npos in zip(d.names, d.name_pos or [d.pos] * len(d.names), strict=True):
             span = loc.span(npos)
-            sym = Symbol(self.internal(name), args, result, d.timed, d.kind, span)
+            sym = Symbol(name=self.internal(name), args=args, result=result, timed=d.timed, kind=d.kind, span=span)
             if not self._taken(name, span, sym):
                 self.symbols[name] = sym
 
@@ -754,7 +754,7 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
         if rs_.id in by_id:
             sink.error(rs_.span, E.DUPLICATE_ID, f"source '{rs_.id}' is declared twice in this file")
             continue
-        src = Source(rs_.id, rs_.name, rs_.role, rs_.via, rs_.document, rs_.span)
+        src = Source(id=rs_.id, name=rs_.name, role=rs_.role, via=rs_.via, document=rs_.document, span=rs_.span)
         by_id[rs_.id] = src
         sources.append(src)
     claims: list[Claim] = []
@@ -833,13 +833,13 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         scope.declarations,
         tuple(
             FileScope(
-                f.path,
-                k + 1,
-                frozenset(declared_names(f.declarations)) & scope.clashing,
-                f.declarations,
-                f.sources,
-                f.document,
-                f.about_tolerance,
+                path=f.path,
+                number=k + 1,
+                clashing=frozenset(declared_names(f.declarations)) & scope.clashing,
+                declarations=f.declarations,
+                sources=f.sources,
+                document=f.document,
+                about_tolerance=f.about_tolerance,
             )
             for k, f in enumerate(files)
         ),

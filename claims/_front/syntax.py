@@ -114,7 +114,7 @@ class Quant:
     end: int = _pos()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Quantity:
     """A quantity as news reports write it: ``x is about 1000``, ``d in 2015-11``.
 
@@ -293,11 +293,13 @@ def _build(tree: lark.Tree[lark.Token] | lark.Token) -> Expr:
         assert isinstance(q, lark.Tree)
         kind = _QUANTITY_KINDS[str(q.data)]
         bounds = tuple(_build(b) for b in q.children if isinstance(b, lark.Tree))
-        return Quantity(kind, _build(ch[0]), bounds, None, pos, end)
+        return Quantity(kind=kind, term=_build(ch[0]), bounds=bounds, month=None, pos=pos, end=end)
     if data == "in_month":
-        return Quantity("in_month", _build(ch[0]), (), str(ch[1]), pos, end)
+        return Quantity(kind="in_month", term=_build(ch[0]), bounds=(), month=str(ch[1]), pos=pos, end=end)
     if data == "in_range":
-        return Quantity("in_range", _build(ch[0]), (_build(ch[1]), _build(ch[2])), None, pos, end)
+        return Quantity(
+            kind="in_range", term=_build(ch[0]), bounds=(_build(ch[1]), _build(ch[2])), month=None, pos=pos, end=end
+        )
     if data in _BINARY_RULES:
         # a flat, left-associative chain "a op b op c", except implies (right-assoc)
         left = _build(ch[0])

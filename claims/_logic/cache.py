@@ -106,17 +106,22 @@ def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
     muses = tuple(RawMus(tuple(g[c] for c in cl), tuple(int(r) for r in rl)) for cl, rl in data["muses"])
     verdicts = tuple(
         RawVerdict(
-            g[v["conclusion"]],
-            str(v["verdict"]),
-            tuple(g[p] for p in v["premises"]),
-            tuple(int(r) for r in v["rules"]),
-            tuple((str(a), str(b), str(c)) for a, b, c in v["countermodel"]),
-            v["reason"],
+            conclusion=g[v["conclusion"]],
+            verdict=str(v["verdict"]),
+            premises=tuple(g[p] for p in v["premises"]),
+            rules=tuple(int(r) for r in v["rules"]),
+            countermodel=tuple((str(a), str(b), str(c)) for a, b, c in v["countermodel"]),
+            reason=v["reason"],
         )
         for v in data["verdicts"]
     )
     return ComponentResult(
-        muses, bool(data["complete"]), bool(data["truncated"]), data["unknown_reason"], verdicts, int(data["checks"])
+        muses=muses,
+        complete=bool(data["complete"]),
+        truncated=bool(data["truncated"]),
+        unknown_reason=data["unknown_reason"],
+        verdicts=verdicts,
+        checks=int(data["checks"]),
     )
 
 

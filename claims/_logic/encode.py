@@ -171,7 +171,7 @@ class Atom:
     decl: str
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Unit:
     """One constraint before partitioning: a claim, a conclusion, or one instance of a rule."""
 
@@ -277,7 +277,9 @@ class Encoder:
         if fresh:
             self._spent = 0
         smt = self.term(term, day, {})
-        return Unit(kind, index, smt, frozenset(self._used_atoms), frozenset(self._used_sorts))
+        return Unit(
+            kind=kind, index=index, smt=smt, atoms=frozenset(self._used_atoms), sorts=frozenset(self._used_sorts)
+        )
 
     def term(self, t: Term, day: int | None, env: dict[str, str]) -> str:
         if isinstance(t, TLit):
@@ -652,7 +654,9 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
         if t.sort_decls:
             enc.sort_decls.update(t.sort_decls)
             sorts = frozenset(s for s, _ in t.sort_decls)
-        units.append(Unit(kind, index, smt, frozenset(names), sorts, frozenset(t.bounds)))
+        units.append(
+            Unit(kind=kind, index=index, smt=smt, atoms=frozenset(names), sorts=sorts, bounds=frozenset(t.bounds))
+        )
 
     for i, (c, t) in enumerate(zip(dataset.claims, templates, strict=True)):
         add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days[i])
@@ -701,9 +705,9 @@ def _too_large(span: Span | None, message: str) -> None:
     raise InvalidClaim(
         [
             Diagnostic(
-                span or Span("<dataset>", 1, 0),
-                TOO_LARGE.code,
-                message,
+                span=span or Span("<dataset>", 1, 0),
+                code=TOO_LARGE.code,
+                message=message,
                 hint="the limits are in SECURITY.md; raise one with --limit NAME=N",
             )
         ]

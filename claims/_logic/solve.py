@@ -54,7 +54,7 @@ class RawMus:
     rules: tuple[int, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ComponentResult:
     muses: tuple[RawMus, ...]
     complete: bool
@@ -67,7 +67,8 @@ class ComponentResult:
 class _Component:
     """One component on its solver: checks under assumptions, shrinking, growing, verifying, enumerating."""
 
-    def __init__(self, comp: Component, facts: Sequence[int], opts: Options) -> None:
+    def __init__(self, comp: Component, facts: Sequence[int], opts: Options, *, twin: _Component | None = None) -> None:
+        """``twin``: make a second solver of ``twin``'s component, in its context (see :meth:`verify`)."""
         self.comp = comp
         self.opts = opts
         # z3 numbers terms per context, reusing the numbers of freed terms, and the
@@ -78,11 +79,11 @@ class _Component:
         # of its own. Elsewhere only the effort varies (a complete enumeration finds
         # the same set), and a context costs 16 MB of fresh memory: 1 to 10 ms each.
         own = bool(comp.conclusions) or opts.max_per_component is not None
-        self.ctx = new_context() if own else thread_context()
+        self.ctx: z3.Context = twin.ctx if twin is not None else (new_context() if own else thread_context())
         self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
         self.chk = Checker(self.solver)
         self.rule_names = [rule_literal(j) for j in comp.rules]
-        self.rule_lits = self.lits(self.rule_names)
+        self.rule_lits: list[z3.BoolRef] = twin.rule_lits if twin is not None else self.lits(self.rule_names)
         fact_set = set(facts)
         self.facts = [i for i in comp.claims if i in fact_set]
         self._verifier: _Component | None = None
@@ -207,12 +208,7 @@ class _Component:
         """
         fresh = self._verifier
         if fresh is None:
-            fresh = _Component.__new__(_Component)
-            fresh.comp, fresh.opts, fresh.ctx = self.comp, self.opts, self.ctx
-            fresh.solver = make_solver(self.comp.smt, self.opts.timeout, ctx=self.ctx)
-            fresh.chk = Checker(fresh.solver)
-            fresh.rule_names, fresh.rule_lits = self.rule_names, self.rule_lits
-            self._verifier = fresh
+            fresh = self._verifier = _Component(self.comp, self.facts, self.opts, twin=self)
         before = fresh.chk.checks
         try:
             r = fresh.check(mus)
@@ -258,12 +254,19 @@ def solve_component(
     """
     if probe is not None and probe.consistent(comp, opts.timeout):
         # exactly what the long way gives a consistent component: its first check is sat
-        return ComponentResult((), True, False, None, (), 1)
+        return ComponentResult(muses=(), complete=True, truncated=False, unknown_reason=None, verdicts=(), checks=1)
     c = _Component(comp, facts, opts)
     muses, complete, truncated, reason = c.enumerate()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
     verdicts = judge(c)
-    return ComponentResult(muses_sorted, complete, truncated, reason, tuple(verdicts), c.chk.checks)
+    return ComponentResult(
+        muses=muses_sorted,
+        complete=complete,
+        truncated=truncated,
+        unknown_reason=reason,
+        verdicts=tuple(verdicts),
+        checks=c.chk.checks,
+    )
 
 
 def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer, list[list[int]], str]:

@@ -21,7 +21,7 @@ from claims._logic.solver import Answer, Checker
 from claims._logic.values import countermodel
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RawVerdict:
     conclusion: int
     verdict: str  # supported refuted unsupported vacuous unknown
@@ -58,14 +58,14 @@ def verdicts(p: Prover) -> list[RawVerdict]:
     for ci in p.comp.conclusions:
         pos, neg = conclusion_literals(ci)
         if base == "unknown":
-            out.append(RawVerdict(ci, "unknown", reason=p.chk.reason))
+            out.append(RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason))
             continue
         if base == "unsat":
-            out.append(RawVerdict(ci, "vacuous"))
+            out.append(RawVerdict(conclusion=ci, verdict="vacuous"))
             continue
         r_neg = p.check(facts, [neg])
         if r_neg == "unknown":
-            out.append(RawVerdict(ci, "unknown", reason=p.chk.reason))
+            out.append(RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason))
             continue
         if r_neg == "unsat":
             out.append(_explain(p, ci, "supported", facts, neg))
@@ -73,11 +73,13 @@ def verdicts(p: Prover) -> list[RawVerdict]:
         model = p.solver.model()
         r_pos = p.check(facts, [pos])
         if r_pos == "unknown":
-            out.append(RawVerdict(ci, "unknown", reason=p.chk.reason))
+            out.append(RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason))
         elif r_pos == "unsat":
             out.append(_explain(p, ci, "refuted", facts, pos))
         else:
-            out.append(RawVerdict(ci, "unsupported", countermodel=countermodel(model, p.comp, p.facts, ci)))
+            out.append(
+                RawVerdict(conclusion=ci, verdict="unsupported", countermodel=countermodel(model, p.comp, p.facts, ci))
+            )
     return out
 
 
@@ -85,8 +87,13 @@ def _explain(p: Prover, ci: int, verdict: str, facts: list[str], lit: str) -> Ra
     p.check(facts, [lit])  # unsat, as the caller saw: its core starts the shrink
     premises = p.shrink(facts, [lit])
     if premises is None:
-        return RawVerdict(ci, "unknown", reason=p.chk.reason)
+        return RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason)
     rules = p.rules_needed(premises, [lit])
     if rules is None:
-        return RawVerdict(ci, "unknown", reason=p.chk.reason)
-    return RawVerdict(ci, verdict, tuple(sorted(literal_index(x) for x in premises)), tuple(sorted(rules)))
+        return RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason)
+    return RawVerdict(
+        conclusion=ci,
+        verdict=verdict,
+        premises=tuple(sorted(literal_index(x) for x in premises)),
+        rules=tuple(sorted(rules)),
+    )

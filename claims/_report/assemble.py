@@ -86,7 +86,14 @@ def assemble_report(
     order = {c.id: i for i, c in enumerate(ds.claims)}
     contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
     verdicts.sort(key=lambda v: order[v.claim.id])
-    stats = Stats(len(ds.claims), len(ds.rules), len(comps), solved, checks, seconds)
+    stats = Stats(
+        claims=len(ds.claims),
+        rules=len(ds.rules),
+        components=len(comps),
+        solved_components=solved,
+        solver_checks=checks,
+        seconds=seconds,
+    )
     return Report(
         dataset=ds,
         contradictions=tuple(contradictions),

@@ -112,7 +112,7 @@ class RuleConflict:
     fingerprint: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Stats:
     """Sizes and effort of a run."""
 

@@ -16,7 +16,7 @@ JSON = Mapping[str, Any]
 """A finding as a reference holds it: a JSON object of the report schema (a baseline's, or a run's turned into JSON)."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Gate:
     """The outcome of comparing a run with a reference (a baseline file or a git revision).
 
@@ -86,4 +86,11 @@ def compare(
     known = {r["fingerprint"]: r for r in before if r.get("failing", True)}
     now = set(failing)
     resolved = tuple(r for fp, r in known.items() if fp not in now)
-    return Gate(mode, reference, frozenset(known).union(warnings_before), resolved, tuple(notes), commit)
+    return Gate(
+        mode=mode,
+        reference=reference,
+        known=frozenset(known).union(warnings_before),
+        resolved=resolved,
+        notes=tuple(notes),
+        commit=commit,
+    )

@@ -162,23 +162,25 @@ def _walk(
     elif isinstance(e, S.Call):
         kind = "pred" if ctx == "formula" else "func"
         syms.append(Sym(kind, e.name, len(e.args)))
-        uses.append(Use(e.name, kind, len(e.args), r.span(e.pos, e.pos + len(e.name)), group))
+        uses.append(
+            Use(name=e.name, kind=kind, arity=len(e.args), span=r.span(e.pos, e.pos + len(e.name)), group=group)
+        )
         for a in e.args:
             _walk(a, "term", bound, r, group, uses, syms, free)
     elif isinstance(e, S.Name):
         span = r.span(e.pos, e.end)
         if ctx == "formula":
             syms.append(Sym("pred", e.name, 0))
-            uses.append(Use(e.name, "pred", 0, span, group))
+            uses.append(Use(name=e.name, kind="pred", arity=0, span=span, group=group))
         elif e.name in bound:
             pass
         elif _VAR_RE.match(e.name):
             if e.name not in free:
                 free.append(e.name)
-            uses.append(Use(e.name, "free", 0, span, group))
+            uses.append(Use(name=e.name, kind="free", arity=0, span=span, group=group))
         else:
             syms.append(Sym("const", e.name, 0))
-            uses.append(Use(e.name, "const", 0, span, group))
+            uses.append(Use(name=e.name, kind="const", arity=0, span=span, group=group))
 
 
 _TRANSLIT = {
@@ -316,7 +318,7 @@ class Converted:
     free: tuple[str, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class StoryDataset:
     """The files of one story's claim dataset, and what importing it found."""
 
@@ -359,7 +361,14 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
         f"{story.name}/{CLAIMS_FILE}": _claim_file(story, prem_reads, concl_reads, texts, names, ids, source),
         f"{story.name}/{DOCUMENT_FILE}": _document(story),
     }
-    return StoryDataset(story, files, ids, failed, tuple(sink.items[before:]), premise_failed)
+    return StoryDataset(
+        story=story,
+        files=files,
+        conclusion_ids=ids,
+        failed=failed,
+        diagnostics=tuple(sink.items[before:]),
+        premise_failed=premise_failed,
+    )
 
 
 def _convert(r: Read, group: str, syms: list[Sym]) -> Converted:
@@ -544,11 +553,11 @@ def import_folio(
             raise InputError(
                 [
                     Diagnostic(
-                        Span(display_path(Path(out_dir) / exist[0]), 1, 0),
-                        E.FILE_EXISTS.code,
-                        f"{len(exist)} file(s) to be written exist already: {shown}{more}; nothing was written",
-                        "error",
-                        "pass --overwrite to replace them, or choose another directory",
+                        span=Span(display_path(Path(out_dir) / exist[0]), 1, 0),
+                        code=E.FILE_EXISTS.code,
+                        message=f"{len(exist)} file(s) to be written exist already: {shown}{more}; nothing was written",
+                        severity="error",
+                        hint="pass --overwrite to replace them, or choose another directory",
                     )
                 ]
             )
@@ -574,7 +583,7 @@ def import_summary(imp: Imported, out_dir: str | os.PathLike[str]) -> str:
 # --------------------------------------------------------------------------- conformance
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Outcome:
     """One example's result: the gold label, what the pipeline answered, and why it may differ."""
 
@@ -667,12 +676,35 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any], load_error
     relevant = tuple(d for d in warnings if _may_explain(d, ex, uses))
     v = verdicts.get(sd.conclusion_ids[ex.example_id])
     if ex.example_id in sd.failed or v is None:
-        return Outcome(ex, "error", None, (*warnings, *load_errors), (), (*relevant, *load_errors))
+        return Outcome(
+            example=ex,
+            got="error",
+            verdict=None,
+            warnings=(*warnings, *load_errors),
+            premises=(),
+            relevant=(*relevant, *load_errors),
+        )
     got = VERDICT_LABEL.get(v.verdict, v.verdict)
     if v.verdict == "vacuous":
         premises = tuple(c.id for c in v.contradictions[0].claims) if v.contradictions else ()
-        return Outcome(ex, got, v.verdict, warnings, premises, relevant, "the premises contradict each other")
-    return Outcome(ex, got, v.verdict, warnings, tuple(p.id for p in v.premises), relevant, v.reason)
+        return Outcome(
+            example=ex,
+            got=got,
+            verdict=v.verdict,
+            warnings=warnings,
+            premises=premises,
+            relevant=relevant,
+            reason="the premises contradict each other",
+        )
+    return Outcome(
+        example=ex,
+        got=got,
+        verdict=v.verdict,
+        warnings=warnings,
+        premises=tuple(p.id for p in v.premises),
+        relevant=relevant,
+        reason=v.reason,
+    )
 
 
 # A repair or a free variable changes what a formula says; two spellings of one symbol (or two

@@ -52,7 +52,9 @@ BAD_REVISION = E.BAD_REVISION
 def _error(
     path: str, code: E.ErrorCode, message: str, hint: str | None = None, line: int = 1, column: int = 0
 ) -> InputError:
-    return InputError([Diagnostic(Span(path, line, column), code.code, message, "error", hint)])
+    return InputError(
+        [Diagnostic(span=Span(path, line, column), code=code.code, message=message, severity="error", hint=hint)]
+    )
 
 
 # --------------------------------------------------------------------------- baseline

@@ -92,7 +92,7 @@ def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike
     sink.raise_if_errors(InvalidClaim)
 
 
-@attrs.define
+@attrs.define(kw_only=True)
 class _File:
     """One claim file while the dataset loads: parsed now, or taken from the cache."""
 
@@ -147,7 +147,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         if text is None:
             continue
         shown = display_path(path)
-        f = _File(path, shown, text, digest(engine_digest(), shown, text))
+        f = _File(path=path, shown=shown, text=text, text_key=digest(engine_digest(), shown, text))
         f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
         if f.entry is not None or parse(f) is not None:
             files.append(f)

@@ -12,7 +12,7 @@ from tests.strategies import NAME_RE, formulas, names
 @given(formulas())
 @example(S.Call("p", (S.Binary(">", S.Name("x"), S.Num("3")),)))
 @example(S.Binary("-", S.Name("x"), S.Unary("-", S.Unary("-", S.Num("1")))))
-@example(S.Quantity("in_range", S.Name("d"), (S.Num("1.5"), S.Num("2"))))
+@example(S.Quantity(kind="in_range", term=S.Name("d"), bounds=(S.Num("1.5"), S.Num("2"))))
 @example(S.Binary("implies", S.Name("a"), S.Quant("forall", (("c", "C"),), S.Name("b"))))
 def test_print_then_parse_gives_the_same_tree(tree: S.Expr) -> None:
     """``parse_formula(to_text(t)) == t`` for every syntax tree ``t``."""

@@ -16,7 +16,7 @@ from claims._front import lint as L
 def use(
     name: str, kind: str = "const", arity: int = 0, line: int = 1, group: str = "g", in_rule: bool = False
 ) -> L.Use:
-    return L.Use(name, kind, arity, Span("f.yaml", line, 0), group, in_rule)
+    return L.Use(name=name, kind=kind, arity=arity, span=Span("f.yaml", line, 0), group=group, in_rule=in_rule)
 
 
 def codes(uses: list[L.Use]) -> list[tuple[str, int, str]]:

@@ -287,7 +287,10 @@ def test_quoted_text_in_a_formula_says_names_are_bare(text: str) -> None:
 def test_the_caret_lines_up_under_a_tab() -> None:
     """In a line indented with a tab, the excerpt is printed with the tab expanded, so the caret is under the error."""
     d = claims.Diagnostic(
-        claims.Span("r.rules", 3, 11), "formula-syntax", "unexpected 'and'", excerpt="\tx > 3 and and x < 2"
+        span=claims.Span("r.rules", 3, 11),
+        code="formula-syntax",
+        message="unexpected 'and'",
+        excerpt="\tx > 3 and and x < 2",
     )
     _, line, caret = d.render().splitlines()
     assert "and and" == line[caret.index("^") - 4 : caret.index("^") + 3]
