@@ -23,6 +23,7 @@ import claims
 from claims._base import gc as _gc
 from claims._base.errors import printable
 from claims._base.files import write_output
+from claims._base.text import plural
 from claims._logic.cache import ResultCache
 from claims._report import render as _render
 from claims._report.findings import FORMATS, View
@@ -69,7 +70,7 @@ def _fail_input(err: claims.InputError, color: bool) -> NoReturn:
     for d in err.diagnostics:
         click.echo(d.render(), err=True, color=color)
     n = len(err.diagnostics)
-    click.echo(f"{n} error{'s' if n != 1 else ''}; nothing was checked", err=True)
+    click.echo(f"{plural(n, 'error')}; nothing was checked", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -495,7 +496,7 @@ def baseline_cmd(
         _fail_input(err, color=sys.stderr.isatty())
     text, n = _gate.baseline_text(report, Records.of(report, allow_unsupported=allow_unsupported))
     _write(output, text)
-    click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {printable(output)}", err=True)
+    click.echo(f"wrote {plural(n, 'finding')} to {printable(output)}", err=True)
     sys.exit(EXIT_SUCCESS)
 
 
@@ -508,7 +509,7 @@ def _fail_diagnostics(err: claims.InputError, what: str) -> None:
     for d in err.diagnostics:
         click.echo(d.render(), err=True, color=color)
     n = len(err.diagnostics)
-    click.echo(f"{n} error{'s' if n != 1 else ''}; {what}", err=True)
+    click.echo(f"{plural(n, 'error')}; {what}", err=True)
     sys.exit(EXIT_ERROR)
 
 

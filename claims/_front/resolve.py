@@ -17,6 +17,7 @@ import attrs
 
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span, did_you_mean
+from claims._base.text import plural
 from claims._front import syntax as S
 from claims._front.claimfile import RawFile, month_bounds
 from claims._front.inputs import Locator
@@ -585,7 +586,7 @@ def _takes(sym: Symbol) -> str:
     n = len(sym.args)
     if n == 0:
         return "takes no arguments"
-    return f"takes {n} argument{'s' if n != 1 else ''} ({', '.join(sym.args)})"
+    return f"takes {plural(n, 'argument')} ({', '.join(sym.args)})"
 
 
 def _num(v: Fraction) -> str:

@@ -183,7 +183,7 @@ def summary_line(report: Report) -> str:
     counts = Counter(v.verdict for v in report.conclusions)
     for verdict in VERDICTS:
         if counts[verdict]:
-            parts.append(f"{counts[verdict]} conclusion{'s' if counts[verdict] != 1 else ''} {verdict}")
+            parts.append(f"{plural(counts[verdict], 'conclusion')} {verdict}")
     if report.unknowns:
         parts.append(plural(len(report.unknowns), "undecided component"))
     if report.rule_conflicts:

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from claims._base.errors import Span
+from claims._base.text import plural
 from claims._front.model import Rule
 from claims._report.findings import Scenario
 from claims._report.registry import Formats
@@ -102,8 +103,7 @@ def render_text(report: FuzzReport) -> str:
     out = [
         f"claims fuzz: {', '.join(report.files) or '(rules)'}",
         (
-            f"{len(report.rules)} rule{'s' if len(report.rules) != 1 else ''} in {len(report.files)} "
-            f"file{'s' if len(report.files) != 1 else ''}; seed {report.seed}, "
+            f"{plural(len(report.rules), 'rule')} in {plural(len(report.files), 'file')}; seed {report.seed}, "
             f"at most {report.max_examples} examples per scenario search"
         ),
         "",

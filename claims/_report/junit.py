@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from claims._base.errors import Diagnostic
+from claims._base.text import plural
 from claims._report.findings import FORMATS, Report, View
 from claims._report.gating import Gate
 from claims._report.json_report import tool
@@ -147,8 +148,7 @@ def _testcase(
         _el(
             case,
             "system-out",
-            f"{n} known finding{'s' if n != 1 else ''} suppressed by the gate:\n\n"
-            + "\n\n".join(details(r) for r in known),
+            f"{plural(n, 'known finding')} suppressed by the gate:\n\n" + "\n\n".join(details(r) for r in known),
         )
     return case
 

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from claims._base.errors import Diagnostic, Span
+from claims._base.text import plural
 from claims._base.version import __version__
 from claims._front.model import Claim, Rule
 from claims._logic.solver import SEED, z3_version
@@ -261,8 +262,8 @@ def _unknown_message(u: Unknown) -> str:
     shown = ", ".join(c.id for c in u.claims[:6]) + (", ..." if len(u.claims) > 6 else "")
     n = len(u.claims)
     return (
-        f"{n} claim{'s' if n != 1 else ''} ({shown}) could not be decided: {u.reason}; "
-        f"{u.found} contradiction{'s' if u.found != 1 else ''} found before the solver stopped"
+        f"{plural(n, 'claim')} ({shown}) could not be decided: {u.reason}; "
+        f"{plural(u.found, 'contradiction')} found before the solver stopped"
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from claims._base.errors import Diagnostic, printable
+from claims._base.text import plural
 
 # importing a renderer registers its format in FORMATS (html and text are imported for that alone)
 from claims._report import html as _html  # noqa: F401
@@ -92,7 +93,7 @@ def render(fmt: str, report: Report, view: View | None = None) -> str:
     if view.fail_on_warnings and shown.warnings:
         n = len(shown.warnings)
         text += (
-            f"{n} warning{'s' if n != 1 else ''}{' (new)' if gate is not None else ''} "
+            f"{plural(n, 'warning')}{' (new)' if gate is not None else ''} "
             f"fail{'s' if n == 1 else ''} this check (--fail-on-warnings)\n"
         )
     if gate is not None and records is not None:

@@ -33,6 +33,7 @@ from claims._base import errors as E
 from claims._base.errors import Diagnostic, InputError, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.read import read_regular
+from claims._base.text import plural
 from claims._front.inputs import display_path
 from claims._front.rulesets import names_a_path
 from claims._front.yamlread import read_yaml
@@ -360,7 +361,7 @@ class Revision:
                 except InputError as err:
                     n = len(err.diagnostics)
                     notes.append(
-                        f"at {self.rev} the dataset did not load ({n} error{'s' if n != 1 else ''}): "
+                        f"at {self.rev} the dataset did not load ({plural(n, 'error')}): "
                         "every finding counts as introduced"
                     )
                 else:
