@@ -1,33 +1,45 @@
 """``python -m benchmarks``: generate, check, compare with the planted answer, time, and the baselines.
 
-For each size (1,000 and 10,000 claims; 100,000 with ``--big``) the generator
-writes a dataset under ``--data-dir`` (with planted contradictions and
-conclusions of known verdict) and, each in a process of its own:
+For each size (1,000 and 10,000 claims; 100,000 and 300,000 with ``--big``)
+the generator writes a dataset under ``--data-dir`` (with planted
+contradictions and conclusions of known verdict) and, each in a process of
+its own:
 
 * the engine loads and checks it (see :mod:`benchmarks.run`);
-* ``claims check`` runs on a copy, one claim is edited, and it runs again
-  with its cache (see :mod:`benchmarks.recheck`);
+* ``claims check`` runs end to end on a copy: without the cache, with a cold
+  and a warm one, after a one-claim edit, and (at 100,000 claims, or the
+  sizes of ``--dask``) with its components solved by a local Dask cluster of
+  separate scheduler and worker processes (see :mod:`benchmarks.endtoend`);
 * baseline (a), ONE unpartitioned MARCO over the whole set, capped at
   ``--baseline-limit`` seconds of solving (see :mod:`benchmarks.baseline`);
 * baseline (b), the engine's per-component algorithm with a fresh solver for
   every query, capped at ``--fresh-limit`` seconds, after the incremental
   engine is timed on the same components in the same process (see
-  :mod:`benchmarks.fresh`).
+  :mod:`benchmarks.fresh`). The baselines run up to 100,000 claims.
 
 Then the first ``--baseline-claims`` claims of the smallest dataset are
 checked twice: partitioned, and by baseline (a) capped at ``--prefix-limit``
-seconds. Tables go to stdout and every measure to ``--out``
-(``benchmarks/results.json``, one row per size and one for the prefix).
+seconds. Tables go to stdout, then the issue's goals (10,000 claims end to
+end, 100,000 claims, the re-check after an edit, the cold cache, memory per
+claim at the margin, Dask against local workers) with what was measured, and
+every measure to ``--out`` (``benchmarks/results.json``, one row per size,
+one for the prefix, one for the goals).
+
+Memory per claim at the margin is the growth of the peak resident memory of
+the engine's run (:mod:`benchmarks.run`) from one size to the next, divided
+by the claims added: what one more claim costs, without the fixed cost of
+the interpreter, z3 and the grammar.
 
 Exit status 1 when the engine did not find exactly the planted contradictions
-and verdicts, or a baseline reported a contradiction or verdict that is not
-the planted one.
+and verdicts, a baseline reported a contradiction or verdict that is not the
+planted one, or the cache or the executor changed a byte of the report.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -38,9 +50,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.baseline import run_baseline
+from benchmarks.endtoend import run_end_to_end
 from benchmarks.fresh import run_fresh
 from benchmarks.generate import SEED, Expected, generate, load_expected
-from benchmarks.recheck import run_recheck
 
 HERE = Path(__file__).resolve().parent
 
@@ -94,8 +106,11 @@ ENGINE_COLUMNS = [
     ("cpu s", "cpu_s", ".2f"),
     ("checks", "solver_checks", ","),
     ("peak MiB", "peak_rss_mib", ".0f"),
-    ("recheck s", "recheck_s", ".2f"),
-    ("re-solved", "recheck_components_solved", ","),
+    ("e2e s", "no_cache_wall_s", ".2f"),
+    ("cold/nc", "cold_over_no_cache_cpu", ".2f"),
+    ("edit s", "edit_wall_s", ".2f"),
+    ("re-solved", "edit_solved", ","),
+    ("dask/j", "dask_over_jobs_wall", ".2f"),
 ]
 
 BASELINE_COLUMNS = [
@@ -170,10 +185,65 @@ def _baseline_b(row: dict[str, Any], d: Path, exp: Expected, limit: float) -> bo
     return sound and exact is not False and not b["fresh_solver_crashed"]
 
 
+BIG_SIZES = (100_000, 300_000)
+"""The sizes ``--big`` adds."""
+
+BASELINE_MAX_SIZE = 100_000
+"""The baselines run up to this size (beyond, they would only repeat that they do not finish)."""
+
+
+def _margins(sized: Sequence[dict[str, Any]]) -> None:
+    """Each row's memory per claim at the margin: peak growth from the next smaller size, per claim added."""
+    by_size = sorted((r for r in sized if r.get("peak_rss_mib") is not None), key=lambda r: r["claims"])
+    for small, big in itertools.pairwise(by_size):
+        added = big["claims"] - small["claims"]
+        if added > 0:
+            big["margin_kib_per_claim"] = round((big["peak_rss_mib"] - small["peak_rss_mib"]) * 1024 / added, 2)
+
+
+GOALS: tuple[tuple[str, str, int, str, float], ...] = (
+    ("10k claims end to end, --no-cache (wall s)", "no_cache_wall_s", 10_000, "<", 5.0),
+    ("100k claims end to end, --no-cache (wall s)", "no_cache_wall_s", 100_000, "<", 30.0),
+    ("100k claims, peak memory of the run (MiB)", "peak_rss_mib", 100_000, "<", 2048.0),
+    ("100k claims, one-claim edit, warm cache (wall s)", "edit_wall_s", 100_000, "<", 2.0),
+    ("100k claims, cold cache over --no-cache (CPU ratio)", "cold_over_no_cache_cpu", 100_000, "<=", 1.10),
+    ("memory per claim at the margin, 100k→300k (KiB)", "margin_kib_per_claim", 300_000, "<=", 8.0),
+    ("100k claims, Dask 2x1 thread over --jobs 2 (wall ratio)", "dask_over_jobs_wall", 100_000, "<=", 1.3),
+)
+"""The issue's goals: (what, measure, at which size, comparison, bound)."""
+
+
+def _goals(sized: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each goal whose size was run, with what was measured and whether it is met."""
+    by_size = {r["claims"]: r for r in sized}
+    out = []
+    for what, key, size, op, bound in GOALS:
+        got = by_size.get(size, {}).get(key)
+        if got is None:
+            continue
+        met = got < bound if op == "<" else got <= bound
+        out.append({"goal": what, "measure": key, "claims": size, "bound": f"{op} {bound:g}", "got": got, "met": met})
+    return out
+
+
+def _goals_table(goals: Sequence[dict[str, Any]]) -> str:
+    width = max(len(g["goal"]) for g in goals)
+    lines = [f"{'goal'.ljust(width)}  {'bound':>8}  {'measured':>9}  met"]
+    lines += [f"{g['goal'].ljust(width)}  {g['bound']:>8}  {g['got']:>9g}  {_fmt(g['met'])}" for g in goals]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated dataset sizes (default: 1000,10000)")
-    ap.add_argument("--big", action="store_true", help="also run 100,000 claims")
+    ap.add_argument("--big", action="store_true", help="also run 100,000 and 300,000 claims")
+    ap.add_argument(
+        "--dask",
+        default=None,
+        metavar="SIZES",
+        help="comma-separated sizes at which the end-to-end run is repeated on a local Dask cluster "
+        "(default: 100000 when it is run)",
+    )
     ap.add_argument("--seed", type=int, default=SEED, help=f"generator seed (default: {SEED})")
     ap.add_argument(
         "--baseline-limit",
@@ -205,7 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--no-baseline", action="store_true", help="skip baseline (a) and the prefix row")
     ap.add_argument("--no-fresh", action="store_true", help="skip baseline (b)")
-    ap.add_argument("--no-recheck", action="store_true", help="skip the re-check after a one-claim edit")
+    ap.add_argument(
+        "--no-end-to-end",
+        action="store_true",
+        help="skip the end-to-end runs of claims check (no cache, cold and warm cache, an edit, Dask)",
+    )
     ap.add_argument(
         "--profile",
         type=int,
@@ -227,8 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.big and 100_000 not in sizes:
-        sizes.append(100_000)
+    if args.big:
+        sizes += [n for n in BIG_SIZES if n not in sizes]
+    dask_sizes = {int(s) for s in args.dask.split(",") if s.strip()} if args.dask is not None else {100_000}
     data = Path(args.data_dir)
     rows: list[dict[str, Any]] = []
     ok = True
@@ -252,19 +327,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         row.setdefault("claims", n)
         ok = ok and row["exact"]
-        if not args.no_recheck:
-            print("[re-check: claims check, one claim edited, claims check again]", file=sys.stderr, flush=True)
-            row.update(run_recheck(str(d), args.jobs))
+        if not args.no_end_to_end:
+            dask = n in dask_sizes
+            print(
+                "[end to end: claims check without the cache, with a cold and a warm one, after a one-claim edit"
+                + (", on a local Dask cluster]" if dask else "]"),
+                file=sys.stderr,
+                flush=True,
+            )
+            row.update(run_end_to_end(str(d), args.jobs, dask=dask))
+            ok = ok and row["same_bytes_cache"] and row.get("same_bytes_dask", True)
         print(_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
         row.update(baseline_total_s=None, baseline_finished=None)
-        if not args.no_baseline:
+        if not args.no_baseline and n <= BASELINE_MAX_SIZE:
             print(
                 f"[baseline (a): one MARCO over all {n:,} claims, capped at {args.baseline_limit:g} s]",
                 file=sys.stderr,
                 flush=True,
             )
             ok = _baseline_a(row, d, exp, None, args.baseline_limit) and ok
-        if not args.no_fresh:
+        if not args.no_fresh and n <= BASELINE_MAX_SIZE:
             print(
                 f"[baseline (b): the incremental engine, then a fresh solver per query, "
                 f"capped at {args.fresh_limit:g} s]",
@@ -302,12 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         meta["z3"] = z3.get_version_string()
     except ImportError:  # pragma: no cover
         pass
+    sized = [r for r in rows if r["kind"] == "partitioned"]
+    _margins(sized)
+    goals = _goals(sized)
+    rows.append({"kind": "goals", "goals": goals})
     for r in rows:
         r["env"] = meta
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
-    print(_table(rows))
-    sized = [r for r in rows if r["kind"] == "partitioned"]
+    print(_table([r for r in rows if r["kind"] != "goals"]))
     if not args.no_baseline or not args.no_fresh:
         print(
             "\nbaselines at each size: (a) one unpartitioned MARCO; (b) per component, a fresh solver "
@@ -362,15 +447,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             + (f", i.e. {1 / ratio:,.0f}x faster" if ratio else "")
         )
     if not ok:
+        if goals:
+            print("\n" + _goals_table(goals))
         print(
             "\nFAILED: the engine did not find exactly the planted contradictions and verdicts, or a baseline "
             "found one that is not planted (see 'missing', 'extra', 'wrong_rules', 'missing_verdicts', "
             "'wrong_verdicts', 'wrong_premises', 'baseline_sound', 'baseline_crashed', 'fresh_solver_sound', "
-            "'fresh_solver_exact' and 'fresh_solver_crashed' in the results)",
+            "'fresh_solver_exact', 'fresh_solver_crashed', 'same_bytes_cache' and 'same_bytes_dask' in the results)",
             file=sys.stderr,
         )
         return 1
     print(f"\nall contradictions and verdicts found exactly as planted; results in {args.out}")
+    if goals:
+        print("\n" + _goals_table(goals))
     return 0
 
 

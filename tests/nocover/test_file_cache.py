@@ -277,15 +277,18 @@ def test_cli_recheck_after_an_edit_prints_what_no_cache_prints(tmp_path: Path) -
     assert cached.stdout != first.stdout
 
 
-def test_the_benchmark_recheck_parses_one_file_and_solves_one_component(
+def test_the_benchmark_end_to_end_run_solves_one_component_after_an_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``claims check`` twice around a one-claim edit, on a generated dataset (counted, not timed)."""
+    """``claims check`` around a one-claim edit, on a generated dataset (counted, not timed)."""
+    from benchmarks.endtoend import run_end_to_end
     from benchmarks.generate import generate
-    from benchmarks.recheck import run_recheck
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "u"))
     generate(400, tmp_path / "d", seed=7)
-    row = run_recheck(str(tmp_path / "d"), jobs=1)
-    assert row["recheck_files_parsed"] == 1
-    assert row["recheck_components_solved"] == 1
+    row = run_end_to_end(str(tmp_path / "d"), jobs=1)
+    assert row["same_bytes_cache"]
+    assert row["cold_reused"] == 0 and row["cold_solved"] == row["warm_reused"] > 1
+    assert row["warm_solved"] == 0
+    assert row["edit_solved"] == 1
+    assert row["edit_reused"] == row["warm_reused"] - 1
