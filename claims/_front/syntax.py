@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 from importlib import resources
 
 import attrs
@@ -533,13 +534,243 @@ def _check_depth(tree: lark.Tree[lark.Token]) -> None:
 
 
 def parse_formula(text: str) -> Expr:
-    """Parse one formula; raise :class:`ParseError` with an offset on bad syntax."""
+    """Parse one formula; raise :class:`ParseError` with an offset on bad syntax.
+
+    The formula is built straight from lark's LALR reductions (:class:`_Inline`),
+    without a parse tree. Whatever that path does not accept as it is (a syntax
+    error, a formula deeper than ``MAX_DEPTH``) is parsed again by
+    :func:`parse_formula_tree`, the reference, whose error and offset are the
+    ones reported.
+    """
+    try:
+        built = _inline_parser().parse(text, start="start")
+    except UnexpectedInput:
+        return parse_formula_tree(text)
+    if built[3] > MAX_DEPTH:
+        return parse_formula_tree(text)
+    expr: Expr = built[0]
+    return expr
+
+
+def parse_formula_tree(text: str) -> Expr:
+    """:func:`parse_formula` the slow, obvious way: lark's parse tree with positions, the depth
+    checked over it (:func:`check_depth`), then the syntax tree built from it (:func:`_build`)."""
     try:
         tree = _parser().parse(text, start="start")
     except UnexpectedInput as exc:
         raise _parse_error(exc, text) from None
     _check_depth(tree)
     return _build(tree)
+
+
+class FormulaMemo:
+    """Formulas parsed so far, by text: one load parses each distinct formula text once.
+
+    Exact: :func:`parse_formula` is a function of the text alone (the places in
+    the tree are offsets into that text, which each claim's own locator turns
+    into file, line and column), and the tree is immutable (frozen records and
+    tuples), so the claims that share a text can share its tree. A text that
+    does not parse is not kept: it is parsed again, and raises again, with its
+    own error. The caller owns the memo, for one load.
+    """
+
+    __slots__ = ("_trees",)
+
+    def __init__(self) -> None:
+        self._trees: dict[str, Expr] = {}
+
+    def parse(self, text: str) -> Expr:
+        tree = self._trees.get(text)
+        if tree is None:
+            tree = self._trees[text] = parse_formula(text)
+        return tree
+
+
+# --------------------------------------------------------------------------- the inline builder
+#
+# What each reduction returns: (value, start, end, depth). ``value`` is the Expr (or the
+# part of one: a binder, a time index, a quantity's words and bounds); ``start`` and ``end``
+# are the offsets lark's ``propagate_positions`` gives the node's *container* (the node with
+# the parentheses written around it, if any); ``depth`` is what check_depth counts for it.
+
+_Built = tuple[Any, int, int, int]
+_Child = lark.Token | _Built
+
+
+def _start(c: _Child) -> int:
+    return c.start_pos if isinstance(c, lark.Token) else c[1]  # type: ignore[return-value]
+
+
+def _end(c: _Child) -> int:
+    return c.end_pos if isinstance(c, lark.Token) else c[2]  # type: ignore[return-value]
+
+
+def _built(ch: list[_Child]) -> list[_Built]:
+    return [c for c in ch if not isinstance(c, lark.Token)]
+
+
+def _depth(kids: list[_Built]) -> int:
+    return max((k[3] for k in kids), default=0)
+
+
+class _Inline:
+    """lark callbacks (``keep_all_tokens``: punctuation included) that build :data:`Expr` nodes as
+    :func:`parse_formula_tree` would, places and depth included, with no parse tree in between.
+
+    Exact: a node of lark's tree, with ``propagate_positions``, starts where the
+    container of its first child (token or node, punctuation included) starts and
+    ends where the container of its last child ends; a node inlined by a ``?rule``
+    keeps its own place, and its container grows to the parentheses around it.
+    Each callback below does the same from the (container) places of its
+    children, and :func:`_build`'s choices (``Binary`` from its operands' own
+    places) from their values. The depth is :func:`_levels` summed the way
+    :func:`check_depth` sums it. tests/cover/test_formula_fast.py checks both
+    parsers against each other, places included, on generated formulas.
+    """
+
+    def start(self, ch: list[_Child]) -> _Built:
+        return ch[0]  # type: ignore[return-value]
+
+    def atom(self, ch: list[_Child]) -> _Built:  # "(" formula ")": the container grows
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        return x[0], _start(ch[0]), _end(ch[2]), x[3]
+
+    def number(self, ch: list[_Child]) -> _Built:
+        t = ch[0]
+        return Num(str(t), t.start_pos, t.end_pos), t.start_pos, t.end_pos, 1  # type: ignore[union-attr]
+
+    def date(self, ch: list[_Child]) -> _Built:
+        t = ch[0]
+        return DateLit(str(t), t.start_pos, t.end_pos), t.start_pos, t.end_pos, 1  # type: ignore[union-attr]
+
+    def duration(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[1])
+        return Duration(str(ch[0]), _UNITS[str(ch[1])], s, e), s, e, 1
+
+    def true(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return BoolLit(True, s, e), s, e, 1
+
+    def false(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return BoolLit(False, s, e), s, e, 1
+
+    def time_index(self, ch: list[_Child]) -> _Built:
+        return str(ch[1]), _start(ch[0]), _end(ch[1]), 0
+
+    def sort_ref(self, ch: list[_Child]) -> _Built:
+        return str(ch[0]), _start(ch[0]), _end(ch[0]), 0
+
+    def binder(self, ch: list[_Child]) -> _Built:
+        sort = ch[2]
+        assert not isinstance(sort, lark.Token)
+        return (str(ch[0]), sort[0]), _start(ch[0]), sort[2], sort[3]
+
+    def name(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[-1])
+        at = ch[1][0] if len(ch) > 1 else None  # type: ignore[index]
+        return Name(str(ch[0]), at, s, e), s, e, _depth(_built(ch)) + 1
+
+    def call(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[-1])
+        kids = _built(ch)
+        at = None
+        if not isinstance(ch[-1], lark.Token):  # NAME "(" sum ("," sum)* ")" time_index
+            at = ch[-1][0]
+            args = kids[:-1]
+        else:
+            args = kids
+        return Call(str(ch[0]), tuple(a[0] for a in args), at, s, e), s, e, _depth(kids) + 1
+
+    def not_(self, ch: list[_Child]) -> _Built:
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        s, e = _start(ch[0]), x[2]
+        return Unary("not", x[0], s, e), s, e, x[3] + 1
+
+    def negate(self, ch: list[_Child]) -> _Built:
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        s, e = _start(ch[0]), x[2]
+        return Unary("-", x[0], s, e), s, e, x[3] + 1
+
+    def quantified(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        body = kids[-1]
+        s, e = _start(ch[0]), body[2]
+        binders = tuple(b[0] for b in kids[:-1])
+        return Quant(_canon(str(ch[0])), binders, body[0], s, e), s, e, _depth(kids) + 1
+
+    def quantity_cmp(self, ch: list[_Child]) -> _Built:
+        term, q = ch[0], ch[2]
+        assert not isinstance(term, lark.Token) and not isinstance(q, lark.Token)
+        kind, bounds = q[0]
+        s, e = term[1], q[2]
+        node = Quantity(kind=kind, term=term[0], bounds=bounds, month=None, pos=s, end=e)
+        return node, s, e, max(term[3], q[3]) + 1
+
+    def _q(self, kind: str, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        return (kind, tuple(b[0] for b in kids)), _start(ch[0]), _end(ch[-1]), _depth(kids)
+
+    def q_between(self, ch: list[_Child]) -> _Built:
+        return self._q("between", ch)
+
+    def q_about(self, ch: list[_Child]) -> _Built:
+        return self._q("about", ch)
+
+    def q_over(self, ch: list[_Child]) -> _Built:
+        return self._q("over", ch)
+
+    def q_under(self, ch: list[_Child]) -> _Built:
+        return self._q("under", ch)
+
+    def q_at_least(self, ch: list[_Child]) -> _Built:
+        return self._q("at_least", ch)
+
+    def q_at_most(self, ch: list[_Child]) -> _Built:
+        return self._q("at_most", ch)
+
+    def q_exactly(self, ch: list[_Child]) -> _Built:
+        return self._q("exactly", ch)
+
+    def in_month(self, ch: list[_Child]) -> _Built:
+        term = ch[0]
+        assert not isinstance(term, lark.Token)
+        s, e = term[1], _end(ch[2])
+        node = Quantity(kind="in_month", term=term[0], bounds=(), month=str(ch[2]), pos=s, end=e)
+        return node, s, e, term[3] + 1
+
+    def in_range(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        s, e = kids[0][1], kids[2][2]
+        node = Quantity(kind="in_range", term=kids[0][0], bounds=(kids[1][0], kids[2][0]), month=None, pos=s, end=e)
+        return node, s, e, _depth(kids) + 1
+
+    def _chain(self, ch: list[_Child]) -> _Built:
+        # "a op b op c": Binary nodes nested once per operator, each from its operands' own places
+        first = ch[0]
+        assert not isinstance(first, lark.Token)
+        left: Expr = first[0]
+        depth = first[3]
+        for i in range(1, len(ch), 2):
+            r = ch[i + 1]
+            assert not isinstance(r, lark.Token)
+            right: Expr = r[0]
+            left = Binary(_canon(str(ch[i])), left, right, left.pos, right.end)
+            depth = max(depth, r[3])
+        last = ch[-1]
+        assert not isinstance(last, lark.Token)
+        return left, first[1], last[2], depth + max(1, len(ch) // 2)
+
+    iff = implies = xor = disj = conj = comparison = sum = product = _chain
+
+
+@functools.cache
+def _inline_parser() -> lark.Lark:
+    grammar = resources.files("claims._front").joinpath("claims.lark").read_text("utf-8")
+    return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
 
 
 def parse_items(text: str) -> tuple[Item, ...]:

@@ -29,6 +29,7 @@ from claims._front.inputs import Inputs, display_path, find_files, read_text, st
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
 from claims._front.rulesets import rule_sets_of
+from claims._front.syntax import FormulaMemo
 from claims._logic.encode import templates
 
 
@@ -125,6 +126,7 @@ class _File:
 def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs) -> Dataset:
     sink = DiagnosticSink()
     documents: dict[str, Document] = {}
+    formulas = FormulaMemo()  # each distinct formula text is parsed once per load
     roots = inputs.roots
 
     @functools.cache
@@ -137,7 +139,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
 
     def parse(f: _File) -> RawFile | None:
         before = len(sink.errors)
-        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs)
+        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs, formulas=formulas)
         f.clean = len(sink.errors) == before
         return f.raw
 

@@ -1,0 +1,74 @@
+"""The inline formula builder and the memo give what lark's parse tree gives, places included.
+
+``syntax.parse_formula`` builds the syntax tree straight from lark's reductions;
+``syntax.parse_formula_tree`` is the reference (a parse tree with positions, its
+depth checked, then built). Equality of syntax trees ignores places, so these
+tests compare every field, places and all, and the errors' messages and offsets.
+"""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from claims._front import syntax as S
+from tests.strategies import formulas, mutated
+
+
+def _outcome(parse: object, text: str) -> object:
+    """The tree with every field (places too), or the error's message, offset and hint."""
+    try:
+        tree = parse(text)  # type: ignore[operator]
+    except S.ParseError as exc:
+        return ("error", exc.message, exc.pos, exc.hint)
+    return (type(tree), attrs.astuple(tree, recurse=True))
+
+
+def _nodes(e: S.Expr) -> list[S.Expr]:
+    out: list[S.Expr] = [e]
+    for f in attrs.fields(type(e)):
+        v = getattr(e, f.name)
+        for x in v if isinstance(v, tuple) else (v,):
+            if attrs.has(type(x)):
+                out.extend(_nodes(x))
+    return out
+
+
+@st.composite
+def written(draw: st.DrawFn) -> str:
+    """A formula as someone may write it: redundant parentheses around any part, odd spacing, edits."""
+    text = S.to_text(draw(formulas()))
+    for _ in range(draw(st.integers(0, 4))):
+        nodes = _nodes(S.parse_formula_tree(text))
+        node = draw(st.sampled_from(nodes))
+        text = f"{text[: node.pos]}({text[node.pos : node.end]}){text[node.end :]}"
+    if draw(st.booleans()):
+        text = text.replace(" ", draw(st.sampled_from(("  ", "\n ", " \t"))))
+    if draw(st.integers(0, 3)) == 0:
+        text = draw(mutated(text))
+    return text
+
+
+@given(written())
+@example("not (a and b)")
+@example("(x) is about (5)")
+@example("((a)) = (b) and (p(x, (y))@2016-01-01)")
+@example("forall c: C. (p(c))")
+@example("d in (2016-01-01)..(2016-02-01)")
+@example("a and and b")
+@example("x is")
+@example(" and ".join(["a"] * 250))
+@example("not " * 250 + "a")
+@example("(" * 250 + "a" + ")" * 250)
+def test_inline_builder_gives_the_tree_parser_s_result(text: str) -> None:
+    """Same tree with the same places, or the same error at the same offset."""
+    assert _outcome(S.parse_formula, text) == _outcome(S.parse_formula_tree, text)
+
+
+@given(st.lists(st.sampled_from(("a and b", "p(x) implies q", "x is about 3", "a and", "(b)")), max_size=12))
+def test_memo_gives_what_parsing_each_gives(texts: list[str]) -> None:
+    """A memo shared by many claims gives each claim what parsing its text alone gives."""
+    memo = S.FormulaMemo()
+    for text in texts:
+        assert _outcome(memo.parse, text) == _outcome(S.parse_formula, text)
