@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
 from importlib import resources
+from typing import Any
 
 import attrs
 import lark

@@ -1,22 +1,27 @@
 """Stage *load*: the YAML of a claim file, every value with its place.
 
 :func:`read_yaml` is ruamel.yaml's round-trip loader (every mapping and list
-knows where its keys and values are written), with libyaml's parser when it
-can, an anchor defined twice refused, the nodes counted with every alias
+knows where its keys and values are written), with libyaml's parser (PyYAML's,
+else ruamel.yaml's) when it can, an anchor defined twice refused, the nodes counted with every alias
 expanded up to ``Limits.yaml_nodes``, and an impossible date kept as text.
 What the fields mean is :mod:`claims._front.claimfile`'s business.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Callable
 from typing import Any
 
+import yaml as pyyaml  # PyYAML, for its libyaml composer (see _pyyaml_load)
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.tag import Tag
 
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 
@@ -144,9 +149,22 @@ def _fast_load(text: str, rt: YAML, node_bound: int = DEFAULT_LIMITS.yaml_nodes)
     nodes, aliases expanded (counted before anything is built), or one whose
     alias is used inside the value it names: the round-trip loader's composer
     reports either at its place.
+
+    A text with a directive (``%YAML 1.1``) goes to the round-trip loader: it
+    changes that loader's resolver, which neither composer here sees. Any other
+    text is first composed by PyYAML's libyaml loader (:func:`_pyyaml_load`),
+    which is faster still, and by ruamel.yaml's when that answers ``_SLOW``.
     """
     if any(ch in text.replace("\r\n", "\n") for ch in _OTHER_BREAKS):
         return _SLOW  # libyaml counts these as line breaks; our places count only '\n'
+    if _DIRECTIVE.search(text) is not None:
+        return _SLOW  # '%YAML 1.1' changes how the round-trip resolver reads 'yes' or '017'
+    data = _pyyaml_load(text, rt, node_bound)
+    return data if data is not _SLOW else _ruamel_c_load(text, rt, node_bound)
+
+
+def _ruamel_c_load(text: str, rt: YAML, node_bound: int) -> Any:
+    """:func:`_fast_load` through ruamel.yaml's own libyaml composer (``ruamel.yaml.clib``)."""
     try:
         node = YAML(typ="safe", pure=False).compose(text)
     except Exception:  # noqa: BLE001 - any trouble: the reference loader decides and reports
@@ -154,11 +172,132 @@ def _fast_load(text: str, rt: YAML, node_bound: int = DEFAULT_LIMITS.yaml_nodes)
     if node is None:
         return None
     constructor = rt.constructor
+
+    def scalar(n: Any) -> Any:
+        return constructor.construct_object(n, deep=True)
+
     try:
         _count_nodes(node, node_bound, {})
-        return _from_node(node, constructor)
+        return _from_node(node, scalar)
     except (_Slow, RecursionError):
         return _SLOW
+
+
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_PROPERTIES = re.compile(r"(?:^|[\s\[\{,])&")
+"""Where an anchor (``&a``) may be written.
+
+PyYAML's composer keeps no anchor on its nodes, and an anchored scalar is a
+``PlainScalarString`` for the round-trip constructor. A match may be inside a
+quoted text (``"Smith & Co"``): that text just takes the slower way. A written
+tag is seen on the node itself (see :class:`_Resolved`).
+"""
+
+
+_FLOW = re.compile(r"[\[\{]")
+
+
+class _Resolved(str):
+    """A tag the resolver gave: no tag was written (any other tag sends the text the slower way)."""
+
+    __slots__ = ()
+
+
+_STR_TAG = _Resolved("tag:yaml.org,2002:str")
+_MAP_TAG = _Resolved("tag:yaml.org,2002:map")
+_SEQ_TAG = _Resolved("tag:yaml.org,2002:seq")
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+class _CLoader(pyyaml.CSafeLoader):
+    """PyYAML's libyaml composer, with the tags ruamel.yaml's round-trip resolver gives (``tag_of``).
+
+    PyYAML resolves plain scalars by YAML 1.1 (``yes`` is true, ``0777`` octal,
+    ``1:20`` sexagesimal); the reference reads YAML 1.2, so every tag comes
+    from the reference's own resolver: the composer calls ``resolve`` for every
+    node whose tag is not written (or is the non-specific ``!``, which libyaml
+    hands ruamel.yaml's composer to resolve alike), and a tag that is written
+    is no :class:`_Resolved`.
+    """
+
+    tag_of: Callable[[Any, str, tuple[bool, bool]], str]
+
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+        return self.tag_of(kind, value, implicit)
+
+
+def _pyyaml_load(text: str, rt: YAML, node_bound: int) -> Any:
+    """:func:`_fast_load` through PyYAML's libyaml composer; ``_SLOW`` for anything unusual,
+    or a text that may hold an anchor (:data:`_PROPERTIES`).
+
+    Exact: the nodes are those libyaml composes for ruamel.yaml (the same
+    parser, the same lines and columns), with the tags of the round-trip
+    resolver (:class:`_CLoader`); a text is read as ``str`` unless it is a
+    literal or folded block, a ``YYYY-MM-DD`` timestamp as the round-trip
+    constructor makes it (``create_timestamp``: a ``datetime.date``), every
+    other scalar by the round-trip constructor itself, from a ruamel node of the
+    same tag, value and style. Whatever raises sends the text to the reference.
+    tests/cover/test_yaml_fast.py checks this against the round-trip loader.
+    """
+    if _PROPERTIES.search(text) is not None:
+        return _SLOW
+    # ruamel's VersionedResolver.resolve for a plain scalar, with its table looked up once: the
+    # patterns by first character of YAML 1.2, the version read when no directive says otherwise
+    table = rt.resolver.versioned_resolver
+    anywhere = list(table.get(None, []))
+    tags: dict[str, _Resolved] = {}  # a pattern's tag -> the tag as the reference's node names it
+
+    def tag_of(kind: Any, value: str, implicit: tuple[bool, bool]) -> _Resolved:
+        if kind is pyyaml.MappingNode:
+            return _MAP_TAG
+        if kind is pyyaml.SequenceNode:
+            return _SEQ_TAG
+        if not implicit[0]:
+            return _STR_TAG  # quoted: the round-trip resolver tries no pattern
+        for suffix, regexp in table.get(value[0] if value else "", []) + anywhere:
+            if regexp.match(value):
+                tag = tags.get(suffix)
+                if tag is None:
+                    tag = tags[suffix] = _Resolved(str(Tag(suffix=suffix)))
+                return tag
+        return _STR_TAG
+
+    constructor = rt.constructor
+
+    def scalar(n: Any) -> Any:
+        tag, value, style = n.tag, n.value, n.style or None
+        if type(tag) is not _Resolved:
+            raise _Slow(tag)
+        if style is None and (":" in value or "?" in value) and _FLOW.search(text) is not None:
+            raise _Slow("libyaml 0.1.7 refuses ':' and '?' in a plain scalar inside [...] or {...}")
+        if tag == _STR_TAG and style not in ("|", ">"):
+            return value
+        if tag == _TIMESTAMP_TAG:
+            ymd = _YMD.fullmatch(value)
+            if ymd is not None:
+                try:
+                    return datetime.date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+                except ValueError:
+                    pass  # the round-trip constructor keeps it as text
+        node = ScalarNode(tag, value, n.start_mark, n.end_mark, style)
+        return constructor.construct_object(node, deep=True)
+
+    try:
+        loader = _CLoader(text)
+    except Exception:  # noqa: BLE001 - a text libyaml cannot take (a lone surrogate): the next loader reports
+        return _SLOW
+    loader.tag_of = tag_of
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _count_nodes(node, node_bound, {})
+        return _from_node(node, scalar, resolved=True)
+    except Exception:  # noqa: BLE001 - any trouble: the next loader decides and reports
+        return _SLOW
+    finally:
+        loader.dispose()
 
 
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -169,7 +308,8 @@ def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) ->
     """The nodes of ``node``'s tree, each alias (a node met again) counted in full; ``_Slow`` past ``bound``.
 
     Each node is walked once (what it counts is remembered), so this takes the
-    time of the file, not of its expansion.
+    time of the file, not of its expansion. ``node`` is ruamel's or PyYAML's:
+    both name their kind in ``id``.
     """
     known = seen.get(id(node))
     if known is not None:
@@ -180,12 +320,12 @@ def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) ->
         raise _Slow("deep")
     seen[id(node)] = -1
     n = 1
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         for k, v in node.value:
             n += _count_nodes(k, bound, seen, depth + 1) + _count_nodes(v, bound, seen, depth + 1)
             if n > bound:
                 raise _Slow("too many nodes")
-    elif isinstance(node, SequenceNode):
+    elif node.id == "sequence":
         for item in node.value:
             n += _count_nodes(item, bound, seen, depth + 1)
             if n > bound:
@@ -194,30 +334,34 @@ def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) ->
     return n
 
 
-def _from_node(node: Any, constructor: Any, depth: int = 0) -> Any:
-    if node.tag not in _PLAIN_TAGS or depth > _MAX_DEPTH:
+def _from_node(node: Any, scalar: Callable[[Any], Any], depth: int = 0, resolved: bool = False) -> Any:
+    """The value of ``node`` as the round-trip loader builds it; each scalar made by ``scalar``.
+
+    ``resolved``: only tags the resolver gave are plain (PyYAML's nodes, see :class:`_Resolved`).
+    """
+    if node.tag not in _PLAIN_TAGS or depth > _MAX_DEPTH or (resolved and type(node.tag) is not _Resolved):
         raise _Slow(node.tag)
     line, col = node.start_mark.line, node.start_mark.column
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         m = CommentedMap()
         m._yaml_set_line_col(line, col)
         for k, v in node.value:
-            if not isinstance(k, ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
+            if k.id != "scalar" or k.tag == "tag:yaml.org,2002:merge":
                 raise _Slow("key")
-            key = constructor.construct_object(k, deep=True)
+            key = scalar(k)
             if key in m:
                 raise _Slow("duplicate key")
-            m[key] = _from_node(v, constructor, depth + 1)
+            m[key] = _from_node(v, scalar, depth + 1, resolved)
             m.lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column, v.start_mark.line, v.start_mark.column])
         return m
-    if isinstance(node, SequenceNode):
+    if node.id == "sequence":
         seq = CommentedSeq()
         seq._yaml_set_line_col(line, col)
         for i, item in enumerate(node.value):
-            seq.append(_from_node(item, constructor, depth + 1))
+            seq.append(_from_node(item, scalar, depth + 1, resolved))
             seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
         return seq
-    return constructor.construct_object(node, deep=True)
+    return scalar(node)
 
 
 def read_yaml(text: str, node_bound: int = DEFAULT_LIMITS.yaml_nodes) -> Any:
