@@ -184,12 +184,13 @@ def _ruamel_c_load(text: str, rt: YAML, node_bound: int) -> Any:
 
 
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
-_PROPERTIES = re.compile(r"(?:^|[\s\[\{,])&")
+_PROPERTIES = re.compile(r"(?:^|[\s\[\{,:])&")
 """Where an anchor (``&a``) may be written.
 
 PyYAML's composer keeps no anchor on its nodes, and an anchored scalar is a
 ``PlainScalarString`` for the round-trip constructor. A match may be inside a
-quoted text (``"Smith & Co"``): that text just takes the slower way. A written
+quoted text (``"Smith & Co"``): that text just takes the slower way. (After ':' too:
+``{"a":&x 1}`` is an anchor in a flow mapping.) A written
 tag is seen on the node itself (see :class:`_Resolved`).
 """
 

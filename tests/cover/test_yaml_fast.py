@@ -152,6 +152,7 @@ def _same(a: Any, b: Any) -> None:
 @example("a: !!str yes\nb: ! yes\n")
 @example("a: |\n  x\nb: >\n  y\n  z\n")
 @example("k0: {f0: 2015-10-07T10:00:00}\nk1: \n")
+@example('k0: {"a":&x 1, b: *x}\n')
 def test_pyyaml_way_reads_as_the_round_trip_loader(text: str) -> None:
     """What PyYAML's composer with the round-trip tags builds is exactly what ruamel.yaml's libyaml
     composer builds (the way a claim file took before), or when that answered _SLOW, what the
