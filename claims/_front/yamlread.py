@@ -293,8 +293,8 @@ def _pyyaml_load(text: str, rt: YAML, node_bound: int) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _count_nodes(node, node_bound, {})
-        return _from_node(node, scalar, resolved=True)
+        # no anchor, so no alias: each node is met once, and counted as it is built
+        return _from_node(node, scalar, resolved=True, budget=[node_bound])
     except Exception:  # noqa: BLE001 - any trouble: the next loader decides and reports
         return _SLOW
     finally:
@@ -335,32 +335,44 @@ def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) ->
     return n
 
 
-def _from_node(node: Any, scalar: Callable[[Any], Any], depth: int = 0, resolved: bool = False) -> Any:
+def _from_node(
+    node: Any, scalar: Callable[[Any], Any], depth: int = 0, resolved: bool = False, budget: list[int] | None = None
+) -> Any:
     """The value of ``node`` as the round-trip loader builds it; each scalar made by ``scalar``.
 
     ``resolved``: only tags the resolver gave are plain (PyYAML's nodes, see :class:`_Resolved`).
+    ``budget``: the nodes still allowed, counted here (``_Slow`` past it) instead of by
+    :func:`_count_nodes` beforehand; only for a tree without aliases, where each node is met once.
     """
     if node.tag not in _PLAIN_TAGS or depth > _MAX_DEPTH or (resolved and type(node.tag) is not _Resolved):
         raise _Slow(node.tag)
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Slow("too many nodes")
     line, col = node.start_mark.line, node.start_mark.column
     if node.id == "mapping":
         m = CommentedMap()
         m._yaml_set_line_col(line, col)
+        lc = m.lc
         for k, v in node.value:
             if k.id != "scalar" or k.tag == "tag:yaml.org,2002:merge":
                 raise _Slow("key")
+            if budget is not None:
+                budget[0] -= 1  # the key's node
             key = scalar(k)
             if key in m:
                 raise _Slow("duplicate key")
-            m[key] = _from_node(v, scalar, depth + 1, resolved)
-            m.lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column, v.start_mark.line, v.start_mark.column])
+            m[key] = _from_node(v, scalar, depth + 1, resolved, budget)
+            lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column, v.start_mark.line, v.start_mark.column])
         return m
     if node.id == "sequence":
         seq = CommentedSeq()
         seq._yaml_set_line_col(line, col)
+        lc = seq.lc
         for i, item in enumerate(node.value):
-            seq.append(_from_node(item, scalar, depth + 1, resolved))
-            seq.lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
+            seq.append(_from_node(item, scalar, depth + 1, resolved, budget))
+            lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
         return seq
     return scalar(node)
 

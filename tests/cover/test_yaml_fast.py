@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml as pyyaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -183,3 +184,13 @@ def test_the_benchmark_files_take_the_pyyaml_way() -> None:
     fast = Y._pyyaml_load(text, _rt(), 10**6)
     assert fast is not Y._SLOW
     _same(fast, _rt().load(text))
+
+
+@given(documents(), st.integers(0, 40))
+def test_pyyaml_way_counts_nodes_as_count_nodes(text: str, bound: int) -> None:
+    """The PyYAML way counts the nodes as it builds them: it answers _SLOW exactly when
+    ``_count_nodes`` finds more than the bound."""
+    if Y._pyyaml_load(text, _rt(), 10**6) is Y._SLOW:
+        return
+    count = Y._count_nodes(pyyaml.compose(text, Loader=pyyaml.CSafeLoader), 10**6, {})
+    assert (Y._pyyaml_load(text, _rt(), bound) is Y._SLOW) == (count > bound)
