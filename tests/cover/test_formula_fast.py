@@ -72,3 +72,62 @@ def test_memo_gives_what_parsing_each_gives(texts: list[str]) -> None:
     memo = S.FormulaMemo()
     for text in texts:
         assert _outcome(memo.parse, text) == _outcome(S.parse_formula, text)
+
+
+def _eager_locator(text: str, start: int, formula: str) -> list[int]:
+    """The alignment as claimfile._formula_locator made it up front before it became lazy (copied)."""
+    mapping: list[int] = []
+    f = start
+    for ch in formula:
+        if ch.isspace():
+            mapping.append(f)
+            continue
+        nxt = text.find(ch, f)
+        if nxt < 0 or nxt - f > 200:
+            mapping.append(f)
+            continue
+        mapping.append(nxt)
+        f = nxt + 1
+    mapping.append(f)
+    return mapping
+
+
+@given(st.lists(formulas(max_depth=2), min_size=1, max_size=3), st.sampled_from(("plain", '"', "'", "|")), st.data())
+def test_lazy_locator_places_as_the_eager_one(trees: list[S.Expr], style: str, data: st.DataObject) -> None:
+    """A formula's locator, aligned on first use, gives every offset the place the eager alignment gave."""
+    from pathlib import Path
+
+    from claims._base.errors import DiagnosticSink
+    from claims._front import claimfile as C
+    from claims._front.yamlread import read_yaml
+
+    lines = []
+    for i, tree in enumerate(trees):
+        f = S.to_text(tree)
+        written = {"plain": f, '"': f'"{f}"', "'": f"'{f}'", "|": "|\n    " + f}[style]
+        lines.append(f"k{i}: {written}")
+    text = "\n".join(lines) + "\n"
+    try:
+        m = read_yaml(text)
+    except Exception:  # noqa: BLE001 - a formula that is no plain YAML scalar: nothing to align
+        return
+    ctx = C._Ctx(Path("x.yaml"), text, DiagnosticSink())
+    place = S.offset_to_place(text)
+    for i in range(len(trees)):
+        key = f"k{i}"
+        formula = m[key]
+        if not isinstance(formula, str):
+            continue
+        loc = C._formula_locator(ctx, m, key, formula)
+        line0, col0 = ctx.value_pos(m, key)
+        start = ctx.offset(line0, col0)
+        if start < len(text) and text[start] in "|>":
+            start = text.find("\n", start) + 1
+        elif start < len(text) and text[start] in "\"'":
+            start += 1
+        eager = _eager_locator(text, start, formula)
+        offsets = data.draw(st.lists(st.integers(-2, len(formula) + 2), max_size=5))
+        for off in offsets:
+            want = place(eager[max(0, min(max(off, 0), len(eager) - 1))])
+            got = loc.span(off)
+            assert (got.line, got.column) == want
