@@ -74,24 +74,6 @@ def test_memo_gives_what_parsing_each_gives(texts: list[str]) -> None:
         assert _outcome(memo.parse, text) == _outcome(S.parse_formula, text)
 
 
-def _eager_locator(text: str, start: int, formula: str) -> list[int]:
-    """The alignment as claimfile._formula_locator made it up front before it became lazy (copied)."""
-    mapping: list[int] = []
-    f = start
-    for ch in formula:
-        if ch.isspace():
-            mapping.append(f)
-            continue
-        nxt = text.find(ch, f)
-        if nxt < 0 or nxt - f > 200:
-            mapping.append(f)
-            continue
-        mapping.append(nxt)
-        f = nxt + 1
-    mapping.append(f)
-    return mapping
-
-
 @given(st.lists(formulas(max_depth=2), min_size=1, max_size=3), st.sampled_from(("plain", '"', "'", "|")), st.data())
 def test_lazy_locator_places_as_the_eager_one(trees: list[S.Expr], style: str, data: st.DataObject) -> None:
     """A formula's locator, aligned on first use, gives every offset the place the eager alignment gave."""
@@ -125,7 +107,7 @@ def test_lazy_locator_places_as_the_eager_one(trees: list[S.Expr], style: str, d
             start = text.find("\n", start) + 1
         elif start < len(text) and text[start] in "\"'":
             start += 1
-        eager = _eager_locator(text, start, formula)
+        eager = C._alignment(text, start, formula)  # made up front, as before it became lazy
         offsets = data.draw(st.lists(st.integers(-2, len(formula) + 2), max_size=5))
         for off in offsets:
             want = place(eager[max(0, min(max(off, 0), len(eager) - 1))])
