@@ -543,7 +543,7 @@ def parse_formula(text: str) -> Expr:
     ones reported.
     """
     try:
-        built = _inline_parser().parse(text, start="start")
+        built: Any = _inline_parser().parse(text, start="start")  # what _Inline.start returns
     except UnexpectedInput:
         return parse_formula_tree(text)
     if built[3] > MAX_DEPTH:
@@ -637,12 +637,12 @@ class _Inline:
         return x[0], _start(ch[0]), _end(ch[2]), x[3]
 
     def number(self, ch: list[_Child]) -> _Built:
-        t = ch[0]
-        return Num(str(t), t.start_pos, t.end_pos), t.start_pos, t.end_pos, 1  # type: ignore[union-attr]
+        s, e = _start(ch[0]), _end(ch[0])
+        return Num(str(ch[0]), s, e), s, e, 1
 
     def date(self, ch: list[_Child]) -> _Built:
-        t = ch[0]
-        return DateLit(str(t), t.start_pos, t.end_pos), t.start_pos, t.end_pos, 1  # type: ignore[union-attr]
+        s, e = _start(ch[0]), _end(ch[0])
+        return DateLit(str(ch[0]), s, e), s, e, 1
 
     def duration(self, ch: list[_Child]) -> _Built:
         s, e = _start(ch[0]), _end(ch[1])
@@ -669,7 +669,7 @@ class _Inline:
 
     def name(self, ch: list[_Child]) -> _Built:
         s, e = _start(ch[0]), _end(ch[-1])
-        at = ch[1][0] if len(ch) > 1 else None  # type: ignore[index]
+        at = ch[1][0] if len(ch) > 1 else None
         return Name(str(ch[0]), at, s, e), s, e, _depth(_built(ch)) + 1
 
     def call(self, ch: list[_Child]) -> _Built:
