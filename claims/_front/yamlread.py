@@ -243,62 +243,172 @@ def _pyyaml_load(text: str, rt: YAML, node_bound: int) -> Any:
     """
     if _PROPERTIES.search(text) is not None:
         return _SLOW
-    # ruamel's VersionedResolver.resolve for a plain scalar, with its table looked up once: the
-    # patterns by first character of YAML 1.2, the version read when no directive says otherwise
-    table = rt.resolver.versioned_resolver
-    anywhere = list(table.get(None, []))
-    tags: dict[str, _Resolved] = {}  # a pattern's tag -> the tag as the reference's node names it
+    return _PyYAMLWay(text, rt, node_bound).load()
 
-    def tag_of(kind: Any, value: str, implicit: tuple[bool, bool]) -> _Resolved:
+
+class _PyYAMLWay:
+    """One text read the PyYAML way (see :func:`_pyyaml_load`)."""
+
+    def __init__(self, text: str, rt: YAML, node_bound: int) -> None:
+        self.text = text
+        self.node_bound = node_bound
+        self.constructor = rt.constructor
+        # ruamel's VersionedResolver.resolve for a plain scalar, with its table looked up once: the
+        # patterns by first character of YAML 1.2, the version read when no directive says otherwise
+        self.table = rt.resolver.versioned_resolver
+        self.anywhere = list(self.table.get(None, []))
+        self.tags: dict[str, _Resolved] = {}  # a pattern's tag -> the tag as the reference's node names it
+
+    def tag_of(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> _Resolved:
         if kind is pyyaml.MappingNode:
             return _MAP_TAG
         if kind is pyyaml.SequenceNode:
             return _SEQ_TAG
         if not implicit[0]:
             return _STR_TAG  # quoted: the round-trip resolver tries no pattern
-        for suffix, regexp in table.get(value[0] if value else "", []) + anywhere:
+        for suffix, regexp in self.table.get(value[0] if value else "", []) + self.anywhere:
             if regexp.match(value):
-                tag = tags.get(suffix)
+                tag = self.tags.get(suffix)
                 if tag is None:
-                    tag = tags[suffix] = _Resolved(str(Tag(suffix=suffix)))
+                    tag = self.tags[suffix] = _Resolved(str(Tag(suffix=suffix)))
                 return tag
         return _STR_TAG
 
-    constructor = rt.constructor
-
-    def scalar(n: Any) -> Any:
+    def scalar(self, n: Any) -> Any:
         tag, value, style = n.tag, n.value, n.style or None
         if type(tag) is not _Resolved:
             raise _Slow(tag)
-        if style is None and (":" in value or "?" in value) and _FLOW.search(text) is not None:
+        if style is None and (":" in value or "?" in value) and _FLOW.search(self.text) is not None:
             raise _Slow("libyaml 0.1.7 refuses ':' and '?' in a plain scalar inside [...] or {...}")
         if tag == _STR_TAG and style not in ("|", ">"):
             return value
         if tag == _TIMESTAMP_TAG:
-            ymd = _YMD.fullmatch(value)
-            if ymd is not None:
-                try:
-                    return datetime.date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
-                except ValueError:
-                    pass  # the round-trip constructor keeps it as text
+            date = _date(value)
+            if date is not None:
+                return date
         node = ScalarNode(tag, value, n.start_mark, n.end_mark, style)
-        return constructor.construct_object(node, deep=True)
+        return self.constructor.construct_object(node, deep=True)
 
+    def load(self) -> Any:
+        """The text's value: with its one-line flow mappings read here (:meth:`flow_lines`), else as it is."""
+        short, maps = self.flow_lines()
+        if maps:
+            data = self.compose(short, maps)
+            if data is not _SLOW:
+                return data
+        return self.compose(self.text, {})
+
+    def compose(self, text: str, maps: dict[tuple[int, int], tuple[CommentedMap, int]]) -> Any:
+        try:
+            loader = _CLoader(text)
+        except Exception:  # noqa: BLE001 - a text libyaml cannot take (a lone surrogate): the next loader reports
+            return _SLOW
+        loader.tag_of = self.tag_of
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            # no anchor, so no alias: each node is met once, and counted as it is built
+            data = _from_node(node, self.scalar, resolved=True, budget=[self.node_bound], maps=maps)
+            if maps:
+                raise _Slow("a '{}' left in place of a flow mapping is no mapping of its own")
+            return data
+        except Exception:  # noqa: BLE001 - any trouble: the next loader decides and reports
+            return _SLOW
+        finally:
+            loader.dispose()
+
+    def flow_lines(self) -> tuple[str, dict[tuple[int, int], tuple[CommentedMap, int]]]:
+        """The text with each list item written as a simple one-line flow mapping (:data:`_FLOW_LINE`,
+        such as every claim of a generated claim file) emptied to ``{}``, and those mappings, built
+        here, by the line and column of their ``{`` (with the number of their nodes).
+
+        Exact: such a line holds only ``- {key: value, ...}`` with plain keys, plain values of
+        letters, digits and ``_.-``, and double-quoted values without escapes or characters libyaml
+        refuses, so libyaml reads its mapping as this regular expression does: each key and value
+        where it is written, a quoted text as written, a plain one by the same resolver
+        (:meth:`tag_of`); a line whose keys or values are anything but text and dates is left as it
+        is, as is a mapping with a key twice. Emptying a mapping to ``{}`` changes no other line nor
+        anything before the ``{``, so the composer reaches the ``{}`` in the state it reached the
+        mapping in and leaves it in the state it left the mapping in; :meth:`compose` takes each
+        built mapping where libyaml finds an empty mapping at its place, and answers ``_SLOW`` (the
+        text is then read as it is) if any is not found so (a ``- {...}`` line inside a block text).
+        """
+        text = self.text
+        pieces: list[str] = []
+        maps: dict[tuple[int, int], tuple[CommentedMap, int]] = {}
+        done = line = 0  # text[:done] is in pieces; line: the line of offset done
+        for m in _FLOW_LINE.finditer(text):
+            built = self.flow_map(text, m.start(1), m.end(1))
+            if built is None:
+                continue
+            brace = m.start(1)
+            line += text.count("\n", done, brace)
+            col = brace - (text.rfind("\n", 0, brace) + 1)
+            mapping, entries = built
+            mapping._yaml_set_line_col(line, col)
+            lc = mapping.lc
+            for key, (kcol, vcol) in entries:
+                lc.add_kv_line_col(key, [line, col + kcol, line, col + vcol])
+            maps[line, col] = (mapping, 1 + 2 * len(entries))
+            pieces.append(text[done:brace])
+            pieces.append("{}")
+            done = m.end(1)
+            line += text.count("\n", brace, done)
+        pieces.append(text[done:])
+        return "".join(pieces), maps
+
+    def flow_map(
+        self, text: str, start: int, end: int
+    ) -> tuple[CommentedMap, list[tuple[str, tuple[int, int]]]] | None:
+        """The mapping written in ``text[start:end]`` and where each key and value starts (relative
+        to ``start``), or None when it holds a key twice, a key that is no text, or a value neither
+        text nor a date."""
+        mapping = CommentedMap()
+        entries: list[tuple[str, tuple[int, int]]] = []
+        for e in _FLOW_ENTRY.finditer(text, start, end):
+            key = e[1]
+            if key in mapping or self.tag_of(pyyaml.ScalarNode, key, (True, False)) is not _STR_TAG:
+                return None
+            if e[2] is not None:
+                value: Any = e[2]
+                vstart = e.start(2) - 1  # the opening quote
+            else:
+                value = e[3]
+                vstart = e.start(3)
+                tag = self.tag_of(pyyaml.ScalarNode, value, (True, False))
+                if tag == _TIMESTAMP_TAG:
+                    value = _date(value)
+                    if value is None:
+                        return None
+                elif tag is not _STR_TAG:
+                    return None
+            mapping[key] = value
+            entries.append((key, (e.start(1) - start, vstart - start)))
+        return mapping, entries
+
+
+def _date(value: str) -> datetime.date | None:
+    """A ``YYYY-MM-DD`` timestamp as the round-trip constructor makes it (``create_timestamp``); None
+    for any other (the constructor itself reads it) or an impossible date (it keeps that as text)."""
+    ymd = _YMD.fullmatch(value)
+    if ymd is None:
+        return None
     try:
-        loader = _CLoader(text)
-    except Exception:  # noqa: BLE001 - a text libyaml cannot take (a lone surrogate): the next loader reports
-        return _SLOW
-    loader.tag_of = tag_of
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        # no anchor, so no alias: each node is met once, and counted as it is built
-        return _from_node(node, scalar, resolved=True, budget=[node_bound])
-    except Exception:  # noqa: BLE001 - any trouble: the next loader decides and reports
-        return _SLOW
-    finally:
-        loader.dispose()
+        return datetime.date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+    except ValueError:
+        return None
+
+
+_QUOTED = r"[\x20\x21\x23-\x5b\x5d-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+_ENTRY = r'[A-Za-z_][A-Za-z0-9_]*: +(?:"' + _QUOTED + r'"|[A-Za-z0-9][A-Za-z0-9_.-]*)'
+_FLOW_LINE = re.compile(r"^ *- (\{ *" + _ENTRY + r"(?: *, *" + _ENTRY + r")* *\}) *$", re.MULTILINE)
+"""A list item that is a one-line flow mapping of plain keys to plain or simply quoted values.
+
+A quoted value holds no quote, backslash or line break, and only characters libyaml reads as
+they are (printable, no control character); a plain one only letters, digits and ``_.-``.
+"""
+_FLOW_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(?:\"(" + _QUOTED + r")\"|([A-Za-z0-9][A-Za-z0-9_.-]*))")
 
 
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -336,13 +446,20 @@ def _count_nodes(node: Any, bound: int, seen: dict[int, int], depth: int = 0) ->
 
 
 def _from_node(
-    node: Any, scalar: Callable[[Any], Any], depth: int = 0, resolved: bool = False, budget: list[int] | None = None
+    node: Any,
+    scalar: Callable[[Any], Any],
+    depth: int = 0,
+    resolved: bool = False,
+    budget: list[int] | None = None,
+    maps: dict[tuple[int, int], tuple[CommentedMap, int]] | None = None,
 ) -> Any:
     """The value of ``node`` as the round-trip loader builds it; each scalar made by ``scalar``.
 
     ``resolved``: only tags the resolver gave are plain (PyYAML's nodes, see :class:`_Resolved`).
     ``budget``: the nodes still allowed, counted here (``_Slow`` past it) instead of by
     :func:`_count_nodes` beforehand; only for a tree without aliases, where each node is met once.
+    ``maps``: mappings built already, each taken (and removed) where an empty mapping is at its
+    line and column (see :meth:`_PyYAMLWay.flow_lines`), with its nodes counted.
     """
     if node.tag not in _PLAIN_TAGS or depth > _MAX_DEPTH or (resolved and type(node.tag) is not _Resolved):
         raise _Slow(node.tag)
@@ -352,6 +469,16 @@ def _from_node(
             raise _Slow("too many nodes")
     line, col = node.start_mark.line, node.start_mark.column
     if node.id == "mapping":
+        if maps and not node.value:
+            found = maps.pop((line, col), None)
+            if found is not None:
+                if depth + 1 > _MAX_DEPTH:
+                    raise _Slow("deep")
+                assert budget is not None
+                budget[0] -= found[1] - 1
+                if budget[0] < 0:
+                    raise _Slow("too many nodes")
+                return found[0]
         m = CommentedMap()
         m._yaml_set_line_col(line, col)
         lc = m.lc
@@ -363,7 +490,7 @@ def _from_node(
             key = scalar(k)
             if key in m:
                 raise _Slow("duplicate key")
-            m[key] = _from_node(v, scalar, depth + 1, resolved, budget)
+            m[key] = _from_node(v, scalar, depth + 1, resolved, budget, maps)
             lc.add_kv_line_col(key, [k.start_mark.line, k.start_mark.column, v.start_mark.line, v.start_mark.column])
         return m
     if node.id == "sequence":
@@ -371,7 +498,7 @@ def _from_node(
         seq._yaml_set_line_col(line, col)
         lc = seq.lc
         for i, item in enumerate(node.value):
-            seq.append(_from_node(item, scalar, depth + 1, resolved, budget))
+            seq.append(_from_node(item, scalar, depth + 1, resolved, budget, maps))
             lc.add_kv_line_col(i, [item.start_mark.line, item.start_mark.column])
         return seq
     return scalar(node)

@@ -176,7 +176,7 @@ def test_a_directive_takes_the_round_trip_loader() -> None:
 
 
 def test_the_benchmark_files_take_the_pyyaml_way() -> None:
-    """A generated claim file (formulas with '!=', dates, quotes) is read by PyYAML's composer."""
+    """A generated claim file (formulas with '!=', dates, quotes) is read the PyYAML way, its claims as flow lines."""
     text = (
         'sources:\n  s1: {name: "A", role: "x", via: "AFP"}\nclaims:\n'
         '  - {id: c1, source: s1, said: 2015-10-07, quote: "q", formula: "x != 3"}\n'
@@ -184,6 +184,7 @@ def test_the_benchmark_files_take_the_pyyaml_way() -> None:
     fast = Y._pyyaml_load(text, _rt(), 10**6)
     assert fast is not Y._SLOW
     _same(fast, _rt().load(text))
+    assert len(Y._PyYAMLWay(text, _rt(), 10**6).flow_lines()[1]) == 1  # its claim is read by regular expression
 
 
 @given(documents(), st.integers(0, 40))
@@ -194,3 +195,61 @@ def test_pyyaml_way_counts_nodes_as_count_nodes(text: str, bound: int) -> None:
         return
     count = Y._count_nodes(pyyaml.compose(text, Loader=pyyaml.CSafeLoader), 10**6, {})
     assert (Y._pyyaml_load(text, _rt(), bound) is Y._SLOW) == (count > bound)
+
+
+@st.composite
+def flow_line_documents(draw: st.DrawFn) -> str:
+    """Documents with list items written as one-line flow mappings, as generated claim files write
+    their claims, in the places such a line can stand (a list, a block text, a flow list, after a key)."""
+    values = (st.sampled_from(_PLAIN) | st.text(max_size=5)).map(lambda v: v.replace('"', "").replace("\\", ""))
+
+    def item(draw: st.DrawFn) -> str:
+        entries = []
+        for j in range(draw(st.integers(1, 4))):
+            key = draw(st.sampled_from((f"f{j}", "f0", "yes", "id", "said", "1")))
+            v = draw(values)
+            quoted = draw(st.booleans())
+            entries.append(f'{key}: "{v}"' if quoted else f"{key}: {v}")
+        sep = draw(st.sampled_from((", ", ",", " , ")))
+        return "{" + draw(st.sampled_from(("", " "))) + sep.join(entries) + draw(st.sampled_from(("", " "))) + "}"
+
+    lines = []
+    for i in range(draw(st.integers(1, 4))):
+        where = draw(st.sampled_from(("list",) * 6 + ("block-text", "flow", "nested", "comment", "top")))
+        if where == "list":
+            lines.append(f"k{i}:")
+            lines.extend(f"  - {item(draw)}" for _ in range(draw(st.integers(1, 3))))
+        elif where == "block-text":
+            lines.append(f"k{i}: |")
+            lines.append(f"  - {item(draw)}")
+        elif where == "flow":
+            lines.append(f"k{i}: [")
+            lines.append(f"  - {item(draw)}")
+            lines.append("  ]")
+        elif where == "nested":
+            lines.append(f"k{i}:")
+            lines.append(f"  - - {item(draw)}")
+            lines.append(f"    - {item(draw)}")
+        elif where == "comment":
+            lines.append(f"k{i}:")
+            lines.append(f"  - {item(draw)} # note")
+        else:
+            lines.append(f"- {item(draw)}")
+    return "\n".join(lines) + draw(st.sampled_from(("\n", "", "\n\n")))
+
+
+@settings(max_examples=600)
+@given(flow_line_documents() | flow_line_documents().flatmap(mutated))
+@example('k0:\n  - {id: c1, said: 2015-10-07, quote: "a: b, {c}", f: 2016-02-30}\n')
+@example("k0: |\n  - {a: b}\n")
+@example("- {a: b, a: c}\n")
+def test_flow_lines_read_as_libyaml_reads_them(text: str) -> None:
+    """Reading the one-line flow mappings by regular expression gives exactly what composing the
+    whole text gives (or _SLOW where that is _SLOW)."""
+    way = Y._PyYAMLWay(text, _rt(), 10**6)
+    whole = way.compose(text, {})
+    fast = way.load()
+    if whole is Y._SLOW:
+        assert fast is Y._SLOW
+    else:
+        _same(fast, whole)
