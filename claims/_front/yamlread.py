@@ -238,8 +238,11 @@ def _pyyaml_load(text: str, rt: YAML, node_bound: int) -> Any:
     literal or folded block, a ``YYYY-MM-DD`` timestamp as the round-trip
     constructor makes it (``create_timestamp``: a ``datetime.date``), every
     other scalar by the round-trip constructor itself, from a ruamel node of the
-    same tag, value and style. Whatever raises sends the text to the reference.
-    tests/cover/test_yaml_fast.py checks this against the round-trip loader.
+    same tag, value and style; a list item written as a simple one-line flow
+    mapping (a generated claim file's claims) is read by regular expression
+    (:meth:`_PyYAMLWay.flow_lines`). Whatever raises sends the text the slower
+    way (ruamel.yaml's libyaml, then the round-trip loader).
+    tests/cover/test_yaml_fast.py checks this against those ways.
     """
     if _PROPERTIES.search(text) is not None:
         return _SLOW
