@@ -13,7 +13,7 @@ import calendar
 import datetime
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from pathlib import Path
@@ -323,16 +323,27 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
         start = len(text) if nl < 0 else nl + 1
     elif start < len(text) and text[start] in "\"'":
         start += 1
-    mapping: list[int] = []
-    to_place = ctx.place
+    return Locator(ctx.shown, _FormulaPlaces(text, start, formula, ctx.place))
 
-    def place(offset: int) -> tuple[int, int]:
-        if not mapping:
-            mapping.extend(_alignment(text, start, formula))
-        offset = max(0, min(offset, len(mapping) - 1))
-        return to_place(mapping[offset])
 
-    return Locator(ctx.shown, place)
+class _FormulaPlaces:
+    """The place in the file of each offset of a formula: aligned on the first question.
+
+    A plain object, not a closure, so that a parsed claim file can be pickled
+    (a parallel load sends parsed files from worker processes).
+    """
+
+    __slots__ = ("_formula", "_mapping", "_start", "_text", "_to_place")
+
+    def __init__(self, text: str, start: int, formula: str, to_place: Callable[[int], tuple[int, int]]) -> None:
+        self._text, self._start, self._formula, self._to_place = text, start, formula, to_place
+        self._mapping: list[int] = []
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        if not self._mapping:
+            self._mapping = _alignment(self._text, self._start, self._formula)
+        offset = max(0, min(offset, len(self._mapping) - 1))
+        return self._to_place(self._mapping[offset])
 
 
 def _alignment(text: str, start: int, formula: str) -> list[int]:

@@ -8,6 +8,7 @@ gives the tree its meaning.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
@@ -962,15 +963,36 @@ def _operand(e: Expr, min_prec: int, quant_ok: bool) -> str:
     return s
 
 
-def offset_to_place(text: str) -> Callable[[int], tuple[int, int]]:
-    """Return a function mapping an offset in ``text`` to (1-based line, 0-based column)."""
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+class TextPlaces:
+    """Maps an offset in a text to (1-based line, 0-based column).
 
-    def place(offset: int) -> tuple[int, int]:
-        import bisect
+    The line starts are found on the first question (most texts are never
+    asked), and it is a plain object, not a closure, so whatever holds one (a
+    parsed claim file) can be pickled: a parallel load sends parsed files
+    from worker processes (``claims._run.loader``).
+    """
 
-        offset = max(0, min(offset, len(text)))
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        offset = max(0, min(offset, len(self._text)))
         i = bisect.bisect_right(starts, offset) - 1
         return i + 1, offset - starts[i]
 
-    return place
+    def __getstate__(self) -> tuple[str, None]:
+        return self._text, None  # the line starts are found again when asked
+
+    def __setstate__(self, state: tuple[str, None]) -> None:
+        self._text, self._starts = state
+
+
+def offset_to_place(text: str) -> Callable[[int], tuple[int, int]]:
+    """Return a function mapping an offset in ``text`` to (1-based line, 0-based column)."""
+    return TextPlaces(text)
