@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
@@ -35,6 +36,8 @@ from claims._front.rulesets import rule_sets_of
 from claims._front.syntax import FormulaMemo
 from claims._logic.encode import templates
 from claims._logic.executor import default_jobs
+
+T = TypeVar("T")
 
 
 def load(
@@ -177,30 +180,37 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     declared = [f.declared for f in files]
     scope = Scope.of(rule_sets, declared, sink)
     rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
+    keys = [digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance))) for k, f in enumerate(files)]
+    fresh = [k for k, f in enumerate(files) if f.entry is None or f.entry.scope_key != keys[k]]
+    for k in fresh:
+        if files[k].raw is None:
+            parse(files[k])  # cached, but resolved in another scope: parse it again
+    todo_resolve = [(k, raw) for k in fresh if (raw := files[k].raw) is not None and files[k].clean]
+    made = _resolve_side_by_side(todo_resolve, scope, jobs) if jobs > 1 and not sink.errors else None
     resolved: list[ResolvedFile] = []
     for k, f in enumerate(files):
-        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance)))
-        if f.entry is not None and f.entry.scope_key == scope_key:
+        if f.entry is not None and f.entry.scope_key == keys[k]:
             resolved.append(f.entry.resolved)
             continue
-        raw = f.raw or parse(f)  # cached, but resolved in another scope: parse it again
+        raw = f.raw
         if raw is None:
             continue
-        before = len(sink.errors)
-        rf = resolve_file(raw, k, scope, sink)
-        if store is not None and f.clean and len(sink.errors) == before:
-            rf = attrs.evolve(
-                rf,
-                templates=templates(
-                    rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)
-                ),
-            )
+        if made is not None:
+            rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
+        else:
+            before = len(sink.errors)
+            rf = resolve_file(raw, k, scope, sink)
+            if store is None or not f.clean or len(sink.errors) > before:
+                resolved.append(rf)
+                continue
+            rf = _with_templates(rf, scope)
+        if store is not None:
             text_of = dict(raw.documents)
             docs = tuple((shown, real, digest(text_of[shown])) for shown, real in raw.document_files)
             header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
             # the places of the ids serve only to report an id used twice, and any error
             # makes the load start again without the cache: a cached file keeps none
-            store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
+            store.put(f.shown, Entry(f.text_key, header, keys[k], attrs.evolve(rf, id_spans=())))
         resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
@@ -252,17 +262,17 @@ def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int) -> lis
     return out
 
 
-def _slices(files: Sequence[_File], sizes: Sequence[int], n: int) -> list[Sequence[_File]]:
-    """``files`` cut in at most ``n`` consecutive slices of about the same number of characters."""
+def _slices(items: Sequence[T], sizes: Sequence[int], n: int) -> list[Sequence[T]]:
+    """``items`` cut in at most ``n`` consecutive slices of about the same total size."""
     total = sum(sizes)
     cuts, acc, k = [0], 0, 1
     for i, size in enumerate(sizes):
         acc += size
-        if k < n and acc >= total * k / n and i + 1 < len(files):
+        if k < n and acc >= total * k / n and i + 1 < len(items):
             cuts.append(i + 1)
             k += 1
-    cuts.append(len(files))
-    return [files[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+    cuts.append(len(items))
+    return [items[a:b] for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _parse_quietly(files: Sequence[_File], inputs: Inputs) -> list[RawFile] | None:
@@ -276,4 +286,57 @@ def _parse_quietly(files: Sequence[_File], inputs: Inputs) -> list[RawFile] | No
         if raw is None or sink.errors:
             return None
         out.append(raw)
+    return out
+
+
+def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
+    """``rf`` with the encoding template of each of its claims (what encode would make of them)."""
+    symbols = (*scope.vocab.symbols.values(), *rf.symbols)
+    return attrs.evolve(rf, templates=templates(rf.claims, symbols, (*scope.vocab.sorts.values(), *rf.sorts)))
+
+
+def _resolve_side_by_side(
+    todo: Sequence[tuple[int, RawFile]], scope: Scope, jobs: int
+) -> dict[int, ResolvedFile] | None:
+    """Each file ``k`` of ``todo`` resolved in ``scope`` with its templates, in ``jobs`` slices side by side.
+
+    None when the files are too few to be worth it, or any of them has an
+    error: the caller then resolves them one by one here, for the diagnostics.
+    A file is resolved by itself against the scope (what the file cache relies
+    on too: a resolved file is kept and used again under the digest of its
+    text and of what :meth:`Scope.key_for` says it depends on), so it is the
+    same whichever process resolved it; its templates are what encode makes of
+    its claims, made here instead (the file cache keeps them the same way).
+    """
+    if len(todo) < 2 or sum(len(raw.claims) for _, raw in todo) < PARALLEL_RESOLVE_CLAIMS:
+        return None
+    slices = _slices(todo, [len(raw.claims) for _, raw in todo], jobs)
+    with contextlib.ExitStack() as stack:
+        children = [
+            stack.enter_context(beside(functools.partial(_resolve_quietly, part, scope), fork=True))
+            for part in slices[:-1]
+        ]
+        here = _resolve_quietly(slices[-1], scope)
+        parts = [child.result() for child in children] + [here]
+    out: dict[int, ResolvedFile] = {}
+    for part in parts:
+        if part is None:
+            return None
+        out.update(part)
+    return out
+
+
+PARALLEL_RESOLVE_CLAIMS = 1_500
+"""From this many claims to resolve, ``jobs`` > 1 resolve them side by side."""
+
+
+def _resolve_quietly(todo: Sequence[tuple[int, RawFile]], scope: Scope) -> dict[int, ResolvedFile] | None:
+    """Each file resolved, with its templates; None at the first file with an error."""
+    sink = DiagnosticSink()
+    out: dict[int, ResolvedFile] = {}
+    for k, raw in todo:
+        rf = resolve_file(raw, k, scope, sink)
+        if sink.errors:
+            return None
+        out[k] = _with_templates(rf, scope)
     return out
