@@ -767,6 +767,65 @@ class _Inline:
 
     iff = implies = xor = disj = conj = comparison = sum = product = _chain
 
+    # the items of a rule file or declarations block (which add no depth of their own)
+
+    def ruleset(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        return tuple(k[0] for k in kids), 0, 0, _depth(kids)
+
+    def sort_decl(self, ch: list[_Child]) -> _Built:  # "sort" NAME ("=" "{" NAME ("," NAME)* "}")?
+        names = [c for c in ch if isinstance(c, lark.Token) and c.type == "NAME"]
+        members = tuple(str(m) for m in names[1:]) if len(names) > 1 else None
+        decl = SortDecl(str(names[0]), members, names[0].start_pos or 0, tuple(m.start_pos or 0 for m in names[1:]))
+        return decl, _start(ch[0]), _end(ch[-1]), 0
+
+    def result(self, ch: list[_Child]) -> _Built:  # ":" sort_ref
+        ref = ch[1]
+        assert not isinstance(ref, lark.Token)
+        return ("result", ref[0], ref[1]), _start(ch[0]), ref[2], 0
+
+    def signature(self, ch: list[_Child]) -> _Built:
+        # each sort it names: ("arg" or "result", the sort, where its sort_ref starts)
+        parts = [("arg", k[0], k[1]) if isinstance(k[0], str) else k[0] for k in _built(ch)]
+        return parts, _start(ch[0]), _end(ch[-1]), 0
+
+    def sym_decl(self, ch: list[_Child]) -> _Built:  # TIMED? DECL_KIND NAME ("," NAME)* signature?
+        timed = any(isinstance(c, lark.Token) and c.type == "TIMED" for c in ch)
+        toks = [c for c in ch if isinstance(c, lark.Token) and c.type in ("DECL_KIND", "NAME")]
+        kids = _built(ch)
+        args: list[str] = []
+        sort_pos: list[int] = []
+        result: str | None = None
+        for what, sort, at in kids[0][0] if kids else ():
+            if what == "result":
+                result = sort
+            else:
+                args.append(sort)
+            sort_pos.append(at)
+        decl = SymDecl(
+            kind=str(toks[0]),
+            names=tuple(str(n) for n in toks[1:]),
+            args=tuple(args),
+            result=result,
+            timed=timed,
+            pos=toks[0].start_pos or 0,
+            name_pos=tuple(n.start_pos or 0 for n in toks[1:]),
+            sort_pos=tuple(sort_pos),
+        )
+        return decl, _start(ch[0]), _end(ch[-1]), 0
+
+    def rule_case(self, ch: list[_Child]) -> _Built:  # CASE_KIND ":" formula
+        f = ch[2]
+        assert not isinstance(f, lark.Token)
+        return RuleCase(str(ch[0]), f[0], _start(ch[0])), _start(ch[0]), f[2], f[3]
+
+    def rule(self, ch: list[_Child]) -> _Built:  # "rule" RULE_ID ":" STRING formula rule_case*
+        rid, desc = ch[1], ch[3]
+        assert isinstance(rid, lark.Token) and isinstance(desc, lark.Token)
+        kids = _built(ch)
+        decl = RuleDecl(str(rid), _unquote(str(desc)), kids[0][0], tuple(k[0] for k in kids[1:]), rid.start_pos or 0)
+        return decl, _start(ch[0]), _end(ch[-1]), _depth(kids)
+
 
 @functools.cache
 def _inline_parser() -> lark.Lark:
@@ -775,7 +834,24 @@ def _inline_parser() -> lark.Lark:
 
 
 def parse_items(text: str) -> tuple[Item, ...]:
-    """Parse a rule file or declarations block into declarations and rules."""
+    """Parse a rule file or declarations block into declarations and rules.
+
+    Built straight from lark's reductions, as :func:`parse_formula` is; a syntax
+    error or a formula over ``MAX_DEPTH`` is parsed again by :func:`parse_items_tree`,
+    the reference, whose error and offset are the ones reported.
+    """
+    try:
+        built: Any = _inline_parser().parse(text, start="ruleset")  # what _Inline.ruleset returns
+    except UnexpectedInput:
+        return parse_items_tree(text)
+    if built[3] > MAX_DEPTH:
+        return parse_items_tree(text)
+    items: tuple[Item, ...] = built[0]
+    return items
+
+
+def parse_items_tree(text: str) -> tuple[Item, ...]:
+    """:func:`parse_items` the slow, obvious way: lark's parse tree with positions, then the items."""
     try:
         tree = _parser().parse(text, start="ruleset")
     except UnexpectedInput as exc:

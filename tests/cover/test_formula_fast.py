@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims._front import syntax as S
-from tests.strategies import formulas, mutated
+from tests.strategies import formulas, mutated, names
 
 
 def _outcome(parse: object, text: str) -> object:
@@ -113,3 +113,47 @@ def test_lazy_locator_places_as_the_eager_one(trees: list[S.Expr], style: str, d
             want = place(eager[max(0, min(max(off, 0), len(eager) - 1))])
             got = loc.span(off)
             assert (got.line, got.column) == want
+
+
+def _items_outcome(parse: object, text: str) -> object:
+    try:
+        items = parse(text)  # type: ignore[operator]
+    except S.ParseError as exc:
+        return ("error", exc.message, exc.pos, exc.hint)
+    return tuple((type(i), attrs.astuple(i, recurse=True)) for i in items)
+
+
+@st.composite
+def item_texts(draw: st.DrawFn) -> str:
+    """A rule file or declarations block: sorts, symbols (timed, with arguments and results), rules with cases."""
+    out = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(("sort", "sym", "rule")))
+        if kind == "sort":
+            members = draw(st.lists(names(), max_size=3))
+            out.append(f"sort {draw(names())}" + (" = {" + ", ".join(members) + "}" if members else ""))
+        elif kind == "sym":
+            timed = "timed " if draw(st.booleans()) else ""
+            decl = draw(st.sampled_from(("const", "pred", "func")))
+            syms = ", ".join(draw(st.lists(names(), min_size=1, max_size=3)))
+            args = draw(st.lists(names(), max_size=2))
+            sig = f"({', '.join(args)})" if args else ""
+            result = f": {draw(names())}" if draw(st.booleans()) else ""
+            out.append(f"{timed}{decl} {syms}{sig}{result}")
+        else:
+            rule = f'rule r.{draw(names())}: "a \\"rule\\"" {S.to_text(draw(formulas(max_depth=2)))}'
+            for _ in range(draw(st.integers(0, 2))):
+                case = draw(st.sampled_from(("example", "forbids", "possible")))
+                rule += f"\n  {case}: {S.to_text(draw(formulas(max_depth=2)))}"
+            out.append(rule)
+    text = draw(st.sampled_from(("\n", "\n\n# a comment\n", "  \n"))).join(out)
+    return draw(mutated(text)) if text and draw(st.integers(0, 3)) == 0 else text
+
+
+@given(item_texts())
+@example('sort C = {a, b}\ntimed func f, g(C, int): real\npred p\nrule x.y: "d" p implies p\n  example: p')
+@example('const x: int\nrule a: "d" ' + " and ".join(["p"] * 250))
+@example("sort C = {a, b")
+def test_inline_items_give_the_tree_parser_s_items(text: str) -> None:
+    """Same items with every place (names, sorts, members, rules, cases), or the same error at the same offset."""
+    assert _items_outcome(S.parse_items, text) == _items_outcome(S.parse_items_tree, text)
