@@ -241,7 +241,9 @@ def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int) -> lis
     text and the documents it quotes alone (the memo gives what parsing again
     gives), so the files are the same whichever process parsed them. A child
     that fails in any way is replaced by parsing its slice here
-    (:class:`~claims._base.background.Beside`).
+    (:class:`~claims._base.background.Beside`). What a document's quotes
+    share across files (the budget of closest-passage searches) serves only
+    diagnostics, which are made in one process.
     """
     sizes = [len(f.text) for f in todo]
     if sum(sizes) < PARALLEL_LOAD_CHARS or len(todo) < 2:
