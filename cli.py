@@ -248,7 +248,7 @@ def check(
         _stop(err, fmt, output, paths, timeout, max_, err_color)
 
     with _ending_on_errors(stop):
-        ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR, root=root, limits=limits)
+        ds = claims.load(*paths, cache=None if no_cache else CACHE_DIR, root=root, limits=limits, jobs=jobs)
         ref = _gate.reference(baseline=baseline, since=since, paths=paths)
     progress = _Progress(sys.stderr.isatty())
     store = None if no_cache else ResultCache(CACHE_DIR)

@@ -13,7 +13,7 @@ import calendar
 import datetime
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +31,7 @@ from claims._base.text import Normalised, closest_passage
 from claims._front.inputs import ANYWHERE, Inputs, Locator, display_path, outside_root, read_text
 from claims._front.model import KINDS
 from claims._front.rulesets import longest_item
-from claims._front.syntax import Expr, Item, ParseError, offset_to_place, parse_formula, parse_items
+from claims._front.syntax import Expr, FormulaMemo, Item, ParseError, offset_to_place, parse_items
 from claims._front.yamlread import TooManyNodes, read_yaml
 
 
@@ -309,7 +309,12 @@ class Document:
 
 
 def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Locator:
-    """Locate formula offsets in the YAML file by aligning its characters with the file's."""
+    """Locate formula offsets in the YAML file by aligning its characters with the file's.
+
+    Only a diagnostic asks a locator for a place, so the alignment is made on the
+    first question, not for every formula loaded; it is the same alignment, of
+    the same text from the same start, whenever it is made.
+    """
     line0, col0 = ctx.value_pos(m, key)
     start = ctx.offset(line0, col0)
     text = ctx.text
@@ -318,6 +323,31 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
         start = len(text) if nl < 0 else nl + 1
     elif start < len(text) and text[start] in "\"'":
         start += 1
+    return Locator(ctx.shown, _FormulaPlaces(text, start, formula, ctx.place))
+
+
+class _FormulaPlaces:
+    """The place in the file of each offset of a formula: aligned on the first question.
+
+    A plain object, not a closure, so that a parsed claim file can be pickled
+    (a parallel load sends parsed files from worker processes).
+    """
+
+    __slots__ = ("_formula", "_mapping", "_start", "_text", "_to_place")
+
+    def __init__(self, text: str, start: int, formula: str, to_place: Callable[[int], tuple[int, int]]) -> None:
+        self._text, self._start, self._formula, self._to_place = text, start, formula, to_place
+        self._mapping: list[int] = []
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        if not self._mapping:
+            self._mapping = _alignment(self._text, self._start, self._formula)
+        offset = max(0, min(offset, len(self._mapping) - 1))
+        return self._to_place(self._mapping[offset])
+
+
+def _alignment(text: str, start: int, formula: str) -> list[int]:
+    """The offset in ``text`` of each character of ``formula`` (written from ``start`` on), and of its end."""
     mapping: list[int] = []
     f = start
     for ch in formula:
@@ -331,12 +361,7 @@ def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Loca
         mapping.append(nxt)
         f = nxt + 1
     mapping.append(f)
-
-    def place(offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(mapping) - 1))
-        return ctx.place(mapping[offset])
-
-    return Locator(ctx.shown, place)
+    return mapping
 
 
 def load_claim_file(
@@ -346,11 +371,13 @@ def load_claim_file(
     text: str | None = None,
     *,
     inputs: Inputs = ANYWHERE,
+    formulas: FormulaMemo | None = None,
 ) -> RawFile | None:
     """Load one claim file (whose ``text`` may be read already); record every problem in ``sink``.
 
     ``documents`` holds the documents read so far, by shown path; the file's
-    own are added to it.
+    own are added to it. ``formulas`` holds the formulas parsed so far in this
+    load (see :class:`~claims._front.syntax.FormulaMemo`); ``None``: a memo of this file only.
     """
     if text is None:
         text = read_text(path, sink)
@@ -498,7 +525,7 @@ def load_claim_file(
 
     sources = _load_sources(ctx, data, documents)
     source_docs = {s.id: s.document for s in sources}
-    claims = _load_claims(ctx, data, doc, source_docs, documents)
+    claims = _load_claims(ctx, data, doc, source_docs, documents, formulas if formulas is not None else FormulaMemo())
     docs = tuple(sorted((key, documents[key].text) for key in ctx.documents))
     return RawFile(
         path=ctx.shown,
@@ -637,6 +664,7 @@ def _load_claims(
     doc: Document | None,
     source_docs: dict[str, str | None],
     documents: dict[str, Document],
+    formulas: FormulaMemo,
 ) -> list[RawClaim]:
     out: list[RawClaim] = []
     if "claims" not in data:
@@ -727,7 +755,7 @@ def _load_claims(
         elif formula_text is not None:
             loc = _formula_locator(ctx, c, "formula", formula_text)
             try:
-                formula = parse_formula(formula_text)
+                formula = formulas.parse(formula_text)
             except ParseError as exc:
                 ctx.sink.error(loc.span(exc.pos), E.FORMULA_SYNTAX, exc.message, exc.hint)
         if None in (cid, source, quote, said, formula) or loc is None:

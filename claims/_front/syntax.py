@@ -8,10 +8,12 @@ gives the tree its meaning.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import attrs
 import lark
@@ -533,7 +535,27 @@ def _check_depth(tree: lark.Tree[lark.Token]) -> None:
 
 
 def parse_formula(text: str) -> Expr:
-    """Parse one formula; raise :class:`ParseError` with an offset on bad syntax."""
+    """Parse one formula; raise :class:`ParseError` with an offset on bad syntax.
+
+    The formula is built straight from lark's LALR reductions (:class:`_Inline`),
+    without a parse tree. Whatever that path does not accept as it is (a syntax
+    error, a formula deeper than ``MAX_DEPTH``) is parsed again by
+    :func:`parse_formula_tree`, the reference, whose error and offset are the
+    ones reported.
+    """
+    try:
+        built: Any = _inline_parser().parse(text, start="start")  # what _Inline.start returns
+    except UnexpectedInput:
+        return parse_formula_tree(text)
+    if built[3] > MAX_DEPTH:
+        return parse_formula_tree(text)
+    expr: Expr = built[0]
+    return expr
+
+
+def parse_formula_tree(text: str) -> Expr:
+    """:func:`parse_formula` the slow, obvious way: lark's parse tree with positions, the depth
+    checked over it (:func:`check_depth`), then the syntax tree built from it (:func:`_build`)."""
     try:
         tree = _parser().parse(text, start="start")
     except UnexpectedInput as exc:
@@ -542,8 +564,294 @@ def parse_formula(text: str) -> Expr:
     return _build(tree)
 
 
+class FormulaMemo:
+    """Formulas parsed so far, by text: one load parses each distinct formula text once.
+
+    Exact: :func:`parse_formula` is a function of the text alone (the places in
+    the tree are offsets into that text, which each claim's own locator turns
+    into file, line and column), and the tree is immutable (frozen records and
+    tuples), so the claims that share a text can share its tree. A text that
+    does not parse is not kept: it is parsed again, and raises again, with its
+    own error. The caller owns the memo, for one load.
+    """
+
+    __slots__ = ("_trees",)
+
+    def __init__(self) -> None:
+        self._trees: dict[str, Expr] = {}
+
+    def parse(self, text: str) -> Expr:
+        tree = self._trees.get(text)
+        if tree is None:
+            tree = self._trees[text] = parse_formula(text)
+        return tree
+
+
+# --------------------------------------------------------------------------- the inline builder
+#
+# What each reduction returns: (value, start, end, depth). ``value`` is the Expr (or the
+# part of one: a binder, a time index, a quantity's words and bounds); ``start`` and ``end``
+# are the offsets lark's ``propagate_positions`` gives the node's *container* (the node with
+# the parentheses written around it, if any); ``depth`` is what check_depth counts for it.
+
+_Built = tuple[Any, int, int, int]
+_Child = lark.Token | _Built
+
+
+def _start(c: _Child) -> int:
+    return c.start_pos if isinstance(c, lark.Token) else c[1]  # type: ignore[return-value]
+
+
+def _end(c: _Child) -> int:
+    return c.end_pos if isinstance(c, lark.Token) else c[2]  # type: ignore[return-value]
+
+
+def _built(ch: list[_Child]) -> list[_Built]:
+    return [c for c in ch if not isinstance(c, lark.Token)]
+
+
+def _depth(kids: list[_Built]) -> int:
+    return max((k[3] for k in kids), default=0)
+
+
+class _Inline:
+    """lark callbacks (``keep_all_tokens``: punctuation included) that build :data:`Expr` nodes as
+    :func:`parse_formula_tree` would, places and depth included, with no parse tree in between.
+
+    Exact: a node of lark's tree, with ``propagate_positions``, starts where the
+    container of its first child (token or node, punctuation included) starts and
+    ends where the container of its last child ends; a node inlined by a ``?rule``
+    keeps its own place, and its container grows to the parentheses around it.
+    Each callback below does the same from the (container) places of its
+    children, and :func:`_build`'s choices (``Binary`` from its operands' own
+    places) from their values. The depth is :func:`_levels` summed the way
+    :func:`check_depth` sums it. tests/cover/test_formula_fast.py checks both
+    parsers against each other, places included, on generated formulas.
+    """
+
+    def start(self, ch: list[_Child]) -> _Built:
+        return ch[0]  # type: ignore[return-value]
+
+    def atom(self, ch: list[_Child]) -> _Built:  # "(" formula ")": the container grows
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        return x[0], _start(ch[0]), _end(ch[2]), x[3]
+
+    def number(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return Num(str(ch[0]), s, e), s, e, 1
+
+    def date(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return DateLit(str(ch[0]), s, e), s, e, 1
+
+    def duration(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[1])
+        return Duration(str(ch[0]), _UNITS[str(ch[1])], s, e), s, e, 1
+
+    def true(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return BoolLit(True, s, e), s, e, 1
+
+    def false(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[0])
+        return BoolLit(False, s, e), s, e, 1
+
+    def time_index(self, ch: list[_Child]) -> _Built:
+        return str(ch[1]), _start(ch[0]), _end(ch[1]), 0
+
+    def sort_ref(self, ch: list[_Child]) -> _Built:
+        return str(ch[0]), _start(ch[0]), _end(ch[0]), 0
+
+    def binder(self, ch: list[_Child]) -> _Built:
+        sort = ch[2]
+        assert not isinstance(sort, lark.Token)
+        return (str(ch[0]), sort[0]), _start(ch[0]), sort[2], sort[3]
+
+    def name(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[-1])
+        at = ch[1][0] if len(ch) > 1 else None
+        return Name(str(ch[0]), at, s, e), s, e, _depth(_built(ch)) + 1
+
+    def call(self, ch: list[_Child]) -> _Built:
+        s, e = _start(ch[0]), _end(ch[-1])
+        kids = _built(ch)
+        at = None
+        if not isinstance(ch[-1], lark.Token):  # NAME "(" sum ("," sum)* ")" time_index
+            at = ch[-1][0]
+            args = kids[:-1]
+        else:
+            args = kids
+        return Call(str(ch[0]), tuple(a[0] for a in args), at, s, e), s, e, _depth(kids) + 1
+
+    def not_(self, ch: list[_Child]) -> _Built:
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        s, e = _start(ch[0]), x[2]
+        return Unary("not", x[0], s, e), s, e, x[3] + 1
+
+    def negate(self, ch: list[_Child]) -> _Built:
+        x = ch[1]
+        assert not isinstance(x, lark.Token)
+        s, e = _start(ch[0]), x[2]
+        return Unary("-", x[0], s, e), s, e, x[3] + 1
+
+    def quantified(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        body = kids[-1]
+        s, e = _start(ch[0]), body[2]
+        binders = tuple(b[0] for b in kids[:-1])
+        return Quant(_canon(str(ch[0])), binders, body[0], s, e), s, e, _depth(kids) + 1
+
+    def quantity_cmp(self, ch: list[_Child]) -> _Built:
+        term, q = ch[0], ch[2]
+        assert not isinstance(term, lark.Token) and not isinstance(q, lark.Token)
+        kind, bounds = q[0]
+        s, e = term[1], q[2]
+        node = Quantity(kind=kind, term=term[0], bounds=bounds, month=None, pos=s, end=e)
+        return node, s, e, max(term[3], q[3]) + 1
+
+    def _q(self, kind: str, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        return (kind, tuple(b[0] for b in kids)), _start(ch[0]), _end(ch[-1]), _depth(kids)
+
+    def q_between(self, ch: list[_Child]) -> _Built:
+        return self._q("between", ch)
+
+    def q_about(self, ch: list[_Child]) -> _Built:
+        return self._q("about", ch)
+
+    def q_over(self, ch: list[_Child]) -> _Built:
+        return self._q("over", ch)
+
+    def q_under(self, ch: list[_Child]) -> _Built:
+        return self._q("under", ch)
+
+    def q_at_least(self, ch: list[_Child]) -> _Built:
+        return self._q("at_least", ch)
+
+    def q_at_most(self, ch: list[_Child]) -> _Built:
+        return self._q("at_most", ch)
+
+    def q_exactly(self, ch: list[_Child]) -> _Built:
+        return self._q("exactly", ch)
+
+    def in_month(self, ch: list[_Child]) -> _Built:
+        term = ch[0]
+        assert not isinstance(term, lark.Token)
+        s, e = term[1], _end(ch[2])
+        node = Quantity(kind="in_month", term=term[0], bounds=(), month=str(ch[2]), pos=s, end=e)
+        return node, s, e, term[3] + 1
+
+    def in_range(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        s, e = kids[0][1], kids[2][2]
+        node = Quantity(kind="in_range", term=kids[0][0], bounds=(kids[1][0], kids[2][0]), month=None, pos=s, end=e)
+        return node, s, e, _depth(kids) + 1
+
+    def _chain(self, ch: list[_Child]) -> _Built:
+        # "a op b op c": Binary nodes nested once per operator, each from its operands' own places
+        first = ch[0]
+        assert not isinstance(first, lark.Token)
+        left: Expr = first[0]
+        depth = first[3]
+        for i in range(1, len(ch), 2):
+            r = ch[i + 1]
+            assert not isinstance(r, lark.Token)
+            right: Expr = r[0]
+            left = Binary(_canon(str(ch[i])), left, right, left.pos, right.end)
+            depth = max(depth, r[3])
+        last = ch[-1]
+        assert not isinstance(last, lark.Token)
+        return left, first[1], last[2], depth + max(1, len(ch) // 2)
+
+    iff = implies = xor = disj = conj = comparison = sum = product = _chain
+
+    # the items of a rule file or declarations block (which add no depth of their own)
+
+    def ruleset(self, ch: list[_Child]) -> _Built:
+        kids = _built(ch)
+        return tuple(k[0] for k in kids), 0, 0, _depth(kids)
+
+    def sort_decl(self, ch: list[_Child]) -> _Built:  # "sort" NAME ("=" "{" NAME ("," NAME)* "}")?
+        names = [c for c in ch if isinstance(c, lark.Token) and c.type == "NAME"]
+        members = tuple(str(m) for m in names[1:]) if len(names) > 1 else None
+        decl = SortDecl(str(names[0]), members, names[0].start_pos or 0, tuple(m.start_pos or 0 for m in names[1:]))
+        return decl, _start(ch[0]), _end(ch[-1]), 0
+
+    def result(self, ch: list[_Child]) -> _Built:  # ":" sort_ref
+        ref = ch[1]
+        assert not isinstance(ref, lark.Token)
+        return ("result", ref[0], ref[1]), _start(ch[0]), ref[2], 0
+
+    def signature(self, ch: list[_Child]) -> _Built:
+        # each sort it names: ("arg" or "result", the sort, where its sort_ref starts)
+        parts = [("arg", k[0], k[1]) if isinstance(k[0], str) else k[0] for k in _built(ch)]
+        return parts, _start(ch[0]), _end(ch[-1]), 0
+
+    def sym_decl(self, ch: list[_Child]) -> _Built:  # TIMED? DECL_KIND NAME ("," NAME)* signature?
+        timed = any(isinstance(c, lark.Token) and c.type == "TIMED" for c in ch)
+        toks = [c for c in ch if isinstance(c, lark.Token) and c.type in ("DECL_KIND", "NAME")]
+        kids = _built(ch)
+        args: list[str] = []
+        sort_pos: list[int] = []
+        result: str | None = None
+        for what, sort, at in kids[0][0] if kids else ():
+            if what == "result":
+                result = sort
+            else:
+                args.append(sort)
+            sort_pos.append(at)
+        decl = SymDecl(
+            kind=str(toks[0]),
+            names=tuple(str(n) for n in toks[1:]),
+            args=tuple(args),
+            result=result,
+            timed=timed,
+            pos=toks[0].start_pos or 0,
+            name_pos=tuple(n.start_pos or 0 for n in toks[1:]),
+            sort_pos=tuple(sort_pos),
+        )
+        return decl, _start(ch[0]), _end(ch[-1]), 0
+
+    def rule_case(self, ch: list[_Child]) -> _Built:  # CASE_KIND ":" formula
+        f = ch[2]
+        assert not isinstance(f, lark.Token)
+        return RuleCase(str(ch[0]), f[0], _start(ch[0])), _start(ch[0]), f[2], f[3]
+
+    def rule(self, ch: list[_Child]) -> _Built:  # "rule" RULE_ID ":" STRING formula rule_case*
+        rid, desc = ch[1], ch[3]
+        assert isinstance(rid, lark.Token) and isinstance(desc, lark.Token)
+        kids = _built(ch)
+        decl = RuleDecl(str(rid), _unquote(str(desc)), kids[0][0], tuple(k[0] for k in kids[1:]), rid.start_pos or 0)
+        return decl, _start(ch[0]), _end(ch[-1]), _depth(kids)
+
+
+@functools.cache
+def _inline_parser() -> lark.Lark:
+    grammar = resources.files("claims._front").joinpath("claims.lark").read_text("utf-8")
+    return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
+
+
 def parse_items(text: str) -> tuple[Item, ...]:
-    """Parse a rule file or declarations block into declarations and rules."""
+    """Parse a rule file or declarations block into declarations and rules.
+
+    Built straight from lark's reductions, as :func:`parse_formula` is; a syntax
+    error or a formula over ``MAX_DEPTH`` is parsed again by :func:`parse_items_tree`,
+    the reference, whose error and offset are the ones reported.
+    """
+    try:
+        built: Any = _inline_parser().parse(text, start="ruleset")  # what _Inline.ruleset returns
+    except UnexpectedInput:
+        return parse_items_tree(text)
+    if built[3] > MAX_DEPTH:
+        return parse_items_tree(text)
+    items: tuple[Item, ...] = built[0]
+    return items
+
+
+def parse_items_tree(text: str) -> tuple[Item, ...]:
+    """:func:`parse_items` the slow, obvious way: lark's parse tree with positions, then the items."""
     try:
         tree = _parser().parse(text, start="ruleset")
     except UnexpectedInput as exc:
@@ -731,15 +1039,36 @@ def _operand(e: Expr, min_prec: int, quant_ok: bool) -> str:
     return s
 
 
-def offset_to_place(text: str) -> Callable[[int], tuple[int, int]]:
-    """Return a function mapping an offset in ``text`` to (1-based line, 0-based column)."""
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+class TextPlaces:
+    """Maps an offset in a text to (1-based line, 0-based column).
 
-    def place(offset: int) -> tuple[int, int]:
-        import bisect
+    The line starts are found on the first question (most texts are never
+    asked), and it is a plain object, not a closure, so whatever holds one (a
+    parsed claim file) can be pickled: a parallel load sends parsed files
+    from worker processes (``claims._run.loader``).
+    """
 
-        offset = max(0, min(offset, len(text)))
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        offset = max(0, min(offset, len(self._text)))
         i = bisect.bisect_right(starts, offset) - 1
         return i + 1, offset - starts[i]
 
-    return place
+    def __getstate__(self) -> tuple[str, None]:
+        return self._text, None  # the line starts are found again when asked
+
+    def __setstate__(self, state: tuple[str, None]) -> None:
+        self._text, self._starts = state
+
+
+def offset_to_place(text: str) -> Callable[[int], tuple[int, int]]:
+    """Return a function mapping an offset in ``text`` to (1-based line, 0-based column)."""
+    return TextPlaces(text)

@@ -8,16 +8,20 @@ did not change since the last load is taken as it was resolved, from the
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import os
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
 from claims._base import errors as E
 from claims._base import gc as _gc
+from claims._base.background import beside
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
@@ -29,7 +33,11 @@ from claims._front.inputs import Inputs, display_path, find_files, read_text, st
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
 from claims._front.rulesets import rule_sets_of
+from claims._front.syntax import FormulaMemo
 from claims._logic.encode import templates
+from claims._logic.executor import default_jobs
+
+T = TypeVar("T")
 
 
 def load(
@@ -37,6 +45,7 @@ def load(
     cache: str | os.PathLike[str] | None = None,
     root: str | os.PathLike[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    jobs: int | None = None,
 ) -> Dataset:
     """Load claim files (or directories of them) and their rule sets into a checked Dataset.
 
@@ -53,6 +62,9 @@ def load(
             instead of the paths given; they must lie under it too.
         limits: bounds on what the input may cost (:class:`Limits`): the bytes
             of a file, the characters of a formula, the nodes of a claim file.
+        jobs: processes that parse claim files side by side (default: the
+            number of cores; small datasets are parsed in this process). The
+            dataset is the same for any number.
 
     Raises:
         InvalidClaim: with every diagnostic (file, line, column) when any input
@@ -65,7 +77,7 @@ def load(
     if root is not None:
         _check_root(paths, root, inputs.roots)
     with _gc.paused():
-        return _load(paths, FileCache(cache) if cache is not None else None, inputs)
+        return _load(paths, FileCache(cache) if cache is not None else None, inputs, jobs or default_jobs())
 
 
 def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str], roots: Roots | None) -> None:
@@ -122,9 +134,10 @@ class _File:
         return self.raw
 
 
-def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs) -> Dataset:
+def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs, jobs: int = 1) -> Dataset:
     sink = DiagnosticSink()
     documents: dict[str, Document] = {}
+    formulas = FormulaMemo()  # each distinct formula text is parsed once per load
     roots = inputs.roots
 
     @functools.cache
@@ -137,11 +150,11 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
 
     def parse(f: _File) -> RawFile | None:
         before = len(sink.errors)
-        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs)
+        f.raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs, formulas=formulas)
         f.clean = len(sink.errors) == before
         return f.raw
 
-    files: list[_File] = []
+    found: list[_File] = []
     for path in find_files(paths, sink, roots):
         text = read_text(path, sink, limits=inputs.limits)
         if text is None:
@@ -149,8 +162,14 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         shown = display_path(path)
         f = _File(path=path, shown=shown, text=text, text_key=digest(engine_digest(), shown, text))
         f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
-        if f.entry is not None or parse(f) is not None:
-            files.append(f)
+        found.append(f)
+    todo = [f for f in found if f.entry is None]
+    parsed = _parse_side_by_side(todo, inputs, jobs) if jobs > 1 and not sink.errors else None
+    if parsed is not None:
+        for f, parsed_file in zip(todo, parsed, strict=True):
+            f.raw = parsed_file
+            sink.remember_text(f.shown, f.text)  # as parsing it here would have
+    files = [f for f in found if f.entry is not None or f.raw is not None or parse(f) is not None]
     before = len(sink.errors)
     rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
     # Resolve even after load errors, so one run reports every problem; but not
@@ -161,29 +180,37 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     declared = [f.declared for f in files]
     scope = Scope.of(rule_sets, declared, sink)
     rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
+    keys = [digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance))) for k, f in enumerate(files)]
+    fresh = [k for k, f in enumerate(files) if f.entry is None or f.entry.scope_key != keys[k]]
+    for k in fresh:
+        if files[k].raw is None:
+            parse(files[k])  # cached, but resolved in another scope: parse it again
+    todo_resolve = [(k, raw) for k in fresh if (raw := files[k].raw) is not None and files[k].clean]
+    made = _resolve_side_by_side(todo_resolve, scope, jobs) if jobs > 1 and not sink.errors else None
     resolved: list[ResolvedFile] = []
     for k, f in enumerate(files):
-        scope_key = digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance)))
-        if f.entry is not None and f.entry.scope_key == scope_key:
+        if f.entry is not None and f.entry.scope_key == keys[k]:
             resolved.append(f.entry.resolved)
             continue
-        raw = f.raw or parse(f)  # cached, but resolved in another scope: parse it again
+        raw = f.raw
         if raw is None:
             continue
-        before = len(sink.errors)
-        rf = resolve_file(raw, k, scope, sink)
-        if store is not None and f.clean and len(sink.errors) == before:
-            rf = attrs.evolve(
-                rf,
-                templates=templates(
-                    rf.claims, (*scope.vocab.symbols.values(), *rf.symbols), (*scope.vocab.sorts.values(), *rf.sorts)
-                ),
-            )
-            docs = tuple((shown, real, digest(documents[shown].text)) for shown, real in raw.document_files)
+        if made is not None:
+            rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
+        else:
+            before = len(sink.errors)
+            rf = resolve_file(raw, k, scope, sink)
+            if store is None or not f.clean or len(sink.errors) > before:
+                resolved.append(rf)
+                continue
+            rf = _with_templates(rf, scope)
+        if store is not None:
+            text_of = dict(raw.documents)
+            docs = tuple((shown, real, digest(text_of[shown])) for shown, real in raw.document_files)
             header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
             # the places of the ids serve only to report an id used twice, and any error
             # makes the load start again without the cache: a cached file keeps none
-            store.put(f.shown, Entry(f.text_key, header, scope_key, attrs.evolve(rf, id_spans=())))
+            store.put(f.shown, Entry(f.text_key, header, keys[k], attrs.evolve(rf, id_spans=())))
         resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
@@ -197,3 +224,121 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         )
         sink.raise_if_errors(InvalidClaim)
     return dataset
+
+
+PARALLEL_LOAD_CHARS = 250_000
+"""From this many characters of claim files to parse (about 1,600 claims), ``jobs`` > 1 parse side by side."""
+
+
+def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int) -> list[RawFile] | None:
+    """Every file of ``todo`` parsed, in ``jobs`` slices, all but the last in forked processes.
+
+    None when the files are too few to be worth it, or any of them has an
+    error: the caller then parses them one by one here, so that every
+    diagnostic is made (and ordered) as a load in one process makes it.
+    Each slice is parsed by :func:`load_claim_file` as the caller would, with
+    a formula memo and documents of its own: a parsed file depends on its own
+    text and the documents it quotes alone (the memo gives what parsing again
+    gives), so the files are the same whichever process parsed them. A child
+    that fails in any way is replaced by parsing its slice here
+    (:class:`~claims._base.background.Beside`). What a document's quotes
+    share across files (the budget of closest-passage searches) serves only
+    diagnostics, which are made in one process.
+    """
+    sizes = [len(f.text) for f in todo]
+    if sum(sizes) < PARALLEL_LOAD_CHARS or len(todo) < 2:
+        return None
+    slices = _slices(todo, sizes, jobs)
+    with contextlib.ExitStack() as stack:
+        children = [
+            stack.enter_context(beside(functools.partial(_parse_quietly, part, inputs), fork=True))
+            for part in slices[:-1]
+        ]
+        here = _parse_quietly(slices[-1], inputs)
+        parts = [child.result() for child in children] + [here]
+    out: list[RawFile] = []
+    for part in parts:
+        if part is None:
+            return None
+        out.extend(part)
+    return out
+
+
+def _slices(items: Sequence[T], sizes: Sequence[int], n: int) -> list[Sequence[T]]:
+    """``items`` cut in at most ``n`` consecutive slices of about the same total size."""
+    total = sum(sizes)
+    cuts, acc, k = [0], 0, 1
+    for i, size in enumerate(sizes):
+        acc += size
+        if k < n and acc >= total * k / n and i + 1 < len(items):
+            cuts.append(i + 1)
+            k += 1
+    cuts.append(len(items))
+    return [items[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _parse_quietly(files: Sequence[_File], inputs: Inputs) -> list[RawFile] | None:
+    """Each of ``files`` parsed; None at the first file with an error."""
+    sink = DiagnosticSink()
+    documents: dict[str, Document] = {}
+    formulas = FormulaMemo()
+    out: list[RawFile] = []
+    for f in files:
+        raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs, formulas=formulas)
+        if raw is None or sink.errors:
+            return None
+        out.append(raw)
+    return out
+
+
+def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
+    """``rf`` with the encoding template of each of its claims (what encode would make of them)."""
+    symbols = (*scope.vocab.symbols.values(), *rf.symbols)
+    return attrs.evolve(rf, templates=templates(rf.claims, symbols, (*scope.vocab.sorts.values(), *rf.sorts)))
+
+
+def _resolve_side_by_side(
+    todo: Sequence[tuple[int, RawFile]], scope: Scope, jobs: int
+) -> dict[int, ResolvedFile] | None:
+    """Each file ``k`` of ``todo`` resolved in ``scope`` with its templates, in ``jobs`` slices side by side.
+
+    None when the files are too few to be worth it, or any of them has an
+    error: the caller then resolves them one by one here, for the diagnostics.
+    A file is resolved by itself against the scope (what the file cache relies
+    on too: a resolved file is kept and used again under the digest of its
+    text and of what :meth:`Scope.key_for` says it depends on), so it is the
+    same whichever process resolved it; its templates are what encode makes of
+    its claims, made here instead (the file cache keeps them the same way).
+    """
+    if len(todo) < 2 or sum(len(raw.claims) for _, raw in todo) < PARALLEL_RESOLVE_CLAIMS:
+        return None
+    slices = _slices(todo, [len(raw.claims) for _, raw in todo], jobs)
+    with contextlib.ExitStack() as stack:
+        children = [
+            stack.enter_context(beside(functools.partial(_resolve_quietly, part, scope), fork=True))
+            for part in slices[:-1]
+        ]
+        here = _resolve_quietly(slices[-1], scope)
+        parts = [child.result() for child in children] + [here]
+    out: dict[int, ResolvedFile] = {}
+    for part in parts:
+        if part is None:
+            return None
+        out.update(part)
+    return out
+
+
+PARALLEL_RESOLVE_CLAIMS = 1_500
+"""From this many claims to resolve, ``jobs`` > 1 resolve them side by side."""
+
+
+def _resolve_quietly(todo: Sequence[tuple[int, RawFile]], scope: Scope) -> dict[int, ResolvedFile] | None:
+    """Each file resolved, with its templates; None at the first file with an error."""
+    sink = DiagnosticSink()
+    out: dict[int, ResolvedFile] = {}
+    for k, raw in todo:
+        rf = resolve_file(raw, k, scope, sink)
+        if sink.errors:
+            return None
+        out[k] = _with_templates(rf, scope)
+    return out

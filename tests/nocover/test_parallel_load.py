@@ -1,0 +1,92 @@
+"""A load that parses claim files in forked processes gives the dataset, and the errors, of a load in one.
+
+``claims.load(..., jobs=N)`` cuts the files to parse into N slices and parses
+all but one in forked children (``claims._run.loader._parse_side_by_side``).
+The slow, obvious computation is ``jobs=1``: every file parsed here, in order.
+The size thresholds are lowered to 0 so that small datasets take the parallel way,
+except end to end, where the CLI runs on a dataset over it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import claims
+from benchmarks.generate import generate
+from claims._front.model import kept_templates
+from claims._run import loader
+from claims._run.api import components_of
+
+
+@pytest.fixture
+def _parallel_from_the_first_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "PARALLEL_LOAD_CHARS", 0)
+    monkeypatch.setattr(loader, "PARALLEL_RESOLVE_CLAIMS", 0)
+
+
+@pytest.mark.usefixtures("_parallel_from_the_first_character")
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(400, 1000), jobs=st.integers(2, 3))
+def test_a_parallel_load_is_the_load_in_one_process(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, n: int, jobs: int
+) -> None:
+    d = tmp_path_factory.mktemp("d")
+    generate(n, d, seed=seed)
+    assert len(list((d / "articles").glob("*.yaml"))) >= 2  # more than one slice
+    one = claims.load(d / "articles", jobs=1)
+    many = claims.load(d / "articles", jobs=jobs)
+    assert many == one
+    assert [c.formula for c in many.claims] == [c.formula for c in one.claims]
+    # the templates made beside are those a load through the file cache keeps, and encode makes the same problem
+    cached = claims.load(d / "articles", jobs=1, cache=d / "fc")
+    assert kept_templates(many) == kept_templates(cached)
+    assert all(t is not None for t in kept_templates(many))
+    assert components_of(many) == components_of(one)
+
+
+@pytest.mark.usefixtures("_parallel_from_the_first_character")
+def test_a_parallel_load_with_an_error_reports_what_one_process_reports(tmp_path: Path) -> None:
+    generate(300, tmp_path / "d", seed=3)
+    articles = tmp_path / "d" / "articles"
+    last = sorted(articles.glob("*.yaml"))[-1]  # in the slice parsed by the parent
+    first = sorted(articles.glob("*.yaml"))[0]  # in a slice parsed by a child
+    for f in (first, last):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace('formula: "', 'formula: "((', 1), encoding="utf-8")
+    with pytest.raises(claims.InvalidClaim) as one:
+        claims.load(articles, jobs=1)
+    with pytest.raises(claims.InvalidClaim) as many:
+        claims.load(articles, jobs=2)
+    assert many.value.diagnostics == one.value.diagnostics
+    assert {d.span.path for d in one.value.diagnostics} == {
+        str(first.relative_to(Path.cwd())) if first.is_relative_to(Path.cwd()) else str(first),
+        str(last.relative_to(Path.cwd())) if last.is_relative_to(Path.cwd()) else str(last),
+    }
+
+
+def test_the_cli_output_is_the_same_for_any_jobs(tmp_path: Path) -> None:
+    """End to end: ``claims check --jobs 1`` and ``--jobs 2`` (the load parses side by side) print the same."""
+    generate(2000, tmp_path / "d", seed=11)
+    chars = sum(len(f.read_text(encoding="utf-8")) for f in (tmp_path / "d" / "articles").glob("*.yaml"))
+    assert chars > loader.PARALLEL_LOAD_CHARS > 0  # the CLI's own threshold: big enough to go side by side
+    shutil.copytree(tmp_path / "d" / "rules", tmp_path / "rules")
+    exe = str(Path(sys.executable).parent / "claims")
+    env = {"PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.run(
+            [exe, "check", str(tmp_path / "d" / "articles"), "--no-cache", "--format", "json", "--jobs", j],
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        for j in ("1", "2")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 1, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
