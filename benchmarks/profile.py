@@ -49,7 +49,7 @@ def profile(data_dir: str) -> tuple[pstats.Stats, dict[str, float]]:
     stages: dict[str, float] = {}
     t = time.perf_counter()
     prof.enable()
-    ds = claims.load(f"{data_dir}/articles")
+    ds = claims.load(f"{data_dir}/articles", jobs=1)
     stages["load"] = time.perf_counter() - t
     report = claims.check(ds, jobs=1, cache=False)
     stages["check"] = time.perf_counter() - t - stages["load"]

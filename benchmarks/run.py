@@ -63,7 +63,7 @@ def measure(
     """Load and check the dataset under ``data_dir`` (its first ``prefix`` claims); time each stage."""
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    ds = claims.load(f"{data_dir}/articles")
+    ds = claims.load(f"{data_dir}/articles", jobs=jobs)  # as `claims check --jobs` loads it
     t_loaded = time.perf_counter()
     if prefix is not None:
         ds = attrs.evolve(ds, claims=ds.claims[:prefix])
