@@ -43,7 +43,12 @@ def _json(record: Any) -> JSON:
     }  # added at the end, and only when there is one
 
 
+_PLAIN = (str, int, float, type(None))  # bool is an int
+
+
 def _json_value(value: Any) -> Any:
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
     return _json(value) if attrs.has(type(value)) else value
