@@ -217,5 +217,5 @@ def _indented(value: object, nl: str) -> str:
 @FORMATS.register("json", machine=True)
 def render_json(report: Report, view: View) -> str:
     """The JSON report (schema ``claims/schemas/report-v1.schema.json``)."""
-    records = Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    records = Records.for_view(report, view)
     return dumps(report_document(report, records, gate=view.gate))

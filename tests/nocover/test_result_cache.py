@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import claims
 from claims._base.sign import seal, unseal, user_key
@@ -123,3 +125,44 @@ def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path: Path, s
     assert 1 == run.returncode, run.stderr
     assert "8 contradictions" in run.stdout
     assert "not signed by you" in run.stderr
+
+
+_ITEMS = st.lists(
+    st.tuples(
+        st.integers(0, 7),  # which symbol
+        st.sampled_from([">", "<", "="]),
+        st.integers(0, 4),
+        st.sampled_from(["fact", "prediction", "conclusion"]),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(_ITEMS, min_size=1, max_size=4), st.data())
+def test_any_sequence_of_datasets_through_one_cache_reports_what_no_cache_reports(
+    datasets: list[list[tuple[int, str, int, str]]], data: st.DataObject
+) -> None:
+    """Checks of edited datasets through one cache folder (sometimes a fresh ResultCache, sometimes the same
+    one) give the bytes of checks without any cache, whatever the pack held before."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ResultCache(Path(tmp) / "cache")
+        for items in datasets:
+            ds = claims.dataset(
+                [(f"c{k}", f"x{s} {op} {v}", "q", kind) for k, (s, op, v, kind) in enumerate(items)],
+                rules="\n".join(f"const x{s}: int" for s in range(8)),
+            )
+            if data.draw(st.booleans(), label="new ResultCache"):
+                store = ResultCache(Path(tmp) / "cache")
+            cached = claims.check(ds, cache=store, jobs=1)
+            fresh = claims.check(ds, cache=False, jobs=1)
+            assert _json(cached) == _json(fresh)
+
+
+def _json(report: claims.Report) -> str:
+    from claims._report.render import render
+
+    return render("json", report)
