@@ -292,7 +292,12 @@ def check(
             err=True,
         )
     view = View(
-        color=color, width=80, gate=gate, allow_unsupported=allow_unsupported, fail_on_warnings=fail_on_warnings
+        color=color,
+        width=80,
+        gate=gate,
+        allow_unsupported=allow_unsupported,
+        fail_on_warnings=fail_on_warnings,
+        records=records,
     )
     _emit(_render.render(fmt, report, view), output, color)
     if gate is not None and fmt != "text":

@@ -31,14 +31,17 @@ apart, as one pickle per file, and its claims come back holding a
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import hashlib
 import io
+import operator
 import os
 import pickle
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -49,7 +52,7 @@ from claims._base.sign import seal, unseal, user_key
 from claims._front.model import DeferredTerm, Term, term_of
 from claims._front.resolve import ResolvedFile
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"claims-file-cache\n"
 
 
@@ -131,41 +134,83 @@ class FileCache:
 
 
 class _Pickler(pickle.Pickler):
-    """Writes each claim's term as a reference to its place among the file's terms."""
+    """Pickles records as tuples, and each claim of ``claims`` with its term's place instead of its term.
 
-    def __init__(self, out: io.BytesIO, places: dict[int, int]) -> None:
+    attrs gives a slotted record a state that is a dict of its fields (built
+    on every dump, read key by key on every load); here its state is the tuple
+    of its fields in their order, which attrs' ``__setstate__`` also reads
+    (``slots_setstate``). Only classes that use that very ``__setstate__`` are
+    written so; every other object is pickled as usual.
+    ``reducer_override`` is asked about class instances alone (never about
+    strings, numbers, tuples, lists or dicts), so the tuples and strings that
+    are most of an entry cost no Python call.
+    """
+
+    def __init__(self, out: io.BytesIO, claims: dict[int, int] | None = None) -> None:
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
-        self._places = places
+        self._claims = claims or {}
+        self._getters: dict[type, Callable[[object], tuple[Any, ...]] | None] = {}
 
-    def persistent_id(self, obj: object) -> int | None:
-        return self._places.get(id(obj))
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        get = self._getters[cls] if cls in self._getters else self._getters.setdefault(cls, _state_of(cls))
+        if get is None:
+            return NotImplemented
+        state = get(obj)
+        place = self._claims.get(id(obj))
+        if place is not None:  # a claim: its term is kept apart, at ``place``
+            state = tuple(place if n == "term" else v for n, v in zip(_state_names(cls) or (), state, strict=True))
+        return (_NEWOBJ, (cls,), state)
 
 
-class _Unpickler(pickle.Unpickler):
-    """Gives each claim a deferred term over the file's terms (read on first use)."""
+_NEWOBJ: Callable[..., object] = copyreg.__newobj__  # type: ignore[attr-defined]  # cls.__new__(cls), as pickle does
 
-    def __init__(self, data: bytes, terms: bytes) -> None:
-        super().__init__(io.BytesIO(data))
-        self._terms = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))
 
-    def persistent_load(self, pid: object) -> DeferredTerm:
-        if not isinstance(pid, int):
-            raise pickle.UnpicklingError("not a term reference")
-        return DeferredTerm(self._terms, pid)
+def _state_of(cls: type) -> Callable[[object], tuple[Any, ...]] | None:
+    """What gives the tuple of an instance's fields (see :func:`_state_names`), or None."""
+    names = _state_names(cls)
+    if not names:
+        return None
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    many: Callable[[object], tuple[Any, ...]] = operator.attrgetter(*names)
+    return many
+
+
+def _state_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of an attrs class whose ``__setstate__`` is attrs' own for slots (which reads a tuple of them)."""
+    setstate = getattr(cls, "__setstate__", None)
+    if not attrs.has(cls) or getattr(setstate, "__name__", "") != "slots_setstate":
+        return None
+    return tuple(a.name for a in attrs.fields(cls))
 
 
 def _dumps(entry: Entry) -> bytes:
-    """An entry as (terms, entry without them): two pickles in one."""
+    """An entry as (terms, entry without them): two pickles in one.
+
+    Each claim of the file is written with the place of its term among the
+    file's terms (an ``int``, which no term is); :func:`_loads` gives it back
+    a :class:`~claims._front.model.DeferredTerm` over them.
+    """
     claims = entry.resolved.claims
     terms: list[Term | None] = [term_of(c) for c in claims]
-    places = {id(t): k for k, t in enumerate(terms) if t is not None}
+    places = {id(c): k for k, (c, t) in enumerate(zip(claims, terms, strict=True)) if t is not None}
     out = io.BytesIO()
     _Pickler(out, places).dump(entry)
-    return pickle.dumps(
-        (pickle.dumps(tuple(terms), protocol=pickle.HIGHEST_PROTOCOL), out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL
-    )
+    kept = io.BytesIO()
+    _Pickler(kept).dump(tuple(terms))
+    return pickle.dumps((kept.getvalue(), out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _loads(payload: bytes) -> object:
     terms, data = pickle.loads(payload)
-    return _Unpickler(data, terms).load()
+    entry = pickle.loads(data)
+    if not isinstance(entry, Entry):
+        return None
+    read = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))
+    for c in entry.resolved.claims:
+        place: object = c.term
+        if type(place) is int:
+            object.__setattr__(c, "term", DeferredTerm(read, place))
+    return entry

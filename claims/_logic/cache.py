@@ -7,12 +7,14 @@ solver options and the engine version. So a component
 keeps its key when claims elsewhere are added, removed or reordered, and a
 re-check after a one-claim edit solves only the component that changed.
 
-Entries are JSON files written atomically (a temporary file, then a rename)
-and sealed with this user's key (``claims._base.sign``): a cache folder that came
-with a checkout decides nothing. An entry whose seal does not verify (forged,
-copied from another user, damaged), that does not parse, or whose recorded
-key is not its own, is ignored and rewritten, never trusted; ``ignored``
-counts them. Without a place for the key, nothing is kept on disk.
+The entries live in one JSON pack written atomically (a temporary file,
+then a rename) and sealed with this user's key (``claims._base.sign``): a
+cache folder that came with a checkout decides nothing. A pack whose seal
+does not verify (forged, copied from another user, damaged) or that does not
+parse is ignored and rewritten, never trusted; ``ignored`` counts them. An
+entry is found by its key, and must decode into a result over the asking
+component's claims, or it is a miss. Without a place for the key, nothing is
+kept on disk.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from claims._logic.solve import ComponentResult, Options, RawMus
 from claims._logic.solver import SEED, z3_version
 from claims._logic.verdicts import RawVerdict
 
-FORMAT = 3
+FORMAT = 4
 PACK = "results.pack"
 _MAGIC = b"claims-result-cache\n"
 _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
@@ -126,12 +128,24 @@ def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
 
 
 class ResultCache:
-    """Component results in memory and, when ``directory`` is given, on disk.
+    """Component results in memory and, when ``directory`` is given, on disk in one file.
 
-    On disk every result is a file of its own, and the results a run used are
-    also packed into one file (``results.pack``, JSON) that the next run reads
-    at once: re-checking 27,000 components then reads one file, not 27,000.
-    A pack entry that does not decode is passed over for the entry's own file.
+    On disk the results are one pack (``results.pack``, JSON, sealed), read
+    whole on the first lookup and written whole, atomically, at :meth:`flush`
+    when the run added or used something the pack did not hold. A cold run of
+    27,000 components writes one file, not 27,000, and a re-check reads one.
+
+    The pack keeps what the runs before used: an entry no run used for
+    :data:`MAX_AGE` runs in a row is dropped, so a ``--since`` or
+    ``--baseline`` run, or a check of another folder into the same cache,
+    does not push out the entries of the main one, and the pack does not
+    grow without end.
+
+    Trust: the pack is sealed with this user's key (``claims._base.sign``);
+    one whose seal does not verify, that does not parse or that another
+    engine wrote gives nothing (``ignored`` counts the unsealed ones), and an
+    entry that does not decode into a result for the component asking is a
+    miss (``corrupt``): the component is solved, never answered from it.
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, memory_items: int = 100_000) -> None:
@@ -141,20 +155,17 @@ class ResultCache:
         self._memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._limit = memory_items
         self._packed: dict[str, Any] | None = None  # read on first use
+        self._ages: dict[str, int] = {}  # of the pack's entries the last run did not use: runs since use
         self._used: dict[str, dict[str, Any]] = {}  # what this run read or wrote, for the next pack
         self._stale = False  # this run used a result the pack did not give
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
-        self.ignored = 0  # files on disk whose seal did not verify
-
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / key[:2] / f"{key}.json"
+        self.ignored = 0  # packs on disk whose seal did not verify
 
     def get(self, comp: Component, facts: frozenset[int], opts: Options) -> ComponentResult | None:
         loc = _localise(comp, facts, opts)
-        for source in (self._memory.get, self._from_pack, self._read):
+        for source in (self._memory.get, self._from_pack):
             data = source(loc.key)
             if data is None:
                 continue
@@ -172,11 +183,8 @@ class ResultCache:
 
     def put(self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult) -> None:
         loc = _localise(comp, facts, opts)
-        data = _to_json(result, loc)
-        self._remember(loc.key, data)
+        self._remember(loc.key, _to_json(result, loc))
         self._stale = True
-        if self.directory is not None:
-            self._write(loc.key, data)
 
     def _remember(self, key: str, data: dict[str, Any]) -> None:
         self._memory[key] = data
@@ -186,62 +194,57 @@ class ResultCache:
         if self.directory is not None:
             self._used[key] = data
 
-    def _from_pack(self, key: str) -> dict[str, Any] | None:
-        if self.directory is None:
-            return None
+    def _pack(self) -> dict[str, Any]:
+        """The entries of the pack on disk (none when it is absent, damaged, foreign or unsealed)."""
+        assert self.directory is not None
         if self._packed is None:
             self._packed = {}
             try:
-                pack = json.loads(self._unsealed(read_regular(self.directory / PACK, CACHE_FILE_BYTES)) or b"null")
+                raw = self._unsealed(read_regular(self.directory / PACK, CACHE_FILE_BYTES))
+                pack = json.loads(raw or b"null")
                 if (
                     isinstance(pack, dict)
                     and pack.get("engine") == engine_version()
                     and isinstance(pack.get("entries"), dict)
                 ):
                     self._packed = pack["entries"]
+                    ages = pack.get("unused")
+                    if isinstance(ages, dict):
+                        self._ages = {k: v for k, v in ages.items() if isinstance(v, int)}
             except (OSError, ValueError):
-                pass  # no pack, or a damaged one: the entries' own files still answer
-        data = self._packed.get(key)
+                pass  # no pack, or a damaged one: every component is solved
+        return self._packed
+
+    def _from_pack(self, key: str) -> dict[str, Any] | None:
+        if self.directory is None:
+            return None
+        data = self._pack().get(key)
         return data if isinstance(data, dict) else None
 
     def flush(self) -> None:
-        """Pack the results this run used (when they differ from the pack read), atomically."""
+        """Write the pack: what this run used, and what the runs before used (up to :data:`MAX_AGE` runs ago).
+
+        Nothing is written when the pack on disk already holds exactly what this run used.
+        """
         if self.directory is None or not self._used:
             return
-        if self._stale or self._packed is None or self._packed.keys() != self._used.keys():
-            self._atomic_write(
-                self.directory / PACK,
-                json.dumps({"engine": engine_version(), "entries": self._used}, sort_keys=True, separators=(",", ":")),
-            )
-        self._packed, self._used, self._stale = dict(self._used), {}, False
-
-    def _read(self, key: str) -> dict[str, Any] | None:
-        if self.directory is None:
-            return None
-        path = self._path(key)
-        try:
-            raw = self._unsealed(read_regular(path, CACHE_FILE_BYTES))
-        except OSError:
-            return None
-        if raw is None:
-            return None
-        try:
-            entry = json.loads(raw)
-            if entry.get("key") != key or entry.get("engine") != engine_version():
-                raise ValueError("stale or foreign entry")
-            data = entry["result"]
-            if not isinstance(data, dict):
-                raise ValueError("no result")
-            return data
-        except (ValueError, AttributeError, KeyError, TypeError):
-            self.corrupt += 1
-            return None
-
-    def _write(self, key: str, data: dict[str, Any]) -> None:
+        old = self._pack()
+        if not self._stale and old.keys() == self._used.keys():
+            self._used = {}
+            return
+        entries = dict(self._used)
+        ages: dict[str, int] = {}
+        for k, data in old.items():
+            age = self._ages.get(k, 0) + 1
+            if k not in entries and isinstance(data, dict) and age <= MAX_AGE:
+                entries[k], ages[k] = data, age
         self._atomic_write(
-            self._path(key),
-            json.dumps({"key": key, "engine": engine_version(), "result": data}, sort_keys=True, separators=(",", ":")),
+            self.directory / PACK,
+            json.dumps(
+                {"engine": engine_version(), "entries": entries, "unused": ages}, sort_keys=True, separators=(",", ":")
+            ),
         )
+        self._packed, self._ages, self._used, self._stale = entries, ages, {}, False
 
     def _unsealed(self, data: bytes) -> bytes | None:
         assert self._key is not None
@@ -252,10 +255,14 @@ class ResultCache:
 
     def _atomic_write(self, path: Path, text: str) -> None:
         assert self._key is not None
-        try:  # for this user only; a lost entry costs a re-solve
+        try:  # for this user only; a lost pack costs a re-solve
             write_atomic(path, seal(self._key, _MAGIC, text.encode("utf-8")), mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
+
+
+MAX_AGE = 4
+"""Runs in a row a pack entry may go unused before it is dropped."""
 
 
 def split_cached(

@@ -205,6 +205,9 @@ class View:
     gate: Gate | None = None
     allow_unsupported: bool = False
     fail_on_warnings: bool = False
+    # the report's records when the caller has them already (the CLI); a renderer takes them
+    # only when they are this report's under this view's policy (see Records.for_view)
+    records: object = attrs.field(default=None, eq=False, repr=False)
 
 
 Renderer = Callable[[Report, View], str]

@@ -138,12 +138,84 @@ def errors_document(
 
 
 def dumps(doc: Mapping[str, Any]) -> str:
-    """Serialise a JSON document the one way: indented, UTF-8 text, key order as built."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """Serialise a JSON document the one way: indented, UTF-8 text, key order as built.
+
+    The bytes of ``json.dumps(doc, indent=2, ensure_ascii=False)`` and a newline,
+    written by :func:`_indented`, which is about 3 times as fast (the standard
+    library's C encoder does not indent, and its Python one makes a generator
+    per container). A value it does not know (a key that is not a string, a
+    subclass of a JSON type, any other type) is left to ``json.dumps`` itself.
+    """
+    try:
+        return _indented(doc, "\n") + "\n"
+    except _Unusual:
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to ``json.dumps``."""
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == float("inf"):
+        return "Infinity"
+    if value == -float("inf"):
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+_SCALARS: dict[type, Any] = {
+    str: json.encoder.encode_basestring,  # what ensure_ascii=False uses (the C one when there is one)
+    int: int.__repr__,
+    float: _float,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+}
+"""How ``json.dumps`` writes a scalar of exactly each of these types (with ``ensure_ascii=False``)."""
+
+
+def _indented(value: object, nl: str) -> str:
+    """``value`` as ``json.dumps(indent=2, ensure_ascii=False)`` writes it at the indent of ``nl``.
+
+    The same rules: the scalars as in :data:`_SCALARS`; dicts (string keys, in
+    their order) and lists or tuples: empty on one line (``{}``, ``[]``),
+    otherwise one item a line, 2 more spaces in, items separated by ``,`` and
+    a key from its value by ``: ``. Anything else raises :class:`_Unusual`.
+    """
+    kind = type(value)
+    if kind is dict:
+        assert isinstance(value, dict)
+        if not value:
+            return "{}"
+        inner = nl + "  "
+        parts = []
+        for k, item in value.items():
+            if type(k) is not str:
+                raise _Unusual
+            scalar = _SCALARS.get(type(item))
+            parts.append(_SCALARS[str](k) + ": " + (scalar(item) if scalar is not None else _indented(item, inner)))
+        return "{" + inner + ("," + inner).join(parts) + nl + "}"
+    if kind is list or kind is tuple:
+        assert isinstance(value, (list, tuple))
+        if not value:
+            return "[]"
+        inner = nl + "  "
+        parts = []
+        for item in value:
+            scalar = _SCALARS.get(type(item))
+            parts.append(scalar(item) if scalar is not None else _indented(item, inner))
+        return "[" + inner + ("," + inner).join(parts) + nl + "]"
+    scalar = _SCALARS.get(kind)
+    if scalar is None:
+        raise _Unusual
+    text: str = scalar(value)
+    return text
 
 
 @FORMATS.register("json", machine=True)
 def render_json(report: Report, view: View) -> str:
     """The JSON report (schema ``claims/schemas/report-v1.schema.json``)."""
-    records = Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    records = Records.for_view(report, view)
     return dumps(report_document(report, records, gate=view.gate))

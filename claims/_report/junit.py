@@ -209,7 +209,7 @@ def render_junit(report: Report, view: View) -> str:
     fails only under ``fail_on_warnings``.
     """
     gate = view.gate
-    records = Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    records = Records.for_view(report, view)
     recs = marked(records.findings, gate)
 
     def split(rs: Iterable[FindingRecord]) -> tuple[list[FindingRecord], list[FindingRecord]]:

@@ -22,7 +22,16 @@ from claims._base.text import plural
 from claims._base.version import __version__
 from claims._front.model import Claim, Rule
 from claims._logic.solver import SEED, z3_version
-from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict, fingerprint
+from claims._report.findings import (
+    Contradiction,
+    Report,
+    RuleConflict,
+    Scenario,
+    Unknown,
+    Verdict,
+    View,
+    fingerprint,
+)
 
 JSON = dict[str, Any]
 
@@ -43,7 +52,12 @@ def _json(record: Any) -> JSON:
     }  # added at the end, and only when there is one
 
 
+_PLAIN = (str, int, float, type(None))  # bool is an int
+
+
 def _json_value(value: Any) -> Any:
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
     return _json(value) if attrs.has(type(value)) else value
@@ -203,6 +217,25 @@ class Records:
 
     findings: tuple[FindingRecord, ...]
     warnings: tuple[WarningRecord, ...]
+    report: Report | None = attrs.field(default=None, eq=False, repr=False)  # what :meth:`of` made them of
+    policy: tuple[bool, bool] | None = attrs.field(default=None, eq=False, repr=False)  # and under what policy
+
+    @classmethod
+    def for_view(cls, report: Report, view: View) -> Records:
+        """The records of ``report`` under ``view``'s policy: ``view.records`` when those are exactly that.
+
+        Records are a function of the report and the two flags of the policy
+        alone, and a report is frozen: records that :meth:`of` made of this
+        very object (``is``) under the same flags are the ones it would make now.
+        """
+        kept = view.records
+        if (
+            isinstance(kept, Records)
+            and kept.report is report
+            and kept.policy == (view.allow_unsupported, view.fail_on_warnings)
+        ):
+            return kept
+        return cls.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
 
     @classmethod
     def of(cls, report: Report, *, allow_unsupported: bool = False, fail_on_warnings: bool = False) -> Records:
@@ -216,6 +249,8 @@ class Records:
         return cls(
             findings=finding_records(report, allow_unsupported=allow_unsupported),
             warnings=warning_records(report, fail_on_warnings=fail_on_warnings),
+            report=report,
+            policy=(allow_unsupported, fail_on_warnings),
         )
 
 

@@ -78,7 +78,7 @@ def render(fmt: str, report: Report, view: View | None = None) -> str:
     records = (
         None
         if gate is None
-        else Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+        else Records.for_view(report, view)
     )
     shown = (
         report

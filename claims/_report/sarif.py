@@ -262,7 +262,7 @@ def render_sarif(report: Report, view: View) -> str:
     as they are now).
     """
     gate = view.gate
-    records = Records.of(report, allow_unsupported=view.allow_unsupported, fail_on_warnings=view.fail_on_warnings)
+    records = Records.for_view(report, view)
     recs = [r for r in marked(records.findings, gate) if r.failing]
     warns = marked(records.warnings, gate)
     rule_ids = _rule_ids(warns)

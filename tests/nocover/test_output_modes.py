@@ -82,7 +82,7 @@ def test_caches_stay_private_under_a_permissive_umask(ds: Path) -> None:
     r = run("check", "ds", "--format", "json", "--output", "report.json", cwd=ds, umask=0o022)
     assert 1 == r.returncode, r.stderr
     entries = sorted(p for p in (ds / ".claims-cache").rglob("*") if p.is_file())
-    assert {".pickle", ".json"} <= {p.suffix for p in entries}
+    assert {".pickle", ".pack"} <= {p.suffix for p in entries}
     key = ds / "user-cache" / "claims-check" / "signing-key"
     assert {str(p.relative_to(ds)): 0o600 for p in (*entries, key)} == {
         str(p.relative_to(ds)): mode_of(p) for p in (*entries, key)
