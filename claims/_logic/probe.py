@@ -44,8 +44,8 @@ class Probe:
     def consistent(self, comp: Component, timeout: float | None) -> bool:
         """Whether one check shows ``comp`` consistent (False: it must go the long way).
 
-        Components with conclusions (whose explanations read the solver's
-        model and cores) and components the solver may not decide
+        Components with conclusions (whose verdicts need checks of their
+        own) and components the solver may not decide
         (quantifiers, non-linear arithmetic) always go the long way.
         ``timeout``: the seconds a check may take (capped at :data:`PROBE_TIMEOUT`).
         """
