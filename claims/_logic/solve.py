@@ -56,6 +56,7 @@ from claims._logic.probe import Probe
 from claims._logic.solver import (
     Answer,
     Checker,
+    WarmSolvers,
     make_solver,
     new_context,
     quick_explain,
@@ -93,8 +94,20 @@ class ComponentResult:
 class _Component:
     """One component on its solver: checks under assumptions, shrinking, growing, verifying, enumerating."""
 
-    def __init__(self, comp: Component, facts: Sequence[int], opts: Options, *, twin: _Component | None = None) -> None:
-        """``twin``: make a second solver of ``twin``'s component, in its context (see :meth:`verify`)."""
+    def __init__(
+        self,
+        comp: Component,
+        facts: Sequence[int],
+        opts: Options,
+        *,
+        twin: _Component | None = None,
+        warm: WarmSolvers | None = None,
+    ) -> None:
+        """``twin``: make a second solver of ``twin``'s component, in its context (see :meth:`verify`).
+
+        ``warm``: borrow the solvers from these (the component's own must be
+        given back: :meth:`close`), unless the component needs a context of its own.
+        """
         self.comp = comp
         self.opts = opts
         # z3 numbers terms per context, reusing the numbers of freed terms, and the
@@ -105,7 +118,12 @@ class _Component:
         # a context costs 16 MB of fresh memory, 1 to 10 ms each.
         own = opts.max_per_component is not None
         self.ctx: z3.Context = twin.ctx if twin is not None else (new_context() if own else thread_context())
-        self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
+        self._warm: WarmSolvers | None = None if own else twin._warm if twin is not None else warm
+        self._lent: list[z3.Solver] = []
+        if self._warm is not None:
+            self.solver = self._borrow("verifier" if twin is not None else "component", comp.smt)
+        else:
+            self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
         self.chk = Checker(self.solver)
         self.rule_names = [rule_literal(j) for j in comp.rules]
         self.rule_lits: list[z3.BoolRef] = twin.rule_lits if twin is not None else self.lits(self.rule_names)
@@ -113,6 +131,19 @@ class _Component:
         self.facts = [i for i in comp.claims if i in fact_set]
         self._verifier: _Component | None = None
         self._scenes: tuple[z3.Context, z3.Solver, Checker] | None = None
+
+    def _borrow(self, role: str, smt: str) -> z3.Solver:
+        assert self._warm is not None
+        s = self._warm.lend(role, smt, self.opts.timeout if role != "map" else None)
+        self._lent.append(s)
+        return s
+
+    def close(self) -> None:
+        """Give back the warm solvers this component (and its verifier) borrowed, last first."""
+        if self._verifier is not None:
+            self._verifier.close()
+        while self._lent:
+            WarmSolvers.give_back(self._lent.pop())
 
     @functools.cached_property
     def body(self) -> dict[str, z3.ExprRef]:
@@ -224,7 +255,13 @@ class _Component:
             return "more"
 
         outcome = marco(
-            reps, self.ctx, check=self.check, grow=lambda seed: self.grow(seed, reps), shrink=self.shrink, found=keep
+            reps,
+            self.ctx,
+            check=self.check,
+            grow=lambda seed: self.grow(seed, reps),
+            shrink=self.shrink,
+            found=keep,
+            mapper=self._borrow("map", "") if self._warm is not None else None,
         )
         if outcome == "unknown":
             return found, False, False, self.chk.reason
@@ -312,10 +349,13 @@ def solve_component(
     if probe is not None and probe.consistent(comp, opts.timeout):
         # exactly what the long way gives a consistent component: its first check is sat
         return ComponentResult(muses=(), complete=True, truncated=False, unknown_reason=None, verdicts=(), checks=1)
-    c = _Component(comp, facts, opts)
-    muses, complete, truncated, reason = c.enumerate()
+    c = _Component(comp, facts, opts, warm=None if probe is None else probe.warm)
+    try:
+        muses, complete, truncated, reason = c.enumerate()
+        verdicts = judge(c)
+    finally:
+        c.close()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
-    verdicts = judge(c)
     return ComponentResult(
         muses=muses_sorted,
         complete=complete,

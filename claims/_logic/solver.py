@@ -85,6 +85,57 @@ def make_solver(smt: str, timeout_s: float | None, *, ctx: z3.Context | None = N
     return s
 
 
+class WarmSolvers:
+    """Solvers kept warm in one thread's shared context, each lent to one component at a time.
+
+    Making a solver and running its first check cost about 1 ms, more than
+    many components take to solve. A kept solver takes a component's
+    assertions in a scope of its own (``push``) and drops them when given
+    back (``pop``), so it pays that once. One per role (the component's
+    solver, its verifier, MARCO's map), so one component can hold several.
+    Whoever solves components one after the other in one thread owns one
+    (``claims._logic.probe.Probe`` holds it) and gives back every solver it
+    was lent before lending it again.
+
+    What a popped scope leaves behind (the numbering of terms, the search's
+    activity and phase caches) can change the effort, a core or a model, never
+    an answer (a check's answer is a fact of the assertions in scope): so warm
+    solvers serve only where results read answers alone (see
+    ``claims._logic.solve``).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, float | None], z3.Solver] = {}
+
+    def lend(self, role: str, smt: str, timeout_s: float | None) -> z3.Solver:
+        """The kept solver of ``role`` in this thread's context, given ``smt``'s assertions in a new scope.
+
+        Raises:
+            SolverError: z3 does not accept the text (a bug of the encoder, not bad input).
+        """
+        ctx = thread_context()
+        key = (role, timeout_s)
+        s = self._kept.get(key)
+        if s is None or s.ctx is not ctx:
+            s = self._kept[key] = make_solver("", timeout_s, ctx=ctx)
+        s.push()
+        if smt:
+            try:
+                vec = z3.parse_smt2_string(smt, ctx=ctx)
+            except z3.Z3Exception as exc:  # as in make_solver
+                s.pop()
+                raise SolverError(f"the solver rejected the encoded problem: {exc}") from None
+            c, sv, v = ctx.ref(), s.solver, vec.vector
+            for k in range(z3core.Z3_ast_vector_size(c, v)):
+                z3core.Z3_solver_assert(c, sv, z3core.Z3_ast_vector_get(c, v, k))
+        return s
+
+    @staticmethod
+    def give_back(s: z3.Solver) -> None:
+        """Drop what :meth:`lend` gave ``s``: it is ready for the next component."""
+        s.pop()
+
+
 class Checker:
     """Runs checks on one solver and counts them; remembers why the last one was unknown."""
 

@@ -66,7 +66,8 @@ Data = tuple[list[tuple[str, str, str, str]], str]
 def test_results_do_not_depend_on_what_was_solved_before(
     data: Data, before: Data, limit: int | None, probe: bool
 ) -> None:
-    """Each component alone in a fresh context, and after other datasets' and its own in one thread: same results."""
+    """Each component alone in a fresh context on fresh solvers, and after other datasets' and its own in one
+    thread (on the warm solvers of a probe, or fresh ones): the same results."""
     opts = Options(timeout=None, max_per_component=limit)
     ds, other = build(*data), build(*before)
     if not all(satisfiable([r.term for r in d.rules]) for d in (ds, other)):
@@ -74,7 +75,8 @@ def test_results_do_not_depend_on_what_was_solved_before(
     comps, others = components_of(ds), components_of(other)
     facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
     facts_o = frozenset(i for i, c in enumerate(other.claims) if c.kind == "fact")
-    alone = [_in_thread(functools.partial(_solve_all, [c], facts, opts, probe))[0] for c in comps]
+    # alone: no probe, so fresh solvers; after the others: as the engine solves, with the probe's warm solvers
+    alone = [_in_thread(functools.partial(_solve_all, [c], facts, opts, False))[0] for c in comps]
 
     def after_others() -> list[Shown]:
         _solve_all(others, facts_o, opts, probe)  # another dataset first,
@@ -102,7 +104,7 @@ def test_generated_datasets_do_not_depend_on_what_was_solved_before(
         (components_of(d), frozenset(i for i, c in enumerate(d.claims) if c.kind == "fact")) for d in loaded
     )
     comps = [c for c in comps if c.conclusions or len(c.claims) > 2]  # where a core or model could show
-    alone = [_in_thread(functools.partial(_solve_all, [c], facts, opts, True))[0] for c in comps]
+    alone = [_in_thread(functools.partial(_solve_all, [c], facts, opts, False))[0] for c in comps]
 
     def after_others() -> list[Shown]:
         _solve_all(others, facts_o, opts, True)
