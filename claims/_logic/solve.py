@@ -214,7 +214,9 @@ class _Component:
         self.chk.checks += 1
         if r == "sat":
             return s.model()
-        self.chk.reason = chk.reason if r == "unknown" else "the scenario's check was unsat, as the first was not"
+        self.chk.reason = (
+            chk.reason if r == "unknown" else "verification failed: the scenario is unsatisfiable on a second solver"
+        )
         return None
 
     # -- contradictions -------------------------------------------------------
