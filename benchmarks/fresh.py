@@ -41,7 +41,7 @@ from z3 import z3core
 from benchmarks.baseline import rss_mib, run_capped
 from claims._logic import solve as _solve
 from claims._logic.partition import Component
-from claims._logic.solver import Answer, Checker, make_solver
+from claims._logic.solver import Answer, Checker, WarmSolvers, make_solver
 
 
 class _FreshChecker(Checker):
@@ -69,9 +69,15 @@ class _FreshComponent(_solve._Component):
     """
 
     def __init__(
-        self, comp: Component, facts: Sequence[int], opts: _solve.Options, *, twin: _solve._Component | None = None
+        self,
+        comp: Component,
+        facts: Sequence[int],
+        opts: _solve.Options,
+        *,
+        twin: _solve._Component | None = None,
+        warm: WarmSolvers | None = None,
     ) -> None:
-        super().__init__(comp, facts, opts, twin=twin)
+        super().__init__(comp, facts, opts, twin=twin, warm=warm)
         first = self.__dict__["_first"]
         self.chk = _FreshChecker(first.assertions(), opts.timeout, self.ctx, first)
         if twin is None:

@@ -34,6 +34,7 @@ def marco(
     grow: Callable[[list[str]], set[str] | None],
     shrink: Callable[[list[str]], list[str] | None],
     found: Callable[[list[str]], Then],
+    mapper: z3.Solver | None = None,
 ) -> Outcome:
     """Hand every MUS of ``items`` to ``found``, in the order the map proposes them.
 
@@ -41,9 +42,11 @@ def marco(
     maximal (right after its sat check; None: a check was unknown);
     ``shrink(seed)`` makes an unsatisfiable seed minimal (right after its
     unsat check; None: unknown); ``found(mus)`` says whether to go on. The map
-    solver lives in ``ctx`` and comes from the solver factory.
+    solver lives in ``ctx``: ``mapper``, a solver of ``ctx`` with nothing
+    asserted, or one from the solver factory.
     """
-    mapper = make_solver("", None, ctx=ctx)
+    if mapper is None:
+        mapper = make_solver("", None, ctx=ctx)
     mvars = {x: z3.Bool("m!" + x, ctx) for x in items}
     while True:
         state = mapper.check()

@@ -20,7 +20,7 @@ from z3 import z3core
 
 from claims._logic.encode import claim_literal, q, rule_literal
 from claims._logic.partition import Component
-from claims._logic.solver import Checker, make_solver, new_context
+from claims._logic.solver import Checker, WarmSolvers, make_solver, new_context
 
 _RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\.0\))")
 """Quantifiers and non-linear arithmetic: where a solver may answer ``unknown``."""
@@ -40,12 +40,14 @@ class Probe:
 
     def __init__(self) -> None:
         self._ready: tuple[z3.Context, z3.Solver, Checker] | None = None
+        self.warm = WarmSolvers()
+        """The warm solvers of the long way, for the components this probe does not show consistent."""
 
     def consistent(self, comp: Component, timeout: float | None) -> bool:
         """Whether one check shows ``comp`` consistent (False: it must go the long way).
 
-        Components with conclusions (whose explanations read the solver's
-        model and cores) and components the solver may not decide
+        Components with conclusions (whose verdicts need checks of their
+        own) and components the solver may not decide
         (quantifiers, non-linear arithmetic) always go the long way.
         ``timeout``: the seconds a check may take (capped at :data:`PROBE_TIMEOUT`).
         """

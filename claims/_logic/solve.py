@@ -9,11 +9,29 @@ refinements, measured with the benchmarks (``python -m benchmarks.run``):
   needs no enumeration, and no solver of its own either (the caller's
   :class:`~claims._logic.probe.Probe`).
 
-A component with conclusions (or under a limit of contradictions) is solved in
-a z3 context of its own, so its explanations depend on the component alone,
-not on what the process solved before it. The others share their thread's
-context (``claims._logic.solver.thread_context``): no z3 object is ever used by two
+Components share their thread's z3 context
+(``claims._logic.solver.thread_context``): no z3 object is ever used by two
 threads, so threads of one process (a Dask worker's) can solve side by side.
+What a shared context solved before steers the cores and models z3 finds,
+never an answer; so everything a result shows is computed from answers
+alone, and a component's result is the same whatever the process solved
+before it (another order, another ``--jobs``, the cache):
+
+* a complete enumeration finds every MUS: a set the component determines,
+  however the cores led MARCO to it; classes are grouped by the text of
+  their formulas;
+* each MUS is verified by checks whose answers are facts, and its rules are
+  shrunk by deletion in their fixed order (no cores);
+* the premises of a supported or refuted verdict are shrunk by QuickXplain
+  (``claims._logic.solver.quick_explain``), whose result the answers alone
+  determine, and its rules by deletion as above;
+* the scenario of an ``unsupported`` verdict is a model, and a model is
+  steered by the context: it comes from a solver in a z3 context made for
+  the component's scenarios alone, which has seen nothing else
+  (:meth:`_Component.scenario`).
+
+Only which MUSes an enumeration stopped early (``max_per_component``) finds
+depends on the cores; such a component is solved in a z3 context of its own.
 
 Z3's cores are neither minimal nor always right, so every MUS is shrunk by
 deletion and then verified on a solver other than the enumerating one: the
@@ -35,7 +53,16 @@ from claims._logic.encode import claim_literal, is_claim_literal, literal_index,
 from claims._logic.marco import Then, marco
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
-from claims._logic.solver import Answer, Checker, make_solver, new_context, shrink_by_deletion, thread_context
+from claims._logic.solver import (
+    Answer,
+    Checker,
+    WarmSolvers,
+    make_solver,
+    new_context,
+    quick_explain,
+    shrink_by_deletion,
+    thread_context,
+)
 from claims._logic.verdicts import RawVerdict
 from claims._logic.verdicts import verdicts as judge
 
@@ -67,26 +94,56 @@ class ComponentResult:
 class _Component:
     """One component on its solver: checks under assumptions, shrinking, growing, verifying, enumerating."""
 
-    def __init__(self, comp: Component, facts: Sequence[int], opts: Options, *, twin: _Component | None = None) -> None:
-        """``twin``: make a second solver of ``twin``'s component, in its context (see :meth:`verify`)."""
+    def __init__(
+        self,
+        comp: Component,
+        facts: Sequence[int],
+        opts: Options,
+        *,
+        twin: _Component | None = None,
+        warm: WarmSolvers | None = None,
+    ) -> None:
+        """``twin``: make a second solver of ``twin``'s component, in its context (see :meth:`verify`).
+
+        ``warm``: borrow the solvers from these (the component's own must be
+        given back: :meth:`close`), unless the component needs a context of its own.
+        """
         self.comp = comp
         self.opts = opts
         # z3 numbers terms per context, reusing the numbers of freed terms, and the
         # numbering steers the search, so cores and models. In a shared context they
-        # would depend on what the process solved before (another order, --jobs, the
-        # cache). Where they show, in the explanations of conclusions and in which
-        # contradictions a truncated enumeration finds, the component gets a context
-        # of its own. Elsewhere only the effort varies (a complete enumeration finds
-        # the same set), and a context costs 16 MB of fresh memory: 1 to 10 ms each.
-        own = bool(comp.conclusions) or opts.max_per_component is not None
+        # depend on what the process solved before (another order, --jobs, the cache).
+        # Only which contradictions a truncated enumeration finds shows a core (see the
+        # module docstring), so only then does the component get a context of its own:
+        # a context costs 16 MB of fresh memory, 1 to 10 ms each.
+        own = opts.max_per_component is not None
         self.ctx: z3.Context = twin.ctx if twin is not None else (new_context() if own else thread_context())
-        self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
+        self._warm: WarmSolvers | None = None if own else twin._warm if twin is not None else warm
+        self._lent: list[z3.Solver] = []
+        if self._warm is not None:
+            self.solver = self._borrow("verifier" if twin is not None else "component", comp.smt)
+        else:
+            self.solver = make_solver(comp.smt, opts.timeout, ctx=self.ctx)
         self.chk = Checker(self.solver)
         self.rule_names = [rule_literal(j) for j in comp.rules]
         self.rule_lits: list[z3.BoolRef] = twin.rule_lits if twin is not None else self.lits(self.rule_names)
         fact_set = set(facts)
         self.facts = [i for i in comp.claims if i in fact_set]
         self._verifier: _Component | None = None
+        self._scenes: tuple[z3.Context, z3.Solver, Checker] | None = None
+
+    def _borrow(self, role: str, smt: str) -> z3.Solver:
+        assert self._warm is not None
+        s = self._warm.lend(role, smt, self.opts.timeout if role != "map" else None)
+        self._lent.append(s)
+        return s
+
+    def close(self) -> None:
+        """Give back the warm solvers this component (and its verifier) borrowed, last first."""
+        if self._verifier is not None:
+            self._verifier.close()
+        while self._lent:
+            WarmSolvers.give_back(self._lent.pop())
 
     @functools.cached_property
     def body(self) -> dict[str, z3.ExprRef]:
@@ -129,6 +186,39 @@ class _Component:
         """
         return shrink_by_deletion(names, str, lambda trial: self.check(trial, fixed), self.chk.core)
 
+    def premises(self, facts: Sequence[str], fixed: Sequence[str]) -> list[str] | None:
+        """The canonical minimal subset of ``facts`` unsatisfiable with ``fixed``; None on unknown.
+
+        ``facts`` in the component's order, unsatisfiable with ``fixed``; by
+        :func:`quick_explain`, whose result the answers alone determine.
+        """
+        return quick_explain(facts, lambda trial: self.check(trial, fixed))
+
+    def scenario(self, facts: Sequence[str], fixed: Sequence[str]) -> z3.ModelRef | None:
+        """A model of the rules, ``facts`` and ``fixed``, from a z3 context made for this component's scenarios.
+
+        A model shows how z3 searched, and the search follows the numbering of
+        terms in their context (see ``__init__``): this context holds nothing
+        but the component's script and the scenario checks before this one, in
+        the order of the conclusions, so the model depends on the component
+        alone. It is made on the first call: most components never need one.
+        None when the check is not sat (the reason is kept, as for any check).
+        """
+        if self._scenes is None:
+            ctx = new_context()
+            s = make_solver(self.comp.smt, self.opts.timeout, ctx=ctx)
+            self._scenes = (ctx, s, Checker(s))
+        ctx, s, chk = self._scenes
+        names = [*self.rule_names, *facts, *fixed]
+        r = chk.check([z3.Bool(n, ctx) for n in names])
+        self.chk.checks += 1
+        if r == "sat":
+            return s.model()
+        self.chk.reason = (
+            chk.reason if r == "unknown" else "verification failed: the scenario is unsatisfiable on a second solver"
+        )
+        return None
+
     # -- contradictions -------------------------------------------------------
     def classes(self) -> list[list[str]]:
         groups: dict[str, list[str]] = {}
@@ -167,7 +257,13 @@ class _Component:
             return "more"
 
         outcome = marco(
-            reps, self.ctx, check=self.check, grow=lambda seed: self.grow(seed, reps), shrink=self.shrink, found=keep
+            reps,
+            self.ctx,
+            check=self.check,
+            grow=lambda seed: self.grow(seed, reps),
+            shrink=self.shrink,
+            found=keep,
+            mapper=self._borrow("map", "") if self._warm is not None else None,
         )
         if outcome == "unknown":
             return found, False, False, self.chk.reason
@@ -255,10 +351,13 @@ def solve_component(
     if probe is not None and probe.consistent(comp, opts.timeout):
         # exactly what the long way gives a consistent component: its first check is sat
         return ComponentResult(muses=(), complete=True, truncated=False, unknown_reason=None, verdicts=(), checks=1)
-    c = _Component(comp, facts, opts)
-    muses, complete, truncated, reason = c.enumerate()
+    c = _Component(comp, facts, opts, warm=None if probe is None else probe.warm)
+    try:
+        muses, complete, truncated, reason = c.enumerate()
+        verdicts = judge(c)
+    finally:
+        c.close()
     muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
-    verdicts = judge(c)
     return ComponentResult(
         muses=muses_sorted,
         complete=complete,

@@ -6,7 +6,8 @@ the probe, ``claims fuzz``'s), so the same input gives the same answers.
 Every check under assumptions goes through :meth:`Checker.check`, which keeps
 ``unknown`` (and its reason) as a result of its own; MARCO's map, a Boolean
 problem without assumptions, is checked directly. :func:`shrink_by_deletion`
-is the one deletion shrinker.
+is the one deletion shrinker, :func:`quick_explain` the one whose result is
+canonical.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def thread_context() -> z3.Context:
     A z3 context must never be used by two threads at once, and a Dask worker
     runs tasks in several threads of one process: each of them gets a context
     of its own. What a shared context solved before can change which core or
-    model z3 finds, never an answer: results that show cores or models are
-    computed in a context of their own (see ``claims._logic.solve``).
+    model z3 finds, never an answer: so results are computed from answers, and
+    the few that show a model or depend on cores are computed in a context of
+    their own (see ``claims._logic.solve``).
     """
     if threading.current_thread() is threading.main_thread():
         ctx = z3.main_ctx()
@@ -81,6 +83,57 @@ def make_solver(smt: str, timeout_s: float | None, *, ctx: z3.Context | None = N
     except z3.Z3Exception as exc:  # our encoder wrote text z3 does not accept: a bug, not bad input
         raise SolverError(f"the solver rejected the encoded problem: {exc}") from None
     return s
+
+
+class WarmSolvers:
+    """Solvers kept warm in one thread's shared context, each lent to one component at a time.
+
+    Making a solver and running its first check cost about 1 ms, more than
+    many components take to solve. A kept solver takes a component's
+    assertions in a scope of its own (``push``) and drops them when given
+    back (``pop``), so it pays that once. One per role (the component's
+    solver, its verifier, MARCO's map), so one component can hold several.
+    Whoever solves components one after the other in one thread owns one
+    (``claims._logic.probe.Probe`` holds it) and gives back every solver it
+    was lent before lending it again.
+
+    What a popped scope leaves behind (the numbering of terms, the search's
+    activity and phase caches) can change the effort, a core or a model, never
+    an answer (a check's answer is a fact of the assertions in scope): so warm
+    solvers serve only where results read answers alone (see
+    ``claims._logic.solve``).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, float | None], z3.Solver] = {}
+
+    def lend(self, role: str, smt: str, timeout_s: float | None) -> z3.Solver:
+        """The kept solver of ``role`` in this thread's context, given ``smt``'s assertions in a new scope.
+
+        Raises:
+            SolverError: z3 does not accept the text (a bug of the encoder, not bad input).
+        """
+        ctx = thread_context()
+        key = (role, timeout_s)
+        s = self._kept.get(key)
+        if s is None or s.ctx is not ctx:
+            s = self._kept[key] = make_solver("", timeout_s, ctx=ctx)
+        s.push()
+        if smt:
+            try:
+                vec = z3.parse_smt2_string(smt, ctx=ctx)
+            except z3.Z3Exception as exc:  # as in make_solver
+                s.pop()
+                raise SolverError(f"the solver rejected the encoded problem: {exc}") from None
+            c, sv, v = ctx.ref(), s.solver, vec.vector
+            for k in range(z3core.Z3_ast_vector_size(c, v)):
+                z3core.Z3_solver_assert(c, sv, z3core.Z3_ast_vector_get(c, v, k))
+        return s
+
+    @staticmethod
+    def give_back(s: z3.Solver) -> None:
+        """Drop what :meth:`lend` gave ``s``: it is ready for the next component."""
+        s.pop()
 
 
 class Checker:
@@ -150,3 +203,51 @@ def shrink_by_deletion(
         else:
             return None
     return cur
+
+
+class _Undecided(Exception):
+    """A check of :func:`quick_explain` was unknown."""
+
+
+def quick_explain(items: Sequence[T], check: Callable[[list[T]], Answer]) -> list[T] | None:
+    """The canonical minimal unsatisfiable subset of ``items``, by QuickXplain; None when a check is unknown.
+
+    ``items`` must be unsatisfiable (the caller has just seen so). Junker's
+    QuickXplain (AAAI 2004): split the candidates in halves, find what the
+    second half must add to the first, then what the first must add to that.
+    It needs about ``2k log(n/k)`` checks for ``k`` of ``n`` items, fewer than
+    deletion's ``n`` where ``n`` is large. Its result is the preferred
+    subset of the items' order: among all minimal unsatisfiable subsets, the
+    one whose largest position is least, then its next largest, and so on
+    (every element is in it because the elements before it, and the later
+    ones already chosen, are satisfiable without it).
+
+    Canonical: the function branches on nothing but the sat/unsat answers of
+    checks of subsets of ``items``, and those are facts of the problem, the
+    same for every solver in every state; no core, model or timing is read.
+    So the result depends on ``items`` (and their order) alone, not on what
+    the solver, or its z3 context, did before. The result keeps the items' order.
+    """
+    if not items:
+        return []
+
+    def qx(base: list[T], grown: bool, cand: list[T]) -> list[T]:
+        # invariant: base + cand is unsatisfiable, and base was satisfiable before it last grew
+        if grown:
+            r = check(base)
+            if r == "unsat":
+                return []
+            if r == "unknown":
+                raise _Undecided
+        if len(cand) == 1:
+            return list(cand)
+        half = len(cand) // 2
+        first, second = cand[:half], cand[half:]
+        d2 = qx(base + first, True, second)
+        d1 = qx(base + d2, bool(d2), first)
+        return d1 + d2
+
+    try:
+        return qx([], True, list(items))
+    except _Undecided:
+        return None

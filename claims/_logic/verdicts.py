@@ -2,9 +2,18 @@
 
 With ``F`` the component's facts, a conclusion ``q`` is ``vacuous`` when ``F``
 is unsatisfiable, ``supported`` when ``F`` and not ``q`` are, ``refuted`` when
-``F`` and ``q`` are, and ``unsupported`` otherwise (with the solver's model as
-a scenario); ``unknown`` when a check is. A supported or refuted verdict names
-a minimal set of premises (shrunk from the core) and of rules.
+``F`` and ``q`` are, and ``unsupported`` otherwise (with a model as a
+scenario); ``unknown`` when a check is. A supported or refuted verdict names
+a minimal set of premises and of rules.
+
+Every explanation depends on the component alone, not on what the process
+solved before it (the component's solver may live in a z3 context shared
+with other components, whose history steers the cores and models z3 finds):
+premises and rules are shrunk without cores, by algorithms that read nothing
+but sat/unsat answers (``claims._logic.solver.quick_explain``, and deletion
+in a fixed order for the rules), and the scenario of an ``unsupported``
+verdict is the model of a solver in a z3 context made for the component's
+scenarios alone (:meth:`Prover.scenario`).
 """
 
 from __future__ import annotations
@@ -38,12 +47,15 @@ class Prover(Protocol):
     facts: list[int]
     chk: Checker
 
-    @property
-    def solver(self) -> z3.Solver: ...
-
     def check(self, claim_names: Sequence[str], extra: Sequence[str] = ()) -> Answer: ...
 
-    def shrink(self, names: Sequence[str], fixed: Sequence[str] = ()) -> list[str] | None: ...
+    def premises(self, facts: Sequence[str], fixed: Sequence[str]) -> list[str] | None:
+        """The canonical minimal subset of ``facts`` unsatisfiable with ``fixed``; None on unknown."""
+        ...
+
+    def scenario(self, facts: Sequence[str], fixed: Sequence[str]) -> z3.ModelRef | None:
+        """A model of ``facts`` and ``fixed`` that depends on the component alone; None unless sat."""
+        ...
 
     def rules_needed(self, claims: Sequence[str], extra: Sequence[str] = ()) -> list[int] | None: ...
 
@@ -70,22 +82,24 @@ def verdicts(p: Prover) -> list[RawVerdict]:
         if r_neg == "unsat":
             out.append(_explain(p, ci, "supported", facts, neg))
             continue
-        model = p.solver.model()
         r_pos = p.check(facts, [pos])
         if r_pos == "unknown":
             out.append(RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason))
         elif r_pos == "unsat":
             out.append(_explain(p, ci, "refuted", facts, pos))
         else:
-            out.append(
-                RawVerdict(conclusion=ci, verdict="unsupported", countermodel=countermodel(model, p.comp, p.facts, ci))
-            )
+            model = p.scenario(facts, [neg])
+            if model is None:
+                out.append(RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason))
+            else:
+                scene = countermodel(model, p.comp, p.facts, ci)
+                out.append(RawVerdict(conclusion=ci, verdict="unsupported", countermodel=scene))
     return out
 
 
 def _explain(p: Prover, ci: int, verdict: str, facts: list[str], lit: str) -> RawVerdict:
-    p.check(facts, [lit])  # unsat, as the caller saw: its core starts the shrink
-    premises = p.shrink(facts, [lit])
+    """``facts`` and ``lit`` are unsatisfiable (the caller saw so): name minimal premises and rules."""
+    premises = p.premises(facts, [lit])
     if premises is None:
         return RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason)
     rules = p.rules_needed(premises, [lit])

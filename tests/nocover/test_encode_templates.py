@@ -7,14 +7,20 @@ relevant days, one by one. Templates must give the same text, atoms and sorts.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import claims
 from claims._front.model import Dataset, term_of
 from claims._logic import encode as E
 from claims._logic.partition import partition
+from tests.oracle import build, small_datasets
+
+Data = tuple[list[tuple[str, str, str, str]], str]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -96,3 +102,16 @@ def test_components_from_a_cached_load_are_those_of_a_fresh_one(
         digests = [c.digest for c in partition(E.encode(fresh))]
         assert digests == [c.digest for c in partition(E.encode(made))]
         assert digests == [c.digest for c in partition(E.encode(cached))]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_datasets(max_claims=10, conclusions=True, bool_rules=1), st.randoms(use_true_random=False))
+def test_equal_terms_share_a_template_that_each_would_make(data: Data, rnd: random.Random) -> None:
+    """One encoder's templates (equal terms share one) are those a fresh encoder makes for each claim alone."""
+    items, rules = data
+    items = items + [(f"d{k}", f, q, kind) for k, (_, f, q, kind) in enumerate(rnd.sample(items, len(items) // 2))]
+    ds = build(items, rules)
+    enc = E.Encoder(ds)
+    shared = [E.template(enc, c) for c in ds.claims]
+    assert shared == [E.template(E.Encoder(ds), c) for c in ds.claims]
+    assert len(enc.templates) <= len({(term_of(c), c.kind == "conclusion") for c in ds.claims})
