@@ -75,11 +75,7 @@ def render(fmt: str, report: Report, view: View | None = None) -> str:
     if FORMATS.is_machine(fmt):
         return FORMATS[fmt](report, view)
     gate = view.gate
-    records = (
-        None
-        if gate is None
-        else Records.for_view(report, view)
-    )
+    records = None if gate is None else Records.for_view(report, view)
     shown = (
         report
         if gate is None or records is None
