@@ -12,7 +12,7 @@ import contextlib
 import functools
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
@@ -38,6 +38,7 @@ from claims._logic.encode import templates
 from claims._logic.executor import default_jobs
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def load(
@@ -248,20 +249,25 @@ def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int) -> lis
     sizes = [len(f.text) for f in todo]
     if sum(sizes) < PARALLEL_LOAD_CHARS or len(todo) < 2:
         return None
-    slices = _slices(todo, sizes, jobs)
-    with contextlib.ExitStack() as stack:
-        children = [
-            stack.enter_context(beside(functools.partial(_parse_quietly, part, inputs), fork=True))
-            for part in slices[:-1]
-        ]
-        here = _parse_quietly(slices[-1], inputs)
-        parts = [child.result() for child in children] + [here]
+    parts = _side_by_side(functools.partial(_parse_quietly, inputs=inputs), _slices(todo, sizes, jobs))
     out: list[RawFile] = []
     for part in parts:
         if part is None:
             return None
         out.extend(part)
     return out
+
+
+def _side_by_side(work: Callable[[Sequence[T]], R], slices: Sequence[Sequence[T]]) -> list[R]:
+    """``work`` on each slice, in slice order: all but the last in forked children, the last here.
+
+    A child that cannot be forked, or fails, is replaced by doing its slice
+    here (:class:`~claims._base.background.Beside`), so the results are the same.
+    """
+    with contextlib.ExitStack() as stack:
+        children = [stack.enter_context(beside(functools.partial(work, part), fork=True)) for part in slices[:-1]]
+        here = work(slices[-1])
+        return [child.result() for child in children] + [here]
 
 
 def _slices(items: Sequence[T], sizes: Sequence[int], n: int) -> list[Sequence[T]]:
@@ -313,13 +319,7 @@ def _resolve_side_by_side(
     if len(todo) < 2 or sum(len(raw.claims) for _, raw in todo) < PARALLEL_RESOLVE_CLAIMS:
         return None
     slices = _slices(todo, [len(raw.claims) for _, raw in todo], jobs)
-    with contextlib.ExitStack() as stack:
-        children = [
-            stack.enter_context(beside(functools.partial(_resolve_quietly, part, scope), fork=True))
-            for part in slices[:-1]
-        ]
-        here = _resolve_quietly(slices[-1], scope)
-        parts = [child.result() for child in children] + [here]
+    parts = _side_by_side(functools.partial(_resolve_quietly, scope=scope), slices)
     out: dict[int, ResolvedFile] = {}
     for part in parts:
         if part is None:
