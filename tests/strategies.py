@@ -68,6 +68,28 @@ def number_texts(draw: st.DrawFn) -> str:
     return f"{whole}.{draw(st.from_regex(r'[0-9]{1,3}', fullmatch=True))}"
 
 
+FRACTION_WORDS = ("half", "a third", "a quarter", "two thirds", "three quarters")
+SCALE_WORDS = ("thousand", "million", "billion", "trillion")
+
+
+def grouped(n: int) -> str:
+    """``n`` with commas between thousands, as news prints it (``53,000``)."""
+    return f"{n:,}"
+
+
+@st.composite
+def news_number_texts(draw: st.DrawFn) -> str:
+    """A number as news prints it: ``53,000``, ``4.9 million``, ``40%``, ``12.5 percent``, or plain digits."""
+    kind = draw(st.sampled_from(("plain", "grouped", "scaled", "percent")))
+    if kind == "plain":
+        return draw(number_texts())
+    if kind == "grouped":
+        return grouped(draw(st.integers(1000, 10**9)))
+    if kind == "scaled":
+        return f"{draw(number_texts())} {draw(st.sampled_from(SCALE_WORDS))}"
+    return draw(number_texts()) + draw(st.sampled_from(("%", " percent")))
+
+
 @st.composite
 def date_texts(draw: st.DrawFn) -> str:
     """A date literal ``YYYY-MM-DD`` (a real date; ``resolve`` checks that, not the parser)."""
@@ -82,12 +104,16 @@ def month_texts(draw: st.DrawFn) -> str:
 
 @st.composite
 def atoms(draw: st.DrawFn) -> S.Expr:
-    """A leaf: a name (maybe at a date), a number, a date, a duration or a truth value."""
-    kind = draw(st.sampled_from(("name", "num", "date", "duration", "bool")))
+    """A leaf: a name (maybe at a date), a number as news prints it, a part of one, a date, a duration, a bool."""
+    kind = draw(st.sampled_from(("name", "num", "date", "duration", "bool", "part")))
     if kind == "name":
         return S.Name(draw(names()), draw(st.none() | date_texts()))
     if kind == "num":
-        return S.Num(draw(number_texts()))
+        return S.Num(draw(news_number_texts()))
+    if kind == "part":  # "40% of x", "a third of 1,200"
+        part = draw(st.sampled_from(FRACTION_WORDS) | st.builds(lambda n: n + "%", number_texts()))
+        whole = draw(st.builds(S.Name, names()) | st.builds(S.Num, news_number_texts()))
+        return S.Binary("of", S.Num(part), whole)
     if kind == "date":
         return S.DateLit(draw(date_texts()))
     if kind == "duration":

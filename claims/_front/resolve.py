@@ -340,16 +340,17 @@ class Typer:
 
     def _number(self, node: S.Expr, text: str) -> Fraction:
         try:
-            return Fraction(text)
+            return number_value(text)
         except ValueError:  # Python reads at most 4300 digits (sys.get_int_max_str_digits)
             raise self.fail(node, E.BAD_QUANTITY, f"a number of {len(text)} digits is too long to read") from None
 
     def typed(self, node: S.Expr, env: dict[str, TVar]) -> Typed:
         """The typed term of ``node`` and the sort the checker sees; raises ``_Failed`` after an error."""
         if isinstance(node, S.Num):
-            if "." in node.text:
-                return Typed(TLit(self._number(node, node.text), "real"), "real")
-            return Typed(TLit(int(self._number(node, node.text)), "int"), "int")
+            value = self._number(node, node.text)
+            if value.denominator != 1 or not is_whole_number(node.text):
+                return Typed(TLit(value, "real"), "real")
+            return Typed(TLit(int(value), "int"), "int")
         if isinstance(node, S.BoolLit):
             return Typed(TLit(node.value, "bool"), "bool")
         if isinstance(node, S.DateLit):
@@ -455,6 +456,8 @@ class Typer:
         return TApp(sym.name, tuple(args), sym.result, sym.timed, self._at(node, sym))
 
     def _binary(self, node: S.Binary, env: dict[str, TVar]) -> Typed:
+        if node.op == "of":
+            return self._part_of(node, env)
         a = self.typed(node.left, env)
         b = self.typed(node.right, env)
         op = node.op
@@ -490,6 +493,25 @@ class Typer:
                 sort = "real"
             return Typed(TOp(op, (a.term, b.term), term_sort), sort)
         raise AssertionError(op)  # pragma: no cover
+
+    def _part_of(self, node: S.Binary, env: dict[str, TVar]) -> Typed:
+        """``P of X``: the percentage or fraction ``P`` of the number or duration ``X`` (their product)."""
+        if not (isinstance(node.left, S.Num) and is_part(node.left.text)):
+            raise self.fail(
+                node.left,
+                E.BAD_QUANTITY,
+                "'of' needs a percentage or a fraction before it",
+                "write e.g. '40% of voters', 'half of voters' or 'a third of voters'",
+            )
+        part = self._number(node.left, node.left.text)
+        x = self.typed(node.right, env)
+        if x.sort not in _NUMBERS:
+            raise self.fail(
+                node.right,
+                E.SORT_MISMATCH,
+                f"'{node.left.text} of' takes a number or a duration, but this is {_sort_word(x.sort)}",
+            )
+        return Typed(TOp("*", (TLit(part, "real"), x.term), "real"), DURATION if x.sort == DURATION else "real")
 
     def _quant(self, node: S.Quant, env: dict[str, TVar]) -> Term:
         inner = dict(env)
@@ -605,6 +627,49 @@ class Typer:
                     margin = abs(v) * self.tolerance / 2
                     return TOp(op, (x.term, TLit(v + margin if op == ">" else v - margin, "real")), "bool")
         return TOp(op, (x.term, b), "bool")
+
+
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_FRACTIONS = {
+    "half": Fraction(1, 2),
+    "a third": Fraction(1, 3),
+    "a quarter": Fraction(1, 4),
+    "two thirds": Fraction(2, 3),
+    "three quarters": Fraction(3, 4),
+}
+
+
+def number_value(text: str) -> Fraction:
+    """The exact value of a number as the grammar reads it (``claims._front.syntax.number_text``).
+
+    ``53,000`` is 53000 (a comma separates thousands); ``4.9 million`` is
+    4900000 exactly (``thousand``, ``million``, ``billion``, ``trillion``);
+    ``40%`` and ``40 percent`` are 40/100; ``half``, ``a third``, ``a
+    quarter``, ``two thirds`` and ``three quarters`` are those fractions.
+
+    Raises:
+        ValueError: a number too long for Python to read.
+    """
+    if text in _FRACTIONS:
+        return _FRACTIONS[text]
+    words = text.replace("%", " %").split()
+    value = Fraction(words[0].replace(",", ""))
+    for w in words[1:]:
+        value = value / 100 if w in ("%", "percent") else value * _SCALES[w]
+    return value
+
+
+def is_whole_number(text: str) -> bool:
+    """Whether a number as written counts things (sort ``int``): no decimal point, or a scale word
+    that makes its value whole (``4.9 million``); never a percentage or a fraction."""
+    if is_part(text):
+        return False
+    return "." not in text or any(w in _SCALES for w in text.split())
+
+
+def is_part(text: str) -> bool:
+    """Whether a number as written is a percentage or a fraction (what may stand before ``of``)."""
+    return text in _FRACTIONS or text.endswith(("%", " percent"))
 
 
 def _takes(sym: Symbol) -> str:

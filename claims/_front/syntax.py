@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -54,6 +54,20 @@ class Num:
     text: str
     pos: int = _pos()
     end: int = _pos()
+
+
+def number_text(tokens: Sequence[str]) -> str:
+    """The canonical text of a number as written: ``53,000``, ``4.9 million``, ``40%``, ``40 percent``, ``a third``.
+
+    Separators and digits stay as written; words are joined by one space
+    (``%`` is written against its number). Its value is read by the resolve
+    stage (``claims._front.resolve.number_value``).
+    """
+    out = ""
+    for token in tokens:
+        t = " ".join(token.split())
+        out = out + t if (t == "%" or not out) else f"{out} {t}"
+    return out
 
 
 @attrs.frozen
@@ -258,7 +272,11 @@ def _build(tree: lark.Tree[lark.Token] | lark.Token) -> Expr:
     if data in ("start",):
         return _build(ch[0])
     if data == "number":
-        return Num(str(ch[0]), pos, end)
+        return Num(number_text([str(t) for t in ch]), pos, end)
+    if data == "part_of":
+        part = ch[0]
+        left = Num(number_text([str(part)]), *_span(part)) if isinstance(part, lark.Token) else _build(part)
+        return Binary("of", left, _build(ch[1]), pos, end)
     if data == "date":
         return DateLit(str(ch[0]), pos, end)
     if data == "duration":
@@ -337,6 +355,9 @@ _TOKEN_NAMES = {
     "DATE": "a date (YYYY-MM-DD)",
     "MONTH": "a month (YYYY-MM)",
     "UNIT": "a unit",
+    "SCALE": "'thousand', 'million', 'billion' or 'trillion'",
+    "PERCENT": "'%' or 'percent'",
+    "FRACTION": "a fraction ('half of', 'a third of', ...)",
     "STRING": "a quoted description",
     "RULE_ID": "a rule id",
     "QUANTIFIER": "'forall' or 'exists'",
@@ -419,6 +440,8 @@ def _token_name(terminal: str) -> str:
 def _describe_expected(expected: set[str], formula: bool = True) -> str:
     if formula and expected - _ITEM_ONLY:
         expected = expected - _ITEM_ONLY
+    if "NUMBER" in expected:  # 'half of', 'a third of' are numbers too: "a number" says it
+        expected = expected - {"FRACTION"}
     # "a name", "a number", ... first: they are what is missing most often
     names = sorted({_token_name(e) for e in expected}, key=lambda n: (n.startswith("'"), n))
     if not formula:
@@ -638,8 +661,19 @@ class _Inline:
         return x[0], _start(ch[0]), _end(ch[2]), x[3]
 
     def number(self, ch: list[_Child]) -> _Built:
-        s, e = _start(ch[0]), _end(ch[0])
-        return Num(str(ch[0]), s, e), s, e, 1
+        s, e = _start(ch[0]), _end(ch[-1])
+        return Num(number_text([str(t) for t in ch]), s, e), s, e, 1
+
+    def part_of(self, ch: list[_Child]) -> _Built:  # (number | FRACTION) "of" atom
+        part, x = ch[0], ch[2]
+        assert not isinstance(x, lark.Token)
+        s = _start(part)
+        if isinstance(part, lark.Token):
+            left: Expr = Num(number_text([str(part)]), s, _end(part))
+            depth = 0  # a token: no level of the tree
+        else:
+            left, depth = part[0], part[3]
+        return Binary("of", left, x[0], s, x[2]), s, x[2], max(depth, x[3]) + 1
 
     def date(self, ch: list[_Child]) -> _Built:
         s, e = _start(ch[0]), _end(ch[0])
@@ -945,6 +979,7 @@ _PREC = {
     "+": 8,
     "-": 8,
     "*": 9,
+    "of": 11,  # "P of X" is an atom of the grammar
     "/": 9,
 }
 _LEFT_ASSOC = {"xor", "or", "and", "+", "-", "*", "/"}
@@ -1017,6 +1052,8 @@ def _print(e: Expr, top: bool = False) -> str:
         return f"{term} is {words[e.kind]}"
     if isinstance(e, Binary):
         p = _PREC[e.op]
+        if e.op == "of":  # a part of an atom: "40% of voters", "half of (x + y)"
+            return f"{_print(e.left)} of {_operand(e.right, p, False)}"
         if e.op == "implies":
             left = _operand(e.left, p + 1, False)
             right = _operand(e.right, p, True)

@@ -26,12 +26,14 @@ def _outcome(parse: object, text: str) -> object:
 
 
 def _nodes(e: S.Expr) -> list[S.Expr]:
+    """Every node that may be written in parentheses (not the part before 'of': '(40%) of x' is no syntax)."""
     out: list[S.Expr] = [e]
     for f in attrs.fields(type(e)):
         v = getattr(e, f.name)
         for x in v if isinstance(v, tuple) else (v,):
             if attrs.has(type(x)):
-                out.extend(_nodes(x))
+                kids = _nodes(x)
+                out.extend(kids[1:] if isinstance(e, S.Binary) and e.op == "of" and x is e.left else kids)
     return out
 
 
