@@ -74,7 +74,7 @@ class RawFile:
     declarations_locator: Locator | None = attrs.field(eq=False)
     about_tolerance: Fraction | None
     documents: tuple[tuple[str, str], ...]  # (shown path, text) of the documents it quotes
-    vocabulary_ok: bool = True  # False when the declarations block or a rule set is broken
+    vocabulary_ok: bool = True  # False when the declarations block is broken: its claims are not resolved
     document_files: tuple[tuple[str, str], ...] = ()  # (shown path, path to read) of the same
     document: str | None = None  # the shown path of its 'document' (claims whose source has none quote it)
 

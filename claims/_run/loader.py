@@ -173,13 +173,23 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
     files = [f for f in found if f.entry is not None or f.raw is not None or parse(f) is not None]
     before = len(sink.errors)
     rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
-    # Resolve even after load errors, so one run reports every problem; but not
-    # when the vocabulary itself is broken (a rule set or declarations block),
-    # where every use of a lost name would add a follow-on error.
-    if len(sink.errors) > before or not all(f.raw is None or f.raw.vocabulary_ok for f in files) or not files:
+    # Resolve even after load errors, so one run reports every problem (issue 21, item 5): a
+    # claim file needs only the rule sets and its own declarations. What a broken vocabulary
+    # would add is left out: the claims of a file whose declarations are broken are not
+    # resolved, and while a rule set is broken no name is said to be unknown (it may be one
+    # the broken rule set declares).
+    rules_broken = len(sink.errors) > before
+    if not files:
         sink.raise_if_errors(InvalidClaim)
+
+    def without_unknown_names(mark: int) -> None:
+        if rules_broken:
+            sink.items[mark:] = [d for d in sink.items[mark:] if d.code != E.UNKNOWN_SYMBOL.code]
+
     declared = [f.declared for f in files]
+    mark = len(sink.items)
     scope = Scope.of(rule_sets, declared, sink)
+    without_unknown_names(mark)
     rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
     keys = [digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance))) for k, f in enumerate(files)]
     fresh = [k for k, f in enumerate(files) if f.entry is None or f.entry.scope_key != keys[k]]
@@ -194,13 +204,15 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
             resolved.append(f.entry.resolved)
             continue
         raw = f.raw
-        if raw is None:
+        if raw is None or not raw.vocabulary_ok:
             continue
         if made is not None:
             rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
         else:
             before = len(sink.errors)
+            mark = len(sink.items)
             rf = resolve_file(raw, k, scope, sink)
+            without_unknown_names(mark)
             if store is None or not f.clean or len(sink.errors) > before:
                 resolved.append(rf)
                 continue
