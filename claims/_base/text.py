@@ -39,6 +39,52 @@ def normalise_ws(text: str) -> tuple[str, list[int]]:
 
 _WORD = re.compile(r"\S+")
 
+# What a quote may write with a plain ASCII character where its document prints a typographic one
+# (or the other way round): these match each other, as a run of blanks matches one space.
+_ALIKE = {
+    '"': '"\u201c\u201d\u201e\u201f\u00ab\u00bb',  # curly double quotes, low-9, guillemets
+    "'": "'\u2018\u2019\u201a\u201b\u2032",  # curly single quotes (apostrophes), low-9, prime
+    "-": "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212",  # hyphens, figure, en and em dashes, minus
+}
+_CLASS = {ch: "[" + re.escape(group) + "]" for group in _ALIKE.values() for ch in group}
+_ELLIPSIS = re.compile(r"(\.\.\.|\u2026)")
+
+
+def quote_pattern(quote: str, blank: str = " ") -> re.Pattern[str]:
+    """A pattern for ``quote`` in which typographic and straight quotes, dashes and ellipses match.
+
+    Straight and typographic double quotes (U+201C-U+201F, guillemets) match
+    each other, so do single quotes and apostrophes (U+2018-U+201B, the
+    prime), hyphens and dashes (U+2010-U+2015, the minus sign), and the
+    ellipsis U+2026 matches ``...``. Its blanks are ``blank``: one space to search a text
+    normalised by :func:`normalise_ws` (or :class:`Normalised`), ``\\s+`` to
+    match the text itself.
+    """
+    parts = []
+    for k, piece in enumerate(_ELLIPSIS.split(" ".join(quote.split()))):
+        if k % 2:
+            parts.append(r"(?:\.\.\.|\u2026)")
+            continue
+        for word_k, word in enumerate(piece.split(" ")):
+            if word_k:
+                parts.append(blank)
+            parts.extend(_CLASS.get(ch) or re.escape(ch) for ch in word)
+    return re.compile("".join(parts))
+
+
+def differences(quote: str, passage: str) -> list[tuple[str, str]]:
+    """The characters where ``passage`` differs from ``quote`` (blanks normalised), when they are few.
+
+    Pairs (the quote's, the passage's), at most three, each of at most two
+    characters; empty when the two differ more than that (then they are not
+    one text with a typo, and listing differences would not help).
+    """
+    a, b = " ".join(quote.split()), " ".join(passage.split())
+    ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not ops or len(ops) > 3 or any(max(i2 - i1, j2 - j1) > 2 for _, i1, i2, j1, j2 in ops):
+        return []
+    return [(a[i1:i2], b[j1:j2]) for _, i1, i2, j1, j2 in ops]
+
 
 class Normalised:
     """A text with its whitespace collapsed as :func:`normalise_ws` does, and the way back to the text.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -27,7 +28,7 @@ from ruamel.yaml.reader import ReaderError
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span, did_you_mean, printable
 from claims._base.limits import TooLarge
-from claims._base.text import Normalised, closest_passage
+from claims._base.text import Normalised, closest_passage, differences, quote_pattern
 from claims._front.inputs import ANYWHERE, Inputs, Locator, display_path, outside_root, read_text
 from claims._front.model import KINDS
 from claims._front.rulesets import longest_item
@@ -262,13 +263,22 @@ class Document:
         self._words: list[str] | None = None
         self._spent = 0
         self.searches = 0
+        self.missed: list[tuple[int, str]] = []  # (the sink's diagnostic, the quote) of each quote not found
 
     def find(self, quote: str) -> int | None:
-        """The offset where ``quote`` starts in the text (up to whitespace), or None."""
+        """The offset where ``quote`` starts in the text, or None.
+
+        Up to whitespace, and up to the typographic forms of quotes, dashes and
+        ellipses (:func:`claims._base.text.quote_pattern`): the first place of
+        the text as written, else the first where it occurs up to those forms.
+        """
         q = " ".join(quote.split())
         if not q:
             return None
         at = self.norm.find(q)
+        if at < 0:
+            m = quote_pattern(q).search(self.norm)
+            at = -1 if m is None else m.start()
         return None if at < 0 else self._normalised.original(at)
 
     def locate(
@@ -280,6 +290,7 @@ class Document:
         at = self.find(quote)
         if at is None:
             place = in_ if in_ is not None else f"'{self.path}'"
+            self.missed.append((len(sink.items), quote))
             sink.error(
                 where, E.QUOTE_NOT_FOUND, f"the quote of {what} does not occur in {place}", self.closest_hint(quote)
             )
@@ -305,7 +316,52 @@ class Document:
                 f"no closest passage: {self.searches} quotes were looked for in '{self.path}' already; "
                 "does the claim file name the right document?"
             )
-        return f'the closest passage is: "{passage}"' if passage else None
+        if not passage:
+            return None
+        hint = f'the closest passage is: "{passage}"'
+        diff = differences(quote, passage)
+        if diff:
+            hint += "; it differs from the quote only at " + ", ".join(
+                f"{_shown_chars(theirs)} where the quote has {_shown_chars(ours)}" for ours, theirs in diff
+            )
+        return hint
+
+
+def _closed_quote_before(line: str, column: int) -> bool:
+    """Whether a double-quoted value on ``line`` closes just before ``column`` (spaces between)."""
+    before = line[:column].rstrip()
+    return before.endswith('"') and before.count('"') >= 2 and column < len(line)
+
+
+def _shown_chars(text: str) -> str:
+    """Characters named so that look-alikes tell apart: ``"x" (U+0078 LATIN SMALL LETTER X)``."""
+    if not text:
+        return "nothing"
+    return ", ".join(f'"{ch}" (U+{ord(ch):04X} {unicodedata.name(ch, "unnamed")})' for ch in text)
+
+
+def point_to_other_documents(sink: DiagnosticSink, documents: dict[str, Document]) -> None:
+    """Add to each ``quote-not-found`` error whose quote occurs in another document of the load where it does.
+
+    Called once every claim file is read, when every document is known.
+    """
+    for doc in documents.values():
+        for index, quote in doc.missed:
+            found = [
+                (other, at)
+                for other in documents.values()
+                if other is not doc and (at := other.find(quote)) is not None
+            ]
+            if not found or index >= len(sink.items):
+                continue
+            other, at = found[0]
+            d = sink.items[index]
+            where = (
+                f"it occurs in '{other.path}' (line {other.place(at)[0]}): "
+                "the claim's source or its file names another document"
+            )
+            sink.items[index] = attrs.evolve(d, hint=where if d.hint is None else f"{where}; {d.hint}")
+        doc.missed.clear()
 
 
 def _formula_locator(ctx: _Ctx, m: CommentedMap, key: str, formula: str) -> Locator:
@@ -413,8 +469,16 @@ def load_claim_file(
                 hint = "the quote that opens here is never closed"
         elif exc.context and problem.startswith("but "):
             problem = f"{exc.context}, {problem}"  # "...: but found another document"
-        if "<block end>" in problem:
-            hint = "check this line's indentation against the lines above it"
+        if "<block end>" in problem or "expected ',' or '}'" in problem:
+            line_text = text.split("\n")[mark.line] if mark is not None else ""
+            if mark is not None and _closed_quote_before(line_text, mark.column):
+                # key: "he said "no" today": the second " ends the string, the rest is left over
+                hint = (
+                    'a " inside a double-quoted value ends it: write it as \\" inside the quotes, '
+                    "or quote the whole value with single quotes ('he said \"no\"')"
+                )
+            elif "<block end>" in problem:
+                hint = "check this line's indentation against the lines above it"
         elif "mapping values are not allowed" in problem:
             # mostly a quantifier in a plain value: formula: forall c: Country. ...
             hint = "a value holding ': ' must be quoted, or written as a block after '|'"

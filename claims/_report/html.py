@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from claims._base.text import plural as _plural
+from claims._base.text import quote_pattern
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
@@ -126,7 +127,11 @@ def _locate(ds: Dataset) -> dict[str, tuple[int, int, int]]:
         i = index.get(doc) if doc is not None else None
         if i is None:
             continue
-        end = _quote_end(ds.documents[i][1], c.quote_offset, c.quote.split())
+        text = ds.documents[i][1]
+        end = _quote_end(text, c.quote_offset, c.quote.split())
+        if end is None:  # found with typographic quotes, dashes or an ellipsis written otherwise
+            m = quote_pattern(c.quote, r"\s+").match(text, c.quote_offset)
+            end = None if m is None else m.end()
         if end is not None:
             out[c.id] = (i, c.quote_offset, end)
     return out

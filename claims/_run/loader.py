@@ -27,7 +27,7 @@ from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._base.read import Roots
 from claims._base.version import engine_digest
-from claims._front.claimfile import Document, RawFile, load_claim_file
+from claims._front.claimfile import Document, RawFile, load_claim_file, point_to_other_documents
 from claims._front.filecache import Entry, FileCache, Header, digest
 from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem
 from claims._front.model import Dataset
@@ -171,6 +171,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
             f.raw = parsed_file
             sink.remember_text(f.shown, f.text)  # as parsing it here would have
     files = [f for f in found if f.entry is not None or f.raw is not None or parse(f) is not None]
+    point_to_other_documents(sink, documents)
     before = len(sink.errors)
     rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
     # Resolve even after load errors, so one run reports every problem (issue 21, item 5): a
