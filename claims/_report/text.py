@@ -199,7 +199,9 @@ def _reading(r: Reading) -> list[Line]:
     if r.premises or r.rules:
         by = ", ".join([*(c.id for c in r.premises), *(f"rule {x.id}" for x in r.rules)])
         out.append(_block(f"by {_u(by)}", 8))
-    if r.set_aside:
+    if r.set_aside and r.semantics == "AR":
+        out.append(_block(f"it does not follow when setting aside {_ids(r.set_aside)}", 8))
+    elif r.set_aside:
         out.append(_block(f"setting aside {_ids(r.set_aside)}", 8))
     return out
 

@@ -94,7 +94,7 @@ def test_json_validates_and_names_everything(ds: Path) -> None:
     assert 1 == r.returncode, r.stderr
     doc = json.loads(r.stdout)
     validate_report(doc)
-    assert 1 == doc["schema_version"]
+    assert 2 == doc["schema_version"]
     assert {
         "name": "claims",
         "version": claims.__version__,
