@@ -223,7 +223,7 @@ def _tolerant(v: Verdict, numbers: dict[str, int]) -> list[Line]:
 
 
 def _conflict(k: int, g: Conflict, numbers: dict[str, int]) -> list[Line]:
-    refs = ", ".join(f"#{numbers[c.fingerprint]}" for c in g.contradictions)
+    refs = ", ".join(f"#{numbers[c.fingerprint]}" for c in g.contradictions if c.fingerprint in numbers)
     out = [_block(Text(f"conflict {k}: {refs}  ({_plural(len(g.claims), 'claim')})", style="bold"), 2)]
     if not g.complete:
         out.append(_block(f"repairs not known: {_u(str(g.reason))}", 4, "dim"))
