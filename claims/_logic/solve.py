@@ -422,7 +422,7 @@ def _repairs(
     if not muses:
         return (), (), ()
     limit = c.opts.max_repairs
-    why = None if complete else "the contradictions of this component were not all found"
+    why = None if complete else "the contradictions of this component were not all found (--max, or a solver limit)"
     universe = list(c.comp.claims)
     found = _conflicts(c, muses, range(len(muses)), universe, complete, why)
     fact_set = set(c.facts)

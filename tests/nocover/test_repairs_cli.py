@@ -126,3 +126,12 @@ def test_a_bad_reliability_is_an_error_at_its_place(
     line = res.stderr.splitlines()[0]
     assert "claims.yaml" + where in line and what in line and "[field-type]" in line, res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_a_truncated_enumeration_lists_no_repair_and_decides_no_reading(tmp_path: Path) -> None:
+    """Under --max the MUSes may not all be known: no hitting set of them is presented as a repair."""
+    doc = json.loads(run("check", "--no-cache", "--max", "1", "--format", "json", str(dataset(tmp_path))).stdout)
+    (conflict,) = doc["conflicts"]
+    assert not conflict["complete"] and conflict["repairs"] == [] and "--max" in conflict["reason"]
+    for r in readings(doc, "most-not-recovered").values():
+        assert r["verdict"] == "unknown" and r["reason"]
