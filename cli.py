@@ -488,7 +488,7 @@ def baseline_cmd(
 ) -> None:
     """Write the current failing findings to a baseline file for `claims check --baseline`.
 
-    The baseline is a JSON report (schema claims/schemas/report-v1.schema.json)
+    The baseline is a JSON report (schema claims/schemas/report-v2.schema.json)
     that names each finding by its fingerprint. Exit 0 when it is written,
     findings or not; 2 on a usage or input error (nothing is written).
     """

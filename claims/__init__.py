@@ -20,19 +20,30 @@ from claims._base.version import __version__
 from claims._front.build import dataset, with_claim
 from claims._front.model import Claim, Dataset, Rule, Source
 from claims._report import render as _render  # noqa: F401  (registers every format of a Report)
-from claims._report.findings import Contradiction, Report, RuleConflict, Scenario, Unknown, Verdict
+from claims._report.findings import (
+    Conflict,
+    Contradiction,
+    Reading,
+    Report,
+    RuleConflict,
+    Scenario,
+    Unknown,
+    Verdict,
+)
 from claims._run.api import check
 from claims._run.loader import load
 
 __all__ = [
     "Claim",
     "ClaimsError",
+    "Conflict",
     "Contradiction",
     "Dataset",
     "Diagnostic",
     "InputError",
     "InvalidClaim",
     "Limits",
+    "Reading",
     "Report",
     "Rule",
     "RuleConflict",

@@ -44,6 +44,7 @@ class RawSource:
     via: str | None
     document: str | None
     span: Span
+    reliability: Fraction | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -78,10 +79,21 @@ class RawFile:
     vocabulary_ok: bool = True  # False when the declarations block is broken: its claims are not resolved
     document_files: tuple[tuple[str, str], ...] = ()  # (shown path, path to read) of the same
     document: str | None = None  # the shown path of its 'document' (claims whose source has none quote it)
+    outlet_reliability: tuple[tuple[str, Fraction], ...] = ()  # the default reliability of its sources, by outlet
 
 
-_TOP_FIELDS = ("document", "title", "published", "rules", "declarations", "sources", "claims", "about_tolerance")
-_SOURCE_FIELDS = ("name", "role", "via", "document")
+_TOP_FIELDS = (
+    "document",
+    "title",
+    "published",
+    "rules",
+    "declarations",
+    "sources",
+    "claims",
+    "about_tolerance",
+    "outlet_reliability",
+)
+_SOURCE_FIELDS = ("name", "role", "via", "document", "reliability")
 _CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "note")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -532,6 +544,21 @@ def load_claim_file(
                 f"'about_tolerance' must be a number from 0 to 1 (0.1 means ±10%), not {v!r}",
             )
 
+    outlets: list[tuple[str, Fraction]] = []
+    if "outlet_reliability" in data:
+        o = data["outlet_reliability"]
+        if isinstance(o, CommentedMap):
+            for name in o:
+                r = _reliability(ctx, o, name, f"the reliability of outlet '{name}'")
+                if r is not None:
+                    outlets.append((str(name), r))
+        else:
+            ctx.error(
+                ctx.value_span(data, "outlet_reliability"),
+                E.FIELD_TYPE,
+                f"'outlet_reliability' must be a mapping from outlet name to a number, not {_type_name(o)}",
+            )
+
     # rule sets
     rule_sets: list[tuple[str, Span]] = []
     if "rules" in data:
@@ -603,7 +630,21 @@ def load_claim_file(
         vocabulary_ok=vocabulary_ok,
         document_files=tuple(sorted(ctx.documents.items())),
         document=doc.path if doc is not None else None,
+        outlet_reliability=tuple(outlets),
     )
+
+
+def _reliability(ctx: _Ctx, m: CommentedMap, key: Any, what: str) -> Fraction | None:
+    """A reliability: a number greater than 0 and at most 1; None (and an error) otherwise."""
+    v = m[key]
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1:
+        return Fraction(str(v))
+    ctx.error(
+        ctx.value_span(m, key),
+        E.FIELD_TYPE,
+        f"{what} must be a number greater than 0 and at most 1 (1: fully trusted), not {v!r}",
+    )
+    return None
 
 
 def _yaml_warnings(ctx: _Ctx, caught: Sequence[warnings.WarningMessage]) -> bool:
@@ -713,12 +754,17 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
         role = _get_str(ctx, s, "role", what, required=False)
         via = _get_str(ctx, s, "via", what, required=False)
         docname = _get_str(ctx, s, "document", what, required=False)
+        reliability = _reliability(ctx, s, "reliability", f"the reliability of {what}") if "reliability" in s else None
         doc_key = None
         if docname is not None:
             d = _load_document(ctx, docname, ctx.value_span(s, "document"), documents)
             doc_key = d.path if d else None
         if name is not None:
-            out.append(RawSource(id=str(sid), name=name, role=role, via=via, document=doc_key, span=span))
+            out.append(
+                RawSource(
+                    id=str(sid), name=name, role=role, via=via, document=doc_key, span=span, reliability=reliability
+                )
+            )
     return out
 
 

@@ -207,7 +207,12 @@ class Symbol:
 
 @attrs.frozen(kw_only=True)
 class Source:
-    """Who speaks (``name``, ``role``), through which outlet (``via``)."""
+    """Who speaks (``name``, ``role``), through which outlet (``via``), and how far they are trusted.
+
+    ``reliability`` is in (0, 1]: the source's own ``reliability:``, else its
+    outlet's in the claim file's ``outlet_reliability:``, else None (weighs 1).
+    Setting one of its claims aside costs that much (the preferred repair).
+    """
 
     id: str
     name: str
@@ -215,6 +220,7 @@ class Source:
     via: str | None = None
     document: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    reliability: Fraction | None = None
 
     def label(self) -> str:
         """``Name (role), via Outlet`` as a person reads it."""

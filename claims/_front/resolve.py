@@ -842,11 +842,23 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
     tolerance = file_tolerance(f.about_tolerance)
     sources: list[Source] = []
     by_id: dict[str, Source] = {}
+    outlets = dict(f.outlet_reliability)
     for rs_ in f.sources:
         if rs_.id in by_id:
             sink.error(rs_.span, E.DUPLICATE_ID, f"source '{rs_.id}' is declared twice in this file")
             continue
-        src = Source(id=rs_.id, name=rs_.name, role=rs_.role, via=rs_.via, document=rs_.document, span=rs_.span)
+        trust = rs_.reliability
+        if trust is None and rs_.via is not None:
+            trust = outlets.get(rs_.via)
+        src = Source(
+            id=rs_.id,
+            name=rs_.name,
+            role=rs_.role,
+            via=rs_.via,
+            document=rs_.document,
+            span=rs_.span,
+            reliability=trust,
+        )
         by_id[rs_.id] = src
         sources.append(src)
     claims: list[Claim] = []

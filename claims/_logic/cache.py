@@ -36,11 +36,12 @@ from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
 from claims._base.version import __version__, engine_digest
 from claims._logic.partition import Component
-from claims._logic.solve import ComponentResult, Options, RawMus
+from claims._logic.repairs import Outcome
+from claims._logic.solve import ComponentResult, Options, RawConflict, RawMus, RawTolerant
 from claims._logic.solver import SEED, z3_version
 from claims._logic.verdicts import RawVerdict
 
-FORMAT = 4
+FORMAT = 5
 PACK = "results.pack"
 _MAGIC = b"claims-result-cache\n"
 _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
@@ -66,7 +67,7 @@ def _localise(comp: Component, facts: frozenset[int], opts: Options) -> _Local:
     payload = "\n".join(
         [
             engine_version(),
-            repr((opts.timeout, opts.max_per_component)),
+            repr((opts.timeout, opts.max_per_component, opts.max_repairs)),
             kinds,
             repr(comp.rules),
             comp.shape or _local_text(comp, order),
@@ -100,7 +101,31 @@ def _to_json(res: ComponentResult, loc: _Local) -> dict[str, Any]:
             for v in res.verdicts
         ],
         "checks": res.checks,
+        "conflicts": [
+            [list(g.muses), [[to_local[c] for c in r] for r in g.repairs], g.complete, g.reason] for g in res.conflicts
+        ],
+        "premise_repairs": None
+        if res.premise_repairs is None
+        else [[to_local[c] for c in r] for r in res.premise_repairs],
+        "tolerant": [
+            {
+                "conclusion": to_local[t.conclusion],
+                "outcomes": None if t.outcomes is None else [_outcome_json(o, to_local) for o in t.outcomes],
+                "iar": None if t.iar is None else _outcome_json(t.iar, to_local),
+                "reason": t.reason,
+            }
+            for t in res.tolerant
+        ],
     }
+
+
+def _outcome_json(o: Outcome, to_local: dict[int, int]) -> list[Any]:
+    return [o.verdict, [to_local[p] for p in o.premises], list(o.rules), o.reason]
+
+
+def _outcome_of(data: list[Any], g: tuple[int, ...]) -> Outcome:
+    verdict, premises, rules, reason = data
+    return Outcome(str(verdict), tuple(g[p] for p in premises), tuple(int(r) for r in rules), reason)
 
 
 def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
@@ -124,6 +149,22 @@ def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
         unknown_reason=data["unknown_reason"],
         verdicts=verdicts,
         checks=int(data["checks"]),
+        conflicts=tuple(
+            RawConflict(tuple(int(k) for k in ms), tuple(tuple(g[c] for c in r) for r in rs), bool(ok), why)
+            for ms, rs, ok, why in data["conflicts"]
+        ),
+        premise_repairs=None
+        if data["premise_repairs"] is None
+        else tuple(tuple(g[c] for c in r) for r in data["premise_repairs"]),
+        tolerant=tuple(
+            RawTolerant(
+                conclusion=g[t["conclusion"]],
+                outcomes=None if t["outcomes"] is None else tuple(_outcome_of(o, g) for o in t["outcomes"]),
+                iar=None if t["iar"] is None else _outcome_of(t["iar"], g),
+                reason=t["reason"],
+            )
+            for t in data["tolerant"]
+        ),
     )
 
 

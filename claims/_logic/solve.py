@@ -53,6 +53,7 @@ from claims._logic.encode import claim_literal, is_claim_literal, literal_index,
 from claims._logic.marco import Then, marco
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
+from claims._logic.repairs import Outcome, combine, conflicts, minimal_hitting_sets
 from claims._logic.solver import (
     Answer,
     Checker,
@@ -63,22 +64,51 @@ from claims._logic.solver import (
     shrink_by_deletion,
     thread_context,
 )
-from claims._logic.verdicts import RawVerdict
+from claims._logic.verdicts import RawVerdict, outcome
 from claims._logic.verdicts import verdicts as judge
 
 
 @attrs.frozen
 class Options:
-    """Solver limits: seconds per check (None: no limit) and MUSes per component (None: all)."""
+    """Solver limits: seconds per check, MUSes per component, repairs per conflict and component (None: no limit)."""
 
     timeout: float | None = 30.0
     max_per_component: int | None = None
+    max_repairs: int | None = 1000
 
 
 @attrs.frozen
 class RawMus:
     claims: tuple[int, ...]
     rules: tuple[int, ...]
+
+
+@attrs.frozen
+class RawConflict:
+    """A conflict: MUSes linked by shared claims (positions in the result's ``muses``), and its verified repairs.
+
+    ``complete`` False: ``repairs`` is empty, for ``reason``.
+    """
+
+    muses: tuple[int, ...]
+    repairs: tuple[tuple[int, ...], ...]
+    complete: bool = True
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RawTolerant:
+    """A vacuous conclusion judged on what each repair of the component's facts leaves, and on what all keep.
+
+    ``outcomes`` follow :attr:`ComponentResult.premise_repairs` (None when
+    those are not all known, for ``reason``); ``iar`` is the verdict on the
+    facts in no contradiction (None when the contradictions are not all known).
+    """
+
+    conclusion: int
+    outcomes: tuple[Outcome, ...] | None
+    iar: Outcome | None
+    reason: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -89,6 +119,9 @@ class ComponentResult:
     unknown_reason: str | None
     verdicts: tuple[RawVerdict, ...]
     checks: int
+    conflicts: tuple[RawConflict, ...] = ()  # of the MUS universe (facts and predictions)
+    premise_repairs: tuple[tuple[int, ...], ...] | None = ()  # every repair of the facts (None: not all known)
+    tolerant: tuple[RawTolerant, ...] = ()  # one per vacuous conclusion
 
 
 class _Component:
@@ -293,6 +326,12 @@ class _Component:
                 return None
         return current
 
+    def verifier(self) -> _Component:
+        """The second solver of this component (made on first use), which checks what the first found."""
+        if self._verifier is None:
+            self._verifier = _Component(self.comp, self.facts, self.opts, twin=self)
+        return self._verifier
+
     def verify(self, mus: list[str]) -> RawMus | None:
         """Check on a solver of its own that ``mus`` is unsatisfiable and minimal; find minimal rules.
 
@@ -302,9 +341,7 @@ class _Component:
         assumptions add nothing to it), because a solver costs more to make
         than the few checks each contradiction needs.
         """
-        fresh = self._verifier
-        if fresh is None:
-            fresh = self._verifier = _Component(self.comp, self.facts, self.opts, twin=self)
+        fresh = self.verifier()
         before = fresh.chk.checks
         try:
             r = fresh.check(mus)
@@ -355,9 +392,10 @@ def solve_component(
     try:
         muses, complete, truncated, reason = c.enumerate()
         verdicts = judge(c)
+        muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
+        conflicts_, premise_repairs, tolerant = _repairs(c, muses_sorted, complete, verdicts)
     finally:
         c.close()
-    muses_sorted = tuple(sorted(set(muses), key=lambda m: (len(m.claims), m.claims)))
     return ComponentResult(
         muses=muses_sorted,
         complete=complete,
@@ -365,7 +403,112 @@ def solve_component(
         unknown_reason=reason,
         verdicts=tuple(verdicts),
         checks=c.chk.checks,
+        conflicts=conflicts_,
+        premise_repairs=premise_repairs,
+        tolerant=tolerant,
     )
+
+
+def _repairs(
+    c: _Component, muses: Sequence[RawMus], complete: bool, verdicts: Sequence[RawVerdict]
+) -> tuple[tuple[RawConflict, ...], tuple[tuple[int, ...], ...] | None, tuple[RawTolerant, ...]]:
+    """The conflicts of ``muses`` with their repairs, every repair of the facts, and the vacuous conclusions' outcomes.
+
+    Exact when ``complete`` (see ``claims._logic.repairs``): the repairs are
+    the minimal hitting sets of the MUSes, and each is confirmed by the
+    solver (:func:`_confirm`). With an incomplete enumeration nothing is
+    listed, and the readings that need the repairs are ``unknown``.
+    """
+    if not muses:
+        return (), (), ()
+    limit = c.opts.max_repairs
+    why = None if complete else "the contradictions of this component were not all found (--max, or a solver limit)"
+    universe = list(c.comp.claims)
+    found = _conflicts(c, muses, range(len(muses)), universe, complete, why)
+    fact_set = set(c.facts)
+    facts_only = [k for k, m in enumerate(muses) if fact_set.issuperset(m.claims)]
+    if len(facts_only) == len(muses) and fact_set.issuperset(universe):
+        premise_conflicts = found
+    else:
+        premise_conflicts = _conflicts(c, muses, facts_only, c.facts, complete, why)
+    vacuous = [v.conclusion for v in verdicts if v.verdict == "vacuous"]
+    premise_repairs: list[tuple[int, ...]] | None = None
+    reason = why
+    if all(g.complete for g in premise_conflicts):
+        premise_repairs, ok = combine([g.repairs for g in premise_conflicts], limit)
+        if not ok:
+            premise_repairs, reason = None, f"the facts have more than {limit} repairs"
+    else:
+        reason = next(g.reason for g in premise_conflicts if not g.complete)
+    disputed = {x for k in facts_only for x in muses[k].claims}
+    tolerant: list[RawTolerant] = []
+    for ci in vacuous:
+        iar = None
+        if complete:
+            iar = outcome(c, ci, [i for i in c.facts if i not in disputed])
+        outcomes: tuple[Outcome, ...] | None = None
+        if premise_repairs is not None:
+            outcomes = tuple(outcome(c, ci, [i for i in c.facts if i not in frozenset(r)]) for r in premise_repairs)
+        tolerant.append(
+            RawTolerant(conclusion=ci, outcomes=outcomes, iar=iar, reason=None if outcomes is not None else reason)
+        )
+    return (
+        found,
+        None if premise_repairs is None else tuple(premise_repairs),
+        tuple(tolerant),
+    )
+
+
+def _conflicts(
+    c: _Component,
+    muses: Sequence[RawMus],
+    among: Sequence[int],
+    pool: Sequence[int],
+    complete: bool,
+    why: str | None,
+) -> tuple[RawConflict, ...]:
+    """The conflicts of the MUSes at ``among`` (of the claims ``pool``), each with its confirmed repairs."""
+    groups = [tuple(among[k] for k in g) for g in conflicts([muses[k].claims for k in among])]
+    if not complete:
+        return tuple(RawConflict(g, (), False, why) for g in groups)
+    limit = c.opts.max_repairs
+    inside = {x for k in among for x in muses[k].claims}
+    free = [i for i in pool if i not in inside]
+    out: list[RawConflict] = []
+    for g in groups:
+        hs, ok = minimal_hitting_sets([muses[k].claims for k in g], limit)
+        if not ok:
+            out.append(RawConflict(g, (), False, f"more than {limit} repairs"))
+            continue
+        members = sorted({x for k in g for x in muses[k].claims})
+        failed = next((r for r in (_confirm(c, free, members, h) for h in hs) if r is not None), None)
+        out.append(RawConflict(g, (), False, failed) if failed is not None else RawConflict(g, tuple(hs)))
+    return tuple(out)
+
+
+def _confirm(c: _Component, free: Sequence[int], members: Sequence[int], repair: Sequence[int]) -> str | None:
+    """Confirm on the verifying solver that ``repair`` is a minimal correction set; None if so, else why not.
+
+    What is checked: the claims in no contradiction (``free``) with the
+    conflict's claims (``members``) but ``repair`` are consistent, and adding
+    back any one claim of ``repair`` makes them inconsistent. The other
+    conflicts' claims are left out: no MUS holds claims of two conflicts.
+    """
+    fresh = c.verifier()
+    before = fresh.chk.checks
+    try:
+        gone = set(repair)
+        rest = sorted([*free, *(x for x in members if x not in gone)])
+        r = fresh.check([claim_literal(i) for i in rest])
+        if r != "sat":
+            return fresh.chk.reason if r == "unknown" else "verification failed: a repair leaves a contradiction"
+        for x in repair:
+            r = fresh.check([claim_literal(i) for i in sorted([*rest, x])])
+            if r != "unsat":
+                return fresh.chk.reason if r == "unknown" else "verification failed: a repair is not minimal"
+        return None
+    finally:
+        c.chk.checks += fresh.chk.checks - before
 
 
 def rules_alone(smt: str, n_rules: Sequence[int], opts: Options) -> tuple[Answer, list[list[int]], str]:

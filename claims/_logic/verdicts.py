@@ -26,6 +26,7 @@ import z3
 
 from claims._logic.encode import claim_literal, conclusion_literals, literal_index
 from claims._logic.partition import Component
+from claims._logic.repairs import Outcome
 from claims._logic.solver import Answer, Checker
 from claims._logic.values import countermodel
 
@@ -99,15 +100,42 @@ def verdicts(p: Prover) -> list[RawVerdict]:
 
 def _explain(p: Prover, ci: int, verdict: str, facts: list[str], lit: str) -> RawVerdict:
     """``facts`` and ``lit`` are unsatisfiable (the caller saw so): name minimal premises and rules."""
+    o = _decided(p, verdict, facts, lit)
+    return RawVerdict(conclusion=ci, verdict=o.verdict, premises=o.premises, rules=o.rules, reason=o.reason)
+
+
+def _decided(p: Prover, verdict: str, facts: list[str], lit: str) -> Outcome:
+    """``verdict`` with minimal premises (QuickXplain) and rules (deletion); ``facts`` and ``lit`` are unsatisfiable."""
     premises = p.premises(facts, [lit])
     if premises is None:
-        return RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason)
+        return Outcome("unknown", reason=p.chk.reason)
     rules = p.rules_needed(premises, [lit])
     if rules is None:
-        return RawVerdict(conclusion=ci, verdict="unknown", reason=p.chk.reason)
-    return RawVerdict(
-        conclusion=ci,
-        verdict=verdict,
-        premises=tuple(sorted(literal_index(x) for x in premises)),
-        rules=tuple(sorted(rules)),
-    )
+        return Outcome("unknown", reason=p.chk.reason)
+    return Outcome(verdict, tuple(sorted(literal_index(x) for x in premises)), tuple(sorted(rules)))
+
+
+def outcome(p: Prover, ci: int, premises: Sequence[int]) -> Outcome:
+    """Conclusion ``ci`` judged against ``premises`` alone (a consistent set: what a repair leaves).
+
+    ``supported`` when the premises and not the conclusion are unsatisfiable,
+    ``refuted`` when the premises and the conclusion are, ``unsupported``
+    otherwise (no scenario: the readings name the claims set aside instead);
+    the explanations as for :func:`verdicts`. A premise set that is itself
+    unsatisfiable (it cannot be, for a verified repair) is ``unknown``.
+    """
+    facts = [claim_literal(i) for i in premises]
+    pos, neg = conclusion_literals(ci)
+    r_neg = p.check(facts, [neg])
+    if r_neg == "unknown":
+        return Outcome("unknown", reason=p.chk.reason)
+    if r_neg == "unsat":
+        if p.check(facts) != "sat":
+            return Outcome("unknown", reason="verification failed: a repair's premises are not consistent")
+        return _decided(p, "supported", facts, neg)
+    r_pos = p.check(facts, [pos])
+    if r_pos == "unknown":
+        return Outcome("unknown", reason=p.chk.reason)
+    if r_pos == "unsat":
+        return _decided(p, "refuted", facts, pos)
+    return Outcome("unsupported")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
 
 from claims._base.errors import Diagnostic
 from claims._front.model import Dataset
+from claims._logic import repairs as _repairs
 from claims._logic.partition import Component
 from claims._logic.solve import ComponentResult, Options
 from claims._report.findings import (
+    Conflict,
     Contradiction,
+    Reading,
     Report,
     RuleConflict,
     Scenario,
@@ -39,7 +45,9 @@ def assemble_report(
 ) -> Report:
     """The report of a check: each component's results as findings, in the dataset's order of claims."""
     contradictions: list[Contradiction] = []
+    groups: list[Conflict] = []
     verdicts: list[Verdict] = []
+    weights = {i: c.source.reliability for i, c in enumerate(ds.claims) if c.source.reliability is not None}
     unknowns: list[Unknown] = []
     complete = not conflicts
     truncated = False
@@ -52,6 +60,19 @@ def assemble_report(
             rl = tuple(ds.rules[j] for j in m.rules)
             comp_contras.append(Contradiction(cl, rl, fingerprint("contradiction", cl, rl)))
         contradictions.extend(comp_contras)
+        for g in res.conflicts:
+            best = _repairs.preferred(g.repairs, weights)
+            groups.append(
+                Conflict(
+                    contradictions=tuple(comp_contras[k] for k in g.muses),
+                    repairs=tuple(tuple(ds.claims[i] for i in r) for r in g.repairs),
+                    preferred=None if best is None else tuple(ds.claims[i] for i in g.repairs[best]),
+                    tied=best is not None and _repairs.tied(g.repairs, best, weights),
+                    complete=g.complete,
+                    reason=None if g.reason is None else _explain_reason(g.reason, opts),
+                )
+            )
+        readings = _readings(ds, res, weights, opts)
         if not res.complete:
             complete = False
             truncated = truncated or res.truncated
@@ -81,10 +102,17 @@ def assemble_report(
                     contradictions=vac,
                     reason=reason,
                     fingerprint=fingerprint("conclusion", (claim,), (), v.verdict),
+                    readings=readings.get(v.conclusion, ()),
                 )
             )
     order = {c.id: i for i, c in enumerate(ds.claims)}
-    contradictions.sort(key=lambda c: [order[x.id] for x in c.claims])
+
+    def key(c: Contradiction) -> list[int]:
+        return [order[x.id] for x in c.claims]
+
+    contradictions.sort(key=key)
+    groups = [attrs.evolve(g, contradictions=tuple(sorted(g.contradictions, key=key))) for g in groups]
+    groups.sort(key=lambda g: key(g.contradictions[0]))
     verdicts.sort(key=lambda v: order[v.claim.id])
     stats = Stats(
         claims=len(ds.claims),
@@ -106,4 +134,39 @@ def assemble_report(
         timeout=opts.timeout,
         max_per_component=opts.max_per_component,
         warnings=warnings,
+        conflicts=tuple(groups),
     )
+
+
+def _readings(
+    ds: Dataset, res: ComponentResult, weights: dict[int, Fraction], opts: Options
+) -> dict[int, tuple[Reading, ...]]:
+    """The tolerant readings of each vacuous conclusion of a component, by conclusion index.
+
+    Exact for the whole dataset, not only the component: components share no
+    symbol, so a conclusion's entailment by a set of premises depends on the
+    premises in its own component only (see ``claims._logic.partition``), and
+    a repair of all the facts is a repair of each component's facts, united.
+    """
+    if not res.tolerant:
+        return {}
+    disputed = tuple(
+        sorted({x for m in res.muses if all(ds.claims[i].kind == "fact" for i in m.claims) for x in m.claims})
+    )
+    reps = res.premise_repairs
+    best = None if reps is None else _repairs.preferred(reps, weights)
+    out: dict[int, tuple[Reading, ...]] = {}
+    for t in res.tolerant:
+        raw = _repairs.readings(reps or (), t.outcomes, t.iar, disputed, best, t.reason)
+        out[t.conclusion] = tuple(
+            Reading(
+                semantics=r.semantics,
+                verdict=r.verdict,
+                premises=tuple(ds.claims[i] for i in r.premises),
+                rules=tuple(ds.rules[j] for j in r.rules),
+                set_aside=tuple(ds.claims[i] for i in r.set_aside),
+                reason=None if r.reason is None else _explain_reason(r.reason, opts),
+            )
+            for r in raw
+        )
+    return out

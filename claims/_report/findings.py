@@ -74,13 +74,90 @@ class Scenario:
 
 
 @attrs.frozen(kw_only=True)
+class Reading:
+    """A conclusion whose premises contradict each other, read under one inconsistency-tolerant semantics.
+
+    ``semantics`` is ``AR`` (what every repair of the premises entails),
+    ``IAR`` (what the premises in no contradiction entail), ``brave`` (what
+    some repair entails) or ``preferred`` (what the preferred repair
+    entails); ``verdict`` is ``supported``, ``refuted``, ``unsupported`` or
+    ``unknown``; ``premises`` and ``rules`` decide it; ``set_aside`` are the
+    premises the reading sets aside (see the README, "Repairs").
+    """
+
+    semantics: str
+    verdict: str
+    premises: tuple[Claim, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    set_aside: tuple[Claim, ...] = ()
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Conflict:
+    """An independent conflict: contradictions linked by shared claims, and every way to fix it.
+
+    ``repairs`` are its minimal correction sets (each a minimal set of claims
+    whose removal leaves the conflict's other claims consistent), smallest
+    first; ``preferred`` is the one of least total weight (see
+    :attr:`Source.reliability`), ties broken by fewer claims, then claim
+    order; ``tied``: another repair weighs as much and sets aside as many
+    claims (so the choice is only by claim order). ``complete`` False:
+    ``repairs`` is empty, for ``reason``.
+    """
+
+    contradictions: tuple[Contradiction, ...]
+    repairs: tuple[tuple[Claim, ...], ...]
+    preferred: tuple[Claim, ...] | None
+    tied: bool = False
+    complete: bool = True
+    reason: str | None = None
+
+    @property
+    def smallest(self) -> tuple[tuple[Claim, ...], ...]:
+        """The repairs that set aside the fewest claims."""
+        return tuple(r for r in self.repairs if len(r) == len(self.repairs[0]))
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim of its contradictions, in the order they first appear."""
+        return tuple(dict.fromkeys(c for x in self.contradictions for c in x.claims))
+
+    @property
+    def in_every_repair(self) -> tuple[Claim, ...]:
+        """The claims set aside however the conflict is fixed (none when the repairs are not known)."""
+        if not self.complete or not self.repairs:
+            return ()
+        common = set(self.repairs[0]).intersection(*self.repairs[1:])
+        return tuple(c for c in self.claims if c in common)
+
+
+@attrs.frozen(kw_only=True)
+class Culprit:
+    """A claim or a source ranked by the contradictions it is in (see :func:`culprits`).
+
+    ``contradictions``: how many contradictions hold it (a source: one of its
+    claims); ``in_every_repair``: how many of its claims every repair of
+    their conflict sets aside (a claim: 1 or 0); ``in_preferred``: how many
+    the preferred repair sets aside, where it is not tied.
+    """
+
+    name: str
+    contradictions: int
+    in_every_repair: int
+    in_preferred: int
+    claims: tuple[Claim, ...]
+
+
+@attrs.frozen(kw_only=True)
 class Verdict:
     """The verdict on a conclusion.
 
     ``verdict`` is ``supported`` (``premises`` and ``rules`` entail it),
     ``refuted`` (they entail its negation), ``unsupported`` (``countermodel``
     is a scenario where every premise holds and the conclusion fails),
-    ``vacuous`` (the premises contradict each other: see ``contradictions``)
+    ``vacuous`` (the premises contradict each other: see ``contradictions``,
+    and ``readings`` for what follows under the repairs)
     or ``unknown`` (the solver hit a limit: see ``reason``).
     """
 
@@ -92,6 +169,7 @@ class Verdict:
     contradictions: tuple[Contradiction, ...] = ()
     reason: str | None = None
     fingerprint: str = ""
+    readings: tuple[Reading, ...] = ()
 
 
 @attrs.frozen
@@ -147,6 +225,8 @@ class Report:
     max_per_component: int | None = None
     # the symbol linter's (claims._front.lint); they fail a run only with --fail-on-warnings
     warnings: tuple[Diagnostic, ...] = ()
+    # the contradictions grouped into independent conflicts, with their repairs
+    conflicts: tuple[Conflict, ...] = ()
 
     def failing_conclusions(self, *, allow_unsupported: bool = False) -> tuple[Verdict, ...]:
         """Conclusions that fail the check: refuted, unknown, and unsupported unless allowed."""
@@ -175,6 +255,49 @@ class Report:
 
     def _repr_html_(self) -> str:
         return FORMATS["notebook"](self, View())
+
+
+def source_label(c: Claim) -> str:
+    """A claim's source as the culprit ranking names it: ``Name, via Outlet``."""
+    return c.source.name + (f", via {c.source.via}" if c.source.via else "")
+
+
+def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
+    """The claims and the sources in contradictions, most implicated first.
+
+    Ranked by how many contradictions they are in, then by how many of
+    their claims every repair of their conflict sets aside, then by how
+    many the preferred repair sets aside (where it is not tied), then by
+    claim order (a source: by name).
+    """
+    order = {c.id: k for k, c in enumerate(report.dataset.claims)}
+    count: Counter[Claim] = Counter(x for c in report.contradictions for x in set(c.claims))
+    every = {x for g in report.conflicts for x in g.in_every_repair}
+    chosen = {x for g in report.conflicts if g.preferred is not None and not g.tied for x in g.preferred}
+    claim_rows = [
+        Culprit(
+            name=x.id, contradictions=n, in_every_repair=int(x in every), in_preferred=int(x in chosen), claims=(x,)
+        )
+        for x, n in count.items()
+    ]
+    claim_rows.sort(key=lambda r: (-r.contradictions, -r.in_every_repair, -r.in_preferred, order[r.name]))
+    by_source: dict[str, list[Claim]] = {}
+    for r in claim_rows:
+        by_source.setdefault(source_label(r.claims[0]), []).append(r.claims[0])
+    source_rows = []
+    for name, members in by_source.items():
+        held = set(members)
+        source_rows.append(
+            Culprit(
+                name=name,
+                contradictions=sum(1 for c in report.contradictions if held.intersection(c.claims)),
+                in_every_repair=sum(1 for x in members if x in every),
+                in_preferred=sum(1 for x in members if x in chosen),
+                claims=tuple(sorted(members, key=lambda x: order[x.id])),
+            )
+        )
+    source_rows.sort(key=lambda r: (-r.contradictions, -r.in_every_repair, -r.in_preferred, r.name))
+    return tuple(claim_rows), tuple(source_rows)
 
 
 def summary_line(report: Report) -> str:

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from claims._base.errors import Diagnostic
-from claims._report.findings import FORMATS, VERDICTS, Report, View
+from claims._report.findings import FORMATS, VERDICTS, Report, View, culprits
 from claims._report.gating import Gate
 from claims._report.policy import exit_code, marked, state
 from claims._report.records import (
     JSON,
     ConclusionRecord,
+    ConflictRecord,
+    CulpritRecord,
     FindingRecord,
     Records,
     ToolRecord,
@@ -29,15 +31,17 @@ from claims._report.records import (
     error_record,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the JSON report schema; see :data:`SCHEMA_FILE`.
 
 It increases when a field is removed, renamed or changes meaning or type.
 Fields may be added within a version; the shipped schema always describes the
-exact output of this release.
+exact output of this release. Version 2 (issue 20): the conflicts with their
+repairs, the culprit ranking, and the tolerant readings of vacuous
+conclusions; a ``vacuous`` conclusion's message names its readings.
 """
 
-SCHEMA_FILE = "schemas/report-v1.schema.json"
+SCHEMA_FILE = "schemas/report-v2.schema.json"
 """The JSON Schema of the ``json`` format, relative to the ``claims`` package."""
 
 
@@ -113,6 +117,19 @@ def report_document(report: Report, records: Records, *, gate: Gate | None = Non
         "gate": None if gate is None else gate_record(gate, recs, warns),
         "findings": [r.to_json() for r in marked(shown, gate)],
         "warnings": [w.to_json() for w in marked(warns, gate)],
+        **(repairs_document(report) if document == "report" else {}),
+    }
+
+
+def repairs_document(report: Report) -> JSON:
+    """The ``conflicts`` (each with its repairs) and the ``culprits`` (claims and sources) of a report."""
+    by_claim, by_source = culprits(report)
+    return {
+        "conflicts": [ConflictRecord.of(g).to_json() for g in report.conflicts],
+        "culprits": {
+            "claims": [CulpritRecord.of(c).to_json() for c in by_claim],
+            "sources": [CulpritRecord.of(c).to_json() for c in by_source],
+        },
     }
 
 
@@ -216,6 +233,6 @@ def _indented(value: object, nl: str) -> str:
 
 @FORMATS.register("json", machine=True)
 def render_json(report: Report, view: View) -> str:
-    """The JSON report (schema ``claims/schemas/report-v1.schema.json``)."""
+    """The JSON report (schema ``claims/schemas/report-v2.schema.json``)."""
     records = Records.for_view(report, view)
     return dumps(report_document(report, records, gate=view.gate))

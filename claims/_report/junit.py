@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from claims._base.errors import Diagnostic
 from claims._base.text import plural
-from claims._report.findings import FORMATS, Report, View
+from claims._report.findings import FORMATS, Conflict, Report, View, culprits
 from claims._report.gating import Gate
 from claims._report.json_report import tool
 from claims._report.policy import marked
@@ -58,6 +58,14 @@ def details(record: FindingRecord) -> str:
             out.extend(f"    {s.symbol} = {s.value}" for s in record.countermodel)
         if record.contradictions:
             out.append("  contradictions among the premises: " + ", ".join(fp[:12] for fp in record.contradictions))
+        for r in record.readings:
+            out.append(f"  {r.semantics}: {r.verdict}")
+            if r.premises or r.rules:
+                out.append("    by " + ", ".join([*r.premises, *(f"rule {x}" for x in r.rules)]))
+            if r.set_aside:
+                out.append("    setting aside " + ", ".join(r.set_aside))
+            if r.reason:
+                out.append(f"    not decided: {r.reason}")
     out.extend(_rule_text(r, "  ") for r in record.rules)
     out.append(f"  fingerprint {record.fingerprint}")
     return "\n".join(out)
@@ -252,11 +260,44 @@ def render_junit(report: Report, view: View) -> str:
         for f in rule_files:
             failing, known = split(r for r in recs if r.kind == "rule-conflict" and home(r, rule_files) == f)
             _testcase(suite, "claims.rules", f, f, None, failing, known)
+    if report.conflicts:
+        suite = _suite(root, "repairs")
+        for k, g in enumerate(report.conflicts, 1):
+            case = _el(suite, "testcase", classname="claims.repairs", name=f"conflict {k}")
+            _el(case, "system-out", _conflict_text(g))
+        by_claim, by_source = culprits(report)
+        case = _el(suite, "testcase", classname="claims.repairs", name="culprits")
+        rows = (
+            [f"{r.contradictions}  {r.name}" for r in by_claim]
+            + [""]
+            + [f"{r.contradictions}  {r.name}" for r in by_source]
+        )
+        _el(case, "system-out", "contradictions per claim, then per source:\n" + "\n".join(rows))
     if records.warnings:
         suite = _suite(root, "warnings")
         for w in marked(records.warnings, gate):
             _warning_case(suite, w)
     return _finish(root)
+
+
+def _conflict_text(g: Conflict) -> str:
+    """A conflict's repairs as a few lines (a passing testcase's ``system-out``: the contradictions fail elsewhere)."""
+    out = ["contradictions: " + ", ".join(c.fingerprint[:12] for c in g.contradictions)]
+    if not g.complete:
+        out.append(f"repairs not known: {g.reason}")
+        return "\n".join(out)
+    smallest = g.smallest
+    out.append(
+        f"the smallest fix sets aside {plural(len(smallest[0]), 'claim')}: "
+        + " or ".join(", ".join(c.id for c in r) for r in smallest)
+    )
+    if g.preferred is not None and not g.tied:
+        out.append("the preferred fix sets aside " + ", ".join(c.id for c in g.preferred))
+    if g.in_every_repair:
+        out.append("set aside by every fix: " + ", ".join(c.id for c in g.in_every_repair))
+    out.append(f"{plural(len(g.repairs), 'fix', 'fixes')} in all:")
+    out.extend("  " + ", ".join(c.id for c in r) for r in g.repairs)
+    return "\n".join(out)
 
 
 def render_errors(diagnostics: Sequence[Diagnostic], *, timeout: float | None, max_per_component: int | None) -> str:

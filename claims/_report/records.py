@@ -3,7 +3,7 @@
 A record is what every machine format is built from (JSON, SARIF and JUnit are
 views of the same records, so they never disagree) and what a gate compares
 (by ``fingerprint``). Records are frozen; :meth:`to_json` turns one into the
-JSON object of ``claims/schemas/report-v1.schema.json``, keys in the schema's order.
+JSON object of ``claims/schemas/report-v2.schema.json``, keys in the schema's order.
 
 Lines and columns are 1-based (the stored :class:`~claims.Span` column is
 0-based; diagnostics print it 1-based, as compilers do, and so does SARIF).
@@ -23,7 +23,10 @@ from claims._base.version import __version__
 from claims._front.model import Claim, Rule
 from claims._logic.solver import SEED, z3_version
 from claims._report.findings import (
+    Conflict,
     Contradiction,
+    Culprit,
+    Reading,
     Report,
     RuleConflict,
     Scenario,
@@ -166,6 +169,95 @@ class ConclusionRecord(FindingRecord):
     countermodel: tuple[Scenario, ...]
     contradictions: tuple[str, ...]  # the fingerprints of the contradictions among the premises
     reason: str | None
+    readings: tuple[ReadingRecord, ...] = ()  # vacuous: the tolerant readings
+
+
+@attrs.frozen(kw_only=True)
+class ReadingRecord:
+    """A vacuous conclusion under one tolerant semantics, as the schema's ``reading`` (claims and rules by id)."""
+
+    semantics: str
+    verdict: str
+    premises: tuple[str, ...]
+    rules: tuple[str, ...]
+    set_aside: tuple[str, ...]
+    reason: str | None
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``reading``."""
+        return _json(self)
+
+    @classmethod
+    def of(cls, r: Reading) -> ReadingRecord:
+        return cls(
+            semantics=r.semantics,
+            verdict=r.verdict,
+            premises=tuple(c.id for c in r.premises),
+            rules=tuple(x.id for x in r.rules),
+            set_aside=tuple(c.id for c in r.set_aside),
+            reason=r.reason,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ConflictRecord:
+    """An independent conflict and its repairs, as the schema's ``conflict`` (claims by id)."""
+
+    contradictions: tuple[str, ...]  # fingerprints
+    claims: tuple[str, ...]
+    complete: bool
+    reason: str | None
+    repairs: tuple[tuple[str, ...], ...]
+    smallest: tuple[tuple[str, ...], ...]
+    preferred: tuple[str, ...] | None
+    tied: bool
+    in_every_repair: tuple[str, ...]
+
+    @classmethod
+    def of(cls, g: Conflict) -> ConflictRecord:
+        def ids(cs: tuple[Claim, ...]) -> tuple[str, ...]:
+            return tuple(c.id for c in cs)
+
+        return cls(
+            contradictions=tuple(c.fingerprint for c in g.contradictions),
+            claims=ids(g.claims),
+            complete=g.complete,
+            reason=g.reason,
+            repairs=tuple(ids(r) for r in g.repairs),
+            smallest=tuple(ids(r) for r in g.smallest) if g.repairs else (),
+            preferred=None if g.preferred is None else ids(g.preferred),
+            tied=g.tied,
+            in_every_repair=ids(g.in_every_repair),
+        )
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``conflict``."""
+        return _json(self)
+
+
+@attrs.frozen(kw_only=True)
+class CulpritRecord:
+    """A row of the culprit ranking, as the schema's ``culprit`` (claims by id)."""
+
+    name: str
+    contradictions: int
+    in_every_repair: int
+    in_preferred: int
+    claims: tuple[str, ...]
+
+    @classmethod
+    def of(cls, c: Culprit) -> CulpritRecord:
+        return cls(
+            name=c.name,
+            contradictions=c.contradictions,
+            in_every_repair=c.in_every_repair,
+            in_preferred=c.in_preferred,
+            claims=tuple(x.id for x in c.claims),
+        )
+
+    def to_json(self) -> JSON:
+        """The JSON object of the schema's ``culprit``."""
+        return _json(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -288,6 +380,9 @@ def _verdict_message(v: Verdict) -> str:
             if scen
             else f"{head}: the conclusion shares no symbol with any premise"
         )
+    if v.verdict == "vacuous" and v.readings:
+        said = "; ".join(f"{r.semantics} {r.verdict}" for r in v.readings)
+        return f"{head}: its premises contradict each other, so anything would follow; under their repairs: {said}"
     if v.verdict == "vacuous":
         return f"{head}: its premises contradict each other, so anything would follow"
     return f"{head}: the solver could not decide ({v.reason})"
@@ -357,6 +452,7 @@ def finding_records(report: Report, *, allow_unsupported: bool = False) -> tuple
                 countermodel=v.countermodel,
                 contradictions=tuple(c.fingerprint for c in v.contradictions),
                 reason=v.reason,
+                readings=tuple(ReadingRecord.of(r) for r in v.readings),
             )
         )
     for u in report.unknowns:

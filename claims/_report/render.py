@@ -45,6 +45,8 @@ def _without_known(
         unknowns=tuple(u for u in report.unknowns if keep(u.fingerprint)),
         rule_conflicts=tuple(rc for rc in report.rule_conflicts if keep(rc.fingerprint)),
         warnings=shown,
+        # a conflict stays while the gate shows one of its contradictions
+        conflicts=tuple(g for g in report.conflicts if any(keep(c.fingerprint) for c in g.contradictions)),
     )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote as _url_quote
 from claims._base.errors import ERROR_CODES, Diagnostic
 from claims._front.lint import CHECKS
 from claims._report.findings import FORMATS, Report, View
-from claims._report.json_report import dumps, gate_record, summary, tool
+from claims._report.json_report import dumps, gate_record, repairs_document, summary, tool
 from claims._report.policy import exit_code, marked
 from claims._report.records import (
     JSON,
@@ -150,6 +150,8 @@ def _result(record: FindingRecord, rule_ids: Sequence[str]) -> JSON:
     props: JSON = {"fingerprint": record.fingerprint}
     if isinstance(record, ConclusionRecord):
         props["verdict"] = record.verdict
+        if record.readings:
+            props["readings"] = [r.to_json() for r in record.readings]
     if isinstance(record, ErrorRecord):
         props["code"] = record.code
     result["properties"] = props
@@ -270,6 +272,7 @@ def render_sarif(report: Report, view: View) -> str:
         "complete": report.complete,
         "truncated": report.truncated,
         "summary": summary(records.findings, records.warnings),
+        **repairs_document(report),
     }
     if gate is not None:
         g = gate_record(gate, records.findings, records.warnings)

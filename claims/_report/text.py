@@ -19,7 +19,17 @@ from rich.text import Text
 from claims._base.errors import printable as _u  # what the data says, on its line, control characters escaped
 from claims._base.text import plural as _plural
 from claims._front.model import Claim, Rule
-from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
+from claims._report.findings import (
+    FORMATS,
+    Conflict,
+    Contradiction,
+    Reading,
+    Report,
+    Verdict,
+    View,
+    culprits,
+    summary_line,
+)
 
 _VERDICT_STYLE = {
     "supported": "green",
@@ -175,7 +185,71 @@ def _contradiction(k: int, c: Contradiction) -> list[Line]:
     return out
 
 
-def _verdict(v: Verdict) -> list[Line]:
+def _ids(claims: tuple[Claim, ...] | list[Claim]) -> str:
+    return _u(", ".join(c.id for c in claims))
+
+
+def _reading(r: Reading) -> list[Line]:
+    head = Text(f"{r.semantics:<10} ")
+    head.append(r.verdict.upper(), style=f"bold {_VERDICT_STYLE.get(r.verdict, 'magenta')}")
+    out = [_block(head, 6)]
+    if r.verdict == "unknown":
+        out.append(_block(f"not decided: {_u(str(r.reason))}", 8, "dim"))
+        return out
+    if r.premises or r.rules:
+        by = ", ".join([*(c.id for c in r.premises), *(f"rule {x.id}" for x in r.rules)])
+        out.append(_block(f"by {_u(by)}", 8))
+    if r.set_aside and r.semantics == "AR":
+        out.append(_block(f"it does not follow when setting aside {_ids(r.set_aside)}", 8))
+    elif r.set_aside:
+        out.append(_block(f"setting aside {_ids(r.set_aside)}", 8))
+    return out
+
+
+def _tolerant(v: Verdict, numbers: dict[str, int]) -> list[Line]:
+    """A vacuous verdict: what follows under the repairs of its premises, then which contradictions make it so."""
+    refs = ", ".join(f"#{numbers[c.fingerprint]}" for c in v.contradictions if c.fingerprint in numbers)
+    out = [
+        _block(
+            f"the premises contradict each other ({_plural(len(v.contradictions), 'contradiction')}"
+            + (f": {refs}" if refs else "")
+            + "), so strictly anything follows; under the repairs of the premises:",
+            4,
+        )
+    ]
+    for r in v.readings:
+        out.extend(_reading(r))
+    return out
+
+
+def _conflict(k: int, g: Conflict, numbers: dict[str, int]) -> list[Line]:
+    refs = ", ".join(f"#{numbers[c.fingerprint]}" for c in g.contradictions if c.fingerprint in numbers)
+    out = [_block(Text(f"conflict {k}: {refs}  ({_plural(len(g.claims), 'claim')})", style="bold"), 2)]
+    if not g.complete:
+        out.append(_block(f"repairs not known: {_u(str(g.reason))}", 4, "dim"))
+        return out
+    smallest = g.smallest
+    either = " or ".join(_ids(r) for r in smallest[:_SHOWN]) + (" or ..." if len(smallest) > _SHOWN else "")
+    out.append(_block(f"the smallest fix sets aside {_plural(len(smallest[0]), 'claim')}: {either}", 4))
+    if g.preferred is not None and not g.tied and (len(smallest) > 1 or g.preferred != smallest[0]):
+        out.append(_block(f"the preferred fix (least total weight) sets aside {_ids(g.preferred)}", 4))
+    every = g.in_every_repair
+    if every:
+        out.append(_block(f"set aside by every fix: {_ids(every)}", 4))
+    if len(g.repairs) > 1:
+        out.append(_block(f"{_plural(len(g.repairs), 'fix', 'fixes')} in all:", 4))
+        for r in g.repairs[:_SHOWN]:
+            out.append(_block(_ids(r), 6))
+        if len(g.repairs) > _SHOWN:
+            out.append(_block(f"... and {len(g.repairs) - _SHOWN} more", 6, "dim"))
+    return out
+
+
+_SHOWN = 5
+"""Repairs listed per conflict, and rows per culprit ranking, in the text report."""
+
+
+def _verdict(v: Verdict, numbers: dict[str, int]) -> list[Line]:
     head = Text()
     head.append(v.verdict.upper(), style=f"bold {_VERDICT_STYLE[v.verdict]}")
     head.append("  ")
@@ -195,6 +269,8 @@ def _verdict(v: Verdict) -> list[Line]:
             out.append(_block(_u(str(s)), 6))
         if not v.countermodel:
             out.append(_block("(the conclusion shares no symbol with any premise)", 6, "dim"))
+    elif v.verdict == "vacuous" and v.readings:
+        out.extend(_tolerant(v, numbers))
     elif v.verdict == "vacuous":
         out.append(_block("the premises contradict each other, so anything would follow; see:", 4))
         for c in v.contradictions:
@@ -202,6 +278,15 @@ def _verdict(v: Verdict) -> list[Line]:
     else:
         out.append(_block(f"the solver could not decide: {_u(str(v.reason))}", 4))
     return out
+
+
+def _culprit_note(every: int, preferred: int) -> str:
+    notes = []
+    if every:
+        notes.append(f"{every} in every fix" if every > 1 else "in every fix")
+    if preferred:
+        notes.append(f"{preferred} in the preferred fix" if preferred > 1 else "in the preferred fix")
+    return f"  ({'; '.join(notes)})" if notes else ""
 
 
 def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
@@ -230,6 +315,15 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
                 out(_rule_line(r))
             out()
     out()
+    numbers = {c.fingerprint: k for k, c in enumerate(report.contradictions, 1)}
+    if report.conclusions:
+        # the conclusions lead: what follows, and under which repairs, before the evidence
+        out(Text(f"Conclusions ({len(report.conclusions)})", style="bold underline"))
+        for v in report.conclusions:
+            out()
+            for line in _verdict(v, numbers):
+                out(line)
+        out()
     out(Text(f"Contradictions ({len(report.contradictions)})", style="bold underline"))
     if not report.contradictions:
         out("  none" + ("" if report.complete else " found (enumeration incomplete)"))
@@ -237,12 +331,12 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
         out()
         for line in _contradiction(k, c):
             out(line)
-    if report.conclusions:
+    if report.conflicts:
         out()
-        out(Text(f"Conclusions ({len(report.conclusions)})", style="bold underline"))
-        for v in report.conclusions:
+        out(Text(f"Repairs ({_plural(len(report.conflicts), 'independent conflict')})", style="bold underline"))
+        for k, g in enumerate(report.conflicts, 1):
             out()
-            for line in _verdict(v):
+            for line in _conflict(k, g, numbers):
                 out(line)
     if report.unknowns:
         out()
@@ -254,14 +348,19 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
                 f"{_plural(u.found, 'contradiction')} found before it stopped"
             )
     if report.contradictions:
-        counts: Counter[str] = Counter()
-        for c in report.contradictions:
-            for name in {x.source.name + (f", via {x.source.via}" if x.source.via else "") for x in c.claims}:
-                counts[name] += 1
+        by_claim, by_source = culprits(report)
+        out()
+        out(Text("Claims most often in contradictions", style="bold underline"))
+        for row in by_claim[:_SHOWN]:
+            out(
+                _block(f"{row.contradictions}  {_u(row.name)}{_culprit_note(row.in_every_repair, row.in_preferred)}", 2)
+            )
         out()
         out(Text("Sources most often in contradictions", style="bold underline"))
-        for name, n in sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:5]:
-            out(f"  {n}  {_u(name)}")
+        for row in by_source[:_SHOWN]:
+            out(
+                _block(f"{row.contradictions}  {_u(row.name)}{_culprit_note(row.in_every_repair, row.in_preferred)}", 2)
+            )
     if report.warnings:
         out()
         out(Text(f"Warnings ({len(report.warnings)})", style="bold underline"))

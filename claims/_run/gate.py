@@ -5,7 +5,7 @@ finding by what its claims and rules mean, not by where they stand: so a
 reordered, reformatted or unrelated edit brings no new finding.
 
 - ``claims baseline PATH... -o FILE`` writes the failing findings of a run as
-  a JSON report (``"document": "baseline"``, schema ``report-v1``);
+  a JSON report (``"document": "baseline"``, schema ``report-v2``);
   ``claims check --baseline FILE`` fails only on findings whose fingerprint
   the baseline does not hold.
 - ``claims check --since REV`` checks the dataset as it is and as it was at
@@ -113,12 +113,13 @@ class Baseline:
                 f"'{path}' is not a claims baseline: it has no 'schema_version' and 'findings'",
                 "write one with `claims baseline PATH... -o FILE`",
             )
-        if doc["schema_version"] != SCHEMA_VERSION:
+        # version 2 only added fields: a baseline's findings and fingerprints read the same in 1
+        if doc["schema_version"] not in (1, SCHEMA_VERSION):
             raise _error(
                 path,
                 BAD_BASELINE,
                 f"baseline '{path}' has schema_version {doc['schema_version']!r}; this "
-                f"release reads version {SCHEMA_VERSION}",
+                f"release reads versions 1 and {SCHEMA_VERSION}",
                 "write it again with `claims baseline`",
             )
         findings = doc["findings"]

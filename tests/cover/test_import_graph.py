@@ -47,6 +47,7 @@ STAGES = (
     "claims._logic.marco",
     "claims._logic.probe",
     "claims._logic.values",
+    "claims._logic.repairs",
     "claims._logic.verdicts",
     "claims._logic.solve",
     "claims._logic.rulecheck",

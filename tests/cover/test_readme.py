@@ -34,6 +34,9 @@ def test_readme_seed_excerpt_is_real_output() -> None:
         [exe, "check", "--no-cache", "seeds/"], capture_output=True, text=True, cwd=README.parent
     ).stdout
     assert ("#3 " + excerpt).rstrip("\n") in out
+    for head in ("  conflict 1:", "Claims most often in contradictions\n"):
+        block = text.split("```\n" + head, 1)[1].split("```", 1)[0]
+        assert (head + block).rstrip("\n") in out
 
 
 def test_code_table_needs_no_other_module() -> None:

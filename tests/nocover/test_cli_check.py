@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -56,7 +57,9 @@ def seed_run() -> subprocess.CompletedProcess[str]:
 
 def _blocks(out: str) -> list[str]:
     """The contradiction blocks of the text report."""
-    body = out.split("Contradictions (", 1)[1].split("\nConclusions (", 1)[0]
+    body = re.split(
+        r"\n(?:Repairs \(|Claims most often|Undecided \(|Warnings \(|Summary:)", out.split("Contradictions (", 1)[1]
+    )[0]
     return ["#" + b for b in body.split("\n#")[1:]]
 
 

@@ -94,7 +94,7 @@ def test_json_validates_and_names_everything(ds: Path) -> None:
     assert 1 == r.returncode, r.stderr
     doc = json.loads(r.stdout)
     validate_report(doc)
-    assert 1 == doc["schema_version"]
+    assert 2 == doc["schema_version"]
     assert {
         "name": "claims",
         "version": claims.__version__,
@@ -296,9 +296,11 @@ def test_junit_parses_with_a_testcase_per_file_conclusion_and_rule_set(ds: Path)
         "c2": ("failure", "conclusion"),
         "c3": ("failure", "conclusion"),
         "ds/rules/events.rules": ("passed", None),
+        "conflict 1": ("passed", None),  # the repairs: notes, the contradiction fails its file's testcase
+        "culprits": ("passed", None),
     } == junit(r.stdout)
     xml = JUnitXml.fromstring(r.stdout)
-    assert (5, 3, 0) == (xml.tests, xml.failures, xml.errors)
+    assert (7, 3, 0) == (xml.tests, xml.failures, xml.errors)
     files = next(iter(xml))
     props = {p.name: p.value for p in files.properties()}  # type: ignore[no-untyped-call]  # junitparser: no hints
     assert {"claims.version": claims.__version__, "seed": "42", "timeout": "30.0"} == {
@@ -448,6 +450,10 @@ def test_junit_keeps_findings_of_claims_built_in_code() -> None:
     ds = claims.with_claim(ds, "z", "x > 5 and x < 3", "x is over five and under three")
     report = claims.check(ds)
     assert [["z"]] == [[c.id for c in k.claims] for k in report.contradictions]
-    assert {"<claims>": ("failure", "contradiction")} == junit(render("junit", report))
+    assert {
+        "<claims>": ("failure", "contradiction"),
+        "conflict 1": ("passed", None),
+        "culprits": ("passed", None),
+    } == junit(render("junit", report))
     validate_sarif(json.loads(render("sarif", report)))
     validate_report(json.loads(render("json", report)))

@@ -111,7 +111,7 @@ def test_a_fifo_receives_the_report(ds: Path, command: str) -> None:
     reader.join(30)
     assert_clean(r)
     assert r.returncode in (0, 1), r.stderr
-    assert 1 == len(got) and json.loads(got[0])["schema_version"] == 1
+    assert 1 == len(got) and json.loads(got[0])["schema_version"] == 2
     assert "fifo" == kind(fifo)
 
 
@@ -201,7 +201,7 @@ def test_dev_null_full_and_stdout_stay_what_they_are(ds: Path) -> None:
     assert "error: cannot write /dev/full: No space left on device\n" == (ds / "full.err").read_text()
     assert "error: cannot write /dev/full: No space left on device\n" == (ds / "base.err").read_text()
     assert "" == (ds / "null.err").read_text()
-    assert 1 == json.loads((ds / "stdout.json").read_text())["schema_version"]
+    assert 2 == json.loads((ds / "stdout.json").read_text())["schema_version"]
 
 
 @needs_namespace
