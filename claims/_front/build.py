@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._front.claimfile import CLAIM_ID_RE, Document, RawClaim, RawFile, RawSource
 from claims._front.inputs import parse_given
-from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source
-from claims._front.resolve import Typer, resolve, vocabulary_of
+from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source, Term
+from claims._front.resolve import Typer, Vocabulary, resolve, vocabulary_of
 from claims._front.rulesets import RawRuleSet, load_rule_file, load_rule_text
 from claims._front.syntax import parse_formula, to_text
 
@@ -258,3 +259,43 @@ def _source_of(
     )
     sink.error(where, E.UNKNOWN_SOURCE, f"unknown source '{source}'", hint)
     return None
+
+
+_VAGUE_WORD = re.compile(r"\b(about|between|over|under|than)\b")
+
+
+def strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
+    """The claims at ``indices`` that hold a vague quantity, each with its term read strictly.
+
+    Each is typed again from its formula in the scope of its claim file, as
+    :func:`resolve` typed it, but with ``Typer(strict=True)`` (the strict
+    reading is defined there); a claim with no vague quantity is left out.
+    So is a claim no claim file holds (one added by :func:`with_claim`): it
+    has no strict reading here, and no near-contradiction names it.
+    """
+    context = ds._context
+    if context is None:
+        return {}
+    scopes = {f.path: f for f in context.files}
+    vocabularies: dict[str, Vocabulary] = {}
+    sink = DiagnosticSink()  # the claims were typed once already: no error is expected here
+    read: dict[tuple[str, str], Term | None] = {}  # (file, formula) -> its strict term: typed once
+    out: dict[int, Claim] = {}
+    for i in indices:
+        c = ds.claims[i]
+        scope = scopes.get(c.span.path) if c.span is not None else None
+        if scope is None or not _VAGUE_WORD.search(c.formula):
+            continue
+        key = (scope.path, c.formula)
+        if key not in read:
+            errors = len(sink.items)
+            tree, loc = parse_given(c.formula, f"<claim {c.id}>", parse_formula, sink)
+            if scope.path not in vocabularies:
+                vocabularies[scope.path] = vocabulary_of(context, scope, sink)
+            typer = Typer(vocabularies[scope.path], loc, scope.about_tolerance, strict=True)
+            term = typer.statement(tree, f"the formula of claim '{c.id}'") if tree is not None else None
+            read[key] = term if term is not None and typer.vague and len(sink.items) == errors else None
+        strict = read[key]
+        if strict is not None:
+            out[i] = attrs.evolve(c, term=strict)
+    return out

@@ -294,11 +294,23 @@ def _mismatch_hint(a: str, b: str) -> str | None:
 class Typer:
     """Checks one formula against a vocabulary, producing a typed term."""
 
-    def __init__(self, vocab: Vocabulary, loc: Locator, tolerance: Fraction) -> None:
+    def __init__(self, vocab: Vocabulary, loc: Locator, tolerance: Fraction, *, strict: bool = False) -> None:
+        """``strict``: read the vague quantities with a number written out with half their slack.
+
+        A vague quantity is ``about N``, ``between A and B`` and ``over N`` /
+        ``under N`` (also ``more than``, ``less than``), of a number or a
+        duration (never a date). Read strictly, ``about N`` allows half the
+        file's tolerance, ``between A and B`` the middle half of the range,
+        and ``over N`` / ``under N`` only values beyond ``N`` by half the
+        file's tolerance of ``|N|``. Claims that fit together only under the
+        stated reading are near-contradictions (``claims._logic.near``).
+        """
         self.vocab = vocab
         self.loc = loc
         self.tolerance = tolerance
         self.sink = vocab.sink
+        self.strict = strict
+        self.vague = 0  # how many vague quantities with a number written out it has typed
 
     def fail(self, node: S.Expr, code: E.ErrorCode, msg: str, hint: str | None = None) -> _Failed:
         self.sink.error(self.loc.span(node.pos, node.end), code, msg, hint)
@@ -569,15 +581,29 @@ class Typer:
                     f"is above the upper bound {_num(vhi)}",
                     f"write 'between {_num(vhi)} and {_num(vlo)}'",
                 )
+            if node.kind == "between" and x.sort != "date" and vlo is not None and vhi is not None:
+                self.vague += 1
+                if self.strict:  # the middle half of the range
+                    quarter = (vhi - vlo) / 4
+                    return _between(x.term, TLit(vlo + quarter, "real"), TLit(vhi - quarter, "real"))
             return _between(x.term, lo, hi)
         b = bounds[0].term
         if node.kind == "about":
             v = self._const(b)
             if v is None:
                 raise self.fail(node.bounds[0], E.BAD_QUANTITY, "'about' needs a number written out, e.g. 'about 1000'")
-            low, high = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
+            self.vague += 1
+            slack = self.tolerance / 2 if self.strict else self.tolerance
+            low, high = sorted((v * (1 - slack), v * (1 + slack)))
             return _between(x.term, TLit(low, "real"), TLit(high, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
+        if node.kind in ("over", "under") and x.sort != "date":
+            v = self._const(b)
+            if v is not None:
+                self.vague += 1
+                if self.strict:  # beyond the bound by half the file's tolerance of it
+                    margin = abs(v) * self.tolerance / 2
+                    return TOp(op, (x.term, TLit(v + margin if op == ">" else v - margin, "real")), "bool")
         return TOp(op, (x.term, b), "bool")
 
 

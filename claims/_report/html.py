@@ -363,14 +363,27 @@ def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
             k2 = page.by_fingerprint.get(con.fingerprint)
             names = ", ".join(page.claim_ref(c) for c in con.claims)
             items.append(f'<li><a href="#contradiction-{k2}">#{k2}</a>: {names}</li>' if k2 else f"<li>{names}</li>")
-        parts.append(
-            "<h4>The premises contradict each other, so anything would follow</h4>"
-            f'<ul class="plain">{"".join(items)}</ul>'
-        )
+        parts.append("<h4>The premises contradict each other, so anything would follow</h4>")
+        if len(items) <= VACUOUS_LISTED:
+            parts.append(f'<ul class="plain">{"".join(items)}</ul>')
+        else:  # a summary: the claims in most of them, then the whole list folded
+            counts = Counter(c for con in v.contradictions for c in con.claims)
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], page.number[kv[0].id]))[:VACUOUS_LISTED]
+            most = ", ".join(f"{page.claim_ref(c)} (in {n})" for c, n in top)
+            parts.append(
+                f"<p>They are in {len(items)} contradictions among {_plural(len(counts), 'claim')}; "
+                f"the claims in most of them: {most}.</p>"
+                f'<details><summary>All {len(items)} contradictions</summary><ul class="plain">{"".join(items)}</ul>'
+                "</details>"
+            )
     else:
         parts.append(f"<h4>Undecided</h4><p>The solver could not decide: {_e(v.reason or 'no reason given')}.</p>")
     parts.append("</article>")
     return "".join(parts)
+
+
+VACUOUS_LISTED = 5
+"""A vacuous conclusion lists this many contradictions at most; beyond, a summary and a folded list."""
 
 
 # --------------------------------------------------------------------------- summary
@@ -418,29 +431,28 @@ def _summary(page: _Page) -> str:
     if r.rule_conflicts:
         tiles.insert(0, tile("Rule conflicts", len(r.rule_conflicts), "the rules contradict each other", "bad"))
     out = [f'<dl class="tiles">{"".join(tiles)}</dl>']
-    # who contradicts whom: every pair of sources that meet in a contradiction
-    pairs: dict[tuple[Source, Source], list[int]] = {}
+    # who clashes with whom: the sources of each contradiction as one group. A clash of three
+    # claims has no sides, so splitting it into pairs would set sources on the same side against
+    # each other; a group says only that these sources cannot all be right together.
+    groups: dict[tuple[Source, ...], list[int]] = {}
     order = {s: k for k, s in enumerate(page.sources)}
     for k, con in enumerate(r.contradictions, 1):
-        srcs = sorted({c.source for c in con.claims}, key=lambda s: order[s])
-        if len(srcs) == 1:
-            pairs.setdefault((srcs[0], srcs[0]), []).append(k)
-        for i, a in enumerate(srcs):
-            for b in srcs[i + 1 :]:
-                pairs.setdefault((a, b), []).append(k)
-    if pairs:
+        groups.setdefault(tuple(sorted({c.source for c in con.claims}, key=order.__getitem__)), []).append(k)
+    if groups:
         rows = []
-        for (a, b), ks in sorted(pairs.items(), key=lambda p: (-len(p[1]), p[1])):
+        for srcs, ks in sorted(groups.items(), key=lambda g: (-len(g[1]), g[1])):
             links = " ".join(f'<a href="#contradiction-{k}">#{k}</a>' for k in ks)
-            other = _who(page, b) if a != b else '<span class="self">itself</span>'
-            rows.append(
-                f'<tr><td>{_who(page, a)}</td><td class="vs-cell" aria-hidden="true">⟷</td>'
-                f"<td>{other}</td><td>{len(ks)}</td><td>{links}</td></tr>"
-            )
+            if len(srcs) == 1:
+                who = f'{_who(page, srcs[0])} <span class="self">contradicts itself</span>'
+            else:
+                who = "".join(f"<li>{_who(page, s)}</li>" for s in srcs)
+                many = " many" if len(srcs) > 2 else ""
+                who = f'<ul class="clash-group{many}" aria-label="{len(srcs)} sources">{who}</ul>'
+            rows.append(f"<tr><td>{who}</td><td>{len(ks)}</td><td>{links}</td></tr>")
         out.append(
-            '<div class="table-scroll"><table class="whom"><caption>Sources that contradict each other</caption><thead><tr>'
-            '<th scope="col">source</th><th scope="col"><span class="sr">against</span></th>'
-            '<th scope="col">contradicted by</th><th scope="col">count</th>'
+            '<div class="table-scroll"><table class="whom"><caption>Sources that cannot all be right '
+            "together</caption><thead><tr>"
+            '<th scope="col">sources</th><th scope="col">count</th>'
             f'<th scope="col">contradictions</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
         )
     return "".join(out)
@@ -799,7 +811,9 @@ caption{text-align:left;font-weight:700;padding:.3rem 0 .5rem;caption-side:top}
 th,td{text-align:left;padding:.4rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}
 thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .table-scroll{overflow-x:auto;max-width:100%}
-.vs-cell{color:var(--clash);font-weight:700;text-align:center}
+.clash-group{list-style:none;margin:0;padding:0}
+.clash-group li+li::before{content:"⟷ ";color:var(--clash);font-weight:700}
+.clash-group.many li+li::before{content:"+ "}
 .whom .role{display:none}
 .self{color:var(--muted);font-style:italic}
 .chip{display:inline-block;width:.7em;height:.7em;border-radius:50%;background:var(--chip);
@@ -851,6 +865,9 @@ padding:0 .45em;margin-right:.3em;font-size:.92em}
 padding:0 .5em;font-size:.8rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;
 text-decoration:none;margin:0 .15rem .15rem 0;white-space:nowrap;vertical-align:.1em}
 .pair{display:grid;grid-template-columns:1fr auto 1fr;gap:.7rem;align-items:stretch}
+/* long unbroken text (an absolute path, an id) wraps inside its card instead of widening the page */
+.card,.claim,.claim-block,.tile,.source,.warnings,.document,.rules{overflow-wrap:anywhere}
+.pair>*,.group>*,.claims>*,.tiles>*{min-width:0}
 .group{display:grid;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));gap:.7rem}
 .vs{align-self:center;font-weight:800;color:var(--clash);font-size:.95rem;text-transform:uppercase}
 .claim-block{border:1px solid var(--line);border-top:4px solid var(--chip);border-radius:8px;padding:.7rem .8rem;
@@ -911,7 +928,7 @@ footer.page-foot{color:var(--muted);font-size:.85rem;border-top:1px solid var(--
 @media (max-width:720px){body{font-size:15px}nav.toc{position:static}.hint{display:inline}.pair{grid-template-columns:1fr}
 .vs{justify-self:center}h1{font-size:1.35rem}.tile .big{font-size:1.5rem}
 .whom thead th{letter-spacing:0}th,td{padding:.35rem .45rem}
-.whom th:nth-child(2),.whom td:nth-child(2),.whom th:nth-child(4),.whom td:nth-child(4){display:none}}
+.whom th:nth-child(2),.whom td:nth-child(2){display:none}}
 @media print{
 @page{margin:1.4cm}
 body{background:#fff;color:#000;font-size:10.5pt}

@@ -168,3 +168,51 @@ def test_narrow_window_and_print(browser: Any, seed_page: Path, tmp_path: Path) 
     pdf = base64.b64decode(browser.print_page())
     assert pdf.startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(pdf)
+
+
+# Directory names with no hyphen or space: nothing in them lets a browser break the line
+LONG_DIRS = ("newsroom_shared_drive_fact_checking_team_2016", "deepwater_horizon_oil_spill_congressional_press_release")
+
+
+@pytest.fixture(scope="module")
+def long_path_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed report with the dataset under long absolute paths, as a user's shared drive gives them."""
+    base = tmp_path_factory.mktemp("long")
+    data = base.joinpath(*LONG_DIRS)
+    shutil.copytree(ROOT / "seeds", data / "seeds")
+    shutil.copytree(ROOT / "rules", data / "rules")
+    path = base / "report.html"
+    proc = subprocess.run(  # run from elsewhere, so that every file is named by its absolute path
+        [CLAIMS, "check", str(data / "seeds"), "--format", "html", "--output", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (1, "") == (proc.returncode, proc.stderr)
+    assert f"{data}/seeds/" in path.read_text(encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("width", [420, 1280])
+def test_long_absolute_paths_do_not_widen_the_page(
+    browser: Any, long_path_page: Path, tmp_path: Path, width: int
+) -> None:
+    """Absolute file paths wrap inside their cards: the page never scrolls sideways (only the graph may)."""
+    browser.set_window_size(width, 900)
+    browser.get(long_path_page.as_uri())
+    inner = browser.execute_script("return document.documentElement.clientWidth")
+    outside = browser.execute_script(
+        """const w = document.documentElement.clientWidth, out = [];
+        for (const e of document.querySelectorAll('body *')) {
+          if (e.closest('.graph-scroll, .table-scroll, .sr')) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width > 0 && r.right > w + 0.5) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+        }
+        return out;"""
+    )
+    browser.save_screenshot(str(tmp_path / f"long-{width}.png"))
+    assert [] == outside
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
+    locs = browser.execute_script("return [...document.querySelectorAll('.card .loc')].map(e => e.textContent)")
+    assert locs and all(loc.startswith(str(long_path_page.parent)) for loc in locs)

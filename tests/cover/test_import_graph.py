@@ -53,6 +53,7 @@ STAGES = (
     "claims._logic.rulecheck",
     "claims._logic.cache",
     "claims._logic.executor",
+    "claims._logic.near",
     # _report: results to findings, findings to formats
     "claims._report.registry",
     "claims._report.gating",

@@ -178,3 +178,30 @@ def test_a_quote_found_in_two_documents_is_marked_in_its_own(tmp_path: Path) -> 
             title = "".join(article.find("h3").itertext())
             marked[title.split(".txt")[0][-1]] = [m.get("id") for m in article.iter("mark") if m.get("id")]
     assert {"a": ["passage-a1"], "b": ["passage-b1"]} == marked
+
+
+@pytest.mark.parametrize("n", [3, 7])
+def test_vacuous_conclusion_summarises_many_contradictions(n: int) -> None:
+    """A few contradictions are listed; many get a summary (the claims in most) and a folded list of all."""
+    from claims._report.html import VACUOUS_LISTED
+
+    clashing = [(f"low{k}", f"x < {k}", f"x is under {k}") for k in range(n)]
+    ds = claims.dataset(
+        [("high", "x > 100", "x is over 100"), *clashing, ("c", "x > 0", "x is positive", "conclusion")],
+        rules="const x: int",
+    )
+    report = claims.check(ds)
+    (verdict,) = report.conclusions
+    assert ("vacuous", n) == (verdict.verdict, len(verdict.contradictions))
+    tree = strict_parse(report.to_html())
+    card = tree.find(".//article[@id='conclusion-1']")
+    listed = [li for ul in card.iter("ul") for li in ul.iter("li")]
+    assert n == len(listed)  # every contradiction is there, folded or not
+    folded = card.find(".//details")
+    if n <= VACUOUS_LISTED:
+        assert folded is None
+    else:
+        assert folded is not None and f"All {n} contradictions" == folded.find("summary").text
+        summary = "".join(card.find(".//details/..").itertext())
+        assert f"in {n} contradictions among {n + 1} claims" in summary
+        assert f"high (in {n})" in summary  # the claim in every one of them comes first
