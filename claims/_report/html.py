@@ -3,12 +3,15 @@
 The page is built from the findings alone, like every other format, and is
 meant to be read by a fact-checker, not by a machine:
 
-- a summary, and who contradicts whom;
+- a summary: who contradicts whom, and the claims and sources most often
+  in contradictions (with how often every fix, or the preferred one, sets
+  them aside);
 - a graph (inline SVG): one row per claim in a finding, grouped by source,
   and one lane per finding that joins its claims; every lane and row is a
   plain ``<a href="#...">`` link, so the graph works without a script;
-- a card per contradiction and per conclusion verdict (claims, rules,
-  scenario);
+- a card per contradiction, per independent conflict (its fixes: the
+  minimal sets of claims to set aside) and per conclusion verdict (claims,
+  rules, scenario; a vacuous one leads with what follows under the repairs);
 - every source and claim, and the source documents with each quoted passage
   highlighted (``<mark>``) and linked both ways with its claim.
 
@@ -30,7 +33,7 @@ from claims._base.text import plural as _plural
 from claims._base.text import quote_pattern
 from claims._base.version import __version__
 from claims._front.model import Claim, Dataset, Rule, Source
-from claims._report.findings import FORMATS, Contradiction, Report, Verdict, View, summary_line
+from claims._report.findings import FORMATS, Conflict, Contradiction, Report, Verdict, View, culprits, summary_line
 
 __all__ = ["render_html"]
 
@@ -363,12 +366,18 @@ def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
     elif v.verdict == "unsupported":
         parts.append("<h4>Why it does not follow</h4>" + _scenario(v))
     elif v.verdict == "vacuous":
+        if v.readings:
+            parts.append(_readings(page, v))
         items = []
         for con in v.contradictions:
             k2 = page.by_fingerprint.get(con.fingerprint)
             names = ", ".join(page.claim_ref(c) for c in con.claims)
             items.append(f'<li><a href="#contradiction-{k2}">#{k2}</a>: {names}</li>' if k2 else f"<li>{names}</li>")
-        parts.append("<h4>The premises contradict each other, so anything would follow</h4>")
+        parts.append(
+            "<h4>Strictly, the premises contradict each other, so anything would follow</h4>"
+            if v.readings
+            else "<h4>The premises contradict each other, so anything would follow</h4>"
+        )
         if len(items) <= VACUOUS_LISTED:
             parts.append(f'<ul class="plain">{"".join(items)}</ul>')
         else:  # a summary: the claims in most of them, then the whole list folded
@@ -385,6 +394,116 @@ def _conclusion_card(page: _Page, k: int, v: Verdict) -> str:
         parts.append(f"<h4>Undecided</h4><p>The solver could not decide: {_e(v.reason or 'no reason given')}.</p>")
     parts.append("</article>")
     return "".join(parts)
+
+
+_SEMANTICS = {
+    "AR": "follows in every repair",
+    "IAR": "follows from the premises in no contradiction",
+    "brave": "follows in some repair",
+    "preferred": "follows in the preferred repair",
+}
+
+
+def _refs(page: _Page, claims: Sequence[Claim]) -> str:
+    return ", ".join(page.claim_ref(c) for c in claims)
+
+
+def _readings(page: _Page, v: Verdict) -> str:
+    """What a vacuous conclusion's premises still say under each tolerant reading (README, "Repairs")."""
+    rows = []
+    for rd in v.readings:
+        by = [page.claim_ref(c) for c in rd.premises] + [f'<code class="rid">{_e(x.id)}</code>' for x in rd.rules]
+        if rd.verdict == "unknown":
+            decided = f"not decided: {_e(rd.reason or 'no reason given')}"
+        else:
+            decided = ("by " + ", ".join(by)) if by else ""
+        aside = _refs(page, rd.set_aside) if rd.set_aside else '<span class="muted">nothing</span>'
+        rows.append(
+            f'<tr><th scope="row">{_e(rd.semantics)}<span class="detail">{_e(_SEMANTICS.get(rd.semantics, ""))}'
+            f'</span></th><td><span class="badge v-{_e(rd.verdict)}">{_e(rd.verdict)}</span> {decided}</td>'
+            f"<td>{aside}</td></tr>"
+        )
+    return (
+        '<div class="table-scroll"><table class="readings"><caption>What follows whichever premise is wrong'
+        '</caption><thead><tr><th scope="col">reading</th><th scope="col">verdict</th>'
+        f'<th scope="col">sets aside</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+_REPAIRS_LEAD = (
+    "Contradictions that share claims form one conflict; a fix is a minimal set of claims whose removal "
+    "leaves the rest consistent."
+)
+
+REPAIRS_LISTED = 8
+"""Repairs listed openly per conflict; beyond, they are folded."""
+
+
+def _conflict_card(page: _Page, k: int, g: Conflict) -> str:
+    """One independent conflict: its contradictions, its smallest and preferred fixes, and every fix."""
+    links = " ".join(
+        f'<a href="#contradiction-{page.by_fingerprint[c.fingerprint]}">#{page.by_fingerprint[c.fingerprint]}</a>'
+        for c in g.contradictions
+        if c.fingerprint in page.by_fingerprint
+    )
+    head = (
+        f'<article class="card conflict" id="conflict-{k}" aria-labelledby="conflict-{k}-h">'
+        f'<header><h3 id="conflict-{k}-h"><span class="tag">R{k}</span> Conflict {k}: {links}</h3>'
+        f'<p class="sub">{_e(_plural(len(g.contradictions), "contradiction"))} · '
+        f"{_e(_plural(len(g.claims), 'claim'))}</p></header>"
+    )
+    if not g.complete:
+        return head + f'<p class="norule">Repairs not known: {_e(g.reason or "no reason given")}.</p></article>'
+    smallest = g.smallest
+    either = " <em>or</em> ".join(_refs(page, r) for r in smallest[:REPAIRS_LISTED])
+    body = [f"<p>The smallest fix sets aside {_e(_plural(len(smallest[0]), 'claim'))}: {either}</p>"]
+    if g.preferred is not None and not g.tied and (len(smallest) > 1 or g.preferred != smallest[0]):
+        body.append(f"<p>The preferred fix (least total weight) sets aside {_refs(page, g.preferred)}</p>")
+    if g.in_every_repair:
+        body.append(f"<p>Set aside by every fix: {_refs(page, g.in_every_repair)}</p>")
+    if len(g.repairs) > 1:
+        items = [
+            f"<li>{_refs(page, r)}"
+            + (' <span class="badge pref">preferred</span>' if r == g.preferred and not g.tied else "")
+            + "</li>"
+            for r in g.repairs
+        ]
+        listed = f'<ol class="fixes">{"".join(items[:REPAIRS_LISTED])}</ol>'
+        if len(items) > REPAIRS_LISTED:
+            listed += (
+                f"<details><summary>{len(items) - REPAIRS_LISTED} more fixes</summary>"
+                f'<ol class="fixes" start="{REPAIRS_LISTED + 1}">{"".join(items[REPAIRS_LISTED:])}</ol></details>'
+            )
+        body.append(f"<h4>{_e(_plural(len(g.repairs), 'fix', 'fixes'))} in all</h4>{listed}")
+    return head + "".join(body) + "</article>"
+
+
+def _culprits(page: _Page) -> str:
+    """The claims and the sources most implicated in contradictions (``culprits``), as two tables."""
+    by_claim, by_source = culprits(page.report)
+    out = []
+    for caption, rows, label in (
+        ("Claims most often in contradictions", by_claim, "claim"),
+        ("Sources most often in contradictions", by_source, "source"),
+    ):
+        cells = []
+        for row in rows[:CULPRITS_LISTED]:
+            who = page.claim_ref(row.claims[0]) if label == "claim" else _e(row.name)
+            cells.append(
+                f"<tr><td>{who}</td><td>{row.contradictions}</td><td>{row.in_every_repair or ''}</td>"
+                f"<td>{row.in_preferred or ''}</td></tr>"
+            )
+        out.append(
+            f'<div class="table-scroll"><table class="culprits"><caption>{_e(caption)}</caption><thead><tr>'
+            f'<th scope="col">{label}</th><th scope="col">contradictions</th>'
+            '<th scope="col">in every fix</th><th scope="col">in the preferred fix</th></tr></thead>'
+            f"<tbody>{''.join(cells)}</tbody></table></div>"
+        )
+    return "".join(out)
+
+
+CULPRITS_LISTED = 5
+"""Rows of each culprit table."""
 
 
 VACUOUS_LISTED = 5
@@ -460,6 +579,8 @@ def _summary(page: _Page) -> str:
             '<th scope="col">sources</th><th scope="col">count</th>'
             f'<th scope="col">contradictions</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
         )
+    if r.contradictions:
+        out.append(_culprits(page))
     return "".join(out)
 
 
@@ -817,6 +938,10 @@ th,td{text-align:left;padding:.4rem .7rem;border-bottom:1px solid var(--line);ve
 thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .table-scroll{overflow-x:auto;max-width:100%}
 .clash-group{list-style:none;margin:0;padding:0}
+.card.conflict{border-left-color:var(--accent)}.card.conflict .tag{background:var(--accent)}
+.fixes{margin:.2rem 0 0;padding-left:1.4rem}.fixes li{margin:.2rem 0}
+.badge.pref{--c:var(--accent)}
+.readings th .detail{display:block;font-weight:400;color:var(--muted);font-size:.82rem}
 .clash-group li+li::before{content:"⟷ ";color:var(--clash);font-weight:700}
 .clash-group.many li+li::before{content:"+ "}
 .whom .role{display:none}
@@ -984,6 +1109,16 @@ def render_html(report: Report) -> str:
                 _rule_conflicts(page),
             )
         )
+    if r.conclusions:
+        body = "".join(_conclusion_card(page, k, v) for k, v in enumerate(r.conclusions, 1))
+        sections.append(
+            (
+                "conclusions",
+                f"Conclusions ({len(r.conclusions)})",
+                "Conclusions are judged against the facts; a vacuous one also under the repairs of its premises.",
+                f'<div class="cards">{body}</div>',
+            )
+        )
     con_body = "".join(_contradiction_card(page, k, c) for k, c in enumerate(r.contradictions, 1))
     sections.append(
         (
@@ -995,13 +1130,13 @@ def render_html(report: Report) -> str:
             else '<p class="none">None' + ("." if r.complete else " found (enumeration incomplete).") + "</p>",
         )
     )
-    if r.conclusions:
-        body = "".join(_conclusion_card(page, k, v) for k, v in enumerate(r.conclusions, 1))
+    if r.conflicts:
+        body = "".join(_conflict_card(page, k, g) for k, g in enumerate(r.conflicts, 1))
         sections.append(
             (
-                "conclusions",
-                f"Conclusions ({len(r.conclusions)})",
-                "Conclusions are judged against the facts.",
+                "repairs",
+                f"Repairs ({len(r.conflicts)})",
+                _REPAIRS_LEAD,
                 f'<div class="cards">{body}</div>',
             )
         )

@@ -205,3 +205,38 @@ def test_vacuous_conclusion_summarises_many_contradictions(n: int) -> None:
         summary = "".join(card.find(".//details/..").itertext())
         assert f"in {n} contradictions among {n + 1} claims" in summary
         assert f"high (in {n})" in summary  # the claim in every one of them comes first
+
+
+def test_repairs_readings_and_culprits_are_on_the_page() -> None:
+    """The page shows what the report holds: a card per conflict with its fixes, the readings of a
+    vacuous conclusion, and the culprit rankings, in the report's order."""
+    from claims._report.findings import culprits
+
+    ds = claims.dataset(
+        [
+            ("high", "x > 100", "x is over 100"),
+            *[(f"low{k}", f"x < {k}", f"x is under {k}") for k in range(3)],
+            ("c", "x > 50", "x is big", "conclusion"),
+        ],
+        rules="const x: int",
+    )
+    report = claims.check(ds)
+    tree = strict_parse(report.to_html())
+    cards = [e for e in tree.iter("article") if (e.get("id") or "").startswith("conflict-")]
+    assert [f"conflict-{k}" for k in range(1, len(report.conflicts) + 1)] == [e.get("id") for e in cards]
+    for card, conflict in zip(cards, report.conflicts, strict=True):
+        fixes = [["".join(a.itertext()).split(None, 1)[1] for a in li.iter("a")] for li in card.iter("li")]
+        assert [[c.id for c in r] for r in conflict.repairs] == fixes
+    (verdict,) = report.conclusions
+    table = tree.find(".//article[@id='conclusion-1']//table[@class='readings']")
+    assert table is not None
+    rows = [
+        (tr.find("th").text, "".join(tr.find("td").find("span").itertext())) for tr in table.find("tbody").iter("tr")
+    ]
+    assert [(r.semantics, r.verdict) for r in verdict.readings] == rows
+    by_claim, by_source = culprits(report)
+    tables = tree.findall(".//table[@class='culprits']")
+    shown = [
+        ["".join(tr.find("td").itertext()).split(None, 1)[-1] for tr in t.find("tbody").iter("tr")] for t in tables
+    ]
+    assert [[r.name for r in by_claim[:5]], [r.name for r in by_source[:5]]] == shown
