@@ -169,8 +169,8 @@ def main() -> None:
 @click.option(
     "--fail-on-warnings",
     is_flag=True,
-    help="Fail (exit 1) on the symbol linter's warnings too (similar-symbols, symbol-once, ...); "
-    "under --baseline or --since, on new ones only.",
+    help="Fail (exit 1) on warnings too: the symbol linter's (similar-symbols, symbol-once, ...) and "
+    "near-contradictions; under --baseline or --since, on new ones only.",
 )
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
 @click.option(
@@ -230,8 +230,8 @@ def check(
 
     Exit 0 when nothing is found, 1 on findings (a contradiction, a refuted or
     unsupported conclusion, an undecided part), 2 on a usage or input error.
-    Lint warnings are reported in every format and fail only with
-    --fail-on-warnings. Under --baseline or --since, exit 1 only on findings
+    Warnings (the linter's, near-contradictions) are reported in every format
+    and fail only with --fail-on-warnings. Under --baseline or --since, exit 1 only on findings
     that are new.
     """
     if baseline is not None and since is not None:

@@ -223,7 +223,8 @@ class Report:
     stats: Stats
     timeout: float | None = None
     max_per_component: int | None = None
-    # the symbol linter's (claims._front.lint); they fail a run only with --fail-on-warnings
+    # the symbol linter's (claims._front.lint) and near-contradictions (claims._logic.near); they fail a
+    # run only with --fail-on-warnings
     warnings: tuple[Diagnostic, ...] = ()
     # the contradictions grouped into independent conflicts, with their repairs
     conflicts: tuple[Conflict, ...] = ()

@@ -1162,7 +1162,7 @@ def render_html(report: Report) -> str:
             (
                 "warnings",
                 f"Warnings ({len(r.warnings)})",
-                "From the symbol linter; they fail a check only under --fail-on-warnings.",
+                "From the symbol linter, and near-contradictions; they fail a check only under --fail-on-warnings.",
                 _warnings(page),
             )
         )
