@@ -18,7 +18,9 @@ the last component's result (every component's contradictions and verdicts,
 in ``--jobs`` processes); ``conclusions_per_s`` is the number of conclusions
 judged divided by ``solve_s``. It is a throughput of the whole stage, which
 enumerates the contradictions in the same time, not the cost of a verdict on
-its own.
+its own. ``near_s`` is the near-contradiction pass after it (the strict
+reading of the consistent components with a vague claim, encoded and solved
+again: ``claims._logic.near``), which found ``near_contradictions``.
 
 The symbol lint runs inside ``check()``; ``lint_s`` is its time. From
 ``claims._run.api.LINT_BESIDE_THRESHOLD`` claims on, with more than one job,
@@ -77,10 +79,22 @@ def measure(
     original = _api.outlines_of
 
     def outlines_of(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, passed on
+        if "encode_end" in marks:  # the strict reading of the near-contradiction pass: timed as near_s
+            return original(dataset, **options)
         marks["encode_start"] = time.perf_counter()
         out = original(dataset, **options)
         marks["encode_end"] = time.perf_counter()
         comps_seen.extend(out[1])
+        return out
+
+    # the near-contradiction pass (claims._logic.near) runs after the solve: timed apart
+    original_near = getattr(_api, "_near_contradictions", None)
+
+    def near_contradictions(*args: Any) -> Any:
+        marks["near_start"] = time.perf_counter()
+        assert original_near is not None
+        out = original_near(*args)
+        marks["near_end"] = time.perf_counter()
         return out
 
     def progress(done: int, total: int) -> None:
@@ -110,6 +124,8 @@ def measure(
     api.outlines_of = outlines_of
     if original_lint is not None:
         api.lint_dataset = lint_dataset
+    if original_near is not None:
+        api._near_contradictions = near_contradictions
     t_check = time.perf_counter()
     try:
         if prof is not None:
@@ -121,6 +137,8 @@ def measure(
         api.outlines_of = original
         if original_lint is not None:
             api.lint_dataset = original_lint
+        if original_near is not None:
+            api._near_contradictions = original_near
     t_end = time.perf_counter()
     cpu = _cpu() - cpu0
     # check() ran the lint beside the rest, in a forked child (large datasets, jobs > 1):
@@ -221,6 +239,8 @@ def measure(
         "first_contradiction_s": None if first is None else round(first - t_check, 3),
         "all_contradictions_s": round(solve_end - t_check, 3),
         "solve_s": round(solve_s, 3),
+        "near_s": round(marks.get("near_end", 0.0) - marks.get("near_start", 0.0), 3),
+        "near_contradictions": sum(1 for w in getattr(report, "warnings", ()) if w.code == "near-contradiction"),
         "conclusions_per_s": round(len(report.conclusions) / solve_s, 1) if solve_s > 0 else None,
         "check_s": round(t_end - t_check, 3),
         "total_s": round(t_end - t0, 3),

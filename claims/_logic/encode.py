@@ -60,7 +60,7 @@ import datetime
 import hashlib
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -748,6 +748,32 @@ def rule_days(r: Rule) -> set[int]:
     """The days a rule names explicitly (``x@2016-03-01``)."""
     assert r.term is not None
     return explicit_days(r.term)
+
+
+def reencode(dataset: Dataset, enc: Encoded, claims: Mapping[int, Claim], *, limits: Limits = DEFAULT) -> Encoded:
+    """``enc`` (the encoding of ``dataset``) with the claims at the indices of ``claims`` read with other terms.
+
+    Each such claim is encoded from its new term on the days :func:`encode`
+    gave it (the relevant days of ``dataset``, which the new terms do not
+    change: only constants of the claims differ) and keeps its unit's place,
+    so every component of ``enc`` keeps its units. A new term must use the
+    very atoms of the old one (a stricter reading of the same quantities
+    does): a claim whose new encoding uses others is left as it was. So the
+    components of ``enc`` are components of the new encoding too, and what is
+    solved of them is exact for the dataset with those claims read the new way.
+    """
+    encoder = Encoder(dataset, limits=limits)
+    units = list(enc.units)
+    for k, u in enumerate(enc.units):
+        c = claims.get(u.index) if u.kind == "claim" else None
+        if c is None:
+            continue
+        t = template(encoder, c)
+        smt, atoms = _instances(t, _days_within(c, enc.days) if t.timed else [None])
+        names = frozenset(a[0] for a in atoms)
+        if names == u.atoms and all(a[0] in enc.atoms for a in atoms):
+            units[k] = attrs.evolve(u, smt=smt)
+    return attrs.evolve(enc, units=tuple(units))
 
 
 def encode_rules_alone(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:

@@ -17,14 +17,14 @@ for 540 to 550: a careful reader flags that. The engine flags it the same way:
   such set is consistent (its component is), so each is reported as a
   warning, with the range of values at which its claims fit (:func:`fit`).
 
-Why the sets are exactly these: the strict reading is checked on a dataset
-of its own (:func:`strict_dataset`), made of every claim of the consistent
-components that hold a vague claim, the vague ones read strictly, with all the
-rules; the engine's own pipeline (encode, partition, MARCO with verified
-MUSes) finds that dataset's MUSes. Components share no symbol, so a MUS of the
-strict dataset lies inside one original component; a component left out
-(inconsistent, undecided, or without a vague claim) has either no consistent
-stated reading to be near to, or no strict reading that differs from it.
+Why the sets are exactly these: each consistent component that holds a
+vague claim is solved again with its vague claims read strictly
+(:func:`strict_components`), by the engine's own solve (MARCO, verified
+MUSes), so every MUS of its strict reading is found. The strict reading uses
+the same symbols, so the partition of the stated reading holds for it too (a
+strict MUS lies in one component); a component left out (inconsistent,
+undecided, or without a vague claim) has either no consistent stated reading
+to be near to, or no strict reading that differs from it.
 """
 
 from __future__ import annotations
@@ -38,37 +38,40 @@ import attrs
 import z3
 
 from claims._base.errors import Diagnostic, Span
+from claims._base.limits import Limits
 from claims._front.build import strict_claims
 from claims._front.model import Dataset
-from claims._logic.encode import claim_literal, rule_literal
-from claims._logic.partition import Component
+from claims._logic.encode import Encoded, claim_literal, reencode, rule_literal
+from claims._logic.partition import Component, build
 from claims._logic.solve import ComponentResult, Options
 from claims._logic.solver import thread_context
 
 CODE = "near-contradiction"
 
 
-def strict_dataset(
-    ds: Dataset, comps: Sequence[Component], results: Sequence[ComponentResult]
-) -> tuple[Dataset, tuple[int, ...]] | None:
-    """The strict reading of the consistent components that hold a vague claim, and where its claims are in ``ds``.
+def strict_components(
+    ds: Dataset, enc: Encoded, comps: Sequence[Component], results: Sequence[ComponentResult], *, limits: Limits
+) -> tuple[Encoded, list[tuple[int, Component]]]:
+    """The strict reading of the consistent components that hold a vague claim: its encoding, and each such
+    component (with its place in ``comps``) with its script written from the strict reading.
 
-    Its claims are those components' facts and predictions, in the order of
-    ``ds``, each vague one with its strict term; conclusions are left out (a
-    near-contradiction is among claims). None when no component qualifies.
+    The vague claims are typed again strictly (:func:`claims._front.build.strict_claims`)
+    and encoded on the days they had (:func:`claims._logic.encode.reencode`):
+    the units keep their places, so each component keeps its claims, rules
+    and indices; only its script, and so its digest and cache key, differ.
+    A component of one claim and no rule is left out: its only possible MUS
+    is that claim alone, which is no near-contradiction.
     """
     chosen = [
-        i
-        for comp, res in zip(comps, results, strict=True)
+        k
+        for k, (comp, res) in enumerate(zip(comps, results, strict=True))
         if res.complete and not res.muses and res.unknown_reason is None and len(comp.claims) + len(comp.rules) > 1
-        for i in comp.claims
     ]
-    strict = strict_claims(ds, chosen)
+    strict = strict_claims(ds, [i for k in chosen for i in comps[k].claims])
     if not strict:
-        return None
-    keep = {i for comp in comps if any(i in strict for i in comp.claims) for i in comp.claims}
-    back = tuple(sorted(keep))
-    return attrs.evolve(ds, claims=tuple(strict.get(i, ds.claims[i]) for i in back)), back
+        return enc, []
+    enc2 = reencode(ds, enc, strict, limits=limits)
+    return enc2, [(k, build(enc2, comps[k].units)) for k in chosen if any(i in strict for i in comps[k].claims)]
 
 
 @attrs.frozen

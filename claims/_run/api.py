@@ -22,7 +22,7 @@ from claims._front.model import Dataset
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
-from claims._logic.near import fit, strict_dataset
+from claims._logic.near import fit, strict_components
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
 from claims._logic.solve import ComponentResult as Res
@@ -164,28 +164,24 @@ def _near_contradictions(
 ) -> tuple[Diagnostic, ...]:
     """The near-contradictions of the consistent components (``claims._logic.near``), as warnings.
 
-    The strict reading is solved the way the stated one is (``solve``: the
-    result cache, the executor), as a dataset of its own; each MUS it has is
+    The strict reading of each such component is solved the way the stated
+    one is (``solve``: the result cache, the executor); each MUS it has is
     one warning, with the values at which its claims fit as stated. Below
     :data:`NEAR_IN_PROCESS` components it is solved in this process: worker
     processes take longer to start than that many cost here (where a
     component is solved never changes its result).
     """
-    strict = strict_dataset(ds, comps, results)
-    if strict is None:
+    enc2, strict = strict_components(ds, enc, comps, results, limits=limits)
+    if not strict:
         return ()
-    sub, back = strict
-    enc2, comps2 = outlines_of(sub, limits=limits)
-    facts = frozenset(i for i, c in enumerate(sub.claims) if c.kind == "fact")
-    found = solve(enc2, comps2, facts, None, 1 if len(comps2) < NEAR_IN_PROCESS else jobs)
-    home = {i: k for k, comp in enumerate(comps) for i in comp.claims}
+    facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
+    found = solve(enc2, [c for _, c in strict], facts, None, 1 if len(strict) < NEAR_IN_PROCESS else jobs)
     out = []
-    for res in found:
+    for (k, _), res in zip(strict, found, strict=True):
         for mus in res.muses:
             if len(mus.claims) + len(mus.rules) < 2:
                 continue  # one claim with no strict value alone (a whole number between 5 and 6): no clash
-            claims = tuple(back[i] for i in mus.claims)
-            out.append(near_warning(ds, claims, fit(complete(enc, comps[home[claims[0]]]), claims, opts)))
+            out.append(near_warning(ds, mus.claims, fit(complete(enc, comps[k]), mus.claims, opts)))
     return tuple(sorted(out, key=lambda d: (d.span, d.message)))
 
 
