@@ -45,6 +45,7 @@ class RawSource:
     document: str | None
     span: Span
     reliability: Fraction | None = None
+    reference: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -93,7 +94,7 @@ _TOP_FIELDS = (
     "about_tolerance",
     "outlet_reliability",
 )
-_SOURCE_FIELDS = ("name", "role", "via", "document", "reliability")
+_SOURCE_FIELDS = ("name", "role", "via", "document", "reliability", "reference")
 _CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "note")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -755,6 +756,14 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
         via = _get_str(ctx, s, "via", what, required=False)
         docname = _get_str(ctx, s, "document", what, required=False)
         reliability = _reliability(ctx, s, "reliability", f"the reliability of {what}") if "reliability" in s else None
+        reference = s.get("reference", False)
+        if not isinstance(reference, bool):
+            ctx.error(
+                ctx.value_span(s, "reference"),
+                E.FIELD_TYPE,
+                f"'reference' of {what} must be true or false, not {_type_name(reference)}",
+            )
+            reference = False
         doc_key = None
         if docname is not None:
             d = _load_document(ctx, docname, ctx.value_span(s, "document"), documents)
@@ -762,7 +771,14 @@ def _load_sources(ctx: _Ctx, data: CommentedMap, documents: dict[str, Document])
         if name is not None:
             out.append(
                 RawSource(
-                    id=str(sid), name=name, role=role, via=via, document=doc_key, span=span, reliability=reliability
+                    id=str(sid),
+                    name=name,
+                    role=role,
+                    via=via,
+                    document=doc_key,
+                    span=span,
+                    reliability=reliability,
+                    reference=reference,
                 )
             )
     return out

@@ -212,6 +212,8 @@ class Source:
     ``reliability`` is in (0, 1]: the source's own ``reliability:``, else its
     outlet's in the claim file's ``outlet_reliability:``, else None (weighs 1).
     Setting one of its claims aside costs that much (the preferred repair).
+    ``reference``: a reference document's source (an encyclopedia dating an
+    event the articles mention), marked as such in every report.
     """
 
     id: str
@@ -221,15 +223,16 @@ class Source:
     document: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     reliability: Fraction | None = None
+    reference: bool = False  # a reference work the articles assume (``reference: true``), not a party to them
 
     def label(self) -> str:
-        """``Name (role), via Outlet`` as a person reads it."""
+        """``Name (role), via Outlet`` as a person reads it (``[reference]`` after a reference source)."""
         s = self.name
         if self.role:
             s += f" ({self.role})"
         if self.via:
             s += f", via {self.via}"
-        return s
+        return s + (" [reference]" if self.reference else "")
 
 
 @attrs.frozen(kw_only=True)

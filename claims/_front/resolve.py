@@ -858,6 +858,7 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
             document=rs_.document,
             span=rs_.span,
             reliability=trust,
+            reference=rs_.reference,
         )
         by_id[rs_.id] = src
         sources.append(src)

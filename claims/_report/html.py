@@ -263,6 +263,8 @@ def _who(page: _Page, s: Source, *, link: bool = True) -> str:
     out = page.chip(s) + name
     if s.via:
         out += f' <span class="via">via {_e(s.via)}</span>'
+    if s.reference:
+        out += ' <span class="badge ref-source" title="a reference work the articles assume">reference</span>'
     if s.role:
         out += f'<span class="role">{_e(s.role)}</span>'
     return out
@@ -940,7 +942,7 @@ thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var
 .clash-group{list-style:none;margin:0;padding:0}
 .card.conflict{border-left-color:var(--accent)}.card.conflict .tag{background:var(--accent)}
 .fixes{margin:.2rem 0 0;padding-left:1.4rem}.fixes li{margin:.2rem 0}
-.badge.pref{--c:var(--accent)}
+.badge.pref{--c:var(--accent)}.badge.ref-source{--c:var(--muted)}
 .readings th .detail{display:block;font-weight:400;color:var(--muted);font-size:.82rem}
 .clash-group li+li::before{content:"⟷ ";color:var(--clash);font-weight:700}
 .clash-group.many li+li::before{content:"+ "}

@@ -92,6 +92,7 @@ class ClaimRecord:
     file: str | None
     line: int | None
     column: int | None
+    reference: bool = False  # said by a reference source (``Source.reference``)
 
     @classmethod
     def of(cls, c: Claim) -> ClaimRecord:
@@ -108,6 +109,7 @@ class ClaimRecord:
             holds=holds,
             formula=c.formula,
             **_place(c.span),
+            reference=c.source.reference,
         )
 
 

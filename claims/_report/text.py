@@ -150,8 +150,7 @@ def _claim_lines(c: Claim, indent: int = 2) -> list[Line]:
         lo, hi = c.holds
         when += f", holds {lo.isoformat()}" + ("" if lo == hi else f"..{hi.isoformat()}")
     head.append(f"  {when}", style="dim")
-    who = c.source.name + (f" ({c.source.role})" if c.source.role else "")
-    who += f", via {c.source.via}" if c.source.via else ""
+    who = c.source.label()
     out = [_block(head, indent), _block(_u(who), indent + 2)]
     out.append(_block(f'"{_u(c.quote)}"', indent + 2, "italic"))
     out.append(_block(_u(c.formula), indent + 2, "cyan"))

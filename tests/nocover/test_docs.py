@@ -113,7 +113,7 @@ def test_report_is_readable_in_a_repl_and_a_notebook() -> None:
     import claims
 
     report = claims.check(claims.load(str(ROOT / "seeds")))
-    assert repr(report).startswith("<Report 28 claims: 8 contradictions")
+    assert repr(report).startswith(f"<Report {len(report.dataset.claims)} claims: 8 contradictions")
     html = report._repr_html_()
     assert html.startswith("<table>") and "ozerov-s400-kept" in html
     assert "Contradictions (8)" in str(report)
