@@ -22,7 +22,7 @@ from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
 from claims._logic.partition import Component, complete, partition
-from claims._logic.solve import Options, rules_alone
+from claims._logic.solve import Options
 from claims._report.assemble import assemble_report
 from claims._report.findings import Report, RuleConflict, fingerprint
 
@@ -102,7 +102,9 @@ def _check(
         if ds.rules:
             alone = encode_rules_alone(ds, limits=limits)
             smt = script(alone, alone.units)
-            answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
+            answer, sets, _reason = _executor.rules_alone(
+                smt, range(len(ds.rules)), opts, jobs=n_jobs, executor=executor, claims=len(ds.claims)
+            )
             if answer == "unsat":
                 for s in sets:
                     rs = tuple(ds.rules[j] for j in s)
