@@ -129,9 +129,10 @@ def solve_chunk(
     ``done(k)`` is called when the first ``k`` components are solved.
     """
     probe = Probe()
+    shown = probe.shown_consistent(chunk, opts.timeout)
     out: list[ComponentResult] = []
-    for c in chunk:
-        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe))
+    for c, consistent in zip(chunk, shown, strict=True):
+        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, consistent=consistent))
         if done is not None:
             done(len(out))
     return out
