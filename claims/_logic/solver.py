@@ -164,8 +164,46 @@ class Checker:
         return "unknown"
 
     def core(self) -> set[str]:
-        """Names of the assumption literals in the last unsat core."""
-        return {c.decl().name() for c in self.solver.unsat_core()}
+        """Names of the assumption literals in the last unsat core.
+
+        What ``{c.decl().name() for c in solver.unsat_core()}`` gives, read
+        through the C API: z3py's wrapper objects cost more than the check.
+        """
+        c = self.solver.ctx.ref()
+        vec = z3core.Z3_solver_get_unsat_core(c, self.solver.solver)
+        z3core.Z3_ast_vector_inc_ref(c, vec)
+        try:
+            return {
+                _name(c, z3core.Z3_get_decl_name(c, z3core.Z3_get_app_decl(c, z3core.Z3_ast_vector_get(c, vec, k))))
+                for k in range(z3core.Z3_ast_vector_size(c, vec))
+            }
+        finally:
+            z3core.Z3_ast_vector_dec_ref(c, vec)
+
+
+def _name(c: z3.ContextObj, sym: z3.Symbol) -> str:
+    """A symbol's name, as z3py's ``_symbol2py`` spells it."""
+    if z3core.Z3_get_symbol_kind(c, sym) == z3.Z3_INT_SYMBOL:
+        return f"k!{z3core.Z3_get_symbol_int(c, sym)}"
+    return str(z3core.Z3_get_symbol_string(c, sym))
+
+
+def not_false(model: z3.ModelRef, consts: Sequence[z3.BoolRef]) -> list[bool]:
+    """For each Boolean constant, whether ``model`` leaves it other than false (without completion).
+
+    What ``not z3.is_false(model.eval(x, model_completion=False))`` gives
+    for each, through the C API (MARCO's map reads one per item per seed).
+    """
+    c, m = model.ctx.ref(), model.model
+    r = (z3.Ast * 1)()
+    out = []
+    for x in consts:
+        if not z3core.Z3_model_eval(c, m, x.as_ast(), False, r):
+            raise z3.Z3Exception("failed to evaluate expression in the model")
+        z3core.Z3_inc_ref(c, r[0])
+        out.append(z3core.Z3_get_bool_value(c, r[0]) != z3.Z3_L_FALSE)
+        z3core.Z3_dec_ref(c, r[0])
+    return out
 
 
 T = TypeVar("T")
