@@ -24,7 +24,6 @@ result.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextlib
 import ctypes
@@ -319,6 +318,8 @@ def _run_dask(
     # the address first: that message must not depend on whether the extra is installed
     if not scheduler:
         raise ClaimsError("the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
+    import asyncio  # here, not at the top: only a Dask run needs it (20 ms of every CLI start)
+
     try:
         import distributed
     except ImportError as exc:
@@ -421,6 +422,8 @@ def _failure(exc: BaseException, distributed: Any, scheduler: str) -> str:
             f"the Dask cluster at {scheduler} could not finish: workers died while solving, each "
             f"time the same task ran, so nothing is reported (see the workers' logs). {_describe(exc)}"
         )
+    import asyncio
+
     if isinstance(exc, (concurrent.futures.CancelledError, asyncio.CancelledError)):
         return (
             f"the Dask cluster at {scheduler} cancelled the work (scheduler restarted or connection "
