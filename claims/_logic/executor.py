@@ -130,8 +130,8 @@ def solve_chunk(
     probe = Probe()
     shown = probe.shown_consistent(chunk, opts.timeout)
     out: list[ComponentResult] = []
-    for c, consistent in zip(chunk, shown, strict=True):
-        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, consistent=consistent))
+    for c, seen in zip(chunk, shown, strict=True):
+        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, shown=seen))
         if done is not None:
             done(len(out))
     return out

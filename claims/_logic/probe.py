@@ -15,7 +15,8 @@ Before that, :meth:`Probe.shown_consistent` checks components
 check costs less than the parsing, scoping and calling around it, so one
 check for 32 components instead of 32 checks (10k benchmark: 0.29 ms per
 component against 0.8 ms alone). A batch that is not satisfiable sends the
-components in its unsat core to be probed alone and is checked again without them.
+components in its unsat core the long way (most of them are inconsistent, and
+the long way's first check is the probe's) and is checked again without them.
 """
 
 from __future__ import annotations
@@ -54,18 +55,25 @@ class Probe:
         self.warm = WarmSolvers()
         """The warm solvers of the long way, for the components this probe does not show consistent."""
 
-    def shown_consistent(self, comps: Sequence[Component], timeout: float | None, batch: int = BATCH) -> list[bool]:
-        """For each component, whether checks of batches of components show it consistent.
+    def shown_consistent(
+        self, comps: Sequence[Component], timeout: float | None, batch: int = BATCH
+    ) -> list[bool | None]:
+        """For each component, what checks of batches of components show of it.
 
-        False means only "not shown": such a component must go the way it went
-        before, alone (:meth:`consistent`, then the long way). The components a
-        single probe would take (no conclusions, nothing risky) are checked
-        ``batch`` at a time, in one scope: every component's assertions,
-        and a selector literal per component that implies all its tracking
-        literals; a check assumes the selectors of those still in the batch.
-        "sat" shows every one of them consistent, and ends the batch; on
-        "unsat" the components whose selectors are in the core leave it, and
-        the rest are checked again; on "unknown" all the rest leave it.
+        True: consistent. False: it left a batch through an unsat core, so it
+        is most likely inconsistent (not shown so: its core may hold consistent
+        components too). None: no batch said anything of it. Only True is a
+        finding; a component with False or None must be solved alone, as
+        without batches (its probe alone is worth trying only with None).
+
+        The components a single probe would take (no conclusions, nothing
+        risky) are checked ``batch`` at a time, in one scope: every
+        component's assertions, and a selector literal per component that
+        implies all its tracking literals; a check assumes the selectors of
+        those still in the batch. "sat" shows every one of them consistent,
+        and ends the batch; on "unsat" the components whose selectors are in
+        the core leave it (False), and the rest are checked again; on
+        "unknown" all the rest leave it (None).
 
         Exact: a model of the batch's assertions with a component's selector
         true makes all its literals true, so restricted to its symbols it is a
@@ -84,7 +92,7 @@ class Probe:
         leaves is solved alone, as without batches.
         """
         limit = PROBE_TIMEOUT if timeout is None else min(timeout, PROBE_TIMEOUT)
-        shown = [False] * len(comps)
+        shown: list[bool | None] = [None] * len(comps)
         group: list[int] = []
         for k, comp in enumerate(comps):
             if comp.conclusions or _RISKY.search(comp.smt):
@@ -97,7 +105,7 @@ class Probe:
             self._batch(comps, group, limit, shown)
         return shown
 
-    def _batch(self, comps: Sequence[Component], batch: list[int], limit: float, shown: list[bool]) -> None:
+    def _batch(self, comps: Sequence[Component], batch: list[int], limit: float, shown: list[bool | None]) -> None:
         declared: dict[str, str] = {}
         decls: list[str] = []
         body: list[str] = []
@@ -147,7 +155,7 @@ class Probe:
                 if not out:
                     return
                 for n in out:
-                    del left[n]
+                    shown[left.pop(n)[0]] = False
         except z3.Z3Exception:
             return
         finally:

@@ -341,16 +341,22 @@ class _Component:
 
 
 def solve_component(
-    comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None, *, consistent: bool = False
+    comp: Component,
+    facts: Sequence[int],
+    opts: Options,
+    probe: Probe | None = None,
+    *,
+    shown: bool | None = None,
 ) -> ComponentResult:
     """Enumerate the component's MUSes and judge its conclusions (plain data in and out).
 
     ``probe``: the caller's warm solver, tried first (None: every component
-    goes the long way; the results are the same). ``consistent``: the caller
-    has shown the component, which has no conclusions, consistent
-    (:meth:`Probe.shown_consistent`).
+    goes the long way; the results are the same). ``shown``: what the
+    caller's batches showed (:meth:`Probe.shown_consistent`): True, the
+    component (which has no conclusions) is consistent; False, the long way
+    at once, without the probe (the same results); None, nothing.
     """
-    if consistent or (probe is not None and probe.consistent(comp, opts.timeout)):
+    if shown or (shown is None and probe is not None and probe.consistent(comp, opts.timeout)):
         # exactly what the long way gives a consistent component: its first check is sat
         return ComponentResult(muses=(), complete=True, truncated=False, unknown_reason=None, verdicts=(), checks=1)
     c = _Component(comp, facts, opts, warm=None if probe is None else probe.warm)
