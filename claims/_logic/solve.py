@@ -57,6 +57,7 @@ from claims._logic.solver import (
     Answer,
     Checker,
     WarmSolvers,
+    guarded,
     make_solver,
     new_context,
     quick_explain,
@@ -152,13 +153,7 @@ class _Component:
         Built on first use: a consistent component never needs it, and reading
         back every assertion costs more than solving a small component.
         """
-        out: dict[str, z3.ExprRef] = {}
-        for a in self.solver.assertions():
-            if z3.is_implies(a) and z3.is_const(a.arg(0)):
-                name = a.arg(0).decl().name()
-                if is_claim_literal(name):
-                    out[name] = a.arg(1)
-        return out
+        return guarded(self.solver, is_claim_literal)
 
     # -- helpers --------------------------------------------------------------
     def lits(self, names: Sequence[str]) -> list[z3.BoolRef]:

@@ -188,6 +188,40 @@ def _name(c: z3.ContextObj, sym: z3.Symbol) -> str:
     return str(z3core.Z3_get_symbol_string(c, sym))
 
 
+def guarded(solver: z3.Solver, keep: Callable[[str], bool]) -> dict[str, z3.ExprRef]:
+    """The formula under each guard ``(=> NAME formula)`` asserted on ``solver`` whose NAME ``keep`` accepts.
+
+    What reading ``solver.assertions()`` with z3py gives (``is_implies``,
+    ``is_const`` of the first argument, its name, the second argument), read
+    through the C API: only the formulas kept become z3py objects.
+    """
+    ctx = solver.ctx
+    c = ctx.ref()
+    vec = z3core.Z3_solver_get_assertions(c, solver.solver)
+    z3core.Z3_ast_vector_inc_ref(c, vec)
+    out: dict[str, z3.ExprRef] = {}
+    try:
+        for k in range(z3core.Z3_ast_vector_size(c, vec)):
+            a = z3core.Z3_ast_vector_get(c, vec, k)
+            if z3core.Z3_get_ast_kind(c, a) != z3.Z3_APP_AST:
+                continue
+            app = z3core.Z3_to_app(c, a)
+            if z3core.Z3_get_decl_kind(c, z3core.Z3_get_app_decl(c, app)) != z3.Z3_OP_IMPLIES:
+                continue
+            head = z3core.Z3_get_app_arg(c, app, 0)
+            if z3core.Z3_get_ast_kind(c, head) not in (z3.Z3_APP_AST, z3.Z3_NUMERAL_AST):
+                continue
+            head_app = z3core.Z3_to_app(c, head)
+            if z3core.Z3_get_app_num_args(c, head_app) != 0:
+                continue
+            name = _name(c, z3core.Z3_get_decl_name(c, z3core.Z3_get_app_decl(c, head_app)))
+            if keep(name):
+                out[name] = z3.z3._to_expr_ref(z3core.Z3_get_app_arg(c, app, 1), ctx)
+    finally:
+        z3core.Z3_ast_vector_dec_ref(c, vec)
+    return out
+
+
 def not_false(model: z3.ModelRef, consts: Sequence[z3.BoolRef]) -> list[bool]:
     """For each Boolean constant, whether ``model`` leaves it other than false (without completion).
 

@@ -8,10 +8,13 @@ core, and ``z3.is_false(model.eval(x, model_completion=False))``.
 from __future__ import annotations
 
 import z3
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims._logic.solver import Checker, make_solver, new_context, not_false
+from claims._logic.encode import is_claim_literal
+from claims._logic.solver import Checker, guarded, make_solver, new_context, not_false
+from claims._run.api import components_of
+from tests.oracle import build, small_datasets
 
 NAMES = ["c!0", "c!1", "r!2", "q+!3", "b!4", "m!c!5"]
 
@@ -44,3 +47,24 @@ def test_the_core_and_the_model_read_through_the_c_api_are_z3pys(
         consts = lits + xs
         slow = [not z3.is_false(model.eval(x, model_completion=False)) for x in consts]
         assert slow == not_false(model, consts)
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(data=small_datasets(max_claims=8, conclusions=True, bool_rules=2))
+def test_the_guarded_formulas_read_through_the_c_api_are_z3pys(
+    data: tuple[list[tuple[str, str, str, str]], str],
+) -> None:
+    """Every component's guarded formulas, as ``solve._Component.body`` reads them, both ways."""
+    for comp in components_of(build(*data)):
+        s = make_solver(comp.smt, None, ctx=new_context())
+        slow = {}
+        for a in s.assertions():
+            if z3.is_implies(a) and z3.is_const(a.arg(0)):
+                name = a.arg(0).decl().name()
+                if is_claim_literal(name):
+                    slow[name] = a.arg(1)
+        fast = guarded(s, is_claim_literal)
+        assert list(slow) == list(fast)
+        assert all(slow[n].eq(fast[n]) for n in slow)
+        every = guarded(s, lambda n: True)  # rules' guards too
+        assert set(fast) <= set(every) and len(every) >= len(comp.rules) and set(fast) == set(slow)
