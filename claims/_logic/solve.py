@@ -63,6 +63,7 @@ from claims._logic.solver import (
     quick_explain,
     shrink_by_deletion,
     thread_context,
+    true_in,
 )
 from claims._logic.verdicts import RawVerdict
 from claims._logic.verdicts import verdicts as judge
@@ -266,27 +267,24 @@ class _Component:
 
     def grow(self, seed: list[str], reps: list[str]) -> set[str] | None:
         current = set(seed)
-        model = self.solver.model()
-        for x in reps:
-            if x not in current and x in self.body and z3.is_true(model.eval(self.body[x], model_completion=True)):
-                current.add(x)
+        self._true_in(self.solver.model(), reps, current)
         for x in reps:
             if x in current:
                 continue
             r = self.check(sorted(current | {x}, key=literal_index))
             if r == "sat":
                 current.add(x)
-                model = self.solver.model()
-                for y in reps:
-                    if (
-                        y not in current
-                        and y in self.body
-                        and z3.is_true(model.eval(self.body[y], model_completion=True))
-                    ):
-                        current.add(y)
+                self._true_in(self.solver.model(), reps, current)
             elif r == "unknown":
                 return None
         return current
+
+    def _true_in(self, model: z3.ModelRef, reps: list[str], current: set[str]) -> None:
+        """Add to ``current`` each of ``reps`` whose formula ``model`` makes true (completing it), in order."""
+        todo = [y for y in reps if y not in current and y in self.body]
+        for y, true in zip(todo, true_in(model, [self.body[y] for y in todo]), strict=True):
+            if true:
+                current.add(y)
 
     def verify(self, mus: list[str]) -> RawMus | None:
         """Check on a solver of its own that ``mus`` is unsatisfiable and minimal; find minimal rules.

@@ -228,14 +228,28 @@ def not_false(model: z3.ModelRef, consts: Sequence[z3.BoolRef]) -> list[bool]:
     What ``not z3.is_false(model.eval(x, model_completion=False))`` gives
     for each, through the C API (MARCO's map reads one per item per seed).
     """
+    return [v != z3.Z3_L_FALSE for v in _values(model, consts, completion=False)]
+
+
+def true_in(model: z3.ModelRef, terms: Sequence[z3.ExprRef]) -> list[bool]:
+    """For each Boolean term in turn, whether ``model``, completed, makes it true.
+
+    What ``z3.is_true(model.eval(t, model_completion=True))`` gives for each,
+    in the same order (completion adds to the model as it goes), through the C API.
+    """
+    return [v == z3.Z3_L_TRUE for v in _values(model, terms, completion=True)]
+
+
+def _values(model: z3.ModelRef, terms: Sequence[z3.ExprRef], *, completion: bool) -> list[int]:
+    """``Z3_get_bool_value`` of each term evaluated in ``model``, in order (what ``ModelRef.eval`` calls)."""
     c, m = model.ctx.ref(), model.model
     r = (z3.Ast * 1)()
     out = []
-    for x in consts:
-        if not z3core.Z3_model_eval(c, m, x.as_ast(), False, r):
+    for t in terms:
+        if not z3core.Z3_model_eval(c, m, t.as_ast(), completion, r):
             raise z3.Z3Exception("failed to evaluate expression in the model")
         z3core.Z3_inc_ref(c, r[0])
-        out.append(z3core.Z3_get_bool_value(c, r[0]) != z3.Z3_L_FALSE)
+        out.append(z3core.Z3_get_bool_value(c, r[0]))
         z3core.Z3_dec_ref(c, r[0])
     return out
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims._logic.encode import is_claim_literal
-from claims._logic.solver import Checker, guarded, make_solver, new_context, not_false
+from claims._logic.solver import Checker, guarded, make_solver, new_context, not_false, true_in
 from claims._run.api import components_of
 from tests.oracle import build, small_datasets
 
@@ -47,6 +47,10 @@ def test_the_core_and_the_model_read_through_the_c_api_are_z3pys(
         consts = lits + xs
         slow = [not z3.is_false(model.eval(x, model_completion=False)) for x in consts]
         assert slow == not_false(model, consts)
+        # formulas over constants the model may leave open (completion gives them values)
+        terms = [z3.Or(xs[v], z3.Not(lits[(v + 1) % len(lits)])) for v in range(len(xs))] + [z3.Bool("open", ctx)]
+        fast = true_in(model, terms)
+        assert [z3.is_true(model.eval(t, model_completion=True)) for t in terms] == fast
 
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
