@@ -1,5 +1,5 @@
 """The one place the cyclic garbage collector is tuned: paused while a stage builds many objects,
-or off for a command line run.
+or off for a command line run, and on again in a forked worker.
 
 Loading 100,000 claims allocates millions of small objects that all stay
 alive; every full collection walks all of them again, which made the load
@@ -36,3 +36,16 @@ def off_for_the_run() -> None:
     the same peak memory without it). :func:`paused` is then a no-op.
     """
     gc.disable()
+
+
+def on_in_a_forked_worker() -> None:
+    """Turn the collector on in a worker process, over what the worker makes (not what it inherits).
+
+    A forked worker starts with its parent's collector, which a run pauses or
+    turns off; a worker solves many components one after the other, and the
+    cycles each leaves hold z3 objects, so it needs the collector on, as a
+    spawned worker has it. What it inherits is frozen first (``gc.freeze``):
+    collections neither walk the parent's objects nor copy their pages.
+    """
+    gc.freeze()
+    gc.enable()

@@ -6,6 +6,12 @@ are gathered in component order, and what a result shows (a contradiction's
 claims and rules, a conclusion's premises or scenario) does not depend on
 where, or after what, it was solved (see ``claims._logic.solve``).
 
+Worker processes on this machine are forked when this process runs no other
+thread (:func:`start_method`): a forked worker starts at once, with
+everything imported, where a spawned one imports ``claims`` again (about
+0.5 CPU-s each). A forked worker is a copy of this process, so what it
+computes is what it would compute here; only the solving code is run in it.
+
 On a Dask cluster a worker process runs tasks in several threads at once; no
 z3 object is ever used by two threads (``claims._logic.solver.thread_context``).
 Each task carries its components, the facts among their claims, the options
@@ -18,14 +24,16 @@ result.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextlib
+import ctypes
+import functools
 import logging
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -34,11 +42,15 @@ from typing import Any
 
 import attrs
 
+from claims._base import gc as _gc
+from claims._base.background import beside
 from claims._base.errors import ClaimsError
 from claims._logic.cache import engine_version
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
 from claims._logic.solve import ComponentResult, Options, solve_component
+from claims._logic.solve import rules_alone as _rules_alone
+from claims._logic.solver import Answer
 
 Progress = Callable[[int, int], None]
 
@@ -62,6 +74,52 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _one_thread() -> bool:
+    """Whether this process runs exactly one thread, by the kernel's count (False where it cannot tell).
+
+    The kernel's count, not Python's: z3 runs a check that has a time limit
+    with a timer thread of its own, and keeps that thread for later checks.
+    """
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # pragma: no cover - no /proc (not Linux)
+        return False
+
+
+def start_method() -> str:
+    """How worker processes start: ``"fork"`` when this process runs no other thread, else ``"spawn"``.
+
+    A child forked while another thread runs gets none of that thread, but
+    every lock it held and every promise it made: z3 hands the time limit of
+    a check to its timer thread (made by the first timed check, then kept),
+    so in a child forked after one, a timed check waits forever for a thread
+    that is not there. With one thread there is nothing of the kind, and the
+    child is a copy of this process: it solves a component as this process
+    would. Spawned workers start from nothing: always safe, 0.5 CPU-s slower each.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and _one_thread():
+        return "fork"
+    return "spawn"
+
+
+def rules_alone(
+    smt: str, n_rules: Sequence[int], opts: Options, *, jobs: int, executor: str, claims: int
+) -> tuple[Answer, list[list[int]], str]:
+    """:func:`claims._logic.solve.rules_alone`, in a forked child when worker processes may follow.
+
+    Its checks have a time limit, so they leave z3's timer thread in the
+    process that runs them, and after that workers must be spawned (see
+    :func:`start_method`). When this run may solve in local worker processes
+    (``jobs`` > 1, at least :data:`PARALLEL_THRESHOLD` ``claims``) the check
+    runs in a forked child, which sends back its answer: the same checks on
+    the same text, so the same answer (and whenever the child fails, it is
+    computed here: ``claims._base.background``).
+    """
+    apart = executor == "local" and jobs > 1 and claims >= PARALLEL_THRESHOLD and _one_thread()
+    with beside(functools.partial(_rules_alone, smt, tuple(n_rules), opts), fork=apart) as job:
+        return job.result()
+
+
 def solve_chunk(
     chunk: Sequence[Component], facts: frozenset[int], opts: Options, done: Callable[[int], None] | None = None
 ) -> list[ComponentResult]:
@@ -70,9 +128,10 @@ def solve_chunk(
     ``done(k)`` is called when the first ``k`` components are solved.
     """
     probe = Probe()
+    shown = probe.shown_consistent(chunk, opts.timeout)
     out: list[ComponentResult] = []
-    for c in chunk:
-        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe))
+    for c, seen in zip(chunk, shown, strict=True):
+        out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, shown=seen))
         if done is not None:
             done(len(out))
     return out
@@ -112,7 +171,7 @@ def run(
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
         return solve_chunk(comps, facts, opts, None if progress is None else lambda k: progress(k, len(comps)))
     chunks = _chunks(comps, jobs * 8)
-    ctx = multiprocessing.get_context("spawn")  # no z3 state crosses into the workers
+    ctx = multiprocessing.get_context(start_method())
     results: list[ComponentResult] = []
     # The workers (and multiprocessing's resource tracker) start with SIGINT ignored: Ctrl-C at a
     # terminal reaches the whole process group, and a worker still importing would print a
@@ -162,10 +221,30 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 
 
+WORKER_NAME = b"claims-solve"
+"""The name a worker goes by on Linux (``ps``, ``/proc/PID/comm``); a forked one has its parent's command line."""
+
+
 def _worker_init() -> None:
     """In each worker: Ctrl-C at a terminal reaches the whole process group, but only the parent
-    acts on it (and ends the workers); a worker interrupted on its own would print a traceback."""
+    acts on it (and ends the workers); a worker interrupted on its own would print a traceback.
+
+    A forked worker starts with the parent's signal handlers (the CLI's stop SIGTERM by raising
+    where the run is): a worker takes the default for each, so that the parent's SIGTERM (see
+    :func:`_end_workers`) ends it quietly. It also takes the name :data:`WORKER_NAME`, where the
+    system allows it.
+    """
+    for sig in signal.valid_signals():
+        if callable(signal.getsignal(sig)):
+            signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _gc.on_in_a_forked_worker()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_NAME, WORKER_NAME, 0, 0, 0)
+
+
+_PR_SET_NAME = 15
 
 
 WORKER_GRACE = 2.0
@@ -239,6 +318,8 @@ def _run_dask(
     # the address first: that message must not depend on whether the extra is installed
     if not scheduler:
         raise ClaimsError("the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
+    import asyncio  # here, not at the top: only a Dask run needs it (20 ms of every CLI start)
+
     try:
         import distributed
     except ImportError as exc:
@@ -341,6 +422,8 @@ def _failure(exc: BaseException, distributed: Any, scheduler: str) -> str:
             f"the Dask cluster at {scheduler} could not finish: workers died while solving, each "
             f"time the same task ran, so nothing is reported (see the workers' logs). {_describe(exc)}"
         )
+    import asyncio
+
     if isinstance(exc, (concurrent.futures.CancelledError, asyncio.CancelledError)):
         return (
             f"the Dask cluster at {scheduler} cancelled the work (scheduler restarted or connection "

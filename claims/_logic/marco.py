@@ -17,7 +17,7 @@ from typing import Literal
 
 import z3
 
-from claims._logic.solver import Answer, make_solver
+from claims._logic.solver import Answer, make_solver, not_false
 
 Outcome = Literal["complete", "stopped", "unknown"]
 """How an enumeration ended: every MUS found; the caller stopped it; a check was unknown."""
@@ -55,7 +55,7 @@ def marco(
         if state != z3.sat:  # the map solver gave up (interrupted, out of memory): not complete
             return "unknown"
         model = mapper.model()
-        seed = [x for x in items if not z3.is_false(model.eval(mvars[x], model_completion=False))]
+        seed = [x for x, keep in zip(items, not_false(model, [mvars[x] for x in items]), strict=True) if keep]
         r = check(seed)
         if r == "unknown":
             return "unknown"

@@ -9,11 +9,20 @@ pops; whoever solves components one after the other owns one and passes it
 to each (``claims._logic.executor.solve_chunk``). Only "sat" is trusted, and
 it is sound; any other answer sends the component the long way, so results do
 not change.
+
+Before that, :meth:`Probe.shown_consistent` checks components
+:data:`BATCH` at a time in one scope, each under a literal of its own: a
+check costs less than the parsing, scoping and calling around it, so one
+check for 32 components instead of 32 checks (10k benchmark: 0.29 ms per
+component against 0.8 ms alone). A batch that is not satisfiable sends the
+components in its unsat core the long way (most of them are inconsistent, and
+the long way's first check is the probe's) and is checked again without them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import z3
 from z3 import z3core
@@ -24,6 +33,9 @@ from claims._logic.solver import Checker, WarmSolvers, make_solver, new_context
 
 _RISKY = re.compile(r"\((?:forall|exists) |\(\* (?!\d|\(- \d)|\(/ (?!\d+\.0 \d+\.0\))")
 """Quantifiers and non-linear arithmetic: where a solver may answer ``unknown``."""
+
+BATCH = 32
+"""Components checked together by :meth:`Probe.shown_consistent`."""
 
 PROBE_TIMEOUT = 1.0
 """Seconds a probe may take before the component goes the long way (which has the real limit)."""
@@ -43,6 +55,120 @@ class Probe:
         self.warm = WarmSolvers()
         """The warm solvers of the long way, for the components this probe does not show consistent."""
 
+    def shown_consistent(
+        self, comps: Sequence[Component], timeout: float | None, batch: int = BATCH
+    ) -> list[bool | None]:
+        """For each component, what checks of batches of components show of it.
+
+        True: consistent. False: it left a batch through an unsat core, so it
+        is most likely inconsistent (not shown so: its core may hold consistent
+        components too). None: no batch said anything of it. Only True is a
+        finding; a component with False or None must be solved alone, as
+        without batches (its probe alone is worth trying only with None).
+
+        The components a single probe would take (no conclusions, nothing
+        risky) are checked ``batch`` at a time, in one scope: every
+        component's assertions, and a selector literal per component that
+        implies all its tracking literals; a check assumes the selectors of
+        those still in the batch. "sat" shows every one of them consistent,
+        and ends the batch; on "unsat" the components whose selectors are in
+        the core leave it (False), and the rest are checked again; on
+        "unknown" all the rest leave it (None).
+
+        Exact: a model of the batch's assertions with a component's selector
+        true makes all its literals true, so restricted to its symbols it is a
+        model of the component with every claim and rule: the component is
+        consistent, a fact of its script alone, whatever else the batch
+        holds or the solver did before (the long way's first check would
+        answer "sat", and a consistent component's result is that answer
+        alone: ``claims._logic.solve.solve_component``). This needs a name
+        that two scripts share to mean one thing in both: a component that
+        declares a name otherwise than the batch already does is left out of
+        it (the components of one encoding share no atom, and a name they do
+        share, a sort or a rule's literal, is declared by the same text). It
+        needs nothing else: shared names, or assertions of components that
+        left, can only make a batch unsatisfiable, and then components leave
+        it. Cores only choose which components leave a batch: a component that
+        leaves is solved alone, as without batches.
+        """
+        limit = PROBE_TIMEOUT if timeout is None else min(timeout, PROBE_TIMEOUT)
+        shown: list[bool | None] = [None] * len(comps)
+        group: list[int] = []
+        for k, comp in enumerate(comps):
+            if comp.conclusions or _RISKY.search(comp.smt):
+                continue
+            group.append(k)
+            if len(group) == batch:
+                self._batch(comps, group, limit, shown)
+                group = []
+        if len(group) > 1:
+            self._batch(comps, group, limit, shown)
+        return shown
+
+    def _batch(self, comps: Sequence[Component], batch: list[int], limit: float, shown: list[bool | None]) -> None:
+        declared: dict[str, str] = {}
+        decls: list[str] = []
+        body: list[str] = []
+        selectors: dict[str, int] = {}
+        for k in batch:
+            comp = comps[k]
+            lines = comp.smt.splitlines()
+            mine = [ln for ln in lines if ln.startswith("(declare-")]
+            names = [_declared_name(ln) for ln in mine]
+            if len(mine) + sum(ln.startswith("(assert ") for ln in lines) != len(lines) or any(
+                declared.get(n, ln) != ln for n, ln in zip(names, mine, strict=True)
+            ):
+                continue  # not one declaration or assertion a line, or a name declared otherwise
+            sel = q(f"b!{k}")
+            if sel in declared or sel in names:
+                continue
+            for n, ln in zip(names, mine, strict=True):
+                if n not in declared:
+                    declared[n] = ln
+                    decls.append(ln)
+            lits = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
+            body.extend(ln for ln in lines if ln.startswith("(assert "))
+            decls.append(f"(declare-const {sel} Bool)")
+            declared[sel] = decls[-1]
+            body.append(f"(assert (=> {sel} (and true " + " ".join(q(n) for n in lits) + ")))")
+            selectors[sel.strip("|")] = k
+        if len(selectors) < 2:
+            return
+        ctx, solver, chk = self._prepared(limit)
+        solver.push()
+        try:
+            vec = z3.parse_smt2_string("\n".join(decls + body) + "\n", ctx=ctx)
+            c, sv, v = ctx.ref(), solver.solver, vec.vector
+            for i in range(z3core.Z3_ast_vector_size(c, v)):
+                z3core.Z3_solver_assert(c, sv, z3core.Z3_ast_vector_get(c, v, i))
+            left = {n: (k, z3.Bool(n, ctx)) for n, k in selectors.items()}
+            while len(left) > 1:
+                r = chk.check([lit for _, lit in left.values()])
+                if r == "sat":
+                    for k, _ in left.values():
+                        shown[k] = True
+                    return
+                if r == "unknown":
+                    return
+                core = chk.core()
+                out = [n for n in left if n in core]
+                if not out:
+                    return
+                for n in out:
+                    shown[left.pop(n)[0]] = False
+        except z3.Z3Exception:
+            return
+        finally:
+            solver.pop()
+
+    def _prepared(self, limit: float) -> tuple[z3.Context, z3.Solver, Checker]:
+        if self._ready is None:
+            ctx = new_context()
+            s = make_solver("", limit, ctx=ctx)
+            self._ready = (ctx, s, Checker(s))
+        self._ready[1].set("timeout", max(1, int(limit * 1000)))
+        return self._ready
+
     def consistent(self, comp: Component, timeout: float | None) -> bool:
         """Whether one check shows ``comp`` consistent (False: it must go the long way).
 
@@ -54,12 +180,7 @@ class Probe:
         if comp.conclusions or _RISKY.search(comp.smt):
             return False
         limit = PROBE_TIMEOUT if timeout is None else min(timeout, PROBE_TIMEOUT)
-        if self._ready is None:
-            ctx = new_context()
-            s = make_solver("", limit, ctx=ctx)
-            self._ready = (ctx, s, Checker(s))
-        ctx, solver, chk = self._ready
-        solver.set("timeout", max(1, int(limit * 1000)))
+        ctx, solver, chk = self._prepared(limit)
         # every tracking literal asserted in the text, and the assertions handed to the
         # solver through the C API: z3py's per-term Python work costs more than the check
         names = [rule_literal(j) for j in comp.rules] + [claim_literal(i) for i in comp.claims]
@@ -75,3 +196,11 @@ class Probe:
             return False
         finally:
             solver.pop()
+
+
+def _declared_name(line: str) -> str:
+    """The name a ``(declare-...`` line declares: its second token, ``|quoted|`` or plain."""
+    rest = line.split(" ", 1)[1]
+    if rest.startswith("|"):
+        return rest[: rest.index("|", 1) + 1]
+    return rest.split(" ", 1)[0].rstrip(")")

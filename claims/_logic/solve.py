@@ -58,11 +58,13 @@ from claims._logic.solver import (
     Answer,
     Checker,
     WarmSolvers,
+    guarded,
     make_solver,
     new_context,
     quick_explain,
     shrink_by_deletion,
     thread_context,
+    true_in,
 )
 from claims._logic.verdicts import RawVerdict, outcome
 from claims._logic.verdicts import verdicts as judge
@@ -185,13 +187,7 @@ class _Component:
         Built on first use: a consistent component never needs it, and reading
         back every assertion costs more than solving a small component.
         """
-        out: dict[str, z3.ExprRef] = {}
-        for a in self.solver.assertions():
-            if z3.is_implies(a) and z3.is_const(a.arg(0)):
-                name = a.arg(0).decl().name()
-                if is_claim_literal(name):
-                    out[name] = a.arg(1)
-        return out
+        return guarded(self.solver, is_claim_literal)
 
     # -- helpers --------------------------------------------------------------
     def lits(self, names: Sequence[str]) -> list[z3.BoolRef]:
@@ -304,24 +300,14 @@ class _Component:
 
     def grow(self, seed: list[str], reps: list[str]) -> set[str] | None:
         current = set(seed)
-        model = self.solver.model()
-        for x in reps:
-            if x not in current and x in self.body and z3.is_true(model.eval(self.body[x], model_completion=True)):
-                current.add(x)
+        self._true_in(self.solver.model(), reps, current)
         for x in reps:
             if x in current:
                 continue
             r = self.check(sorted(current | {x}, key=literal_index))
             if r == "sat":
                 current.add(x)
-                model = self.solver.model()
-                for y in reps:
-                    if (
-                        y not in current
-                        and y in self.body
-                        and z3.is_true(model.eval(self.body[y], model_completion=True))
-                    ):
-                        current.add(y)
+                self._true_in(self.solver.model(), reps, current)
             elif r == "unknown":
                 return None
         return current
@@ -331,6 +317,13 @@ class _Component:
         if self._verifier is None:
             self._verifier = _Component(self.comp, self.facts, self.opts, twin=self)
         return self._verifier
+
+    def _true_in(self, model: z3.ModelRef, reps: list[str], current: set[str]) -> None:
+        """Add to ``current`` each of ``reps`` whose formula ``model`` makes true (completing it), in order."""
+        todo = [y for y in reps if y not in current and y in self.body]
+        for y, true in zip(todo, true_in(model, [self.body[y] for y in todo]), strict=True):
+            if true:
+                current.add(y)
 
     def verify(self, mus: list[str]) -> RawMus | None:
         """Check on a solver of its own that ``mus`` is unsatisfiable and minimal; find minimal rules.
@@ -378,14 +371,22 @@ class _Component:
 
 
 def solve_component(
-    comp: Component, facts: Sequence[int], opts: Options, probe: Probe | None = None
+    comp: Component,
+    facts: Sequence[int],
+    opts: Options,
+    probe: Probe | None = None,
+    *,
+    shown: bool | None = None,
 ) -> ComponentResult:
     """Enumerate the component's MUSes and judge its conclusions (plain data in and out).
 
     ``probe``: the caller's warm solver, tried first (None: every component
-    goes the long way; the results are the same).
+    goes the long way; the results are the same). ``shown``: what the
+    caller's batches showed (:meth:`Probe.shown_consistent`): True, the
+    component (which has no conclusions) is consistent; False, the long way
+    at once, without the probe (the same results); None, nothing.
     """
-    if probe is not None and probe.consistent(comp, opts.timeout):
+    if shown or (shown is None and probe is not None and probe.consistent(comp, opts.timeout)):
         # exactly what the long way gives a consistent component: its first check is sat
         return ComponentResult(muses=(), complete=True, truncated=False, unknown_reason=None, verdicts=(), checks=1)
     c = _Component(comp, facts, opts, warm=None if probe is None else probe.warm)

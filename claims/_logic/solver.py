@@ -164,8 +164,94 @@ class Checker:
         return "unknown"
 
     def core(self) -> set[str]:
-        """Names of the assumption literals in the last unsat core."""
-        return {c.decl().name() for c in self.solver.unsat_core()}
+        """Names of the assumption literals in the last unsat core.
+
+        What ``{c.decl().name() for c in solver.unsat_core()}`` gives, read
+        through the C API: z3py's wrapper objects cost more than the check.
+        """
+        c = self.solver.ctx.ref()
+        vec = z3core.Z3_solver_get_unsat_core(c, self.solver.solver)
+        z3core.Z3_ast_vector_inc_ref(c, vec)
+        try:
+            return {
+                _name(c, z3core.Z3_get_decl_name(c, z3core.Z3_get_app_decl(c, z3core.Z3_ast_vector_get(c, vec, k))))
+                for k in range(z3core.Z3_ast_vector_size(c, vec))
+            }
+        finally:
+            z3core.Z3_ast_vector_dec_ref(c, vec)
+
+
+def _name(c: z3.ContextObj, sym: z3.Symbol) -> str:
+    """A symbol's name, as z3py's ``_symbol2py`` spells it."""
+    if z3core.Z3_get_symbol_kind(c, sym) == z3.Z3_INT_SYMBOL:
+        return f"k!{z3core.Z3_get_symbol_int(c, sym)}"
+    return str(z3core.Z3_get_symbol_string(c, sym))
+
+
+def guarded(solver: z3.Solver, keep: Callable[[str], bool]) -> dict[str, z3.ExprRef]:
+    """The formula under each guard ``(=> NAME formula)`` asserted on ``solver`` whose NAME ``keep`` accepts.
+
+    What reading ``solver.assertions()`` with z3py gives (``is_implies``,
+    ``is_const`` of the first argument, its name, the second argument), read
+    through the C API: only the formulas kept become z3py objects.
+    """
+    ctx = solver.ctx
+    c = ctx.ref()
+    vec = z3core.Z3_solver_get_assertions(c, solver.solver)
+    z3core.Z3_ast_vector_inc_ref(c, vec)
+    out: dict[str, z3.ExprRef] = {}
+    try:
+        for k in range(z3core.Z3_ast_vector_size(c, vec)):
+            a = z3core.Z3_ast_vector_get(c, vec, k)
+            if z3core.Z3_get_ast_kind(c, a) != z3.Z3_APP_AST:
+                continue
+            app = z3core.Z3_to_app(c, a)
+            if z3core.Z3_get_decl_kind(c, z3core.Z3_get_app_decl(c, app)) != z3.Z3_OP_IMPLIES:
+                continue
+            head = z3core.Z3_get_app_arg(c, app, 0)
+            if z3core.Z3_get_ast_kind(c, head) not in (z3.Z3_APP_AST, z3.Z3_NUMERAL_AST):
+                continue
+            head_app = z3core.Z3_to_app(c, head)
+            if z3core.Z3_get_app_num_args(c, head_app) != 0:
+                continue
+            name = _name(c, z3core.Z3_get_decl_name(c, z3core.Z3_get_app_decl(c, head_app)))
+            if keep(name):
+                out[name] = z3.z3._to_expr_ref(z3core.Z3_get_app_arg(c, app, 1), ctx)
+    finally:
+        z3core.Z3_ast_vector_dec_ref(c, vec)
+    return out
+
+
+def not_false(model: z3.ModelRef, consts: Sequence[z3.BoolRef]) -> list[bool]:
+    """For each Boolean constant, whether ``model`` leaves it other than false (without completion).
+
+    What ``not z3.is_false(model.eval(x, model_completion=False))`` gives
+    for each, through the C API (MARCO's map reads one per item per seed).
+    """
+    return [v != z3.Z3_L_FALSE for v in _values(model, consts, completion=False)]
+
+
+def true_in(model: z3.ModelRef, terms: Sequence[z3.ExprRef]) -> list[bool]:
+    """For each Boolean term in turn, whether ``model``, completed, makes it true.
+
+    What ``z3.is_true(model.eval(t, model_completion=True))`` gives for each,
+    in the same order (completion adds to the model as it goes), through the C API.
+    """
+    return [v == z3.Z3_L_TRUE for v in _values(model, terms, completion=True)]
+
+
+def _values(model: z3.ModelRef, terms: Sequence[z3.ExprRef], *, completion: bool) -> list[int]:
+    """``Z3_get_bool_value`` of each term evaluated in ``model``, in order (what ``ModelRef.eval`` calls)."""
+    c, m = model.ctx.ref(), model.model
+    r = (z3.Ast * 1)()
+    out = []
+    for t in terms:
+        if not z3core.Z3_model_eval(c, m, t.as_ast(), completion, r):
+            raise z3.Z3Exception("failed to evaluate expression in the model")
+        z3core.Z3_inc_ref(c, r[0])
+        out.append(z3core.Z3_get_bool_value(c, r[0]))
+        z3core.Z3_dec_ref(c, r[0])
+    return out
 
 
 T = TypeVar("T")

@@ -26,7 +26,7 @@ from claims._logic.near import fit, strict_components
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
 from claims._logic.solve import ComponentResult as Res
-from claims._logic.solve import Options, rules_alone
+from claims._logic.solve import Options
 from claims._report.assemble import assemble_report
 from claims._report.findings import Report, RuleConflict, fingerprint
 
@@ -106,7 +106,9 @@ def _check(
         if ds.rules:
             alone = encode_rules_alone(ds, limits=limits)
             smt = script(alone, alone.units)
-            answer, sets, _reason = rules_alone(smt, range(len(ds.rules)), opts)
+            answer, sets, _reason = _executor.rules_alone(
+                smt, range(len(ds.rules)), opts, jobs=n_jobs, executor=executor, claims=len(ds.claims)
+            )
             if answer == "unsat":
                 for s in sets:
                     rs = tuple(ds.rules[j] for j in s)
@@ -166,16 +168,13 @@ def _near_contradictions(
 
     The strict reading of each such component is solved the way the stated
     one is (``solve``: the result cache, the executor); each MUS it has is
-    one warning, with the values at which its claims fit as stated. Below
-    :data:`NEAR_IN_PROCESS` components it is solved in this process: worker
-    processes take longer to start than that many cost here (where a
-    component is solved never changes its result).
+    one warning, with the values at which its claims fit as stated.
     """
     enc2, strict = strict_components(ds, enc, comps, results, limits=limits)
     if not strict:
         return ()
     facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
-    found = solve(enc2, [c for _, c in strict], facts, None, 1 if len(strict) < NEAR_IN_PROCESS else jobs)
+    found = solve(enc2, [c for _, c in strict], facts, None, jobs)
     out = []
     for (k, _), res in zip(strict, found, strict=True):
         for mus in res.muses:
@@ -184,9 +183,6 @@ def _near_contradictions(
             out.append(near_warning(ds, mus.claims, fit(complete(enc, comps[k]), mus.claims, opts)))
     return tuple(sorted(out, key=lambda d: (d.span, d.message)))
 
-
-NEAR_IN_PROCESS = 4_000
-"""Below this many components the strict reading is solved here (10k claims: 1,086, 1.6 s here, 4.0 s in 2 workers)."""
 
 LINT_BESIDE_THRESHOLD = 20_000
 """From this many claims the lint runs in a forked process beside the check (when ``jobs`` > 1)."""

@@ -208,3 +208,54 @@ def test_no_z3_object_of_another_thread_lives_in_the_main_context(monkeypatch: p
 def _shown(results: list[ComponentResult]) -> list[tuple[object, ...]]:
     """What a report shows of component results (the number of checks is effort, not an answer)."""
     return [(r.muses, r.complete, r.truncated, r.unknown_reason, r.verdicts) for r in results]
+
+
+# --------------------------------------------------------------------------- forked workers
+# Workers are forked while this process runs one thread, spawned otherwise (z3's timer thread:
+# see executor.start_method). The slow, obvious computation is one process.
+
+FORK_SCRIPT = """
+import sys
+import time
+import claims
+from claims._run import api as _api
+from claims._logic import executor as _executor
+from claims._logic.encode import encode_rules_alone, script
+from claims._logic.solve import Options, rules_alone
+from benchmarks.generate import generate
+
+if __name__ == "__main__":
+    generate(1000, sys.argv[1])
+    ds = claims.load(sys.argv[1], jobs=1)
+    comps = _api.components_of(ds)
+    facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
+    alone = encode_rules_alone(ds)
+    smt = script(alone, alone.units)
+    n = range(len(ds.rules))
+    shown = lambda rs: [(r.muses, r.complete, r.truncated, r.unknown_reason, r.verdicts) for r in rs]
+    methods = [_executor.start_method()]
+    apart = _executor.rules_alone(smt, n, Options(), jobs=2, executor="local", claims=len(ds.claims))
+    methods.append(_executor.start_method())  # the rules were checked in a child: still one thread
+    forked = _executor.run(comps, facts, Options(), jobs=2)
+    time.sleep(1)  # the pool's threads are joined, but the kernel may count them a moment longer
+    methods.append(_executor.start_method())
+    serial = _executor.solve_chunk(comps, facts, Options())  # timed checks here: z3's timer thread
+    methods.append(_executor.start_method())
+    spawned = _executor.run(comps, facts, Options(), jobs=2)
+    here = rules_alone(smt, n, Options())
+    print(len(comps) >= _executor.PARALLEL_THRESHOLD and len(ds.rules) > 0, ",".join(methods), apart == here,
+          shown(forked) == shown(serial) == shown(spawned), sum(len(r.muses) for r in serial))
+"""
+
+
+def test_forked_and_spawned_workers_give_the_results_of_one_process(tmp_path: Path) -> None:
+    """Workers forked (one thread), then spawned (after a timed check here), solve as one process does."""
+    path = tmp_path / "fork.py"
+    path.write_text(FORK_SCRIPT, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(path), str(tmp_path / "data")], capture_output=True, text=True, cwd=REPO, timeout=600
+    )
+    assert 0 == run.returncode, run.stderr[-3000:]
+    enough, methods, same_rules, same, muses = run.stdout.split()
+    assert ("True", "fork,fork,fork,spawn", "True", "True") == (enough, methods, same_rules, same)
+    assert len(load_expected(tmp_path / "data").contradictions) == int(muses)
