@@ -16,6 +16,7 @@ from claims._base.errors import Diagnostic, printable
 from claims._base.text import plural
 
 # importing a renderer registers its format in FORMATS (html and text are imported for that alone)
+from claims._report import claimreview as _claimreview  # noqa: F401
 from claims._report import html as _html  # noqa: F401
 from claims._report import junit as _junit
 from claims._report import sarif as _sarif

@@ -66,6 +66,7 @@ STAGES = (
     "claims._report.sarif",
     "claims._report.junit",
     "claims._report.html",
+    "claims._report.claimreview",
     "claims._report.render",
     "claims._report.fuzz",
     # _run: the pipeline wired, and what runs it
