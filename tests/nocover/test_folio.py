@@ -395,16 +395,18 @@ def test_malformed_formulas_get_line_and_column_in_the_file(
 
 
 def test_unbalanced_parentheses_are_repaired_with_a_warning() -> None:
-    """The importer drops an unmatched ')', drops a grouping '(' never closed, closes an argument list."""
+    """The importer drops a ')' too many, drops a grouping '(' never closed, closes an argument list."""
     sink = DiagnosticSink()
     r = D.read_formula(D.Formula.plain("∀x (P(x) ∧ Q(x))) → R(x))"), sink)
     assert r.expr is not None
-    # the group after '∀x' is its scope, so the x of R(x) is free (and the linter says so)
-    assert "(forall x: U. P(x) and Q(x)) implies R(x)" == S.to_text(
+    # dropping the last unmatched ')' would leave the x of R(x) outside its quantifier: the ')' that
+    # closed the quantifier's group too soon is dropped instead
+    assert "forall x: U. P(x) and Q(x) implies R(x)" == S.to_text(
         F._translate(r.expr, "formula", {F.Sym("pred", n, 1): n for n in "PQR"}, {})
     )
     assert ["folio-repaired"] * 2 == [d.code for d in sink.items]
-    assert [17, 25] == [d.span.column + 1 for d in sink.items]
+    assert [16, 17] == [d.span.column + 1 for d in sink.items]
+    assert "closed a group too soon" in sink.items[0].message
     assert "P(a) ∧ Q(b)" == D.repair("P(a) ∧ Q(b")[0]  # an argument list, closed at the end
     assert "P(a) ∧ Q(b)" == D.repair("(P(a) ∧ Q(b)")[0]  # a group, dropped
 
