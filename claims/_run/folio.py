@@ -658,7 +658,7 @@ class Outcome:
     verdict: str | None  # the verdict behind ``got`` (None on error)
     warnings: tuple[Diagnostic, ...]  # parse diagnostics and lint warnings of this example's row
     premises: tuple[str, ...] = ()  # claim ids of the premises of a supported/refuted verdict
-    relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement
+    relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement, most likely first
     reason: str | None = None  # why there is no answer (vacuous, unknown)
 
     @property
@@ -749,8 +749,9 @@ def _outcome(
     # this example's own row: parse diagnostics and the linter's warnings, placed on its line
     uses = example_uses(ex, sink, free_variables)
     warnings = tuple(sorted(dict.fromkeys([*sink.items, *lint(uses)]), key=lambda d: (d.span, d.code)))
-    relevant = tuple(d for d in warnings if _may_explain(d, ex, uses))
     v = verdicts.get(sd.conclusion_ids[ex.example_id])
+    vacuous = v is not None and v.verdict == "vacuous"
+    relevant = rank_warnings([d for d in warnings if _may_explain(d, ex, uses)], ex, uses, vacuous=vacuous)
     if ex.example_id in sd.failed or v is None:
         return Outcome(
             example=ex,
@@ -758,7 +759,7 @@ def _outcome(
             verdict=None,
             warnings=(*warnings, *load_errors),
             premises=(),
-            relevant=(*relevant, *load_errors),
+            relevant=(*load_errors, *relevant),
         )
     got = VERDICT_LABEL.get(v.verdict, v.verdict)
     if v.verdict == "vacuous":
@@ -795,17 +796,53 @@ _ALWAYS_RELEVANT = {
 }
 
 
-def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
-    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula or
-    splits a symbol in two, it is placed in the conclusion, or it names a symbol of the conclusion."""
-    if d.code in _ALWAYS_RELEVANT:
-        return True
+def _touches_conclusion(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
+    """Whether ``d`` is placed in the conclusion of ``ex`` or names a symbol of the conclusion."""
     c = ex.conclusion_fol
     if d.span.line == c.line and c.cols and c.cols[0] <= d.span.column <= c.cols[-1]:
         return True
     in_conclusion = {u.name for u in uses if u.group.endswith(f"/{len(ex.premises_fol)}")}
     text = f"{d.message} {d.hint or ''}"
     return any(f"'{n}'" in text for n in in_conclusion)
+
+
+# How likely each kind of warning explains a disagreement (lower is likelier). A symbol split in
+# two (two spellings, two arities) cuts the chain of reasoning from the premises to the conclusion:
+# the commonest cause of an Uncertain where the gold label is True or False. A repair or a free
+# variable changes what a formula says: the likeliest cause of premises that contradict each other
+# (a free variable read 'for all' says much more than the annotator meant).
+_RANK = {
+    E.FORMULA_SYNTAX.code: 0,
+    E.SIMILAR_SYMBOLS.code: 1,
+    E.ARITY_MISMATCH.code: 1,
+    E.FOLIO_REPAIRED.code: 2,
+    E.FREE_VARIABLE.code: 2,
+}
+_RANK_VACUOUS = {**_RANK, E.FOLIO_REPAIRED.code: 1, E.FREE_VARIABLE.code: 1, E.SIMILAR_SYMBOLS.code: 2}
+
+
+def rank_warnings(
+    warnings: Sequence[Diagnostic], ex: Example, uses: Sequence[Use], *, vacuous: bool = False
+) -> tuple[Diagnostic, ...]:
+    """The warnings that may explain a disagreement on ``ex``, most likely first.
+
+    In order: a warning placed in the conclusion or naming one of its symbols before the others
+    (the answer is about the conclusion); then by kind (:data:`_RANK`; when the premises contradict
+    each other, ``vacuous``, a repair or a free variable first); then in order of place. The first is
+    the one the conformance report names as the likely explanation.
+    """
+    order = _RANK_VACUOUS if vacuous else _RANK
+    keyed = sorted(
+        enumerate(warnings),
+        key=lambda kd: (not _touches_conclusion(kd[1], ex, uses), order.get(kd[1].code, 3), kd[0]),
+    )
+    return tuple(d for _, d in keyed)
+
+
+def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
+    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula or
+    splits a symbol in two, it is placed in the conclusion, or it names a symbol of the conclusion."""
+    return d.code in _ALWAYS_RELEVANT or _touches_conclusion(d, ex, uses)
 
 
 FORMATS: Formats[Callable[[Conformance], str]] = Formats("claims conformance folio")
@@ -816,10 +853,9 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "n/a"
 
 
-@FORMATS.register("text")
-def _render_text(c: Conformance) -> str:
+def _summary(c: Conformance) -> list[str]:
+    """The agreement line and the confusion table."""
     out = [
-        f"FOLIO conformance: {c.path}",
         (
             f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
             f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})"
@@ -833,6 +869,36 @@ def _render_text(c: Conformance) -> str:
     out.append(" " * 11 + "".join(f"{x:>{width}}" for x in cols))
     for g in LABELS:
         out.append(f"  {g:<9}" + "".join(f"{table[g][x]:>{width}}" for x in cols))
+    return out
+
+
+def unexplained(c: Conformance) -> list[Outcome]:
+    """The disagreements for which no warning may explain the answer (their causes are in docs/folio.md)."""
+    return [o for o in c.outcomes if not o.agree and not o.relevant]
+
+
+def doc_figures(c: Conformance) -> str:
+    """The figures docs/folio.md shows for a run (a test checks that the doc holds exactly these)."""
+    bad = [o for o in c.outcomes if not o.agree]
+    left = unexplained(c)
+    ids = ", ".join(o.example.example_id for o in left)
+    return "\n".join(
+        [
+            "```",
+            *_summary(c),
+            "```",
+            "",
+            (
+                f"For {len(bad) - len(left)} of the {len(bad)} disagreements the report names the warning most "
+                f"likely to explain it; the other {len(left)} ({ids}) have none, and their causes are listed below."
+            ),
+        ]
+    )
+
+
+@FORMATS.register("text")
+def _render_text(c: Conformance) -> str:
+    out = [f"FOLIO conformance: {c.path}", *_summary(c)]
     bad = [o for o in c.outcomes if not o.agree]
     out += ["", f"Disagreements ({len(bad)})"]
     for o in bad:
@@ -847,8 +913,8 @@ def _render_text(c: Conformance) -> str:
         if o.premises:
             what = "premises that contradict each other" if o.verdict == "vacuous" else "premises used"
             out.append(f"    {what}: {', '.join(o.premises)}")
-        for d in o.relevant:
-            out.append(f"    {d}")
+        for k, d in enumerate(o.relevant):
+            out.append(f"    {'likely: ' if k == 0 else ''}{d}")
         if len(o.warnings) > len(o.relevant):
             more = len(o.warnings) - len(o.relevant)
             out.append(
@@ -893,7 +959,15 @@ def _render_json(c: Conformance) -> str:
                 "conclusion_fol": o.example.conclusion_fol.text,
                 "premises_used": list(o.premises),
                 "reason": o.reason,
-                "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings],
+                "likely_explanation": _diag_json(o.relevant[0]) if o.relevant and not o.agree else None,
+                "warnings": [
+                    dict(
+                        _diag_json(d),
+                        may_explain=d in o.relevant,
+                        rank=o.relevant.index(d) + 1 if d in o.relevant else None,
+                    )
+                    for d in o.warnings
+                ],
             }
             for o in c.outcomes
         ],

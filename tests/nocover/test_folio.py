@@ -8,6 +8,7 @@ figure when a change improves it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,41 @@ def test_disagreements_list_their_warnings(validation: F.Conformance) -> None:
     assert "gold True, got Uncertain" in block
     assert "'thelegendofzelda' and 'theLegendofZelda' differ only by case" in block
     assert "folio_v2_validation.jsonl:13:" in block
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "folio.md"
+
+
+def test_the_docs_figures_are_what_the_run_computes(validation: F.Conformance) -> None:
+    """docs/folio.md shows the agreement, the confusion table and the count of explained disagreements
+    of this run, and gives a cause for every disagreement that no warning explains.
+
+    To update the doc: paste ``F.doc_figures(F.run_conformance(VALIDATION))`` between its markers."""
+    doc = DOC.read_text(encoding="utf-8")
+    shown = doc.split("<!-- figures: begin -->\n", 1)[1].split("<!-- figures: end -->", 1)[0]
+    assert F.doc_figures(validation) + "\n" == shown
+    causes = doc.split("The disagreements no warning explains, and why:", 1)[1].split("\n## ", 1)[0]
+    listed = {i for bold in re.findall(r"\* \*\*([\d, ]+)\*\*", causes) for i in bold.split(", ")}
+    assert {o.example.example_id for o in F.unexplained(validation)} == listed
+
+
+def test_each_disagreement_names_its_likely_explanation(validation: F.Conformance) -> None:
+    """A disagreement with warnings that may explain it names the first, ranked; the JSON has its rank."""
+    text = F.FORMATS["text"](validation)
+    data = {e["example_id"]: e for e in json.loads(F.FORMATS["json"](validation))["examples"]}
+    for o in validation.outcomes:
+        e = data[o.example.example_id]
+        if o.agree or not o.relevant:
+            assert e["likely_explanation"] is None
+            continue
+        assert f"    likely: {o.relevant[0]}" in text
+        assert o.relevant[0].message == e["likely_explanation"]["message"]
+        ranks = sorted(w["rank"] for w in e["warnings"] if w["rank"] is not None)
+        assert list(range(1, len(o.relevant) + 1)) == ranks
+    # example 57: the conclusion's 'thelegendofzelda' against the premises' 'theLegendofZelda' comes
+    # before the repair of a premise
+    (o57,) = [o for o in validation.outcomes if o.example.example_id == "57"]
+    assert ["similar-symbols", "folio-repaired"] == [d.code for d in o57.relevant[:2]]
 
 
 def test_conformance_json_cli() -> None:
