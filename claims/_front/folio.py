@@ -603,6 +603,11 @@ def _repair_rank(text: str, drop: frozenset[int]) -> tuple[int, int]:
     return (1, -free_occurrences(expr))
 
 
+_REPAIR_SEARCH = (1000, 4, 16)
+"""The bounds of :func:`repair`'s search: formulas up to this many characters, this many unmatched ``)``
+searched, this many candidates each (FOLIO's formulas have under 400 characters and at most 2 to repair)."""
+
+
 def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
     """Balance the parentheses of ``text``: the repaired text, its offsets in ``text``, and what was done.
 
@@ -616,15 +621,22 @@ def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
     occurrences (the quantifier keeps its variables in scope), the last one
     (the unmatched ``)`` itself when nothing is better). The later unmatched
     ``)`` are dropped as they are while an earlier one is chosen, then chosen
-    in turn. A ``(`` that is never closed is dropped when it only groups (the
-    formula then reads as if it were not there), and closed at the end when it
-    opens an argument list.
+    in turn. The search parses the formula once per candidate, so it is
+    bounded (:data:`_REPAIR_SEARCH`): in a longer formula, or past that many
+    unmatched ``)``, each unmatched ``)`` is dropped itself, and only the
+    nearest candidates before it are tried. A ``(`` that is never closed is
+    dropped when it only groups (the formula then reads as if it were not
+    there), and closed at the end when it opens an argument list.
     """
     extra, _ = unbalanced(text)
+    chars, unmatched, nearest = _REPAIR_SEARCH
     chosen: list[int] = []
     for k, e in enumerate(extra):
         rest = extra[k + 1 :]
-        candidates = [i for i in range(e + 1) if text[i] == ")" and i not in chosen]
+        if len(text) > chars or k >= unmatched:
+            chosen.append(e)
+            continue
+        candidates = [i for i in range(e + 1) if text[i] == ")" and i not in chosen][-nearest:]
         best = max(candidates, key=lambda c: (_repair_rank(text, frozenset([*chosen, c, *rest])), c))
         chosen.append(best)
     new, index, done = _balance(text, frozenset(chosen))

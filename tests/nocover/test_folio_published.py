@@ -161,3 +161,16 @@ def test_free_variables_that_make_a_premise_impossible(tmp_path: Path) -> None:
     # a formula whose closure is possible keeps the universal reading under auto
     assert "True" == answer(tmp_path, ["P(x)"], "P(b)").got
     assert "Uncertain" == answer(tmp_path, ["P(x)"], "P(b)", "constant").got
+
+
+def test_the_repair_search_is_bounded() -> None:
+    """Past the search's bounds each unmatched ')' is dropped itself (a hostile formula stays fast)."""
+    chars, unmatched, _ = D._REPAIR_SEARCH
+    body = "P(x) ∧ " * (chars // 7)
+    long = f"∀x ({body}Q(x)) → R(x))"
+    assert len(long) > chars
+    assert f"∀x ({body}Q(x)) → R(x)" == D.repair(long)[0]
+    many = "∀x (P(x) ∧ Q(x)) → R(x))" + ")" * unmatched
+    new, _, done = D.repair(many)
+    assert "∀x (P(x) ∧ Q(x) → R(x))" == new  # the first unmatched ones are still searched
+    assert 1 + unmatched == len(done)
