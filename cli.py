@@ -592,7 +592,17 @@ def conformance_group() -> None:
     metavar="N",
     help="Exit 1 when fewer than N examples agree with their gold label.",
 )
-def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, min_agreement: int | None) -> None:
+@click.option(
+    "--free-variables",
+    type=click.Choice(["auto", "universal", "constant"]),
+    default="auto",
+    show_default=True,
+    help="How a variable that no quantifier binds is read: as 'for all' around its formula (universal), as a "
+    "constant, or (auto) as 'for all' unless that makes its formula false in every model. See docs/folio.md.",
+)
+def conformance_folio(
+    file: str, fmt: str, output: str | None, timeout: float, min_agreement: int | None, free_variables: str
+) -> None:
     """Check every example of a FOLIO JSON Lines FILE and compare with its gold label.
 
     Each story is imported as `claims import folio` writes it and checked by
@@ -603,7 +613,9 @@ def conformance_folio(file: str, fmt: str, output: str | None, timeout: float, m
     from claims._run import folio as _folio
 
     try:
-        result = _folio.run_conformance(file, timeout=timeout, progress=_Progress(sys.stderr.isatty()))
+        result = _folio.run_conformance(
+            file, timeout=timeout, progress=_Progress(sys.stderr.isatty()), free_variables=free_variables
+        )
     except claims.InputError as err:
         _fail_diagnostics(err, "nothing was checked")
     text = _folio.FORMATS[fmt](result)

@@ -13,8 +13,14 @@ Reading choices, each documented in ``docs/folio.md``:
 
 * Precedence ``¬`` > ``∧`` > ``∨`` > ``⊕`` > ``→`` > ``↔`` (as in our language);
   a quantifier's body reaches as far right as it can.
+* A chain ``A ↔ B ↔ C`` says that all are equivalent: ``(A ↔ B) ∧ (B ↔ C)``.
+* A name may hold ``-``, ``.`` and an apostrophe between its letters
+  (``mr.smith``, ``y42.3billion``, ``GrowthCompanies'Stocks`` (straight or typographic)); a quantifier's
+  variable glued to its body (``∀xP(x)``) is read as written, ``∀x P(x)``,
+  and :func:`read_formula` warns.
 * Unbalanced parentheses are an error with line and column; :func:`read_formula`
-  repairs them (an unmatched ``)`` is dropped; a ``(`` that is never closed is
+  repairs them (:func:`repair`: a ``)`` too many is dropped, the one that keeps
+  every variable in its quantifier's scope; a ``(`` that is never closed is
   dropped when it only groups, closed at the end when it opens an argument
   list) and warns with the place of each repair.
 """
@@ -22,6 +28,7 @@ Reading choices, each documented in ``docs/folio.md``:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
@@ -202,6 +209,13 @@ def _build(t: lark.Tree[lark.Token] | lark.Token, ctx: str) -> S.Expr:
         return S.Name(str(ch[0]), None, pos, end)
     if data == "comparison":
         return S.Binary(_canon(str(ch[1])), _build(ch[0], "term"), _build(ch[2], "term"), pos, end)
+    if data == "iff" and len(ch) > 3:  # A ↔ B ↔ C: all equivalent, (A ↔ B) ∧ (B ↔ C)
+        parts = [_build(ch[i], ctx) for i in range(0, len(ch), 2)]
+        links = [S.Binary("iff", a, b, a.pos, b.end) for a, b in itertools.pairwise(parts)]
+        chain = links[0]
+        for link in links[1:]:
+            chain = S.Binary("and", chain, link, chain.pos, link.end)
+        return chain
     # a chain "a op b op c": left-associative, except → (the grammar nests it to the right)
     left = _build(ch[0], ctx)
     for i in range(1, len(ch), 2):
@@ -519,28 +533,126 @@ def _opens_arguments(text: str, i: int) -> bool:
     return m is not None and not text[: m.start()].rstrip().endswith(("∀", "∃"))
 
 
+VARIABLE_NAME = re.compile(r"^[u-z]$")
+"""A name in argument position that no quantifier binds is a free variable when it matches this (``x``,
+``y``: the variable letters of Prover9); any other such name is a constant."""
+
+
+def free_occurrences(e: S.Expr, bound: frozenset[str] = frozenset(), ctx: str = "formula") -> int:
+    """How many times a free variable (:data:`VARIABLE_NAME`, bound by no quantifier) occurs in ``e``."""
+    if isinstance(e, S.Quant):
+        return free_occurrences(e.body, bound | {v for v, _ in e.binders})
+    if isinstance(e, S.Unary):
+        return free_occurrences(e.arg, bound)
+    if isinstance(e, S.Binary):
+        sub = "term" if e.op in ("=", "!=") else "formula"
+        return free_occurrences(e.left, bound, sub) + free_occurrences(e.right, bound, sub)
+    if isinstance(e, S.Call):
+        return sum(free_occurrences(a, bound, "term") for a in e.args)
+    assert isinstance(e, S.Name)
+    return int(ctx == "term" and e.name not in bound and VARIABLE_NAME.match(e.name) is not None)
+
+
+def closure_impossible(e: S.Expr, bound: frozenset[str] = frozenset()) -> bool:
+    """Whether the universal closure of ``e`` is false in every model, as seen on its face: a conjunct
+    of ``e`` (reached through ``∧`` and ``∃`` only) is ``¬(u = v)`` or ``u ≠ v`` with ``u`` and ``v``
+    free variables. The closure says it for ``u`` and ``v`` the same individual, which is false; and a
+    conjunction (under any ``∃``) with a false conjunct is false."""
+    if isinstance(e, S.Quant):
+        return e.kind == "exists" and closure_impossible(e.body, bound | {v for v, _ in e.binders})
+    if isinstance(e, S.Binary) and e.op == "and":
+        return closure_impossible(e.left, bound) or closure_impossible(e.right, bound)
+    if isinstance(e, S.Unary) and e.op == "not" and isinstance(e.arg, S.Binary) and e.arg.op == "=":
+        e = S.Binary("!=", e.arg.left, e.arg.right, e.pos, e.end)
+    if isinstance(e, S.Binary) and e.op == "!=":
+        return all(
+            isinstance(t, S.Name) and t.name not in bound and VARIABLE_NAME.match(t.name) is not None
+            for t in (e.left, e.right)
+        )
+    return False
+
+
+def _balance(text: str, drop: frozenset[int]) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
+    """Drop the ``)`` at the offsets ``drop`` (they must leave no ``)`` unmatched), then deal with every
+    ``(`` that is never closed: dropped when it only groups, closed at the end when it opens arguments."""
+    kept = [i for i in range(len(text)) if i not in drop]
+    t = "".join(text[i] for i in kept)
+    _, never_closed = unbalanced(t)
+    done: list[tuple[int, str]] = []
+    gone: set[int] = set()
+    for j in never_closed:
+        if _opens_arguments(t, j):
+            done.append((kept[j], "closed the argument list '(' at the end of the formula"))
+        else:
+            gone.add(j)
+            done.append((kept[j], "dropped the '(' that is never closed"))
+    close = len(never_closed) - len(gone)
+    index = [kept[j] for j in range(len(t)) if j not in gone]
+    new = "".join(t[j] for j in range(len(t)) if j not in gone) + ")" * close
+    return new, tuple(index + [len(text)] * (close + 1)), done
+
+
+def _repair_rank(text: str, drop: frozenset[int]) -> tuple[int, int]:
+    """How good dropping the ``)`` at ``drop`` is: whether the result parses, then (higher is better)
+    minus the number of free variable occurrences it leaves."""
+    new, _, _ = _balance(text, drop)
+    try:
+        expr = parse_folio(new)
+    except S.ParseError:
+        return (0, 0)
+    return (1, -free_occurrences(expr))
+
+
+_REPAIR_SEARCH = (1000, 4, 16)
+"""The bounds of :func:`repair`'s search: formulas up to this many characters, this many unmatched ``)``
+searched, this many candidates each (FOLIO's formulas have under 400 characters and at most 2 to repair)."""
+
+
 def repair(text: str) -> tuple[str, tuple[int, ...], list[tuple[int, str]]]:
     """Balance the parentheses of ``text``: the repaired text, its offsets in ``text``, and what was done.
 
-    An unmatched ``)`` is dropped. A ``(`` that is never closed is dropped
-    when it only groups (the formula then reads as if it were not there), and
-    closed at the end when it opens an argument list.
+    Each ``)`` that closes nothing (scanning left to right) means that one ``)``
+    up to it is one too many. Dropping the unmatched one itself is wrong when an
+    earlier ``)`` closed a quantifier's group too soon: ``∀x (P(x) ∧ Q(x)) →
+    R(x))`` would read ``(∀x (P(x) ∧ Q(x))) → R(x)`` with ``x`` free. So every
+    ``)`` up to the unmatched one is a candidate (dropping any of them leaves no
+    ``)`` unmatched before the next unmatched one), and the one chosen is, in
+    order: one whose result parses, one that leaves the fewest free variable
+    occurrences (the quantifier keeps its variables in scope), the last one
+    (the unmatched ``)`` itself when nothing is better). The later unmatched
+    ``)`` are dropped as they are while an earlier one is chosen, then chosen
+    in turn. The search parses the formula once per candidate, so it is
+    bounded (:data:`_REPAIR_SEARCH`): in a longer formula, or past that many
+    unmatched ``)``, each unmatched ``)`` is dropped itself, and only the
+    nearest candidates before it are tried. A ``(`` that is never closed is
+    dropped when it only groups (the formula then reads as if it were not
+    there), and closed at the end when it opens an argument list.
     """
-    extra, never_closed = unbalanced(text)
-    drop = set(extra)
-    close = 0
-    done: list[tuple[int, str]] = [(i, "dropped the unmatched ')'") for i in extra]
-    for i in never_closed:
-        if _opens_arguments(text, i):
-            close += 1
-            done.append((i, "closed the argument list '(' at the end of the formula"))
-        else:
-            drop.add(i)
-            done.append((i, "dropped the '(' that is never closed"))
-    kept = [i for i in range(len(text)) if i not in drop]
-    new = "".join(text[i] for i in kept) + ")" * close
-    index = tuple(kept + [len(text)] * (close + 1))
+    extra, _ = unbalanced(text)
+    chars, unmatched, nearest = _REPAIR_SEARCH
+    chosen: list[int] = []
+    for k, e in enumerate(extra):
+        rest = extra[k + 1 :]
+        if len(text) > chars or k >= unmatched:
+            chosen.append(e)
+            continue
+        candidates = [i for i in range(e + 1) if text[i] == ")" and i not in chosen][-nearest:]
+        best = max(candidates, key=lambda c: (_repair_rank(text, frozenset([*chosen, c, *rest])), c))
+        chosen.append(best)
+    new, index, done = _balance(text, frozenset(chosen))
+    for c, e in zip(chosen, extra, strict=True):
+        what = (
+            "dropped the unmatched ')'"
+            if c == e
+            else f"dropped the ')' at character {c + 1}, which closed a group too soon "
+            f"(dropping the unmatched ')' at character {e + 1} would leave a variable outside its quantifier)"
+        )
+        done.append((c, what))
     return new, index, sorted(done)
+
+
+_GLUED = re.compile(r"[∀∃]\s*([a-z]\d*)(?=[A-Z])")
+"""A quantifier's variable glued to its body, ``∀xP(x)``; the grammar reads it as ``∀x P(x)``."""
 
 
 def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True) -> Read:
@@ -555,6 +667,14 @@ def read_formula(f: Formula, sink: DiagnosticSink, *, repair_parens: bool = True
         )
         return Read(f, None, f.text, (0,))
     identity = tuple(range(len(f.text) + 1))
+    for m in _GLUED.finditer(f.text):
+        sink.warning(
+            f.span(m.start(1)),
+            E.FOLIO_REPAIRED,
+            f"in {f.what}: the variable is glued to the formula after it; read as "
+            f"'{f.text[m.start() : m.end(1)]} {f.text[m.end(1) : m.end(1) + 12]}…'",
+            "put a space after the quantifier's variable",
+        )
     try:
         return Read(f, parse_folio(f.text), f.text, identity)
     except S.ParseError as exc:

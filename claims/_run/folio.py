@@ -23,7 +23,8 @@ in :mod:`claims._front.folio`):
 * Names are kept when they are names of our language; others are mapped to
   one deterministically (:func:`safe_name`): non-ASCII letters are
   transliterated (``świątek`` → ``swiatek``), a leading digit gets ``_``
-  (``2008SummerOlympics`` → ``_2008SummerOlympics``), ``-`` becomes ``_``,
+  (``2008SummerOlympics`` → ``_2008SummerOlympics``), ``-``, ``.`` and
+  apostrophes become ``_`` (``mr.smith`` → ``mr_smith``),
   keywords get a trailing ``_`` (``is`` → ``is_``). One name used with two
   arities is two symbols (``Invite`` and ``Invite_4``), as in Prover9.
 """
@@ -46,7 +47,17 @@ import attrs
 from claims._base import errors as E
 from claims._base.errors import Diagnostic, DiagnosticSink, InputError, Span, printable
 from claims._front import syntax as S
-from claims._front.folio import ID_UNSAFE, LABELS, Example, Formula, Read, read_folio, read_formula
+from claims._front.folio import (
+    ID_UNSAFE,
+    LABELS,
+    VARIABLE_NAME,
+    Example,
+    Formula,
+    Read,
+    closure_impossible,
+    read_folio,
+    read_formula,
+)
 from claims._front.inputs import display_path
 from claims._front.lint import Use, lint
 from claims._report.registry import Formats
@@ -66,7 +77,6 @@ VERDICT_LABEL = {"supported": "True", "refuted": "False", "unsupported": "Uncert
 """How a verdict answers a FOLIO question; ``vacuous``, ``unknown`` and ``error`` answer nothing."""
 
 
-_VAR_RE = re.compile(r"^[u-z]$")
 _RESERVED = S._KEYWORDS | {SORT, "bool", "int", "real", "date"}
 
 
@@ -148,17 +158,28 @@ class Sym:
 
 
 def _walk(
-    e: S.Expr, ctx: str, bound: frozenset[str], r: Read, group: str, uses: list[Use], syms: list[Sym], free: list[str]
+    e: S.Expr,
+    ctx: str,
+    bound: frozenset[str],
+    r: Read,
+    group: str,
+    uses: list[Use],
+    syms: list[Sym],
+    free: list[str],
+    constants: bool = False,
 ) -> None:
-    """Collect the symbols of ``e``, its free variables, and every use with its place."""
+    """Collect the symbols of ``e``, its free variables, and every use with its place.
+
+    With ``constants`` (the reading ``--free-variables constant``) a free variable is
+    also a constant symbol, and its uses are uses of that constant."""
     if isinstance(e, S.Quant):
-        _walk(e.body, "formula", bound | {v for v, _ in e.binders}, r, group, uses, syms, free)
+        _walk(e.body, "formula", bound | {v for v, _ in e.binders}, r, group, uses, syms, free, constants)
     elif isinstance(e, S.Unary):
-        _walk(e.arg, "formula", bound, r, group, uses, syms, free)
+        _walk(e.arg, "formula", bound, r, group, uses, syms, free, constants)
     elif isinstance(e, S.Binary):
         sub = "term" if e.op in ("=", "!=") else "formula"
-        _walk(e.left, sub, bound, r, group, uses, syms, free)
-        _walk(e.right, sub, bound, r, group, uses, syms, free)
+        _walk(e.left, sub, bound, r, group, uses, syms, free, constants)
+        _walk(e.right, sub, bound, r, group, uses, syms, free, constants)
     elif isinstance(e, S.Call):
         kind = "pred" if ctx == "formula" else "func"
         syms.append(Sym(kind, e.name, len(e.args)))
@@ -166,7 +187,7 @@ def _walk(
             Use(name=e.name, kind=kind, arity=len(e.args), span=r.span(e.pos, e.pos + len(e.name)), group=group)
         )
         for a in e.args:
-            _walk(a, "term", bound, r, group, uses, syms, free)
+            _walk(a, "term", bound, r, group, uses, syms, free, constants)
     elif isinstance(e, S.Name):
         span = r.span(e.pos, e.end)
         if ctx == "formula":
@@ -174,10 +195,12 @@ def _walk(
             uses.append(Use(name=e.name, kind="pred", arity=0, span=span, group=group))
         elif e.name in bound:
             pass
-        elif _VAR_RE.match(e.name):
+        elif VARIABLE_NAME.match(e.name):
             if e.name not in free:
                 free.append(e.name)
-            uses.append(Use(name=e.name, kind="free", arity=0, span=span, group=group))
+            if constants:
+                syms.append(Sym("const", e.name, 0))
+            uses.append(Use(name=e.name, kind="const" if constants else "free", arity=0, span=span, group=group))
         else:
             syms.append(Sym("const", e.name, 0))
             uses.append(Use(name=e.name, kind="const", arity=0, span=span, group=group))
@@ -207,14 +230,15 @@ def safe_name(name: str) -> str:
     """A name of our language for a FOLIO name (before clashes are resolved); same input, same output.
 
     ASCII letters, digits and ``_`` are kept; other letters are transliterated
-    (``ś`` → ``s``) or written as ``uXXXX``; ``-`` becomes ``_``; a leading
+    (``ś`` → ``s``) or written as ``uXXXX``; ``-``, ``.`` and an apostrophe
+    (``'`` or U+2019) become ``_``; a leading
     digit gets a leading ``_``; a keyword or a sort name gets a trailing ``_``.
     """
     out = []
     for ch in name:
         if ch.isascii() and (ch.isalnum() or ch == "_"):
             out.append(ch)
-        elif ch == "-":
+        elif ch in "-.'\u2019":
             out.append("_")
         else:
             base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii() and c.isalnum())
@@ -253,15 +277,16 @@ def assign_names(syms: Iterable[Sym]) -> dict[Sym, str]:
     return out
 
 
-def _translate(e: S.Expr, ctx: str, names: dict[Sym, str], vars_: dict[str, str]) -> S.Expr:
-    """The syntax tree of our language for a FOLIO tree: safe names, binders of sort :data:`SORT`."""
+def _translate(e: S.Expr, ctx: str, names: dict[Sym, str], vars_: dict[str, str], constants: bool = False) -> S.Expr:
+    """The syntax tree of our language for a FOLIO tree: safe names, binders of sort :data:`SORT`;
+    with ``constants``, a free variable is the constant of its name."""
     if isinstance(e, S.Quant):
         inner = dict(vars_)
         binders = []
         for v, _ in e.binders:
             inner[v] = _var_name(v)
             binders.append((inner[v], SORT))
-        body = _translate(e.body, "formula", names, inner)
+        body = _translate(e.body, "formula", names, inner, constants)
         # ∀x ∀y φ prints as "forall x: U, y: U. φ"
         if (
             isinstance(body, S.Quant)
@@ -271,21 +296,27 @@ def _translate(e: S.Expr, ctx: str, names: dict[Sym, str], vars_: dict[str, str]
             return S.Quant(e.kind, (*binders, *body.binders), body.body, e.pos, e.end)
         return S.Quant(e.kind, tuple(binders), body, e.pos, e.end)
     if isinstance(e, S.Unary):
-        return S.Unary(e.op, _translate(e.arg, "formula", names, vars_), e.pos, e.end)
+        return S.Unary(e.op, _translate(e.arg, "formula", names, vars_, constants), e.pos, e.end)
     if isinstance(e, S.Binary):
         sub = "term" if e.op in ("=", "!=") else "formula"
         return S.Binary(
-            e.op, _translate(e.left, sub, names, vars_), _translate(e.right, sub, names, vars_), e.pos, e.end
+            e.op,
+            _translate(e.left, sub, names, vars_, constants),
+            _translate(e.right, sub, names, vars_, constants),
+            e.pos,
+            e.end,
         )
     if isinstance(e, S.Call):
         sym = Sym("pred" if ctx == "formula" else "func", e.name, len(e.args))
-        return S.Call(names[sym], tuple(_translate(a, "term", names, vars_) for a in e.args), None, e.pos, e.end)
+        return S.Call(
+            names[sym], tuple(_translate(a, "term", names, vars_, constants) for a in e.args), None, e.pos, e.end
+        )
     assert isinstance(e, S.Name)
     if ctx == "formula":
         return S.Name(names[Sym("pred", e.name, 0)], None, e.pos, e.end)
     if e.name in vars_:
         return S.Name(vars_[e.name], None, e.pos, e.end)
-    if _VAR_RE.match(e.name):
+    if VARIABLE_NAME.match(e.name) and not constants:
         return S.Name(_var_name(e.name), None, e.pos, e.end)
     return S.Name(names[Sym("const", e.name, 0)], None, e.pos, e.end)
 
@@ -316,6 +347,7 @@ class Converted:
     text: str | None
     uses: tuple[Use, ...]
     free: tuple[str, ...]
+    constants: bool = False  # the free variables are read as constants
 
 
 @attrs.frozen(kw_only=True)
@@ -330,11 +362,12 @@ class StoryDataset:
     premise_failed: bool = False  # a premise could not be read
 
 
-def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDataset:
+def convert_story(story: Story, sink: DiagnosticSink, source: str, free_variables: str = "auto") -> StoryDataset:
     """Read a story's formulas, name its symbols and write its claim file and document.
 
     Premises are read once (from the story's first row); every diagnostic
-    goes to ``sink`` and into the result.
+    goes to ``sink`` and into the result. ``free_variables`` is the reading of
+    a free variable (:data:`FREE_VARIABLE_READINGS`).
     """
     before = len(sink.items)
     prem_reads = [read_formula(f, sink) for f in story.premises_fol]
@@ -342,14 +375,16 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
     syms: list[Sym] = []
     converted: list[Converted] = []
     for k, r in enumerate([*prem_reads, *concl_reads]):
-        converted.append(_convert(r, f"f{k}", syms))
+        converted.append(_convert(r, f"f{k}", syms, r.expr is not None and _as_constants(r.expr, free_variables)))
     names = assign_names(syms)
     texts: list[str | None] = []
     for c in converted:
         if c.expr is None:
             texts.append(None)
             continue
-        ours = close_free(_translate(c.expr, "formula", names, {}), c.free)
+        ours = _translate(c.expr, "formula", names, {}, c.constants)
+        if not c.constants:
+            ours = close_free(ours, c.free)
         texts.append(S.to_text(ours))
     n = len(prem_reads)
     premise_failed = any(t is None for t in texts[:n])
@@ -371,13 +406,13 @@ def convert_story(story: Story, sink: DiagnosticSink, source: str) -> StoryDatas
     )
 
 
-def _convert(r: Read, group: str, syms: list[Sym]) -> Converted:
+def _convert(r: Read, group: str, syms: list[Sym], constants: bool = False) -> Converted:
     if r.expr is None:
-        return Converted(r, None, None, (), ())
+        return Converted(r, None, None, (), (), constants)
     uses: list[Use] = []
     free: list[str] = []
-    _walk(r.expr, "formula", frozenset(), r, group, uses, syms, free)
-    return Converted(r, r.expr, None, tuple(uses), tuple(free))
+    _walk(r.expr, "formula", frozenset(), r, group, uses, syms, free, constants)
+    return Converted(r, r.expr, None, tuple(uses), tuple(free), constants)
 
 
 # What YAML does not allow raw in a file (DEL, the C1 controls, U+FFFE and U+FFFF) or reads as a
@@ -478,14 +513,32 @@ def _document(story: Story) -> str:
     return "\n".join(lines) + "\n"
 
 
-def example_uses(ex: Example, sink: DiagnosticSink) -> list[Use]:
-    """The symbol uses of one example (its own row's premises and conclusion), for the linter."""
+def example_uses(ex: Example, sink: DiagnosticSink, free_variables: str = "auto") -> list[Use]:
+    """The symbol uses of one example (its own row's premises and conclusion), for the linter.
+
+    With the constant reading of free variables the linter sees them as constants, so the warning
+    that says how each is read is written here."""
     uses: list[Use] = []
     syms: list[Sym] = []
     for k, f in enumerate([*ex.premises_fol, ex.conclusion_fol]):
         r = read_formula(f, sink)
         if r.expr is not None:
-            uses.extend(_convert(r, f"{ex.example_id}/{k}", syms).uses)
+            c = _convert(r, f"{ex.example_id}/{k}", syms, _as_constants(r.expr, free_variables))
+            uses.extend(c.uses)
+            why = (
+                "(--free-variables constant)"
+                if free_variables == "constant"
+                else "because 'for all' would make the formula false in every model: it says that two "
+                "free variables differ, also when they are the same individual"
+            )
+            for v in c.free if c.constants else ():
+                first = next(u for u in c.uses if u.name == v)
+                sink.warning(
+                    first.span,
+                    E.FREE_VARIABLE,
+                    f"variable '{v}' is not bound by any quantifier; it is read as a constant {why}",
+                    "check the brackets around the quantifier, or write the constant that was meant",
+                )
     return uses
 
 
@@ -504,8 +557,21 @@ class Imported:
         return {p: t for s in self.stories for p, t in s.files.items()}
 
 
-def convert_file(path: str | os.PathLike[str]) -> Imported:
-    """Read a FOLIO file and build every story's dataset in memory.
+FREE_VARIABLE_READINGS = ("auto", "universal", "constant")
+"""How a free variable can be read: ``universal`` closes its formula with a ``forall`` for it, as
+Prover9 does; ``constant`` reads it as a constant of its name; ``auto`` (the default) reads it
+universally unless that makes its formula false in every model on its face
+(:func:`claims._front.folio.closure_impossible`: ``P(a) ∧ ¬(w = z)``), and then as a constant."""
+
+
+def _as_constants(expr: S.Expr, free_variables: str) -> bool:
+    """Whether the free variables of ``expr`` are read as constants (see :data:`FREE_VARIABLE_READINGS`)."""
+    return free_variables == "constant" or (free_variables == "auto" and closure_impossible(expr))
+
+
+def convert_file(path: str | os.PathLike[str], free_variables: str = "auto") -> Imported:
+    """Read a FOLIO file and build every story's dataset in memory (``free_variables``: one of
+    :data:`FREE_VARIABLE_READINGS`).
 
     Raises:
         InputError: when the file cannot be read as FOLIO (bad JSON, missing
@@ -516,7 +582,7 @@ def convert_file(path: str | os.PathLike[str]) -> Imported:
     examples = read_folio(path, sink)
     sink.raise_if_errors(InputError)
     source = Path(path).name
-    done = tuple(convert_story(st, sink, source) for st in stories(examples))
+    done = tuple(convert_story(st, sink, source, free_variables) for st in stories(examples))
     return Imported(done, tuple(sorted(sink.items, key=lambda d: (d.span, d.code))))
 
 
@@ -592,7 +658,7 @@ class Outcome:
     verdict: str | None  # the verdict behind ``got`` (None on error)
     warnings: tuple[Diagnostic, ...]  # parse diagnostics and lint warnings of this example's row
     premises: tuple[str, ...] = ()  # claim ids of the premises of a supported/refuted verdict
-    relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement
+    relevant: tuple[Diagnostic, ...] = ()  # the warnings that may explain a disagreement, most likely first
     reason: str | None = None  # why there is no answer (vacuous, unknown)
 
     @property
@@ -628,7 +694,11 @@ GOT_COLUMNS = (*LABELS, "vacuous", "unknown", "error")
 
 
 def run_conformance(
-    path: str | os.PathLike[str], *, timeout: float | None = 10.0, progress: Callable[[int, int], None] | None = None
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = 10.0,
+    progress: Callable[[int, int], None] | None = None,
+    free_variables: str = "auto",
 ) -> Conformance:
     """Import a FOLIO file into a temporary directory, check every story with ``claims.check``, compare.
 
@@ -638,7 +708,7 @@ def run_conformance(
     Raises:
         InputError: when the file cannot be read as FOLIO at all.
     """
-    imp = convert_file(path)
+    imp = convert_file(path, free_variables)
     outcomes: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="claims-folio-") as tmp:
         for k, sd in enumerate(imp.stories, start=1):
@@ -657,7 +727,7 @@ def run_conformance(
                     report = check(ds, timeout=timeout, jobs=1)
                     verdicts = {v.claim.id: v for v in report.conclusions}
             for ex in sd.story.examples:
-                outcomes[ex.example_id] = _outcome(ex, sd, verdicts, load_errors)
+                outcomes[ex.example_id] = _outcome(ex, sd, verdicts, load_errors, free_variables)
             if progress is not None:
                 progress(k, len(imp.stories))
     order = [ex.example_id for ex in _examples_in_file_order(imp)]
@@ -668,13 +738,20 @@ def _examples_in_file_order(imp: Imported) -> list[Example]:
     return sorted((ex for sd in imp.stories for ex in sd.story.examples), key=lambda e: e.line)
 
 
-def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any], load_errors: tuple[Diagnostic, ...]) -> Outcome:
+def _outcome(
+    ex: Example,
+    sd: StoryDataset,
+    verdicts: dict[str, Any],
+    load_errors: tuple[Diagnostic, ...],
+    free_variables: str = "auto",
+) -> Outcome:
     sink = DiagnosticSink()
     # this example's own row: parse diagnostics and the linter's warnings, placed on its line
-    uses = example_uses(ex, sink)
+    uses = example_uses(ex, sink, free_variables)
     warnings = tuple(sorted(dict.fromkeys([*sink.items, *lint(uses)]), key=lambda d: (d.span, d.code)))
-    relevant = tuple(d for d in warnings if _may_explain(d, ex, uses))
     v = verdicts.get(sd.conclusion_ids[ex.example_id])
+    vacuous = v is not None and v.verdict == "vacuous"
+    relevant = rank_warnings([d for d in warnings if _may_explain(d, ex, uses)], ex, uses, vacuous=vacuous)
     if ex.example_id in sd.failed or v is None:
         return Outcome(
             example=ex,
@@ -682,7 +759,7 @@ def _outcome(ex: Example, sd: StoryDataset, verdicts: dict[str, Any], load_error
             verdict=None,
             warnings=(*warnings, *load_errors),
             premises=(),
-            relevant=(*relevant, *load_errors),
+            relevant=(*load_errors, *relevant),
         )
     got = VERDICT_LABEL.get(v.verdict, v.verdict)
     if v.verdict == "vacuous":
@@ -719,17 +796,53 @@ _ALWAYS_RELEVANT = {
 }
 
 
-def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
-    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula or
-    splits a symbol in two, it is placed in the conclusion, or it names a symbol of the conclusion."""
-    if d.code in _ALWAYS_RELEVANT:
-        return True
+def _touches_conclusion(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
+    """Whether ``d`` is placed in the conclusion of ``ex`` or names a symbol of the conclusion."""
     c = ex.conclusion_fol
     if d.span.line == c.line and c.cols and c.cols[0] <= d.span.column <= c.cols[-1]:
         return True
     in_conclusion = {u.name for u in uses if u.group.endswith(f"/{len(ex.premises_fol)}")}
     text = f"{d.message} {d.hint or ''}"
     return any(f"'{n}'" in text for n in in_conclusion)
+
+
+# How likely each kind of warning explains a disagreement (lower is likelier). A symbol split in
+# two (two spellings, two arities) cuts the chain of reasoning from the premises to the conclusion:
+# the commonest cause of an Uncertain where the gold label is True or False. A repair or a free
+# variable changes what a formula says: the likeliest cause of premises that contradict each other
+# (a free variable read 'for all' says much more than the annotator meant).
+_RANK = {
+    E.FORMULA_SYNTAX.code: 0,
+    E.SIMILAR_SYMBOLS.code: 1,
+    E.ARITY_MISMATCH.code: 1,
+    E.FOLIO_REPAIRED.code: 2,
+    E.FREE_VARIABLE.code: 2,
+}
+_RANK_VACUOUS = {**_RANK, E.FOLIO_REPAIRED.code: 1, E.FREE_VARIABLE.code: 1, E.SIMILAR_SYMBOLS.code: 2}
+
+
+def rank_warnings(
+    warnings: Sequence[Diagnostic], ex: Example, uses: Sequence[Use], *, vacuous: bool = False
+) -> tuple[Diagnostic, ...]:
+    """The warnings that may explain a disagreement on ``ex``, most likely first.
+
+    In order: a warning placed in the conclusion or naming one of its symbols before the others
+    (the answer is about the conclusion); then by kind (:data:`_RANK`; when the premises contradict
+    each other, ``vacuous``, a repair or a free variable first); then in order of place. The first is
+    the one the conformance report names as the likely explanation.
+    """
+    order = _RANK_VACUOUS if vacuous else _RANK
+    keyed = sorted(
+        enumerate(warnings),
+        key=lambda kd: (not _touches_conclusion(kd[1], ex, uses), order.get(kd[1].code, 3), kd[0]),
+    )
+    return tuple(d for _, d in keyed)
+
+
+def _may_explain(d: Diagnostic, ex: Example, uses: Sequence[Use]) -> bool:
+    """Whether a warning may explain the answer on ``ex``: it changes the reading of a formula or
+    splits a symbol in two, it is placed in the conclusion, or it names a symbol of the conclusion."""
+    return d.code in _ALWAYS_RELEVANT or _touches_conclusion(d, ex, uses)
 
 
 FORMATS: Formats[Callable[[Conformance], str]] = Formats("claims conformance folio")
@@ -740,10 +853,9 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "n/a"
 
 
-@FORMATS.register("text")
-def _render_text(c: Conformance) -> str:
+def _summary(c: Conformance) -> list[str]:
+    """The agreement line and the confusion table."""
     out = [
-        f"FOLIO conformance: {c.path}",
         (
             f"{c.total} examples in {c.stories} stories; agreement with the gold labels: "
             f"{c.agree}/{c.total} ({_pct(c.agree, c.total)})"
@@ -757,6 +869,36 @@ def _render_text(c: Conformance) -> str:
     out.append(" " * 11 + "".join(f"{x:>{width}}" for x in cols))
     for g in LABELS:
         out.append(f"  {g:<9}" + "".join(f"{table[g][x]:>{width}}" for x in cols))
+    return out
+
+
+def unexplained(c: Conformance) -> list[Outcome]:
+    """The disagreements for which no warning may explain the answer (their causes are in docs/folio.md)."""
+    return [o for o in c.outcomes if not o.agree and not o.relevant]
+
+
+def doc_figures(c: Conformance) -> str:
+    """The figures docs/folio.md shows for a run (a test checks that the doc holds exactly these)."""
+    bad = [o for o in c.outcomes if not o.agree]
+    left = unexplained(c)
+    ids = ", ".join(o.example.example_id for o in left)
+    return "\n".join(
+        [
+            "```",
+            *_summary(c),
+            "```",
+            "",
+            (
+                f"For {len(bad) - len(left)} of the {len(bad)} disagreements the report names the warning most "
+                f"likely to explain it; the other {len(left)} ({ids}) have none, and their causes are listed below."
+            ),
+        ]
+    )
+
+
+@FORMATS.register("text")
+def _render_text(c: Conformance) -> str:
+    out = [f"FOLIO conformance: {c.path}", *_summary(c)]
     bad = [o for o in c.outcomes if not o.agree]
     out += ["", f"Disagreements ({len(bad)})"]
     for o in bad:
@@ -771,8 +913,8 @@ def _render_text(c: Conformance) -> str:
         if o.premises:
             what = "premises that contradict each other" if o.verdict == "vacuous" else "premises used"
             out.append(f"    {what}: {', '.join(o.premises)}")
-        for d in o.relevant:
-            out.append(f"    {d}")
+        for k, d in enumerate(o.relevant):
+            out.append(f"    {'likely: ' if k == 0 else ''}{d}")
         if len(o.warnings) > len(o.relevant):
             more = len(o.warnings) - len(o.relevant)
             out.append(
@@ -817,7 +959,15 @@ def _render_json(c: Conformance) -> str:
                 "conclusion_fol": o.example.conclusion_fol.text,
                 "premises_used": list(o.premises),
                 "reason": o.reason,
-                "warnings": [dict(_diag_json(d), may_explain=d in o.relevant) for d in o.warnings],
+                "likely_explanation": _diag_json(o.relevant[0]) if o.relevant and not o.agree else None,
+                "warnings": [
+                    dict(
+                        _diag_json(d),
+                        may_explain=d in o.relevant,
+                        rank=o.relevant.index(d) + 1 if d in o.relevant else None,
+                    )
+                    for d in o.warnings
+                ],
             }
             for o in c.outcomes
         ],

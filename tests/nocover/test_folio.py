@@ -8,6 +8,7 @@ figure when a change improves it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,41 @@ def test_disagreements_list_their_warnings(validation: F.Conformance) -> None:
     assert "gold True, got Uncertain" in block
     assert "'thelegendofzelda' and 'theLegendofZelda' differ only by case" in block
     assert "folio_v2_validation.jsonl:13:" in block
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "folio.md"
+
+
+def test_the_docs_figures_are_what_the_run_computes(validation: F.Conformance) -> None:
+    """docs/folio.md shows the agreement, the confusion table and the count of explained disagreements
+    of this run, and gives a cause for every disagreement that no warning explains.
+
+    To update the doc: paste ``F.doc_figures(F.run_conformance(VALIDATION))`` between its markers."""
+    doc = DOC.read_text(encoding="utf-8")
+    shown = doc.split("<!-- figures: begin -->\n", 1)[1].split("<!-- figures: end -->", 1)[0]
+    assert F.doc_figures(validation) + "\n" == shown
+    causes = doc.split("The disagreements no warning explains, and why:", 1)[1].split("\n## ", 1)[0]
+    listed = {i for bold in re.findall(r"\* \*\*([\d, ]+)\*\*", causes) for i in bold.split(", ")}
+    assert {o.example.example_id for o in F.unexplained(validation)} == listed
+
+
+def test_each_disagreement_names_its_likely_explanation(validation: F.Conformance) -> None:
+    """A disagreement with warnings that may explain it names the first, ranked; the JSON has its rank."""
+    text = F.FORMATS["text"](validation)
+    data = {e["example_id"]: e for e in json.loads(F.FORMATS["json"](validation))["examples"]}
+    for o in validation.outcomes:
+        e = data[o.example.example_id]
+        if o.agree or not o.relevant:
+            assert e["likely_explanation"] is None
+            continue
+        assert f"    likely: {o.relevant[0]}" in text
+        assert o.relevant[0].message == e["likely_explanation"]["message"]
+        ranks = sorted(w["rank"] for w in e["warnings"] if w["rank"] is not None)
+        assert list(range(1, len(o.relevant) + 1)) == ranks
+    # example 57: the conclusion's 'thelegendofzelda' against the premises' 'theLegendofZelda' comes
+    # before the repair of a premise
+    (o57,) = [o for o in validation.outcomes if o.example.example_id == "57"]
+    assert ["similar-symbols", "folio-repaired"] == [d.code for d in o57.relevant[:2]]
 
 
 def test_conformance_json_cli() -> None:
@@ -395,16 +431,18 @@ def test_malformed_formulas_get_line_and_column_in_the_file(
 
 
 def test_unbalanced_parentheses_are_repaired_with_a_warning() -> None:
-    """The importer drops an unmatched ')', drops a grouping '(' never closed, closes an argument list."""
+    """The importer drops a ')' too many, drops a grouping '(' never closed, closes an argument list."""
     sink = DiagnosticSink()
     r = D.read_formula(D.Formula.plain("∀x (P(x) ∧ Q(x))) → R(x))"), sink)
     assert r.expr is not None
-    # the group after '∀x' is its scope, so the x of R(x) is free (and the linter says so)
-    assert "(forall x: U. P(x) and Q(x)) implies R(x)" == S.to_text(
+    # dropping the last unmatched ')' would leave the x of R(x) outside its quantifier: the ')' that
+    # closed the quantifier's group too soon is dropped instead
+    assert "forall x: U. P(x) and Q(x) implies R(x)" == S.to_text(
         F._translate(r.expr, "formula", {F.Sym("pred", n, 1): n for n in "PQR"}, {})
     )
     assert ["folio-repaired"] * 2 == [d.code for d in sink.items]
-    assert [17, 25] == [d.span.column + 1 for d in sink.items]
+    assert [16, 17] == [d.span.column + 1 for d in sink.items]
+    assert "closed a group too soon" in sink.items[0].message
     assert "P(a) ∧ Q(b)" == D.repair("P(a) ∧ Q(b")[0]  # an argument list, closed at the end
     assert "P(a) ∧ Q(b)" == D.repair("(P(a) ∧ Q(b)")[0]  # a group, dropped
 
