@@ -605,8 +605,8 @@ class Typer:
                 )
             if node.kind == "between" and x.sort != "date" and vlo is not None and vhi is not None:
                 self.vague += 1
-                if self.strict:  # the middle half of the range
-                    quarter = (vhi - vlo) / 4
+                quarter = (vhi - vlo) / 4
+                if self.strict and _readable(vlo + quarter, vhi - quarter):  # the middle half of the range
                     return _between(x.term, TLit(vlo + quarter, "real"), TLit(vhi - quarter, "real"))
             return _between(x.term, lo, hi)
         b = bounds[0].term
@@ -617,15 +617,18 @@ class Typer:
             self.vague += 1
             slack = self.tolerance / 2 if self.strict else self.tolerance
             low, high = sorted((v * (1 - slack), v * (1 + slack)))
+            if self.strict and not _readable(low, high):
+                low, high = sorted((v * (1 - self.tolerance), v * (1 + self.tolerance)))
             return _between(x.term, TLit(low, "real"), TLit(high, "real"))
         op = {"over": ">", "under": "<", "at_least": ">=", "at_most": "<=", "exactly": "="}[node.kind]
         if node.kind in ("over", "under") and x.sort != "date":
             v = self._const(b)
             if v is not None:
                 self.vague += 1
-                if self.strict:  # beyond the bound by half the file's tolerance of it
-                    margin = abs(v) * self.tolerance / 2
-                    return TOp(op, (x.term, TLit(v + margin if op == ">" else v - margin, "real")), "bool")
+                margin = abs(v) * self.tolerance / 2
+                bound = v + margin if op == ">" else v - margin
+                if self.strict and _readable(bound):  # beyond the bound by half the file's tolerance of it
+                    return TOp(op, (x.term, TLit(bound, "real")), "bool")
         return TOp(op, (x.term, b), "bool")
 
 
@@ -656,6 +659,8 @@ def number_value(text: str) -> Fraction:
     value = Fraction(words[0].replace(",", ""))
     for w in words[1:]:
         value = value / 100 if w in ("%", "percent") else value * _SCALES[w]
+    if len(words) > 1 and not _readable(value):  # a scale word took it past what can be written out
+        raise ValueError(text)
     return value
 
 
@@ -670,6 +675,20 @@ def is_whole_number(text: str) -> bool:
 def is_part(text: str) -> bool:
     """Whether a number as written is a percentage or a fraction (what may stand before ``of``)."""
     return text in _FRACTIONS or text.endswith(("%", " percent"))
+
+
+def _readable(*values: Fraction) -> bool:
+    """Whether every value can be written out as digits (Python reads and writes at most 4300 of them).
+
+    A strict reading whose bounds could not be written keeps the stated one
+    (so it finds nothing near): the stated bounds were written out already.
+    """
+    try:
+        for v in values:
+            str(v.numerator), str(v.denominator)
+    except ValueError:
+        return False
+    return True
 
 
 def _takes(sym: Symbol) -> str:
