@@ -23,7 +23,7 @@ def _choices(*path: str) -> tuple[str, ...]:
 
 
 def test_check_offers_every_registered_format() -> None:
-    assert ("html", "json", "junit", "sarif", "text") == _choices("check") == FORMATS.names()
+    assert ("claimreview", "html", "json", "junit", "sarif", "text") == _choices("check") == FORMATS.names()
     assert "notebook" in FORMATS  # a Report's view in Jupyter, not a --format
 
 
