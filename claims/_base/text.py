@@ -75,15 +75,22 @@ def quote_pattern(quote: str, blank: str = " ") -> re.Pattern[str]:
 def differences(quote: str, passage: str) -> list[tuple[str, str]]:
     """The characters where ``passage`` differs from ``quote`` (blanks normalised), when they are few.
 
-    Pairs (the quote's, the passage's), at most three, each of at most two
-    characters; empty when the two differ more than that (then they are not
-    one text with a typo, and listing differences would not help).
+    Pairs (the quote's character, the passage's), at most three and none
+    next to another, for texts of the same length that differ only by
+    characters put for others (a typo, a look-alike); empty otherwise,
+    where a list would not help.
     """
     a, b = " ".join(quote.split()), " ".join(passage.split())
-    ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
-    if not ops or len(ops) > 3 or any(max(i2 - i1, j2 - j1) > 2 for _, i1, i2, j1, j2 in ops):
+    if len(a) != len(b) or len(a) > _DIFF_CHARS:
         return []
-    return [(a[i1:i2], b[j1:j2]) for _, i1, i2, j1, j2 in ops]
+    at = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if not 0 < len(at) <= 3 or any(k2 - k1 < 2 for k1, k2 in itertools.pairwise(at)):
+        return []  # side by side they are another word ("pieces", "peace."), not a typo
+    return [(a[k], b[k]) for k in at]
+
+
+_DIFF_CHARS = 1_000
+"""Quotes longer than this get no list of differing characters (the closest passage still)."""
 
 
 class Normalised:

@@ -289,7 +289,7 @@ class Document:
         if not q:
             return None
         at = self.norm.find(q)
-        if at < 0:
+        if at < 0 and _FOLDABLE.search(q):  # else the pattern is the text itself
             m = quote_pattern(q).search(self.norm)
             at = -1 if m is None else m.start()
         return None if at < 0 else self._normalised.original(at)
@@ -338,6 +338,10 @@ class Document:
                 f"{_shown_chars(theirs)} where the quote has {_shown_chars(ours)}" for ours, theirs in diff
             )
         return hint
+
+
+_FOLDABLE = re.compile("[\"'\\-\u2010-\u2015\u2018-\u201f\u2026\u2032\u2212\u00ab\u00bb]|\\.\\.\\.")
+"""A character :func:`quote_pattern` matches with others (or ``...``): only a quote with one needs the pattern."""
 
 
 def _closed_quote_before(line: str, column: int) -> bool:
