@@ -69,18 +69,18 @@ def measure(
         ds = attrs.evolve(ds, claims=ds.claims[:prefix])
 
     # time the stages inside check() without changing it: encode+partition is
-    # ``outlines_of`` (the scripts of the components to solve are written as the
+    # ``outline`` (the scripts of the components to solve are written as the
     # solve stage starts); the solve stage reports each finished component to ``progress``
     marks: dict[str, float] = {}
     done_at: list[float] = []
     comps_seen: list[Any] = []
-    original = _api.outlines_of
+    original = _api.outline
 
-    def outlines_of(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, passed on
+    def outline(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, last=, passed on
         marks["encode_start"] = time.perf_counter()
         out = original(dataset, **options)
         marks["encode_end"] = time.perf_counter()
-        comps_seen.extend(out[1])
+        comps_seen.extend(out.comps)
         return out
 
     def progress(done: int, total: int) -> None:
@@ -107,7 +107,7 @@ def measure(
         kwargs["jobs"] = jobs
     prof = cProfile.Profile() if profile else None
     api: Any = _api  # the stage functions check() calls, wrapped for the measurement
-    api.outlines_of = outlines_of
+    api.outline = outline
     if original_lint is not None:
         api.lint_dataset = lint_dataset
     t_check = time.perf_counter()
@@ -118,7 +118,7 @@ def measure(
         if prof is not None:
             prof.disable()
     finally:
-        api.outlines_of = original
+        api.outline = original
         if original_lint is not None:
             api.lint_dataset = original_lint
     t_end = time.perf_counter()

@@ -20,8 +20,10 @@ from claims._front.lint import lint_dataset
 from claims._front.model import Dataset
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
-from claims._logic.encode import Encoded, encode, encode_rules_alone, script
+from claims._logic.encode import encode, encode_rules_alone, script
 from claims._logic.partition import Component, complete, partition
+from claims._logic.recheck import LastRun
+from claims._logic.recheck import outline as outline  # re-exported: benchmarks.run times it
 from claims._logic.solve import Options, rules_alone
 from claims._report.assemble import assemble_report
 from claims._report.findings import Report, RuleConflict, fingerprint
@@ -32,12 +34,6 @@ Progress = Callable[[int, int], None]
 def components_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> list[Component]:
     """Encode and partition a dataset."""
     return partition(encode(ds, limits=limits))
-
-
-def outlines_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Encoded, list[Component]]:
-    """Encode and partition a dataset, leaving the components' scripts unwritten (see ``partition``)."""
-    enc = encode(ds, limits=limits)
-    return enc, partition(enc, scripts=False)
 
 
 CacheSpec = Union[ResultCache, str, "os.PathLike[str]", bool, None]
@@ -108,10 +104,21 @@ def _check(
                     rs = tuple(ds.rules[j] for j in s)
                     conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
             # an unknown answer for the rules alone resurfaces in the components that use them
-        enc, comps = outlines_of(ds, limits=limits) if not conflicts else (None, [])
         store = _cache_of(cache)
+        last = LastRun(store.directory) if store is not None and store.directory is not None else None
+        made = None if conflicts else outline(ds, limits=limits, last=last.read() if last is not None else None)
+        comps = made.comps if made is not None else []
         known, todo = split_cached(store, comps, facts, opts)
-        work = [complete(enc, comps[k]) for k in todo] if enc is not None else []
+        if made is not None and any(not comps[k].units for k in todo):
+            # a component kept from the last run whose result the cache no longer holds: the
+            # full computation gives the same components with their units (claims._logic.recheck)
+            made = outline(ds, limits=limits, last=None)
+            if [(c.claims, c.conclusions, c.shape) for c in made.comps] != [
+                (c.claims, c.conclusions, c.shape) for c in comps
+            ]:
+                known, todo = split_cached(store, made.comps, facts, opts)
+            comps = made.comps
+        work = [complete(made.enc, comps[k]) for k in todo] if made is not None else []
         solved = _executor.run(
             work, facts, opts, jobs=n_jobs, executor=executor, scheduler=scheduler, progress=progress
         )
@@ -121,6 +128,8 @@ def _check(
                 store.put(comps[k], facts, opts, res)
         if store is not None:
             store.flush()
+        if last is not None and made is not None and made.changed:
+            last.write(made.record)
         results = [known[k] for k in range(len(comps))]
         return assemble_report(
             ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo), warnings.result()

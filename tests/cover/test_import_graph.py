@@ -51,6 +51,7 @@ STAGES = (
     "claims._logic.solve",
     "claims._logic.rulecheck",
     "claims._logic.cache",
+    "claims._logic.recheck",
     "claims._logic.executor",
     # _report: results to findings, findings to formats
     "claims._report.registry",
