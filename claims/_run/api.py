@@ -106,17 +106,20 @@ def _check(
             # an unknown answer for the rules alone resurfaces in the components that use them
         store = _cache_of(cache)
         last = LastRun(store.directory) if store is not None and store.directory is not None else None
-        made = None if conflicts else outline(ds, limits=limits, last=last.read() if last is not None else None)
+        made = (
+            None
+            if conflicts
+            else outline(ds, limits=limits, opts=opts, facts=facts, last=last.read() if last is not None else None)
+        )
         comps = made.comps if made is not None else []
-        known, todo = split_cached(store, comps, facts, opts)
+        known, todo = split_cached(store, comps, facts, opts, made.keys if made is not None else None)
         if made is not None and any(not comps[k].units for k in todo):
             # a component kept from the last run whose result the cache no longer holds: the
             # full computation gives the same components with their units (claims._logic.recheck)
-            made = outline(ds, limits=limits, last=None)
-            if [(c.claims, c.conclusions, c.shape) for c in made.comps] != [
-                (c.claims, c.conclusions, c.shape) for c in comps
-            ]:
-                known, todo = split_cached(store, made.comps, facts, opts)
+            kept_keys = made.keys
+            made = outline(ds, limits=limits, opts=opts, facts=facts, last=None)
+            if made.keys != kept_keys or [c.claims for c in made.comps] != [c.claims for c in comps]:
+                known, todo = split_cached(store, made.comps, facts, opts, made.keys)
             comps = made.comps
         work = [complete(made.enc, comps[k]) for k in todo] if made is not None else []
         solved = _executor.run(
