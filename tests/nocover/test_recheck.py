@@ -57,7 +57,7 @@ def _report(articles: Path, cache: Path | None) -> str:
 
 
 def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
-    """One edit of the dataset under ``root``: ``op`` on the ``which``-th claim line (or file), with ``arg``."""
+    """One edit of the dataset under ``root``: ``op`` on the ``which``-th claim file (its ``arg``-th claim line)."""
     files = sorted((root / "articles").glob("*.yaml"))
     if op == "rule":
         rules = root / "rules" / "bench.rules"
@@ -66,6 +66,15 @@ def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
         return
     f = files[which % len(files)]
     text = f.read_text(encoding="utf-8")
+    if op in ("unlink", "clone") and "declarations:" in text:
+        return  # other files may use what it declares: an error, not an edit to re-check
+    if op == "unlink":
+        if len(files) > 1:
+            f.unlink()
+        return
+    if op == "clone":  # a new file: the same claims under new ids
+        f.with_name(f"b{serial:04d}.yaml").write_text(re.sub(r"id: (c\w+),", rf"id: \1f{serial},", text), "utf-8")
+        return
     if op == "declare":
         extra = f"  const extra_{serial}: int\n"
         if "declarations: |\n" in text:
@@ -99,7 +108,9 @@ def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
 
 _EDITS = st.lists(
     st.tuples(
-        st.sampled_from(["formula", "negate", "said", "kind", "drop", "copy", "move", "declare", "rule"]),
+        st.sampled_from(
+            ["formula", "negate", "said", "kind", "drop", "copy", "move", "declare", "rule", "unlink", "clone"]
+        ),
         st.integers(0, 10),
         st.integers(0, 40),
         st.booleans(),  # the result pack lost before this run (kept components must then be solved)
