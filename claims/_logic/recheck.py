@@ -162,13 +162,14 @@ class Outline:
 
     ``kept``: components taken from the record, with no units (``units`` is
     empty): their results must come from the result cache. ``keys``: each
-    component's result-cache key.
+    component's result-cache key. Without a record to keep (``keep=False``
+    for :func:`outline`), neither keys nor record are made.
     """
 
     enc: Encoded
     comps: list[Component]
-    keys: list[str]
-    record: Record
+    keys: list[str] | None
+    record: Record | None
     kept: int
     changed: bool  # the record differs from the one read
 
@@ -250,20 +251,27 @@ def _decode(doc: Any) -> Record:
 _DAY = (int, type(None))
 
 
-def outline(ds: Dataset, *, limits: Limits, opts: Options, facts: frozenset[int], last: Record | None) -> Outline:
+def outline(
+    ds: Dataset, *, limits: Limits, opts: Options, facts: frozenset[int], last: Record | None, keep: bool = True
+) -> Outline:
     """The encoding and components of ``ds`` (no scripts), from ``last`` where the edit left it valid.
 
     The components are those of ``partition(encode(ds), scripts=False)``
     (see the module docstring), except that a kept one has no units; with
-    each, its key in the result cache for ``facts`` and ``opts``. Raises
-    what :func:`~claims._logic.encode.encode` raises.
+    each, its key in the result cache for ``facts`` and ``opts``, and the
+    record for the next run (``keep=False``, when there is nowhere to keep
+    it: neither, and no record is read). Raises what
+    :func:`~claims._logic.encode.encode` raises.
     """
     enc = Encoder(ds, limits=limits)
     templates = claim_templates(ds, enc)
     days = relevant_days(ds, templates)
     pieces = rule_templates(ds, enc)
-    keys = claim_keys(ds.claims, templates)
     bounded = frozenset().union(*(t.bounds for t in templates), *(t.bounds for ps in pieces for t in ps))
+    if not keep:
+        full = encode_with(ds, enc, templates, days, pieces, limits)
+        return Outline(full, outlines(full, groups(full.units, bounded), scripts=False), None, None, 0, False)
+    keys = claim_keys(ds.claims, templates)
     context = _context(days, bounded, pieces, limits, opts)
     if last is not None and last.context == context:
         made = _incremental(ds, enc, templates, keys, days, pieces, bounded, last, limits, facts, opts)

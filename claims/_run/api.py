@@ -109,7 +109,14 @@ def _check(
         made = (
             None
             if conflicts
-            else outline(ds, limits=limits, opts=opts, facts=facts, last=last.read() if last is not None else None)
+            else outline(
+                ds,
+                limits=limits,
+                opts=opts,
+                facts=facts,
+                last=last.read() if last is not None else None,
+                keep=last is not None,
+            )
         )
         comps = made.comps if made is not None else []
         known, todo = split_cached(store, comps, facts, opts, made.keys if made is not None else None)
@@ -117,7 +124,7 @@ def _check(
             # a component kept from the last run whose result the cache no longer holds: the
             # full computation gives the same components with their units (claims._logic.recheck)
             kept_keys = made.keys
-            made = outline(ds, limits=limits, opts=opts, facts=facts, last=None)
+            made = outline(ds, limits=limits, opts=opts, facts=facts, last=None, keep=True)
             if made.keys != kept_keys or [c.claims for c in made.comps] != [c.claims for c in comps]:
                 known, todo = split_cached(store, made.comps, facts, opts, made.keys)
             comps = made.comps
@@ -131,7 +138,7 @@ def _check(
                 store.put(comps[k], facts, opts, res)
         if store is not None:
             store.flush()
-        if last is not None and made is not None and made.changed:
+        if last is not None and made is not None and made.changed and made.record is not None:
             last.write(made.record)
         results = [known[k] for k in range(len(comps))]
         return assemble_report(

@@ -150,6 +150,7 @@ def test_a_one_claim_edit_keeps_every_other_component(generated: Path, tmp_path:
     again = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=before.record)
     full = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=None)
     assert again.kept == len(full.comps) - 1
+    assert again.record is not None and full.record is not None
     assert [(c.claims, c.conclusions, c.rules, c.shape) for c in again.comps] == [
         (c.claims, c.conclusions, c.rules, c.shape) for c in full.comps
     ]
