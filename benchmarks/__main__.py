@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
             row.update(run_end_to_end(str(d), args.jobs, dask=dask))
-            ok = ok and row["same_bytes_cache"] and row.get("same_bytes_dask", True)
+            ok = ok and row["same_bytes_cache"] and row["same_bytes_back"] and row.get("same_bytes_dask", True)
         print(_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
         row.update(baseline_total_s=None, baseline_finished=None)
         if not args.no_baseline and n <= BASELINE_MAX_SIZE:
@@ -454,7 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "\nFAILED: the engine did not find exactly the planted contradictions and verdicts, or a baseline "
             "found one that is not planted (see 'missing', 'extra', 'wrong_rules', 'missing_verdicts', "
             "'wrong_verdicts', 'wrong_premises', 'baseline_sound', 'baseline_crashed', 'fresh_solver_sound', "
-            "'fresh_solver_exact', 'fresh_solver_crashed', 'same_bytes_cache' and 'same_bytes_dask' in the results)",
+            "'fresh_solver_exact', 'fresh_solver_crashed', 'same_bytes_cache', 'same_bytes_back' and "
+            "'same_bytes_dask' in the results)",
             file=sys.stderr,
         )
         return 1

@@ -9,12 +9,15 @@ resident memory of the process and of the workers it waited for (``wait4``):
 3. the same again, nothing changed (a warm cache);
 4. one claim's formula edited (``F`` becomes ``(F) and true``: the same
    meaning, new text, so its component is new to the cache), run again;
+   then the edit undone and run again (``back``: another one-claim edit,
+   whose report must be the bytes of run 1);
 5. with ``dask=True``: ``--no-cache`` again, its components solved by a local
    Dask cluster of separate ``dask scheduler`` and ``dask worker`` processes
    (one thread each) on 127.0.0.1, against run 1 (``--jobs`` workers).
 
-The row says whether runs 1, 2, 3 (and 5) wrote the same report, byte for
-byte (``same_bytes_*``): the cache and the executor must not change a byte.
+The row says whether runs 1, 2, 3, ``back`` (and 5) wrote the same report,
+byte for byte (``same_bytes_*``): the cache, the re-check from the last
+run's record and the executor must not change a byte.
 What the runs with the cache did is what ``--verbose`` says of it (components
 reused and solved), and, for run 4, the cache files it wrote.
 """
@@ -195,7 +198,9 @@ def run_end_to_end(data_dir: str, jobs: int | None = None, dask: bool = False) -
         changed = [k for k, t in after.items() if before.get(k) != t]
         row["edit_cache_files_written"] = len(changed)
         row["same_bytes_cache"] = reports["no_cache"] == reports["cold"] == reports["warm"]
-        first.write_text(text, encoding="utf-8")  # back to the dataset as generated, for the Dask run
+        first.write_text(text, encoding="utf-8")  # back to the dataset as generated
+        run("back", [])
+        row["same_bytes_back"] = reports["back"] == reports["no_cache"]
         if dask:
             with local_dask_cluster(jobs or 2, root) as address:
                 run("dask", ["--no-cache", "--executor", "dask", "--scheduler", address])

@@ -71,20 +71,20 @@ def measure(
         ds = attrs.evolve(ds, claims=ds.claims[:prefix])
 
     # time the stages inside check() without changing it: encode+partition is
-    # ``outlines_of`` (the scripts of the components to solve are written as the
+    # ``outline`` (the scripts of the components to solve are written as the
     # solve stage starts); the solve stage reports each finished component to ``progress``
     marks: dict[str, float] = {}
     done_at: list[float] = []
     comps_seen: list[Any] = []
-    original = _api.outlines_of
+    original = _api.outline
 
-    def outlines_of(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, passed on
-        if "encode_end" in marks:  # the strict reading of the near-contradiction pass: timed as near_s
+    def outline(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, last=, passed on
+        if "encode_end" in marks:  # a second outline (the near-contradiction pass's, in full): timed as near_s
             return original(dataset, **options)
         marks["encode_start"] = time.perf_counter()
         out = original(dataset, **options)
         marks["encode_end"] = time.perf_counter()
-        comps_seen.extend(out[1])
+        comps_seen.extend(out.comps)
         return out
 
     # the near-contradiction pass (claims._logic.near) runs after the solve: timed apart
@@ -121,7 +121,7 @@ def measure(
         kwargs["jobs"] = jobs
     prof = cProfile.Profile() if profile else None
     api: Any = _api  # the stage functions check() calls, wrapped for the measurement
-    api.outlines_of = outlines_of
+    api.outline = outline
     if original_lint is not None:
         api.lint_dataset = lint_dataset
     if original_near is not None:
@@ -134,7 +134,7 @@ def measure(
         if prof is not None:
             prof.disable()
     finally:
-        api.outlines_of = original
+        api.outline = original
         if original_lint is not None:
             api.lint_dataset = original_lint
         if original_near is not None:

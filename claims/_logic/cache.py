@@ -61,8 +61,15 @@ class _Local:
     claims: tuple[int, ...]  # local position -> global claim index (claims, then conclusions)
 
 
-def _localise(comp: Component, facts: frozenset[int], opts: Options) -> _Local:
+def component_key(comp: Component, facts: frozenset[int], opts: Options) -> str:
+    """The key of ``comp``'s result (see the module docstring): what :meth:`ResultCache.get` may be given."""
+    return _localise(comp, facts, opts).key
+
+
+def _localise(comp: Component, facts: frozenset[int], opts: Options, key: str | None = None) -> _Local:
     order = tuple(sorted({*comp.claims, *comp.conclusions}))
+    if key is not None:
+        return _Local(key, order)
     kinds = "".join("f" if g in facts else ("c" if g in comp.conclusions else "p") for g in order)
     payload = "\n".join(
         [
@@ -204,8 +211,11 @@ class ResultCache:
         self.corrupt = 0
         self.ignored = 0  # packs on disk whose seal did not verify
 
-    def get(self, comp: Component, facts: frozenset[int], opts: Options) -> ComponentResult | None:
-        loc = _localise(comp, facts, opts)
+    def get(
+        self, comp: Component, facts: frozenset[int], opts: Options, key: str | None = None
+    ) -> ComponentResult | None:
+        """The result of ``comp`` when the cache holds it; ``key``: its :func:`component_key`, when known."""
+        loc = _localise(comp, facts, opts, key)
         for source in (self._memory.get, self._from_pack):
             data = source(loc.key)
             if data is None:
@@ -307,13 +317,17 @@ MAX_AGE = 4
 
 
 def split_cached(
-    cache: ResultCache | None, comps: Sequence[Component], facts: frozenset[int], opts: Options
+    cache: ResultCache | None,
+    comps: Sequence[Component],
+    facts: frozenset[int],
+    opts: Options,
+    keys: Sequence[str] | None = None,
 ) -> tuple[dict[int, ComponentResult], list[int]]:
-    """Results already known (by position) and the positions still to solve."""
+    """Results already known (by position) and the positions still to solve; ``keys``: the components' keys."""
     known: dict[int, ComponentResult] = {}
     todo: list[int] = []
     for k, c in enumerate(comps):
-        hit = cache.get(c, facts, opts) if cache is not None else None
+        hit = cache.get(c, facts, opts, None if keys is None else keys[k]) if cache is not None else None
         if hit is None:
             todo.append(k)
         else:

@@ -539,6 +539,10 @@ def substitute(t: Term, sub: dict[str, Term]) -> Term:
 # --------------------------------------------------------------------------- problem
 
 
+RuleInstance = tuple[int, int, int | None]
+"""A rule's unit: (rule, piece of it, day); the day is None for a piece that does not depend on it."""
+
+
 @attrs.frozen
 class Encoded:
     """The dataset as constraint units, with the atoms and sorts they use."""
@@ -547,6 +551,7 @@ class Encoded:
     atoms: dict[str, Atom] = attrs.field(eq=False)
     sort_decls: dict[str, str] = attrs.field(eq=False)
     days: tuple[int, ...]
+    rules: tuple[RuleInstance, ...] = ()  # what each rule unit is, in the order of the rule units
 
 
 def template(enc: Encoder, c: Claim) -> Template:
@@ -624,14 +629,49 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             relevant days are over ``limits`` (named in the message).
     """
     enc = Encoder(dataset, limits=limits)
-    templates = []
+    templates = claim_templates(dataset, enc)
+    days = relevant_days(dataset, templates)
+    return encode_with(dataset, enc, templates, days, rule_templates(dataset, enc), limits)
+
+
+def encode_with(
+    dataset: Dataset,
+    enc: Encoder,
+    templates: Sequence[Template],
+    days: Sequence[int],
+    pieces: Sequence[Sequence[Template]],
+    limits: Limits,
+) -> Encoded:
+    """:func:`encode`, from the claims' templates, the relevant days and the rules' pieces made in ``enc``."""
+    claim_days_ = [claim_days(c, t, days) for c, t in zip(dataset.claims, templates, strict=True)]
+    _count_instances(
+        dataset, claim_days_, [len(days) if t.timed and days else 1 for ps in pieces for t in ps], len(days), limits
+    )
+    out = UnitWriter(enc)
+    for i, (c, t) in enumerate(zip(dataset.claims, templates, strict=True)):
+        out.add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days_[i])
+    keys = rule_instances(pieces, days)
+    for j, p, d in keys:
+        out.add("rule", j, pieces[j][p], [d])
+    return out.encoded(days, keys)
+
+
+def claim_templates(dataset: Dataset, enc: Encoder) -> list[Template]:
+    """The template of each claim: the one the loader kept, else made now (``too-large`` past ``enc``'s limit)."""
+    out = []
     for c, kept in zip(dataset.claims, kept_templates(dataset), strict=True):
         try:
-            templates.append(kept or template(enc, c))
+            out.append(kept or template(enc, c))
         except TooLarge as exc:
             _too_large(c.span, f"claim '{c.id}': {exc}")
-    # the relevant days (see the module docstring); a day a rule names with '@'
-    # is special too: the rule must hold on that very day
+    return out
+
+
+def relevant_days(dataset: Dataset, templates: Sequence[Template]) -> list[int]:
+    """The relevant days (see the module docstring), with the representatives of the conclusions' gaps.
+
+    A day a rule names with '@' is special too: the rule must hold on that very day.
+    """
     found: set[int] = set()
     for c, t in zip(dataset.claims, templates, strict=True):
         if t.timed:
@@ -639,10 +679,14 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             found.add(lo.toordinal())
             found.add(hi.toordinal())
         found.update(t.explicit)
-    days = _with_gaps(
+    return _with_gaps(
         sorted(found.union(*(rule_days(r) for r in dataset.rules))),
         [c.interval for c, t in zip(dataset.claims, templates, strict=True) if t.timed and c.kind == "conclusion"],
     )
+
+
+def rule_templates(dataset: Dataset, enc: Encoder) -> list[list[Template]]:
+    """The templates of each rule's pieces (see :func:`split_rule`); ``too-large`` past ``enc``'s limit."""
     pieces: list[list[Template]] = []
     for r in dataset.rules:
         assert r.term is not None
@@ -651,36 +695,53 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
             pieces.append([_template(enc, p, fresh=False) for p in split_rule(r.term, enc)])
         except TooLarge as exc:
             _too_large(r.span, f"rule '{r.id}': {exc}")
-    claim_days = [_days_within(c, days) if t.timed else [None] for c, t in zip(dataset.claims, templates, strict=True)]
-    _count_instances(
-        dataset, claim_days, [len(days) if t.timed and days else 1 for ps in pieces for t in ps], len(days), limits
-    )
-    units: list[Unit] = []
+    return pieces
 
-    known, no_sorts = enc.atoms, frozenset[str]()
 
-    def add(kind: str, index: int, t: Template, on: Sequence[int | None]) -> None:
+def rule_instances(pieces: Sequence[Sequence[Template]], days: Sequence[int]) -> list[RuleInstance]:
+    """The units of the rules, in their order: a rule holds on every relevant day, one instance each."""
+    return [
+        (j, p, d)
+        for j, ps in enumerate(pieces)
+        for p, t in enumerate(ps)
+        for d in (days if t.timed and days else [None])
+    ]
+
+
+def claim_days(c: Claim, t: Template, days: Sequence[int]) -> Sequence[int | None]:
+    """The days ``c`` (of template ``t``) is instantiated on: its relevant days, or ``[None]`` when untimed."""
+    return _days_within(c, days) if t.timed else [None]
+
+
+class UnitWriter:
+    """Units made from templates, collecting the atoms and sort declarations they use in ``enc``."""
+
+    def __init__(self, enc: Encoder) -> None:
+        self.enc = enc
+        self.units: list[Unit] = []
+
+    def add(self, kind: str, index: int, t: Template, on: Sequence[int | None]) -> None:
+        """The unit of ``t`` on the days ``on`` (all under one literal), as the ``index``-th of its kind."""
         smt, atoms = _instances(t, on)
+        known = self.enc.atoms
         names = []
         for a in atoms:
             names.append(a[0])
             if a[0] not in known:
                 known[a[0]] = Atom(*a)
-        sorts = no_sorts
+        sorts = _NO_SORTS
         if t.sort_decls:
-            enc.sort_decls.update(t.sort_decls)
+            self.enc.sort_decls.update(t.sort_decls)
             sorts = frozenset(s for s, _ in t.sort_decls)
-        units.append(
+        self.units.append(
             Unit(kind=kind, index=index, smt=smt, atoms=frozenset(names), sorts=sorts, bounds=frozenset(t.bounds))
         )
 
-    for i, (c, t) in enumerate(zip(dataset.claims, templates, strict=True)):
-        add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days[i])
-    for j, ps in enumerate(pieces):
-        for t in ps:  # a rule holds on every relevant day: one instance each
-            for d in days if t.timed and days else [None]:
-                add("rule", j, t, [d])
-    return Encoded(tuple(units), enc.atoms, enc.sort_decls, tuple(days))
+    def encoded(self, days: Sequence[int], rules: Sequence[RuleInstance]) -> Encoded:
+        return Encoded(tuple(self.units), self.enc.atoms, self.enc.sort_decls, tuple(days), tuple(rules))
+
+
+_NO_SORTS = frozenset[str]()
 
 
 def _count_instances(

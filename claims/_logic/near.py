@@ -49,6 +49,16 @@ from claims._logic.solver import thread_context
 CODE = "near-contradiction"
 
 
+def candidates(comps: Sequence[Component], results: Sequence[ComponentResult]) -> list[int]:
+    """The components that may hold a near-contradiction: consistent (completely so, no unknown), with more
+    than one claim or rule (one claim alone is no clash)."""
+    return [
+        k
+        for k, (comp, res) in enumerate(zip(comps, results, strict=True))
+        if res.complete and not res.muses and res.unknown_reason is None and len(comp.claims) + len(comp.rules) > 1
+    ]
+
+
 def strict_components(
     ds: Dataset, enc: Encoded, comps: Sequence[Component], results: Sequence[ComponentResult], *, limits: Limits
 ) -> tuple[Encoded, list[tuple[int, Component]]]:
@@ -62,11 +72,7 @@ def strict_components(
     A component of one claim and no rule is left out: its only possible MUS
     is that claim alone, which is no near-contradiction.
     """
-    chosen = [
-        k
-        for k, (comp, res) in enumerate(zip(comps, results, strict=True))
-        if res.complete and not res.muses and res.unknown_reason is None and len(comp.claims) + len(comp.rules) > 1
-    ]
+    chosen = candidates(comps, results)
     strict = strict_claims(ds, [i for k in chosen for i in comps[k].claims])
     if not strict:
         return enc, []

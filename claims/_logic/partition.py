@@ -81,26 +81,44 @@ def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
     is; every MUS lies in one component, and a conclusion is judged by the
     premises of its component as by all premises that are consistent.
     """
-    units = enc.units
-    bounded = frozenset().union(*(u.bounds for u in units)) if units else frozenset()
+    return outlines(enc, groups(enc.units, bounded_of(enc.units)), scripts=scripts)
+
+
+def bounded_of(units: Sequence[Unit]) -> frozenset[str]:
+    """The open sorts some unit may bound (see :func:`partition`)."""
+    return frozenset().union(*(u.bounds for u in units)) if units else frozenset()
+
+
+def nodes_of(u: Unit, bounded: frozenset[str]) -> list[str]:
+    """What ``u`` shares with the units of its component: its atoms, and each sort of ``bounded`` it mentions."""
+    return [*u.atoms, *(f"sort {s}" for s in u.sorts & bounded)]  # atoms are |quoted|: no clash
+
+
+def groups(units: Sequence[Unit], bounded: frozenset[str]) -> list[list[int]]:
+    """The connected components of ``units`` (positions) sharing a node (:func:`nodes_of`), in order of first unit."""
     uf = _UnionFind()
     keys: list[str | None] = []
     for u in units:
-        nodes = [*u.atoms, *(f"sort {s}" for s in u.sorts & bounded)]  # atoms are |quoted|: no clash
+        nodes = nodes_of(u, bounded)
         head = nodes[0] if nodes else None
         for a in nodes[1:]:
             uf.union(head or "", a)  # the roots do not depend on the order: union keeps the least name
         keys.append(head)
-    groups: dict[str, list[int]] = {}
+    out: dict[str, list[int]] = {}
     for k, head in enumerate(keys):
         key = uf.find(head) if head is not None else f"#unit{k}"
-        groups.setdefault(key, []).append(k)
+        out.setdefault(key, []).append(k)
+    return list(out.values())
+
+
+def outlines(enc: Encoded, members: Sequence[Sequence[int]], *, scripts: bool = True) -> list[Component]:
+    """The components of the groups ``members`` that hold a claim, in the order of their first claim."""
     comps: list[tuple[int, Component]] = []
-    for members in groups.values():
-        first = min((units[k].index for k in members if units[k].kind != "rule"), default=None)
+    for group in members:
+        first = min((enc.units[k].index for k in group if enc.units[k].kind != "rule"), default=None)
         if first is None:
             continue  # rules only: their consistency is checked once, on their own
-        comp = _outline(enc, members)
+        comp = _outline(enc, group)
         comps.append((first, complete(enc, comp) if scripts else comp))
     comps.sort(key=lambda p: p[0])
     return [c for _, c in comps]

@@ -22,9 +22,11 @@ from claims._front.model import Dataset
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
-from claims._logic.near import fit, strict_components
+from claims._logic.near import candidates, fit, strict_components
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
+from claims._logic.recheck import LastRun
+from claims._logic.recheck import outline as outline  # re-exported: benchmarks.run times it
 from claims._logic.solve import ComponentResult as Res
 from claims._logic.solve import Options
 from claims._report.assemble import assemble_report
@@ -36,12 +38,6 @@ Progress = Callable[[int, int], None]
 def components_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> list[Component]:
     """Encode and partition a dataset."""
     return partition(encode(ds, limits=limits))
-
-
-def outlines_of(ds: Dataset, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Encoded, list[Component]]:
-    """Encode and partition a dataset, leaving the components' scripts unwritten (see ``partition``)."""
-    enc = encode(ds, limits=limits)
-    return enc, partition(enc, scripts=False)
 
 
 CacheSpec = Union[ResultCache, str, "os.PathLike[str]", bool, None]
@@ -114,18 +110,17 @@ def _check(
                     rs = tuple(ds.rules[j] for j in s)
                     conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
             # an unknown answer for the rules alone resurfaces in the components that use them
-        enc, comps = outlines_of(ds, limits=limits) if not conflicts else (None, [])
         store = _cache_of(cache)
 
-        def solve(
-            enc: Encoded, comps: list[Component], facts: frozenset[int], progress: Progress | None, jobs: int = n_jobs
+        def solve_rest(
+            enc: Encoded, comps: list[Component], known: dict[int, Res], todo: list[int], progress: Progress | None
         ) -> list[Res]:
-            known, todo = split_cached(store, comps, facts, opts)
+            """Solve the components at ``todo`` (the rest are ``known``), keep them in the cache; all results."""
             solved = _executor.run(
                 [complete(enc, comps[k]) for k in todo],
                 facts,
                 opts,
-                jobs=jobs,
+                jobs=n_jobs,
                 executor=executor,
                 scheduler=scheduler,
                 progress=progress,
@@ -134,14 +129,47 @@ def _check(
                 known[k] = res
                 if store is not None:
                     store.put(comps[k], facts, opts, res)
-            counted.append(len(todo))
             return [known[k] for k in range(len(comps))]
 
-        counted: list[int] = []
-        results = solve(enc, comps, facts, progress) if enc is not None else []
-        near = _near_contradictions(ds, enc, comps, results, solve, opts, limits, n_jobs) if enc is not None else ()
+        last = LastRun(store.directory) if store is not None and store.directory is not None else None
+        made = (
+            None
+            if conflicts
+            else outline(
+                ds,
+                limits=limits,
+                opts=opts,
+                facts=facts,
+                last=last.read() if last is not None else None,
+                keep=last is not None,
+            )
+        )
+        comps = made.comps if made is not None else []
+        known, todo = split_cached(store, comps, facts, opts, made.keys if made is not None else None)
+        if made is not None and any(not comps[k].units for k in todo):
+            # a component kept from the last run whose result the cache no longer holds: the
+            # full computation gives the same components with their units (claims._logic.recheck)
+            kept_keys = made.keys
+            made = outline(ds, limits=limits, opts=opts, facts=facts, last=None, keep=True)
+            if made.keys != kept_keys or [c.claims for c in made.comps] != [c.claims for c in comps]:
+                known, todo = split_cached(store, made.comps, facts, opts, made.keys)
+            comps = made.comps
+        results = solve_rest(made.enc, comps, known, todo, progress) if made is not None else []
+        near: tuple[Diagnostic, ...] = ()
+        if made is not None:
+
+            def full() -> tuple[Encoded, list[Component]]:  # the near pass needs every component's units
+                o = outline(ds, limits=limits, opts=opts, facts=facts, last=None, keep=False)
+                return o.enc, o.comps
+
+            def solve(enc: Encoded, comps: list[Component]) -> list[Res]:
+                return solve_rest(enc, comps, *split_cached(store, comps, facts, opts), None)
+
+            near = _near_contradictions(ds, made.enc, comps, results, full, solve, opts, limits)
         if store is not None:
             store.flush()
+        if last is not None and made is not None and made.changed and made.record is not None:
+            last.write(made.record)
         return assemble_report(
             ds,
             comps,
@@ -149,7 +177,7 @@ def _check(
             conflicts,
             opts,
             time.perf_counter() - start,
-            sum(counted),
+            len(todo),
             (*warnings.result(), *near),
         )
 
@@ -159,22 +187,29 @@ def _near_contradictions(
     enc: Encoded,
     comps: list[Component],
     results: list[Res],
-    solve: Callable[[Encoded, list[Component], frozenset[int], Progress | None, int], list[Res]],
+    full: Callable[[], tuple[Encoded, list[Component]]],
+    solve: Callable[[Encoded, list[Component]], list[Res]],
     opts: Options,
     limits: Limits,
-    jobs: int,
 ) -> tuple[Diagnostic, ...]:
     """The near-contradictions of the consistent components (``claims._logic.near``), as warnings.
 
     The strict reading of each such component is solved the way the stated
     one is (``solve``: the result cache, the executor); each MUS it has is
-    one warning, with the values at which its claims fit as stated.
+    one warning, with the values at which its claims fit as stated. A
+    component a re-check kept from the last run has no units to read anew:
+    then the encoding is made in full (``full``: the same components, in the
+    same order, with their units; ``claims._logic.recheck``).
     """
+    if any(not comps[k].units for k in candidates(comps, results)):
+        enc, every = full()
+        if [c.claims for c in every] != [c.claims for c in comps]:  # pragma: no cover - recheck's own guarantee
+            raise AssertionError("a re-check kept components the full computation does not make")
+        comps = every
     enc2, strict = strict_components(ds, enc, comps, results, limits=limits)
     if not strict:
         return ()
-    facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
-    found = solve(enc2, [c for _, c in strict], facts, None, jobs)
+    found = solve(enc2, [c for _, c in strict])
     out = []
     for (k, _), res in zip(strict, found, strict=True):
         for mus in res.muses:

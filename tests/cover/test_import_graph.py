@@ -52,6 +52,7 @@ STAGES = (
     "claims._logic.solve",
     "claims._logic.rulecheck",
     "claims._logic.cache",
+    "claims._logic.recheck",
     "claims._logic.executor",
     "claims._logic.near",
     # _report: results to findings, findings to formats

@@ -1,0 +1,476 @@
+"""Encode and partition again only what an edit touched, from a record of the last run.
+
+A re-check after a one-claim edit used to encode every claim, group every
+unit into components and digest every component again. Each claim's unit
+(``claims._logic.encode``) is a function of a few things: its kind, its
+template, its interval (when it is timed) and the dataset's relevant days
+``D``; the partition groups units by the nodes they share (their atoms, and
+the sorts of the dataset's bounded set ``B`` they mention:
+:func:`~claims._logic.partition.nodes_of`). So the last run leaves a
+:class:`Record` (in the result cache's folder, sealed like its pack):
+
+* the *context*: a digest of ``D``, ``B``, the rules' pieces (their
+  templates, which fix every rule unit given ``D``), the limits, the solver
+  options and the engine;
+* each claim's *key*: its kind, a digest of its template and, when timed,
+  its interval (:func:`claim_keys`), and how many instances it made;
+* every group of units (the connected components of the sharing graph, rules
+  alone included): its claims (by index), its rule units ``(rule, piece,
+  day)``, its nodes, and the component's ``shape`` and result-cache key
+  (``""`` for rules alone).
+
+A re-check (:func:`outline`) computes the templates, ``D``, ``B``, the rules'
+pieces and every key (cheap: no unit is made), and when the context is the
+record's, pairs the claims with the record's by key (equal keys first with
+first). A group is *kept* when every claim of it is paired, none of its nodes
+is a node of an *added* claim's unit (one paired with none), and its claims
+keep their order; every other group is *dirty*: its paired claims, its rule
+units and the added claims are encoded again (:class:`~claims._logic.encode.UnitWriter`)
+and grouped again (:func:`~claims._logic.partition.groups`).
+
+Why this is what :func:`~claims._logic.partition.partition` of
+:func:`~claims._logic.encode.encode` gives. Equal keys under an equal
+context mean equal units: a unit is made from the kind, the template, the
+claim's days (its interval cut from ``D``) and, for a rule, its piece and
+day, and nothing else (the claim's index is only its literal's name). So the
+units of this run are those of the record's claims paired, plus the added
+claims', with the same rule units (same pieces, same ``D``), and each unit
+has the same nodes (same ``B``). A kept group is a connected component of
+this run's graph too: its units are all still there, so it stays connected;
+a node of it is shared by no other unit, since the record's groups share no
+node (they are components), the unpaired claims of the record are gone, and
+no added unit has one. The dirty groups' units and the added ones are the
+rest of the units, so their components, computed again, are the rest of the
+components. A kept group's component holds its claims under their new
+indices; as they keep their order, every claim keeps its place among the
+component's claims, and its script up to the numbering of claims, its
+``shape``, is the same (it is a digest of the declarations and, in order,
+of each unit's kind, place and text). Components come in the order of their
+first claim, as :func:`~claims._logic.partition.outlines` sorts them. A kept
+component has no script here (``units`` empty): its result comes from the
+result cache, by the key the record keeps, which is the one the full
+computation would make (:func:`~claims._logic.cache.component_key`: the
+engine, the options, which of its claims are facts or conclusions, its rules
+and its shape, all unchanged: a claim's kind is part of its key). One the
+cache does not hold sends the caller back to the full computation
+(:func:`outline` with no record).
+
+The too-large check of :func:`encode` is kept: the instances of a paired
+claim are the record's count (a function of its key and ``D``), an added
+claim's are counted, and over the limit the full computation runs and
+reports it. Everything the record holds came from this engine (sealed with
+this user's key, same engine version, same format); one that does not
+verify, parse or fit (an index out of range, a claim in two groups, a rule
+unit this run does not have) is ignored: the full computation runs, and
+writes a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import marshal
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import attrs
+
+from claims._base.files import write_atomic
+from claims._base.limits import Limits
+from claims._base.read import CACHE_FILE_BYTES, read_regular
+from claims._base.sign import seal, unseal, user_key
+from claims._front.model import Claim, Dataset, Template
+from claims._logic.cache import component_key, engine_version
+from claims._logic.encode import (
+    Encoded,
+    Encoder,
+    RuleInstance,
+    UnitWriter,
+    claim_days,
+    claim_templates,
+    encode_with,
+    relevant_days,
+    rule_instances,
+    rule_templates,
+)
+from claims._logic.partition import Component, groups, nodes_of, outlines
+from claims._logic.solve import Options
+
+FORMAT = 1
+RECORD = "last-run.pack"
+_MAGIC = b"claims-last-run\n"
+
+
+def claim_keys(claims: Sequence[Claim], templates: Sequence[Template]) -> tuple[str, ...]:
+    """What the unit of each claim is made of besides the relevant days, as a string (its *key*).
+
+    The digest of its template's fields that make the unit (all but the
+    lint's ``uses``; ``marshal`` version 2 writes no references, so the bytes
+    are a function of the values; one digest per template object), its kind
+    and, when the template is timed, its interval (which of the relevant
+    days it holds on). The digest has a fixed width and a kind is letters,
+    so a key says each part apart.
+    """
+    made: dict[int, str] = {}
+    out = []
+    for c, t in zip(claims, templates, strict=True):
+        digest = made.get(id(t))
+        if digest is None:
+            data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds)
+            digest = made[id(t)] = hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
+        if t.timed:
+            lo, hi = c.interval
+            out.append(f"{digest}{c.kind}{lo.toordinal()}-{hi.toordinal()}")
+        else:
+            out.append(digest + c.kind)
+    return tuple(out)
+
+
+class Group(NamedTuple):
+    """A connected component of the last run's units: claims (indices), rule units, nodes, component shape and key.
+
+    ``nodes`` are written one a line (:func:`~claims._logic.partition.nodes_of`:
+    an atom is a quoted SMT symbol, which holds no line break, or ``sort S``
+    for a sort's name, which holds none either): one string is read much
+    faster than many, and they are needed only when a claim is added.
+    ``shape`` and ``key`` (the result cache's, :func:`~claims._logic.cache.component_key`)
+    are ``""`` when it holds no claim.
+    """
+
+    claims: tuple[int, ...]
+    rules: tuple[RuleInstance, ...]
+    nodes: str
+    shape: str
+    key: str
+
+
+@attrs.frozen
+class Record:
+    """What :func:`outline` keeps of a run for the next (see the module docstring)."""
+
+    context: str
+    keys: tuple[str, ...]
+    counts: tuple[int, ...]
+    groups: tuple[Group, ...]
+
+
+@attrs.frozen
+class Outline:
+    """The encoding and the components of a dataset (scripts unwritten), and what it keeps for the next run.
+
+    ``kept``: components taken from the record, with no units (``units`` is
+    empty): their results must come from the result cache. ``keys``: each
+    component's result-cache key. Without a record to keep (``keep=False``
+    for :func:`outline`), neither keys nor record are made.
+    """
+
+    enc: Encoded
+    comps: list[Component]
+    keys: list[str] | None
+    record: Record | None
+    kept: int
+    changed: bool  # the record differs from the one read
+
+
+class LastRun:
+    """The record of the last run, in ``directory`` (the result cache's folder), sealed with this user's key.
+
+    Written with ``marshal`` (plain tuples, strings and numbers: a tenth of
+    the time of JSON for 100,000 claims), inside the seal: only what this
+    user's engine wrote is ever unmarshalled, and what it holds is checked
+    (types, every claim in one group) before use.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self._key = user_key()
+        self.path = Path(directory) / RECORD
+        self.ignored = 0  # records that did not verify, did not parse, or are another engine's
+
+    def read(self) -> Record | None:
+        """The record on disk; None when there is none, or it is damaged, foreign or of another engine."""
+        if self._key is None:
+            return None
+        try:
+            data = read_regular(self.path, CACHE_FILE_BYTES)
+        except OSError:
+            return None
+        payload = unseal(self._key, _MAGIC, data)
+        try:
+            if payload is None:
+                raise ValueError("not sealed by this user")
+            return _decode(marshal.loads(payload))
+        except (ValueError, TypeError, KeyError, IndexError, EOFError):
+            self.ignored += 1
+            return None
+
+    def write(self, record: Record) -> None:
+        if self._key is None:
+            return
+        doc: Any = (
+            FORMAT,
+            engine_version(),
+            record.context,
+            record.keys,
+            record.counts,
+            tuple(tuple(g) for g in record.groups),
+        )
+        try:  # for this user only; a lost record costs a full encode and partition
+            write_atomic(self.path, seal(self._key, _MAGIC, marshal.dumps(doc, 4)), mode=0o600, durable=False)
+        except OSError:
+            pass
+
+
+def _decode(doc: Any) -> Record:
+    """A record from what :meth:`LastRun.write` wrote; ValueError (or TypeError, ...) when it is not one."""
+    if type(doc) is not tuple or len(doc) != 6 or doc[0] != FORMAT or doc[1] != engine_version():
+        raise ValueError("another engine's record")
+    _, _, context, keys, counts, groups = doc
+    if type(keys) is not tuple or {type(k) for k in keys} - {str} or type(context) is not str:
+        raise ValueError("damaged")
+    if type(counts) is not tuple or len(counts) != len(keys) or {type(n) for n in counts} - {int}:
+        raise ValueError("damaged")
+    out = []
+    for g in groups:
+        claims, rules, nodes, shape, key = g
+        if type(claims) is not tuple or type(nodes) is not str or type(rules) is not tuple:
+            raise ValueError("damaged")
+        if type(shape) is not str or type(key) is not str or bool(claims) != bool(shape) or bool(key) != bool(shape):
+            raise ValueError("damaged")
+        for r in rules:
+            if type(r) is not tuple or len(r) != 3 or {type(r[0]), type(r[1])} != {int} or type(r[2]) not in _DAY:
+                raise ValueError("damaged")
+        out.append(Group(claims, rules, nodes, shape, key))
+    every = [i for g in out for i in g.claims]
+    if {type(i) for i in every} - {int} or sorted(every) != list(range(len(keys))):
+        raise ValueError("a claim in no group, or in two")
+    return Record(context, keys, counts, tuple(out))
+
+
+_DAY = (int, type(None))
+
+
+def outline(
+    ds: Dataset, *, limits: Limits, opts: Options, facts: frozenset[int], last: Record | None, keep: bool = True
+) -> Outline:
+    """The encoding and components of ``ds`` (no scripts), from ``last`` where the edit left it valid.
+
+    The components are those of ``partition(encode(ds), scripts=False)``
+    (see the module docstring), except that a kept one has no units; with
+    each, its key in the result cache for ``facts`` and ``opts``, and the
+    record for the next run (``keep=False``, when there is nowhere to keep
+    it: neither, and no record is read). Raises what
+    :func:`~claims._logic.encode.encode` raises.
+    """
+    enc = Encoder(ds, limits=limits)
+    templates = claim_templates(ds, enc)
+    days = relevant_days(ds, templates)
+    pieces = rule_templates(ds, enc)
+    bounded = frozenset().union(*(t.bounds for t in templates), *(t.bounds for ps in pieces for t in ps))
+    if not keep:
+        full = encode_with(ds, enc, templates, days, pieces, limits)
+        return Outline(full, outlines(full, groups(full.units, bounded), scripts=False), None, None, 0, False)
+    keys = claim_keys(ds.claims, templates)
+    context = _context(days, bounded, pieces, limits, opts)
+    if last is not None and last.context == context:
+        made = _incremental(ds, enc, templates, keys, days, pieces, bounded, last, limits, facts, opts)
+        if made is not None:
+            return made
+    full = encode_with(ds, enc, templates, days, pieces, limits)
+    members = groups(full.units, bounded)
+    comps = outlines(full, members, scripts=False)
+    comp_keys = [component_key(c, facts, opts) for c in comps]
+    counts = tuple(len(claim_days(c, t, days)) for c, t in zip(ds.claims, templates, strict=True))
+    record = Record(context, keys, counts, tuple(_groups_of(full, members, comps, comp_keys, bounded)))
+    return Outline(full, comps, comp_keys, record, 0, True)
+
+
+def _context(
+    days: Sequence[int], bounded: frozenset[str], pieces: Sequence[Sequence[Template]], limits: Limits, opts: Options
+) -> str:
+    """What every unit and result key depends on besides its claims: days, bounded sorts, rules, limits, options."""
+    rules = tuple(tuple(tuple(t) for t in ps) for ps in pieces)
+    data: Any = (engine_version(), tuple(days), tuple(sorted(bounded)), rules, repr(limits), repr(opts))
+    return hashlib.sha256(marshal.dumps(data, 2)).hexdigest()
+
+
+def _groups_of(
+    enc: Encoded,
+    members: Sequence[Sequence[int]],
+    comps: Sequence[Component],
+    comp_keys: Sequence[str],
+    bounded: frozenset[str],
+) -> list[Group]:
+    """The record's groups of the units ``members`` of ``enc`` (whose components, as outlined, are ``comps``)."""
+    made = {c.units[0]: (c.shape, k) for c, k in zip(comps, comp_keys, strict=True)}
+    out = []
+    rule_at = dict(zip(range(len(enc.units) - len(enc.rules), len(enc.units)), enc.rules, strict=True))
+    for group in members:
+        units = [enc.units[k] for k in group]
+        nodes: set[str] = set()
+        for u in units:
+            nodes.update(nodes_of(u, bounded))
+        shape, key = made.get(group[0], ("", ""))
+        out.append(
+            Group(
+                tuple(u.index for u in units if u.kind != "rule"),
+                tuple(rule_at[k] for k in group if k in rule_at),
+                "\n".join(sorted(nodes)),
+                shape,
+                key,
+            )
+        )
+    return out
+
+
+def _pairs(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Each old claim's partner among ``keys`` (-1: none), and the claims of ``keys`` with none (added).
+
+    Equal keys are paired in order. Claims at the same place with the same
+    key are paired first: the common case of an edit that keeps the number
+    of claims pairs every unchanged claim with itself.
+    """
+    if len(keys) == len(old):
+        differ = [i for i, (a, b) in enumerate(zip(keys, old, strict=True)) if a != b]
+        if not differ:
+            return list(range(len(keys))), []
+        new_of_old = list(range(len(keys)))
+        for i in differ:
+            new_of_old[i] = -1
+        sub_new, sub_old = _pairs_by_key([keys[i] for i in differ], [old[i] for i in differ])
+        for o, i in enumerate(sub_new):
+            if i >= 0:
+                new_of_old[differ[o]] = differ[i]
+        return new_of_old, [differ[i] for i in sub_old]
+    return _pairs_by_key(keys, old)
+
+
+def _pairs_by_key(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], list[int]]:
+    new_of_old = [-1] * len(old)
+    added: list[int] = []
+    free: dict[str, list[int]] = {}
+    for o in range(len(old) - 1, -1, -1):
+        free.setdefault(old[o], []).append(o)
+    for i, k in enumerate(keys):
+        olds = free.get(k)
+        if olds:
+            new_of_old[olds.pop()] = i
+        else:
+            added.append(i)
+    return new_of_old, added
+
+
+def _incremental(
+    ds: Dataset,
+    enc: Encoder,
+    templates: Sequence[Template],
+    keys: Sequence[str],
+    days: Sequence[int],
+    pieces: Sequence[Sequence[Template]],
+    bounded: frozenset[str],
+    last: Record,
+    limits: Limits,
+    facts: frozenset[int],
+    opts: Options,
+) -> Outline | None:
+    """The outline from ``last`` (same context), or None when the full computation must run."""
+    n = len(keys)
+    new_of_old, added = _pairs(keys, last.keys)
+    same = not added and len(keys) == len(last.keys) and all(i == o for o, i in enumerate(new_of_old))
+    removed = [o for o, i in enumerate(new_of_old) if i < 0]
+    if same:
+        counts = list(last.counts)
+    else:
+        counts = [0] * n
+        for o, i in enumerate(new_of_old):
+            if i >= 0:
+                counts[i] = last.counts[o]
+        for i in added:
+            counts[i] = len(claim_days(ds.claims[i], templates[i], days))
+    rules = rule_instances(pieces, days)
+    if sum(counts) + len(rules) > limits.instances:
+        return None  # the full computation says which claim, as encode does
+    dirty: set[int] = set()
+    if removed:
+        group_of = [0] * len(last.keys)
+        for g, grp in enumerate(last.groups):
+            for o in grp.claims:
+                group_of[o] = g
+        dirty.update(group_of[o] for o in removed)
+    writer = UnitWriter(enc)
+    for i in added:
+        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates[i], days))
+    if added:
+        node_group = {x: g for g, grp in enumerate(last.groups) for x in grp.nodes.split("\n") if x}
+        for u in writer.units:
+            dirty.update(node_group[x] for x in nodes_of(u, bounded) if x in node_group)
+    moved = not same and any(i != o for o, i in enumerate(new_of_old) if i >= 0)
+    kept: list[Group] = []
+    for g, grp in enumerate(last.groups):
+        if g in dirty:
+            continue
+        if moved:
+            mapped = tuple(new_of_old[o] for o in grp.claims)
+            if any(a >= b for a, b in itertools.pairwise(mapped)):
+                dirty.add(g)  # its claims changed order: its shape may change
+            else:
+                kept.append(grp._replace(claims=mapped))
+            continue
+        kept.append(grp)
+    # the dirty groups and the added claims, encoded and grouped again
+    again = sorted([*added, *(i for g in dirty for o in last.groups[g].claims if (i := new_of_old[o]) >= 0)])
+    redo_rules = sorted({r for g in dirty for r in last.groups[g].rules}, key=lambda r: (r[0], r[1], r[2] or 0))
+    known = set(rules) if redo_rules else set()
+    if not all(r in known for r in redo_rules):
+        return None  # a rule unit this run does not have: not a record of this context
+    writer = UnitWriter(enc)
+    for i in again:
+        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates[i], days))
+    for j, p, d in redo_rules:
+        writer.add("rule", j, pieces[j][p], [d])
+    part = writer.encoded(days, redo_rules)
+    members = groups(part.units, bounded)
+    fresh = outlines(part, members, scripts=False)
+    fresh_keys = [component_key(c, facts, opts) for c in fresh]
+    comps = [(min((*c.claims, *c.conclusions)), c, k) for c, k in zip(fresh, fresh_keys, strict=True)]
+    concl = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "conclusion")
+    comps += [(grp.claims[0], _kept_component(grp, concl), grp.key) for grp in kept if grp.shape]
+    comps.sort(key=lambda p: p[0])
+    record = Record(
+        last.context,
+        tuple(keys),
+        tuple(counts),
+        (*kept, *_groups_of(part, members, fresh, fresh_keys, bounded)),
+    )
+    return Outline(
+        part,
+        [c for _, c, _ in comps],
+        [k for _, _, k in comps],
+        record,
+        len(comps) - len(fresh),
+        bool(dirty) or not same,
+    )
+
+
+def _kind(c: Claim) -> str:
+    return "conclusion" if c.kind == "conclusion" else "claim"
+
+
+def _kept_component(grp: Group, conclusions: frozenset[int]) -> Component:
+    """The outline of a kept group's component, without units: what the result cache needs to find its result."""
+    concl: tuple[int, ...] = ()
+    claims = grp.claims
+    if not conclusions.isdisjoint(claims):
+        claims = tuple(i for i in grp.claims if i not in conclusions)
+        concl = tuple(i for i in grp.claims if i in conclusions)
+    return Component(
+        claims=claims,
+        conclusions=concl,
+        rules=tuple(sorted({r[0] for r in grp.rules})),
+        smt="",
+        atoms=(),
+        digest="",
+        shape=grp.shape,
+        units=(),
+    )

@@ -1,0 +1,202 @@
+"""The re-check from the last run's record: after any edit sequence, the bytes of a check without any cache.
+
+``claims._logic.recheck`` keeps the last run's units and components and, on
+the next run, encodes and groups again only what the edit touched. These
+tests edit generated datasets (``benchmarks/generate.py``) file by file, the
+way a person does (a formula, a date, a kind, a claim dropped, copied or
+moved, a declaration, a rule), check each state through one cache folder
+(the file cache, the result cache and the record), and compare the JSON
+report with the one of a load and check that use no cache at all. A record
+that is damaged, unsigned or another engine's must be ignored, not trusted.
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import claims
+from benchmarks.generate import generate
+from claims._base.limits import DEFAULT
+from claims._base.sign import seal, unseal, user_key
+from claims._logic.cache import ResultCache
+from claims._logic.recheck import _MAGIC, RECORD, LastRun, outline
+from claims._logic.solve import Options
+from claims._report.render import render
+
+_LINE = re.compile(r"^  - \{id: (c\w+),.*\}$", re.M)
+_FORMULA = re.compile(r'formula: "([^"]+)"')
+_SAID = re.compile(r"said: (\d{4})-(\d\d)-(\d\d)")
+_EXTRA_RULE = (
+    '\nrule extra.no_offensive_withdrawn: "a withdrawn country launches no offensive"\n'
+    "  forall c: Country. withdrawn(c) implies not offensive(c)\n"
+)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen")
+    generate(60, out, seed=11, claims_per_file=12)
+    return out
+
+
+def _report(articles: Path, cache: Path | None) -> str:
+    """The JSON report of the dataset (or its error), through the cache folder ``cache`` (None: no cache)."""
+    try:
+        ds = claims.load(articles, cache=cache, jobs=1)
+        report = claims.check(ds, cache=False if cache is None else ResultCache(cache), jobs=1)
+    except claims.InputError as err:
+        return "error: " + "\n".join(d.render() for d in err.diagnostics)
+    return render("json", report)
+
+
+def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
+    """One edit of the dataset under ``root``: ``op`` on the ``which``-th claim file (its ``arg``-th claim line)."""
+    files = sorted((root / "articles").glob("*.yaml"))
+    if op == "rule":
+        rules = root / "rules" / "bench.rules"
+        text = rules.read_text(encoding="utf-8")
+        rules.write_text(text.replace(_EXTRA_RULE, "") if _EXTRA_RULE in text else text + _EXTRA_RULE, "utf-8")
+        return
+    f = files[which % len(files)]
+    text = f.read_text(encoding="utf-8")
+    if op in ("unlink", "clone") and "declarations:" in text:
+        return  # other files may use what it declares: an error, not an edit to re-check
+    if op == "unlink":
+        if len(files) > 1:
+            f.unlink()
+        return
+    if op == "clone":  # a new file: the same claims under new ids
+        f.with_name(f"b{serial:04d}.yaml").write_text(re.sub(r"id: (c\w+),", rf"id: \1f{serial},", text), "utf-8")
+        return
+    if op == "declare":
+        extra = f"  const extra_{serial}: int\n"
+        if "declarations: |\n" in text:
+            f.write_text(text.replace("declarations: |\n", "declarations: |\n" + extra, 1), "utf-8")
+        return
+    lines = list(_LINE.finditer(text))
+    if not lines:
+        return
+    m = lines[arg % len(lines)]
+    line = m.group(0)
+    if op == "formula":  # the same meaning, another text: a new key
+        new = _FORMULA.sub(lambda g: f'formula: "({g.group(1)}) and true"', line)
+    elif op == "negate":
+        new = _FORMULA.sub(lambda g: f'formula: "not ({g.group(1)})"', line)
+    elif op == "said":  # another day: the relevant days change
+        new = _SAID.sub(lambda g: f"said: {g.group(1)}-{g.group(2)}-{1 + (int(g.group(3)) + arg) % 28:02d}", line)
+    elif op == "kind":
+        new = line[:-1] + ", kind: prediction}" if "kind:" not in line else line.replace(", kind: prediction", "")
+    elif op == "drop":
+        new = "" if len(lines) > 1 else line
+    elif op == "copy":
+        new = line + "\n" + line.replace(f"id: {m.group(1)},", f"id: {m.group(1)}x{serial},")
+    else:  # move: the claim goes last in its file, the order of claims changes
+        assert op == "move"
+        text = text[: m.start()] + text[m.end() + 1 :] + line + "\n" if not text.endswith("\n\n") else text
+        f.write_text(text, "utf-8")
+        return
+    end = m.end() + 1 if new == "" else m.end()
+    f.write_text(text[: m.start()] + new + text[end:], "utf-8")
+
+
+_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["formula", "negate", "said", "kind", "drop", "copy", "move", "declare", "rule", "unlink", "clone"]
+        ),
+        st.integers(0, 10),
+        st.integers(0, 40),
+        st.booleans(),  # the result pack lost before this run (kept components must then be solved)
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_EDITS)
+def test_any_edit_sequence_rechecked_gives_the_bytes_of_a_check_without_cache(
+    generated: Path, tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int, int, bool]]
+) -> None:
+    root = tmp_path_factory.mktemp("edits")
+    shutil.copytree(generated / "articles", root / "articles")
+    shutil.copytree(generated / "rules", root / "rules")
+    cache = root / ".claims-cache"
+    assert _report(root / "articles", cache) == _report(root / "articles", None)
+    for serial, (op, which, arg, lose_pack) in enumerate(edits):
+        _edit(root, op, which, arg, serial)
+        if lose_pack:
+            (cache / "results.pack").unlink(missing_ok=True)
+        assert _report(root / "articles", cache) == _report(root / "articles", None), (op, which, arg)
+
+
+def test_a_one_claim_edit_keeps_every_other_component(generated: Path, tmp_path: Path) -> None:
+    """The record is used: after a formula edit all components but the edited claim's are kept."""
+    shutil.copytree(generated, tmp_path / "d")
+    articles = tmp_path / "d" / "articles"
+    first = claims.load(articles, jobs=1)
+    facts = frozenset(i for i, c in enumerate(first.claims) if c.kind == "fact")
+    before = outline(first, limits=DEFAULT, opts=Options(), facts=facts, last=None)
+    _edit(tmp_path / "d", "formula", 1, 3, 0)
+    after = claims.load(articles, jobs=1)
+    facts = frozenset(i for i, c in enumerate(after.claims) if c.kind == "fact")
+    again = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=before.record)
+    full = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=None)
+    assert again.kept == len(full.comps) - 1
+    assert again.record is not None and full.record is not None
+    assert [(c.claims, c.conclusions, c.rules, c.shape) for c in again.comps] == [
+        (c.claims, c.conclusions, c.rules, c.shape) for c in full.comps
+    ]
+    assert again.keys == full.keys
+    assert again.record.keys == full.record.keys
+    assert again.record.counts == full.record.counts
+    assert sorted(again.record.groups) == sorted(full.record.groups)
+
+
+def _key() -> bytes:
+    key = user_key()
+    assert key is not None
+    return key
+
+
+@pytest.mark.parametrize(
+    "damage", ["garbage", "flipped", "unsigned", "other-engine", "two-groups", "float-index", "foreign-key"]
+)
+def test_a_damaged_or_foreign_record_is_ignored(generated: Path, tmp_path: Path, damage: str) -> None:
+    """A record that does not verify, parse or fit is never used: the run is the full computation's."""
+    shutil.copytree(generated, tmp_path / "d")
+    articles, cache = tmp_path / "d" / "articles", tmp_path / "d" / ".claims-cache"
+    assert _report(articles, cache) == _report(articles, None)
+    path = cache / RECORD
+    sealed = path.read_bytes()
+    doc = marshal.loads(unseal(_key(), _MAGIC, sealed) or b"N")
+    assert LastRun(cache).read() is not None
+    if damage == "garbage":
+        path.write_bytes(seal(_key(), _MAGIC, b"{not marshal"))
+    elif damage == "flipped":
+        path.write_bytes(sealed[:-5] + bytes([sealed[-5] ^ 1]) + sealed[-4:])
+    elif damage == "unsigned":
+        path.write_bytes(marshal.dumps(doc))
+    elif damage == "foreign-key":
+        path.write_bytes(seal(b"k" * 32, _MAGIC, marshal.dumps(doc)))
+    elif damage == "other-engine":
+        path.write_bytes(seal(_key(), _MAGIC, marshal.dumps((doc[0], "claims 0.0", *doc[2:]))))
+    elif damage == "float-index":  # what marshal could hold and JSON could not: a claim index as a float
+        groups = tuple((tuple(float(i) for i in g[0]), *g[1:]) for g in doc[5])
+        path.write_bytes(seal(_key(), _MAGIC, marshal.dumps((*doc[:5], groups))))
+    else:  # every component claims the first claim too
+        groups = tuple((tuple(sorted({0, *g[0]})), *g[1:]) for g in doc[5])
+        path.write_bytes(seal(_key(), _MAGIC, marshal.dumps((*doc[:5], groups))))
+    last = LastRun(cache)
+    assert last.read() is None
+    assert last.ignored == 1
+    _edit(tmp_path / "d", "formula", 2, 1, 0)
+    assert _report(articles, cache) == _report(articles, None)
+    assert LastRun(cache).read() is not None  # written again, whole
