@@ -48,6 +48,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 import attrs
@@ -98,7 +99,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we"})
 _TITLES = _words(
     "minister president secretary ambassador spokesman spokeswoman spokesperson chief director "
     "general commander senator governor mayor chairman chairwoman chair head premier king queen "
-    "prince envoy official officer adviser advisor leader"
+    "prince envoy official officer adviser advisor leader councillor councilor"
 )
 _BREAKS = _words("as after while when because since and but that which who comes came also then")
 _STOPWORDS = _words(
@@ -324,6 +325,10 @@ _POST = re.compile(
     rf",\s+(?P<spk>[^,;:“”\"]+?)\s+{_ADVERBS}(?:said|reported|added|told\s+(?P<o>[^.]+?))"
     r"\s*(?:in a statement\s*)?[.!]?$"
 )
+_TOLD = re.compile(
+    rf"(?P<spk>[^.;:“”\"]+?)\s+{_ADVERBS}(?:told|tells)\s+(?P<o>[A-Z][\w.-]*(?:\s+\([A-Z][A-Za-z.-]+\))?)"
+    r"\s+(?:that\s+)?(?=[a-z])"
+)
 _ACCORDING_END = re.compile(r",\s+according\s+(?:to\s+)?(?P<o>[^,.]+?)\s*[.!]?$")
 _ACCORDING_START = re.compile(r"^According\s+to\s+(?P<o>[^,]+),\s+")
 _AGAIN = re.compile(rf",?\s+(?:and|adding)\s+{_ADVERBS}(?:{_VERBS})\s+(?:that\s+)?")
@@ -342,8 +347,10 @@ def _direct(text: str, s0: int, s1: int) -> list[_Found]:
     m = re.search(rf"(?:^|[,.;:]|\s\s)\s*(?P<spk>[^,.;:]*?)\s+{_ADVERBS}(?:{_VERBS})\b", outside)
     if m is not None and m.group("spk").strip():
         speaker = m.group("spk")
-    elif m is not None:
-        speaker = ""
+    else:  # inverted: ``“...,” said Maria Lopez, the city's engineer.``
+        m = re.search(r"\b(?:said|says|added|adds)\s+(?P<spk>[A-Z][^.;:]*?)\s*(?:[.;:]|\s\s|$)", outside)
+        if m is not None:
+            speaker = m.group("spk")
     outlet = _outlet(outside)
     out = []
     for q in quotes:
@@ -376,9 +383,9 @@ def _reported(text: str, s0: int, s1: int) -> list[_Found]:
         b -= 1 if text[b - 1] == "." else 0
         name, acr = _acronym(m.group("o"))
         return [_Found(a, b, m.group("o"), acr or name, False)]
-    m = _PRE.search(sentence)
+    m = _TOLD.search(sentence) or _PRE.search(sentence)
     if m is not None and m.group("spk").strip():
-        outlet = _outlet(m.group("mid"))
+        outlet = _outlet(m.group("mid")) if "mid" in m.re.groupindex else _acronym(m.group("o"))[1] or m.group("o")
         a = s0 + m.end()
         b = s1 - (1 if sentence.endswith(".") else 0)
         found = []
@@ -411,7 +418,9 @@ class _Speakers:
         low = phrase.lower()
         if not phrase or low in _PRONOUNS:
             name = self.last
-        elif re.fullmatch(r"the\s+\w+", low) and low.split()[1] not in ("associated",):
+        elif re.fullmatch(r"the\s+\w+", low) and (
+            self.last is not None or any(low.split()[1] in n for n in self.names)
+        ):
             noun = low.split()[1]
             name = next((n for n in reversed(self.names) if noun in n.lower().split()), self.last)
         else:
@@ -516,8 +525,13 @@ def extract(text: str, published: datetime.date) -> tuple[list[Statement], list[
 # --------------------------------------------------------------------------- symbols
 
 
+_IRREGULAR = {"kept": "keep", "defence": "defense", "left": "leave", "withdrew": "withdraw", "withdrawn": "withdraw"}
+"""Forms no suffix rule joins (and British spellings), as their plain word."""
+
+
 def _stem(word: str) -> str:
     word = word.replace("-", "")
+    word = _IRREGULAR.get(word, word)
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
             return word[: -len(suffix)]
@@ -560,12 +574,22 @@ def declared_symbols(folder: Path, sink: DiagnosticSink) -> list[Symbol]:
 
 
 def suggestions(quote: str, symbols: Sequence[Symbol]) -> list[tuple[Symbol, list[str]]]:
-    """The symbols whose names or comments share words with ``quote``: most shared words first, then by name."""
+    """The symbols whose names or comments share words with ``quote``, best first, then by name.
+
+    A shared word counts ``1/n`` when ``n`` symbols hold it: ``S-400``, held by two, says more
+    than ``Syria``, held by ten.
+    """
+    holders: dict[str, int] = {}
+    for s in symbols:
+        for w in s.stems:
+            holders[w] = holders.get(w, 0) + 1
     words = stems(quote)
     scored = [(s, sorted(s.stems & words)) for s in symbols]
-    scored = [(s, shared) for s, shared in scored if shared]
-    scored.sort(key=lambda p: (-len(p[1]), p[0].name))
-    return scored[:MAX_SUGGESTIONS]
+    ranked = sorted(
+        ((sum(Fraction(1, holders[w]) for w in shared), s, shared) for s, shared in scored if shared),
+        key=lambda t: (-t[0], t[1].name),
+    )
+    return [(s, shared) for _, s, shared in ranked[:MAX_SUGGESTIONS]]
 
 
 # --------------------------------------------------------------------------- the file
@@ -605,7 +629,7 @@ def render(
             out.append(f"    role: {_y(s.role)}")
         if s.via:
             out.append(f"    via: {_y(s.via)}")
-    out.append("claims:")
+    out.append("claims:" if statements else "claims: []  # no attributed statement was found")
     counts: dict[str, int] = {}
     for st in statements:
         counts[st.speaker] = counts.get(st.speaker, 0) + 1
@@ -620,8 +644,8 @@ def render(
             if found:
                 out.append("    # symbols that share words with the quote:")
             for sym, shared in found:
-                note = f" -- {sym.comment}" if sym.comment else ""
-                out.append(f"    #   {sym.name}  ({sym.declaration}, {sym.rule_set}; {', '.join(shared)}){note}")
+                note = f"  -- {sym.comment}" if sym.comment else ""
+                out.append(f"    #   {sym.declaration}{note}  [{sym.rule_set}: {', '.join(shared)}]")
     return "\n".join(out) + "\n"
 
 
