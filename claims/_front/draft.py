@@ -123,7 +123,6 @@ class Statement:
     outlet: str | None
     said: datetime.date
     day_words: str | None
-    direct: bool
 
 
 @attrs.frozen
@@ -145,17 +144,6 @@ class Symbol:
     comment: str
     rule_set: str
     stems: frozenset[str]
-
-
-@attrs.frozen
-class Draft:
-    """What ``claims draft`` found: the statements, their sources, and the publication date used."""
-
-    published: datetime.date
-    published_from: str | None
-    statements: tuple[Statement, ...]
-    sources: tuple[Source, ...]
-    source_of: tuple[str, ...]  # the source id of each statement
 
 
 # --------------------------------------------------------------------------- dates
@@ -230,13 +218,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- speakers
 
 
-@attrs.frozen
-class _Speaker:
-    name: str
-    role: str | None
-    outlet: str | None
-
-
 def _clean(phrase: str) -> str:
     return " ".join(phrase.strip(" ,;:\u2014\u2013-\n\t").split())
 
@@ -299,7 +280,6 @@ class _Found:
     end: int
     speaker: str  # as written: resolved by the caller
     outlet: str | None
-    direct: bool
 
 
 _DATELINE = re.compile(r"[A-Z]{2,}[^\u2014\u2013\n]{0,40}?\s[\u2014\u2013]\s+")
@@ -355,7 +335,7 @@ def _direct(text: str, s0: int, s1: int) -> list[_Found]:
     out = []
     for q in quotes:
         a, b = _trim(text, q.start() + 1, q.end() - 1)
-        out.append(_Found(a, b, speaker, outlet, True))
+        out.append(_Found(a, b, speaker, outlet))
     return out
 
 
@@ -376,13 +356,13 @@ def _reported(text: str, s0: int, s1: int) -> list[_Found]:
         m2 = _ACCORDING_END.search(text[a:b] + ".")
         if m2 is not None:
             outlet = outlet or _acronym(m2.group("o"))[0]
-        return [_Found(a, b, spk, outlet, False)]
+        return [_Found(a, b, spk, outlet)]
     m = _ACCORDING_START.match(sentence)
     if m is not None:
         a, b = _trim(text, s0 + m.end(), s1)
         b -= 1 if text[b - 1] == "." else 0
         name, acr = _acronym(m.group("o"))
-        return [_Found(a, b, m.group("o"), acr or name, False)]
+        return [_Found(a, b, m.group("o"), acr or name)]
     m = _TOLD.search(sentence) or _PRE.search(sentence)
     if m is not None and m.group("spk").strip():
         outlet = _outlet(m.group("mid")) if "mid" in m.re.groupindex else _acronym(m.group("o"))[1] or m.group("o")
@@ -390,15 +370,15 @@ def _reported(text: str, s0: int, s1: int) -> list[_Found]:
         b = s1 - (1 if sentence.endswith(".") else 0)
         found = []
         for part in _AGAIN.finditer(text, a, b):
-            found.append(_Found(*_trim(text, a, part.start()), m.group("spk"), outlet, False))
+            found.append(_Found(*_trim(text, a, part.start()), m.group("spk"), outlet))
             a = part.end()
-        found.append(_Found(*_trim(text, a, b), m.group("spk"), outlet, False))
+        found.append(_Found(*_trim(text, a, b), m.group("spk"), outlet))
         return [f for f in found if f.end > f.start]
     m = _ACCORDING_END.search(sentence)
     if m is not None:
         a, b = _trim(text, s0, s0 + m.start())
         name, acr = _acronym(m.group("o"))
-        return [_Found(a, b, m.group("o"), acr or name, False)]
+        return [_Found(a, b, m.group("o"), acr or name)]
     return []
 
 
@@ -516,7 +496,6 @@ def extract(text: str, published: datetime.date) -> tuple[list[Statement], list[
                 f.outlet,
                 said,
                 words,
-                f.direct,
             )
         )
     return statements, sources
@@ -609,12 +588,14 @@ def render(
     published_from: str | None,
     symbols: Sequence[Symbol] | None,
     rule_sets: Sequence[str] = (),
+    root_note: str | None = None,
 ) -> str:
     """The claim file, as YAML text."""
     out = [
         f"# Drafted by `claims draft` from {document}: {plural(len(statements), 'attributed statement')}.",
         f"# Every formula is the placeholder {PLACEHOLDER}: `claims check` reports each as not-encoded",
         "# (exit 2) until it is written. Check speakers, roles, outlets and days against the article.",
+        *([f"# {root_note}"] if root_note else []),
         f"document: {_y(document)}",
         f"published: {published.isoformat()}"
         + (f"  # from the text: {published_from}" if published_from else "  # given with --published"),
@@ -691,14 +672,18 @@ def draft(
     # the loader's own look-up: a quote is a span of the text, so it is found (at that span, or at an
     # earlier place where the same words occur); one that were not would not be written
     statements = [st for st in statements if doc.find(st.quote) is not None]
-    folder = output.parent if output is not None else Path()
-    document = os.path.relpath(article, folder.resolve() if folder != Path() else Path.cwd())
-    if article.is_absolute() and document.startswith(".." + os.sep + ".."):
-        document = str(article)
+    folder = (output.parent if output is not None else Path()).resolve()
+    document = Path(os.path.relpath(article.resolve(), folder)).as_posix()
+    root_note = None
+    if document.startswith("../"):
+        # `claims check FILE` reads only under FILE's folder unless told otherwise (see --root)
+        common = display_path(Path(os.path.commonpath([article.resolve(), folder])))
+        root_note = f"the document lies outside this file's folder: check it with --root {common}"
     return render(
         statements,
         sources,
-        document=Path(document).as_posix(),
+        document=document,
+        root_note=root_note,
         published=published,
         published_from=published_from,
         symbols=symbols,

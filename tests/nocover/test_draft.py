@@ -231,3 +231,20 @@ def test_readme_excerpt_is_real_output() -> None:
     drafted = draft(SEED / "article.txt", rules=ROOT / "rules", output=ROOT / "drafted.yaml")
     assert block in drafted
     assert 'document: "seeds/russia-syria-2016/article.txt"' in drafted.splitlines()
+
+
+def test_written_elsewhere_names_the_root_to_check_with(tmp_path: Path) -> None:
+    """A file written away from its article says which --root reads it; with it, only not-encoded errors."""
+    shutil.copy(DATA / "bridge.txt", tmp_path / "bridge.txt")
+    out = tmp_path / "sub" / "dir" / "drafted.yaml"
+    r = CliRunner().invoke(main, ["draft", str(tmp_path / "bridge.txt"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert 'document: "../../bridge.txt"' in text.splitlines()
+    note = next(line for line in text.splitlines() if "--root" in line)
+    root = note.rsplit("--root ", 1)[1]
+    assert Path(root).resolve() == tmp_path.resolve()
+    check = CliRunner().invoke(main, ["check", str(out), "--no-cache", "--root", root])
+    errors = [line for line in check.output.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)]
+    assert check.exit_code == 2 and len(errors) == 8
+    assert all(line.endswith("[not-encoded]") for line in errors)
