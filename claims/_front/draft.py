@@ -224,7 +224,7 @@ def _clean(phrase: str) -> str:
 
 def _acronym(phrase: str) -> tuple[str, str | None]:
     """``the Associated Press (AP)`` → (``Associated Press``, ``AP``)."""
-    phrase = _clean(phrase)
+    phrase = _clean(phrase).rstrip(".")  # a sentence's end, not the name's
     m = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z.-]{1,9})\)$", phrase)
     name, acr = (m.group(1), m.group(2)) if m else (phrase, None)
     name = re.sub(r"^(?:the|The)\s+", "", name)
@@ -574,9 +574,13 @@ def suggestions(quote: str, symbols: Sequence[Symbol]) -> list[tuple[Symbol, lis
 # --------------------------------------------------------------------------- the file
 
 
+_NOT_YAML = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters a YAML stream may not hold as they are (JSON leaves them): written as escapes."""
+
+
 def _y(value: str) -> str:
-    """A YAML double-quoted scalar (a JSON string is one)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar: a JSON string is one, once the characters YAML does not print are escapes."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def render(

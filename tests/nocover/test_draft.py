@@ -26,10 +26,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 
 from claims._base.errors import DiagnosticSink, InputError
 from claims._front.claimfile import Document
-from claims._front.draft import declared_symbols, draft, extract, stems, suggestions
+from claims._front.draft import declared_symbols, draft, extract, render, stems, suggestions
+from claims._front.yamlread import read_yaml
 from cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,3 +251,41 @@ def test_written_elsewhere_names_the_root_to_check_with(tmp_path: Path) -> None:
     errors = [line for line in check.output.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)]
     assert check.exit_code == 2 and len(errors) == 8
     assert all(line.endswith("[not-encoded]") for line in errors)
+
+
+_PIECES = [
+    "Viktor Ozerov, head of the committee, said Tuesday, according to AP, that about 1,000 troops will stay.",
+    '"We will not leave this country at all," he said.',
+    "\u201cThe army let us down. It is a cowardly army,\u201d a commander told AFP.",
+    "The planes will leave in groups, the Defense Ministry said.",
+    "According to the Associated Press (AP), the talks start on Monday.",
+    "Tom Baker told Reuters the vote was rushed last week.",
+    "Prices rose, Russia Today reported.",
+    "He added that nothing changed yesterday.",
+    "U.S. officials said at 7 a.m. EDT that Sept. 30 was the start.",
+    "\n\n",
+    " ",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hs.lists(hs.one_of(hs.sampled_from(_PIECES), hs.text(max_size=30)), max_size=12),
+    hs.dates(min_value=datetime.date(1900, 1, 8)),
+)
+def test_any_text_drafts_a_file_that_loads(pieces: list[str], published: datetime.date) -> None:
+    """Whatever the text: quotes are its spans, in order, never overlapping; days within the week before
+    publication; and the written YAML reads back (through the loader's reader) to the same quotes."""
+    text = " ".join(pieces)
+    statements, sources = extract(text, published)
+    assert all(text[s.start : s.end] == s.quote and s.quote for s in statements)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(statements))
+    assert all(published - datetime.timedelta(days=7) <= s.said <= published for s in statements)
+    assert {s.speaker for s in statements} == {s.id for s in sources}
+    assert not any(s.via and s.via.endswith(".") for s in sources)
+    doc = Document("a.txt", text)
+    assert all(doc.find(s.quote) is not None for s in statements)
+    written = render(statements, sources, document="a.txt", published=published, published_from=None, symbols=[])
+    data = read_yaml(written)
+    assert [c["quote"] for c in data["claims"] or []] == [s.quote for s in statements]
+    assert extract(text, published) == (statements, sources)
