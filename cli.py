@@ -7,6 +7,7 @@ written), 130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 import multiprocessing
 import multiprocessing.util
@@ -21,7 +22,7 @@ import click
 
 import claims
 from claims._base import gc as _gc
-from claims._base.errors import printable
+from claims._base.errors import FILE_EXISTS, Diagnostic, Span, printable
 from claims._base.files import write_output
 from claims._base.text import plural
 from claims._logic.cache import ResultCache
@@ -503,6 +504,63 @@ def baseline_cmd(
     _write(output, text)
     click.echo(f"wrote {plural(n, 'finding')} to {printable(output)}", err=True)
     sys.exit(EXIT_SUCCESS)
+
+
+@main.command("draft")
+@click.argument("article", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the article was published, which weekdays are counted back from "
+    "[default: the first date the text writes in full].",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Suggest, beside each claim, the symbols declared in DIR/*.rules that share words with its quote.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write the claim file to FILE (atomically) instead of stdout.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists already.")
+def draft_cmd(
+    article: str, published: datetime.datetime | None, rules_dir: str | None, output: str | None, overwrite: bool
+) -> None:
+    """Draft a claim file from ARTICLE: every attributed statement, with its speaker, outlet, day and quote.
+
+    Each formula is the placeholder TODO, which `claims check` reports as
+    not-encoded (exit 2) until it is written. Exit 0 when the file is written,
+    2 on an input error or when FILE exists (unless --overwrite); nothing is written then.
+    """
+    from pathlib import Path
+
+    from claims._front.draft import draft
+
+    if output is not None and output != "-" and os.path.lexists(output) and not overwrite:
+        exists = Diagnostic(span=Span(output, 1, 0), code=FILE_EXISTS.code, message="the file exists already")
+        _fail_diagnostics(claims.InputError([exists]), "nothing was written (use --overwrite)")
+    target = None if output is None or output == "-" else Path(output)
+    try:
+        text = draft(
+            Path(article),
+            published=published.date() if published is not None else None,
+            rules=Path(rules_dir) if rules_dir is not None else None,
+            output=target,
+        )
+    except claims.InputError as err:
+        _fail_diagnostics(err, "nothing was written")
+    _write(output, text)
+    if target is not None:
+        click.echo(f"wrote {printable(str(target))}", err=True)
 
 
 # --------------------------------------------------------------------------- external benchmarks

@@ -59,6 +59,9 @@ BAD_BASELINE: Final = ErrorCode("bad-baseline", "A baseline file is missing or i
 BAD_REVISION: Final = ErrorCode("bad-revision", "--since names a git revision or repository that cannot be read")
 TOO_LARGE: Final = ErrorCode("too-large", "An input is over a documented limit (raise it with --limit NAME=N)")
 OUTSIDE_ROOT: Final = ErrorCode("outside-root", "A file a dataset names lies outside its root folder (see --root)")
+NOT_ENCODED: Final = ErrorCode(
+    "not-encoded", "A claim's formula is still the placeholder TODO that `claims draft` writes: not encoded yet"
+)
 
 # The symbol linter's warnings (claims._front.lint), one per check
 SYMBOL_ONCE: Final = ErrorCode("symbol-once", "A symbol is used only once, so it links its formula to nothing else")

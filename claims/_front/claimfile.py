@@ -99,6 +99,8 @@ _CLAIM_FIELDS = ("id", "source", "quote", "said", "formula", "kind", "holds", "n
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 CLAIM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+PLACEHOLDER = "TODO"
+"""The formula ``claims draft`` writes for a claim not encoded yet: a ``not-encoded`` error, never a formula."""
 
 
 class _Ctx:
@@ -808,6 +810,7 @@ def _load_claims(
         return out
     if not items:
         ctx.error(ctx.value_span(data, "claims"), E.NO_CLAIMS, "'claims' is empty: there is nothing to check")
+    pending = [i for i, c in enumerate(items) if isinstance(c, CommentedMap) and _is_placeholder(c.get("formula"))]
     for i, c in enumerate(items):
         span = ctx.item_span(items, i)
         if not isinstance(c, CommentedMap):
@@ -882,6 +885,14 @@ def _load_claims(
                     )
                 ),
             )
+        elif formula_text is not None and _is_placeholder(formula_text):
+            ctx.error(
+                ctx.value_span(c, "formula"),
+                E.NOT_ENCODED,
+                f"{what} is not encoded yet: its formula is the placeholder {PLACEHOLDER} "
+                f"({pending.index(i) + 1} of {len(pending)} not encoded in this file)",
+                "write the formula that says what the quote says (`claims draft --rules DIR` suggests symbols)",
+            )
         elif formula_text is not None:
             loc = _formula_locator(ctx, c, "formula", formula_text)
             try:
@@ -913,6 +924,11 @@ def _load_claims(
             )
         )
     return out
+
+
+def _is_placeholder(formula: object) -> bool:
+    """True for the formula :data:`PLACEHOLDER` (up to blanks around it)."""
+    return isinstance(formula, str) and formula.strip() == PLACEHOLDER
 
 
 def doc_name_missing(data: CommentedMap, source: str | None, source_docs: dict[str, str | None]) -> bool:

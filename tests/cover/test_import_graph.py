@@ -40,6 +40,7 @@ STAGES = (
     "claims._front.filecache",
     "claims._front.build",
     "claims._front.folio",
+    "claims._front.draft",
     # _logic: a Dataset to per-component results
     "claims._logic.encode",
     "claims._logic.partition",
