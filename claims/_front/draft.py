@@ -574,8 +574,9 @@ def suggestions(quote: str, symbols: Sequence[Symbol]) -> list[tuple[Symbol, lis
 # --------------------------------------------------------------------------- the file
 
 
-_NOT_YAML = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-"""Characters a YAML stream may not hold as they are (JSON leaves them): written as escapes."""
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Characters a YAML stream may not hold as they are, or reads as line breaks (U+0085, U+2028, U+2029),
+where JSON leaves them: written as escapes."""
 
 
 def _y(value: str) -> str:
