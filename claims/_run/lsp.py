@@ -133,24 +133,20 @@ def _absolute(shown: str) -> Path:
     return Path(os.path.abspath(shown))
 
 
-def _line_of(path: Path, line: int) -> str:
+def _lines(path: Path) -> list[str]:
+    """The lines of a saved file, or none when it cannot be read."""
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        return path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
-        return ""
-    return lines[line - 1] if 1 <= line <= len(lines) else ""
+        return []
 
 
-def comment_of(path: Path, line: int) -> tuple[str, str | None]:
-    """The declaration at ``line`` (from 1) of a rule file, without its comment, and its comment.
+def comment_of(lines: Sequence[str], line: int) -> tuple[str, str | None]:
+    """The declaration at ``line`` (from 1) of a rule file's ``lines``, without its comment, and its comment.
 
     The comment is what follows ``#`` on that line, else the comment lines
     right above it; None when there is neither.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return "", None
     if not 1 <= line <= len(lines):
         return "", None
     code, _, trailing = lines[line - 1].partition("#")
@@ -171,18 +167,29 @@ def _place(span: Span | None) -> Place | None:
 
 
 def _names(ds: Dataset, path: Path) -> tuple[Name, ...]:
+    """Every name of ``ds`` (and the rule sets ``path`` can name), with its declaration, comment and place."""
     out: list[Name] = []
+    read: dict[Path, list[str]] = {}
+
+    def declared(span: Span | None) -> tuple[str, str | None]:
+        if span is None:
+            return "", None
+        file = _absolute(span.path)
+        if file not in read:
+            read[file] = _lines(file)
+        return comment_of(read[file], span.line)
+
     for sym in ds.symbols:
         name = plain(sym.name)
         place = _place(sym.span)
-        code, comment = comment_of(place.path, sym.span.line) if place is not None and sym.span else ("", None)
+        code, comment = declared(sym.span)
         args = f"({', '.join(map(plain, sym.args))})" if sym.args else ""
         detail = code or f"{'timed ' if sym.timed else ''}{sym.kind} {name}{args}: {sym.result}"
         out.append(Name(name, "symbol", detail, comment, place))
     for sort in ds.sorts:
         name = plain(sort.name)
         place = _place(sort.span)
-        code, comment = comment_of(place.path, sort.span.line) if place is not None and sort.span else ("", None)
+        code, comment = declared(sort.span)
         out.append(Name(name, "sort", code or f"sort {name}", comment, place))
         for member in sort.members or ():
             out.append(Name(plain(member), "member", f"{plain(member)}: {name}", code or None, place))
@@ -428,7 +435,9 @@ def serve() -> None:  # pragma: no cover - run as a subprocess by tests/lsp
         place = definition(*found) if found is not None else None
         if place is None:
             return None
-        position = T.Position(place.line, utf16_column(_line_of(place.path, place.line + 1), place.column))
+        lines = _lines(place.path)
+        text = lines[place.line] if place.line < len(lines) else ""
+        position = T.Position(place.line, utf16_column(text, place.column))
         return T.Location(place.path.as_uri(), T.Range(position, position))
 
     kinds = {
