@@ -7,7 +7,6 @@ LSP's UTF-16 code units and back; a declaration's comment is found.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ import claims
 from claims._run import lsp
 from claims._run.loader import load_edited
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = Path("seeds/russia-syria-2016/claims.yaml")
 
 EDITS = [
@@ -30,14 +28,6 @@ EDITS = [
     ("rules: [withdrawal, personnel, dates]", "rules: [withdrawal, personel, dates]"),  # unknown-rule-set
     ("claims:\n", "claims:\n  - id: [\n"),  # yaml-syntax
 ]
-
-
-@pytest.fixture
-def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.mark.parametrize(("old", "new"), EDITS)

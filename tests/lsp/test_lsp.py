@@ -18,7 +18,6 @@ pytest.importorskip("pytest_lsp", reason="the lsp extra is not installed: pip in
 import contextlib  # after the skip: nothing here runs without the extra
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -43,15 +42,6 @@ def documented_command() -> list[str]:
     code_cmd = [json.loads(vscode.group(1)), *(json.loads(w) for w in vscode.group(2).split(", "))]
     assert nvim_cmd == code_cmd
     return nvim_cmd
-
-
-@pytest.fixture
-def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the seed dataset and the rule sets, made the working folder (the editor's project)."""
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @contextlib.asynccontextmanager
@@ -99,6 +89,13 @@ async def diagnostics_after(client: LanguageClient, uri: str) -> list[T.Diagnost
     return list(client.diagnostics[uri])
 
 
+async def open_file(client: LanguageClient, path: Path, language: str = "yaml") -> tuple[str, str, list[T.Diagnostic]]:
+    """Open ``path`` in the client as saved: its URI, its text, and the diagnostics the server publishes."""
+    uri, text = path.as_uri(), path.read_text(encoding="utf-8")
+    client.text_document_did_open(T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, language, 1, text)))
+    return uri, text, await diagnostics_after(client, uri)
+
+
 def position(text: str, needle: str, into: int = 1) -> T.Position:
     """The place ``into`` characters into the first occurrence of ``needle`` in ``text``."""
     at = text.index(needle) + into
@@ -114,10 +111,7 @@ async def test_diagnostics_as_you_type_are_the_clis(seed: Path) -> None:
 
 async def _test_diagnostics_as_you_type_are_the_clis(client: LanguageClient, seed: Path) -> None:
     path = seed / CLAIM_FILE
-    uri = path.as_uri()
-    text = path.read_text(encoding="utf-8")
-    client.text_document_did_open(T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, "yaml", 1, text)))
-    clean = await diagnostics_after(client, uri)
+    uri, text, clean = await open_file(client, path)
     assert clean, "the seed's claim file has lint warnings (symbol-once)"
     assert {d.severity for d in clean} == {T.DiagnosticSeverity.Warning}
     assert lsp_diagnostics(clean) == cli_diagnostics(path)
@@ -163,11 +157,7 @@ async def test_hover_definition_completion(seed: Path) -> None:
 
 
 async def _test_hover_definition_completion(client: LanguageClient, seed: Path) -> None:
-    path = seed / CLAIM_FILE
-    uri = path.as_uri()
-    text = path.read_text(encoding="utf-8")
-    client.text_document_did_open(T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, "yaml", 1, text)))
-    await diagnostics_after(client, uri)
+    uri, text, _ = await open_file(client, seed / CLAIM_FILE)
     doc = T.TextDocumentIdentifier(uri)
     rules = seed / "rules" / "withdrawal.rules"
     rule_lines = rules.read_text(encoding="utf-8").split("\n")
