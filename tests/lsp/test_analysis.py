@@ -2,18 +2,22 @@
 
 An edited claim file is loaded as ``claims.load`` loads the same text saved
 (the dataset, or every diagnostic); a column moves between characters and
-LSP's UTF-16 code units and back; a declaration's comment is found.
+LSP's UTF-16 code units and back; a declaration's comment is found; without
+the extra, `claims lsp` says how to install it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
+import cli
 from claims._run import lsp
 from claims._run.loader import load_edited
 
@@ -83,3 +87,12 @@ def test_a_declarations_comment() -> None:
     assert lsp.comment_of(lines, 3) == ("const why: Reason", "the reason for it all")
     assert lsp.comment_of(lines, 4) == ("pred p", "p holds")
     assert lsp.comment_of(lines, 6) == ("pred q", None)
+
+
+def test_without_the_extra_claims_lsp_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without pygls: exit 2, naming what is missing and the install command."""
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pygls" else find_spec(name, *a))
+    result = CliRunner().invoke(cli.main, ["lsp"])
+    assert result.exit_code == 2
+    assert result.output == "error: claims lsp needs pygls, of the lsp extra: pip install 'claims-check[lsp]'\n"
