@@ -408,6 +408,11 @@ def serve() -> None:  # pragma: no cover - run as a subprocess by tests/lsp
     def did_change(params: Any) -> None:
         publish(params.text_document.uri)
 
+    def did_save(params: Any) -> None:
+        # an open claim file reads its documents and rule files as saved: each may have changed
+        for uri in list(analyses):
+            publish(uri)
+
     def did_close(params: Any) -> None:
         analyses.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(params.text_document.uri, []))
@@ -463,6 +468,7 @@ def serve() -> None:  # pragma: no cover - run as a subprocess by tests/lsp
     handlers: list[tuple[str, Any, Callable[[Any], Any]]] = [
         (T.TEXT_DOCUMENT_DID_OPEN, None, did_open),
         (T.TEXT_DOCUMENT_DID_CHANGE, None, did_change),
+        (T.TEXT_DOCUMENT_DID_SAVE, None, did_save),
         (T.TEXT_DOCUMENT_DID_CLOSE, None, did_close),
         (T.TEXT_DOCUMENT_HOVER, None, on_hover),
         (T.TEXT_DOCUMENT_DEFINITION, None, on_definition),

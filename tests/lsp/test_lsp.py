@@ -15,7 +15,8 @@ import pytest
 pytest.importorskip("pygls", reason="the lsp extra is not installed: pip install 'claims-check[lsp]'")
 pytest.importorskip("pytest_lsp", reason="the lsp extra is not installed: pip install 'claims-check[lsp]'")
 
-import contextlib  # after the skip: nothing here runs without the extra
+import asyncio  # after the skip: nothing here runs without the extra
+import contextlib
 import json
 import re
 import subprocess
@@ -85,8 +86,13 @@ def lsp_diagnostics(diagnostics: list[T.Diagnostic]) -> set[tuple[int, int, str,
 
 
 async def diagnostics_after(client: LanguageClient, uri: str) -> list[T.Diagnostic]:
-    await client.wait_for_notification(T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published(client)
     return list(client.diagnostics[uri])
+
+
+async def published(client: LanguageClient) -> None:
+    """The next diagnostics the server publishes (a server that never does fails the test)."""
+    await asyncio.wait_for(client.wait_for_notification(T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), TIMEOUT)
 
 
 async def open_file(client: LanguageClient, path: Path, language: str = "yaml") -> tuple[str, str, list[T.Diagnostic]]:
@@ -249,9 +255,20 @@ async def _test_a_rule_id_in_a_report_and_a_rule_file(client: LanguageClient, se
         T.DidOpenTextDocumentParams(T.TextDocumentItem(rules.as_uri(), "claimsrules", 1, typed))
     )
     found = await diagnostics_after(client, rules.as_uri())
+    claim_uri, _, clean = await open_file(client, seed / CLAIM_FILE)  # before the rule file is saved
+    assert {d.severity for d in clean} == {T.DiagnosticSeverity.Warning}
     rules.write_text(typed, encoding="utf-8")
     fuzz = subprocess.run([str(BIN / "claims"), "fuzz", "rules/"], capture_output=True, text=True)
     assert fuzz.returncode == 2
     expected = re.findall(r"^rules/withdrawal\.rules:(\d+):(\d+): error: (.*)  \[([a-z-]+)\]$", fuzz.stderr, re.M)
     assert expected
     assert lsp_diagnostics(found) == {(int(a), int(b), m, c) for a, b, m, c in expected}
+
+    # saved, it breaks the claim file that uses it: shown on its first line, with the rule file's place
+    client.text_document_did_save(T.DidSaveTextDocumentParams(T.TextDocumentIdentifier(rules.as_uri())))
+    while len(client.diagnostics[claim_uri]) == len(clean):
+        await published(client)
+    (line, column, message, code), *_ = sorted(expected)
+    assert [(d.range.start.line, d.message, d.code) for d in client.diagnostics[claim_uri]] == [
+        (0, f"rules/withdrawal.rules:{line}:{column}: {message}", code)
+    ]
