@@ -92,7 +92,12 @@ def test_a_declarations_comment() -> None:
 def test_without_the_extra_claims_lsp_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a machine without pygls: exit 2, naming what is missing and the install command."""
     find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pygls" else find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name in ("pygls", "lsprotocol") else find_spec(name, *a)
+    )
     result = CliRunner().invoke(cli.main, ["lsp"])
     assert result.exit_code == 2
-    assert result.output == "error: claims lsp needs pygls, of the lsp extra: pip install 'claims-check[lsp]'\n"
+    assert (
+        result.output
+        == "error: claims lsp needs pygls and lsprotocol, of the lsp extra: pip install 'claims-check[lsp]'\n"
+    )
