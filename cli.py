@@ -725,5 +725,22 @@ def fuzz_cmd(paths: Sequence[str], max_examples: int, seed: int, fmt: str, timeo
     sys.exit(_fuzz_report.exit_status(report))
 
 
+@main.command("lsp")
+def lsp_cmd() -> None:
+    """Run the language server on stdin and stdout, for an editor.
+
+    Diagnostics as you type in claim files and rule files (the codes and
+    messages of `claims check`), hover, go to definition and completion.
+    Needs the lsp extra: pip install 'claims-check[lsp]'. See docs/editors.md.
+    """
+    from claims._run import lsp as _lsp
+
+    missing = _lsp.missing_extra()
+    if missing:
+        click.echo(f"error: claims lsp needs {missing}, of the lsp extra: {_lsp.INSTALL}", err=True)
+        sys.exit(EXIT_ERROR)
+    _lsp.serve()
+
+
 if __name__ == "__main__":  # pragma: no cover
     run()

@@ -1,4 +1,4 @@
-"""Hooks for the folders of tests that need an optional extra (``tests/dask/``, ``tests/browser/``).
+"""Hooks for the folders of tests that need an optional extra (``tests/dask/``, ``tests/browser/``, ``tests/lsp/``).
 
 Such tests live in a folder named for what they need, and skip, with the
 reason and how to install it, where it is absent: the README's

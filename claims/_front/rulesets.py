@@ -145,10 +145,16 @@ def longest_item(text: str) -> tuple[int, int]:
 
 
 def load_rule_file(
-    path: Path, sink: DiagnosticSink, name: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    sink: DiagnosticSink,
+    name: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    text: str | None = None,
 ) -> RawRuleSet | None:
-    """Parse one ``.rules`` file."""
-    text = read_text(path, sink, limits=limits)
+    """Parse one ``.rules`` file (``text``: its text as being edited, instead of what is saved)."""
+    if text is None:
+        text = read_text(path, sink, limits=limits)
     if text is None:
         return None
     shown = display_path(path)

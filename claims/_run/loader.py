@@ -29,7 +29,7 @@ from claims._base.read import Roots
 from claims._base.version import engine_digest
 from claims._front.claimfile import Document, RawFile, load_claim_file, point_to_other_documents
 from claims._front.filecache import Entry, FileCache, Header, digest
-from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem
+from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem, universal_newlines
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
 from claims._front.rulesets import rule_sets_of
@@ -79,6 +79,25 @@ def load(
         _check_root(paths, root, inputs.roots)
     with _gc.paused():
         return _load(paths, FileCache(cache) if cache is not None else None, inputs, jobs or default_jobs())
+
+
+def load_edited(
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
+    """:func:`load` of one claim file whose text is ``text`` rather than what is saved at ``path``.
+
+    What the language server checks as the user types (``claims lsp``): the
+    file is loaded exactly as ``load(path)`` loads it when ``text`` is saved
+    there (its documents and rule sets are read from disk), in this process,
+    without the file cache.
+    """
+    inputs = Inputs(Roots.of([path], root), limits)
+    with _gc.paused():
+        return _load([path], None, inputs, edited=(Path(path).resolve(), text))
 
 
 def _check_root(paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str], roots: Roots | None) -> None:
@@ -135,7 +154,13 @@ class _File:
         return self.raw
 
 
-def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inputs: Inputs, jobs: int = 1) -> Dataset:
+def _load(
+    paths: Sequence[str | os.PathLike[str]],
+    store: FileCache | None,
+    inputs: Inputs,
+    jobs: int = 1,
+    edited: tuple[Path, str] | None = None,
+) -> Dataset:
     sink = DiagnosticSink()
     documents: dict[str, Document] = {}
     formulas = FormulaMemo()  # each distinct formula text is parsed once per load
@@ -157,7 +182,10 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
 
     found: list[_File] = []
     for path in find_files(paths, sink, roots):
-        text = read_text(path, sink, limits=inputs.limits)
+        if edited is not None and path.resolve() == edited[0]:
+            text: str | None = universal_newlines(edited[1].removeprefix("\ufeff"))  # as read_text reads it
+        else:
+            text = read_text(path, sink, limits=inputs.limits)
         if text is None:
             continue
         shown = display_path(path)
@@ -228,7 +256,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], store: FileCache | None, inpu
         resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
-        return _load(paths, None, inputs)  # report exactly what loading every file afresh reports
+        return _load(paths, None, inputs, edited=edited)  # report exactly what loading every file afresh reports
     sink.raise_if_errors(InvalidClaim)
     if not dataset.claims:
         sink.error(

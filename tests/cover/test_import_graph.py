@@ -77,6 +77,7 @@ STAGES = (
     "claims._run.gate",
     "claims._run.fuzz",
     "claims._run.folio",
+    "claims._run.lsp",
     "claims",
     "claims._run.apidoc",  # writes docs/api.md from the public names
 )
