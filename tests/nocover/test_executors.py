@@ -7,6 +7,7 @@ the ``dask`` extra); what is here runs without it.
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import re
 import subprocess
 import sys
@@ -252,8 +253,14 @@ def test_forked_and_spawned_workers_give_the_results_of_one_process(tmp_path: Pa
     """Workers forked (one thread), then spawned (after a timed check here), solve as one process does."""
     path = tmp_path / "fork.py"
     path.write_text(FORK_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # a script's own folder, not the cwd, is on its path: benchmarks
     run = subprocess.run(
-        [sys.executable, str(path), str(tmp_path / "data")], capture_output=True, text=True, cwd=REPO, timeout=600
+        [sys.executable, str(path), str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=600,
     )
     assert 0 == run.returncode, run.stderr[-3000:]
     enough, methods, same_rules, same, muses = run.stdout.split()
