@@ -54,6 +54,9 @@ DUPLICATE_DECLARATION: Final = ErrorCode("duplicate-declaration", "A name is dec
 BAD_DATE: Final = ErrorCode("bad-date", "A date or interval is malformed or impossible")
 BAD_QUANTITY: Final = ErrorCode("bad-quantity", "A quantity is malformed (e.g. bounds reversed)")
 NOT_TIMED: Final = ErrorCode("not-timed", "A time index is applied to a symbol that is not timed")
+ACROSS_DAYS: Final = ErrorCode(
+    "across-days", "A formula relates days in a way the engine cannot decide exactly (see docs/time.md)"
+)
 BAD_VALUE: Final = ErrorCode("bad-value", "A field value is not one of the allowed values")
 BAD_BASELINE: Final = ErrorCode("bad-baseline", "A baseline file is missing or is not a claims JSON report")
 BAD_REVISION: Final = ErrorCode("bad-revision", "--since names a git revision or repository that cannot be read")

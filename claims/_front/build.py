@@ -169,7 +169,7 @@ def with_claim(
     assert found is not None
     scope, src = found
     term = Typer(vocabulary_of(context, scope, sink), loc, scope.about_tolerance).statement(
-        tree, f"the formula of claim '{claim_id}'"
+        tree, f"the formula of claim '{claim_id}'", conclusion=kind == "conclusion"
     )
     qline = qoff = None
     doc_path = src.document or scope.document
@@ -293,7 +293,8 @@ def strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
             if scope.path not in vocabularies:
                 vocabularies[scope.path] = vocabulary_of(context, scope, sink)
             typer = Typer(vocabularies[scope.path], loc, scope.about_tolerance, strict=True)
-            term = typer.statement(tree, f"the formula of claim '{c.id}'") if tree is not None else None
+            what = f"the formula of claim '{c.id}'"
+            term = typer.statement(tree, what, conclusion=c.kind == "conclusion") if tree is not None else None
             read[key] = term if term is not None and typer.vague and len(sink.items) == errors else None
         strict = read[key]
         if strict is not None:

@@ -69,15 +69,18 @@ class TVar:
 class TApp:
     """A declared constant, predicate or function applied to arguments.
 
-    ``at`` is an explicit day ordinal (``x@2016-03-14``); ``None`` means "at the
-    time the enclosing claim or rule instance holds" for timed symbols.
+    ``at`` is an explicit day: an ordinal (``x@2016-03-14``), or a term of
+    sort ``date`` whose value the solver chooses (``x@d`` for a variable ``d``
+    of a quantifier over days, ``x@withdrawal_day`` for an untimed date
+    constant); ``None`` means "at the time the enclosing claim or rule
+    instance holds" for timed symbols.
     """
 
     name: str
     args: tuple[Term, ...]
     sort: str
     timed: bool
-    at: int | None = None
+    at: int | TVar | TApp | None = None
 
 
 @attrs.frozen
@@ -91,7 +94,7 @@ class TOp:
 
 @attrs.frozen
 class TQuant:
-    """A quantifier over entity-sort variables."""
+    """A quantifier over entity-sort variables, or over days (variables of sort ``date``)."""
 
     kind: str  # "forall" | "exists"
     vars: tuple[TVar, ...]
@@ -135,6 +138,32 @@ def term_of(c: Claim) -> Term | None:
     return t.get() if isinstance(t, DeferredTerm) else t
 
 
+def uses_context_time(t: Term) -> bool:
+    """Whether the term mentions a timed symbol without an explicit ``@`` day."""
+    if isinstance(t, TApp):
+        return (t.timed and t.at is None) or any(uses_context_time(a) for a in t.args)
+    if isinstance(t, TOp):
+        return any(uses_context_time(a) for a in t.args)
+    if isinstance(t, TQuant):
+        return uses_context_time(t.body)
+    return False
+
+
+def relates_days(t: Term) -> bool:
+    """Whether the term quantifies over days or reads a timed symbol at a day the solver chooses.
+
+    Such a term relates the values of different days (``forall d: date.
+    d >= w implies not deployed@d``): see ``claims._logic.timeline``.
+    """
+    if isinstance(t, TApp):
+        return (t.at is not None and not isinstance(t.at, int)) or any(relates_days(a) for a in t.args)
+    if isinstance(t, TOp):
+        return any(relates_days(a) for a in t.args)
+    if isinstance(t, TQuant):
+        return any(v.sort == "date" for v in t.vars) or relates_days(t.body)
+    return False
+
+
 def symbol_uses(t: Term | None) -> tuple[tuple[str, str, int], ...]:
     """Each use of a symbol in ``t``, in the order written: its name, kind and arity.
 
@@ -151,6 +180,8 @@ def _uses(t: Term, out: list[tuple[str, str, int]]) -> None:
         out.append((t.name, "pred" if t.sort == "bool" else ("func" if t.args else "const"), len(t.args)))
         for a in t.args:
             _uses(a, out)
+        if isinstance(t.at, TApp):  # x@withdrawal_day
+            _uses(t.at, out)
     elif isinstance(t, TOp):
         for a in t.args:
             _uses(a, out)
@@ -176,6 +207,7 @@ class Template(NamedTuple):
     sort_decls: tuple[tuple[str, str], ...]
     uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (see symbol_uses)
     bounds: tuple[str, ...] = ()  # the open sorts it may bound (claims._logic.encode.bounded_sorts)
+    across: bool = False  # it relates days: encoded from its term, in the timeline (claims._logic.timeline)
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -42,6 +42,8 @@ from claims._front.model import (
     TQuant,
     TVar,
     plain,
+    relates_days,
+    uses_context_time,
 )
 from claims._front.rulesets import RawRuleSet
 
@@ -316,10 +318,21 @@ class Typer:
         self.sink.error(self.loc.span(node.pos, node.end), code, msg, hint)
         return _Failed()
 
-    def statement(self, node: S.Expr, what: str) -> Term | None:
-        """Type ``node`` as a statement (sort bool); None after recording errors."""
+    def statement(self, node: S.Expr, what: str, *, conclusion: bool = False) -> Term | None:
+        """Type ``node`` as a statement (sort bool); None after recording errors.
+
+        A statement that relates days must keep to what the engine decides
+        exactly (:class:`_DayCheck`); ``conclusion``: it is also asserted
+        negated (a conclusion's "does it fail?").
+        """
         try:
             t = self.typed(node, {})
+            if relates_days(t.term):
+                check = _DayCheck(self)
+                today = uses_context_time(t.term)
+                check.walk(node, {}, {}, 1, today)
+                if conclusion:
+                    check.walk(node, {}, {}, -1, False)
         except _Failed:
             return None
         if t.sort != "bool":
@@ -402,7 +415,8 @@ class Typer:
                 _mismatch_hint(sort, t.sort),
             )
 
-    def _at(self, node: S.Name | S.Call, sym: Symbol) -> int | None:
+    def _at(self, node: S.Name | S.Call, sym: Symbol, env: dict[str, TVar]) -> int | TVar | TApp | None:
+        """The day after ``@``: a date, a variable over days, or an untimed date constant."""
         if node.at is None:
             return None
         if not sym.timed:
@@ -412,7 +426,31 @@ class Typer:
                 f"'{sym.name}' is not timed, so it has no value '@{node.at}'",
                 f"declare it as 'timed {sym.kind} {sym.name}' to give it a value per day",
             )
-        return self._date(node, node.at)
+        if node.at[:1].isdigit():
+            return self._date(node, node.at)
+        var = env.get(node.at)
+        if var is not None:
+            if var.sort != "date":
+                raise self.fail(
+                    node,
+                    E.SORT_MISMATCH,
+                    f"'@{node.at}' needs a day, but '{node.at}' ranges over {_sort_word(var.sort)}",
+                    f"bind it as a day: 'forall {node.at}: date. ...'",
+                )
+            return var
+        day = self.vocab.symbols.get(node.at)
+        if day is None:
+            raise self._unknown(node, node.at, env)
+        if day.result != "date" or day.args or day.timed:
+            raise self.fail(
+                node,
+                E.SORT_MISMATCH,
+                f"'@{node.at}' needs a fixed day, but '{node.at}' is "
+                + ("a timed symbol, whose value changes with the day" if day.timed else _sort_word(day.result)),
+                "write a date (x@2016-03-14), a variable over days (forall d: date. x@d) "
+                "or an untimed date constant (const start: date)",
+            )
+        return TApp(day.name, (), "date", False)
 
     def _unknown(self, node: S.Expr, name: str, env: dict[str, TVar]) -> _Failed:
         return self.fail(
@@ -434,7 +472,7 @@ class Typer:
             raise self._unknown(node, node.name, env)
         if sym.args:
             raise self.fail(node, E.ARITY, f"'{sym.name}' {_takes(sym)}, but is used without any")
-        return TApp(sym.name, (), sym.result, sym.timed, self._at(node, sym))
+        return TApp(sym.name, (), sym.result, sym.timed, self._at(node, sym, env))
 
     def _call(self, node: S.Call, env: dict[str, TVar]) -> Term:
         sym = self.vocab.symbols.get(node.name)
@@ -453,7 +491,7 @@ class Typer:
             t = self.typed(a, env)
             self._want(a, t, want, f"argument {i + 1} of '{sym.name}'")
             args.append(t.term)
-        return TApp(sym.name, tuple(args), sym.result, sym.timed, self._at(node, sym))
+        return TApp(sym.name, tuple(args), sym.result, sym.timed, self._at(node, sym, env))
 
     def _binary(self, node: S.Binary, env: dict[str, TVar]) -> Typed:
         if node.op == "of":
@@ -517,10 +555,17 @@ class Typer:
         inner = dict(env)
         vars_: list[TVar] = []
         for var, sort in node.binders:
+            if sort == "date":  # a quantifier over days (docs/time.md)
+                v = TVar(var, "date")
+                inner[var] = v
+                vars_.append(v)
+                continue
             if sort is None or sort not in self.vocab.sorts:
                 if sort in BUILTIN_SORTS:
                     raise self.fail(
-                        node, E.SORT_MISMATCH, f"quantifiers range over declared entity sorts, not '{sort}'"
+                        node,
+                        E.SORT_MISMATCH,
+                        f"quantifiers range over declared entity sorts or days ('date'), not '{sort}'",
                     )
                 raise self.fail(
                     node,
@@ -630,6 +675,151 @@ class Typer:
                 if self.strict and _readable(bound):  # beyond the bound by half the file's tolerance of it
                     return TOp(op, (x.term, TLit(bound, "real")), "bool")
         return TOp(op, (x.term, b), "bool")
+
+
+_TIME_HINT = "see docs/time.md for what a formula over days may say"
+_CMP = frozenset({"=", "!=", "<", "<=", ">", ">="})
+
+
+class _DayCheck:
+    """Refuse what a formula over days may not say: the engine decides the rest exactly.
+
+    The engine (``claims._logic.timeline``) reads every day variable that is
+    universal in effect at finitely many days: the fixed days of the dataset
+    and the days the solver chooses for date constants. That is exact when a
+    universal day variable appears only after ``@`` and as one side of a
+    comparison whose other side is a *fixed day* (a date, an untimed date
+    constant, a day variable that is existential in effect, or such a day
+    plus or minus a duration), or of a comparison with another universal day
+    variable that is a condition (``d1 <= d2`` where it must be false to
+    satisfy the formula: on the left of ``implies``). A day variable that is
+    existential in effect becomes one day the solver chooses, so it must not
+    depend on another variable: not inside a universal quantifier of any
+    sort, nor in a formula that holds on every day it is asserted on (one
+    that reads a timed symbol without ``@``). A quantifier over days under
+    ``iff`` or ``xor`` is both at once, and refused.
+
+    ``walk`` reads the formula as asserted with polarity ``pol`` (1 as
+    written, -1 negated, 0 both ways) and raises ``_Failed`` after
+    recording the first problem.
+    """
+
+    def __init__(self, typer: Typer) -> None:
+        self.typer = typer
+
+    def fail(self, node: S.Expr, msg: str, hint: str = _TIME_HINT) -> _Failed:
+        return self.typer.fail(node, E.ACROSS_DAYS, msg, hint)
+
+    def walk(self, node: S.Expr, env: dict[str, TVar], days: dict[str, bool], pol: int, under: bool) -> None:
+        """``days``: each day variable in scope, True when universal in effect; ``under``: inside a universal."""
+        if isinstance(node, S.Quant):
+            inner, inner_days = dict(env), dict(days)
+            universal = (node.kind == "forall") == (pol == 1)
+            for var, sort in node.binders:
+                inner[var] = TVar(var, sort or "")
+                inner_days.pop(var, None)
+                if sort != "date":
+                    under = under or pol == 0 or universal
+                    continue
+                if pol == 0:
+                    raise self.fail(
+                        node,
+                        f"a quantifier over days under 'iff' or 'xor' is read both ways: '{var}' would be "
+                        "every day and some day at once",
+                        "write the two directions with 'implies', or state it without 'iff'",
+                    )
+                if not universal and under:
+                    raise self.fail(
+                        node,
+                        f"'{var}' is a day that depends on another day or variable (some day for each)",
+                        "state it for one fixed day: name it with an untimed date constant "
+                        "(const start: date), or move the quantifier out of the one around it",
+                    )
+                inner_days[var] = universal
+                under = under or universal
+            self.walk(node.body, inner, inner_days, pol, under)
+        elif isinstance(node, S.Unary):
+            self.walk(node.arg, env, days, -pol if node.op == "not" else 0, under)
+        elif isinstance(node, S.Binary):
+            if node.op in ("and", "or"):
+                self.walk(node.left, env, days, pol, under)
+                self.walk(node.right, env, days, pol, under)
+            elif node.op == "implies":
+                self.walk(node.left, env, days, -pol, under)
+                self.walk(node.right, env, days, pol, under)
+            elif node.op in _CMP:
+                self._comparison(node, node.left, node.right, env, days, pol)
+            else:  # iff, xor, arithmetic, 'of'
+                self.walk(node.left, env, days, 0, under)
+                self.walk(node.right, env, days, 0, under)
+        elif isinstance(node, S.Quantity):
+            if self._day_var(node.term, days) is not None:
+                for b in node.bounds:
+                    self._fixed(b, env, days, node.term)
+            else:
+                for x in (node.term, *node.bounds):
+                    self.walk(x, env, days, 0, under)
+        elif isinstance(node, S.Call):
+            for a in node.args:
+                self.walk(a, env, days, 0, under)
+        elif isinstance(node, S.Name) and days.get(node.name):
+            raise self.fail(
+                node,
+                f"the day variable '{node.name}' can stand only after '@' or as one side of a comparison",
+                f"compare it directly: e.g. '{node.name} >= start + 3 days', not '{node.name} - 3 days >= start'",
+            )
+
+    def _day_var(self, node: S.Expr, days: dict[str, bool]) -> bool | None:
+        """True for a universal day variable, False for an existential one, None for anything else."""
+        if isinstance(node, S.Name) and node.at is None:
+            return days.get(node.name)
+        return None
+
+    def _comparison(
+        self, node: S.Binary, left: S.Expr, right: S.Expr, env: dict[str, TVar], days: dict[str, bool], pol: int
+    ) -> None:
+        a, b = self._day_var(left, days), self._day_var(right, days)
+        if a and b:
+            condition = pol == -1 if node.op in ("<=", ">=", "=") else pol == 1
+            if not condition:
+                raise self.fail(
+                    node,
+                    f"'{S.to_text(node)}' compares two day variables where it must hold; "
+                    "such a comparison can only be a condition",
+                    "put it on the left of 'implies' as '<=', '>=' or '=' "
+                    "(e.g. 'd1 <= d2 implies ...'); two days one apart cannot be said",
+                )
+        elif a:
+            self._fixed(right, env, days, left)
+        elif b:
+            self._fixed(left, env, days, right)
+        else:
+            self.walk(left, env, days, 0, False)
+            self.walk(right, env, days, 0, False)
+
+    def _fixed(self, node: S.Expr, env: dict[str, TVar], days: dict[str, bool], var: S.Expr) -> None:
+        """Refuse ``node`` unless it is a fixed day (see the class docstring), compared with ``var``."""
+        term = self.typer.typed(node, env).term
+        if not _is_fixed(term, {n for n, universal in days.items() if not universal}):
+            raise self.fail(
+                node,
+                f"a day variable is compared with '{S.to_text(node)}', which is not a fixed day",
+                "compare it with a date, an untimed date constant (const start: date), "
+                "or either plus or minus a duration",
+            )
+
+
+def _is_fixed(t: Term, chosen: set[str]) -> bool:
+    """Whether ``t`` has one value in a scenario: no variable but the ``chosen`` days, no timed symbol of the day."""
+    if isinstance(t, TVar):
+        return t.name in chosen
+    if isinstance(t, TApp):
+        if t.timed and (t.at is None or (isinstance(t.at, TVar) and t.at.name not in chosen)):
+            return False
+        return all(_is_fixed(a, chosen) for a in t.args)
+    if isinstance(t, TOp):
+        return all(_is_fixed(a, chosen) for a in t.args)
+    return not isinstance(t, TQuant)
 
 
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
@@ -810,9 +1000,12 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
     rules: list[Rule] = []
     seen_rules: dict[str, Span] = {}
     for rs in rule_sets:
-        for it in rs.items:
-            if not isinstance(it, S.RuleDecl):
+        for item in rs.items:
+            if isinstance(item, S.SymDecl) and item.persistent:
+                rules += _persistence(item, rs, vocab, sink)
+            if not isinstance(item, S.RuleDecl):
                 continue
+            it = item
             span = rs.locator.span(it.pos)
             if it.id in seen_rules:
                 sink.error(span, E.DUPLICATE_ID, f"rule '{it.id}' is already defined at {seen_rules[it.id]}")
@@ -855,9 +1048,59 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
     return rules
 
 
+def _persistence(d: S.SymDecl, rs: RawRuleSet, vocab: Vocabulary, sink: DiagnosticSink) -> list[Rule]:
+    """The rule of each predicate ``d`` declares ``persistent``: once true, it stays true.
+
+    ``timed persistent pred p(A)`` is the rule ``persists.p``: ``forall x1: A,
+    d1: date, d2: date. d1 <= d2 implies (p(x1)@d1 implies p(x1)@d2)``,
+    written out, typed and reported like any rule (see docs/time.md).
+    """
+    span = rs.locator.span(d.pos)
+    if not d.timed or d.kind != "pred":
+        sink.error(
+            span,
+            E.ACROSS_DAYS,
+            "only a timed predicate can be persistent (once true, it stays true)",
+            f"declare it as 'timed persistent pred {', '.join(d.names)}'",
+        )
+        return []
+    out = []
+    for name in d.names:
+        sym = vocab.symbols.get(name)
+        if sym is None or sym.span is None or sym.span.path != span.path:
+            continue  # declared differently elsewhere: reported there
+        xs = [f"x{i + 1}" for i in range(len(d.args))]
+        binders = ", ".join([*(f"{x}: {a}" for x, a in zip(xs, d.args, strict=True)), "d1: date", "d2: date"])
+        app = f"{name}({', '.join(xs)})" if xs else name
+        text = f"forall {binders}. d1 <= d2 implies ({app}@d1 implies {app}@d2)"
+        formula = S.parse_formula(text)
+        term = Typer(vocab, rs.locator, DEFAULT_TOLERANCE).statement(formula, f"the persistence of '{name}'")
+        if term is None:
+            continue
+        out.append(
+            Rule(
+                id=f"persists.{name}",
+                description=f"once {name} is true, it stays true (declared persistent)",
+                formula=S.to_text(formula),
+                rule_set=rs.name,
+                span=span,
+                term=term,
+            )
+        )
+    return out
+
+
 def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> ResolvedFile:
     """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``."""
     fvocab = file_vocabulary(scope.vocab, k + 1, scope.clashing, f.declarations, f.declarations_locator)
+    for it in f.declarations:
+        if isinstance(it, S.SymDecl) and it.persistent and f.declarations_locator is not None:
+            sink.error(
+                f.declarations_locator.span(it.pos),
+                E.ACROSS_DAYS,
+                "a persistent predicate is declared in a rule set, where its rule holds for every claim file",
+                "move the declaration to a .rules file",
+            )
     tolerance = file_tolerance(f.about_tolerance)
     sources: list[Source] = []
     by_id: dict[str, Source] = {}
@@ -892,7 +1135,9 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
                 f"unknown source '{rc.source}'",
                 did_you_mean(rc.source, by_id, "declared sources"),
             )
-        term = Typer(fvocab, rc.locator, tolerance).statement(rc.formula, f"the formula of claim '{rc.id}'")
+        term = Typer(fvocab, rc.locator, tolerance).statement(
+            rc.formula, f"the formula of claim '{rc.id}'", conclusion=rc.kind == "conclusion"
+        )
         if src_ is None or term is None:
             continue
         claims.append(

@@ -162,7 +162,7 @@ class SortDecl:
 
 @attrs.frozen(kw_only=True)
 class SymDecl:
-    """``[timed] const|pred|func NAME, ... [(ARGS)] [: RESULT]``."""
+    """``[timed] [persistent] const|pred|func NAME, ... [(ARGS)] [: RESULT]``."""
 
     kind: str
     names: tuple[str, ...]
@@ -170,6 +170,7 @@ class SymDecl:
     result: str | None
     timed: bool
     pos: int = _pos()
+    persistent: bool = False
     name_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
     sort_pos: tuple[int, ...] = attrs.field(default=(), eq=False, repr=False)
 
@@ -371,6 +372,7 @@ _TOKEN_NAMES = {
     "IN": "'in'",
     "AT": "'at'",
     "TIMED": "'timed'",
+    "PERSISTENT": "'persistent'",
     "DECL_KIND": "'const', 'pred' or 'func'",
     "CASE_KIND": "'example', 'forbids' or 'possible'",
     "RULE": "'rule'",
@@ -423,7 +425,7 @@ _KEYWORDS = frozenset(
 
 # Terminals that only a rule file can hold: an LALR state shared with rule files
 # lists them as expected after a formula, where they could never be right.
-_ITEM_ONLY = frozenset({"DECL_KIND", "CASE_KIND", "RULE", "SORT", "TIMED"})
+_ITEM_ONLY = frozenset({"DECL_KIND", "CASE_KIND", "RULE", "SORT", "TIMED", "PERSISTENT"})
 _INFIX_KEYWORDS = frozenset({"and", "or", "xor", "implies", "iff", "is", "in"})
 
 
@@ -823,8 +825,9 @@ class _Inline:
         parts = [("arg", k[0], k[1]) if isinstance(k[0], str) else k[0] for k in _built(ch)]
         return parts, _start(ch[0]), _end(ch[-1]), 0
 
-    def sym_decl(self, ch: list[_Child]) -> _Built:  # TIMED? DECL_KIND NAME ("," NAME)* signature?
+    def sym_decl(self, ch: list[_Child]) -> _Built:  # TIMED? PERSISTENT? DECL_KIND NAME ("," NAME)* signature?
         timed = any(isinstance(c, lark.Token) and c.type == "TIMED" for c in ch)
+        persistent = any(isinstance(c, lark.Token) and c.type == "PERSISTENT" for c in ch)
         toks = [c for c in ch if isinstance(c, lark.Token) and c.type in ("DECL_KIND", "NAME")]
         kids = _built(ch)
         args: list[str] = []
@@ -842,6 +845,7 @@ class _Inline:
             args=tuple(args),
             result=result,
             timed=timed,
+            persistent=persistent,
             pos=toks[0].start_pos or 0,
             name_pos=tuple(n.start_pos or 0 for n in toks[1:]),
             sort_pos=tuple(sort_pos),
@@ -903,13 +907,15 @@ def parse_items_tree(text: str) -> tuple[Item, ...]:
                 SortDecl(str(names[0]), members, names[0].start_pos or 0, tuple(m.start_pos or 0 for m in names[1:]))
             )
         elif data == "sym_decl":
-            timed = False
+            timed = persistent = False
             toks: list[lark.Token] = []
             sig: lark.Tree[lark.Token] | None = None
             for c in ch:
                 if isinstance(c, lark.Token):
                     if c.type == "TIMED":
                         timed = True
+                    elif c.type == "PERSISTENT":
+                        persistent = True
                     else:
                         toks.append(c)
                 else:
@@ -937,6 +943,7 @@ def parse_items_tree(text: str) -> tuple[Item, ...]:
                     args=tuple(args),
                     result=result,
                     timed=timed,
+                    persistent=persistent,
                     pos=toks[0].start_pos or 0,
                     name_pos=tuple(n.start_pos or 0 for n in names_t),
                     sort_pos=tuple(sort_pos),

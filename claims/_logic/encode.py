@@ -60,7 +60,7 @@ import datetime
 import hashlib
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -84,9 +84,12 @@ from claims._front.model import (
     TVar,
     kept_templates,
     plain,
+    relates_days,
     symbol_uses,
     term_of,
+    uses_context_time,
 )
+from claims._logic.timeline import fixed_days, skolemize, timeline_symbols
 
 _SMT_OP = {
     "and": "and",
@@ -181,6 +184,7 @@ class Unit:
     atoms: frozenset[str]
     sorts: frozenset[str]
     bounds: frozenset[str] = frozenset()  # open sorts whose size it may bound (see bounded_sorts)
+    negated: str = ""  # a conclusion's "it fails", when that is not (not smt): see claims._logic.timeline
 
 
 class Encoder:
@@ -211,6 +215,10 @@ class Encoder:
         self._used_sorts: set[str] = set()
         self.templates: dict[tuple[Term, bool], Template] = {}
         """The templates made so far, by term and whether it is a conclusion (see :func:`template`)."""
+        self.timeline: frozenset[str] = frozenset()
+        """The timed symbols read as functions of the day (``claims._logic.timeline``)."""
+        self.index: tuple[str, ...] = ()
+        """The days a day variable is read at, as SMT terms (``claims._logic.timeline``)."""
 
     # -- sorts -------------------------------------------------------------
     def smt_sort(self, sort: str) -> str:
@@ -283,7 +291,21 @@ class Encoder:
             kind=kind, index=index, smt=smt, atoms=frozenset(self._used_atoms), sorts=frozenset(self._used_sorts)
         )
 
-    def term(self, t: Term, day: int | None, env: dict[str, str]) -> str:
+    def day_atom(self, sym: Symbol, members: tuple[str, ...]) -> str:
+        """The SMT function of timeline symbol ``sym`` (its ``members``, when grounded): the day comes first."""
+        display = plain(sym.name) + (f"({', '.join(plain(m) for m in members)})" if members else "")
+        smt = q(display + "@day" if plain(sym.name) == sym.name else display + "@day" + SCOPE_MARK + sym.name)
+        if smt not in self.atoms:
+            arg_sorts = () if members or self.grounded(sym) else sym.args
+            args = " ".join(["Int", *(self.smt_sort(a) for a in arg_sorts)])
+            decl = f"(declare-fun {smt} ({args}) {self.smt_sort(sym.result)})"
+            self.atoms[smt] = Atom(smt, display + "@day", sym.result, 1 + len(arg_sorts), decl)
+        self._used_atoms.add(smt)
+        if sym.result not in ("bool", "int", "real", "date"):
+            self._use_sort(sym.result)
+        return smt
+
+    def term(self, t: Term, day: int | str | None, env: dict[str, str]) -> str:
         if isinstance(t, TLit):
             return _lit(t)
         if isinstance(t, TMember):
@@ -316,7 +338,7 @@ class Encoder:
                 "terms",
             )
 
-    def _division(self, t: TOp, day: int | None, env: dict[str, str]) -> str:
+    def _division(self, t: TOp, day: int | str | None, env: dict[str, str]) -> str:
         """``a / b / ...``, left to right, with ``x / 0 = 0`` (see the module docstring)."""
         out = self._coerced(t.args[0], t, day, env)
         for x in t.args[1:]:
@@ -327,7 +349,7 @@ class Encoder:
                 out = f"(ite (= {d} 0.0) 0.0 (/ {out} {d}))"
         return out
 
-    def _coerced(self, x: Term, parent: TOp, day: int | None, env: dict[str, str]) -> str:
+    def _coerced(self, x: Term, parent: TOp, day: int | str | None, env: dict[str, str]) -> str:
         s = self.term(x, day, env)
         if x.sort in ("int", "date") and _wants_real(parent):
             if isinstance(x, TLit):
@@ -335,20 +357,43 @@ class Encoder:
             return f"(to_real {s})"
         return s
 
-    def _app(self, t: TApp, day: int | None, env: dict[str, str]) -> str:
+    def _app(self, t: TApp, day: int | str | None, env: dict[str, str]) -> str:
         sym = self.symbols[t.name]
+        if sym.timed and sym.name in self.timeline:
+            return self._day_app(sym, t, day, env)
         when = t.at if t.at is not None else day
         if not sym.timed:
             when = None
+        assert when is None or isinstance(when, int), "a day the solver chooses reads a timeline symbol"
         if not t.args:
             return self.atom(sym, (), when)
         if self.grounded(sym):
-            return self._grounded_app(sym, t.args, when, day, env)
+            return self._grounded_app(sym, t.args, lambda combo: self.atom(sym, combo, when), day, env)
         args = " ".join(self.term(a, day, env) for a in t.args)
         return f"({self.atom(sym, (), when)} {args})"
 
+    def _day_app(self, sym: Symbol, t: TApp, day: int | str | None, env: dict[str, str]) -> str:
+        """A timeline symbol on its day: ``(|p@day| DAY args)`` (``claims._logic.timeline``)."""
+        at = t.at if t.at is not None else day
+        if isinstance(at, TVar):
+            when = env[at.name]
+        elif isinstance(at, TApp):
+            when = self.term(at, day, env)
+        else:
+            assert at is not None, "a timeline symbol is read on a day"
+            when = str(at)
+        if self.grounded(sym):
+            return self._grounded_app(sym, t.args, lambda combo: f"({self.day_atom(sym, combo)} {when})", day, env)
+        args = "".join(" " + self.term(a, day, env) for a in t.args)
+        return f"({self.day_atom(sym, ())} {when}{args})"
+
     def _grounded_app(
-        self, sym: Symbol, args: Sequence[Term], when: int | None, day: int | None, env: dict[str, str]
+        self,
+        sym: Symbol,
+        args: Sequence[Term],
+        constant: Callable[[tuple[str, ...]], str],
+        day: int | str | None,
+        env: dict[str, str],
     ) -> str:
         """``p(t1..tn)`` over enumerated sorts: one constant per tuple, chosen by ``ite`` when needed."""
         fixed: list[list[str]] = []
@@ -373,16 +418,16 @@ class Encoder:
         self._spend(math.prod(len(f) for f in fixed))
         combos = list(itertools.product(*fixed))
         # build from the last combination backwards into an ite chain
-        result = self.atom(sym, combos[-1], when)
+        result = constant(combos[-1])
         for combo in reversed(combos[:-1]):
             conds = [f"(= {tests[i]} {q(m)})" for i, m in enumerate(combo) if tests[i] is not None]
             cond = conds[0] if len(conds) == 1 else f"(and {' '.join(conds)})"
-            result = f"(ite {cond} {self.atom(sym, combo, when)} {result})"
+            result = f"(ite {cond} {constant(combo)} {result})"
         return result
 
-    def _quant(self, t: TQuant, day: int | None, env: dict[str, str]) -> str:
-        enum_vars = [v for v in t.vars if self.is_enum(v.sort)]
-        open_vars = [v for v in t.vars if not self.is_enum(v.sort)]
+    def _quant(self, t: TQuant, day: int | str | None, env: dict[str, str]) -> str:
+        enum_vars = [v for v in t.vars if self.is_enum(v.sort) or v.sort == "date"]
+        open_vars = [v for v in t.vars if not (self.is_enum(v.sort) or v.sort == "date")]
         inner_env = dict(env)
         binders = []
         for v in open_vars:
@@ -390,13 +435,14 @@ class Encoder:
             inner_env[v.name] = name
             binders.append(f"({name} {self.smt_sort(v.sort)})")
         if enum_vars:
-            self._spend(math.prod(len(self.sorts[v.sort].members or ()) for v in enum_vars))
+            # a day variable is read at every day of the index (claims._logic.timeline)
+            values = [self._values(v.sort) for v in enum_vars]
+            self._spend(math.prod(len(vs) for vs in values))
             parts = []
-            for combo in itertools.product(*[self.sorts[v.sort].members or () for v in enum_vars]):
+            for combo in itertools.product(*values):
                 e2 = dict(inner_env)
                 for v, m in zip(enum_vars, combo, strict=True):
-                    e2[v.name] = q(m)
-                    self._use_sort(v.sort)
+                    e2[v.name] = m
                 parts.append(self.term(t.body, day, e2))
             joiner = "and" if t.kind == "forall" else "or"
             body = parts[0] if len(parts) == 1 else f"({joiner} {' '.join(parts)})"
@@ -405,6 +451,14 @@ class Encoder:
         if not binders:
             return body
         return f"({t.kind} ({' '.join(binders)}) {body})"
+
+    def _values(self, sort: str) -> list[str]:
+        """What a variable of an expanded quantifier stands for: each member, or each day of the index."""
+        if sort == "date":
+            assert self.index, "a quantifier over days is read at the days of the index"
+            return list(self.index)
+        self._use_sort(sort)
+        return [q(m) for m in self.sorts[sort].members or ()]
 
 
 def _wants_real(parent: TOp) -> bool:
@@ -476,22 +530,11 @@ def _bounding(enc: Encoder, t: Term, pos: bool, neg: bool, out: set[str]) -> Non
 # --------------------------------------------------------------------------- time
 
 
-def uses_context_time(t: Term) -> bool:
-    """Whether the term mentions a timed symbol without an explicit ``@`` day."""
-    if isinstance(t, TApp):
-        return (t.timed and t.at is None) or any(uses_context_time(a) for a in t.args)
-    if isinstance(t, TOp):
-        return any(uses_context_time(a) for a in t.args)
-    if isinstance(t, TQuant):
-        return uses_context_time(t.body)
-    return False
-
-
 def explicit_days(t: Term) -> set[int]:
     """The explicit ``@`` days of a term."""
     out: set[int] = set()
     if isinstance(t, TApp):
-        if t.at is not None:
+        if isinstance(t.at, int):
             out.add(t.at)
         for a in t.args:
             out |= explicit_days(a)
@@ -527,7 +570,9 @@ def substitute(t: Term, sub: dict[str, Term]) -> Term:
     if isinstance(t, TVar):
         return sub.get(t.name, t)
     if isinstance(t, TApp):
-        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
+        at = sub.get(t.at.name, t.at) if isinstance(t.at, TVar) else t.at
+        assert at is None or isinstance(at, (int, TVar, TApp))
+        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args), at=at)
     if isinstance(t, TOp):
         return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
     if isinstance(t, TQuant):
@@ -586,6 +631,9 @@ def template(enc: Encoder, c: Claim) -> Template:
 
 def _template(enc: Encoder, term: Term, *, both: bool = False, fresh: bool = True) -> Template:
     timed = uses_context_time(term)
+    if relates_days(term):  # its instances depend on the whole dataset's days: see _timeline_units
+        bounds = tuple(sorted(bounded_sorts(enc, term, both=both)))
+        return Template(timed, tuple(sorted(explicit_days(term))), "", (), (), bounds=bounds, across=True)
     unit = enc.unit("claim", 0, term, TEMPLATE_DAY if timed else None, fresh=fresh)
     return Template(
         timed,
@@ -647,13 +695,193 @@ def encode_with(
     _count_instances(
         dataset, claim_days_, [len(days) if t.timed and days else 1 for ps in pieces for t in ps], len(days), limits
     )
+    timeline = _timeline_units(dataset, enc, templates, days, limits)
     out = UnitWriter(enc)
     for i, (c, t) in enumerate(zip(dataset.claims, templates, strict=True)):
-        out.add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days_[i])
-    keys = rule_instances(pieces, days)
-    for j, p, d in keys:
-        out.add("rule", j, pieces[j][p], [d])
+        made = timeline.claims.get(i)
+        if made is not None:
+            out.units.append(made)
+        else:
+            out.add("conclusion" if c.kind == "conclusion" else "claim", i, t, claim_days_[i])
+    keys = []
+    for j, p, d in rule_instances(pieces, days):
+        made = timeline.rules.get((j, p))
+        if made is None:
+            out.add("rule", j, pieces[j][p], [d])
+            keys.append((j, p, d))
+        elif d == days[0] if pieces[j][p].timed and days else True:  # one unit for all its days
+            out.units.append(made)
+            keys.append((j, p, None))
     return out.encoded(days, keys)
+
+
+@attrs.frozen
+class _Timeline:
+    """The units of the claims and rule pieces read in the timeline (``claims._logic.timeline``)."""
+
+    claims: dict[int, Unit] = attrs.field(factory=dict)
+    rules: dict[tuple[int, int], Unit] = attrs.field(factory=dict)
+
+
+def relates_days_anywhere(templates: Iterable[Template], pieces: Iterable[Sequence[Template]]) -> bool:
+    """Whether a claim or rule piece relates days, so that the timeline is encoded (``claims._logic.timeline``)."""
+    return any(t.across for t in templates) or any(t.across for ps in pieces for t in ps)
+
+
+def _timeline_units(
+    dataset: Dataset, enc: Encoder, templates: Sequence[Template], days: Sequence[int], limits: Limits
+) -> _Timeline:
+    """The units of every claim and rule piece that the timeline reads (see ``claims._logic.timeline``).
+
+    Nothing when no formula relates days. ``enc`` is left reading timeline
+    symbols as functions of the day, with the index set.
+    """
+    rule_terms: list[list[Term]] = []
+    for r in dataset.rules:
+        assert r.term is not None
+        enc._spent = 0
+        rule_terms.append(split_rule(r.term, enc))
+    across_rules = [[relates_days(p) for p in ps] for ps in rule_terms]
+    if not any(t.across for t in templates) and not any(any(a) for a in across_rules):
+        return _Timeline()
+    piece_uses = [[[n for n, _, _ in symbol_uses(p)] for p in ps] for ps in rule_terms]
+    formulas = [(t.across, [n for n, _, _ in t.uses]) for t in templates]
+    formulas += [(a, u) for acr, us in zip(across_rules, piece_uses, strict=True) for a, u in zip(acr, us, strict=True)]
+    enc.timeline = timeline_symbols(formulas, lambda n: enc.symbols[n].timed)
+    claims_in = [i for i, (across, uses) in enumerate(formulas[: len(templates)]) if across or enc.timeline & {*uses}]
+    pieces_in = [
+        (j, p) for j, us in enumerate(piece_uses) for p, u in enumerate(us) if across_rules[j][p] or enc.timeline & {*u}
+    ]
+
+    skolems: list[TApp] = []
+
+    def namer(where: str, label: str) -> Callable[[TVar], str]:
+        """Name the Skolem days of claim or rule ``where``: shown as ``label`` (``{v}``: the variable)."""
+
+        def name(v: TVar) -> str:
+            shown = label.format(v=v.name)
+            sym = Symbol(name=f"{shown}{SCOPE_MARK}{where}!{v.name}", args=(), result="date", timed=False, kind="const")
+            enc.symbols[sym.name] = sym
+            return sym.name
+
+        return name
+
+    def skolemized(t: Term, positive: bool, where: str, label: str) -> Term:
+        out, made = skolemize(t, positive, namer(where, label))
+        skolems.extend(made)
+        return out
+
+    asserted: dict[int, Term] = {}
+    failing: dict[int, tuple[Term, TApp | None]] = {}
+    for i in claims_in:
+        c = dataset.claims[i]
+        term = term_of(c)
+        assert term is not None
+        asserted[i] = skolemized(term, True, f"sk!c{i}", f"{{v}} of {c.id}")
+        if c.kind == "conclusion":
+            day = None
+            if templates[i].timed:  # the day it fails on: one more Skolem day, inside its interval
+                day = TApp(namer(f"sk!q{i}", f"the day {c.id} fails")(TVar("day", "date")), (), "date", False)
+                skolems.append(day)
+            failing[i] = (skolemized(TOp("not", (term,), "bool"), True, f"sk!q{i}", f"{{v}} where {c.id} fails"), day)
+    pieces = {
+        (j, p): skolemized(rule_terms[j][p], True, f"sk!r{j}.{p}", f"{{v}} of rule {dataset.rules[j].id}")
+        for j, p in pieces_in
+    }
+
+    literal = set(days)
+    symbolic: dict[str, frozenset[str]] = {}  # a fixed day's SMT term, and the atoms it uses
+
+    def fixed(f: Term) -> None:
+        enc._used_atoms = set()
+        x = enc.term(f, None, {})
+        symbolic[x] = frozenset(enc._used_atoms)
+
+    for t in [*asserted.values(), *(f for f, _ in failing.values()), *pieces.values()]:
+        for f in fixed_days(t):
+            if isinstance(f, TLit):
+                literal.add(int(f.value))
+            else:
+                fixed(f)
+    for sk in skolems:
+        fixed(sk)
+    if not literal and not symbolic:
+        literal.add(1)  # any day stands for all: nothing tells two days apart
+    index = [str(d) for d in sorted(literal)] + sorted(symbolic)
+    least = str(min(literal)) if literal else ""
+    for x in sorted(symbolic):
+        least = f"(ite (<= {x} {least}) {x} {least})" if least else x
+    lo = str(min(literal) - 1) if not symbolic else f"(- {least} 1)"
+    enc.index = (*index, lo)
+
+    def unit(kind: str, i: int, parts: Sequence[tuple[Term, str | None, str]], bounds: Iterable[str]) -> Unit:
+        """One unit of ``parts``: a term, its day, and a guard (``""`` for none)."""
+        enc._used_atoms, enc._used_sorts, enc._spent = set(), set(), 0
+        texts = []
+        for term, day, guard in parts:
+            body = enc.term(term, day, {})
+            texts.append(f"(=> {guard} {body})" if guard else body)
+        smt = texts[0] if len(texts) == 1 else "(and " + " ".join(texts) + ")"
+        for x, atoms in symbolic.items():  # the fixed days it reads at (written in as text)
+            if x in smt:
+                enc._used_atoms.update(atoms)
+        return Unit(
+            kind=kind,
+            index=i,
+            smt=smt,
+            atoms=frozenset(enc._used_atoms),
+            sorts=frozenset(enc._used_sorts),
+            bounds=frozenset(bounds),
+        )
+
+    def inside(lo_d: datetime.date, hi_d: datetime.date) -> list[tuple[str, str]]:
+        """The days of the index in ``[lo_d, hi_d]``, each with its guard (a fixed day may lie outside)."""
+        a, b = lo_d.toordinal(), hi_d.toordinal()
+        out = [(str(d), "") for d in sorted(literal) if a <= d <= b]
+        return out + [(x, f"(and (<= {a} {x}) (<= {x} {b}))") for x in sorted(symbolic)]
+
+    made = _Timeline()
+    total = 0
+    for i, term in asserted.items():
+        c, tpl = dataset.claims[i], templates[i]
+        on: list[tuple[str | None, str]] = [*inside(*c.interval)] if tpl.timed else [(None, "")]
+        try:
+            u = unit("conclusion" if c.kind == "conclusion" else "claim", i, [(term, d, g) for d, g in on], tpl.bounds)
+            if i in failing:
+                neg, day = failing[i]
+                k = enc.term(day, None, {}) if day is not None else None
+                fails = unit("conclusion", i, [(neg, k, "")], ())
+                text = fails.smt
+                if k is not None:
+                    a, b = (x.toordinal() for x in c.interval)
+                    text = f"(and (<= {a} {k}) (<= {k} {b}) {text})"
+                u = attrs.evolve(u, negated=text, atoms=u.atoms | fails.atoms, sorts=u.sorts | fails.sorts)
+        except TooLarge as exc:
+            _too_large(c.span, f"claim '{c.id}': {exc}")
+        made.claims[i] = u
+        total += len(on)
+    for (j, p), term in pieces.items():
+        r = dataset.rules[j]
+        days_of: list[str | None] = list(enc.index) if uses_context_time(term) else [None]
+        try:
+            made.rules[(j, p)] = unit("rule", j, [(term, d, "") for d in days_of], bounded_sorts(enc, term))
+        except TooLarge as exc:
+            _too_large(r.span, f"rule '{r.id}': {exc}")
+        total += len(days_of)
+    if total > limits.instances:
+        _too_large(
+            None,
+            str(
+                TooLarge(
+                    "instances",
+                    total,
+                    limits.instances,
+                    f"the claims and rules that relate days make too many instances over {len(enc.index):,} days",
+                    "instances",
+                )
+            ),
+        )
+    return made
 
 
 def claim_templates(dataset: Dataset, enc: Encoder) -> list[Template]:
@@ -846,13 +1074,17 @@ def encode_rules_alone(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded
     """
     enc = Encoder(dataset, limits=limits)
     named = sorted(set().union(*(rule_days(r) for r in dataset.rules)))
+    timeline = _timeline_units(dataset, enc, (), named, limits)  # rules that relate days: no generic day
     units = []
     for j, r in enumerate(dataset.rules):
         assert r.term is not None
-        days: list[int | None] = [None, *named] if uses_context_time(r.term) else [None]
+        own = [u for (k, _), u in sorted(timeline.rules.items()) if k == j]
+        units += own
+        terms = [p for k, p in enumerate(split_rule(r.term, enc)) if (j, k) not in timeline.rules] if own else [r.term]
         try:
-            for d in days:
-                units.append(enc.unit("rule", j, r.term, d))
+            for t in terms:
+                for d in [None, *named] if uses_context_time(t) else [None]:
+                    units.append(enc.unit("rule", j, t, d))
         except TooLarge as exc:
             _too_large(r.span, f"rule '{r.id}': {exc}")
     return Encoded(tuple(units), enc.atoms, enc.sort_decls, ())
@@ -874,7 +1106,7 @@ def script(enc: Encoded, units: Sequence[Unit], extra: Sequence[str] = ()) -> st
                     lits.add(lt)
                     lines.append(f"(declare-const {q(lt)} Bool)")
             body.append(f"(assert (=> {q(pos)} {u.smt}))")
-            body.append(f"(assert (=> {q(neg)} (not {u.smt})))")
+            body.append(f"(assert (=> {q(neg)} {u.negated or f'(not {u.smt})'}))")
             continue
         lit = claim_literal(u.index) if u.kind == "claim" else rule_literal(u.index)
         if lit not in lits:

@@ -196,5 +196,5 @@ def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:
     parts += [enc.atoms[a].decl + "\n" for a in sorted(atoms)]
     for u in units:
         where = f"r{u.index}" if u.kind == "rule" else f"{u.kind[:2]}{local[u.index]}"
-        parts.append(f"\0{where}\0{u.smt}")
+        parts.append(f"\0{where}\0{u.smt}" + (f"\0{u.negated}" if u.negated else ""))
     return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()

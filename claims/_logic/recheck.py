@@ -91,6 +91,7 @@ from claims._logic.encode import (
     claim_days,
     claim_templates,
     encode_with,
+    relates_days_anywhere,
     relevant_days,
     rule_instances,
     rule_templates,
@@ -268,7 +269,7 @@ def outline(
     days = relevant_days(ds, templates)
     pieces = rule_templates(ds, enc)
     bounded = frozenset().union(*(t.bounds for t in templates), *(t.bounds for ps in pieces for t in ps))
-    if not keep:
+    if not keep or relates_days_anywhere(templates, pieces):  # the timeline's days depend on every claim
         full = encode_with(ds, enc, templates, days, pieces, limits)
         return Outline(full, outlines(full, groups(full.units, bounded), scripts=False), None, None, 0, False)
     keys = claim_keys(ds.claims, templates)

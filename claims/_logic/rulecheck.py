@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from claims._front import syntax as S
-from claims._front.model import Dataset, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar
+from claims._front.model import Dataset, Symbol, TApp, Term, TLit, TMember, TOp, TQuant, TVar, uses_context_time
 from claims._logic.encode import (
     Encoder,
     day_text,
@@ -47,7 +47,6 @@ from claims._logic.encode import (
     negated_rule_literal,
     q,
     rule_literal,
-    uses_context_time,
 )
 from claims._logic.solver import Answer, Checker, make_solver, shrink_by_deletion
 
@@ -574,6 +573,7 @@ class _Evaluator:
         if isinstance(t, TApp):
             sym = self.p.symbols[t.name]
             when = (t.at if t.at is not None else day) if sym.timed else None
+            assert when is None or isinstance(when, int), "claims fuzz leaves out the rules that relate days"
             args = tuple(self.value(a, day, env) for a in t.args)
             vals = self.s.values
             if (t.name, args, when) in vals:

@@ -33,12 +33,64 @@ def countermodel(
         if a & focus:
             related |= a
     shown = []
+    days: set[int] = set()
     for smt_name, display, sort in comp.atom_info:
-        if smt_name not in related:
+        if smt_name not in related or not _shown_day(smt_name, ci, facts):
             continue
         shown.append((smt_name, display, _value_text(model, smt_name.strip("|"), sort)))
+        if sort == "date":
+            v = model.eval(z3.Int(smt_name.strip("|"), model.ctx), model_completion=True)
+            if z3.is_int_value(v):
+                days.add(v.as_long())
     shown.extend(_applications(model, comp, related))
+    shown.extend(_on_days(model, comp, related, days))
     return tuple(shown)
+
+
+def _shown_day(smt_name: str, ci: int, facts: Sequence[int]) -> bool:
+    """Whether a constant bears on conclusion ``ci``: a Skolem day only when it is its failing day or a fact's.
+
+    The Skolem days of ``claims._logic.timeline`` (``#sk!c3!d``: of claim 3
+    as asserted; ``#sk!q3!d``: where conclusion 3 fails) are days of the
+    whole component; another conclusion's, or this one's as asserted, say
+    nothing about this scenario.
+    """
+    if "#sk!" not in smt_name:
+        return True
+    where = smt_name.split("#sk!", 1)[1]
+    kind, _, rest = where[:1], None, where[1:].split("!", 1)[0]
+    if kind == "q":
+        return rest == str(ci)
+    return kind == "c" and rest.isdigit() and int(rest) in facts
+
+
+def _on_days(model: z3.ModelRef, comp: Component, related: set[str], days: set[int]) -> list[tuple[str, str, str]]:
+    """The values of the related timeline symbols (``p@day``, functions of the day) on the days that matter.
+
+    Those days are the ones the model spells out for the function (the days
+    the instances read) and the values of the days shown above (fixed and
+    Skolem days); each value is shown as ``p@2016-03-14``.
+    """
+    decls = {d.name(): d for d in model.decls()}
+    out: list[tuple[str, str, str]] = []
+    for smt_name, display in comp.func_info:
+        f = decls.get(smt_name.strip("|"))
+        if smt_name not in related or f is None or not display.endswith("@day") or f.arity() != 1:
+            continue
+        interp = model[f]
+        points = set(days)
+        if isinstance(interp, z3.FuncInterp):
+            for entry in interp.as_list()[:-1]:
+                if isinstance(entry, list) and z3.is_int_value(entry[0]):
+                    points.add(entry[0].as_long())
+        for day in sorted(points):
+            if len(out) >= MAX_APPLICATIONS:
+                return out
+            at = z3.IntVal(day, model.ctx)
+            value = model.eval(f(at), model_completion=True)
+            label = display[: -len("@day")] + "@" + value_to_text(at, "date")
+            out.append((smt_name, label, value_to_text(value, "")))
+    return out
 
 
 MAX_APPLICATIONS = 60
@@ -58,7 +110,7 @@ def _applications(model: z3.ModelRef, comp: Component, related: set[str]) -> lis
         if smt_name not in related:
             continue
         f = decls.get(smt_name.strip("|"))
-        if f is None:
+        if f is None or display.endswith("@day"):  # a function of the day: _on_days
             continue
         name, _, day = display.partition("@")
         pools = [consts.get(str(f.domain(i)), []) for i in range(f.arity())]

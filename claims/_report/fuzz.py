@@ -65,6 +65,7 @@ class FuzzReport:
     checks: int = 0
     searches: int = 0
     skipped: str | None = None
+    not_fuzzed: tuple[str, ...] = ()  # rules that relate days: not asked (docs/time.md)
 
     @property
     def failed(self) -> bool:
@@ -132,6 +133,11 @@ def render_text(report: FuzzReport) -> str:
         out.append("")
     if report.skipped:
         out.append(f"Left out of the other questions: {report.skipped}.")
+    if report.not_fuzzed:
+        out.append(
+            f"Not fuzzed, because they relate days (the questions read one day at a time): "
+            f"{', '.join(report.not_fuzzed)}; the other rules were asked without them."
+        )
     out.append(summary(report))
     return "\n".join(out) + "\n"
 
@@ -173,6 +179,7 @@ def render_json(report: FuzzReport) -> str:
             for f in report.findings
         ],
         "skipped": report.skipped,
+        "not_fuzzed": list(report.not_fuzzed),
         "summary": summary(report).removeprefix("Summary: "),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -42,6 +42,7 @@ STAGES = (
     "claims._front.folio",
     "claims._front.draft",
     # _logic: a Dataset to per-component results
+    "claims._logic.timeline",
     "claims._logic.encode",
     "claims._logic.partition",
     "claims._logic.solver",

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import claims
-from claims._front.model import Dataset, term_of
+from claims._front.model import Dataset, term_of, uses_context_time
 from claims._logic import encode as E
 from claims._logic.partition import partition
 from tests.oracle import build, small_datasets
@@ -34,7 +34,7 @@ def _by_definition(ds: Dataset) -> tuple[list[Unit], dict[str, E.Atom]]:
     for c in ds.claims:
         term = term_of(c)  # read now when the file cache deferred it
         assert term is not None
-        if E.uses_context_time(term):
+        if uses_context_time(term):
             days.update(d.toordinal() for d in c.interval)
         days |= E.explicit_days(term)
     for r in ds.rules:
@@ -46,7 +46,7 @@ def _by_definition(ds: Dataset) -> tuple[list[Unit], dict[str, E.Atom]]:
         assert term is not None
         kind = "conclusion" if c.kind == "conclusion" else "claim"
         lo, hi = (d.toordinal() for d in c.interval)
-        on = [d for d in ordered if lo <= d <= hi] if E.uses_context_time(term) else [None]
+        on = [d for d in ordered if lo <= d <= hi] if uses_context_time(term) else [None]
         parts = [enc.unit(kind, i, term, d) for d in on]
         smt = parts[0].smt if len(parts) == 1 else "(and " + " ".join(p.smt for p in parts) + ")"
         units.append(
@@ -55,7 +55,7 @@ def _by_definition(ds: Dataset) -> tuple[list[Unit], dict[str, E.Atom]]:
     for j, r in enumerate(ds.rules):
         assert r.term is not None
         for piece in E.split_rule(r.term, enc):
-            for d in ordered if E.uses_context_time(piece) and ordered else [None]:
+            for d in ordered if uses_context_time(piece) and ordered else [None]:
                 u = enc.unit("rule", j, piece, d)
                 units.append((u.kind, u.index, u.smt, u.atoms, u.sorts))
     return units, enc.atoms
@@ -89,7 +89,7 @@ def test_templates_encode_what_the_definition_encodes(tmp_path: Path, monkeypatc
         for _, _, _, used, sorts in want:
             assert all(got.atoms[a] == atoms[a] for a in used)
             assert all(got.sort_decls[s] for s in sorts)
-        timed += sum(1 for c in ds.claims if (term := term_of(c)) is not None and E.uses_context_time(term))
+        timed += sum(1 for c in ds.claims if (term := term_of(c)) is not None and uses_context_time(term))
     assert timed > 0 and rules > 0  # timed claims and rule instances were among them
 
 

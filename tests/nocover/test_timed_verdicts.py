@@ -43,7 +43,9 @@ def mask(t: Term, day: int) -> int:
     if isinstance(t, TLit):
         return ALL if t.value else 0
     if isinstance(t, TApp):
-        return MASKS[(t.name, (t.at if t.at is not None else day) if t.timed else None)]
+        when = (t.at if t.at is not None else day) if t.timed else None
+        assert when is None or isinstance(when, int)
+        return MASKS[(t.name, when)]
     assert isinstance(t, TOp), t
     a = [mask(x, day) for x in t.args]
     if t.op == "not":
