@@ -34,14 +34,15 @@ import claims
 from claims._front.model import TApp, Term, TLit, TOp, TQuant, TVar, term_of
 
 START = datetime.date(2016, 3, 1)
-DAYS = 4  # the dates claims write: 2016-03-01 .. 2016-03-04
+DAYS = 4  # how many dates claims write: 2016-03-01, -04, -07, -10 (apart, so that a day between is no date)
+GAP = 3
 MARGIN = 8  # the window of the day-by-day reading reaches this far beyond them
-WINDOW = range(START.toordinal() - MARGIN, START.toordinal() + DAYS + MARGIN)
+WINDOW = range(START.toordinal() - MARGIN, START.toordinal() + GAP * (DAYS - 1) + 1 + MARGIN)
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=80)
 
 
 def _day(k: int) -> str:
-    return (START + datetime.timedelta(days=k)).isoformat()
+    return (START + datetime.timedelta(days=GAP * k)).isoformat()
 
 
 # --------------------------------------------------------------------------- random datasets
@@ -71,8 +72,8 @@ def _guard(draw: st.DrawFn, var: str) -> str:
 def _body(draw: st.DrawFn, days: tuple[str, ...], depth: int = 2) -> str:
     """A formula over t0, t1 on the given days (``''``: the day the formula holds) and p."""
     if depth == 0 or draw(st.booleans()):
-        name = draw(st.sampled_from(["t0", "t1", "t0", "t1", "p"]))
-        if name == "p":
+        name = draw(st.sampled_from(["t0", "t1", "t0", "t1", "p", "false"]))
+        if name in ("p", "false"):
             return name
         at = draw(st.sampled_from(days))
         return f"{name}@{at}" if at else name
