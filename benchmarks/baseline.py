@@ -146,9 +146,10 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
     import attrs
 
     import claims
+    from claims._base.groups import UnionFind
     from claims._logic import solve as _solve
     from claims._logic.encode import encode
-    from claims._logic.partition import _UnionFind, build
+    from claims._logic.partition import build
     from claims._logic.solve import Options, solve_component
 
     ds = claims.load(f"{data_dir}/articles")
@@ -159,7 +160,7 @@ def _worker(data_dir: str, prefix: int | None, q: Any) -> None:  # pragma: no co
     # the units the partitioned run solves for contradictions: the claims, and the
     # rule instances in a group that holds a claim (conclusions left out)
     units = [u for u in enc.units if u.kind != "conclusion"]
-    uf = _UnionFind()
+    uf = UnionFind()
     for u in units:
         atoms = sorted(u.atoms)
         for a in atoms[1:]:

@@ -89,7 +89,7 @@ from claims._front.model import (
     term_of,
     uses_context_time,
 )
-from claims._logic.timeline import fixed_days, skolemize, timeline_symbols
+from claims._logic.timeline import fixed_days, skolemize, substitute, timeline_symbols
 
 _SMT_OP = {
     "and": "and",
@@ -563,22 +563,6 @@ def split_rule(t: Term, enc: Encoder) -> list[Term]:
             out.extend(split_rule(substitute(t.body, sub), enc))
         return out
     return [t]
-
-
-def substitute(t: Term, sub: dict[str, Term]) -> Term:
-    """Replace free variables by terms."""
-    if isinstance(t, TVar):
-        return sub.get(t.name, t)
-    if isinstance(t, TApp):
-        at = sub.get(t.at.name, t.at) if isinstance(t.at, TVar) else t.at
-        assert at is None or isinstance(at, (int, TVar, TApp))
-        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args), at=at)
-    if isinstance(t, TOp):
-        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
-    if isinstance(t, TQuant):
-        inner = {k: v for k, v in sub.items() if all(k != x.name for x in t.vars)}
-        return attrs.evolve(t, body=substitute(t.body, inner))
-    return t
 
 
 # --------------------------------------------------------------------------- problem

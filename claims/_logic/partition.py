@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from claims._base.groups import UnionFind
 from claims._logic.encode import Encoded, Unit, script, text_digest
 
 
@@ -29,27 +30,6 @@ class Component:
     func_info: tuple[tuple[str, str], ...] = ()  # (smt name, display) of functions over open sorts
     shape: str = ""  # digest of the script up to the numbering of claims (see _shape)
     units: tuple[int, ...] = ()  # its units, as positions in the encoding it was partitioned from
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        parent = self.parent
-        root = x
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                ra, rb = rb, ra
-            self.parent[ra] = rb
 
 
 def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
@@ -96,7 +76,7 @@ def nodes_of(u: Unit, bounded: frozenset[str]) -> list[str]:
 
 def groups(units: Sequence[Unit], bounded: frozenset[str]) -> list[list[int]]:
     """The connected components of ``units`` (positions) sharing a node (:func:`nodes_of`), in order of first unit."""
-    uf = _UnionFind()
+    uf = UnionFind()
     keys: list[str | None] = []
     for u in units:
         nodes = nodes_of(u, bounded)

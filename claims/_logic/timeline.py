@@ -70,6 +70,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from claims._base.groups import UnionFind
 from claims._front.model import TApp, Term, TLit, TOp, TQuant, TVar
 
 _CMP = frozenset({"=", "!=", "<", "<=", ">", ">="})
@@ -98,7 +99,7 @@ def _skolem(t: Term, pol: int, name: Callable[[TVar], str], made: list[TApp]) ->
             sk = TApp(name(v), (), "date", False)
             made.append(sk)
             sub[v.name] = sk
-        body = _skolem(_substitute(t.body, sub), pol, name, made)
+        body = _skolem(substitute(t.body, sub), pol, name, made)
         rest = tuple(v for v in t.vars if v.sort != "date")
         return attrs.evolve(t, vars=rest, body=body) if rest else body
     if isinstance(t, TOp):
@@ -117,22 +118,19 @@ def _skolem(t: Term, pol: int, name: Callable[[TVar], str], made: list[TApp]) ->
     return t
 
 
-def _substitute(t: Term, sub: dict[str, Term]) -> Term:
-    """Replace free day variables by terms, after ``@`` too."""
+def substitute(t: Term, sub: dict[str, Term]) -> Term:
+    """Replace free variables by terms, after ``@`` too (a day variable by a day)."""
     if isinstance(t, TVar):
         return sub.get(t.name, t)
     if isinstance(t, TApp):
-        at = t.at
-        if isinstance(at, TVar) and at.name in sub:
-            new = sub[at.name]
-            assert isinstance(new, (TVar, TApp))
-            at = new
-        return attrs.evolve(t, args=tuple(_substitute(a, sub) for a in t.args), at=at)
+        at = sub.get(t.at.name, t.at) if isinstance(t.at, TVar) else t.at
+        assert at is None or isinstance(at, (int, TVar, TApp)), "a day variable stands for a day"
+        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args), at=at)
     if isinstance(t, TOp):
-        return attrs.evolve(t, args=tuple(_substitute(a, sub) for a in t.args))
+        return attrs.evolve(t, args=tuple(substitute(a, sub) for a in t.args))
     if isinstance(t, TQuant):
         inner = {k: v for k, v in sub.items() if all(k != x.name for x in t.vars)}
-        return attrs.evolve(t, body=_substitute(t.body, inner))
+        return attrs.evolve(t, body=substitute(t.body, inner))
     return t
 
 
@@ -182,22 +180,13 @@ def timeline_symbols(formulas: Sequence[tuple[bool, Iterable[str]]], timed: Call
     ``formulas``: for each claim and rule, whether it relates days and the
     names of the symbols it uses; ``timed`` tells a timed symbol's name.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind()
     seeds: set[str] = set()
     for relates, names in formulas:
         mine = sorted({n for n in names if timed(n)})
-        for a in mine[1:]:
-            ra, rb = find(a), find(mine[0])
-            if ra != rb:
-                parent[ra] = rb
+        for a in mine:
+            uf.union(mine[0], a)
         if relates:
             seeds.update(mine)
-    roots = {find(n) for n in seeds}
-    return frozenset(n for n in list(parent) if find(n) in roots)
+    roots = {uf.find(n) for n in seeds}
+    return frozenset(n for n in list(uf.parent) if uf.find(n) in roots)

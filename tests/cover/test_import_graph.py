@@ -28,6 +28,7 @@ STAGES = (
     "claims._base.read",
     "claims._base.sign",
     "claims._base.text",
+    "claims._base.groups",
     # _front: files to a typed Dataset
     "claims._front.syntax",
     "claims._front.model",
