@@ -1051,8 +1051,8 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
 def _persistence(d: S.SymDecl, rs: RawRuleSet, vocab: Vocabulary, sink: DiagnosticSink) -> list[Rule]:
     """The rule of each predicate ``d`` declares ``persistent``: once true, it stays true.
 
-    ``timed persistent pred p(A)`` is the rule ``persists.p``: ``forall x1: A,
-    d1: date, d2: date. d1 <= d2 implies (p(x1)@d1 implies p(x1)@d2)``,
+    ``timed persistent pred p(A)`` is the rule ``persists.p``: ``forall x1: A.
+    forall d1: date, d2: date. d1 <= d2 implies (p(x1)@d1 implies p(x1)@d2)``,
     written out, typed and reported like any rule (see docs/time.md).
     """
     span = rs.locator.span(d.pos)
@@ -1070,9 +1070,10 @@ def _persistence(d: S.SymDecl, rs: RawRuleSet, vocab: Vocabulary, sink: Diagnost
         if sym is None or sym.span is None or sym.span.path != span.path:
             continue  # declared differently elsewhere: reported there
         xs = [f"x{i + 1}" for i in range(len(d.args))]
-        binders = ", ".join([*(f"{x}: {a}" for x, a in zip(xs, d.args, strict=True)), "d1: date", "d2: date"])
         app = f"{name}({', '.join(xs)})" if xs else name
-        text = f"forall {binders}. d1 <= d2 implies ({app}@d1 implies {app}@d2)"
+        text = f"forall d1: date, d2: date. d1 <= d2 implies ({app}@d1 implies {app}@d2)"
+        if xs:  # the arguments outside: over closed sorts, one rule piece per tuple
+            text = f"forall {', '.join(f'{x}: {a}' for x, a in zip(xs, d.args, strict=True))}. {text}"
         formula = S.parse_formula(text)
         term = Typer(vocab, rs.locator, DEFAULT_TOLERANCE).statement(formula, f"the persistence of '{name}'")
         if term is None:

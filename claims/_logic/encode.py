@@ -89,7 +89,14 @@ from claims._front.model import (
     term_of,
     uses_context_time,
 )
-from claims._logic.timeline import fixed_days, skolemize, substitute, timeline_symbols
+from claims._logic.timeline import (
+    fixed_days,
+    persistence,
+    persistence_pairs,
+    skolemize,
+    substitute,
+    timeline_symbols,
+)
 
 _SMT_OP = {
     "and": "and",
@@ -798,12 +805,18 @@ def _timeline_units(
     lo = str(min(literal) - 1) if not symbolic else f"(- {least} 1)"
     enc.index = (*index, lo)
 
-    def unit(kind: str, i: int, parts: Sequence[tuple[Term, str | None, str]], bounds: Iterable[str]) -> Unit:
-        """One unit of ``parts``: a term, its day, and a guard (``""`` for none)."""
+    def unit(
+        kind: str,
+        i: int,
+        parts: Sequence[tuple[Term, str | None, str]],
+        bounds: Iterable[str],
+        envs: Sequence[dict[str, str]] = (),
+    ) -> Unit:
+        """One unit of ``parts``: a term, its day, and a guard (``""`` for none); each in its env of ``envs``."""
         enc._used_atoms, enc._used_sorts, enc._spent = set(), set(), 0
         texts = []
-        for term, day, guard in parts:
-            body = enc.term(term, day, {})
+        for k, (term, day, guard) in enumerate(parts):
+            body = enc.term(term, day, envs[k] if envs else {})
             texts.append(f"(=> {guard} {body})" if guard else body)
         smt = texts[0] if len(texts) == 1 else "(and " + " ".join(texts) + ")"
         for x, atoms in symbolic.items():  # the fixed days it reads at (written in as text)
@@ -847,7 +860,15 @@ def _timeline_units(
     for (j, p), term in pieces.items():
         r = dataset.rules[j]
         days_of: list[str | None] = list(enc.index) if uses_context_time(term) else [None]
+        lasting = persistence(term)
         try:
+            if lasting is not None:  # once true, stays true: the chain of dates and every pair with another day
+                first, then, body = lasting
+                pairs = persistence_pairs(sorted(literal), [x for x in enc.index if x not in {str(d) for d in literal}])
+                envs = [{first: x, then: y} for x, y in pairs]
+                made.rules[(j, p)] = unit("rule", j, [(body, None, "")] * len(envs), bounded_sorts(enc, term), envs)
+                total += len(envs)
+                continue
             made.rules[(j, p)] = unit("rule", j, [(term, d, "") for d in days_of], bounded_sorts(enc, term))
         except TooLarge as exc:
             _too_large(r.span, f"rule '{r.id}': {exc}")

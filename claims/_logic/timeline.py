@@ -66,6 +66,7 @@ every day of a window (``tests/nocover/test_time_across_days.py``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
@@ -190,3 +191,66 @@ def timeline_symbols(formulas: Sequence[tuple[bool, Iterable[str]]], timed: Call
             seeds.update(mine)
     roots = {uf.find(n) for n in seeds}
     return frozenset(n for n in list(uf.parent) if uf.find(n) in roots)
+
+
+def persistence(t: Term) -> tuple[str, str, Term] | None:
+    """``(d1, d2, body)`` when ``t`` says that something, once true, stays true; else None.
+
+    That is ``forall d1: date, d2: date. d1 <= d2 implies (X@d1 implies
+    X@d2)`` for one application ``X`` of a timed predicate whose arguments
+    name neither day (the rule of a ``persistent`` predicate, or the same
+    written out); ``body`` is what follows ``forall``, the guard included.
+    """
+    if not (isinstance(t, TQuant) and t.kind == "forall" and len(t.vars) == 2):
+        return None
+    a, b = t.vars
+    body = t.body
+    if a.sort != "date" or b.sort != "date" or a.name == b.name:
+        return None
+    if not (isinstance(body, TOp) and body.op == "implies" and len(body.args) == 2):
+        return None
+    guard, step = body.args
+    if guard != TOp("<=", (TVar(a.name, "date"), TVar(b.name, "date")), "bool"):
+        return None
+    if not (isinstance(step, TOp) and step.op == "implies" and len(step.args) == 2):
+        return None
+    before, after = step.args
+    if not (isinstance(before, TApp) and isinstance(after, TApp) and before.timed):
+        return None
+    if before.at != TVar(a.name, "date") or after != attrs.evolve(before, at=TVar(b.name, "date")):
+        return None
+    if any(_mentions(x, {a.name, b.name}) for x in before.args):
+        return None
+    return a.name, b.name, body
+
+
+def _mentions(t: Term, names: set[str]) -> bool:
+    if isinstance(t, TVar):
+        return t.name in names
+    if isinstance(t, TApp):
+        return (isinstance(t.at, TVar) and t.at.name in names) or any(_mentions(x, names) for x in t.args)
+    if isinstance(t, TOp):
+        return any(_mentions(x, names) for x in t.args)
+    if isinstance(t, TQuant):
+        return _mentions(t.body, names - {v.name for v in t.vars})
+    return False
+
+
+def persistence_pairs(dates: Sequence[int], others: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of days a persistence rule is read at: each date with the next, and every pair with another day.
+
+    ``dates``: the index's dates, in order; ``others``: its other days (SMT
+    terms). Exact: the rule read at every pair ``(x, y)`` of the index says
+    ``x <= y`` and ``X@x`` give ``X@y``. For two dates ``x < y`` that follows
+    from the chain of the dates between them, one step at a time; for
+    ``x >= y`` it says nothing new (``x = y``) or nothing at all; every pair
+    with another day is read as it is. Tested against the pairs of the
+    index in ``tests/nocover/test_time_across_days.py``.
+    """
+    out = [(str(x), str(y)) for x, y in itertools.pairwise(dates)]
+    days = [str(d) for d in dates] + list(others)
+    for o in others:
+        for x in days:
+            if x != o:
+                out += [(o, x), (x, o)]
+    return out

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 import claims
 from claims._front.model import TApp, Term, TLit, TOp, TQuant, TVar, term_of
+from claims._logic.timeline import persistence, persistence_pairs
 
 START = datetime.date(2016, 3, 1)
 DAYS = 4  # how many dates claims write: 2016-03-01, -04, -07, -10 (apart, so that a day between is no date)
@@ -429,3 +430,39 @@ def test_persistent_needs_a_timed_predicate() -> None:
         _check("  - {id: x, source: s, quote: text, said: 2016-03-01, formula: 'p'}\n", "persistent pred p\n")
     (d,) = exc.value.diagnostics
     assert d.code == "across-days" and d.span.line == 1 and "only a timed predicate" in d.message
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.integers(0, 30), max_size=6, unique=True), st.integers(0, 2))
+def test_persistence_pairs_say_what_every_pair_says(dates: list[int], others: int) -> None:
+    """The chain of dates plus every pair with another day is equivalent to the rule at every pair of days."""
+    dates = sorted(dates)
+    names = [f"o{k}" for k in range(others)]
+    p = z3.Function("p", z3.IntSort(), z3.BoolSort())
+    day = {**{str(d): z3.IntVal(d) for d in dates}, **{n: z3.Int(n) for n in names}}
+    days = list(day)
+
+    def rule(pairs: list[tuple[str, str]]) -> z3.BoolRef:
+        return z3.And([z3.Implies(z3.And(day[x] <= day[y], p(day[x])), p(day[y])) for x, y in pairs])
+
+    every = rule([(x, y) for x in days for y in days])
+    few = rule(persistence_pairs(dates, names))
+    s = z3.Solver()
+    s.add(every != few)
+    assert s.check() == z3.unsat
+    assert len(persistence_pairs(dates, names)) <= max(len(dates) - 1, 0) + 2 * others * len(days)
+
+
+def test_persistence_is_recognised_only_in_its_shape() -> None:
+    """The chain applies to 'once true, stays true' and to nothing else that looks like it."""
+    ds = claims.dataset(
+        [("a", "t@2016-03-01", "q")],
+        rules=(
+            "timed persistent pred t\ntimed pred u\n"
+            'rule back: "b"\n  forall d1: date, d2: date. d1 <= d2 implies (t@d2 implies t@d1)\n'
+            'rule other: "o"\n  forall d1: date, d2: date. d1 <= d2 implies (t@d1 implies u@d2)\n'
+        ),
+    )
+    shapes = [persistence(r.term) for r in ds.rules if r.term is not None]
+    assert shapes[0] is not None and shapes[0][:2] == ("d1", "d2")
+    assert shapes[1:] == [None, None]
