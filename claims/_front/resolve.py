@@ -856,8 +856,15 @@ def _rules(rule_sets: Sequence[RawRuleSet], vocab: Vocabulary, tolerance: Fracti
 
 
 def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> ResolvedFile:
-    """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``."""
-    fvocab = file_vocabulary(scope.vocab, k + 1, scope.clashing, f.declarations, f.declarations_locator)
+    """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``.
+
+    Every error, those of the file's declarations and of its claims' typing too
+    (the file's vocabulary reports to ``sink``, not to the sink the scope was
+    made with): a load that resolves files in other processes, each with a sink
+    of its own, sees them all.
+    """
+    shared = scope.vocab if scope.vocab.sink is sink else attrs.evolve(scope.vocab, sink=sink)
+    fvocab = file_vocabulary(shared, k + 1, scope.clashing, f.declarations, f.declarations_locator)
     tolerance = file_tolerance(f.about_tolerance)
     sources: list[Source] = []
     by_id: dict[str, Source] = {}

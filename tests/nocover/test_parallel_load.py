@@ -71,6 +71,28 @@ def test_a_parallel_load_with_an_error_reports_what_one_process_reports(tmp_path
     }
 
 
+@pytest.mark.usefixtures("_parallel_from_the_first_character")
+def test_a_parallel_load_with_a_typing_error_reports_what_one_process_reports(tmp_path: Path) -> None:
+    """Errors found while resolving (an unknown name in a formula, an unknown sort in a file's declarations)
+    are reported from whichever process resolved the file: none is dropped with its claim."""
+    generate(2000, tmp_path / "d", seed=3)
+    articles = tmp_path / "d" / "articles"
+    files = sorted(articles.glob("*.yaml"))
+    first, last = files[0], files[-1]  # resolved beside, and here
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace('formula: "', 'formula: "nosuchname(x) and ', 1), encoding="utf-8")
+    text = last.read_text(encoding="utf-8")
+    last.write_text(
+        text.replace("declarations: |\n", "declarations: |\n  const zzz: NoSuchSort\n", 1), encoding="utf-8"
+    )
+    with pytest.raises(claims.InvalidClaim) as one:
+        claims.load(articles, jobs=1)
+    with pytest.raises(claims.InvalidClaim) as many:
+        claims.load(articles, jobs=2)
+    assert many.value.diagnostics == one.value.diagnostics
+    assert {d.code for d in one.value.diagnostics} >= {"unknown-symbol", "unknown-sort"}
+
+
 def test_the_cli_output_is_the_same_for_any_jobs(tmp_path: Path) -> None:
     """End to end: ``claims check --jobs 1`` and ``--jobs 2`` (the load parses side by side) print the same."""
     generate(2000, tmp_path / "d", seed=11)
