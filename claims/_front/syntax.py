@@ -867,6 +867,11 @@ def _inline_parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
 
 
+def prepare_parser() -> None:
+    """Build the parser of formulas and declarations now (a process about to fork hands it to its children)."""
+    _inline_parser()
+
+
 def parse_items(text: str) -> tuple[Item, ...]:
     """Parse a rule file or declarations block into declarations and rules.
 
