@@ -19,6 +19,8 @@ import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from claims._front.lalr import Driver, NotParsed
+
 # --------------------------------------------------------------------------- nodes
 
 
@@ -561,15 +563,20 @@ def parse_formula(text: str) -> Expr:
     """Parse one formula; raise :class:`ParseError` with an offset on bad syntax.
 
     The formula is built straight from lark's LALR reductions (:class:`_Inline`),
-    without a parse tree. Whatever that path does not accept as it is (a syntax
+    without a parse tree, by a lean loop over lark's tables
+    (:class:`claims._front.lalr.Driver`; lark itself when the loop cannot say).
+    Whatever that path does not accept as it is (a syntax
     error, a formula deeper than ``MAX_DEPTH``) is parsed again by
     :func:`parse_formula_tree`, the reference, whose error and offset are the
     ones reported.
     """
     try:
-        built: Any = _inline_parser().parse(text, start="start")  # what _Inline.start returns
-    except UnexpectedInput:
-        return parse_formula_tree(text)
+        built: Any = _formula_driver().parse(text)  # what _Inline.start returns, as lark's parse would
+    except NotParsed:
+        try:
+            built = _inline_parser().parse(text, start="start")
+        except UnexpectedInput:
+            return parse_formula_tree(text)
     if built[3] > MAX_DEPTH:
         return parse_formula_tree(text)
     expr: Expr = built[0]
@@ -867,9 +874,14 @@ def _inline_parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
 
 
+@functools.cache
+def _formula_driver() -> Driver:
+    return Driver(_inline_parser(), "start")
+
+
 def prepare_parser() -> None:
     """Build the parser of formulas and declarations now (a process about to fork hands it to its children)."""
-    _inline_parser()
+    _formula_driver()
 
 
 def parse_items(text: str) -> tuple[Item, ...]:

@@ -29,6 +29,7 @@ STAGES = (
     "claims._base.sign",
     "claims._base.text",
     # _front: files to a typed Dataset
+    "claims._front.lalr",
     "claims._front.syntax",
     "claims._front.model",
     "claims._front.inputs",
