@@ -879,22 +879,32 @@ def _formula_driver() -> Driver:
     return Driver(_inline_parser(), "start")
 
 
+@functools.cache
+def _items_driver() -> Driver:
+    return Driver(_inline_parser(), "ruleset")
+
+
 def prepare_parser() -> None:
     """Build the parser of formulas and declarations now (a process about to fork hands it to its children)."""
     _formula_driver()
+    _items_driver()
 
 
 def parse_items(text: str) -> tuple[Item, ...]:
     """Parse a rule file or declarations block into declarations and rules.
 
-    Built straight from lark's reductions, as :func:`parse_formula` is; a syntax
+    Built straight from lark's reductions, as :func:`parse_formula` is (by the
+    same lean loop over lark's tables); a syntax
     error or a formula over ``MAX_DEPTH`` is parsed again by :func:`parse_items_tree`,
     the reference, whose error and offset are the ones reported.
     """
     try:
-        built: Any = _inline_parser().parse(text, start="ruleset")  # what _Inline.ruleset returns
-    except UnexpectedInput:
-        return parse_items_tree(text)
+        built: Any = _items_driver().parse(text)  # what _Inline.ruleset returns, as lark's parse would
+    except NotParsed:
+        try:
+            built = _inline_parser().parse(text, start="ruleset")
+        except UnexpectedInput:
+            return parse_items_tree(text)
     if built[3] > MAX_DEPTH:
         return parse_items_tree(text)
     items: tuple[Item, ...] = built[0]

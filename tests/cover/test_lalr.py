@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedInput
 
 from claims._front import syntax as S
 from claims._front.lalr import Driver, NotParsed
-from tests.cover.test_formula_fast import written
+from tests.cover.test_formula_fast import item_texts, written
 
 
 def _every_field(built: Any) -> object:
@@ -66,3 +66,20 @@ def test_only_the_contextual_lexer_is_driven() -> None:
 
     with pytest.raises(NotParsed):
         Driver(lark.Lark('start: "a"', parser="lalr", lexer="basic"), "start")
+
+
+def _items(parse: Any, text: str) -> object:
+    try:
+        built: Any = parse(text)
+    except (UnexpectedInput, NotParsed):
+        return "no parse"
+    items, start, end, depth = built
+    return [(type(it), attrs.astuple(it, recurse=True)) for it in items], start, end, depth
+
+
+@given(item_texts())
+@example('const a: int\n\n  pred p(C)\nrule x.y: "d" p implies p\n  example: p')
+@example("sort C = {a, b")
+def test_the_driver_parses_declarations_and_rules_as_lark_does(text: str) -> None:
+    lark_parse = S._inline_parser().parse
+    assert _items(S._items_driver().parse, text) == _items(lambda t: lark_parse(t, start="ruleset"), text)
