@@ -55,12 +55,16 @@ class Driver:
         self._end = table.end_states[start]
         self._actions: dict[int, dict[str, _Action]] = {}
         for state, acts in table.states.items():
+            # keyed by plain strings: lark's names may be its Tokens, whose Python ``__eq__`` a lookup would call
+            # (a rule's name is lower case, a terminal's upper case: no two names of a state are one string)
             self._actions[state] = {
-                t: (True, arg, None)
+                str(t): (True, arg, None)
                 if action is Shift
-                else (False, len(arg.expansion), (callbacks[arg], arg.origin.name))
+                else (False, len(arg.expansion), (callbacks[arg], str(arg.origin.name)))
                 for t, (action, arg) in acts.items()
             }
+            if len(self._actions[state]) != len(acts):
+                raise NotParsed("two names of one state are one string")
         self._token_callbacks: dict[str, Callable[[Token], Any]] = {
             t: cb for t, cb in callbacks.items() if isinstance(t, str)
         }
@@ -107,8 +111,7 @@ class Driver:
                 pos += len(value)
                 if kind in ignore:
                     continue
-                token = Token(kind, value, token_start, start_line, start_column)
-                token.end_line, token.end_column, token.end_pos = line, pos - line_start + 1, pos
+                token = Token(kind, value, token_start, start_line, start_column, line, pos - line_start + 1, pos)
                 break
             if token is None:
                 break
