@@ -33,6 +33,12 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 
+def _may_fork() -> bool:
+    """Whether this process may fork: a system with ``fork``, and no other thread (one holding a lock
+    at the fork would leave the child stuck)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 class Beside(Generic[T]):
     """The result of ``fn``, being computed in a child process or, failing that, here on demand."""
 
@@ -40,7 +46,7 @@ class Beside(Generic[T]):
         self._fn = fn
         self._pid: int | None = None
         self._read_fd: int | None = None
-        if fork and hasattr(os, "fork") and threading.active_count() == 1:
+        if fork and _may_fork():
             self._start()
 
     @property
@@ -136,7 +142,7 @@ class Partner(Generic[S]):
         self._pid: int | None = None
         self._to: int | None = None  # questions go down this pipe
         self._from: int | None = None  # answers come up this one
-        if fork and hasattr(os, "fork") and threading.active_count() == 1:
+        if fork and _may_fork():
             self._fork()
 
     @property

@@ -570,14 +570,8 @@ def parse_formula(text: str) -> Expr:
     :func:`parse_formula_tree`, the reference, whose error and offset are the
     ones reported.
     """
-    try:
-        built: Any = _formula_driver().parse(text)  # what _Inline.start returns, as lark's parse would
-    except NotParsed:
-        try:
-            built = _inline_parser().parse(text, start="start")
-        except UnexpectedInput:
-            return parse_formula_tree(text)
-    if built[3] > MAX_DEPTH:
+    built = _inline_parse(_formula_driver(), "start", text)  # what _Inline.start returns
+    if built is None or built[3] > MAX_DEPTH:
         return parse_formula_tree(text)
     expr: Expr = built[0]
     return expr
@@ -884,6 +878,18 @@ def _items_driver() -> Driver:
     return Driver(_inline_parser(), "ruleset")
 
 
+def _inline_parse(driver: Driver, start: str, text: str) -> Any:
+    """What lark's inline parse from ``start`` returns for ``text`` (by ``driver`` when it can say), or None
+    when lark finds no parse."""
+    try:
+        return driver.parse(text)
+    except NotParsed:
+        try:
+            return _inline_parser().parse(text, start=start)
+        except UnexpectedInput:
+            return None
+
+
 def prepare_parser() -> None:
     """Build the parser of formulas and declarations now (a process about to fork hands it to its children)."""
     _formula_driver()
@@ -898,14 +904,8 @@ def parse_items(text: str) -> tuple[Item, ...]:
     error or a formula over ``MAX_DEPTH`` is parsed again by :func:`parse_items_tree`,
     the reference, whose error and offset are the ones reported.
     """
-    try:
-        built: Any = _items_driver().parse(text)  # what _Inline.ruleset returns, as lark's parse would
-    except NotParsed:
-        try:
-            built = _inline_parser().parse(text, start="ruleset")
-        except UnexpectedInput:
-            return parse_items_tree(text)
-    if built[3] > MAX_DEPTH:
+    built = _inline_parse(_items_driver(), "ruleset", text)  # what _Inline.ruleset returns
+    if built is None or built[3] > MAX_DEPTH:
         return parse_items_tree(text)
     items: tuple[Item, ...] = built[0]
     return items
