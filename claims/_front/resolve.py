@@ -1092,8 +1092,15 @@ def _persistence(d: S.SymDecl, rs: RawRuleSet, vocab: Vocabulary, sink: Diagnost
 
 
 def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> ResolvedFile:
-    """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``."""
-    fvocab = file_vocabulary(scope.vocab, k + 1, scope.clashing, f.declarations, f.declarations_locator)
+    """Resolve claim file number ``k`` (0-based) of the dataset; errors go to ``sink``.
+
+    Every error, those of the file's declarations and of its claims' typing too
+    (the file's vocabulary reports to ``sink``, not to the sink the scope was
+    made with): a load that resolves files in other processes, each with a sink
+    of its own, sees them all.
+    """
+    shared = scope.vocab if scope.vocab.sink is sink else attrs.evolve(scope.vocab, sink=sink)
+    fvocab = file_vocabulary(shared, k + 1, scope.clashing, f.declarations, f.declarations_locator)
     for it in f.declarations:
         if isinstance(it, S.SymDecl) and it.persistent and f.declarations_locator is not None:
             sink.error(

@@ -19,6 +19,8 @@ import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from claims._front.lalr import Driver, NotParsed
+
 # --------------------------------------------------------------------------- nodes
 
 
@@ -563,16 +565,15 @@ def parse_formula(text: str) -> Expr:
     """Parse one formula; raise :class:`ParseError` with an offset on bad syntax.
 
     The formula is built straight from lark's LALR reductions (:class:`_Inline`),
-    without a parse tree. Whatever that path does not accept as it is (a syntax
+    without a parse tree, by a lean loop over lark's tables
+    (:class:`claims._front.lalr.Driver`; lark itself when the loop cannot say).
+    Whatever that path does not accept as it is (a syntax
     error, a formula deeper than ``MAX_DEPTH``) is parsed again by
     :func:`parse_formula_tree`, the reference, whose error and offset are the
     ones reported.
     """
-    try:
-        built: Any = _inline_parser().parse(text, start="start")  # what _Inline.start returns
-    except UnexpectedInput:
-        return parse_formula_tree(text)
-    if built[3] > MAX_DEPTH:
+    built = _inline_parse(_formula_driver(), "start", text)  # what _Inline.start returns
+    if built is None or built[3] > MAX_DEPTH:
         return parse_formula_tree(text)
     expr: Expr = built[0]
     return expr
@@ -871,18 +872,44 @@ def _inline_parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
 
 
+@functools.cache
+def _formula_driver() -> Driver:
+    return Driver(_inline_parser(), "start")
+
+
+@functools.cache
+def _items_driver() -> Driver:
+    return Driver(_inline_parser(), "ruleset")
+
+
+def _inline_parse(driver: Driver, start: str, text: str) -> Any:
+    """What lark's inline parse from ``start`` returns for ``text`` (by ``driver`` when it can say), or None
+    when lark finds no parse."""
+    try:
+        return driver.parse(text)
+    except NotParsed:
+        try:
+            return _inline_parser().parse(text, start=start)
+        except UnexpectedInput:
+            return None
+
+
+def prepare_parser() -> None:
+    """Build the parser of formulas and declarations now (a process about to fork hands it to its children)."""
+    _formula_driver()
+    _items_driver()
+
+
 def parse_items(text: str) -> tuple[Item, ...]:
     """Parse a rule file or declarations block into declarations and rules.
 
-    Built straight from lark's reductions, as :func:`parse_formula` is; a syntax
+    Built straight from lark's reductions, as :func:`parse_formula` is (by the
+    same lean loop over lark's tables); a syntax
     error or a formula over ``MAX_DEPTH`` is parsed again by :func:`parse_items_tree`,
     the reference, whose error and offset are the ones reported.
     """
-    try:
-        built: Any = _inline_parser().parse(text, start="ruleset")  # what _Inline.ruleset returns
-    except UnexpectedInput:
-        return parse_items_tree(text)
-    if built[3] > MAX_DEPTH:
+    built = _inline_parse(_items_driver(), "ruleset", text)  # what _Inline.ruleset returns
+    if built is None or built[3] > MAX_DEPTH:
         return parse_items_tree(text)
     items: tuple[Item, ...] = built[0]
     return items

@@ -285,13 +285,15 @@ def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
     by_source: dict[str, list[Claim]] = {}
     for r in claim_rows:
         by_source.setdefault(source_label(r.claims[0]), []).append(r.claims[0])
+    # a source is in a contradiction when one of its claims is: every claim of a contradiction is a
+    # member of its source's row, so counting each contradiction once per source it names is the same
+    sources_in = Counter(label for c in report.contradictions for label in {source_label(x) for x in c.claims})
     source_rows = []
     for name, members in by_source.items():
-        held = set(members)
         source_rows.append(
             Culprit(
                 name=name,
-                contradictions=sum(1 for c in report.contradictions if held.intersection(c.claims)),
+                contradictions=sources_in[name],
                 in_every_repair=sum(1 for x in members if x in every),
                 in_preferred=sum(1 for x in members if x in chosen),
                 claims=tuple(sorted(members, key=lambda x: order[x.id])),

@@ -12,7 +12,7 @@ import contextlib
 import functools
 import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
@@ -21,19 +21,19 @@ import attrs
 
 from claims._base import errors as E
 from claims._base import gc as _gc
-from claims._base.background import beside
+from claims._base.background import Partner
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._base.read import Roots
 from claims._base.version import engine_digest
 from claims._front.claimfile import Document, RawFile, load_claim_file, point_to_other_documents
-from claims._front.filecache import Entry, FileCache, Header, digest
+from claims._front.filecache import Entry, FileCache, Header, digest, dumps
 from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem, universal_newlines
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
 from claims._front.rulesets import rule_sets_of
-from claims._front.syntax import FormulaMemo
+from claims._front.syntax import FormulaMemo, prepare_parser
 from claims._logic.encode import templates
 from claims._logic.executor import default_jobs
 
@@ -134,19 +134,27 @@ class _File:
     text_key: str
     entry: Entry | None = None
     raw: RawFile | None = None
+    beside: Header | None = None  # parsed, without an error, by a child that keeps it (``_Parsed``)
     clean: bool = True  # no error of its own: it may be cached
 
     @property
     def rule_sets(self) -> tuple[tuple[str, Span], ...]:
-        return self.entry.header.rule_sets if self.entry is not None else self._raw.rule_sets
+        header = self._header
+        return header.rule_sets if header is not None else self._raw.rule_sets
 
     @property
     def declared(self) -> set[str]:
-        return set(self.entry.header.declared) if self.entry is not None else declared_names(self._raw.declarations)
+        header = self._header
+        return set(header.declared) if header is not None else declared_names(self._raw.declarations)
 
     @property
     def tolerance(self) -> Fraction | None:
-        return self.entry.header.tolerance if self.entry is not None else self._raw.about_tolerance
+        header = self._header
+        return header.tolerance if header is not None else self._raw.about_tolerance
+
+    @property
+    def _header(self) -> Header | None:
+        return self.entry.header if self.entry is not None else self.beside
 
     @property
     def _raw(self) -> RawFile:
@@ -193,67 +201,71 @@ def _load(
         f.entry = store.get(shown, f.text_key, read_document) if store is not None else None
         found.append(f)
     todo = [f for f in found if f.entry is None]
-    parsed = _parse_side_by_side(todo, inputs, jobs) if jobs > 1 and not sink.errors else None
-    if parsed is not None:
-        for f, parsed_file in zip(todo, parsed, strict=True):
-            f.raw = parsed_file
-            sink.remember_text(f.shown, f.text)  # as parsing it here would have
-    files = [f for f in found if f.entry is not None or f.raw is not None or parse(f) is not None]
-    point_to_other_documents(sink, documents)
-    before = len(sink.errors)
-    rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
-    # Resolve even after load errors, so one run reports every problem (issue 21, item 5): a
-    # claim file needs only the rule sets and its own declarations. What a broken vocabulary
-    # would add is left out: the claims of a file whose declarations are broken are not
-    # resolved, and while a rule set is broken no name is said to be unknown (it may be one
-    # the broken rule set declares).
-    rules_broken = len(sink.errors) > before
-    if not files:
-        sink.raise_if_errors(InvalidClaim)
+    with contextlib.ExitStack() as stack:
+        partners = _parse_side_by_side(todo, inputs, jobs, stack) if jobs > 1 and not sink.errors else []
+        for f in todo:
+            if f.raw is not None or f.beside is not None:
+                sink.remember_text(f.shown, f.text)  # as parsing it here would have
+        files = [
+            f for f in found if f.entry is not None or f.raw is not None or f.beside is not None or parse(f) is not None
+        ]
+        point_to_other_documents(sink, documents)
+        before = len(sink.errors)
+        rule_sets = rule_sets_of([(f.path, f.rule_sets) for f in files], sink, inputs)
+        # Resolve even after load errors, so one run reports every problem (issue 21, item 5): a
+        # claim file needs only the rule sets and its own declarations. What a broken vocabulary
+        # would add is left out: the claims of a file whose declarations are broken are not
+        # resolved, and while a rule set is broken no name is said to be unknown (it may be one
+        # the broken rule set declares).
+        rules_broken = len(sink.errors) > before
+        if not files:
+            sink.raise_if_errors(InvalidClaim)
 
-    def without_unknown_names(mark: int) -> None:
-        if rules_broken:
-            sink.items[mark:] = [d for d in sink.items[mark:] if d.code != E.UNKNOWN_SYMBOL.code]
+        def without_unknown_names(mark: int) -> None:
+            if rules_broken:
+                sink.items[mark:] = [d for d in sink.items[mark:] if d.code != E.UNKNOWN_SYMBOL.code]
 
-    declared = [f.declared for f in files]
-    mark = len(sink.items)
-    scope = Scope.of(rule_sets, declared, sink)
-    without_unknown_names(mark)
-    rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
-    keys = [digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance))) for k, f in enumerate(files)]
-    fresh = [k for k, f in enumerate(files) if f.entry is None or f.entry.scope_key != keys[k]]
-    for k in fresh:
-        if files[k].raw is None:
-            parse(files[k])  # cached, but resolved in another scope: parse it again
-    todo_resolve = [(k, raw) for k in fresh if (raw := files[k].raw) is not None and files[k].clean]
-    made = _resolve_side_by_side(todo_resolve, scope, jobs) if jobs > 1 and not sink.errors else None
-    resolved: list[ResolvedFile] = []
-    for k, f in enumerate(files):
-        if f.entry is not None and f.entry.scope_key == keys[k]:
-            resolved.append(f.entry.resolved)
-            continue
-        raw = f.raw
-        if raw is None or not raw.vocabulary_ok:
-            continue
-        if made is not None:
-            rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
-        else:
-            before = len(sink.errors)
-            mark = len(sink.items)
-            rf = resolve_file(raw, k, scope, sink)
-            without_unknown_names(mark)
-            if store is None or not f.clean or len(sink.errors) > before:
-                resolved.append(rf)
+        declared = [f.declared for f in files]
+        mark = len(sink.items)
+        scope = Scope.of(rule_sets, declared, sink)
+        without_unknown_names(mark)
+        rules_key = digest(*(f"{rs.name}\0{rs.path}\0{rs.items!r}" for rs in rule_sets))
+        keys = [digest(rules_key, repr(scope.key_for(k, declared[k], f.tolerance))) for k, f in enumerate(files)]
+        fresh = [k for k, f in enumerate(files) if f.entry is None or f.entry.scope_key != keys[k]]
+        for k in fresh:
+            if files[k].raw is None and files[k].beside is None:
+                parse(files[k])  # cached, but resolved in another scope: parse it again
+        made = _resolve_side_by_side(files, fresh, scope, partners) if partners and not sink.errors else None
+        if made is None:
+            for p in partners:  # each file is resolved here, in order, for the diagnostics
+                for f, kept in zip(p.files, p.partner.ask(_kept)(), strict=True):
+                    f.raw, f.beside = kept, None
+        resolved: list[ResolvedFile] = []
+        for k, f in enumerate(files):
+            if f.entry is not None and f.entry.scope_key == keys[k]:
+                resolved.append(f.entry.resolved)
                 continue
-            rf = _with_templates(rf, scope)
-        if store is not None:
-            text_of = dict(raw.documents)
-            docs = tuple((shown, real, digest(text_of[shown])) for shown, real in raw.document_files)
-            header = Header(raw.rule_sets, frozenset(declared[k]), raw.about_tolerance, docs)
-            # the places of the ids serve only to report an id used twice, and any error
-            # makes the load start again without the cache: a cached file keeps none
-            store.put(f.shown, Entry(f.text_key, header, keys[k], attrs.evolve(rf, id_spans=())))
-        resolved.append(rf)
+            raw = f.raw
+            if made is not None and k in made:
+                rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
+            elif raw is None or not raw.vocabulary_ok:
+                continue
+            else:
+                before = len(sink.errors)
+                mark = len(sink.items)
+                rf = resolve_file(raw, k, scope, sink)
+                without_unknown_names(mark)
+                if store is None or not f.clean or len(sink.errors) > before:
+                    resolved.append(rf)
+                    continue
+                rf = _with_templates(rf, scope)
+            if store is not None:
+                header = f.beside if raw is None else _header_of(raw)
+                assert header is not None
+                # the places of the ids serve only to report an id used twice, and any error
+                # makes the load start again without the cache: a cached file keeps none
+                store.put(f.shown, Entry(f.text_key, header, keys[k], attrs.evolve(rf, id_spans=())))
+            resolved.append(rf)
     dataset = assemble(scope, resolved, sink)
     if sink.errors and any(f.entry is not None for f in files):
         return _load(paths, None, inputs, edited=edited)  # report exactly what loading every file afresh reports
@@ -269,46 +281,69 @@ def _load(
 
 
 PARALLEL_LOAD_CHARS = 250_000
-"""From this many characters of claim files to parse (about 1,600 claims), ``jobs`` > 1 parse side by side."""
+"""From this many characters of claim files to parse (about 1,600 claims), ``jobs`` > 1 load side by side."""
 
 
-def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int) -> list[RawFile] | None:
-    """Every file of ``todo`` parsed, in ``jobs`` slices, all but the last in forked processes.
+@attrs.frozen
+class _Parsed:
+    """Files parsed by a child process that keeps them (a :class:`Partner`), to resolve them there too."""
 
-    None when the files are too few to be worth it, or any of them has an
-    error: the caller then parses them one by one here, so that every
-    diagnostic is made (and ordered) as a load in one process makes it.
+    partner: Partner[list[RawFile] | None]
+    files: list[_File]
+
+
+def _parse_side_by_side(todo: Sequence[_File], inputs: Inputs, jobs: int, stack: contextlib.ExitStack) -> list[_Parsed]:
+    """Every file of ``todo`` parsed, in ``jobs`` slices, all but the last by forked children that keep them.
+
+    A file parsed here gets its :class:`RawFile`; one parsed by a child, its
+    :class:`Header` alone (what the dataset needs before any file is resolved),
+    and the child keeps the file to resolve it (:func:`_resolve_side_by_side`)
+    or, when it is resolved here after all, to send it (the children are
+    returned for that). Nothing is done, and none is returned, when the files
+    are too few to be worth it, or any of them has an error: the caller then
+    parses them one by one here, so that every diagnostic is made (and
+    ordered) as a load in one process makes it.
     Each slice is parsed by :func:`load_claim_file` as the caller would, with
     a formula memo and documents of its own: a parsed file depends on its own
     text and the documents it quotes alone (the memo gives what parsing again
     gives), so the files are the same whichever process parsed them. A child
     that fails in any way is replaced by parsing its slice here
-    (:class:`~claims._base.background.Beside`). What a document's quotes
+    (:class:`~claims._base.background.Partner`). What a document's quotes
     share across files (the budget of closest-passage searches) serves only
-    diagnostics, which are made in one process.
+    diagnostics, which are made in one process. The children are stopped when
+    ``stack`` closes.
     """
     sizes = [len(f.text) for f in todo]
     if sum(sizes) < PARALLEL_LOAD_CHARS or len(todo) < 2:
-        return None
-    parts = _side_by_side(functools.partial(_parse_quietly, inputs=inputs), _slices(todo, sizes, jobs))
-    out: list[RawFile] = []
-    for part in parts:
-        if part is None:
-            return None
-        out.extend(part)
-    return out
+        return []
+    prepare_parser()  # built once, here: the children have it from the fork
+    slices = _slices(todo, sizes, jobs)
+    partners = [
+        _Parsed(stack.enter_context(_partner(functools.partial(_parse_quietly, part, inputs=inputs))), list(part))
+        for part in slices[:-1]
+    ]
+    here = _parse_quietly(slices[-1], inputs)
+    headers = [p.partner.ask(_headers)() for p in partners]
+    if here is None or any(h is None for h in headers):
+        for p in partners:
+            p.partner.cancel()
+        return []
+    for f, raw in zip(slices[-1], here, strict=True):
+        f.raw = raw
+    for p, hs in zip(partners, headers, strict=True):
+        assert hs is not None
+        for f, header in zip(p.files, hs, strict=True):
+            f.beside = header
+    return partners
 
 
-def _side_by_side(work: Callable[[Sequence[T]], R], slices: Sequence[Sequence[T]]) -> list[R]:
-    """``work`` on each slice, in slice order: all but the last in forked children, the last here.
-
-    A child that cannot be forked, or fails, is replaced by doing its slice
-    here (:class:`~claims._base.background.Beside`), so the results are the same.
-    """
-    with contextlib.ExitStack() as stack:
-        children = [stack.enter_context(beside(functools.partial(work, part), fork=True)) for part in slices[:-1]]
-        here = work(slices[-1])
-        return [child.result() for child in children] + [here]
+@contextlib.contextmanager
+def _partner(start: Callable[[], R]) -> Iterator[Partner[R]]:
+    partner = Partner(start, fork=True, dumps=dumps)
+    try:
+        yield partner
+    finally:
+        partner.cancel()
 
 
 def _slices(items: Sequence[T], sizes: Sequence[int], n: int) -> list[Sequence[T]]:
@@ -332,10 +367,26 @@ def _parse_quietly(files: Sequence[_File], inputs: Inputs) -> list[RawFile] | No
     out: list[RawFile] = []
     for f in files:
         raw = load_claim_file(f.path, sink, documents, text=f.text, inputs=inputs, formulas=formulas)
-        if raw is None or sink.errors:
+        if raw is None or sink.errors or not raw.vocabulary_ok:
             return None
         out.append(raw)
     return out
+
+
+def _header_of(raw: RawFile) -> Header:
+    """What the dataset needs of a parsed claim file before any file is resolved (and the file cache keeps)."""
+    text_of = dict(raw.documents)
+    docs = tuple((shown, real, digest(text_of[shown])) for shown, real in raw.document_files)
+    return Header(raw.rule_sets, frozenset(declared_names(raw.declarations)), raw.about_tolerance, docs)
+
+
+def _headers(raws: list[RawFile] | None) -> list[Header] | None:
+    return None if raws is None else [_header_of(raw) for raw in raws]
+
+
+def _kept(raws: list[RawFile] | None) -> list[RawFile]:
+    assert raws is not None  # a child whose files had an error is not asked for them
+    return raws
 
 
 def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
@@ -345,32 +396,43 @@ def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
 
 
 def _resolve_side_by_side(
-    todo: Sequence[tuple[int, RawFile]], scope: Scope, jobs: int
+    files: Sequence[_File], fresh: Sequence[int], scope: Scope, partners: Sequence[_Parsed]
 ) -> dict[int, ResolvedFile] | None:
-    """Each file ``k`` of ``todo`` resolved in ``scope`` with its templates, in ``jobs`` slices side by side.
+    """Each file ``k`` of ``fresh`` resolved in ``scope`` with its templates: by the child that parsed it, or here.
 
-    None when the files are too few to be worth it, or any of them has an
-    error: the caller then resolves them one by one here, for the diagnostics.
-    A file is resolved by itself against the scope (what the file cache relies
-    on too: a resolved file is kept and used again under the digest of its
-    text and of what :meth:`Scope.key_for` says it depends on), so it is the
-    same whichever process resolved it; its templates are what encode makes of
-    its claims, made here instead (the file cache keeps them the same way).
+    None when any of them has an error: the caller then resolves them one by
+    one here, for the diagnostics. A file is resolved by itself against the
+    scope (what the file cache relies on too: a resolved file is kept and used
+    again under the digest of its text and of what :meth:`Scope.key_for` says
+    it depends on), so it is the same whichever process resolved it; its
+    templates are what encode makes of its claims, made here instead (the
+    file cache keeps them the same way). The scope goes to the children
+    without the sink it was made with (its diagnostics are this process's).
     """
-    if len(todo) < 2 or sum(len(raw.claims) for _, raw in todo) < PARALLEL_RESOLVE_CLAIMS:
-        return None
-    slices = _slices(todo, [len(raw.claims) for _, raw in todo], jobs)
-    parts = _side_by_side(functools.partial(_resolve_quietly, scope=scope), slices)
-    out: dict[int, ResolvedFile] = {}
-    for part in parts:
-        if part is None:
-            return None
+    sent = attrs.evolve(scope, vocab=attrs.evolve(scope.vocab, sink=DiagnosticSink()))
+    number = {id(f): k for k, f in enumerate(files)}
+    wanted = set(fresh)
+    answers = []
+    for p in partners:
+        todo = [(number[id(f)], i) for i, f in enumerate(p.files) if id(f) in number and number[id(f)] in wanted]
+        answers.append(p.partner.ask(functools.partial(_resolve_kept, todo=todo, scope=sent)))
+    here = [(k, raw) for k in fresh if (raw := files[k].raw) is not None and files[k].clean]
+    out = _resolve_quietly(here, scope)
+    for answer in answers:
+        part = answer()
+        if out is None or part is None:
+            out = None
+            continue
         out.update(part)
     return out
 
 
-PARALLEL_RESOLVE_CLAIMS = 1_500
-"""From this many claims to resolve, ``jobs`` > 1 resolve them side by side."""
+def _resolve_kept(
+    raws: list[RawFile] | None, todo: Sequence[tuple[int, int]], scope: Scope
+) -> dict[int, ResolvedFile] | None:
+    """:func:`_resolve_quietly` of the files a child keeps: ``todo`` holds (file number, place in ``raws``)."""
+    assert raws is not None
+    return _resolve_quietly([(k, raws[i]) for k, i in todo], scope)
 
 
 def _resolve_quietly(todo: Sequence[tuple[int, RawFile]], scope: Scope) -> dict[int, ResolvedFile] | None:

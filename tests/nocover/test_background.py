@@ -1,5 +1,8 @@
 """Work beside the run (``claims._base.background``): a forked child's answer is the answer computed here.
 
+A :class:`Partner` keeps what it made in the child and answers questions about it: the same rules hold
+for every answer, whether the child fails before the first question or between two.
+
 The lint of a large dataset runs in a forked child while the main process
 encodes and solves. These tests run the real fork: the answer must be the
 same as computing it in this process, a child that fails or is killed must
@@ -9,6 +12,7 @@ not change the answer, and no child may outlive its run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import threading
@@ -19,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import claims
-from claims._base.background import Beside, beside
+from claims._base.background import Beside, Partner, beside
 from claims._run import api as _api
 
 REPO = Path(__file__).resolve().parents[2]
@@ -145,3 +149,76 @@ def test_an_interrupted_wait_still_stops_the_child_and_closes_the_pipe(monkeypat
         monkeypatch.setattr(os, "fdopen", Interrupted)
         job.result()
     assert pid is not None and _reaped(pid)
+
+
+def _squares(n: int) -> list[int]:
+    return [k * k for k in range(n)]
+
+
+def _pid_and_sum(state: list[int], extra: int = 0) -> tuple[int, int]:
+    return os.getpid(), sum(state) + extra
+
+
+def _sleep_then_sum(state: list[int]) -> tuple[int, int]:
+    if os.getpid() != _PARENT[0]:
+        time.sleep(60)
+    return _pid_and_sum(state)
+
+
+def _fail_in_the_child(state: list[int]) -> int:
+    if os.getpid() != _PARENT[0]:
+        raise RuntimeError("the child fails")
+    return len(state)
+
+
+_PARENT = [os.getpid()]
+
+
+def test_a_partner_answers_each_question_as_this_process_would() -> None:
+    parent = os.getpid()
+    partner = Partner(functools.partial(_squares, 1000), fork=True)
+    try:
+        assert partner.forked
+        for extra in (0, 5):
+            pid, value = partner.ask(functools.partial(_pid_and_sum, extra=extra))()
+            assert pid != parent  # computed in the child, from the state it keeps
+            assert value == sum(_squares(1000)) + extra
+    finally:
+        partner.cancel()
+    assert not partner.forked
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_a_partner_that_fails_leaves_the_work_to_this_process(forked: bool) -> None:
+    _PARENT[0] = os.getpid()
+    partner = Partner(functools.partial(_squares, 10), fork=forked)
+    assert partner.forked == forked
+    assert partner.ask(_fail_in_the_child)() == 10  # made here, from the state made again here
+    assert not partner.forked
+    pid, value = partner.ask(_pid_and_sum)()  # and every later question too
+    assert pid == os.getpid() and value == sum(_squares(10))
+
+
+def test_a_partner_killed_between_questions_leaves_the_work_to_this_process() -> None:
+    _PARENT[0] = os.getpid()
+    partner = Partner(functools.partial(_squares, 10), fork=True)
+    assert partner.ask(_pid_and_sum)()[0] != os.getpid()
+    answer = partner.ask(_sleep_then_sum)
+    assert partner._pid is not None
+    os.kill(partner._pid, signal.SIGKILL)
+    assert answer() == (os.getpid(), sum(_squares(10)))
+
+
+def test_a_partner_asked_what_does_not_pickle_answers_here() -> None:
+    partner = Partner(functools.partial(_squares, 10), fork=True)
+    pid, value = partner.ask(lambda state: (os.getpid(), sum(state)))()  # a lambda does not pickle
+    assert (pid, value) == (os.getpid(), sum(_squares(10)))
+    assert not partner.forked
+
+
+def test_a_cancelled_partner_is_reaped() -> None:
+    partner = Partner(functools.partial(time.sleep, 60), fork=True)
+    pid = partner._pid
+    assert pid is not None
+    partner.cancel()
+    assert _reaped(pid)

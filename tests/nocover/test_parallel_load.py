@@ -1,7 +1,8 @@
 """A load that parses claim files in forked processes gives the dataset, and the errors, of a load in one.
 
 ``claims.load(..., jobs=N)`` cuts the files to parse into N slices and parses
-all but one in forked children (``claims._run.loader._parse_side_by_side``).
+all but one in forked children (``claims._run.loader._parse_side_by_side``),
+which keep them and resolve them too (``_resolve_side_by_side``).
 The slow, obvious computation is ``jobs=1``: every file parsed here, in order.
 The size thresholds are lowered to 0 so that small datasets take the parallel way,
 except end to end, where the CLI runs on a dataset over it.
@@ -28,7 +29,6 @@ from claims._run.api import components_of
 @pytest.fixture
 def _parallel_from_the_first_character(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "PARALLEL_LOAD_CHARS", 0)
-    monkeypatch.setattr(loader, "PARALLEL_RESOLVE_CLAIMS", 0)
 
 
 @pytest.mark.usefixtures("_parallel_from_the_first_character")
@@ -49,6 +49,12 @@ def test_a_parallel_load_is_the_load_in_one_process(
     assert kept_templates(many) == kept_templates(cached)
     assert all(t is not None for t in kept_templates(many))
     assert components_of(many) == components_of(one)
+    # the file cache written by a parallel load (headers from the children) gives the same dataset back
+    for _ in range(2):  # written, then read
+        again = claims.load(d / "articles", jobs=jobs, cache=d / "fc-many")
+        assert again == one
+        assert kept_templates(again) == kept_templates(cached)
+    assert len(list((d / "fc-many").rglob("*.pickle"))) == len(list((d / "articles").glob("*.yaml")))
 
 
 @pytest.mark.usefixtures("_parallel_from_the_first_character")
@@ -69,6 +75,28 @@ def test_a_parallel_load_with_an_error_reports_what_one_process_reports(tmp_path
         str(first.relative_to(Path.cwd())) if first.is_relative_to(Path.cwd()) else str(first),
         str(last.relative_to(Path.cwd())) if last.is_relative_to(Path.cwd()) else str(last),
     }
+
+
+@pytest.mark.usefixtures("_parallel_from_the_first_character")
+def test_a_parallel_load_with_a_typing_error_reports_what_one_process_reports(tmp_path: Path) -> None:
+    """Errors found while resolving (an unknown name in a formula, an unknown sort in a file's declarations)
+    are reported from whichever process resolved the file: none is dropped with its claim."""
+    generate(2000, tmp_path / "d", seed=3)
+    articles = tmp_path / "d" / "articles"
+    files = sorted(articles.glob("*.yaml"))
+    first, last = files[0], files[-1]  # resolved beside, and here
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace('formula: "', 'formula: "nosuchname(x) and ', 1), encoding="utf-8")
+    text = last.read_text(encoding="utf-8")
+    last.write_text(
+        text.replace("declarations: |\n", "declarations: |\n  const zzz: NoSuchSort\n", 1), encoding="utf-8"
+    )
+    with pytest.raises(claims.InvalidClaim) as one:
+        claims.load(articles, jobs=1)
+    with pytest.raises(claims.InvalidClaim) as many:
+        claims.load(articles, jobs=2)
+    assert many.value.diagnostics == one.value.diagnostics
+    assert {d.code for d in one.value.diagnostics} >= {"unknown-symbol", "unknown-sort"}
 
 
 def test_the_cli_output_is_the_same_for_any_jobs(tmp_path: Path) -> None:
