@@ -176,6 +176,7 @@ class Template(NamedTuple):
     sort_decls: tuple[tuple[str, str], ...]
     uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (see symbol_uses)
     bounds: tuple[str, ...] = ()  # the open sorts it may bound (claims._logic.encode.bounded_sorts)
+    strict: Template | None = None  # its strict reading's, when it differs (claims._logic.encode.template)
 
 
 # --------------------------------------------------------------------------- vocabulary
