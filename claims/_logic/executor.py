@@ -129,13 +129,14 @@ def solve_chunk(
     ``done(k)`` is called when the first ``k`` components are solved.
     """
     probe = Probe()
-    shown = probe.shown_consistent(chunk, opts.timeout)
+    strict: list[bool | None] = [None] * len(chunk)  # what the batches show of the strict readings
+    shown = probe.shown_consistent(chunk, opts.timeout, strict=strict)
     out: list[ComponentResult] = []
     for c, seen in zip(chunk, shown, strict=True):
         out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, shown=seen))
         if done is not None:
             done(len(out))
-    return near_contradictions(chunk, out, facts, opts, probe)
+    return near_contradictions(chunk, out, facts, opts, probe, strict)
 
 
 def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:

@@ -431,11 +431,15 @@ def near_contradictions(
     facts: frozenset[int],
     opts: Options,
     probe: Probe,
+    shown: Sequence[bool | None] | None = None,
 ) -> list[ComponentResult]:
     """``results`` (of ``comps``, solved on ``probe``) with the near-contradictions of each :func:`candidate`.
 
-    The strict reading of each candidate (``claims._logic.partition.strict_script``)
-    is checked as :func:`solve_component` checks a component, batches first
+    ``shown``: what the batches of the stated readings showed of the strict
+    ones (``Probe.shown_consistent(strict=...)``): True, consistent (no
+    MUS). The strict reading of each other candidate
+    (``claims._logic.partition.strict_script``) is checked as
+    :func:`solve_component` checks a component, batches first
     (:meth:`Probe.shown_consistent`), and its MUSes enumerated the same way
     (:meth:`_Component.enumerate`: what ``solve_component`` reports as the
     component's ``muses``, whatever ran on the probe before); each MUS of two
@@ -445,6 +449,8 @@ def near_contradictions(
     enumeration comes first and does not depend on them.
     """
     todo = [k for k, (c, r) in enumerate(zip(comps, results, strict=True)) if candidate(c, r)]
+    if shown is not None:
+        todo = [k for k in todo if not shown[k]]
     if not todo:
         return list(results)
     strict = [strict_script(comps[k]) for k in todo]
@@ -453,9 +459,8 @@ def near_contradictions(
     # first answer whatever the conclusions (the probe leaves components with conclusions out
     # only because their verdicts need checks of their own).
     plain = [attrs.evolve(c, conclusions=()) if c.conclusions else c for c in strict]
-    shown = probe.shown_consistent(plain, opts.timeout)
     out = list(results)
-    for k, comp, bare, seen in zip(todo, strict, plain, shown, strict=True):
+    for k, comp, bare, seen in zip(todo, strict, plain, probe.shown_consistent(plain, opts.timeout), strict=True):
         if seen or (seen is None and probe.consistent(bare, opts.timeout)):
             continue  # the strict reading is consistent: no MUS
         c = _Component(comp, sorted(facts & set(comp.claims)), opts, warm=probe.warm)
