@@ -30,8 +30,8 @@ from benchmarks.generate import generate
 from claims._base.errors import Diagnostic, DiagnosticSink
 from claims._base.limits import DEFAULT
 from claims._front.inputs import parse_given
-from claims._front.model import Claim, Dataset, Term
-from claims._front.resolve import Typer, Vocabulary, vocabulary_of
+from claims._front.model import Claim, Dataset
+from claims._front.resolve import Typer, vocabulary_of
 from claims._front.syntax import parse_formula
 from claims._logic.encode import Encoded, Encoder, _days_within, _instances, encode, template
 from claims._logic.near import fit, warning
@@ -42,32 +42,24 @@ _VAGUE_WORD = re.compile(r"\b(about|between|over|under|than)\b")
 
 
 def old_strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
-    """``claims._front.build.strict_claims`` as it was: each vague claim typed again strictly from its text."""
+    """``claims._front.build.strict_claims`` as it was, without its memo: each vague claim parsed again from its
+    text and typed strictly in its claim file's vocabulary, built again for it."""
     context = ds._context
-    if context is None:
-        return {}
+    assert context is not None
     scopes = {f.path: f for f in context.files}
-    vocabularies: dict[str, Vocabulary] = {}
-    sink = DiagnosticSink()
-    read: dict[tuple[str, str], Term | None] = {}
     out: dict[int, Claim] = {}
     for i in indices:
         c = ds.claims[i]
         scope = scopes.get(c.span.path) if c.span is not None else None
         if scope is None or not _VAGUE_WORD.search(c.formula):
             continue
-        key = (scope.path, c.formula)
-        if key not in read:
-            errors = len(sink.items)
-            tree, loc = parse_given(c.formula, f"<claim {c.id}>", parse_formula, sink)
-            if scope.path not in vocabularies:
-                vocabularies[scope.path] = vocabulary_of(context, scope, sink)
-            typer = Typer(vocabularies[scope.path], loc, scope.about_tolerance, strict=True)
-            term = typer.statement(tree, f"the formula of claim '{c.id}'") if tree is not None else None
-            read[key] = term if term is not None and typer.vague and len(sink.items) == errors else None
-        strict = read[key]
-        if strict is not None:
-            out[i] = attrs.evolve(c, term=strict)
+        sink = DiagnosticSink()
+        tree, loc = parse_given(c.formula, f"<claim {c.id}>", parse_formula, sink)
+        assert tree is not None and not sink.items  # it was typed once already
+        typer = Typer(vocabulary_of(context, scope, sink), loc, scope.about_tolerance, strict=True)
+        term = typer.statement(tree, f"the formula of claim '{c.id}'")
+        if term is not None and typer.vague and not sink.items:
+            out[i] = attrs.evolve(c, term=term)
     return out
 
 
