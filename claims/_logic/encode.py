@@ -590,8 +590,8 @@ def template(enc: Encoder, c: Claim, strict: Term | None = None) -> Template:
         made = enc.templates[key] = _template(enc, term, both=key[1])._replace(uses=symbol_uses(term))
     if strict is not None and c.kind != "conclusion":
         read = enc.templates.get((strict, False))
-        if read is None:
-            read = enc.templates[(strict, False)] = _template(enc, strict)
+        if read is None:  # what a claim whose term is ``strict`` gets: the memo serves both
+            read = enc.templates[(strict, False)] = _template(enc, strict)._replace(uses=symbol_uses(strict))
         if read.smt != made.smt:
             return made._replace(strict=read)
     return made

@@ -186,18 +186,24 @@ def strict_script(comp: Component) -> Component:
     declarations (the same: a strict reading uses its claim's very atoms and
     sorts), then one line ``(assert (=> |c!i| FORMULA))`` per unit, and a
     claim has one unit; so here each such line of a claim read strictly gets
-    its strict formula. Everything else is the component's; ``strict`` is
-    emptied (it is read strictly already).
+    its strict formula. No formula's text holds a line break (names are
+    identifiers, numbers digits), so a line is a declaration or a unit, and
+    a literal's name holds no space. Everything else is the component's;
+    ``strict`` is emptied (it is read strictly already).
     """
     if not comp.strict:
         return comp
     read = {f"(assert (=> {q(claim_literal(i))} ": text for i, text in comp.strict}
     lines = comp.smt.split("\n")
+    done = 0
     for k, line in enumerate(lines):
         head = line[: line.find(" ", len("(assert (=> ")) + 1]
         text = read.get(head)
         if text is not None:
             lines[k] = f"{head}{text}))"
+            done += 1
+    if done != len(read):  # pragma: no cover - by construction (see above)
+        raise AssertionError("a claim read strictly has not one line in its component's script")
     smt = "\n".join(lines)
     return attrs.evolve(comp, smt=smt, digest=text_digest(smt), strict=())
 

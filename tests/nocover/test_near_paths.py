@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import claims
@@ -126,7 +126,10 @@ def test_the_strict_readings_and_warnings_are_the_old_passes(
     if tolerance is not None:  # a file of its own tolerance: its strict readings differ
         first = sorted((root / "articles").glob("*.yaml"))[0]
         first.write_text(f"about_tolerance: {tolerance}\n" + first.read_text(encoding="utf-8"), encoding="utf-8")
-    loaded = _loaded_every_way(root / "articles", root / ".claims-cache")
+    try:
+        loaded = _loaded_every_way(root / "articles", root / ".claims-cache")
+    except claims.InputError:  # the generator leaves a file without claims now and then: not a dataset
+        reject()
     opts = Options()
     expected = old_near_pass(loaded[0], opts)
     every = [partition(encode(ds)) for ds in loaded]

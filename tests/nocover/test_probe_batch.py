@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pytest
 import z3
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import claims
@@ -109,7 +109,10 @@ def test_a_batch_shows_consistent_only_strict_readings_one_check_shows_consisten
     for seed in seeds:
         folder = tmp_path_factory.mktemp("strict") / "ds"
         generate(200, folder, seed=seed, claims_per_file=12)
-        comps += components_of(claims.load(folder / "articles", jobs=1))
+        try:
+            comps += components_of(claims.load(folder / "articles", jobs=1))
+        except claims.InputError:  # the generator leaves a file without claims now and then: not a dataset
+            reject()
     strict: list[bool | None] = [None] * len(comps)
     shown = _probe.Probe().shown_consistent(comps, None, size, strict=strict)
     assert [] == [k for k, s in enumerate(strict) if s and _alone(strict_script(comps[k])) != "sat"]
