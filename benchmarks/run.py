@@ -18,9 +18,10 @@ the last component's result (every component's contradictions and verdicts,
 in ``--jobs`` processes); ``conclusions_per_s`` is the number of conclusions
 judged divided by ``solve_s``. It is a throughput of the whole stage, which
 enumerates the contradictions in the same time, not the cost of a verdict on
-its own. ``near_s`` is the near-contradiction pass after it (the strict
-reading of the consistent components with a vague claim, encoded and solved
-again: ``claims._logic.near``), which found ``near_contradictions``.
+its own. ``near_s`` is the near-contradiction pass after it, which found
+``near_contradictions``: only their warnings are made there now, since the
+worker that solves a consistent component with a vague claim solves its
+strict reading right after, within ``solve_s`` (``claims._logic.near``).
 
 The symbol lint runs inside ``check()``; ``lint_s`` is its time. From
 ``claims._run.api.LINT_BESIDE_THRESHOLD`` claims on, with more than one job,
@@ -79,7 +80,7 @@ def measure(
     original = _api.outline
 
     def outline(dataset: claims.Dataset, **options: Any) -> Any:  # options: limits=, last=, passed on
-        if "encode_end" in marks:  # a second outline (the near-contradiction pass's, in full): timed as near_s
+        if "encode_end" in marks:  # a second outline (a kept component the result cache lost): not timed again
             return original(dataset, **options)
         marks["encode_start"] = time.perf_counter()
         out = original(dataset, **options)
@@ -87,7 +88,7 @@ def measure(
         comps_seen.extend(out.comps)
         return out
 
-    # the near-contradiction pass (claims._logic.near) runs after the solve: timed apart
+    # the near-contradiction warnings (claims._logic.near) are made after the solve: timed apart
     original_near = getattr(_api, "_near_contradictions", None)
 
     def near_contradictions(*args: Any) -> Any:

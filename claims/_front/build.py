@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._front.claimfile import CLAIM_ID_RE, Document, RawClaim, RawFile, RawSource
 from claims._front.inputs import parse_given
 from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source, Term
-from claims._front.resolve import Typer, Vocabulary, resolve, vocabulary_of
+from claims._front.resolve import Typer, Vocabulary, may_be_vague, resolve, strict_reading, vocabulary_of
 from claims._front.rulesets import RawRuleSet, load_rule_file, load_rule_text
 from claims._front.syntax import parse_formula, to_text
 
@@ -261,17 +260,16 @@ def _source_of(
     return None
 
 
-_VAGUE_WORD = re.compile(r"\b(about|between|over|under|than)\b")
-
-
 def strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
-    """The claims at ``indices`` that hold a vague quantity, each with its term read strictly.
+    """The claims at ``indices`` that have a strict reading, each with its term read strictly.
 
     Each is typed again from its formula in the scope of its claim file, as
-    :func:`resolve` typed it, but with ``Typer(strict=True)`` (the strict
-    reading is defined there); a claim with no vague quantity is left out.
-    So is a claim no claim file holds (one added by :func:`with_claim`): it
-    has no strict reading here, and no near-contradiction names it.
+    :func:`resolve` typed it (:func:`claims._front.resolve.strict_reading`);
+    a claim with no strict reading is left out. So is a claim no claim file
+    holds (one added by :func:`with_claim`): it has no strict reading here,
+    and no near-contradiction names it. What the encoder reads strictly when
+    the loader kept no template with the claim's strict reading
+    (``claims._logic.encode.claim_templates``).
     """
     context = ds._context
     if context is None:
@@ -284,7 +282,7 @@ def strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
     for i in indices:
         c = ds.claims[i]
         scope = scopes.get(c.span.path) if c.span is not None else None
-        if scope is None or not _VAGUE_WORD.search(c.formula):
+        if scope is None or not may_be_vague(c):
             continue
         key = (scope.path, c.formula)
         if key not in read:
@@ -292,10 +290,11 @@ def strict_claims(ds: Dataset, indices: Iterable[int]) -> dict[int, Claim]:
             tree, loc = parse_given(c.formula, f"<claim {c.id}>", parse_formula, sink)
             if scope.path not in vocabularies:
                 vocabularies[scope.path] = vocabulary_of(context, scope, sink)
-            typer = Typer(vocabularies[scope.path], loc, scope.about_tolerance, strict=True)
-            what = f"the formula of claim '{c.id}'"
-            term = typer.statement(tree, what, conclusion=c.kind == "conclusion") if tree is not None else None
-            read[key] = term if term is not None and typer.vague and len(sink.items) == errors else None
+            vocab = vocabularies[scope.path]
+            if tree is None or len(sink.items) > errors:
+                read[key] = None
+            else:
+                read[key] = strict_reading(vocab, loc, scope.about_tolerance, tree, c)
         strict = read[key]
         if strict is not None:
             out[i] = attrs.evolve(c, term=strict)

@@ -208,6 +208,7 @@ class Template(NamedTuple):
     uses: tuple[tuple[str, str, int], ...] = ()  # its symbols, for the lint (see symbol_uses)
     bounds: tuple[str, ...] = ()  # the open sorts it may bound (claims._logic.encode.bounded_sorts)
     across: bool = False  # it relates days: encoded from its term, in the timeline (claims._logic.timeline)
+    strict: Template | None = None  # its strict reading's, when it differs (claims._logic.encode.template)
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -10,6 +10,7 @@ mean" hints; all of them are reported.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -991,6 +992,7 @@ class ResolvedFile:
     path: str
     documents: tuple[tuple[str, str], ...]
     templates: tuple[Template, ...] = ()  # the claims' encodings, when kept for a cache
+    strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
     declarations: tuple[S.Item, ...] = ()  # its own, as written
     document: str | None = None  # the shown path of its 'document'
     about_tolerance: Fraction = DEFAULT_TOLERANCE  # what its claims' 'about N' allows
@@ -1134,6 +1136,8 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
         sources.append(src)
     claims: list[Claim] = []
     id_spans: list[Span] = []
+    strict: list[Term | None] = []
+    quiet: Vocabulary | None = None  # fvocab with a sink of its own, for the strict readings
     for rc in f.claims:
         src_ = by_id.get(rc.source)
         if src_ is None:
@@ -1143,9 +1147,8 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
                 f"unknown source '{rc.source}'",
                 did_you_mean(rc.source, by_id, "declared sources"),
             )
-        term = Typer(fvocab, rc.locator, tolerance).statement(
-            rc.formula, f"the formula of claim '{rc.id}'", conclusion=rc.kind == "conclusion"
-        )
+        typer = Typer(fvocab, rc.locator, tolerance)
+        term = typer.statement(rc.formula, f"the formula of claim '{rc.id}'", conclusion=rc.kind == "conclusion")
         if src_ is None or term is None:
             continue
         claims.append(
@@ -1165,6 +1168,11 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
             )
         )
         id_spans.append(rc.id_span)
+        if typer.vague and rc.kind != "conclusion":
+            quiet = quiet or attrs.evolve(fvocab, sink=DiagnosticSink())
+            strict.append(strict_reading(quiet, rc.locator, tolerance, rc.formula, claims[-1]))
+        else:
+            strict.append(None)
     glob = scope.vocab
     symbols = tuple(s for n, s in fvocab.symbols.items() if glob.symbols.get(n) is not s)
     sorts = tuple(s for n, s in fvocab.sorts.items() if glob.sorts.get(n) is not s)
@@ -1179,7 +1187,38 @@ def resolve_file(f: RawFile, k: int, scope: Scope, sink: DiagnosticSink) -> Reso
         declarations=tuple(it for it in f.declarations if not isinstance(it, S.RuleDecl)),
         document=f.document,
         about_tolerance=tolerance,
+        strict=tuple(strict),
     )
+
+
+_VAGUE_WORD = re.compile(r"\b(about|between|over|under|than)\b")
+
+
+def may_be_vague(claim: Claim) -> bool:
+    """Whether ``claim`` may have a strict reading (:func:`strict_reading`): a fact or prediction whose
+    formula writes a vague word."""
+    return claim.kind != "conclusion" and _VAGUE_WORD.search(claim.formula) is not None
+
+
+def strict_reading(vocab: Vocabulary, loc: Locator, tolerance: Fraction, tree: S.Expr, claim: Claim) -> Term | None:
+    """The term of ``claim`` (whose formula parses to ``tree``) read strictly, or None when it has no strict reading.
+
+    Typed by ``Typer(strict=True)`` (the strict reading is defined there) in
+    ``vocab``, the vocabulary of its claim file, with the file's ``about``
+    ``tolerance``: None when its formula holds no vague quantity with a number
+    written out, when it is a conclusion (only facts and predictions are read
+    strictly: ``claims._logic.near``), or when the strict typing reports an
+    error (``vocab``'s sink takes it: the caller's own, to be dropped). The
+    one definition of a claim's strict reading: :func:`resolve_file` makes it
+    while resolving (from the tree it typed), and
+    :func:`claims._front.build.strict_claims` from the formula's text.
+    """
+    if not may_be_vague(claim):
+        return None
+    errors = len(vocab.sink.items)
+    typer = Typer(vocab, loc, tolerance, strict=True)
+    term = typer.statement(tree, f"the formula of claim '{claim.id}'")
+    return term if term is not None and typer.vague and len(vocab.sink.items) == errors else None
 
 
 def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:

@@ -26,6 +26,7 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,14 @@ from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
 from claims._base.version import __version__, engine_digest
+from claims._logic.near import Fit, RawNear
 from claims._logic.partition import Component
 from claims._logic.repairs import Outcome
 from claims._logic.solve import ComponentResult, Options, RawConflict, RawMus, RawTolerant
 from claims._logic.solver import SEED, z3_version
 from claims._logic.verdicts import RawVerdict
 
-FORMAT = 5
+FORMAT = 6
 PACK = "results.pack"
 _MAGIC = b"claims-result-cache\n"
 _CLAIM_LIT = re.compile(r"\|(c|q\+|q-)!(\d+)\|")
@@ -80,6 +82,9 @@ def _localise(comp: Component, facts: frozenset[int], opts: Options, key: str | 
             comp.shape or _local_text(comp, order),
         ]
     )
+    if comp.strict and not comp.shape:  # the shape covers the strict readings (near-contradictions) too
+        local = {g: i for i, g in enumerate(order)}
+        payload += "\n" + repr([(local[i], text) for i, text in comp.strict])
     return _Local(hashlib.sha256(payload.encode("utf-8")).hexdigest(), order)
 
 
@@ -123,7 +128,26 @@ def _to_json(res: ComponentResult, loc: _Local) -> dict[str, Any]:
             }
             for t in res.tolerant
         ],
+        "near": [
+            [
+                [to_local[c] for c in n.claims],
+                [[f.symbol, _frac(f.low), f.low_open, _frac(f.high), f.high_open, f.date] for f in n.fits],
+            ]
+            for n in res.near
+        ],
     }
+
+
+def _frac(v: Fraction | None) -> str | None:
+    return None if v is None else str(v)
+
+
+def _frac_of(v: Any) -> Fraction | None:
+    if v is None:
+        return None
+    if type(v) is not str:
+        raise TypeError("a bound is a string")
+    return Fraction(v)
 
 
 def _outcome_json(o: Outcome, to_local: dict[int, int]) -> list[Any]:
@@ -171,6 +195,16 @@ def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
                 reason=t["reason"],
             )
             for t in data["tolerant"]
+        ),
+        near=tuple(
+            RawNear(
+                tuple(g[c] for c in cl),
+                tuple(
+                    Fit(str(sym), _frac_of(lo), bool(lo_open), _frac_of(hi), bool(hi_open), bool(date))
+                    for sym, lo, lo_open, hi, hi_open, date in fits
+                ),
+            )
+            for cl, fits in data["near"]
         ),
     )
 

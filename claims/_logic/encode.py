@@ -60,13 +60,14 @@ import datetime
 import hashlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
 import attrs
 
 from claims._base.errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
 from claims._base.limits import DEFAULT, Limits, TooLarge
+from claims._front.build import strict_claims
 from claims._front.model import (
     SCOPE_MARK,
     Claim,
@@ -97,6 +98,7 @@ from claims._logic.timeline import (
     substitute,
     timeline_symbols,
 )
+from claims._front.resolve import may_be_vague
 
 _SMT_OP = {
     "and": "and",
@@ -192,6 +194,7 @@ class Unit:
     sorts: frozenset[str]
     bounds: frozenset[str] = frozenset()  # open sorts whose size it may bound (see bounded_sorts)
     negated: str = ""  # a conclusion's "it fails", when that is not (not smt): see claims._logic.timeline
+    strict: str | None = None  # a claim's strict reading on the same days, when it differs (see UnitWriter.add)
 
 
 class Encoder:
@@ -590,8 +593,12 @@ class Encoded:
     rules: tuple[RuleInstance, ...] = ()  # what each rule unit is, in the order of the rule units
 
 
-def template(enc: Encoder, c: Claim) -> Template:
+def template(enc: Encoder, c: Claim, strict: Term | None = None) -> Template:
     """Encode ``c`` once for every day: a timed symbol's day is :data:`TEMPLATE_DAY`.
+
+    ``strict``: the claim's strict reading (``claims._front.resolve.strict_reading``),
+    encoded the same way into the template's ``strict`` (left None when it
+    encodes to the same text: then it reads nothing differently).
 
     When the file cache is on, the loader makes these right after resolving
     a claim file, the cache keeps them, and the loaded dataset carries them
@@ -617,6 +624,12 @@ def template(enc: Encoder, c: Claim) -> Template:
     made = enc.templates.get(key)
     if made is None:
         made = enc.templates[key] = _template(enc, term, both=key[1])._replace(uses=symbol_uses(term))
+    if strict is not None and c.kind != "conclusion":
+        read = enc.templates.get((strict, False))
+        if read is None:  # what a claim whose term is ``strict`` gets: the memo serves both
+            read = enc.templates[(strict, False)] = _template(enc, strict)._replace(uses=symbol_uses(strict))
+        if read.smt != made.smt:
+            return made._replace(strict=read)
     return made
 
 
@@ -636,10 +649,15 @@ def _template(enc: Encoder, term: Term, *, both: bool = False, fresh: bool = Tru
     )
 
 
-def templates(claims: Sequence[Claim], symbols: Iterable[Symbol], sorts: Iterable[SortInfo]) -> tuple[Template, ...]:
-    """The templates of claims resolved in the vocabulary of ``symbols`` and ``sorts``."""
+def templates(
+    claims: Sequence[Claim],
+    symbols: Iterable[Symbol],
+    sorts: Iterable[SortInfo],
+    strict: Sequence[Term | None],
+) -> tuple[Template, ...]:
+    """The templates of claims resolved in the vocabulary of ``symbols`` and ``sorts``, with their strict readings."""
     enc = Encoder(symbols=symbols, sorts=sorts)
-    return tuple(template(enc, c) for c in claims)
+    return tuple(template(enc, c, s) for c, s in zip(claims, strict, strict=True))
 
 
 def _instances(t: Template, days: Sequence[int | None]) -> tuple[str, list[tuple[str, str, str, int, str]]]:
@@ -890,11 +908,20 @@ def _timeline_units(
 
 
 def claim_templates(dataset: Dataset, enc: Encoder) -> list[Template]:
-    """The template of each claim: the one the loader kept, else made now (``too-large`` past ``enc``'s limit)."""
+    """The template of each claim: the one the loader kept, else made now (``too-large`` past ``enc``'s limit).
+
+    A kept template holds the claim's strict reading (the loader typed it
+    while resolving: ``claims._front.resolve.resolve_file``); a claim without
+    one is read strictly here, from its formula
+    (:func:`claims._front.build.strict_claims`, the same typing).
+    """
+    kept = kept_templates(dataset)
+    vague = [i for i, t in enumerate(kept) if t is None and may_be_vague(dataset.claims[i])]
+    read = {i: term_of(c) for i, c in strict_claims(dataset, vague).items()} if vague else {}
     out = []
-    for c, kept in zip(dataset.claims, kept_templates(dataset), strict=True):
+    for i, (c, t) in enumerate(zip(dataset.claims, kept, strict=True)):
         try:
-            out.append(kept or template(enc, c))
+            out.append(t or template(enc, c, read.get(i)))
         except TooLarge as exc:
             _too_large(c.span, f"claim '{c.id}': {exc}")
     return out
@@ -954,7 +981,15 @@ class UnitWriter:
         self.units: list[Unit] = []
 
     def add(self, kind: str, index: int, t: Template, on: Sequence[int | None]) -> None:
-        """The unit of ``t`` on the days ``on`` (all under one literal), as the ``index``-th of its kind."""
+        """The unit of ``t`` on the days ``on`` (all under one literal), as the ``index``-th of its kind.
+
+        A claim's unit also holds its strict reading (``t.strict``) on the
+        same days, when that uses the very atoms of the stated one (a stricter
+        reading of the same quantities does; one that does not is read as
+        stated): the same relevant days serve it, since the strict reading
+        changes only constants. So a component of the stated reading is one
+        of the strict reading too (``claims._logic.near``).
+        """
         smt, atoms = _instances(t, on)
         known = self.enc.atoms
         names = []
@@ -966,8 +1001,14 @@ class UnitWriter:
         if t.sort_decls:
             self.enc.sort_decls.update(t.sort_decls)
             sorts = frozenset(s for s, _ in t.sort_decls)
+        used = frozenset(names)
+        strict = None
+        if t.strict is not None and kind == "claim" and t.strict.timed == t.timed:
+            strict, strict_atoms = _instances(t.strict, on)
+            if frozenset(a[0] for a in strict_atoms) != used or strict == smt:
+                strict = None
         self.units.append(
-            Unit(kind=kind, index=index, smt=smt, atoms=frozenset(names), sorts=sorts, bounds=frozenset(t.bounds))
+            Unit(kind=kind, index=index, smt=smt, atoms=used, sorts=sorts, bounds=frozenset(t.bounds), strict=strict)
         )
 
     def encoded(self, days: Sequence[int], rules: Sequence[RuleInstance]) -> Encoded:
@@ -1042,32 +1083,6 @@ def rule_days(r: Rule) -> set[int]:
     """The days a rule names explicitly (``x@2016-03-01``)."""
     assert r.term is not None
     return explicit_days(r.term)
-
-
-def reencode(dataset: Dataset, enc: Encoded, claims: Mapping[int, Claim], *, limits: Limits = DEFAULT) -> Encoded:
-    """``enc`` (the encoding of ``dataset``) with the claims at the indices of ``claims`` read with other terms.
-
-    Each such claim is encoded from its new term on the days :func:`encode`
-    gave it (the relevant days of ``dataset``, which the new terms do not
-    change: only constants of the claims differ) and keeps its unit's place,
-    so every component of ``enc`` keeps its units. A new term must use the
-    very atoms of the old one (a stricter reading of the same quantities
-    does): a claim whose new encoding uses others is left as it was. So the
-    components of ``enc`` are components of the new encoding too, and what is
-    solved of them is exact for the dataset with those claims read the new way.
-    """
-    encoder = Encoder(dataset, limits=limits)
-    units = list(enc.units)
-    for k, u in enumerate(enc.units):
-        c = claims.get(u.index) if u.kind == "claim" else None
-        if c is None:
-            continue
-        t = template(encoder, c)
-        smt, atoms = _instances(t, _days_within(c, enc.days) if t.timed else [None])
-        names = frozenset(a[0] for a in atoms)
-        if names == u.atoms and all(a[0] in enc.atoms for a in atoms):
-            units[k] = attrs.evolve(u, smt=smt)
-    return attrs.evolve(enc, units=tuple(units))
 
 
 def encode_rules_alone(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:

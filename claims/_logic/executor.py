@@ -48,7 +48,7 @@ from claims._base.errors import ClaimsError
 from claims._logic.cache import engine_version
 from claims._logic.partition import Component
 from claims._logic.probe import Probe
-from claims._logic.solve import ComponentResult, Options, solve_component
+from claims._logic.solve import ComponentResult, Options, near_contradictions, solve_component
 from claims._logic.solve import rules_alone as _rules_alone
 from claims._logic.solver import Answer
 
@@ -123,18 +123,20 @@ def rules_alone(
 def solve_chunk(
     chunk: Sequence[Component], facts: frozenset[int], opts: Options, done: Callable[[int], None] | None = None
 ) -> list[ComponentResult]:
-    """Solve components one after the other (the unit of work sent to a worker), with one probe.
+    """Solve components one after the other (the unit of work sent to a worker), with one probe;
+    then the strict readings of the consistent ones (``claims._logic.solve.near_contradictions``).
 
     ``done(k)`` is called when the first ``k`` components are solved.
     """
     probe = Probe()
-    shown = probe.shown_consistent(chunk, opts.timeout)
+    strict: list[bool | None] = [None] * len(chunk)  # what the batches show of the strict readings
+    shown = probe.shown_consistent(chunk, opts.timeout, strict=strict)
     out: list[ComponentResult] = []
     for c, seen in zip(chunk, shown, strict=True):
         out.append(solve_component(c, sorted(facts & set(c.claims)), opts, probe, shown=seen))
         if done is not None:
             done(len(out))
-    return out
+    return near_contradictions(chunk, out, facts, opts, probe, strict)
 
 
 def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:

@@ -18,13 +18,32 @@ for 540 to 550: a careful reader flags that. The engine flags it the same way:
   warning, with the range of values at which its claims fit (:func:`fit`).
 
 Why the sets are exactly these: each consistent component that holds a
-vague claim is solved again with its vague claims read strictly
-(:func:`strict_components`), by the engine's own solve (MARCO, verified
-MUSes), so every MUS of its strict reading is found. The strict reading uses
-the same symbols, so the partition of the stated reading holds for it too (a
-strict MUS lies in one component); a component left out (inconsistent,
-undecided, or without a vague claim) has either no consistent stated reading
-to be near to, or no strict reading that differs from it.
+claim read otherwise strictly is solved again with those claims read strictly
+(``claims._logic.solve.near_contradictions``), by the engine's own
+enumeration (MARCO, verified MUSes), so every MUS of its strict reading is
+found. The strict reading uses the same symbols (a claim whose strict
+encoding uses other atoms is read as stated: ``claims._logic.encode.UnitWriter.add``),
+so the partition of the stated reading holds for it too (a strict MUS lies
+in one component); a component left out (inconsistent, undecided, or without
+a claim that reads otherwise strictly) has either no consistent stated
+reading to be near to, or no strict reading that differs from it.
+
+Where it is computed. Each claim's strict reading is typed while the claim
+file is resolved (``claims._front.resolve.strict_reading``, in the load's
+forked children) and encoded with its template (the file cache keeps both);
+each unit carries its strict text (``Unit.strict``), each component the
+strict texts of its claims (``Component.strict``, part of its ``shape``, so
+of its result-cache key). The worker that solves a component solves its
+strict reading right after, when the component is consistent
+(``claims._logic.solve.near_contradictions``), and the component's result carries what it found
+(``ComponentResult.near``: each MUS with its :class:`Fit`), so the result
+cache keeps it with the component's, and a re-check never encodes anything
+for it. The strict script is the stated one with the lines of the claims read
+strictly replaced (``claims._logic.partition.strict_script``): the very text
+the strict reading's own encoding would give, so its MUSes are those a
+separate solve of the strict reading finds (a complete enumeration finds a set
+the script determines; ``claims._logic.solve`` shows that nothing else the
+process solved before changes what a result shows).
 """
 
 from __future__ import annotations
@@ -38,46 +57,12 @@ import attrs
 import z3
 
 from claims._base.errors import Diagnostic, Span
-from claims._base.limits import Limits
-from claims._front.build import strict_claims
 from claims._front.model import Dataset
-from claims._logic.encode import Encoded, claim_literal, reencode, rule_literal
-from claims._logic.partition import Component, build
-from claims._logic.solve import ComponentResult, Options
+from claims._logic.encode import claim_literal, rule_literal
+from claims._logic.partition import Component
 from claims._logic.solver import thread_context
 
 CODE = "near-contradiction"
-
-
-def candidates(comps: Sequence[Component], results: Sequence[ComponentResult]) -> list[int]:
-    """The components that may hold a near-contradiction: consistent (completely so, no unknown), with more
-    than one claim or rule (one claim alone is no clash)."""
-    return [
-        k
-        for k, (comp, res) in enumerate(zip(comps, results, strict=True))
-        if res.complete and not res.muses and res.unknown_reason is None and len(comp.claims) + len(comp.rules) > 1
-    ]
-
-
-def strict_components(
-    ds: Dataset, enc: Encoded, comps: Sequence[Component], results: Sequence[ComponentResult], *, limits: Limits
-) -> tuple[Encoded, list[tuple[int, Component]]]:
-    """The strict reading of the consistent components that hold a vague claim: its encoding, and each such
-    component (with its place in ``comps``) with its script written from the strict reading.
-
-    The vague claims are typed again strictly (:func:`claims._front.build.strict_claims`)
-    and encoded on the days they had (:func:`claims._logic.encode.reencode`):
-    the units keep their places, so each component keeps its claims, rules
-    and indices; only its script, and so its digest and cache key, differ.
-    A component of one claim and no rule is left out: its only possible MUS
-    is that claim alone, which is no near-contradiction.
-    """
-    chosen = candidates(comps, results)
-    strict = strict_claims(ds, [i for k in chosen for i in comps[k].claims])
-    if not strict:
-        return enc, []
-    enc2 = reencode(ds, enc, strict, limits=limits)
-    return enc2, [(k, build(enc2, comps[k].units)) for k in chosen if any(i in strict for i in comps[k].claims)]
 
 
 @attrs.frozen
@@ -111,6 +96,14 @@ class Fit:
         return f"{self.symbol} any value"
 
 
+@attrs.frozen
+class RawNear:
+    """A near-contradiction of a component: its claims (a MUS of the strict reading), and where they fit as stated."""
+
+    claims: tuple[int, ...]
+    fits: tuple[Fit, ...]
+
+
 _NUMBERS = ("int", "real", "date")  # the sorts of the symbols a fit bounds (a date is a day number)
 _BOUND = re.compile(r"^(-?\d+(?:/\d+)?(?:\.\d+)?)\s*(?:\+\s*(-1\*)?epsilon)?$")
 
@@ -126,7 +119,7 @@ def _bound(value: z3.ArithRef) -> tuple[Fraction | None, bool]:
     return Fraction(m.group(1)), "epsilon" in text
 
 
-def fit(comp: Component, claims: Sequence[int], opts: Options) -> tuple[Fit, ...]:
+def fit(comp: Component, claims: Sequence[int], timeout: float | None) -> tuple[Fit, ...]:
     """Where the ``claims`` of component ``comp`` (indices in its dataset) fit, read as stated, with its rules.
 
     For each number or date symbol the claims use (in the order they use them): its
@@ -139,8 +132,8 @@ def fit(comp: Component, claims: Sequence[int], opts: Options) -> tuple[Fit, ...
     ctx = thread_context()
     opt = z3.Optimize(ctx=ctx)
     opt.set("priority", "box")
-    if opts.timeout is not None:
-        opt.set("timeout", max(1, int(opts.timeout * 1000)))
+    if timeout is not None:
+        opt.set("timeout", max(1, int(timeout * 1000)))
     opt.from_string(comp.smt)
     for i in claims:
         opt.add(z3.Bool(claim_literal(i), ctx))

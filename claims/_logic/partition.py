@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import attrs
 
 from claims._base.groups import UnionFind
-from claims._logic.encode import Encoded, Unit, script, text_digest
+from claims._logic.encode import Encoded, Unit, claim_literal, q, script, text_digest
 
 
 @attrs.frozen(kw_only=True)
@@ -30,6 +30,7 @@ class Component:
     func_info: tuple[tuple[str, str], ...] = ()  # (smt name, display) of functions over open sorts
     shape: str = ""  # digest of the script up to the numbering of claims (see _shape)
     units: tuple[int, ...] = ()  # its units, as positions in the encoding it was partitioned from
+    strict: tuple[tuple[int, str], ...] = ()  # (claim, its strict reading's text) where that differs (strict_script)
 
 
 def partition(enc: Encoded, *, scripts: bool = True) -> list[Component]:
@@ -152,7 +153,39 @@ def complete(enc: Encoded, comp: Component) -> Component:
         atoms_of=tuple((i, tuple(sorted(a))) for i, a in sorted(atoms_of.items())),
         atom_info=info,
         func_info=funcs,
+        strict=tuple((u.index, u.strict) for u in units if u.strict is not None),
     )
+
+
+def strict_script(comp: Component) -> Component:
+    """``comp`` (a complete one) with its claims read strictly: the component of its strict reading.
+
+    Its script is the one :func:`~claims._logic.encode.script` writes for
+    the component's units with each claim of ``comp.strict`` read strictly
+    (the unit's ``strict`` text in place of its own): that script writes the
+    declarations (the same: a strict reading uses its claim's very atoms and
+    sorts), then one line ``(assert (=> |c!i| FORMULA))`` per unit, and a
+    claim has one unit; so here each such line of a claim read strictly gets
+    its strict formula. No formula's text holds a line break (names are
+    identifiers, numbers digits), so a line is a declaration or a unit, and
+    a literal's name holds no space. Everything else is the component's;
+    ``strict`` is emptied (it is read strictly already).
+    """
+    if not comp.strict:
+        return comp
+    read = {f"(assert (=> {q(claim_literal(i))} ": text for i, text in comp.strict}
+    lines = comp.smt.split("\n")
+    done = 0
+    for k, line in enumerate(lines):
+        head = line[: line.find(" ", len("(assert (=> ")) + 1]
+        text = read.get(head)
+        if text is not None:
+            lines[k] = f"{head}{text}))"
+            done += 1
+    if done != len(read):  # pragma: no cover - by construction (see above)
+        raise AssertionError("a claim read strictly has not one line in its component's script")
+    smt = "\n".join(lines)
+    return attrs.evolve(comp, smt=smt, digest=text_digest(smt), strict=())
 
 
 def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:
@@ -177,4 +210,6 @@ def _shape(enc: Encoded, units: Sequence[Unit], order: Sequence[int]) -> str:
     for u in units:
         where = f"r{u.index}" if u.kind == "rule" else f"{u.kind[:2]}{local[u.index]}"
         parts.append(f"\0{where}\0{u.smt}" + (f"\0{u.negated}" if u.negated else ""))
+        if u.strict is not None:  # its strict reading: what the component's near-contradictions are made of
+            parts.append(f"\0strict\0{u.strict}")
     return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()

@@ -56,7 +56,11 @@ class Probe:
         """The warm solvers of the long way, for the components this probe does not show consistent."""
 
     def shown_consistent(
-        self, comps: Sequence[Component], timeout: float | None, batch: int = BATCH
+        self,
+        comps: Sequence[Component],
+        timeout: float | None,
+        batch: int = BATCH,
+        strict: list[bool | None] | None = None,
     ) -> list[bool | None]:
         """For each component, what checks of batches of components show of it.
 
@@ -90,6 +94,22 @@ class Probe:
         left, can only make a batch unsatisfiable, and then components leave
         it. Cores only choose which components leave a batch: a component that
         leaves is solved alone, as without batches.
+
+        ``strict`` (a list as long as ``comps``, of None): where to say, the
+        same way, what the batches show of the strict readings of the
+        components they show consistent (those with a claim read otherwise
+        strictly, ``comp.strict``, and more than one claim or rule: the
+        candidates of ``claims._logic.solve.near_contradictions``). Each such
+        claim's strict formula joins the batch under a literal of its own
+        (``s!i``), and a second selector per component (``t!k``) implies its
+        rules' literals, its other claims' and those: checked like the first
+        ones, after them. "sat" with ``t!k`` shows the strict reading of the
+        component consistent: a model of the batch where ``t!k`` holds satisfies
+        every line of its strict script (``claims._logic.partition.strict_script``:
+        the same declarations, the same lines for its rules and other claims,
+        the strict formula for each claim read strictly) with every literal
+        true. The strict lines, under literals no first check assumes, change
+        nothing the first checks show (make them false and they hold).
         """
         limit = PROBE_TIMEOUT if timeout is None else min(timeout, PROBE_TIMEOUT)
         shown: list[bool | None] = [None] * len(comps)
@@ -99,17 +119,25 @@ class Probe:
                 continue
             group.append(k)
             if len(group) == batch:
-                self._batch(comps, group, limit, shown)
+                self._batch(comps, group, limit, shown, strict)
                 group = []
         if len(group) > 1:
-            self._batch(comps, group, limit, shown)
+            self._batch(comps, group, limit, shown, strict)
         return shown
 
-    def _batch(self, comps: Sequence[Component], batch: list[int], limit: float, shown: list[bool | None]) -> None:
+    def _batch(
+        self,
+        comps: Sequence[Component],
+        batch: list[int],
+        limit: float,
+        shown: list[bool | None],
+        strict: list[bool | None] | None,
+    ) -> None:
         declared: dict[str, str] = {}
         decls: list[str] = []
         body: list[str] = []
         selectors: dict[str, int] = {}
+        stricter: dict[str, int] = {}  # the second selectors, of the strict readings
         for k in batch:
             comp = comps[k]
             lines = comp.smt.splitlines()
@@ -132,6 +160,8 @@ class Probe:
             declared[sel] = decls[-1]
             body.append(f"(assert (=> {sel} (and true " + " ".join(q(n) for n in lits) + ")))")
             selectors[sel.strip("|")] = k
+            if strict is not None and comp.strict and len(comp.claims) + len(comp.rules) > 1:
+                self._strict_lines(comp, k, names, declared, decls, body, stricter)
         if len(selectors) < 2:
             return
         ctx, solver, chk = self._prepared(limit)
@@ -141,25 +171,62 @@ class Probe:
             c, sv, v = ctx.ref(), solver.solver, vec.vector
             for i in range(z3core.Z3_ast_vector_size(c, v)):
                 z3core.Z3_solver_assert(c, sv, z3core.Z3_ast_vector_get(c, v, i))
-            left = {n: (k, z3.Bool(n, ctx)) for n, k in selectors.items()}
-            while len(left) > 1:
-                r = chk.check([lit for _, lit in left.values()])
-                if r == "sat":
-                    for k, _ in left.values():
-                        shown[k] = True
-                    return
-                if r == "unknown":
-                    return
-                core = chk.core()
-                out = [n for n in left if n in core]
-                if not out:
-                    return
-                for n in out:
-                    shown[left.pop(n)[0]] = False
+            if not self._shown(chk, {n: (k, z3.Bool(n, ctx)) for n, k in selectors.items()}, shown, 2):
+                return
+            if strict is not None:  # the strict readings of the components just shown consistent
+                after = {n: (k, z3.Bool(n, ctx)) for n, k in stricter.items() if shown[k]}
+                self._shown(chk, after, strict, 1)
         except z3.Z3Exception:
             return
         finally:
             solver.pop()
+
+    @staticmethod
+    def _strict_lines(
+        comp: Component,
+        k: int,
+        names: Sequence[str],
+        declared: dict[str, str],
+        decls: list[str],
+        body: list[str],
+        stricter: dict[str, int],
+    ) -> None:
+        """The strict formulas of ``comp`` (number ``k`` of the batch) and its second selector, into the batch."""
+        read = {i: q(f"s!{i}") for i, _ in comp.strict}
+        sel = q(f"t!{k}")
+        if any(n in declared or n in names for n in (sel, *read.values())):
+            return
+        lits = [q(rule_literal(j)) for j in comp.rules]
+        lits += [read.get(i) or q(claim_literal(i)) for i in comp.claims]
+        for i, text in comp.strict:
+            decls.append(f"(declare-const {read[i]} Bool)")
+            declared[read[i]] = decls[-1]
+            body.append(f"(assert (=> {read[i]} {text}))")
+        decls.append(f"(declare-const {sel} Bool)")
+        declared[sel] = decls[-1]
+        body.append(f"(assert (=> {sel} (and true " + " ".join(lits) + ")))")
+        stricter[sel.strip("|")] = k
+
+    @staticmethod
+    def _shown(chk: Checker, left: dict[str, tuple[int, z3.BoolRef]], shown: list[bool | None], least: int) -> bool:
+        """Check the selectors ``left`` together, while at least ``least`` are left: "sat" shows all of them
+        (True in ``shown``), an unsat core sends its selectors out (False) and the rest are checked again.
+        Whether a check answered "sat"."""
+        while len(left) >= least and left:
+            r = chk.check([lit for _, lit in left.values()])
+            if r == "sat":
+                for k, _ in left.values():
+                    shown[k] = True
+                return True
+            if r == "unknown":
+                return False
+            core = chk.core()
+            out = [n for n in left if n in core]
+            if not out:
+                return False
+            for n in out:
+                shown[left.pop(n)[0]] = False
+        return False
 
     def _prepared(self, limit: float) -> tuple[z3.Context, z3.Solver, Checker]:
         if self._ready is None:

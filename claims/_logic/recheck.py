@@ -108,7 +108,8 @@ def claim_keys(claims: Sequence[Claim], templates: Sequence[Template]) -> tuple[
     """What the unit of each claim is made of besides the relevant days, as a string (its *key*).
 
     The digest of its template's fields that make the unit (all but the
-    lint's ``uses``; ``marshal`` version 2 writes no references, so the bytes
+    lint's ``uses``; with its strict reading's, which makes the unit's
+    ``strict`` text; ``marshal`` version 2 writes no references, so the bytes
     are a function of the values; one digest per template object), its kind
     and, when the template is timed, its interval (which of the relevant
     days it holds on). The digest has a fixed width and a kind is letters,
@@ -119,7 +120,8 @@ def claim_keys(claims: Sequence[Claim], templates: Sequence[Template]) -> tuple[
     for c, t in zip(claims, templates, strict=True):
         digest = made.get(id(t))
         if digest is None:
-            data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds)
+            strict = None if t.strict is None else (t.strict.timed, t.strict.smt, t.strict.atoms)
+            data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds, strict)
             digest = made[id(t)] = hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
         if t.timed:
             lo, hi = c.interval

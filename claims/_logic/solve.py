@@ -51,7 +51,8 @@ import z3
 
 from claims._logic.encode import claim_literal, is_claim_literal, literal_index, rule_literal
 from claims._logic.marco import Then, marco
-from claims._logic.partition import Component
+from claims._logic.near import RawNear, fit
+from claims._logic.partition import Component, strict_script
 from claims._logic.probe import Probe
 from claims._logic.repairs import Outcome, combine, conflicts, minimal_hitting_sets
 from claims._logic.solver import (
@@ -124,6 +125,7 @@ class ComponentResult:
     conflicts: tuple[RawConflict, ...] = ()  # of the MUS universe (facts and predictions)
     premise_repairs: tuple[tuple[int, ...], ...] | None = ()  # every repair of the facts (None: not all known)
     tolerant: tuple[RawTolerant, ...] = ()  # one per vacuous conclusion
+    near: tuple[RawNear, ...] = ()  # its near-contradictions (see near_contradictions)
 
 
 class _Component:
@@ -408,6 +410,72 @@ def solve_component(
         premise_repairs=premise_repairs,
         tolerant=tolerant,
     )
+
+
+def candidate(comp: Component, result: ComponentResult) -> bool:
+    """Whether ``comp`` may hold a near-contradiction (``claims._logic.near``): consistent (completely so,
+    no unknown), with more than one claim or rule (one claim alone is no clash), and a claim that reads
+    otherwise strictly (``comp.strict``)."""
+    return (
+        bool(comp.strict)
+        and result.complete
+        and not result.muses
+        and result.unknown_reason is None
+        and len(comp.claims) + len(comp.rules) > 1
+    )
+
+
+def near_contradictions(
+    comps: Sequence[Component],
+    results: Sequence[ComponentResult],
+    facts: frozenset[int],
+    opts: Options,
+    probe: Probe,
+    shown: Sequence[bool | None] | None = None,
+) -> list[ComponentResult]:
+    """``results`` (of ``comps``, solved on ``probe``) with the near-contradictions of each :func:`candidate`.
+
+    ``shown``: what the batches of the stated readings showed of the strict
+    ones (``Probe.shown_consistent(strict=...)``): True, consistent (no
+    MUS). The strict reading of each other candidate
+    (``claims._logic.partition.strict_script``) is checked as
+    :func:`solve_component` checks a component, batches first
+    (:meth:`Probe.shown_consistent`), and its MUSes enumerated the same way
+    (:meth:`_Component.enumerate`: what ``solve_component`` reports as the
+    component's ``muses``, whatever ran on the probe before); each MUS of two
+    or more claims and rules is a near-contradiction, with where its claims
+    fit as stated (``claims._logic.near.fit``, facts of the stated script).
+    The strict reading's verdicts and repairs are never asked for: the
+    enumeration comes first and does not depend on them.
+    """
+    todo = [k for k, (c, r) in enumerate(zip(comps, results, strict=True)) if candidate(c, r)]
+    if shown is not None:
+        todo = [k for k in todo if not shown[k]]
+    if not todo:
+        return list(results)
+    strict = [strict_script(comps[k]) for k in todo]
+    # To the probe, without their conclusions: a conclusion's lines are guarded by literals no
+    # check of the enumeration assumes, so "sat" with every claim and rule is the enumeration's
+    # first answer whatever the conclusions (the probe leaves components with conclusions out
+    # only because their verdicts need checks of their own).
+    plain = [attrs.evolve(c, conclusions=()) if c.conclusions else c for c in strict]
+    out = list(results)
+    for k, comp, bare, seen in zip(todo, strict, plain, probe.shown_consistent(plain, opts.timeout), strict=True):
+        if seen or (seen is None and probe.consistent(bare, opts.timeout)):
+            continue  # the strict reading is consistent: no MUS
+        c = _Component(comp, sorted(facts & set(comp.claims)), opts, warm=probe.warm)
+        try:
+            muses = c.enumerate()[0]
+        finally:
+            c.close()
+        near = tuple(
+            RawNear(m.claims, fit(comps[k], m.claims, opts.timeout))
+            for m in sorted(set(muses), key=lambda m: (len(m.claims), m.claims))
+            if len(m.claims) + len(m.rules) > 1  # one claim with no strict value alone: no clash
+        )
+        if near:
+            out[k] = attrs.evolve(out[k], near=near)
+    return out
 
 
 def _repairs(

@@ -22,7 +22,6 @@ from claims._front.model import Dataset
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
-from claims._logic.near import candidates, fit, strict_components
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
 from claims._logic.recheck import LastRun
@@ -155,17 +154,7 @@ def _check(
                 known, todo = split_cached(store, made.comps, facts, opts, made.keys)
             comps = made.comps
         results = solve_rest(made.enc, comps, known, todo, progress) if made is not None else []
-        near: tuple[Diagnostic, ...] = ()
-        if made is not None:
-
-            def full() -> tuple[Encoded, list[Component]]:  # the near pass needs every component's units
-                o = outline(ds, limits=limits, opts=opts, facts=facts, last=None, keep=False)
-                return o.enc, o.comps
-
-            def solve(enc: Encoded, comps: list[Component]) -> list[Res]:
-                return solve_rest(enc, comps, *split_cached(store, comps, facts, opts), None)
-
-            near = _near_contradictions(ds, made.enc, comps, results, full, solve, opts, limits)
+        near = _near_contradictions(ds, results) if made is not None else ()
         if store is not None:
             store.flush()
         if last is not None and made is not None and made.changed and made.record is not None:
@@ -182,40 +171,14 @@ def _check(
         )
 
 
-def _near_contradictions(
-    ds: Dataset,
-    enc: Encoded,
-    comps: list[Component],
-    results: list[Res],
-    full: Callable[[], tuple[Encoded, list[Component]]],
-    solve: Callable[[Encoded, list[Component]], list[Res]],
-    opts: Options,
-    limits: Limits,
-) -> tuple[Diagnostic, ...]:
-    """The near-contradictions of the consistent components (``claims._logic.near``), as warnings.
+def _near_contradictions(ds: Dataset, results: list[Res]) -> tuple[Diagnostic, ...]:
+    """The near-contradictions of the components (``claims._logic.near``), as warnings, in the order of their places.
 
-    The strict reading of each such component is solved the way the stated
-    one is (``solve``: the result cache, the executor); each MUS it has is
-    one warning, with the values at which its claims fit as stated. A
-    component a re-check kept from the last run has no units to read anew:
-    then the encoding is made in full (``full``: the same components, in the
-    same order, with their units; ``claims._logic.recheck``).
+    Each component's result carries its own (``ComponentResult.near``: the
+    worker that solved the component solved its strict reading, and the
+    result cache keeps them with its result), so nothing is encoded or solved here.
     """
-    if any(not comps[k].units for k in candidates(comps, results)):
-        enc, every = full()
-        if [c.claims for c in every] != [c.claims for c in comps]:  # pragma: no cover - recheck's own guarantee
-            raise AssertionError("a re-check kept components the full computation does not make")
-        comps = every
-    enc2, strict = strict_components(ds, enc, comps, results, limits=limits)
-    if not strict:
-        return ()
-    found = solve(enc2, [c for _, c in strict])
-    out = []
-    for (k, _), res in zip(strict, found, strict=True):
-        for mus in res.muses:
-            if len(mus.claims) + len(mus.rules) < 2:
-                continue  # one claim with no strict value alone (a whole number between 5 and 6): no clash
-            out.append(near_warning(ds, mus.claims, fit(complete(enc, comps[k]), mus.claims, opts)))
+    out = [near_warning(ds, n.claims, n.fits) for res in results for n in res.near]
     return tuple(sorted(out, key=lambda d: (d.span, d.message)))
 
 

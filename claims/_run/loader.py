@@ -390,9 +390,15 @@ def _kept(raws: list[RawFile] | None) -> list[RawFile]:
 
 
 def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
-    """``rf`` with the encoding template of each of its claims (what encode would make of them)."""
+    """``rf`` with the encoding template of each of its claims (what encode would make of them).
+
+    Each template holds its claim's strict reading too (``rf.strict``, typed
+    while resolving), so neither encode nor the file cache needs the strict terms.
+    """
     symbols = (*scope.vocab.symbols.values(), *rf.symbols)
-    return attrs.evolve(rf, templates=templates(rf.claims, symbols, (*scope.vocab.sorts.values(), *rf.sorts)))
+    sorts = (*scope.vocab.sorts.values(), *rf.sorts)
+    made = templates(rf.claims, symbols, sorts, rf.strict or [None] * len(rf.claims))
+    return attrs.evolve(rf, templates=made, strict=())
 
 
 def _resolve_side_by_side(

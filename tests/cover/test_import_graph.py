@@ -53,12 +53,12 @@ STAGES = (
     "claims._logic.values",
     "claims._logic.repairs",
     "claims._logic.verdicts",
+    "claims._logic.near",
     "claims._logic.solve",
     "claims._logic.rulecheck",
     "claims._logic.cache",
     "claims._logic.recheck",
     "claims._logic.executor",
-    "claims._logic.near",
     # _report: results to findings, findings to formats
     "claims._report.registry",
     "claims._report.gating",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pytest
 import z3
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import claims
@@ -21,7 +21,7 @@ from benchmarks.generate import generate
 from claims._logic import probe as _probe
 from claims._logic.encode import claim_literal, rule_literal
 from claims._logic.executor import solve_chunk
-from claims._logic.partition import Component
+from claims._logic.partition import Component, strict_script
 from claims._logic.solve import ComponentResult, Options, solve_component
 from claims._logic.solver import Answer, Checker, make_solver, new_context
 from claims._run.api import components_of
@@ -92,3 +92,29 @@ def test_a_generated_dataset_is_solved_as_without_batches(tmp_path_factory: pyte
     batched = solve_chunk(comps, facts, Options())
     alone = [solve_component(c, sorted(facts & set(c.claims)), Options()) for c in comps]
     assert _shown(alone) == _shown(batched)
+
+
+@settings(deadline=None, max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seeds=st.lists(st.integers(0, 10_000), min_size=1, max_size=2), size=st.sampled_from([2, 5, 32]))
+def test_a_batch_shows_consistent_only_strict_readings_one_check_shows_consistent(
+    tmp_path_factory: pytest.TempPathFactory, seeds: list[int], size: int
+) -> None:
+    """The strict readings a batch shows consistent (``strict=``) are, each alone (its strict script, one check).
+
+    Components of two generated datasets share claim literals under other
+    formulas: a batch of both can be unsatisfiable with every strict reading
+    consistent, and those must leave it, not be shown.
+    """
+    comps = []
+    for seed in seeds:
+        folder = tmp_path_factory.mktemp("strict") / "ds"
+        generate(200, folder, seed=seed, claims_per_file=12)
+        try:
+            comps += components_of(claims.load(folder / "articles", jobs=1))
+        except claims.InputError:  # the generator leaves a file without claims now and then: not a dataset
+            reject()
+    strict: list[bool | None] = [None] * len(comps)
+    shown = _probe.Probe().shown_consistent(comps, None, size, strict=strict)
+    assert [] == [k for k, s in enumerate(strict) if s and _alone(strict_script(comps[k])) != "sat"]
+    assert all(shown[k] and comps[k].strict for k, s in enumerate(strict) if s is not None)
+    assert any(strict) or not any(c.strict and len(c.claims) + len(c.rules) > 1 for c in comps)

@@ -3,10 +3,11 @@
 ``claims._logic.recheck`` keeps the last run's units and components and, on
 the next run, encodes and groups again only what the edit touched. These
 tests edit generated datasets (``benchmarks/generate.py``) file by file, the
-way a person does (a formula, a date, a kind, a claim dropped, copied or
-moved, a declaration, a rule), check each state through one cache folder
-(the file cache, the result cache and the record), and compare the JSON
-report with the one of a load and check that use no cache at all. A record
+way a person does (a formula, a vague word that changes only the strict
+reading, a date, a kind, a claim dropped, copied or moved, a declaration, a
+rule), check each state through one cache folder (the file cache, the result
+cache and the record), and compare the JSON report with the one of a load and
+check that use no cache at all. A record
 that is damaged, unsigned or another engine's must be ignored, not trusted.
 """
 
@@ -87,6 +88,12 @@ def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
     line = m.group(0)
     if op == "formula":  # the same meaning, another text: a new key
         new = _FORMULA.sub(lambda g: f'formula: "({g.group(1)}) and true"', line)
+    elif op == "vague":  # 'x is over N' <-> 'x > N': the stated reading kept, the strict one (near-contradictions) not
+        if " is over " in line or " is under " in line:
+            new = re.sub(r" is (over|under) ", lambda g: " > " if g.group(1) == "over" else " < ", line)
+        else:
+            word = {">": "over", "<": "under"}
+            new = re.sub(r" ([<>]) (\d)", lambda g: f" is {word[g.group(1)]} {g.group(2)}", line)
     elif op == "negate":
         new = _FORMULA.sub(lambda g: f'formula: "not ({g.group(1)})"', line)
     elif op == "said":  # another day: the relevant days change
@@ -109,7 +116,7 @@ def _edit(root: Path, op: str, which: int, arg: int, serial: int) -> None:
 _EDITS = st.lists(
     st.tuples(
         st.sampled_from(
-            ["formula", "negate", "said", "kind", "drop", "copy", "move", "declare", "rule", "unlink", "clone"]
+            ["formula", "vague", "negate", "said", "kind", "drop", "copy", "move", "declare", "rule", "unlink", "clone"]
         ),
         st.integers(0, 10),
         st.integers(0, 40),
@@ -200,3 +207,24 @@ def test_a_damaged_or_foreign_record_is_ignored(generated: Path, tmp_path: Path,
     _edit(tmp_path / "d", "formula", 2, 1, 0)
     assert _report(articles, cache) == _report(articles, None)
     assert LastRun(cache).read() is not None  # written again, whole
+
+
+def test_an_edit_of_the_strict_reading_alone_is_rechecked(tmp_path: Path) -> None:
+    """'x > 520' and 'x is over 520' read the same as stated, not strictly: the edit is no kept component."""
+    (tmp_path / "article.txt").write_text("About 500. Over 520.\n", encoding="utf-8")
+    text = (
+        "document: article.txt\n"
+        "declarations: |\n  const x: int\n"
+        "sources:\n  s: {name: S}\n"
+        "claims:\n"
+        '  - {id: a, source: s, said: 2020-01-01, quote: "About 500.", formula: "x is about 500"}\n'
+        '  - {id: b, source: s, said: 2020-01-02, quote: "Over 520.", formula: "FORMULA"}\n'
+    )
+    cache = tmp_path / ".claims-cache"
+    reports = []
+    for formula in ("x > 520", "x is over 520", "x > 520"):
+        (tmp_path / "claims.yaml").write_text(text.replace("FORMULA", formula), encoding="utf-8")
+        reports.append(_report(tmp_path / "claims.yaml", cache))
+        assert reports[-1] == _report(tmp_path / "claims.yaml", None), formula
+    assert "near-contradiction" in reports[1]
+    assert "near-contradiction" not in reports[0] and reports[0] == reports[2]
