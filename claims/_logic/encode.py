@@ -90,6 +90,7 @@ from claims._front.model import (
     term_of,
     uses_context_time,
 )
+from claims._front.resolve import may_be_vague
 from claims._logic.timeline import (
     fixed_days,
     persistence,
@@ -98,7 +99,6 @@ from claims._logic.timeline import (
     substitute,
     timeline_symbols,
 )
-from claims._front.resolve import may_be_vague
 
 _SMT_OP = {
     "and": "and",

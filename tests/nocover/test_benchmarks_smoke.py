@@ -120,3 +120,20 @@ def test_oracle_on_a_hand_made_topic() -> None:
     # a cycle of "before" is one contradiction of all its claims
     cycle = [(0, (Diff("a", "b", -1),)), (1, (Diff("b", "c", -1),)), (2, (Diff("c", "a", -1),))]
     assert [(0, 1, 2)] == [m.claims for m in minimal_contradictions(cycle, [])]
+
+
+def test_timeline_benchmark_runs_and_its_dataset_is_what_it_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m benchmarks.timeline` prints one row for a small size; its dataset loads with its two rules."""
+    import json
+
+    from benchmarks import timeline
+
+    assert timeline.main(["--claims", "12", "--days", "20"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["kind"] == "timeline" and row["claims"] == 12 and row["complete"] is True
+    timeline.write(tmp_path, 12, 20, seed=1)
+    ds = claims.load(tmp_path)
+    assert len(ds.claims) == 12
+    assert [r.id for r in ds.rules] == ["persists.withdrawn", "gone"]
