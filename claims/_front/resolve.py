@@ -717,7 +717,8 @@ class _DayCheck:
             inner, inner_days = dict(env), dict(days)
             universal = (node.kind == "forall") == (pol == 1)
             for var, sort in node.binders:
-                inner[var] = TVar(var, sort or "")
+                known = sort is not None and sort in self.typer.vocab.sorts
+                inner[var] = TVar(var, self.typer.vocab.sort_name(sort) if known and sort else sort or "")
                 inner_days.pop(var, None)
                 if sort != "date":
                     under = under or pol == 0 or universal

@@ -58,7 +58,7 @@ def _shown_day(smt_name: str, ci: int, facts: Sequence[int]) -> bool:
     if "#sk!" not in smt_name:
         return True
     where = smt_name.split("#sk!", 1)[1]
-    kind, _, rest = where[:1], None, where[1:].split("!", 1)[0]
+    kind, rest = where[:1], where[1:].split("!", 1)[0]
     if kind == "q":
         return rest == str(ci)
     return kind == "c" and rest.isdigit() and int(rest) in facts
