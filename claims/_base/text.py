@@ -48,6 +48,15 @@ _ALIKE = {
 }
 _CLASS = {ch: "[" + re.escape(group) + "]" for group in _ALIKE.values() for ch in group}
 _ELLIPSIS = re.compile(r"(\.\.\.|\u2026)")
+_FOLDED = re.compile("[" + re.escape("".join(_ALIKE.values())) + "\u2026]|\\.\\.\\.")
+
+
+def has_look_alike(quote: str) -> bool:
+    """Whether ``quote`` holds a character :func:`quote_pattern` matches with others (or ``...``).
+
+    Only such a quote needs the pattern; any other is found as it is.
+    """
+    return _FOLDED.search(quote) is not None
 
 
 def quote_pattern(quote: str, blank: str = " ") -> re.Pattern[str]:

@@ -28,7 +28,7 @@ from ruamel.yaml.reader import ReaderError
 from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, Span, did_you_mean, printable
 from claims._base.limits import TooLarge
-from claims._base.text import Normalised, closest_passage, differences, quote_pattern
+from claims._base.text import Normalised, closest_passage, differences, has_look_alike, quote_pattern
 from claims._front.inputs import ANYWHERE, Inputs, Locator, display_path, outside_root, read_text
 from claims._front.model import KINDS
 from claims._front.rulesets import longest_item
@@ -291,7 +291,7 @@ class Document:
         if not q:
             return None
         at = self.norm.find(q)
-        if at < 0 and _FOLDABLE.search(q):  # else the pattern is the text itself
+        if at < 0 and has_look_alike(q):  # else the pattern is the text itself
             m = quote_pattern(q).search(self.norm)
             at = -1 if m is None else m.start()
         return None if at < 0 else self._normalised.original(at)
@@ -340,10 +340,6 @@ class Document:
                 f"{_shown_chars(theirs)} where the quote has {_shown_chars(ours)}" for ours, theirs in diff
             )
         return hint
-
-
-_FOLDABLE = re.compile("[\"'\\-\u2010-\u2015\u2018-\u201f\u2026\u2032\u2212\u00ab\u00bb]|\\.\\.\\.")
-"""A character :func:`quote_pattern` matches with others (or ``...``): only a quote with one needs the pattern."""
 
 
 def _closed_quote_before(line: str, column: int) -> bool:
