@@ -294,7 +294,7 @@ class _Component:
             grow=lambda seed: self.grow(seed, reps),
             shrink=self.shrink,
             found=keep,
-            mapper=self._borrow("map", "") if self._warm is not None else None,
+            mapper=(lambda: self._borrow("map", "")) if self._warm is not None else None,
         )
         if outcome == "unknown":
             return found, False, False, self.chk.reason

@@ -1,4 +1,5 @@
-"""MARCO, the one MUS enumeration, on a small set whose MUSes are known, and when its map solver gives up."""
+"""MARCO, the one MUS enumeration, with either map: on a small set whose MUSes are known, on random
+monotone families against brute force, and when its map solver gives up."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import pytest
 import z3
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims._logic import marco as M
 from claims._logic.solver import Answer, new_context
@@ -21,7 +24,7 @@ def _sat(subset: list[str]) -> bool:
     return lo is None or hi is None or lo + 1 < hi
 
 
-def _run(ctx: z3.Context, found: list[list[str]]) -> M.Outcome:
+def _run(ctx: z3.Context, found: list[list[str]], explicit_up_to: int = M.EXPLICIT_MAP) -> M.Outcome:
     def check(seed: list[str]) -> Answer:
         return "sat" if _sat(seed) else "unsat"
 
@@ -43,12 +46,15 @@ def _run(ctx: z3.Context, found: list[list[str]]) -> M.Outcome:
         found.append(sorted(mus))
         return "more"
 
-    return M.marco(sorted(BOUNDS), ctx, check=check, grow=grow, shrink=shrink, found=keep)
+    return M.marco(
+        sorted(BOUNDS), ctx, check=check, grow=grow, shrink=shrink, found=keep, explicit_up_to=explicit_up_to
+    )
 
 
-def test_every_mus_and_nothing_else() -> None:
+@pytest.mark.parametrize("explicit_up_to", [0, M.EXPLICIT_MAP], ids=["solver map", "explicit map"])
+def test_every_mus_and_nothing_else(explicit_up_to: int) -> None:
     found: list[list[str]] = []
-    assert "complete" == _run(new_context(), found)
+    assert "complete" == _run(new_context(), found, explicit_up_to)
     subsets = [sorted(s) for n in range(1, 5) for s in itertools.combinations(BOUNDS, n)]
     minimal = [s for s in subsets if not _sat(s) and all(_sat([y for y in s if y != x]) for x in s)]
     assert sorted(minimal) == sorted(found)
@@ -61,5 +67,56 @@ def test_a_map_solver_that_gives_up_is_not_complete(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(M, "make_solver", lambda *args, **kwargs: GivesUp())
     found: list[list[str]] = []
-    assert "unknown" == _run(new_context(), found)
+    assert "unknown" == _run(new_context(), found, explicit_up_to=0)
     assert [] == found
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    n=st.integers(min_value=0, max_value=7),
+    raw=st.lists(st.integers(min_value=1, max_value=127), max_size=6),
+    explicit_up_to=st.sampled_from([0, M.EXPLICIT_MAP]),
+)
+def test_both_maps_find_every_mus_of_a_monotone_family(n: int, raw: list[int], explicit_up_to: int) -> None:
+    """Unsatisfiable = holds one of the random sets ``raw`` (a monotone family); the MUSes by brute force."""
+    items = [f"c!{k}" for k in range(n)]
+    cores = {m & ((1 << n) - 1) for m in raw} - {0}
+
+    def mask(xs: Any) -> int:
+        return sum(1 << int(x[2:]) for x in xs)
+
+    def sat(m: int) -> bool:
+        return not any(c & ~m == 0 for c in cores)
+
+    def grow(seed: list[str]) -> set[str]:
+        m = mask(seed)
+        for k in range(n):
+            if sat(m | 1 << k):
+                m |= 1 << k
+        return {x for x in items if mask([x]) & m}
+
+    def shrink(seed: list[str]) -> list[str]:
+        out = list(seed)
+        for x in list(out):
+            if not sat(mask([y for y in out if y != x])):
+                out.remove(x)
+        return out
+
+    found: list[int] = []
+
+    def keep(mus: list[str]) -> M.Then:
+        found.append(mask(mus))
+        return "more"
+
+    outcome = M.marco(
+        items,
+        new_context(),
+        check=lambda seed: "sat" if sat(mask(seed)) else "unsat",
+        grow=grow,
+        shrink=shrink,
+        found=keep,
+        explicit_up_to=explicit_up_to,
+    )
+    minimal = {c for c in cores if not any(d != c and d & ~c == 0 for d in cores)}
+    assert outcome == "complete"
+    assert sorted(found) == sorted(minimal)  # each once
