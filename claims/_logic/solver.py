@@ -106,6 +106,20 @@ class WarmSolvers:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, float | None], z3.Solver] = {}
+        self._parsed: tuple[z3.Context, str, z3.AstVector] | None = None  # the last text parsed, for the next role
+
+    def _parse(self, smt: str, ctx: z3.Context) -> z3.AstVector:
+        """``smt``'s assertions in ``ctx``; the last text's are kept, since a component's roles are lent one after the other.
+
+        z3 shares terms within a context, so parsing a text again in it gives
+        the very terms kept: asserting these is asserting what a new parse gives.
+        """
+        last = self._parsed
+        if last is not None and last[0] is ctx and last[1] == smt:
+            return last[2]
+        vec = z3.parse_smt2_string(smt, ctx=ctx)
+        self._parsed = (ctx, smt, vec)
+        return vec
 
     def lend(self, role: str, smt: str, timeout_s: float | None) -> z3.Solver:
         """The kept solver of ``role`` in this thread's context, given ``smt``'s assertions in a new scope.
@@ -121,7 +135,7 @@ class WarmSolvers:
         s.push()
         if smt:
             try:
-                vec = z3.parse_smt2_string(smt, ctx=ctx)
+                vec = self._parse(smt, ctx)
             except z3.Z3Exception as exc:  # as in make_solver
                 s.pop()
                 raise SolverError(f"the solver rejected the encoded problem: {exc}") from None
