@@ -139,6 +139,10 @@ def solve_chunk(
     return near_contradictions(chunk, out, facts, opts, probe, strict)
 
 
+CHUNKS_PER_JOB = 32
+"""Chunks of components per local worker: small enough that the last ones to finish keep both busy."""
+
+
 def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:
     size = max(1, -(-len(items) // n))
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
@@ -158,21 +162,30 @@ def run(
     executor: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    write: Callable[[Component], Component] | None = None,
 ) -> list[ComponentResult]:
     """Solve every component; results in the order of ``comps``.
+
+    ``write``: what makes a component's script, when ``comps`` come without
+    (``claims._logic.partition.complete``). Local worker processes get their
+    chunks as they are written, so they solve the first while the rest are
+    written; a chunk is the same components either way.
 
     Raises:
         ClaimsError: the executor cannot run or cannot finish (Dask: no
             scheduler address, the extra not installed, the cluster out of
             reach, workers that keep dying, another engine on the workers).
     """
+    ready: Callable[[Sequence[Component]], list[Component]] = (
+        list if write is None else (lambda chunk: [write(c) for c in chunk])
+    )
     if executor == "dask":
-        return _run_dask(comps, facts, opts, scheduler, progress)
+        return _run_dask(ready(comps), facts, opts, scheduler, progress)
     if executor != "local":
         raise ClaimsError(f"executor={executor!r} is not one of 'local', 'dask'")
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
-        return solve_chunk(comps, facts, opts, None if progress is None else lambda k: progress(k, len(comps)))
-    chunks = _chunks(comps, jobs * 8)
+        return solve_chunk(ready(comps), facts, opts, None if progress is None else lambda k: progress(k, len(comps)))
+    chunks = _chunks(comps, jobs * CHUNKS_PER_JOB)
     ctx = multiprocessing.get_context(start_method())
     results: list[ComponentResult] = []
     # The workers (and multiprocessing's resource tracker) start with SIGINT ignored: Ctrl-C at a
@@ -181,7 +194,7 @@ def run(
     with _sigint_held():
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
         try:
-            futures = [pool.submit(solve_chunk, ch, _facts_of(ch, facts), opts) for ch in chunks]
+            futures = [pool.submit(solve_chunk, ready(ch), _facts_of(ch, facts), opts) for ch in chunks]
         except BaseException:
             _end_workers(pool)
             raise

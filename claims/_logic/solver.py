@@ -109,7 +109,7 @@ class WarmSolvers:
         self._parsed: tuple[z3.Context, str, z3.AstVector] | None = None  # the last text parsed, for the next role
 
     def _parse(self, smt: str, ctx: z3.Context) -> z3.AstVector:
-        """``smt``'s assertions in ``ctx``; the last text's are kept, since a component's roles are lent one after the other.
+        """``smt``'s assertions in ``ctx``; the last text's are kept: a component's roles are lent one by one.
 
         z3 shares terms within a context, so parsing a text again in it gives
         the very terms kept: asserting these is asserting what a new parse gives.

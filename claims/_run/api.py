@@ -116,13 +116,14 @@ def _check(
         ) -> list[Res]:
             """Solve the components at ``todo`` (the rest are ``known``), keep them in the cache; all results."""
             solved = _executor.run(
-                [complete(enc, comps[k]) for k in todo],
+                [comps[k] for k in todo],
                 facts,
                 opts,
                 jobs=n_jobs,
                 executor=executor,
                 scheduler=scheduler,
                 progress=progress,
+                write=functools.partial(complete, enc),
             )
             for k, res in zip(todo, solved, strict=True):
                 known[k] = res
