@@ -679,7 +679,7 @@ class Typer:
 
 
 _TIME_HINT = "see docs/time.md for what a formula over days may say"
-_CMP = frozenset({"=", "!=", "<", "<=", ">", ">="})
+_CMP = frozenset({*_ORDER, "=", "!="})
 
 
 class _DayCheck:
@@ -750,14 +750,14 @@ class _DayCheck:
                 self.walk(node.left, env, days, -pol, under)
                 self.walk(node.right, env, days, pol, under)
             elif node.op in _CMP:
-                self._comparison(node, node.left, node.right, env, days, pol)
+                self._comparison(node, env, days, pol, under)
             else:  # iff, xor, arithmetic, 'of'
                 self.walk(node.left, env, days, 0, under)
                 self.walk(node.right, env, days, 0, under)
         elif isinstance(node, S.Quantity):
             if self._day_var(node.term, days) is not None:
                 for b in node.bounds:
-                    self._fixed(b, env, days, node.term)
+                    self._fixed(b, env, days)
             else:
                 for x in (node.term, *node.bounds):
                     self.walk(x, env, days, 0, under)
@@ -777,9 +777,8 @@ class _DayCheck:
             return days.get(node.name)
         return None
 
-    def _comparison(
-        self, node: S.Binary, left: S.Expr, right: S.Expr, env: dict[str, TVar], days: dict[str, bool], pol: int
-    ) -> None:
+    def _comparison(self, node: S.Binary, env: dict[str, TVar], days: dict[str, bool], pol: int, under: bool) -> None:
+        left, right = node.left, node.right
         a, b = self._day_var(left, days), self._day_var(right, days)
         if a and b:
             condition = pol == -1 if node.op in ("<=", ">=", "=") else pol == 1
@@ -791,16 +790,16 @@ class _DayCheck:
                     "put it on the left of 'implies' as '<=', '>=' or '=' "
                     "(e.g. 'd1 <= d2 implies ...'); two days one apart cannot be said",
                 )
-        elif a:
-            self._fixed(right, env, days, left)
+        elif a:  # a universal day variable: read at the days it is compared with (an existential one is a constant)
+            self._fixed(right, env, days)
         elif b:
-            self._fixed(left, env, days, right)
+            self._fixed(left, env, days)
         else:
-            self.walk(left, env, days, 0, False)
-            self.walk(right, env, days, 0, False)
+            self.walk(left, env, days, 0, under)
+            self.walk(right, env, days, 0, under)
 
-    def _fixed(self, node: S.Expr, env: dict[str, TVar], days: dict[str, bool], var: S.Expr) -> None:
-        """Refuse ``node`` unless it is a fixed day (see the class docstring), compared with ``var``."""
+    def _fixed(self, node: S.Expr, env: dict[str, TVar], days: dict[str, bool]) -> None:
+        """Refuse ``node`` unless it is a fixed day (see the class docstring): what a day variable is compared with."""
         term = self.typer.typed(node, env).term
         if not _is_fixed(term, {n for n, universal in days.items() if not universal}):
             raise self.fail(
