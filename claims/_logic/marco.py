@@ -13,7 +13,7 @@ for rules on their own alike.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import z3
@@ -139,10 +139,14 @@ class _ExplicitMap:
         return "complete"
 
     def below(self, mss: set[str]) -> None:
-        self.inside.append(sum(self.bit[x] for x in mss))
+        self.inside.append(self._mask(mss))
 
     def above(self, mus: Sequence[str]) -> None:
-        self.around.append(sum(self.bit[x] for x in mus))
+        self.around.append(self._mask(mus))
+
+    def _mask(self, xs: Iterable[str]) -> int:
+        """The bit mask of the items among ``xs`` (the solver map, too, reads only the items)."""
+        return sum(self.bit.get(x, 0) for x in set(xs))
 
 
 @functools.cache
