@@ -299,7 +299,15 @@ class DaskTask:
     opts: Options
 
 
-def solve_task(task: DaskTask) -> list[ComponentResult]:
+@attrs.frozen
+class TaskResults:
+    """A Dask task's results, one object: Dask pickles it whole, where it sends a list item by item
+    (a header and a frame each: 0.14 s against 0.02 s for the 2,670 results of the 10k benchmark)."""
+
+    results: tuple[ComponentResult, ...]
+
+
+def solve_task(task: DaskTask) -> TaskResults:
     """What a Dask worker runs: the task's components, if this worker runs the same engine
     (with the heap of :func:`solving_heap`)."""
     here = engine_version()
@@ -309,7 +317,7 @@ def solve_task(task: DaskTask) -> list[ComponentResult]:
             "install the same claims-check on every worker and restart them (docs/dask.md)"
         )
     with solving_heap(os.environ, _mallopt()):
-        return solve_chunk(task.comps, task.facts, task.opts)
+        return TaskResults(tuple(solve_chunk(task.comps, task.facts, task.opts)))
 
 
 Mallopt = Callable[[int, int], int]
@@ -446,7 +454,7 @@ def _solve_on(
     finished: queue.Queue[Any] = queue.Queue()
     for f in futures:
         f.add_done_callback(finished.put)
-    results: list[list[ComponentResult] | None] = [None] * len(futures)
+    results: list[tuple[ComponentResult, ...] | None] = [None] * len(futures)
     solved = 0
     alone_since: float | None = None
     while solved < len(comps):
@@ -466,7 +474,7 @@ def _solve_on(
         k = position[fut.key]
         if results[k] is not None:
             continue
-        chunk: list[ComponentResult] = fut.result()  # raises what the task raised
+        chunk = fut.result().results  # raises what the task raised
         if len(chunk) != len(tasks[k].comps):
             raise ClaimsError(f"a Dask worker returned {len(chunk)} results for {len(tasks[k].comps)} components")
         results[k] = chunk

@@ -138,7 +138,7 @@ def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     same = _executor.DaskTask(
         engine_version(), tuple(_api.components_of(many_components(6))), frozenset(range(100)), Options()
     )
-    assert [len(r.muses) for r in _executor.solve_task(same)] == [1, 0, 0, 1, 0, 0]
+    assert [len(r.muses) for r in _executor.solve_task(same).results] == [1, 0, 0, 1, 0, 0]
 
 
 def test_a_dask_worker_heap_keeps_freed_memory_while_solving_and_is_as_told_after() -> None:
@@ -184,7 +184,7 @@ def test_a_dask_task_under_a_nannys_heap_settings_gives_the_results_of_one_proce
     run = subprocess.run(
         [sys.executable, "-c", script], input=pickle.dumps(task), capture_output=True, env=env, check=True
     )
-    assert pickle.loads(run.stdout) == _executor.solve_chunk(comps, facts, Options())
+    assert list(pickle.loads(run.stdout).results) == _executor.solve_chunk(comps, facts, Options())
 
 
 # --------------------------------------------------------------------------- threads
