@@ -31,6 +31,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import sys
@@ -292,16 +293,31 @@ class EngineMismatch(ClaimsError):
 
 @attrs.frozen
 class DaskTask:
-    """One Dask task: components, the facts among their claims, the options, and the engine to solve them.
+    """One Dask task: the engine that must solve it, and its work pickled (:meth:`of`).
 
     One object, so Dask sends it as it is and never looks inside it for the
-    keys of other tasks.
+    keys of other tasks; its work already pickled, because the scheduler
+    unpickles the task graph it is sent, and bytes cost it nothing to
+    unpickle, where the components of the 100k benchmark (30 MB) cost it
+    most of the 1.7 s between their sending and the first task's start. Only
+    the worker that solves the task unpickles them (:func:`solve_task`),
+    after checking the engine.
     """
 
     engine: str
-    comps: tuple[Component, ...]
-    facts: frozenset[int]
-    opts: Options
+    size: int  # how many components
+    work: bytes  # pickled: the components, the facts among their claims, the options
+
+    @classmethod
+    def of(cls, engine: str, comps: Sequence[Component], facts: frozenset[int], opts: Options) -> DaskTask:
+        """The task of solving ``comps`` (whose facts are among ``facts``) with ``opts`` on ``engine``."""
+        work = pickle.dumps((tuple(comps), facts, opts), protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(engine, len(comps), work)
+
+    def unpacked(self) -> tuple[tuple[Component, ...], frozenset[int], Options]:
+        """The components, the facts among their claims and the options."""
+        comps, facts, opts = pickle.loads(self.work)
+        return comps, facts, opts
 
 
 @attrs.frozen
@@ -321,8 +337,9 @@ def solve_task(task: DaskTask) -> TaskResults:
             f"a Dask worker runs another claims engine ({here}) than the client ({task.engine}): "
             "install the same claims-check on every worker and restart them (docs/dask.md)"
         )
+    comps, facts, opts = task.unpacked()
     with solving_heap(os.environ, _mallopt()):
-        return TaskResults(tuple(solve_chunk(task.comps, task.facts, task.opts)))
+        return TaskResults(tuple(solve_chunk(comps, facts, opts)))
 
 
 Mallopt = Callable[[int, int], int]
@@ -449,7 +466,7 @@ def _solve_on(
     threads = sum(client.nthreads().values())
     chunks = _chunks(comps, max(1, threads) * TASKS_PER_THREAD)
     engine = engine_version()
-    tasks = [DaskTask(engine, tuple(ch), _facts_of(ch, facts), opts) for ch in chunks]
+    tasks = [DaskTask.of(engine, ch, _facts_of(ch, facts), opts) for ch in chunks]
     with warnings.catch_warnings():
         # the components are the data: they must travel, once, inside their tasks (so that a
         # task can run again elsewhere when its worker dies, which scattered data cannot)
@@ -480,8 +497,8 @@ def _solve_on(
         if results[k] is not None:
             continue
         chunk = fut.result().results  # raises what the task raised
-        if len(chunk) != len(tasks[k].comps):
-            raise ClaimsError(f"a Dask worker returned {len(chunk)} results for {len(tasks[k].comps)} components")
+        if len(chunk) != tasks[k].size:
+            raise ClaimsError(f"a Dask worker returned {len(chunk)} results for {tasks[k].size} components")
         results[k] = chunk
         fut.release()
         solved += len(chunk)

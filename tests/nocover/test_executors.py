@@ -132,10 +132,13 @@ def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path: Path, 
 
 def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     """A task carries the client's engine; a worker with other code (or another version) refuses it."""
-    task = _executor.DaskTask("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
+    task = _executor.DaskTask.of("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
     with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
         _executor.solve_task(task)
-    same = _executor.DaskTask(
+    # refused before its work is unpickled: another engine's pickles may not even load here
+    with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
+        _executor.solve_task(_executor.DaskTask("claims 0.0.0", 1, b"not a pickle"))
+    same = _executor.DaskTask.of(
         engine_version(), tuple(_api.components_of(many_components(6))), frozenset(range(100)), Options()
     )
     assert [len(r.muses) for r in _executor.solve_task(same).results] == [1, 0, 0, 1, 0, 0]
@@ -179,7 +182,7 @@ def test_a_dask_task_under_a_nannys_heap_settings_gives_the_results_of_one_proce
         "task = pickle.loads(sys.stdin.buffer.read())\n"
         "sys.stdout.buffer.write(pickle.dumps(executor.solve_task(task)))\n"
     )
-    task = _executor.DaskTask(engine_version(), tuple(comps), facts, Options())
+    task = _executor.DaskTask.of(engine_version(), tuple(comps), facts, Options())
     env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
     run = subprocess.run(
         [sys.executable, "-c", script], input=pickle.dumps(task), capture_output=True, env=env, check=True
