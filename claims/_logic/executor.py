@@ -387,7 +387,9 @@ def solving_heap(environ: Mapping[str, str], mallopt: Mallopt | None) -> Iterato
     both are what the environment said (``MALLOC_MMAP_THRESHOLD_`` too, else
     :data:`GLIBC_THRESHOLD`) and ``malloc_trim`` gives the free memory back.
     Without the variable (a process that glibc's dynamic thresholds serve, a
-    worker forked by ``run``) nothing is changed.
+    worker forked by ``run``) nothing is changed. In a worker of several
+    threads, a task that ends sets the environment's thresholds back while
+    the others still solve: they are slower for it, never other.
     """
     told = environ.get("MALLOC_TRIM_THRESHOLD_")
     if mallopt is None or told is None or not told.isdigit():
