@@ -379,11 +379,11 @@ def solving_heap(environ: Mapping[str, str], mallopt: Mallopt | None) -> Iterato
     context (a context is about 16 MB), so every one was mapped, faulted in page
     by page and unmapped again. Measured on 3,000 components of the 100k
     benchmark in one thread: 449,000 page faults and 8.2-9.1 CPU-s with the
-    variable, 67,000 and 6.5-7.6 without, 67,500 and 6.6-7.1 with it and the
+    variable, 67,000 and 6.5-7.6 without, 67,500 and 6.6 with it and the
     thresholds set here. Where and how memory is allocated changes no answer.
 
     Here the mmap threshold is :data:`SOLVING_MMAP_THRESHOLD` and the trim
-    threshold twice that, where glibc's dynamic thresholds end up; afterwards
+    threshold twice that, the most glibc's dynamic thresholds grow to; afterwards
     both are what the environment said (``MALLOC_MMAP_THRESHOLD_`` too, else
     :data:`GLIBC_THRESHOLD`) and ``malloc_trim`` gives the free memory back.
     Without the variable (a process that glibc's dynamic thresholds serve, a
