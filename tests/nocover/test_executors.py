@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -131,13 +132,62 @@ def test_cli_executor_flags_are_checked_before_anything_is_read(tmp_path: Path, 
 
 def test_a_dask_worker_running_another_engine_refuses_the_task() -> None:
     """A task carries the client's engine; a worker with other code (or another version) refuses it."""
-    task = _executor.DaskTask("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
+    task = _executor.DaskTask.of("claims 0.0.0; code 0; z3 0; seed 0; cache format 0", (), frozenset(), Options())
     with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
         _executor.solve_task(task)
-    same = _executor.DaskTask(
+    # refused before its work is unpickled: another engine's pickles may not even load here
+    with pytest.raises(_executor.EngineMismatch, match="runs another claims engine"):
+        _executor.solve_task(_executor.DaskTask("claims 0.0.0", 1, b"not a pickle"))
+    same = _executor.DaskTask.of(
         engine_version(), tuple(_api.components_of(many_components(6))), frozenset(range(100)), Options()
     )
-    assert [len(r.muses) for r in _executor.solve_task(same)] == [1, 0, 0, 1, 0, 0]
+    assert [len(r.muses) for r in _executor.solve_task(same).results] == [1, 0, 0, 1, 0, 0]
+
+
+def test_a_dask_worker_heap_keeps_freed_memory_while_solving_and_is_as_told_after() -> None:
+    """Under a nanny's ``MALLOC_TRIM_THRESHOLD_`` a task solves with glibc's settled thresholds, and
+    sets back the environment's afterwards, even when solving fails; without it nothing is changed."""
+    calls: list[tuple[int, int]] = []
+
+    def mallopt(param: int, value: int) -> int:
+        calls.append((param, value))
+        return 1
+
+    solving = [(_executor.M_MMAP_THRESHOLD, 32 << 20), (_executor.M_TRIM_THRESHOLD, 64 << 20)]
+    with _executor.solving_heap({"MALLOC_TRIM_THRESHOLD_": "65536"}, mallopt):
+        assert calls == solving
+    assert calls[2:] == [(_executor.M_MMAP_THRESHOLD, 128 * 1024), (_executor.M_TRIM_THRESHOLD, 65536)]
+    calls.clear()
+    told = {"MALLOC_TRIM_THRESHOLD_": "0", "MALLOC_MMAP_THRESHOLD_": "4096"}
+    with pytest.raises(ZeroDivisionError), _executor.solving_heap(told, mallopt):
+        _ = 1 // 0
+    assert calls == [*solving, (_executor.M_MMAP_THRESHOLD, 4096), (_executor.M_TRIM_THRESHOLD, 0)]
+    calls.clear()
+    for environ in ({}, {"MALLOC_TRIM_THRESHOLD_": "lots"}):
+        with _executor.solving_heap(environ, mallopt):
+            pass
+    with _executor.solving_heap({"MALLOC_TRIM_THRESHOLD_": "65536"}, None):
+        pass
+    assert calls == []
+
+
+def test_a_dask_task_under_a_nannys_heap_settings_gives_the_results_of_one_process() -> None:
+    """``solve_task`` in a process started as a nanny starts a worker (``MALLOC_TRIM_THRESHOLD_``): the
+    results ``solve_chunk`` gives here."""
+    comps = _api.components_of(many_components(30))
+    facts = frozenset(range(200))
+    script = (
+        "import pickle, sys\n"
+        "from claims._logic import executor\n"
+        "task = pickle.loads(sys.stdin.buffer.read())\n"
+        "sys.stdout.buffer.write(pickle.dumps(executor.solve_task(task)))\n"
+    )
+    task = _executor.DaskTask.of(engine_version(), tuple(comps), facts, Options())
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    run = subprocess.run(
+        [sys.executable, "-c", script], input=pickle.dumps(task), capture_output=True, env=env, check=True
+    )
+    assert list(pickle.loads(run.stdout).results) == _executor.solve_chunk(comps, facts, Options())
 
 
 # --------------------------------------------------------------------------- threads
