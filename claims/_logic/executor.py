@@ -58,13 +58,10 @@ Progress = Callable[[int, int], None]
 PARALLEL_THRESHOLD = 64
 """Below this many components to solve, worker processes cost more than they save."""
 
-TASKS_PER_THREAD = 8
-"""Dask tasks per worker thread of the cluster: enough to balance the load, few enough to cost little.
-
-As many as a local run's chunks per worker process: the last tasks to end are
-the run's tail, where a worker may wait for another (at 100k claims a task of
-eight per thread solves about 1,700 components, 2-3 s).
-"""
+CHUNKS_PER_JOB = 32
+"""Chunks of components per worker (a local process, or a Dask worker thread): small enough that the
+last ones to finish keep every worker busy (at 100k claims a chunk holds about 420 components, under a
+second), few enough to cost little (a chunk makes its own warm solvers: a few milliseconds)."""
 
 NO_WORKERS_TIMEOUT = 60.0
 """Seconds a Dask run waits while the cluster has no worker at all before it gives up."""
@@ -143,10 +140,6 @@ def solve_chunk(
         if done is not None:
             done(len(out))
     return near_contradictions(chunk, out, facts, opts, probe, strict)
-
-
-CHUNKS_PER_JOB = 32
-"""Chunks of components per local worker: small enough that the last ones to finish keep both busy."""
 
 
 def _chunks(items: Sequence[Component], n: int) -> list[list[Component]]:
@@ -479,7 +472,7 @@ def _solve_on(
 ) -> list[ComponentResult]:
     """Solve on the cluster of ``client``; results in the order of ``comps``."""
     threads = sum(client.nthreads().values())
-    chunks = _chunks(comps, max(1, threads) * TASKS_PER_THREAD)
+    chunks = _chunks(comps, max(1, threads) * CHUNKS_PER_JOB)
     engine = engine_version()
     tasks = [DaskTask.of(engine, ch, _facts_of(ch, facts), opts) for ch in chunks]
     with warnings.catch_warnings():
