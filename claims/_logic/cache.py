@@ -266,8 +266,11 @@ class ResultCache:
         self.misses += 1
         return None
 
-    def put(self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult) -> None:
-        loc = _localise(comp, facts, opts)
+    def put(
+        self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult, key: str | None = None
+    ) -> None:
+        """Keep ``result`` as ``comp``'s; ``key``: its :func:`component_key`, when known."""
+        loc = _localise(comp, facts, opts, key)
         self._remember(loc.key, _to_json(result, loc))
         self._stale = True
 
