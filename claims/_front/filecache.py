@@ -49,7 +49,7 @@ from claims._base.errors import Span
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import DeferredTerm, Term, term_of
+from claims._front.model import DeferredTerm, Term, template_key, term_of
 from claims._front.resolve import ResolvedFile
 
 FORMAT = 3
@@ -206,11 +206,18 @@ def pack(entry: Entry) -> bytes:
 
     Each claim of the file is written with the place of its term among the
     file's terms (an ``int``, which no term is); :func:`unpack` gives it back
-    a :class:`~claims._front.model.DeferredTerm` over them. What a cache file
+    a :class:`~claims._front.model.DeferredTerm` over them. Each template is
+    kept with its key (:func:`~claims._front.model.template_key`, made here
+    of it), so that a re-check does not digest the templates again. What a cache file
     holds, sealed; a load's forked child packs the files it resolved so (see
     ``claims._run.loader``), and its parent reads them as a later load reads
     the cache.
     """
+    rf = entry.resolved
+    if rf.templates and not rf.template_keys:  # see model.kept_template_keys
+        made: dict[int, str] = {}
+        keys = tuple(made.get(id(t)) or made.setdefault(id(t), template_key(t)) for t in rf.templates)
+        entry = attrs.evolve(entry, resolved=attrs.evolve(rf, template_keys=keys))
     claims = entry.resolved.claims
     terms: list[Term | None] = [term_of(c) for c in claims]
     places = {id(c): k for k, (c, t) in enumerate(zip(claims, terms, strict=True)) if t is not None}
