@@ -249,9 +249,8 @@ def _load(
             raw = f.raw
             if made is not None and k in made:
                 got = made[k]  # resolved, with its templates, in a process beside this one, without an error
-                if isinstance(
-                    got, bytes
-                ):  # and packed there as a cache entry: kept as it is, read as a warm load would
+                if isinstance(got, bytes):
+                    # and packed there as its cache entry: kept as it is, and read as a warm load reads it
                     entry = unpack(got)
                     assert store is not None and entry is not None
                     store.put_packed(f.shown, got)
