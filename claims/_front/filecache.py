@@ -49,7 +49,7 @@ from claims._base.errors import Span
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import DeferredTerm, Term, term_of
+from claims._front.model import DeferredTerm, Term, template_key, term_of
 from claims._front.resolve import ResolvedFile
 
 FORMAT = 3
@@ -108,10 +108,14 @@ class FileCache:
         return entry
 
     def put(self, shown: str, entry: Entry) -> None:
+        self.put_packed(shown, pack(entry))
+
+    def put_packed(self, shown: str, packed: bytes) -> None:
+        """Keep the entry ``packed`` (what :func:`pack` made of it) for the file shown as ``shown``."""
         if self._key is None:
             return  # no place for this user's signing key: no entry that could be trusted later
         try:
-            write_atomic(self._path(shown), seal(self._key, _MAGIC, _dumps(entry)), mode=0o600, durable=False)
+            write_atomic(self._path(shown), seal(self._key, _MAGIC, packed), mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
 
@@ -127,10 +131,9 @@ class FileCache:
         if payload is None:
             return None
         try:
-            entry = _loads(payload)
+            return unpack(payload)
         except Exception:  # noqa: BLE001 (signed by us but unreadable now: an older engine's classes)
             return None
-        return entry if isinstance(entry, Entry) else None
 
 
 class _Pickler(pickle.Pickler):
@@ -198,13 +201,23 @@ def dumps(obj: object) -> bytes:
     return out.getvalue()
 
 
-def _dumps(entry: Entry) -> bytes:
-    """An entry as (terms, entry without them): two pickles in one.
+def pack(entry: Entry) -> bytes:
+    """An entry as (terms, entry without them): two pickles in one, what :func:`unpack` reads.
 
     Each claim of the file is written with the place of its term among the
-    file's terms (an ``int``, which no term is); :func:`_loads` gives it back
-    a :class:`~claims._front.model.DeferredTerm` over them.
+    file's terms (an ``int``, which no term is); :func:`unpack` gives it back
+    a :class:`~claims._front.model.DeferredTerm` over them. Each template is
+    kept with its key (:func:`~claims._front.model.template_key`, made here
+    of it), so that a re-check does not digest the templates again. What a cache file
+    holds, sealed; a load's forked child packs the files it resolved so (see
+    ``claims._run.loader``), and its parent reads them as a later load reads
+    the cache.
     """
+    rf = entry.resolved
+    if rf.templates and not rf.template_keys:  # see model.kept_template_keys
+        made: dict[int, str] = {}
+        keys = tuple(made.get(id(t)) or made.setdefault(id(t), template_key(t)) for t in rf.templates)
+        entry = attrs.evolve(entry, resolved=attrs.evolve(rf, template_keys=keys))
     claims = entry.resolved.claims
     terms: list[Term | None] = [term_of(c) for c in claims]
     places = {id(c): k for k, (c, t) in enumerate(zip(claims, terms, strict=True)) if t is not None}
@@ -215,7 +228,12 @@ def _dumps(entry: Entry) -> bytes:
     return pickle.dumps((kept.getvalue(), out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _loads(payload: bytes) -> object:
+def unpack(payload: bytes) -> Entry | None:
+    """The entry :func:`pack` made ``payload`` of (None when it is not one); its claims' terms are read on first use.
+
+    Only for bytes this engine made: from the file cache, once their seal
+    verified, or from a load's own forked child.
+    """
     terms, data = pickle.loads(payload)
     entry = pickle.loads(data)
     if not isinstance(entry, Entry):

@@ -143,9 +143,16 @@ def similar(uses: Sequence[Use], sink: DiagnosticSink) -> None:
 @_register(E.ARITY_MISMATCH)
 def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """In an untyped input one name used with two arities is two unrelated symbols."""
-    by: dict[str, list[Use]] = defaultdict(list)
+    seen: dict[str, tuple[str, int]] = {}  # each name's first shape
+    mixed: set[str] = set()  # the names used with two shapes or more: only these are grouped
     for u in uses:
         if u.kind != "free":
+            shape = (_category(u.kind), u.arity)
+            if seen.setdefault(u.name, shape) != shape:
+                mixed.add(u.name)
+    by: dict[str, list[Use]] = defaultdict(list)
+    for u in uses:
+        if u.kind != "free" and u.name in mixed:
             by[u.name].append(u)
     for name, us in sorted(by.items()):
         shapes: dict[tuple[str, int], list[Use]] = defaultdict(list)
@@ -172,8 +179,9 @@ def arity(uses: Sequence[Use], sink: DiagnosticSink) -> None:
 def free_variable(uses: Sequence[Use], sink: DiagnosticSink) -> None:
     """A variable outside every quantifier's scope is probably a misplaced bracket or a typo."""
     seen: set[tuple[str, str]] = set()
-    consts = sorted({plain(u.name) for u in uses if u.kind == "const"})
-    for u in sorted((u for u in uses if u.kind == "free"), key=lambda u: u.span):
+    free = sorted((u for u in uses if u.kind == "free"), key=lambda u: u.span)
+    consts = sorted({plain(u.name) for u in uses if u.kind == "const"}) if free else []  # named in each warning
+    for u in free:
         if (u.group, u.name) in seen:
             continue
         seen.add((u.group, u.name))

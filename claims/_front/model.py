@@ -8,6 +8,8 @@ encode stage gives them a meaning. Nothing here imports z3.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import marshal
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -365,7 +367,8 @@ class Dataset:
     documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
     about_tolerance: Fraction = DEFAULT_TOLERANCE
     _context: Context | None = attrs.field(default=None, eq=False, repr=False)
-    _templates: tuple[tuple[Claim, Template], ...] = attrs.field(default=(), eq=False, repr=False)  # see kept_templates
+    # see kept_templates and kept_template_keys: (claim, its template, the template's key or "")
+    _templates: tuple[tuple[Claim, Template, str], ...] = attrs.field(default=(), eq=False, repr=False)
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id (``KeyError`` when there is none)."""
@@ -385,5 +388,31 @@ def kept_templates(ds: Dataset) -> list[Template | None]:
     """
     if not ds._templates:
         return [None] * len(ds.claims)
-    kept = {id(c): t for c, t in ds._templates}
+    kept = {id(c): t for c, t, _ in ds._templates}
     return [kept.get(id(c)) for c in ds.claims]
+
+
+def kept_template_keys(ds: Dataset) -> list[str]:
+    """The :func:`template_key` kept with each claim's kept template (see :func:`kept_templates`), or ``""``.
+
+    The file cache keeps a key with each template it keeps, made of that
+    very template when the entry was written (:func:`claims._front.filecache.pack`),
+    inside the same sealed entry: it is what :func:`template_key` gives for
+    the template :func:`kept_templates` gives.
+    """
+    if not ds._templates:
+        return [""] * len(ds.claims)
+    kept = {id(c): k for c, _, k in ds._templates}
+    return [kept.get(id(c), "") for c in ds.claims]
+
+
+def template_key(t: Template) -> str:
+    """A digest of the fields of ``t`` that make a claim's unit (all but the lint's ``uses``), as hex.
+
+    With its strict reading's, which makes the unit's ``strict`` text.
+    ``marshal`` version 2 writes no references, so the bytes are a function
+    of the values.
+    """
+    strict = None if t.strict is None else (t.strict.timed, t.strict.smt, t.strict.atoms)
+    data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds, strict)
+    return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()

@@ -10,6 +10,7 @@ mean" hints; all of them are reported.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -992,6 +993,7 @@ class ResolvedFile:
     path: str
     documents: tuple[tuple[str, str], ...]
     templates: tuple[Template, ...] = ()  # the claims' encodings, when kept for a cache
+    template_keys: tuple[str, ...] = ()  # their keys (model.template_key), when kept in the file cache
     strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
     declarations: tuple[S.Item, ...] = ()  # its own, as written
     document: str | None = None  # the shown path of its 'document'
@@ -1270,7 +1272,11 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         documents=tuple(sorted(docs.items())),
         about_tolerance=DEFAULT_TOLERANCE,
         context=context,
-        templates=tuple(pair for f in files for pair in zip(f.claims, f.templates, strict=False)),
+        templates=tuple(
+            kept
+            for f in files
+            for kept in zip(f.claims, f.templates, f.template_keys or itertools.repeat(""), strict=False)
+        ),
     )
 
 

@@ -68,8 +68,13 @@ def component_key(comp: Component, facts: frozenset[int], opts: Options) -> str:
     return _localise(comp, facts, opts).key
 
 
+def _order(comp: Component) -> tuple[int, ...]:
+    """The claims of ``comp`` (its claims and conclusions) in their order: local position -> global index."""
+    return tuple(sorted({*comp.claims, *comp.conclusions}))
+
+
 def _localise(comp: Component, facts: frozenset[int], opts: Options, key: str | None = None) -> _Local:
-    order = tuple(sorted({*comp.claims, *comp.conclusions}))
+    order = _order(comp)
     if key is not None:
         return _Local(key, order)
     kinds = "".join("f" if g in facts else ("c" if g in comp.conclusions else "p") for g in order)
@@ -159,8 +164,31 @@ def _outcome_of(data: list[Any], g: tuple[int, ...]) -> Outcome:
     return Outcome(str(verdict), tuple(g[p] for p in premises), tuple(int(r) for r in rules), reason)
 
 
-def _from_json(data: dict[str, Any], loc: _Local) -> ComponentResult:
-    g = loc.claims
+def _from_json(data: dict[str, Any], comp: Component) -> ComponentResult:
+    """The result ``data`` holds for ``comp``; KeyError, IndexError, TypeError or ValueError when it holds none.
+
+    Most components are consistent and judge no conclusion: their result
+    is empty lists and a few scalars, made here without mapping any claim
+    (what the general way below makes of the same empty lists, and only
+    when each is exactly an empty list).
+    """
+    if (
+        data["muses"] == []
+        and data["verdicts"] == []
+        and data["conflicts"] == []
+        and data["premise_repairs"] == []
+        and data["tolerant"] == []
+        and data["near"] == []
+    ):
+        return ComponentResult(
+            muses=(),
+            complete=bool(data["complete"]),
+            truncated=bool(data["truncated"]),
+            unknown_reason=data["unknown_reason"],
+            verdicts=(),
+            checks=int(data["checks"]),
+        )
+    g = _order(comp)
     muses = tuple(RawMus(tuple(g[c] for c in cl), tuple(int(r) for r in rl)) for cl, rl in data["muses"])
     verdicts = tuple(
         RawVerdict(
@@ -249,25 +277,29 @@ class ResultCache:
         self, comp: Component, facts: frozenset[int], opts: Options, key: str | None = None
     ) -> ComponentResult | None:
         """The result of ``comp`` when the cache holds it; ``key``: its :func:`component_key`, when known."""
-        loc = _localise(comp, facts, opts, key)
+        if key is None:
+            key = component_key(comp, facts, opts)
         for source in (self._memory.get, self._from_pack):
-            data = source(loc.key)
+            data = source(key)
             if data is None:
                 continue
             try:
-                result = _from_json(data, loc)
+                result = _from_json(data, comp)
             except (KeyError, IndexError, TypeError, ValueError):
                 self.corrupt += 1
                 continue
             self.hits += 1
-            self._remember(loc.key, data)
+            self._remember(key, data)
             self._stale = self._stale or source != self._from_pack
             return result
         self.misses += 1
         return None
 
-    def put(self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult) -> None:
-        loc = _localise(comp, facts, opts)
+    def put(
+        self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult, key: str | None = None
+    ) -> None:
+        """Keep ``result`` as ``comp``'s; ``key``: its :func:`component_key`, when known."""
+        loc = _localise(comp, facts, opts, key)
         self._remember(loc.key, _to_json(result, loc))
         self._stale = True
 

@@ -81,7 +81,7 @@ from claims._base.files import write_atomic
 from claims._base.limits import Limits
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import Claim, Dataset, Template
+from claims._front.model import Claim, Dataset, Template, kept_template_keys, kept_templates, template_key
 from claims._logic.cache import component_key, engine_version
 from claims._logic.encode import (
     Encoded,
@@ -104,25 +104,26 @@ RECORD = "last-run.pack"
 _MAGIC = b"claims-last-run\n"
 
 
-def claim_keys(claims: Sequence[Claim], templates: Sequence[Template]) -> tuple[str, ...]:
+def claim_keys(
+    claims: Sequence[Claim], templates: Sequence[Template], kept: Sequence[str] | None = None
+) -> tuple[str, ...]:
     """What the unit of each claim is made of besides the relevant days, as a string (its *key*).
 
-    The digest of its template's fields that make the unit (all but the
-    lint's ``uses``; with its strict reading's, which makes the unit's
-    ``strict`` text; ``marshal`` version 2 writes no references, so the bytes
-    are a function of the values; one digest per template object), its kind
-    and, when the template is timed, its interval (which of the relevant
-    days it holds on). The digest has a fixed width and a kind is letters,
-    so a key says each part apart.
+    The digest of its template's fields that make the unit
+    (:func:`~claims._front.model.template_key`; one digest per template
+    object), its kind and, when the template is timed, its interval (which of
+    the relevant days it holds on). The digest has a fixed width and a kind
+    is letters, so a key says each part apart. ``kept``: the template keys
+    the loader kept with the templates (:func:`~claims._front.model.kept_template_keys`,
+    ``""`` for none): each is the digest of its claim's template, made when
+    the template was kept, so it is used as it is.
     """
     made: dict[int, str] = {}
     out = []
-    for c, t in zip(claims, templates, strict=True):
-        digest = made.get(id(t))
+    for c, t, k in zip(claims, templates, kept or itertools.repeat(""), strict=False):
+        digest = k or made.get(id(t))
         if digest is None:
-            strict = None if t.strict is None else (t.strict.timed, t.strict.smt, t.strict.atoms)
-            data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds, strict)
-            digest = made[id(t)] = hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
+            digest = made[id(t)] = template_key(t)
         if t.timed:
             lo, hi = c.interval
             out.append(f"{digest}{c.kind}{lo.toordinal()}-{hi.toordinal()}")
@@ -274,7 +275,9 @@ def outline(
     if not keep or relates_days_anywhere(templates, pieces):  # the timeline's days depend on every claim
         full = encode_with(ds, enc, templates, days, pieces, limits)
         return Outline(full, outlines(full, groups(full.units, bounded), scripts=False), None, None, 0, False)
-    keys = claim_keys(ds.claims, templates)
+    # a kept key is used only with the very template it was kept with
+    kept = [k if t is u else "" for k, t, u in zip(kept_template_keys(ds), templates, kept_templates(ds), strict=True)]
+    keys = claim_keys(ds.claims, templates, kept)
     context = _context(days, bounded, pieces, limits, opts)
     if last is not None and last.context == context:
         made = _incremental(ds, enc, templates, keys, days, pieces, bounded, last, limits, facts, opts)

@@ -11,6 +11,7 @@ Lines and columns are 1-based (the stored :class:`~claims.Span` column is
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -50,20 +51,26 @@ _VERDICT_LEVEL = {
 
 def _json(record: Any) -> JSON:
     """A record's fields as JSON, in field order: records as objects, tuples as lists."""
-    return {
-        a.name: _json_value(getattr(record, a.name)) for a in attrs.fields(type(record)) if a.name != "baseline_state"
-    }  # added at the end, and only when there is one
+    return {name: _json_value(getattr(record, name)) for name in _fields(record.__class__)}
+
+
+@functools.cache
+def _fields(cls: Any) -> tuple[str, ...]:
+    """The fields of a record class that :func:`_json` writes, in order."""
+    return tuple(a.name for a in attrs.fields(cls) if a.name != "baseline_state")  # added at the end, when set
 
 
 _PLAIN = (str, int, float, type(None))  # bool is an int
+_PLAIN_TYPES = frozenset((*_PLAIN, bool))  # the same types, without their subclasses: one look-up
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, _PLAIN):
+    kind = type(value)
+    if kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
         return value
-    if isinstance(value, tuple):
+    if kind is tuple or isinstance(value, tuple):
         return [_json_value(v) for v in value]
-    return _json(value) if attrs.has(type(value)) else value
+    return _json(value) if attrs.has(kind) else value
 
 
 def _marked(out: JSON, state: str | None) -> JSON:

@@ -112,9 +112,17 @@ def _check(
         store = _cache_of(cache)
 
         def solve_rest(
-            enc: Encoded, comps: list[Component], known: dict[int, Res], todo: list[int], progress: Progress | None
+            enc: Encoded,
+            comps: list[Component],
+            keys: list[str] | None,
+            known: dict[int, Res],
+            todo: list[int],
+            progress: Progress | None,
         ) -> list[Res]:
-            """Solve the components at ``todo`` (the rest are ``known``), keep them in the cache; all results."""
+            """Solve the components at ``todo`` (the rest are ``known``), keep them in the cache; all results.
+
+            ``keys``: the components' result-cache keys, when known.
+            """
             solved = _executor.run(
                 [comps[k] for k in todo],
                 facts,
@@ -128,7 +136,7 @@ def _check(
             for k, res in zip(todo, solved, strict=True):
                 known[k] = res
                 if store is not None:
-                    store.put(comps[k], facts, opts, res)
+                    store.put(comps[k], facts, opts, res, None if keys is None else keys[k])
             return [known[k] for k in range(len(comps))]
 
         last = LastRun(store.directory) if store is not None and store.directory is not None else None
@@ -154,7 +162,7 @@ def _check(
             if made.keys != kept_keys or [c.claims for c in made.comps] != [c.claims for c in comps]:
                 known, todo = split_cached(store, made.comps, facts, opts, made.keys)
             comps = made.comps
-        results = solve_rest(made.enc, comps, known, todo, progress) if made is not None else []
+        results = solve_rest(made.enc, comps, made.keys, known, todo, progress) if made is not None else []
         near = _near_contradictions(ds, results) if made is not None else ()
         if store is not None:
             store.flush()

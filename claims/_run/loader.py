@@ -28,7 +28,7 @@ from claims._base.limits import Limits
 from claims._base.read import Roots
 from claims._base.version import engine_digest
 from claims._front.claimfile import Document, RawFile, load_claim_file, point_to_other_documents
-from claims._front.filecache import Entry, FileCache, Header, digest, dumps
+from claims._front.filecache import Entry, FileCache, Header, digest, dumps, pack, unpack
 from claims._front.inputs import Inputs, display_path, find_files, read_text, stat_problem, universal_newlines
 from claims._front.model import Dataset
 from claims._front.resolve import ResolvedFile, Scope, assemble, declared_names, resolve_file
@@ -235,7 +235,8 @@ def _load(
         for k in fresh:
             if files[k].raw is None and files[k].beside is None:
                 parse(files[k])  # cached, but resolved in another scope: parse it again
-        made = _resolve_side_by_side(files, fresh, scope, partners) if partners and not sink.errors else None
+        packed = keys if store is not None else None
+        made = _resolve_side_by_side(files, fresh, scope, partners, packed) if partners and not sink.errors else None
         if made is None:
             for p in partners:  # each file is resolved here, in order, for the diagnostics
                 for f, kept in zip(p.files, p.partner.ask(_kept)(), strict=True):
@@ -247,7 +248,16 @@ def _load(
                 continue
             raw = f.raw
             if made is not None and k in made:
-                rf = made[k]  # resolved, with its templates, in a process beside this one, without an error
+                got = made[k]  # resolved, with its templates, in a process beside this one, without an error
+                if isinstance(got, bytes):
+                    # and packed there as its cache entry: kept as it is, and read as a warm load reads it
+                    entry = unpack(got)
+                    assert store is not None and entry is not None
+                    store.put_packed(f.shown, got)
+                    f.entry = entry  # so an error below loads again without the cache, as for any cached file
+                    resolved.append(entry.resolved)
+                    continue
+                rf = got
             elif raw is None or not raw.vocabulary_ok:
                 continue
             else:
@@ -402,9 +412,24 @@ def _with_templates(rf: ResolvedFile, scope: Scope) -> ResolvedFile:
 
 
 def _resolve_side_by_side(
-    files: Sequence[_File], fresh: Sequence[int], scope: Scope, partners: Sequence[_Parsed]
-) -> dict[int, ResolvedFile] | None:
+    files: Sequence[_File],
+    fresh: Sequence[int],
+    scope: Scope,
+    partners: Sequence[_Parsed],
+    keys: Sequence[str] | None = None,
+) -> dict[int, ResolvedFile | bytes] | None:
     """Each file ``k`` of ``fresh`` resolved in ``scope`` with its templates: by the child that parsed it, or here.
+
+    With ``keys`` (each file's scope key, when the file cache is on), a child
+    sends each file it resolved as the file cache's entry for it, packed
+    (:func:`~claims._front.filecache.pack`: the bytes a cache file holds,
+    unsealed) instead of the resolved file: the parent keeps those bytes as
+    they are and reads them as a warm load reads the cache, so a cold load
+    pickles each file once (in the child, beside the parent's own work) where
+    it pickled it twice (to send, and again in the parent to keep). The file
+    so read is the entry a warm load would read (its terms read on first
+    use, no id places: an error then makes the load start again without the
+    cache, as for any cached file).
 
     None when any of them has an error: the caller then resolves them one by
     one here, for the diagnostics. A file is resolved by itself against the
@@ -421,9 +446,11 @@ def _resolve_side_by_side(
     answers = []
     for p in partners:
         todo = [(number[id(f)], i) for i, f in enumerate(p.files) if id(f) in number and number[id(f)] in wanted]
-        answers.append(p.partner.ask(functools.partial(_resolve_kept, todo=todo, scope=sent)))
+        keep = None if keys is None else {k: (files[k].text_key, keys[k]) for k, _ in todo}
+        answers.append(p.partner.ask(functools.partial(_resolve_kept, todo=todo, scope=sent, keep=keep)))
     here = [(k, raw) for k in fresh if (raw := files[k].raw) is not None and files[k].clean]
-    out = _resolve_quietly(here, scope)
+    done = _resolve_quietly(here, scope)
+    out: dict[int, ResolvedFile | bytes] | None = None if done is None else dict(done)
     for answer in answers:
         part = answer()
         if out is None or part is None:
@@ -434,11 +461,23 @@ def _resolve_side_by_side(
 
 
 def _resolve_kept(
-    raws: list[RawFile] | None, todo: Sequence[tuple[int, int]], scope: Scope
-) -> dict[int, ResolvedFile] | None:
-    """:func:`_resolve_quietly` of the files a child keeps: ``todo`` holds (file number, place in ``raws``)."""
+    raws: list[RawFile] | None,
+    todo: Sequence[tuple[int, int]],
+    scope: Scope,
+    keep: dict[int, tuple[str, str]] | None = None,
+) -> dict[int, ResolvedFile] | dict[int, bytes] | None:
+    """:func:`_resolve_quietly` of the files a child keeps: ``todo`` holds (file number, place in ``raws``).
+
+    With ``keep`` (file number: its text key and scope key), each file comes
+    packed as its file cache entry (see :func:`_resolve_side_by_side`).
+    """
     assert raws is not None
-    return _resolve_quietly([(k, raws[i]) for k, i in todo], scope)
+    out = _resolve_quietly([(k, raws[i]) for k, i in todo], scope)
+    if out is None or keep is None:
+        return out
+    return {
+        k: pack(Entry(keep[k][0], _header_of(raws[i]), keep[k][1], attrs.evolve(out[k], id_spans=()))) for k, i in todo
+    }
 
 
 def _resolve_quietly(todo: Sequence[tuple[int, RawFile]], scope: Scope) -> dict[int, ResolvedFile] | None:

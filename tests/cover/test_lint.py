@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claims
-from claims._base.errors import Span
+from claims._base.errors import ARITY_MISMATCH, DiagnosticSink, Span
 from claims._front import lint as L
+from claims._front.model import plain
 
 
 def use(
@@ -200,3 +201,51 @@ def test_containment_index_equals_comparing_every_name(names: list[str], data: s
     """The indexed look-up of 'used only once' hints finds what comparing every pair finds."""
     name = data.draw(st.sampled_from(names) if names else st.just("abab"))
     assert L._Containment(names).closest(name) == _closest_by_comparing_all(name, names)
+
+
+def _arity_by_every_name(uses: list[L.Use], sink: DiagnosticSink) -> None:
+    """``arity`` the obvious way (what it was): every name grouped by shape, names of one shape skipped."""
+    from collections import defaultdict
+
+    by: dict[str, list[L.Use]] = defaultdict(list)
+    for u in uses:
+        if u.kind != "free":
+            by[u.name].append(u)
+    for name, us in sorted(by.items()):
+        shapes: dict[tuple[str, int], list[L.Use]] = defaultdict(list)
+        for u in us:
+            shapes[(L._category(u.kind), u.arity)].append(u)
+        if len(shapes) < 2:
+            continue
+        ref = max(shapes, key=lambda s: (len(shapes[s]), -L._first(shapes[s]).span.line))
+        ref_use = L._first(shapes[ref])
+        for shape, group in sorted(shapes.items(), key=lambda p: L._first(p[1]).span):
+            if shape != ref:
+                sink.warning(
+                    L._first(group).span,
+                    ARITY_MISMATCH,
+                    f"'{plain(name)}' is used here as {L._shape(shape)} but as {L._shape(ref)} at "
+                    f"{ref_use.span}; these are two unrelated symbols",
+                    "use one arity, or two different names",
+                )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from(["pred", "func", "const", "free"]),
+            st.integers(0, 2),
+            st.integers(1, 6),
+        ),
+        max_size=25,
+    )
+)
+def test_arity_groups_only_the_names_of_two_shapes_and_warns_as_grouping_every_name(
+    drawn: list[tuple[str, str, int, int]],
+) -> None:
+    uses = [use(n, k, a, line) for n, k, a, line in drawn]
+    fast, slow = DiagnosticSink(), DiagnosticSink()
+    L.arity(uses, fast)
+    _arity_by_every_name(uses, slow)
+    assert fast.items == slow.items

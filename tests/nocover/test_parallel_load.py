@@ -10,6 +10,7 @@ except end to end, where the CLI runs on a dataset over it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,31 @@ def test_a_parallel_load_with_a_typing_error_reports_what_one_process_reports(tm
         claims.load(articles, jobs=2)
     assert many.value.diagnostics == one.value.diagnostics
     assert {d.code for d in one.value.diagnostics} >= {"unknown-symbol", "unknown-sort"}
+
+
+@pytest.mark.usefixtures("_parallel_from_the_first_character")
+def test_a_cold_parallel_load_with_an_id_used_twice_reports_what_one_process_reports(tmp_path: Path) -> None:
+    """A cold load with the file cache takes the files a child resolved as the entries it packed, which keep no
+    id places: an id used in a child's file and in the parent's is still reported as a load without the cache
+    reports it (the load starts again without the cache), and the entries written are those a warm load reads."""
+    generate(2000, tmp_path / "d", seed=5)
+    articles = tmp_path / "d" / "articles"
+    files = sorted(articles.glob("*.yaml"))
+    first, last = files[0], files[-1]  # resolved beside, and here
+    taken = re.search(r"id: (c\d+)", last.read_text(encoding="utf-8"))
+    assert taken is not None
+    text = first.read_text(encoding="utf-8")
+    first.write_text(re.sub(r"id: c\d+", f"id: {taken.group(1)}", text, count=1), encoding="utf-8")
+    with pytest.raises(claims.InvalidClaim) as one:
+        claims.load(articles, jobs=1)
+    with pytest.raises(claims.InvalidClaim) as many:
+        claims.load(articles, jobs=2, cache=tmp_path / "fc")
+    assert many.value.diagnostics == one.value.diagnostics
+    assert "duplicate-id" in {d.code for d in one.value.diagnostics}
+    first.write_text(text, encoding="utf-8")
+    fresh = claims.load(articles, jobs=1)
+    assert claims.load(articles, jobs=2, cache=tmp_path / "fc") == fresh  # cold: the children's entries
+    assert claims.load(articles, jobs=1, cache=tmp_path / "fc") == fresh  # warm: every file from the cache
 
 
 def test_the_cli_output_is_the_same_for_any_jobs(tmp_path: Path) -> None:

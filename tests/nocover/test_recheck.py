@@ -26,8 +26,10 @@ import claims
 from benchmarks.generate import generate
 from claims._base.limits import DEFAULT
 from claims._base.sign import seal, unseal, user_key
+from claims._front.model import kept_template_keys, kept_templates, template_key
 from claims._logic.cache import ResultCache
-from claims._logic.recheck import _MAGIC, RECORD, LastRun, outline
+from claims._logic.encode import Encoder, claim_templates
+from claims._logic.recheck import _MAGIC, RECORD, LastRun, claim_keys, outline
 from claims._logic.solve import Options
 from claims._report.render import render
 
@@ -165,6 +167,25 @@ def test_a_one_claim_edit_keeps_every_other_component(generated: Path, tmp_path:
     assert again.record.keys == full.record.keys
     assert again.record.counts == full.record.counts
     assert sorted(again.record.groups) == sorted(full.record.groups)
+
+
+def test_the_template_keys_kept_in_the_file_cache_are_the_keys_made_again(generated: Path, tmp_path: Path) -> None:
+    """A load through the file cache gives each template the key it was kept with: the key made of it now, so
+    the claims' keys (and the record) are those of a load without the cache."""
+    shutil.copytree(generated, tmp_path / "d")
+    articles = tmp_path / "d" / "articles"
+    _edit(tmp_path / "d", "formula", 2, 1, 0)
+    fresh = claims.load(articles, jobs=1)
+    assert set(kept_template_keys(fresh)) == {""}  # nothing kept: the keys are made in claim_keys
+    for _ in range(2):  # written, then read
+        ds = claims.load(articles, jobs=1, cache=tmp_path / "fc")
+    kept = kept_template_keys(ds)
+    templates = kept_templates(ds)
+    assert "" not in kept
+    assert kept == [template_key(t) for t in templates if t is not None]
+    made = claim_keys(ds.claims, [t for t in templates if t is not None])
+    assert claim_keys(ds.claims, [t for t in templates if t is not None], kept) == made
+    assert made == claim_keys(fresh.claims, claim_templates(fresh, Encoder(fresh, limits=DEFAULT)))
 
 
 def _key() -> bytes:

@@ -168,3 +168,29 @@ def _json(report: claims.Report) -> str:
     from claims._report.render import render
 
     return render("json", report)
+
+
+@given(
+    complete=st.booleans(),
+    truncated=st.booleans(),
+    reason=st.none() | st.text(max_size=5),
+    checks=st.integers(0, 10**6),
+    claims_=st.lists(st.integers(0, 50), min_size=1, max_size=5, unique=True),
+)
+def test_an_empty_result_read_the_short_way_is_what_the_general_way_reads(
+    complete: bool, truncated: bool, reason: str | None, checks: int, claims_: list[int]
+) -> None:
+    """``_from_json`` reads a result of empty lists without mapping claims: the result the general way makes of
+    the same values (given as empty tuples, which the short way does not take)."""
+    from claims._logic.cache import _from_json
+    from claims._logic.partition import Component
+
+    comp = Component(
+        claims=tuple(sorted(claims_)), conclusions=(), rules=(), smt="", atoms=(), digest="", shape="s", units=()
+    )
+    scalars = {"complete": complete, "truncated": truncated, "unknown_reason": reason, "checks": checks}
+    lists = ("muses", "verdicts", "conflicts", "premise_repairs", "tolerant", "near")
+    short = _from_json({**scalars, **{k: [] for k in lists}}, comp)
+    general = _from_json({**scalars, **dict.fromkeys(lists, ())}, comp)
+    assert short == general
+    assert short == _from_json(json.loads(json.dumps({**scalars, **{k: [] for k in lists}})), comp)
