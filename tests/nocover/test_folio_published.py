@@ -130,13 +130,18 @@ def test_repair_restores_a_quantifier_closed_too_soon(a: str, b: str, data: st.D
 @settings(max_examples=150, deadline=None)
 @given(formulas(depth=3), st.data())
 def test_repair_of_one_added_parenthesis_parses(f: str, data: st.DataObject) -> None:
-    """One ')' added anywhere in a well-formed formula: the repaired formula parses and is balanced."""
+    """One ')' added anywhere in a well-formed formula: the repaired formula is balanced, and it parses
+    when the added ')' is among the candidates the bounded search tries (the nearest ones before the
+    first unmatched ')': see ``D._REPAIR_SEARCH``)."""
     good = f"∀x ({f})"
     at = data.draw(st.integers(0, len(good)))
     damaged = good[:at] + ")" + good[at:]
     new, index, done = D.repair(damaged)
     assert ([], []) == D.unbalanced(new)
-    D.parse_folio(new)  # dropping the added ')' is a candidate that parses, so the chosen one parses
+    first = D.unbalanced(damaged)[0][0]
+    nearest = D._REPAIR_SEARCH[2]
+    if at in [i for i in range(first + 1) if damaged[i] == ")"][-nearest:]:
+        D.parse_folio(new)  # dropping the added ')' is a candidate that parses, so the chosen one parses
     assert len(index) == len(new) + 1
     assert done
 
