@@ -559,9 +559,20 @@ def _confirm(c: _Component, free: Sequence[int], members: Sequence[int], repair:
     """Confirm on the verifying solver that ``repair`` is a minimal correction set; None if so, else why not.
 
     What is checked: the claims in no contradiction (``free``) with the
-    conflict's claims (``members``) but ``repair`` are consistent, and adding
-    back any one claim of ``repair`` makes them inconsistent. The other
-    conflicts' claims are left out: no MUS holds claims of two conflicts.
+    conflict's claims (``members``) but ``repair`` are consistent. That is
+    the check that can fail: it fails when the enumeration missed a MUS
+    (one that ``repair`` does not hit).
+
+    That adding back any one claim ``x`` of ``repair`` makes them
+    inconsistent needs no check: ``repair`` is a *minimal* hitting set of the
+    conflict's MUSes (``claims._logic.repairs.minimal_hitting_sets``), so
+    without ``x`` it misses one of them, ``M``, which then meets ``repair`` in
+    ``x`` alone; so ``M`` lies inside the kept claims and ``x``, and ``M`` was
+    found unsatisfiable, with every rule, on this same solver
+    (:meth:`_Component.verify`). Unsatisfiability is kept under more
+    assertions: the kept claims with ``x`` are inconsistent. (The checks that
+    said so were 1.3 of every 2.3 checks this function ran, 100k benchmark.)
+    The other conflicts' claims are left out: no MUS holds claims of two conflicts.
     """
     fresh = c.verifier()
     before = fresh.chk.checks
@@ -571,10 +582,6 @@ def _confirm(c: _Component, free: Sequence[int], members: Sequence[int], repair:
         r = fresh.check([claim_literal(i) for i in rest])
         if r != "sat":
             return fresh.chk.reason if r == "unknown" else "verification failed: a repair leaves a contradiction"
-        for x in repair:
-            r = fresh.check([claim_literal(i) for i in sorted([*rest, x])])
-            if r != "unsat":
-                return fresh.chk.reason if r == "unknown" else "verification failed: a repair is not minimal"
         return None
     finally:
         c.chk.checks += fresh.chk.checks - before

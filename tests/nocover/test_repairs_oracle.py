@@ -50,6 +50,17 @@ def test_minimal_hitting_sets_equal_brute_force(sets: list[frozenset[int]]) -> N
 
 
 @given(families)
+def test_each_claim_of_a_repair_is_alone_in_one_set(sets: list[frozenset[int]]) -> None:
+    """What ``claims._logic.solve._confirm`` relies on instead of a check per claim of a repair:
+    for each ``x`` of a minimal hitting set ``h``, some set meets ``h`` in ``x`` alone, so it lies
+    inside the claims ``h`` leaves and ``x`` (and, being a verified MUS, makes them inconsistent)."""
+    got, _ = R.minimal_hitting_sets([sorted(s) for s in sets], None)
+    for h in got:
+        for x in h:
+            assert any(m & set(h) == {x} for m in sets)
+
+
+@given(families)
 def test_conflicts_decompose_the_hitting_sets(sets: list[frozenset[int]]) -> None:
     """The unions of one repair per conflict are exactly the minimal hitting sets of the whole family."""
     groups = R.conflicts([sorted(s) for s in sets])
