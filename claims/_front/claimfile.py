@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLFutureWarning, YAMLWarning
 from ruamel.yaml.reader import ReaderError
 
 from claims._base import errors as E
@@ -656,9 +656,18 @@ def _yaml_warnings(ctx: _Ctx, caught: Sequence[warnings.WarningMessage]) -> bool
     None is known to be reachable now (duplicate anchors are refused by ``yamlread._Composer``,
     duplicate keys raise), but a warning must never reach stderr raw (issue 17, item 8), and
     a file read with a warning is not read as its author meant.
+
+    Only the YAML reader's own warnings (ruamel's ``YAMLWarning`` and
+    ``YAMLFutureWarning``) are about the file. ``catch_warnings`` catches
+    every warning the process issues while the file is read: another
+    thread's, or a ``ResourceWarning`` of an unrelated object collected
+    meanwhile. Those are issued again, as they were, not blamed on the file.
     """
     found = False
     for w in caught:
+        if not issubclass(w.category, (YAMLWarning, YAMLFutureWarning)):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+            continue
         msg = w.message
         mark = getattr(msg, "problem_mark", None) or getattr(getattr(msg, "node", None), "start_mark", None)
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)

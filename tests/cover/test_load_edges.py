@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import warnings
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,65 @@ def test_a_float_tag_on_text_is_a_yaml_error_with_a_place(tmp_path: Path) -> Non
     (d,) = [x for x in info.value.diagnostics if x.code == "yaml-syntax"]
     assert (3, 10) == (d.span.line, d.span.column)
     assert "invalid YAML: cannot read 'e' as a !!float value" == d.message
+
+
+_FILE = """\
+document: doc.txt
+declarations: |
+  const p: bool
+sources:
+  a:
+    name: A
+claims:
+  - id: c1
+    source: a
+    said: 2020-01-01
+    quote: "x"
+    formula: p
+"""
+
+
+def test_a_warning_from_elsewhere_during_the_read_is_not_a_yaml_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning another part of the process issues while a file is read (another thread's, or a
+    ResourceWarning of an object collected then) used to be reported as 'invalid YAML' of the file:
+    it is issued again as it was, and the file loads."""
+    from claims._front import claimfile
+
+    real = claimfile.read_yaml
+
+    def read_yaml(*args: object) -> object:
+        warnings.warn("unclosed file <_io.TextIOWrapper name='/proc/stat'>", ResourceWarning, stacklevel=1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claimfile, "read_yaml", read_yaml)
+    (tmp_path / "doc.txt").write_text("x\n", encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    with pytest.warns(ResourceWarning, match="unclosed file"):
+        ds = claims.load(path)
+    assert ["c1"] == [c.id for c in ds.claims]
+
+
+def test_a_warning_of_the_yaml_reader_is_still_an_error_at_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ruamel's own warnings are about the file: still a located yaml-syntax error."""
+    from ruamel.yaml.error import ReusedAnchorWarning
+
+    from claims._front import claimfile
+
+    real = claimfile.read_yaml
+
+    def read_yaml(*args: object) -> object:
+        warnings.warn("found duplicate anchor", ReusedAnchorWarning, stacklevel=1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claimfile, "read_yaml", read_yaml)
+    (tmp_path / "doc.txt").write_text("x\n", encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    with pytest.raises(claims.InputError) as info:
+        claims.load(path)
+    assert ["invalid YAML: found duplicate anchor"] == [d.message for d in info.value.diagnostics]
