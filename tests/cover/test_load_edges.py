@@ -52,9 +52,9 @@ def test_a_warning_from_elsewhere_during_the_read_is_not_a_yaml_error(
     """A warning another part of the process issues while a file is read (another thread's, or a
     ResourceWarning of an object collected then) used to be reported as 'invalid YAML' of the file:
     it is issued again as it was, and the file loads."""
-    from claims._front import claimfile
+    from claims._front import claimfile, yamlread
 
-    real = claimfile.read_yaml
+    real = yamlread.read_yaml
 
     def read_yaml(*args: object) -> object:
         warnings.warn("unclosed file <_io.TextIOWrapper name='/proc/stat'>", ResourceWarning, stacklevel=1)
@@ -75,9 +75,9 @@ def test_a_warning_of_the_yaml_reader_is_still_an_error_at_its_place(
     """ruamel's own warnings are about the file: still a located yaml-syntax error."""
     from ruamel.yaml.error import ReusedAnchorWarning
 
-    from claims._front import claimfile
+    from claims._front import claimfile, yamlread
 
-    real = claimfile.read_yaml
+    real = yamlread.read_yaml
 
     def read_yaml(*args: object) -> object:
         warnings.warn("found duplicate anchor", ReusedAnchorWarning, stacklevel=1)
