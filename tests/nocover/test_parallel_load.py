@@ -10,6 +10,7 @@ except end to end, where the CLI runs on a dataset over it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -144,3 +145,24 @@ def test_the_cli_output_is_the_same_for_any_jobs(tmp_path: Path) -> None:
     ]
     assert runs[0].returncode == runs[1].returncode == 1, runs[0].stderr
     assert runs[0].stdout == runs[1].stdout
+
+
+@given(
+    sizes=st.lists(st.integers(1, 50), min_size=0, max_size=30),
+    shares=st.lists(st.sampled_from([0.5, loader.CHILD_SHARE, 1.0, 2.0]), min_size=1, max_size=4),
+)
+def test_the_slices_keep_every_file_in_order_and_follow_the_shares(sizes: list[int], shares: list[float]) -> None:
+    """The slices are the files in order, at most one a share, none empty; each cut is the first file at
+    which the sizes so far reach that share's end (the obvious computation, file by file)."""
+    items = list(range(len(sizes)))
+    got = loader._slices(items, sizes, shares)
+    assert [x for part in got for x in part] == items
+    assert len(got) <= len(shares) and all(got)
+    total, whole = sum(sizes), sum(shares)
+    expected_cuts, acc, k = [], 0, 0
+    for i, size in enumerate(sizes[:-1]):
+        acc += size
+        if k < len(shares) - 1 and acc >= total * sum(shares[: k + 1]) / whole:
+            expected_cuts.append(i + 1)
+            k += 1
+    assert [len(part) for part in got[:-1]] == [b - a for a, b in itertools.pairwise([0, *expected_cuts])]
