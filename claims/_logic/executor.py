@@ -37,6 +37,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -166,9 +167,9 @@ def run(
     """Solve every component; results in the order of ``comps``.
 
     ``write``: what makes a component's script, when ``comps`` come without
-    (``claims._logic.partition.complete``). Local worker processes get their
-    chunks as they are written, so they solve the first while the rest are
-    written; a chunk is the same components either way.
+    (``claims._logic.partition.complete``). Local worker processes and Dask
+    workers get their chunks as they are written, so they solve the first
+    while the rest are written; a chunk is the same components either way.
 
     Raises:
         ClaimsError: the executor cannot run or cannot finish (Dask: no
@@ -179,7 +180,7 @@ def run(
         list if write is None else (lambda chunk: [write(c) for c in chunk])
     )
     if executor == "dask":
-        return _run_dask(ready(comps), facts, opts, scheduler, progress)
+        return _run_dask(comps, facts, opts, scheduler, progress, ready)
     if executor != "local":
         raise ClaimsError(f"executor={executor!r} is not one of 'local', 'dask'")
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
@@ -334,6 +335,26 @@ class TaskResults:
     results: tuple[ComponentResult, ...]
 
 
+@attrs.frozen
+class _Call:
+    """The call ``solve_task(task)``, as bytes that make it when unpickled (:meth:`__reduce__`).
+
+    A Dask task is ``pickle.loads`` of these bytes: the scheduler, which
+    unpickles every task graph it is sent, then sees a function of the
+    standard library and bytes, and never imports ``claims`` (0.5 s on a
+    new cluster, before the first task could start). The worker that runs
+    the task imports it, as it must anyway, when ``pickle.loads`` makes the call.
+    """
+
+    task: DaskTask
+
+    def __reduce__(self) -> tuple[Callable[[DaskTask], TaskResults], tuple[DaskTask]]:
+        return solve_task, (self.task,)
+
+    def payload(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def solve_task(task: DaskTask) -> TaskResults:
     """What a Dask worker runs: the task's components, if this worker runs the same engine
     (with the heap of :func:`solving_heap`)."""
@@ -419,6 +440,7 @@ def _run_dask(
     opts: Options,
     scheduler: str | None,
     progress: Progress | None,
+    ready: Callable[[Sequence[Component]], list[Component]] = list,
 ) -> list[ComponentResult]:
     # the address first: that message must not depend on whether the extra is installed
     if not scheduler:
@@ -435,7 +457,7 @@ def _run_dask(
     except Exception as exc:
         raise ClaimsError(f"cannot connect to the Dask scheduler at {scheduler}: {_describe(exc)}") from exc
     try:
-        return _solve_on(client, distributed, comps, facts, opts, scheduler, progress)
+        return _solve_on(client, distributed, comps, facts, opts, scheduler, progress, ready)
     except ClaimsError:
         raise
     except (Exception, asyncio.CancelledError) as exc:
@@ -469,17 +491,27 @@ def _solve_on(
     opts: Options,
     scheduler: str,
     progress: Progress | None,
+    ready: Callable[[Sequence[Component]], list[Component]] = list,
 ) -> list[ComponentResult]:
-    """Solve on the cluster of ``client``; results in the order of ``comps``."""
+    """Solve on the cluster of ``client``; results in the order of ``comps``.
+
+    Each chunk is sent as soon as ``ready`` has written it: the workers solve
+    the first ones while the client writes the rest.
+    """
     threads = sum(client.nthreads().values())
-    chunks = _chunks(comps, max(1, threads) * CHUNKS_PER_JOB)
     engine = engine_version()
-    tasks = [DaskTask.of(engine, ch, _facts_of(ch, facts), opts) for ch in chunks]
+    tasks: list[DaskTask] = []
+    futures: list[Any] = []
     with warnings.catch_warnings():
         # the components are the data: they must travel, once, inside their tasks (so that a
         # task can run again elsewhere when its worker dies, which scattered data cannot)
         warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
-        futures = client.map(solve_task, tasks, pure=False)
+        for ch in _chunks(comps, max(1, threads) * CHUNKS_PER_JOB):
+            task = DaskTask.of(engine, ready(ch), _facts_of(ch, facts), opts)
+            tasks.append(task)
+            # named for what it runs (a dashboard shows the key's prefix), not for pickle.loads
+            key = f"solve_task-{uuid.uuid4().hex}"
+            futures.append(client.submit(pickle.loads, _Call(task).payload(), key=key, pure=False))
     position = {f.key: k for k, f in enumerate(futures)}
     finished: queue.Queue[Any] = queue.Queue()
     for f in futures:

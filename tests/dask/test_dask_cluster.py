@@ -222,3 +222,23 @@ def test_workers_running_another_engine_are_refused(ds: Path, monkeypatch: pytes
         pytest.raises(claims.ClaimsError, match=r"runs another claims engine \(worker\) than the client"),
     ):
         claims.check(data, cache=False, executor="dask", scheduler=cluster.scheduler_address)
+
+
+def test_the_scheduler_never_imports_claims(
+    dataset: tuple[Path, Expected],
+    local_json: bytes,
+    start_cluster: Callable[..., Cluster],
+    engine_env: dict[str, str],
+) -> None:
+    """A task is pickle.loads of bytes that make the call solve_task(task) (executor._Call): the
+    scheduler, which unpickles every graph, sees the standard library only, and a new cluster's first
+    task does not wait for the scheduler to import claims. The workers import it, and answer the same."""
+    cluster = start_cluster(workers=1, nthreads=2)
+    run = check(dataset[0], engine_env, "--executor", "dask", "--scheduler", cluster.address)
+    assert 1 == run.returncode, run.stderr.decode()
+    assert local_json == run.stdout
+    # a lambda travels by value (cloudpickle): the scheduler imports nothing of this module to run it
+    claims_imported = lambda: "claims" in __import__("sys").modules  # noqa: E731
+    with cluster.client() as client:
+        assert not client.run_on_scheduler(claims_imported)
+        assert all(client.run(claims_imported).values())
