@@ -458,12 +458,20 @@ def _run_dask(
         raise ClaimsError(f"cannot connect to the Dask scheduler at {scheduler}: {_describe(exc)}") from exc
     try:
         return _solve_on(client, distributed, comps, facts, opts, scheduler, progress, ready)
+    except _Unsent as exc:  # this process's doing, not the cluster's: raised as a local run raises it
+        assert exc.__cause__ is not None
+        raise exc.__cause__ from None
     except ClaimsError:
         raise
     except (Exception, asyncio.CancelledError) as exc:
         raise ClaimsError(_failure(exc, distributed, scheduler)) from exc
     finally:
         _close(client)
+
+
+class _Unsent(Exception):
+    """Carries what writing a chunk's scripts raised, in this process, past the handler that
+    blames the cluster for what goes wrong while it solves (:func:`_run_dask` raises it again)."""
 
 
 def _close(client: Any) -> None:
@@ -507,7 +515,11 @@ def _solve_on(
         # task can run again elsewhere when its worker dies, which scattered data cannot)
         warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
         for ch in _chunks(comps, max(1, threads) * CHUNKS_PER_JOB):
-            task = DaskTask.of(engine, ready(ch), _facts_of(ch, facts), opts)
+            try:
+                written = ready(ch)
+            except Exception as exc:
+                raise _Unsent from exc
+            task = DaskTask.of(engine, written, _facts_of(ch, facts), opts)
             tasks.append(task)
             # named for what it runs (a dashboard shows the key's prefix), not for pickle.loads
             key = f"solve_task-{uuid.uuid4().hex}"

@@ -27,6 +27,8 @@ from typing import Any  # noqa: E402
 import claims  # noqa: E402
 from benchmarks.generate import Expected, generate  # noqa: E402
 from claims._logic import executor as _executor  # noqa: E402
+from claims._logic.solve import Options  # noqa: E402
+from claims._run import api as claims_api  # noqa: E402
 from tests.dask.daskcluster import CLAIMS, Cluster, free_port  # noqa: E402
 
 N_CLAIMS = 3_000
@@ -242,3 +244,29 @@ def test_the_scheduler_never_imports_claims(
     with cluster.client() as client:
         assert not client.run_on_scheduler(claims_imported)
         assert all(client.run(claims_imported).values())
+
+
+def test_what_writing_the_scripts_raises_is_not_blamed_on_the_cluster(ds: Path) -> None:
+    """The client writes each chunk's scripts as it sends them: what that raises here is raised as
+    it is (as a local run raises it), not reported as a worker's failure."""
+    data = claims.load(ds / "ds")
+    comps = claims_api.components_of(data)
+
+    def write(comp: object) -> object:
+        raise RuntimeError("a bug of this process")
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
+        ) as cluster,
+        pytest.raises(RuntimeError, match="a bug of this process"),
+    ):
+        _executor.run(
+            comps,
+            frozenset(),
+            Options(),
+            jobs=1,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            write=write,  # type: ignore[arg-type]
+        )
