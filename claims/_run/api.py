@@ -63,6 +63,11 @@ def check(
             contradictions (the report says it is truncated).
         jobs: worker processes for independent components (default: the
             number of cores; small problems are solved in this process).
+            Workers are forked while this process runs one thread, and
+            spawned when it runs more (a timed z3 check leaves a timer thread
+            behind): a spawned worker imports the caller's main module again,
+            so a script that checks with several jobs keeps its work under
+            ``if __name__ == "__main__":``, as :mod:`multiprocessing` asks.
         cache: ``True`` keeps solved components in memory for this process, so
             re-checking after a small edit solves only what changed; a folder
             path also keeps them on disk (the CLI uses ``.claims-cache/``);
