@@ -46,24 +46,30 @@ claims:
 """
 
 
-def test_a_warning_from_elsewhere_during_the_read_is_not_a_yaml_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A warning another part of the process issues while a file is read (another thread's, or a
-    ResourceWarning of an object collected then) used to be reported as 'invalid YAML' of the file:
-    it is issued again as it was, and the file loads."""
+def _warned_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message: str, category: type[Warning]) -> Path:
+    """A claim file (and its document) whose YAML reader issues ``category`` before it reads."""
     from claims._front import claimfile, yamlread
 
     real = yamlread.read_yaml
 
     def read_yaml(*args: object) -> object:
-        warnings.warn("unclosed file <_io.TextIOWrapper name='/proc/stat'>", ResourceWarning, stacklevel=1)
+        warnings.warn(message, category, stacklevel=1)
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(claimfile, "read_yaml", read_yaml)
     (tmp_path / "doc.txt").write_text("x\n", encoding="utf-8")
     path = tmp_path / "c.yaml"
     path.write_text(_FILE, encoding="utf-8")
+    return path
+
+
+def test_a_warning_from_elsewhere_during_the_read_is_not_a_yaml_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning another part of the process issues while a file is read (another thread's, or a
+    ResourceWarning of an object collected then) used to be reported as 'invalid YAML' of the file:
+    it is issued again as it was, and the file loads."""
+    path = _warned_while_read(tmp_path, monkeypatch, "unclosed file <_io.TextIOWrapper>", ResourceWarning)
     with pytest.warns(ResourceWarning, match="unclosed file"):
         ds = claims.load(path)
     assert ["c1"] == [c.id for c in ds.claims]
@@ -75,18 +81,7 @@ def test_a_warning_of_the_yaml_reader_is_still_an_error_at_its_place(
     """ruamel's own warnings are about the file: still a located yaml-syntax error."""
     from ruamel.yaml.error import ReusedAnchorWarning
 
-    from claims._front import claimfile, yamlread
-
-    real = yamlread.read_yaml
-
-    def read_yaml(*args: object) -> object:
-        warnings.warn("found duplicate anchor", ReusedAnchorWarning, stacklevel=1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(claimfile, "read_yaml", read_yaml)
-    (tmp_path / "doc.txt").write_text("x\n", encoding="utf-8")
-    path = tmp_path / "c.yaml"
-    path.write_text(_FILE, encoding="utf-8")
+    path = _warned_while_read(tmp_path, monkeypatch, "found duplicate anchor", ReusedAnchorWarning)
     with pytest.raises(claims.InputError) as info:
         claims.load(path)
     assert ["invalid YAML: found duplicate anchor"] == [d.message for d in info.value.diagnostics]
