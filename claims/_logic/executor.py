@@ -167,9 +167,10 @@ def run(
     """Solve every component; results in the order of ``comps``.
 
     ``write``: what makes a component's script, when ``comps`` come without
-    (``claims._logic.partition.complete``). Local worker processes and Dask
-    workers get their chunks as they are written, so they solve the first
-    while the rest are written; a chunk is the same components either way.
+    (``claims._logic.partition.complete``). Local worker processes get their
+    chunks as they are written, so they solve the first while the rest are
+    written; a chunk is the same components either way. A Dask cluster gets
+    them all at once (see :func:`_solve_on`).
 
     Raises:
         ClaimsError: the executor cannot run or cannot finish (Dask: no
@@ -180,7 +181,7 @@ def run(
         list if write is None else (lambda chunk: [write(c) for c in chunk])
     )
     if executor == "dask":
-        return _run_dask(comps, facts, opts, scheduler, progress, ready)
+        return _run_dask(ready(comps), facts, opts, scheduler, progress)
     if executor != "local":
         raise ClaimsError(f"executor={executor!r} is not one of 'local', 'dask'")
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
@@ -440,7 +441,6 @@ def _run_dask(
     opts: Options,
     scheduler: str | None,
     progress: Progress | None,
-    ready: Callable[[Sequence[Component]], list[Component]] = list,
 ) -> list[ComponentResult]:
     # the address first: that message must not depend on whether the extra is installed
     if not scheduler:
@@ -457,21 +457,13 @@ def _run_dask(
     except Exception as exc:
         raise ClaimsError(f"cannot connect to the Dask scheduler at {scheduler}: {_describe(exc)}") from exc
     try:
-        return _solve_on(client, distributed, comps, facts, opts, scheduler, progress, ready)
-    except _Unsent as exc:  # this process's doing, not the cluster's: raised as a local run raises it
-        assert exc.__cause__ is not None
-        raise exc.__cause__ from None
+        return _solve_on(client, distributed, comps, facts, opts, scheduler, progress)
     except ClaimsError:
         raise
     except (Exception, asyncio.CancelledError) as exc:
         raise ClaimsError(_failure(exc, distributed, scheduler)) from exc
     finally:
         _close(client)
-
-
-class _Unsent(Exception):
-    """Carries what writing a chunk's scripts raised, in this process, past the handler that
-    blames the cluster for what goes wrong while it solves (:func:`_run_dask` raises it again)."""
 
 
 def _close(client: Any) -> None:
@@ -499,31 +491,24 @@ def _solve_on(
     opts: Options,
     scheduler: str,
     progress: Progress | None,
-    ready: Callable[[Sequence[Component]], list[Component]] = list,
 ) -> list[ComponentResult]:
     """Solve on the cluster of ``client``; results in the order of ``comps``.
 
-    Each chunk is sent as soon as ``ready`` has written it: the workers solve
-    the first ones while the client writes the rest.
+    Every task goes in one message (``client.map``): sent one by one as
+    their scripts were written, a scheduler lost meanwhile met a client
+    still sending, which reported it otherwise than as the lost scheduler.
     """
     threads = sum(client.nthreads().values())
+    chunks = _chunks(comps, max(1, threads) * CHUNKS_PER_JOB)
     engine = engine_version()
-    tasks: list[DaskTask] = []
-    futures: list[Any] = []
+    tasks = [DaskTask.of(engine, ch, _facts_of(ch, facts), opts) for ch in chunks]
+    # named for what they run (a dashboard shows a key's prefix), not for pickle.loads
+    keys = [f"solve_task-{uuid.uuid4().hex}" for _ in tasks]
     with warnings.catch_warnings():
         # the components are the data: they must travel, once, inside their tasks (so that a
         # task can run again elsewhere when its worker dies, which scattered data cannot)
         warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
-        for ch in _chunks(comps, max(1, threads) * CHUNKS_PER_JOB):
-            try:
-                written = ready(ch)
-            except Exception as exc:
-                raise _Unsent from exc
-            task = DaskTask.of(engine, written, _facts_of(ch, facts), opts)
-            tasks.append(task)
-            # named for what it runs (a dashboard shows the key's prefix), not for pickle.loads
-            key = f"solve_task-{uuid.uuid4().hex}"
-            futures.append(client.submit(pickle.loads, _Call(task).payload(), key=key, pure=False))
+        futures = client.map(pickle.loads, [_Call(t).payload() for t in tasks], key=keys, pure=False)
     position = {f.key: k for k, f in enumerate(futures)}
     finished: queue.Queue[Any] = queue.Queue()
     for f in futures:
