@@ -247,8 +247,8 @@ def test_the_scheduler_never_imports_claims(
 
 
 def test_what_writing_the_scripts_raises_is_not_blamed_on_the_cluster(ds: Path) -> None:
-    """The client writes each chunk's scripts as it sends them: what that raises here is raised as
-    it is (as a local run raises it), not reported as a worker's failure."""
+    """The client writes the components' scripts before it sends the tasks: what that raises here is
+    raised as it is (as a local run raises it), not reported as a worker's failure."""
     data = claims.load(ds / "ds")
     comps = claims_api.components_of(data)
 
