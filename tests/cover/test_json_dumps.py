@@ -6,12 +6,21 @@ import enum
 import json
 from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from claims._report.json_report import dumps
+from claims._report.json_report import _plain, dumps
 
-scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**66), max_value=2**66)  # around orjson's 64-bit limit
+    | st.floats()
+    | st.text()
+    | st.text(st.characters(codec=None, categories=["Cs", "Cc", "Zl", "Zp", "Lo"]))  # lone surrogates, controls
+)
 values = st.recursive(
     scalars,
     lambda inner: (
@@ -24,6 +33,12 @@ values = st.recursive(
 
 
 @given(st.dictionaries(st.text(max_size=6), values, max_size=6))
+@example({"a": [1e16, 9999999999999998.0, 1e-4, 0.0001, 9.9e-5, -0.0, 1e22, 5e-324]})
+@example({"a": [float("nan"), float("inf"), -float("inf")]})
+@example({"a": [2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1]})
+@example({"a": "\ud800", "\udfff": 1})
+@example({"a": "\b\f\n\r\t\x00\x1f\x7f\x80\u2028\u2029\ufeff\"\\/"})
+@example({"a": [], "b": {}, "c": [[]], "d": ()})
 def test_dumps_is_json_dumps_indented(doc: dict[str, Any]) -> None:
     assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -36,6 +51,10 @@ class _Name(str):
     pass
 
 
+class _Ratio(float):
+    pass
+
+
 def test_what_it_does_not_know_is_left_to_json_dumps() -> None:
     """Keys that are not strings and subclasses of JSON's types are written as json.dumps writes them."""
     docs: list[dict[Any, Any]] = [
@@ -43,6 +62,17 @@ def test_what_it_does_not_know_is_left_to_json_dumps() -> None:
         {"k": _Kind.ONE},
         {"n": [_Name("é\n")]},
         {_Name("k"): 1},
+        {"r": _Ratio(1e20)},
     ]
     for doc in docs:
+        assert not _plain(doc)
         assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [(0.5, True), (0.0, True), (1e-4, True), (9.9e-5, False), (1e16, False), (float("nan"), False), (True, True)],
+)
+def test_the_floats_orjson_writes_as_python_does(value: object, plain: bool) -> None:
+    """Only floats that Python writes without an exponent, and no NaN, take orjson's path."""
+    assert _plain({"x": [value]}) is plain
