@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import orjson
 
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
@@ -318,7 +319,7 @@ class ResultCache:
             self._packed = {}
             try:
                 raw = self._unsealed(read_regular(self.directory / PACK, CACHE_FILE_BYTES))
-                pack = json.loads(raw or b"null")
+                pack = orjson.loads(raw or b"null")  # JSONDecodeError is a ValueError
                 if (
                     isinstance(pack, dict)
                     and pack.get("engine") == engine_version()
@@ -356,10 +357,7 @@ class ResultCache:
             if k not in entries and isinstance(data, dict) and age <= MAX_AGE:
                 entries[k], ages[k] = data, age
         self._atomic_write(
-            self.directory / PACK,
-            json.dumps(
-                {"engine": engine_version(), "entries": entries, "unused": ages}, sort_keys=True, separators=(",", ":")
-            ),
+            self.directory / PACK, _pack_text({"engine": engine_version(), "entries": entries, "unused": ages})
         )
         self._packed, self._ages, self._used, self._stale = entries, ages, {}, False
 
@@ -370,12 +368,26 @@ class ResultCache:
             self.ignored += 1
         return payload
 
-    def _atomic_write(self, path: Path, text: str) -> None:
+    def _atomic_write(self, path: Path, text: bytes) -> None:
         assert self._key is not None
         try:  # for this user only; a lost pack costs a re-solve
-            write_atomic(path, seal(self._key, _MAGIC, text.encode("utf-8")), mode=0o600, durable=False)
+            write_atomic(path, seal(self._key, _MAGIC, text), mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is only a slower run
+
+
+def _pack_text(pack: dict[str, Any]) -> bytes:
+    """The pack as compact JSON, keys sorted: by orjson (5 times as fast), or by ``json`` what orjson refuses.
+
+    An entry holds lists, strings, small integers, booleans and None
+    (:func:`_to_json`), which orjson writes and reads back as they were; a
+    string orjson refuses (a lone surrogate) is written by ``json``, and a
+    pack orjson cannot read back is a damaged one: every component is solved.
+    """
+    try:
+        return orjson.dumps(pack, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 MAX_AGE = 4

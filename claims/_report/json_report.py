@@ -199,10 +199,7 @@ def _plain(value: object) -> bool:
         return True
     if kind is list or kind is tuple:
         assert isinstance(value, (list, tuple))
-        for item in value:
-            if type(item) not in _LEAVES and not _plain(item):
-                return False
-        return True
+        return all(type(item) in _LEAVES or _plain(item) for item in value)
     if kind is float:
         assert isinstance(value, float)
         return value == 0.0 or 1e-4 <= abs(value) < 1e16  # NaN compares false: not plain

@@ -37,7 +37,7 @@ values = st.recursive(
 @example({"a": [float("nan"), float("inf"), -float("inf")]})
 @example({"a": [2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1]})
 @example({"a": "\ud800", "\udfff": 1})
-@example({"a": "\b\f\n\r\t\x00\x1f\x7f\x80\u2028\u2029\ufeff\"\\/"})
+@example({"a": '\b\f\n\r\t\x00\x1f\x7f\x80\u2028\u2029\ufeff"\\/'})
 @example({"a": [], "b": {}, "c": [[]], "d": ()})
 def test_dumps_is_json_dumps_indented(doc: dict[str, Any]) -> None:
     assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -194,3 +194,30 @@ def test_an_empty_result_read_the_short_way_is_what_the_general_way_reads(
     general = _from_json({**scalars, **dict.fromkeys(lists, ())}, comp)
     assert short == general
     assert short == _from_json(json.loads(json.dumps({**scalars, **{k: [] for k in lists}})), comp)
+
+
+_ENTRY = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**62), 2**62) | st.text(st.characters(codec=None)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), _ENTRY, max_size=5))
+def test_the_pack_is_read_back_as_written_or_not_at_all(entries: dict[str, Any]) -> None:
+    """What the pack holds (lists, strings, small integers, booleans, None) comes back from orjson unchanged; a
+    string it cannot read back (a lone surrogate, written by ``json``) makes the read fail: a damaged pack, never
+    another value."""
+    import orjson
+
+    from claims._logic.cache import _pack_text
+
+    pack = {"engine": "e", "entries": entries, "unused": {}}
+    text = _pack_text(pack)
+    try:
+        back = orjson.loads(text)
+    except ValueError:
+        assert any(0xD800 <= ord(ch) <= 0xDFFF for ch in json.dumps(pack, ensure_ascii=False))
+        return
+    assert back == pack
+    assert text == orjson.dumps(back, option=orjson.OPT_SORT_KEYS)  # keys sorted: the same pack, the same bytes
