@@ -72,8 +72,9 @@ def _category(kind: str) -> str:
 def _first_uses(uses: Sequence[Use]) -> dict[tuple[str, str], list[Use]]:
     by: dict[tuple[str, str], list[Use]] = defaultdict(list)
     for u in uses:
-        if u.kind != "free":
-            by[(_category(u.kind), u.name)].append(u)
+        kind = u.kind
+        if kind != "free":
+            by[("pred" if kind == "pred" else "term", u.name)].append(u)  # _category, inline: 145,000 uses at 100k
     return by
 
 
@@ -310,8 +311,8 @@ def _similar_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     for n in names:
         low = lowered[n] = n.lower()
         numbered[n] = _DIGITS.sub("0", low)
-        ks = {low, "plural:" + low} | {"plural:" + s for s in _singulars(low)}
-        ks.update(low[:i] + low[i + 1 :] for i in range(len(low)))
+        ks = {low, "plural:" + low, *["plural:" + s for s in _singulars(low)]}
+        ks.update([low[:i] + low[i + 1 :] for i in range(len(low))])
         for k in ks:
             keys[k].append(n)
     out: set[tuple[str, str, str]] = set()
