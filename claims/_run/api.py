@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Union
 
+import attrs
+
 from claims._base import gc as _gc
 from claims._base.background import beside
 from claims._base.errors import Diagnostic
@@ -173,15 +175,11 @@ def _check(
             store.flush()
         if last is not None and made is not None and made.changed and made.record is not None:
             last.write(made.record)
-        return assemble_report(
-            ds,
-            comps,
-            results,
-            conflicts,
-            opts,
-            time.perf_counter() - start,
-            len(todo),
-            (*warnings.result(), *near),
+        # the findings first, then the lint's warnings: the lint may still be running beside
+        report = assemble_report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo), ())
+        found = (*warnings.result(), *near)
+        return attrs.evolve(
+            report, warnings=found, stats=attrs.evolve(report.stats, seconds=time.perf_counter() - start)
         )
 
 
