@@ -194,14 +194,25 @@ def load_rule_text(text: str, name: str, sink: DiagnosticSink) -> RawRuleSet | N
 def rule_sets_of(
     loaded: Sequence[tuple[Path, Sequence[tuple[str, Span]]]], sink: DiagnosticSink, inputs: Inputs
 ) -> list[RawRuleSet]:
-    """Load each rule set the claim files use (each file's names, and where it writes them), once."""
+    """Load each rule set the claim files use (each file's names, and where it writes them), once.
+
+    Where a name leads depends only on the name and the claim file's folder
+    (:func:`locate_rule_set` looks beside it, then up its search path, under
+    the same roots), so the file found is looked up once per folder, not once
+    per claim file. A name that leads nowhere is looked up again for each file
+    that writes it: each gets its error, at its own place.
+    """
     by_path: dict[str, RawRuleSet] = {}
+    found: dict[tuple[str, Path], tuple[Path, str]] = {}  # (name, folder): the file found and its real path
     for path, names in loaded:
         for name, span in names:
-            p = locate_rule_set(name, path, span, sink, inputs)
-            if p is None:
-                continue
-            key = str(p.resolve())
+            known = found.get((name, path.parent))
+            if known is None:
+                p = locate_rule_set(name, path, span, sink, inputs)
+                if p is None:
+                    continue
+                known = found[(name, path.parent)] = (p, str(p.resolve()))
+            p, key = known
             if key not in by_path:
                 rs = load_rule_file(p, sink, limits=inputs.limits)
                 if rs is not None:

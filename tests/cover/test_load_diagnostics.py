@@ -294,3 +294,42 @@ def test_the_caret_lines_up_under_a_tab() -> None:
     )
     _, line, caret = d.render().splitlines()
     assert "and and" == line[caret.index("^") - 4 : caret.index("^") + 3]
+
+
+def _folder(root: Path, name: str, rule_set: str, rules: str | None) -> None:
+    """A folder ``name`` with a claim file that uses ``rule_set``, its article, and (when given) ``rules/x.rules``."""
+    d = root / name
+    (d / "rules").mkdir(parents=True)
+    (d / "article.txt").write_text("the militants in Syria\n", encoding="utf-8")
+    for k in (1, 2):
+        (d / f"c{k}.yaml").write_text(
+            HEADER.replace("rules: [mini]", f"rules: [{rule_set}]") + CLAIM.replace("id: a", f"id: {name}{k}"),
+            encoding="utf-8",
+        )
+    if rules is not None:
+        (d / "rules" / "x.rules").write_text(rules, encoding="utf-8")
+
+
+def test_a_rule_set_name_is_looked_up_from_each_folder(tmp_path: Path) -> None:
+    """One name, two folders, two files: each folder's claim files get the rule set found from that folder."""
+    from claims._base.errors import DiagnosticSink, Span
+    from claims._front.inputs import ANYWHERE
+    from claims._front.rulesets import rule_sets_of
+
+    _folder(tmp_path, "one", "x", "const x: int\n")
+    _folder(tmp_path, "two", "x", "const y: int\n")
+    files = [tmp_path / d / f"c{k}.yaml" for d in ("one", "two") for k in (1, 2)]
+    sink = DiagnosticSink()
+    found = rule_sets_of([(f, [("x", Span(str(f), 2, 8))]) for f in files], sink, ANYWHERE)
+    assert not sink.items
+    assert sorted(Path(r.path).parent.parent.name for r in found) == ["one", "two"]
+
+
+def test_a_rule_set_found_nowhere_is_an_error_at_every_file_that_names_it(tmp_path: Path) -> None:
+    _folder(tmp_path, "one", "nowhere", None)
+    with pytest.raises(claims.InvalidClaim) as err:
+        claims.load(tmp_path / "one")
+    places = sorted(
+        (Path(d.span.path).name, d.span.line) for d in err.value.diagnostics if d.code == "unknown-rule-set"
+    )
+    assert places == [("c1.yaml", 2), ("c2.yaml", 2)]
