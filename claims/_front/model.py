@@ -240,7 +240,7 @@ class Symbol:
 # --------------------------------------------------------------------------- public data
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Source:
     """Who speaks (``name``, ``role``), through which outlet (``via``), and how far they are trusted.
 
@@ -270,13 +270,18 @@ class Source:
         return s + (" [reference]" if self.reference else "")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Claim:
     """One claim: who said what, when, with the quote and its formula.
 
     ``formula`` is the canonical text of the formula (as printed by the
     formula language's printer); ``holds`` is the interval of days it is
     asserted for (its ``said`` date unless the claim states its own).
+
+    A claim and its source keep their hash (``cache_hash``): a report of
+    100,000 claims hashes them about 450,000 times, and each hash of a claim
+    hashed its source's fields again. What is hashed is never set after the
+    claim is made (the file cache sets ``term`` alone, which is not hashed).
     """
 
     id: str

@@ -82,6 +82,11 @@ def test_a_second_load_parses_nothing_and_gives_the_same_dataset(tmp_path: Path,
     assert parses == []
     _same(second, first)
     _same(second, _fresh(root))
+    # claims and sources keep their hash (cache_hash): a claim read from the cache, whose term was set after it
+    # was made, hashes as the claim made afresh does, and as a copy made now
+    for c, f in zip(second.claims, _fresh(root).claims, strict=True):
+        assert c == f and hash(c) == hash(f) == hash(attrs.evolve(c)) and hash(c.source) == hash(f.source)
+        assert len({c, f, attrs.evolve(c, term=None)}) == 1
 
 
 def test_cached_claims_read_their_terms_only_when_asked(tmp_path: Path, parses: list[str]) -> None:
