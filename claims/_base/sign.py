@@ -21,10 +21,15 @@ from pathlib import Path
 _SIG = hashlib.sha256().digest_size
 
 
+def user_cache_dir() -> Path:
+    """This user's folder of ``claims``: ``~/.cache/claims-check``, or under ``$XDG_CACHE_HOME``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "claims-check"
+
+
 def user_key() -> bytes | None:
     """This user's signing key, made on first use; None when it cannot be kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "claims-check" / "signing-key"
+    path = user_cache_dir() / "signing-key"
     try:
         return _read_key(path)
     except OSError:

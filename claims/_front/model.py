@@ -393,8 +393,16 @@ def kept_templates(ds: Dataset) -> list[Template | None]:
     """
     if not ds._templates:
         return [None] * len(ds.claims)
+    if _aligned(ds):
+        return [t for _, t, _ in ds._templates]
     kept = {id(c): t for c, t, _ in ds._templates}
     return [kept.get(id(c)) for c in ds.claims]
+
+
+def _aligned(ds: Dataset) -> bool:
+    """Whether the kept templates are the claims', one each in the claims' order (as a load keeps them)."""
+    pairs = ds._templates
+    return len(pairs) == len(ds.claims) and all(c is p[0] for c, p in zip(ds.claims, pairs, strict=True))
 
 
 def kept_template_keys(ds: Dataset) -> list[str]:
@@ -407,6 +415,8 @@ def kept_template_keys(ds: Dataset) -> list[str]:
     """
     if not ds._templates:
         return [""] * len(ds.claims)
+    if _aligned(ds):
+        return [k for _, _, k in ds._templates]
     kept = {id(c): k for c, _, k in ds._templates}
     return [kept.get(id(c), "") for c in ds.claims]
 

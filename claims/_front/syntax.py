@@ -20,6 +20,7 @@ import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from claims._front.lalr import Driver, NotParsed
+from claims._front.parsers import kept_parser
 
 # --------------------------------------------------------------------------- nodes
 
@@ -869,7 +870,7 @@ class _Inline:
 @functools.cache
 def _inline_parser() -> lark.Lark:
     grammar = resources.files("claims._front").joinpath("claims.lark").read_text("utf-8")
-    return lark.Lark(grammar, parser="lalr", start=["start", "ruleset"], keep_all_tokens=True, transformer=_Inline())
+    return kept_parser(grammar, _Inline(), parser="lalr", start=["start", "ruleset"], keep_all_tokens=True)
 
 
 @functools.cache
