@@ -63,11 +63,17 @@ def seal(key: bytes, magic: bytes, payload: bytes) -> bytes:
     return magic + hmac.new(key, magic + payload, hashlib.sha256).digest() + payload
 
 
-def unseal(key: bytes, magic: bytes, data: bytes) -> bytes | None:
-    """The payload of what :func:`seal` made with this key and magic; None for anything else."""
+def unseal(key: bytes, magic: bytes, data: bytes) -> memoryview | None:
+    """The payload of what :func:`seal` made with this key and magic; None for anything else.
+
+    The payload is a view of ``data``, not a copy: the file cache unseals
+    120 MB at 100,000 claims, and every reader (pickle, marshal, orjson)
+    reads a view as it reads bytes.
+    """
     head = len(magic) + _SIG
     if len(data) < head or not data.startswith(magic):
         return None
-    payload = data[head:]
-    good = hmac.new(key, magic + payload, hashlib.sha256).digest()
-    return payload if hmac.compare_digest(data[len(magic) : head], good) else None
+    payload = memoryview(data)[head:]
+    mac = hmac.new(key, magic, hashlib.sha256)
+    mac.update(payload)
+    return payload if hmac.compare_digest(data[len(magic) : head], mac.digest()) else None

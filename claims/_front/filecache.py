@@ -52,7 +52,7 @@ from claims._base.sign import seal, unseal, user_key
 from claims._front.model import DeferredTerm, Term, template_key, term_of
 from claims._front.resolve import ResolvedFile
 
-FORMAT = 3
+FORMAT = 4
 _MAGIC = b"claims-file-cache\n"
 
 
@@ -202,7 +202,7 @@ def dumps(obj: object) -> bytes:
 
 
 def pack(entry: Entry) -> bytes:
-    """An entry as (terms, entry without them): two pickles in one, what :func:`unpack` reads.
+    """An entry as its terms and the entry without them: two pickles in one, what :func:`unpack` reads.
 
     Each claim of the file is written with the place of its term among the
     file's terms (an ``int``, which no term is); :func:`unpack` gives it back
@@ -225,17 +225,22 @@ def pack(entry: Entry) -> bytes:
     _Pickler(out, places).dump(entry)
     kept = io.BytesIO()
     _Pickler(kept).dump(tuple(terms))
-    return pickle.dumps((kept.getvalue(), out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
+    return len(kept.getbuffer()).to_bytes(8, "little") + kept.getvalue() + out.getvalue()
 
 
-def unpack(payload: bytes) -> Entry | None:
+def unpack(payload: bytes | memoryview) -> Entry | None:
     """The entry :func:`pack` made ``payload`` of (None when it is not one); its claims' terms are read on first use.
 
+    ``payload`` is the length of the terms' pickle (8 bytes), that pickle,
+    then the entry's: read in place, without copying the entry's bytes (the
+    terms' are copied, so that the payload is not kept alive by them).
     Only for bytes this engine made: from the file cache, once their seal
     verified, or from a load's own forked child.
     """
-    terms, data = pickle.loads(payload)
-    entry = pickle.loads(data)
+    view = memoryview(payload)
+    size = int.from_bytes(view[:8], "little")
+    terms = bytes(view[8 : 8 + size])
+    entry = pickle.loads(view[8 + size :])
     if not isinstance(entry, Entry):
         return None
     read = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))

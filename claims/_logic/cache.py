@@ -361,7 +361,7 @@ class ResultCache:
         )
         self._packed, self._ages, self._used, self._stale = entries, ages, {}, False
 
-    def _unsealed(self, data: bytes) -> bytes | None:
+    def _unsealed(self, data: bytes) -> memoryview | None:
         assert self._key is not None
         payload = unseal(self._key, _MAGIC, data)
         if payload is None:

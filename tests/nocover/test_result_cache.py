@@ -31,7 +31,7 @@ def _key() -> bytes:
 def read(path: Path) -> dict[str, Any]:
     payload = unseal(_key(), _MAGIC, path.read_bytes())
     assert payload is not None
-    entries: dict[str, Any] = json.loads(payload)
+    entries: dict[str, Any] = json.loads(bytes(payload))
     return entries
 
 
@@ -116,7 +116,7 @@ def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path: Path, s
     subprocess.run([*exe, "check", "seeds"], cwd=tmp_path, capture_output=True, env={**os.environ, **env_home})
     pack_file = tmp_path / ".claims-cache" / "results.pack"
     attacker_key = (tmp_path / "attacker" / "claims-check" / "signing-key").read_bytes()
-    pack = json.loads(unseal(attacker_key, _MAGIC, pack_file.read_bytes()) or b"{}")
+    pack = json.loads(bytes(unseal(attacker_key, _MAGIC, pack_file.read_bytes()) or b"{}"))
     assert pack["entries"]
     for entry in pack["entries"].values():
         entry["muses"], entry["verdicts"] = [], [dict(v, verdict="supported") for v in entry["verdicts"]]
