@@ -86,15 +86,18 @@ def test_a_damaged_or_foreign_parser_file_is_never_loaded(builds: list[int], tmp
 def _loaded() -> lark.Lark:
     """A parser kept, then loaded, in a cache folder of its own."""
     before = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="claims-parsers-")
-    try:
-        kept_parser(_grammar(), S._Inline(), **OPTIONS)
-        return kept_parser(_grammar(), S._Inline(), **OPTIONS)
-    finally:
-        if before is None:
-            del os.environ["XDG_CACHE_HOME"]
-        else:
-            os.environ["XDG_CACHE_HOME"] = before
+    with tempfile.TemporaryDirectory(prefix="claims-parsers-") as folder:
+        os.environ["XDG_CACHE_HOME"] = folder
+        try:
+            kept_parser(_grammar(), S._Inline(), **OPTIONS)
+            loaded = kept_parser(_grammar(), S._Inline(), **OPTIONS)
+            assert loaded.source_path == "<deserialized>"  # what lark's load says of a parser it loaded
+            return loaded
+        finally:
+            if before is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = before
 
 
 @functools.cache
