@@ -31,6 +31,7 @@ STAGES = (
     "claims._base.groups",
     # _front: files to a typed Dataset
     "claims._front.lalr",
+    "claims._front.parsers",
     "claims._front.syntax",
     "claims._front.model",
     "claims._front.inputs",
