@@ -76,3 +76,25 @@ def test_what_it_does_not_know_is_left_to_json_dumps() -> None:
 def test_the_floats_orjson_writes_as_python_does(value: object, plain: bool) -> None:
     """Only floats that Python writes without an exponent, and no NaN, take orjson's path."""
     assert _plain({"x": [value]}) is plain
+
+
+_WORDS = st.text(st.characters(codec="utf-8"), max_size=12)  # what a claim file can hold: no lone surrogate
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "kind": _WORDS,
+            "claims": st.lists(st.lists(_WORDS, min_size=4, max_size=4), max_size=4),
+            "rules": st.lists(st.lists(_WORDS, min_size=2, max_size=2), max_size=3),
+            "extra": _WORDS,
+        }
+    )
+)
+@example({"kind": "warning", "claims": [], "rules": [], "extra": '\x00\x1f\x7f"\\\u2028é'})
+def test_a_fingerprints_bytes_are_json_dumps_compact(payload: dict[str, Any]) -> None:
+    """A fingerprint hashes these bytes, and baselines keep fingerprints: orjson must write json's bytes."""
+    from claims._report.findings import _compact
+
+    want = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert _compact(payload) == want
