@@ -160,11 +160,13 @@ def dumps(doc: Mapping[str, Any]) -> str:
     """Serialise a JSON document the one way: indented, UTF-8 text, key order as built.
 
     The bytes of ``json.dumps(doc, indent=2, ensure_ascii=False)`` and a newline.
-    A document made only of what :func:`_plain` accepts is written by orjson,
-    about 9 times as fast (the standard library's C encoder does not indent,
-    and its Python one makes a generator per container): for those values the
-    two write the same bytes (``tests/cover/test_json_dumps.py`` checks it on
-    generated documents). Anything else, and whatever orjson refuses (an
+    A document made only of what :func:`_plain` accepts is written by orjson
+    (the standard library's C encoder does not indent, and its Python one
+    makes a generator per container): the 20 MB report of 100,000 claims in
+    0.08 s against 0.22 s for our own indenter before it (orjson 0.025 s, the
+    walk of :func:`_plain` 0.054 s). For those values the two write the same
+    bytes (``tests/cover/test_json_dumps.py`` checks it on generated
+    documents). Anything else, and whatever orjson refuses (an
     integer beyond 64 bits, a string holding a lone surrogate), is written by
     ``json.dumps`` itself.
     """
