@@ -187,7 +187,8 @@ def run(
     if jobs <= 1 or len(comps) < PARALLEL_THRESHOLD:
         return solve_chunk(ready(comps), facts, opts, None if progress is None else lambda k: progress(k, len(comps)))
     chunks = _chunks(comps, jobs * CHUNKS_PER_JOB)
-    ctx = multiprocessing.get_context(start_method())
+    method = start_method()
+    ctx = multiprocessing.get_context(method)
     results: list[ComponentResult] = []
     # The workers (and multiprocessing's resource tracker) start with SIGINT ignored: Ctrl-C at a
     # terminal reaches the whole process group, and a worker still importing would print a
@@ -204,11 +205,26 @@ def run(
             results.extend(fut.result())
             if progress is not None:
                 progress(len(results), len(comps))
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        _end_workers(pool)
+        raise ClaimsError(_broken(method, jobs)) from exc
     except BaseException:
         _end_workers(pool)
         raise
     pool.shutdown()
     return results
+
+
+def _broken(method: str, jobs: int) -> str:
+    """What to say when a worker process ended before it answered (``BrokenProcessPool``)."""
+    why = "it was killed (out of memory?)"
+    if method == "spawn":
+        why = (
+            "this process runs more than one thread, so its workers were spawned, and a spawned worker "
+            "imports the main module again: a script that checks with jobs > 1 must keep its work under "
+            "'if __name__ == \"__main__\":' (multiprocessing's rule for spawning); or " + why
+        )
+    return f"a worker process of the check ended before it answered ({jobs} jobs): {why}; jobs=1 solves in this process"
 
 
 @contextlib.contextmanager

@@ -6,6 +6,8 @@ import contextlib
 import io
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,27 @@ def test_tutorial_runs_importing_only_claims(monkeypatch: pytest.MonkeyPatch) ->
         for block in blocks:
             exec(compile(block, "docs/tutorial.md", "exec"), namespace)
     assert "pankov-offensive-continues" in out.getvalue()
+
+
+def test_tutorial_script_runs_as_a_script_and_needs_its_guard(tmp_path: Path) -> None:
+    """The tutorial's ``python script`` block runs as a user runs it, a file in a process of its own, with workers
+    spawned; without its ``__main__`` guard it stops with the ClaimsError that names the guard, not a traceback of
+    the pool."""
+    [script] = re.findall(r"```python script\n(.*?)```", (ROOT / "docs" / "tutorial.md").read_text("utf-8"), flags=re.S)
+    guarded = tmp_path / "check_many.py"
+    guarded.write_text(script, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(guarded)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "1 contradiction\n10 contradictions\n"
+    unguarded = tmp_path / "unguarded.py"
+    body = script.replace('if __name__ == "__main__":\n    main()', "main()")
+    assert body != script
+    unguarded.write_text(body, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(unguarded)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("claims._base.errors.ClaimsError: a worker process of the check ended"), run.stderr
+    assert "if __name__ ==" in last
 
 
 @pytest.mark.parametrize("doc", ["README.md"])
