@@ -118,19 +118,22 @@ def _outcome(parse: Callable[[str], Any], text: str) -> object:
         return "no parse"
 
 
+def _same_parses(start: str, text: str) -> None:
+    """The loaded parser, through lark and through the driver, parses ``text`` from ``start`` as the built one."""
+    want = _outcome(lambda t: _built().parse(t, start=start), text)
+    assert _outcome(lambda t: _loaded().parse(t, start=start), text) == want
+    assert _outcome(Driver(_loaded(), start).parse, text) == want
+
+
 @given(written())
 @example("convoy_524 in 2016-02\n  and\n\tnot p")
 @example("a and and b")
 def test_the_loaded_parser_parses_formulas_as_the_built_one(text: str) -> None:
-    want = _outcome(lambda t: _built().parse(t, start="start"), text)
-    assert _outcome(lambda t: _loaded().parse(t, start="start"), text) == want
-    assert _outcome(Driver(_loaded(), "start").parse, text) == want
+    _same_parses("start", text)
 
 
 @given(item_texts())
 @example('const a: int\n\n  pred p(C)\nrule x.y: "d" p implies p\n  example: p')
 @example("sort C = {a, b")
 def test_the_loaded_parser_parses_declarations_and_rules_as_the_built_one(text: str) -> None:
-    want = _outcome(lambda t: _built().parse(t, start="ruleset"), text)
-    assert _outcome(lambda t: _loaded().parse(t, start="ruleset"), text) == want
-    assert _outcome(Driver(_loaded(), "ruleset").parse, text) == want
+    _same_parses("ruleset", text)
