@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
+from pathlib import Path
 from typing import Any
 
 import lark
@@ -60,7 +61,7 @@ def kept_parser(grammar: str, transformer: object, **options: Any) -> lark.Lark:
     return parser
 
 
-def _load(path: Any, key: bytes, transformer: type) -> lark.Lark | None:
+def _load(path: Path, key: bytes, transformer: type) -> lark.Lark | None:
     """The parser kept at ``path``, when its seal verifies and it loads as a parser with such a transformer."""
     try:
         data = read_regular(path, CACHE_FILE_BYTES)

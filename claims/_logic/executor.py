@@ -173,7 +173,8 @@ def run(
     them all at once (see :func:`_solve_on`).
 
     Raises:
-        ClaimsError: the executor cannot run or cannot finish (Dask: no
+        ClaimsError: the executor cannot run or cannot finish (local: a
+            worker process that ended before it answered; Dask: no
             scheduler address, the extra not installed, the cluster out of
             reach, workers that keep dying, another engine on the workers).
     """

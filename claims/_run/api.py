@@ -81,7 +81,9 @@ def check(
 
     Raises:
         InvalidClaim: ``too-large``, when the dataset is over ``limits``.
-        ClaimsError: when the executor cannot run (e.g. Dask is not installed).
+        ClaimsError: when the executor cannot run (e.g. Dask is not installed)
+            or a worker process ended before it answered (the message says
+            why it may have: see ``jobs``).
     """
     with _gc.paused():
         return _check(ds, Options(timeout, max_per_component), jobs, cache, executor, scheduler, progress, limits)
