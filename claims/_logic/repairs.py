@@ -115,7 +115,10 @@ def combine(per_conflict: Sequence[Sequence[tuple[int, ...]]], limit: int | None
 
 def weight(repair: Sequence[int], weights: Mapping[int, Fraction]) -> Fraction:
     """What setting ``repair`` aside costs: the sum of its claims' weights (1 for a claim without one)."""
-    return sum((weights.get(c, Fraction(1)) for c in repair), Fraction(0))
+    weighed = [weights[c] for c in repair if c in weights]
+    if not weighed:  # most claims have no reliability: each weighs 1
+        return Fraction(len(repair))
+    return sum(weighed, Fraction(len(repair) - len(weighed)))
 
 
 def preferred_key(repair: Sequence[int], weights: Mapping[int, Fraction]) -> tuple[Fraction, int, tuple[int, ...]]:

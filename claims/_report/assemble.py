@@ -47,7 +47,8 @@ def assemble_report(
     contradictions: list[Contradiction] = []
     groups: list[Conflict] = []
     verdicts: list[Verdict] = []
-    weights = {i: c.source.reliability for i, c in enumerate(ds.claims) if c.source.reliability is not None}
+    # the dataset's place of every claim the findings name (claim ids are unique in a dataset)
+    order: dict[str, int] = {}
     unknowns: list[Unknown] = []
     complete = not conflicts
     truncated = False
@@ -55,8 +56,10 @@ def assemble_report(
     for comp, res in zip(comps, results, strict=True):
         checks += res.checks
         comp_contras = []
+        weights = _weights(ds, res)
         for m in res.muses:
             cl = tuple(ds.claims[i] for i in m.claims)
+            order.update((c.id, i) for c, i in zip(cl, m.claims, strict=True))
             rl = tuple(ds.rules[j] for j in m.rules)
             comp_contras.append(Contradiction(cl, rl, fingerprint("contradiction", cl, rl)))
         contradictions.extend(comp_contras)
@@ -85,6 +88,7 @@ def assemble_report(
                 )
         for v in res.verdicts:
             claim = ds.claims[v.conclusion]
+            order[claim.id] = v.conclusion
             prem = tuple(ds.claims[i] for i in v.premises)
             rl = tuple(ds.rules[j] for j in v.rules)
             vac: tuple[Contradiction, ...] = ()
@@ -105,7 +109,6 @@ def assemble_report(
                     readings=readings.get(v.conclusion, ()),
                 )
             )
-    order = {c.id: i for i, c in enumerate(ds.claims)}
 
     def key(c: Contradiction) -> list[int]:
         return [order[x.id] for x in c.claims]
@@ -136,6 +139,20 @@ def assemble_report(
         warnings=warnings,
         conflicts=tuple(groups),
     )
+
+
+def _weights(ds: Dataset, res: ComponentResult) -> dict[int, Fraction]:
+    """The weight of each claim a repair of ``res`` may set aside: its source's reliability, when it has one.
+
+    Only the claims of its repairs (of its conflicts, and of its facts) are
+    weighed (:func:`claims._logic.repairs.weight` reads no other claim's), so
+    a component with no repair reads no claim.
+    """
+    if not res.conflicts and not res.premise_repairs:
+        return {}
+    named = {i for g in res.conflicts for r in g.repairs for i in r}
+    named.update(i for r in res.premise_repairs or () for i in r)
+    return {i: w for i in sorted(named) if (w := ds.claims[i].source.reliability) is not None}
 
 
 def _readings(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -282,6 +283,15 @@ def source_label(c: Claim) -> str:
     return c.source.name + (f", via {c.source.via}" if c.source.via else "")
 
 
+def source_count(ds: Dataset) -> int:
+    """How many sources the claims of ``ds`` cite (equal sources count once).
+
+    The claims of a file share its source objects, so the sources are told
+    apart by value among one of each object, not among one of each claim.
+    """
+    return len(set({id(s): s for s in map(operator.attrgetter("source"), ds.claims)}.values()))
+
+
 def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
     """The claims and the sources in contradictions, most implicated first.
 
@@ -290,7 +300,8 @@ def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
     many the preferred repair sets aside (where it is not tied), then by
     claim order (a source: by name).
     """
-    order = {c.id: k for k, c in enumerate(report.dataset.claims)}
+    claims = report.dataset.claims
+    order = dict(zip(map(operator.attrgetter("id"), claims), range(len(claims)), strict=True))
     count: Counter[Claim] = Counter(x for c in report.contradictions for x in set(c.claims))
     every = {x for g in report.conflicts for x in g.in_every_repair}
     chosen = {x for g in report.conflicts if g.preferred is not None and not g.tied for x in g.preferred}

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from claims._base.errors import Diagnostic
-from claims._report.findings import FORMATS, VERDICTS, Report, View, culprits
+from claims._report.findings import FORMATS, VERDICTS, Report, View, culprits, source_count
 from claims._report.gating import Gate
 from claims._report.policy import exit_code, marked, state
 from claims._report.records import (
@@ -109,7 +109,7 @@ def report_document(report: Report, records: Records, *, gate: Gate | None = Non
         "stats": {
             "claims": len(ds.claims),
             "rules": len(ds.rules),
-            "sources": len({c.source for c in ds.claims}),
+            "sources": source_count(ds),
             "components": report.stats.components,
         },
         "complete": report.complete,

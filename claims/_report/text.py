@@ -28,6 +28,7 @@ from claims._report.findings import (
     Verdict,
     View,
     culprits,
+    source_count,
     summary_line,
 )
 
@@ -297,7 +298,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 80) -> str:
     kind_txt = ", ".join(_plural(kinds[k], k) for k in ("fact", "prediction", "conclusion") if kinds[k])
     out(
         f"{_plural(len(ds.claims), 'claim')} ({kind_txt}) from "
-        f"{_plural(len({c.source for c in ds.claims}), 'source')}; "
+        f"{_plural(source_count(ds), 'source')}; "
         f"{_plural(len(ds.rules), 'rule')}; {_plural(report.stats.components, 'component')}"
     )
     if report.rule_conflicts:
