@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import marshal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
@@ -213,6 +213,55 @@ class Template(NamedTuple):
     strict: Template | None = None  # its strict reading's, when it differs (claims._logic.encode.template)
 
 
+Head = tuple[bool, tuple[int, ...], tuple[str, ...], bool]
+"""What a template is for the relevant days, the claims' keys and the partition, without its formula.
+
+Its ``timed``, ``explicit``, ``bounds`` and ``across`` (:func:`head_of`): a
+plain tuple, as the file cache keeps one for each claim beside its file's
+templates, which it reads only when one of them is needed
+(:class:`DeferredTemplates`).
+"""
+
+
+def head_of(t: Template) -> Head:
+    """The :data:`Head` of a template."""
+    return (t.timed, t.explicit, t.bounds, t.across)
+
+
+class DeferredTemplates(Sequence[Template]):
+    """A claim file's templates, read when one is first needed (see ``claims._front.filecache``).
+
+    A re-check encodes only the claims an edit touched, so it needs the
+    templates of few files; the others are never read. ``templates`` gives
+    the whole file's, read once; there are ``count`` of them. Pickled, it is
+    the tuple of its templates.
+    """
+
+    __slots__ = ("_count", "_templates")
+
+    def __init__(self, templates: Callable[[], Sequence[Template]], count: int) -> None:
+        self._templates = templates
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Template: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Template]: ...
+
+    def __getitem__(self, index: int | slice) -> Template | Sequence[Template]:
+        return self._templates()[index]
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(self._templates())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self._templates()),))
+
+
 # --------------------------------------------------------------------------- vocabulary
 
 
@@ -372,8 +421,8 @@ class Dataset:
     documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
     about_tolerance: Fraction = DEFAULT_TOLERANCE
     _context: Context | None = attrs.field(default=None, eq=False, repr=False)
-    # see kept_templates and kept_template_keys: (claim, its template, the template's key or "")
-    _templates: tuple[tuple[Claim, Template, str], ...] = attrs.field(default=(), eq=False, repr=False)
+    # see kept: (claim, its file's templates, its template's place among them, the template's key or "", its head)
+    _templates: tuple[Kept, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id (``KeyError`` when there is none)."""
@@ -383,42 +432,42 @@ class Dataset:
         raise KeyError(claim_id)
 
 
-def kept_templates(ds: Dataset) -> list[Template | None]:
-    """The template the loader kept for each claim of ``ds`` (from the file cache), or None.
+Kept = tuple[Claim, Sequence[Template], int, str, Head]
+"""What the loader kept of a claim: it, its file's templates, its template's place among them, the key and the head.
+
+The key is :func:`template_key`'s, made of that very template when the file
+cache kept it (:func:`claims._front.filecache.pack`), inside the same
+sealed entry, or ``""`` when none was made; the head is the template's
+(:func:`head_of`).
+"""
+
+
+def kept(ds: Dataset) -> list[Kept | None]:
+    """What the loader kept for each claim of ``ds`` (from the file cache, or made for it), or None.
 
     A template is kept with the very claim object it was made for: a claim
     added or replaced later (:func:`claims.with_claim`, ``attrs.evolve``) has
-    none, and is encoded from its term. The kept pairs hold their claims, so
-    an ``id`` found among them is that claim.
+    none, and is encoded from its term. The kept entries hold their claims,
+    so an ``id`` found among them is that claim. Nothing here reads a
+    deferred template.
     """
     if not ds._templates:
         return [None] * len(ds.claims)
     if _aligned(ds):
-        return [t for _, t, _ in ds._templates]
-    kept = {id(c): t for c, t, _ in ds._templates}
-    return [kept.get(id(c)) for c in ds.claims]
+        return list(ds._templates)
+    by_id = {id(k[0]): k for k in ds._templates}
+    return [by_id.get(id(c)) for c in ds.claims]
+
+
+def kept_templates(ds: Dataset) -> list[Template | None]:
+    """The template the loader kept for each claim of ``ds`` (see :func:`kept`), or None; every one is read."""
+    return [None if k is None else k[1][k[2]] for k in kept(ds)]
 
 
 def _aligned(ds: Dataset) -> bool:
     """Whether the kept templates are the claims', one each in the claims' order (as a load keeps them)."""
     pairs = ds._templates
     return len(pairs) == len(ds.claims) and all(c is p[0] for c, p in zip(ds.claims, pairs, strict=True))
-
-
-def kept_template_keys(ds: Dataset) -> list[str]:
-    """The :func:`template_key` kept with each claim's kept template (see :func:`kept_templates`), or ``""``.
-
-    The file cache keeps a key with each template it keeps, made of that
-    very template when the entry was written (:func:`claims._front.filecache.pack`),
-    inside the same sealed entry: it is what :func:`template_key` gives for
-    the template :func:`kept_templates` gives.
-    """
-    if not ds._templates:
-        return [""] * len(ds.claims)
-    if _aligned(ds):
-        return [k for _, _, k in ds._templates]
-    kept = {id(c): k for c, _, k in ds._templates}
-    return [kept.get(id(c), "") for c in ds.claims]
 
 
 def template_key(t: Template) -> str:

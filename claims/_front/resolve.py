@@ -31,6 +31,7 @@ from claims._front.model import (
     Context,
     Dataset,
     FileScope,
+    Head,
     Rule,
     SortInfo,
     Source,
@@ -43,6 +44,7 @@ from claims._front.model import (
     TOp,
     TQuant,
     TVar,
+    head_of,
     plain,
     relates_days,
     uses_context_time,
@@ -992,8 +994,10 @@ class ResolvedFile:
     sorts: tuple[SortInfo, ...]
     path: str
     documents: tuple[tuple[str, str], ...]
-    templates: tuple[Template, ...] = ()  # the claims' encodings, when kept for a cache
+    # the claims' encodings, when kept for a cache (read on first use when the file cache kept them)
+    templates: Sequence[Template] = ()
     template_keys: tuple[str, ...] = ()  # their keys (model.template_key), when kept in the file cache
+    heads: tuple[Head, ...] = ()  # their heads (model.head_of), when kept in the file cache
     strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
     declarations: tuple[S.Item, ...] = ()  # its own, as written
     document: str | None = None  # the shown path of its 'document'
@@ -1273,9 +1277,16 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         about_tolerance=DEFAULT_TOLERANCE,
         context=context,
         templates=tuple(
-            kept
+            (c, f.templates, j, key, head)
             for f in files
-            for kept in zip(f.claims, f.templates, f.template_keys or itertools.repeat(""), strict=False)
+            for j, (c, key, head) in enumerate(
+                zip(
+                    f.claims,
+                    f.template_keys or itertools.repeat(""),
+                    f.heads or map(head_of, f.templates),
+                    strict=False,
+                )
+            )
         ),
     )
 

@@ -60,8 +60,9 @@ import datetime
 import hashlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
+from typing import overload
 
 import attrs
 
@@ -72,6 +73,7 @@ from claims._front.model import (
     SCOPE_MARK,
     Claim,
     Dataset,
+    Kept,
     Rule,
     SortInfo,
     Symbol,
@@ -83,7 +85,8 @@ from claims._front.model import (
     TOp,
     TQuant,
     TVar,
-    kept_templates,
+    head_of,
+    kept,
     plain,
     relates_days,
     symbol_uses,
@@ -694,13 +697,13 @@ def encode(dataset: Dataset, *, limits: Limits = DEFAULT) -> Encoded:
 def encode_with(
     dataset: Dataset,
     enc: Encoder,
-    templates: Sequence[Template],
+    templates: Templates,
     days: Sequence[int],
     pieces: Sequence[Sequence[Template]],
     limits: Limits,
 ) -> Encoded:
     """:func:`encode`, from the claims' templates, the relevant days and the rules' pieces made in ``enc``."""
-    claim_days_ = [claim_days(c, t, days) for c, t in zip(dataset.claims, templates, strict=True)]
+    claim_days_ = [claim_days(c, timed, days) for c, timed in zip(dataset.claims, templates.timed, strict=True)]
     _count_instances(
         dataset, claim_days_, [len(days) if t.timed and days else 1 for ps in pieces for t in ps], len(days), limits
     )
@@ -732,9 +735,9 @@ class _Timeline:
     rules: dict[tuple[int, int], Unit] = attrs.field(factory=dict)
 
 
-def relates_days_anywhere(templates: Iterable[Template], pieces: Iterable[Sequence[Template]]) -> bool:
+def relates_days_anywhere(templates: Templates, pieces: Iterable[Sequence[Template]]) -> bool:
     """Whether a claim or rule piece relates days, so that the timeline is encoded (``claims._logic.timeline``)."""
-    return any(t.across for t in templates) or any(t.across for ps in pieces for t in ps)
+    return any(templates.across) or any(t.across for ps in pieces for t in ps)
 
 
 def _timeline_units(
@@ -907,41 +910,92 @@ def _timeline_units(
     return made
 
 
-def claim_templates(dataset: Dataset, enc: Encoder) -> list[Template]:
+class Templates(Sequence[Template]):
+    """The template of each claim of a dataset (:func:`claim_templates`): its head at once, the template when asked.
+
+    ``timed``, ``explicit``, ``bounds`` and ``across`` hold each claim's
+    (the columns of the heads, :data:`~claims._front.model.Head`): what the
+    relevant days, the claims' keys and the partition read. ``keys`` holds
+    the key the loader kept with each kept template, ``""`` for one made
+    here. A kept template itself is read from its file's templates when it
+    is first asked for (:class:`~claims._front.model.DeferredTemplates`):
+    a re-check asks only for the templates of the claims it encodes again.
+    """
+
+    def __init__(self, kept_: Sequence[Kept | None], made: dict[int, Template]) -> None:
+        """``kept_``: what the loader kept for each claim (:func:`~claims._front.model.kept`); ``made``: the rest's."""
+        self._kept = kept_
+        self._made = made
+        heads = [head_of(made[i]) if k is None else k[4] for i, k in enumerate(kept_)]
+        timed, explicit, bounds, across = zip(*heads, strict=True) if heads else ((), (), (), ())
+        self.timed: Sequence[bool] = timed
+        self.explicit: Sequence[tuple[int, ...]] = explicit
+        self.bounds: Sequence[tuple[str, ...]] = bounds
+        self.across: Sequence[bool] = across
+        self.keys: list[str] = ["" if k is None else k[3] for k in kept_]
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @overload
+    def __getitem__(self, index: int) -> Template: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Template]: ...
+
+    def __getitem__(self, index: int | slice) -> Template | Sequence[Template]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        i = range(len(self))[index]  # IndexError past the end, as a list
+        k = self._kept[i]
+        return self._made[i] if k is None else k[1][k[2]]
+
+    def __iter__(self) -> Iterator[Template]:
+        for i, k in enumerate(self._kept):
+            yield self._made[i] if k is None else k[1][k[2]]
+
+
+def claim_templates(dataset: Dataset, enc: Encoder) -> Templates:
     """The template of each claim: the one the loader kept, else made now (``too-large`` past ``enc``'s limit).
 
     A kept template holds the claim's strict reading (the loader typed it
     while resolving: ``claims._front.resolve.resolve_file``); a claim without
     one is read strictly here, from its formula
-    (:func:`claims._front.build.strict_claims`, the same typing).
+    (:func:`claims._front.build.strict_claims`, the same typing). A kept one
+    is read only when asked for (:class:`Templates`).
     """
-    kept = kept_templates(dataset)
-    vague = [i for i, t in enumerate(kept) if t is None and may_be_vague(dataset.claims[i])]
+    kept_ = kept(dataset)
+    vague = [i for i, k in enumerate(kept_) if k is None and may_be_vague(dataset.claims[i])]
     read = {i: term_of(c) for i, c in strict_claims(dataset, vague).items()} if vague else {}
-    out = []
-    for i, (c, t) in enumerate(zip(dataset.claims, kept, strict=True)):
-        try:
-            out.append(t or template(enc, c, read.get(i)))
-        except TooLarge as exc:
-            _too_large(c.span, f"claim '{c.id}': {exc}")
-    return out
+    made: dict[int, Template] = {}
+    for i, (c, k) in enumerate(zip(dataset.claims, kept_, strict=True)):
+        if k is None:
+            try:
+                made[i] = template(enc, c, read.get(i))
+            except TooLarge as exc:
+                _too_large(c.span, f"claim '{c.id}': {exc}")
+    return Templates(kept_, made)
 
 
-def relevant_days(dataset: Dataset, templates: Sequence[Template]) -> list[int]:
+def relevant_days(dataset: Dataset, templates: Templates) -> list[int]:
     """The relevant days (see the module docstring), with the representatives of the conclusions' gaps.
 
     A day a rule names with '@' is special too: the rule must hold on that very day.
     """
     found: set[int] = set()
-    for c, t in zip(dataset.claims, templates, strict=True):
-        if t.timed:
+    for c, timed, explicit in zip(dataset.claims, templates.timed, templates.explicit, strict=True):
+        if timed:
             lo, hi = c.interval
             found.add(lo.toordinal())
             found.add(hi.toordinal())
-        found.update(t.explicit)
+        found.update(explicit)
     return _with_gaps(
         sorted(found.union(*(rule_days(r) for r in dataset.rules))),
-        [c.interval for c, t in zip(dataset.claims, templates, strict=True) if t.timed and c.kind == "conclusion"],
+        [
+            c.interval
+            for c, timed in zip(dataset.claims, templates.timed, strict=True)
+            if timed and c.kind == "conclusion"
+        ],
     )
 
 
@@ -968,9 +1022,9 @@ def rule_instances(pieces: Sequence[Sequence[Template]], days: Sequence[int]) ->
     ]
 
 
-def claim_days(c: Claim, t: Template, days: Sequence[int]) -> Sequence[int | None]:
-    """The days ``c`` (of template ``t``) is instantiated on: its relevant days, or ``[None]`` when untimed."""
-    return _days_within(c, days) if t.timed else [None]
+def claim_days(c: Claim, timed: bool, days: Sequence[int]) -> Sequence[int | None]:
+    """The days ``c`` is instantiated on: its relevant days when its template is ``timed``, else ``[None]``."""
+    return _days_within(c, days) if timed else [None]
 
 
 class UnitWriter:

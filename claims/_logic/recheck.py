@@ -81,12 +81,13 @@ from claims._base.files import write_atomic
 from claims._base.limits import Limits
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import Claim, Dataset, Template, kept_template_keys, kept_templates, template_key
+from claims._front.model import Claim, Dataset, Template, template_key
 from claims._logic.cache import component_key, engine_version
 from claims._logic.encode import (
     Encoded,
     Encoder,
     RuleInstance,
+    Templates,
     UnitWriter,
     claim_days,
     claim_templates,
@@ -104,27 +105,26 @@ RECORD = "last-run.pack"
 _MAGIC = b"claims-last-run\n"
 
 
-def claim_keys(
-    claims: Sequence[Claim], templates: Sequence[Template], kept: Sequence[str] | None = None
-) -> tuple[str, ...]:
+def claim_keys(claims: Sequence[Claim], templates: Templates) -> tuple[str, ...]:
     """What the unit of each claim is made of besides the relevant days, as a string (its *key*).
 
     The digest of its template's fields that make the unit
     (:func:`~claims._front.model.template_key`; one digest per template
     object), its kind and, when the template is timed, its interval (which of
     the relevant days it holds on). The digest has a fixed width and a kind
-    is letters, so a key says each part apart. ``kept``: the template keys
-    the loader kept with the templates (:func:`~claims._front.model.kept_template_keys`,
-    ``""`` for none): each is the digest of its claim's template, made when
-    the template was kept, so it is used as it is.
+    is letters, so a key says each part apart. A template the loader kept
+    comes with its key (``templates.keys``, :data:`~claims._front.model.Kept`):
+    the digest of that very template, made when it was kept, so it is used
+    as it is, and the template is not read.
     """
     made: dict[int, str] = {}
     out = []
-    for c, t, k in zip(claims, templates, kept or itertools.repeat(""), strict=False):
-        digest = k or made.get(id(t))
-        if digest is None:
-            digest = made[id(t)] = template_key(t)
-        if t.timed:
+    for i, (c, timed, kept) in enumerate(zip(claims, templates.timed, templates.keys, strict=True)):
+        digest = kept
+        if not digest:
+            t = templates[i]
+            digest = made.get(id(t)) or made.setdefault(id(t), template_key(t))
+        if timed:
             lo, hi = c.interval
             out.append(f"{digest}{c.kind}{lo.toordinal()}-{hi.toordinal()}")
         else:
@@ -271,13 +271,11 @@ def outline(
     templates = claim_templates(ds, enc)
     days = relevant_days(ds, templates)
     pieces = rule_templates(ds, enc)
-    bounded = frozenset().union(*(t.bounds for t in templates), *(t.bounds for ps in pieces for t in ps))
+    bounded = frozenset().union(*templates.bounds, *(t.bounds for ps in pieces for t in ps))
     if not keep or relates_days_anywhere(templates, pieces):  # the timeline's days depend on every claim
         full = encode_with(ds, enc, templates, days, pieces, limits)
         return Outline(full, outlines(full, groups(full.units, bounded), scripts=False), None, None, 0, False)
-    # a kept key is used only with the very template it was kept with
-    kept = [k if t is u else "" for k, t, u in zip(kept_template_keys(ds), templates, kept_templates(ds), strict=True)]
-    keys = claim_keys(ds.claims, templates, kept)
+    keys = claim_keys(ds.claims, templates)
     context = _context(days, bounded, pieces, limits, opts)
     if last is not None and last.context == context:
         made = _incremental(ds, enc, templates, keys, days, pieces, bounded, last, limits, facts, opts)
@@ -287,7 +285,7 @@ def outline(
     members = groups(full.units, bounded)
     comps = outlines(full, members, scripts=False)
     comp_keys = [component_key(c, facts, opts) for c in comps]
-    counts = tuple(len(claim_days(c, t, days)) for c, t in zip(ds.claims, templates, strict=True))
+    counts = tuple(len(claim_days(c, timed, days)) for c, timed in zip(ds.claims, templates.timed, strict=True))
     record = Record(context, keys, counts, tuple(_groups_of(full, members, comps, comp_keys, bounded)))
     return Outline(full, comps, comp_keys, record, 0, True)
 
@@ -370,7 +368,7 @@ def _pairs_by_key(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], l
 def _incremental(
     ds: Dataset,
     enc: Encoder,
-    templates: Sequence[Template],
+    templates: Templates,
     keys: Sequence[str],
     days: Sequence[int],
     pieces: Sequence[Sequence[Template]],
@@ -393,7 +391,7 @@ def _incremental(
             if i >= 0:
                 counts[i] = last.counts[o]
         for i in added:
-            counts[i] = len(claim_days(ds.claims[i], templates[i], days))
+            counts[i] = len(claim_days(ds.claims[i], templates.timed[i], days))
     rules = rule_instances(pieces, days)
     if sum(counts) + len(rules) > limits.instances:
         return None  # the full computation says which claim, as encode does
@@ -406,7 +404,7 @@ def _incremental(
         dirty.update(group_of[o] for o in removed)
     writer = UnitWriter(enc)
     for i in added:
-        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates[i], days))
+        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates.timed[i], days))
     if added:
         node_group = {x: g for g, grp in enumerate(last.groups) for x in grp.nodes.split("\n") if x}
         for u in writer.units:
@@ -432,7 +430,7 @@ def _incremental(
         return None  # a rule unit this run does not have: not a record of this context
     writer = UnitWriter(enc)
     for i in again:
-        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates[i], days))
+        writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates.timed[i], days))
     for j, p, d in redo_rules:
         writer.add("rule", j, pieces[j][p], [d])
     part = writer.encoded(days, redo_rules)

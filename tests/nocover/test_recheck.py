@@ -26,7 +26,7 @@ import claims
 from benchmarks.generate import generate
 from claims._base.limits import DEFAULT
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import kept_template_keys, kept_templates, template_key
+from claims._front.model import DeferredTemplates, kept_templates, template_key
 from claims._logic.cache import ResultCache
 from claims._logic.encode import Encoder, claim_templates
 from claims._logic.recheck import _MAGIC, RECORD, LastRun, claim_keys, outline
@@ -169,6 +169,34 @@ def test_a_one_claim_edit_keeps_every_other_component(generated: Path, tmp_path:
     assert sorted(again.record.groups) == sorted(full.record.groups)
 
 
+def _file_of(c: claims.Claim) -> str:
+    assert c.span is not None
+    return c.span.path
+
+
+def test_a_recheck_reads_the_kept_templates_of_the_claims_it_encodes_again_alone(
+    generated: Path, tmp_path: Path
+) -> None:
+    """A file's kept templates are read when one of its claims is encoded again (a dirty component), else never."""
+    shutil.copytree(generated, tmp_path / "d")
+    articles = tmp_path / "d" / "articles"
+    for _ in range(2):  # the file cache written, then read
+        first = claims.load(articles, jobs=1, cache=tmp_path / "fc")
+    facts = frozenset(i for i, c in enumerate(first.claims) if c.kind == "fact")
+    before = outline(first, limits=DEFAULT, opts=Options(), facts=facts, last=None)
+    _edit(tmp_path / "d", "formula", 1, 3, 0)
+    after = claims.load(articles, jobs=1, cache=tmp_path / "fc")
+    deferred = {_file_of(k[0]): k[1] for k in after._templates if isinstance(k[1], DeferredTemplates)}
+    assert len(deferred) == len(after.files) - 1  # the edited file was resolved again: its templates are at hand
+    facts = frozenset(i for i, c in enumerate(after.claims) if c.kind == "fact")
+    again = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=before.record)
+    assert again.kept == len(again.comps) - 1
+    encoded = {_file_of(after.claims[i]) for c in again.comps if c.units for i in (*c.claims, *c.conclusions)}
+    read = {path for path, ts in deferred.items() if ts._templates.cache_info().currsize}  # type: ignore[attr-defined]
+    assert read == encoded & deferred.keys()
+    assert len(read) < len(deferred)
+
+
 def test_the_template_keys_kept_in_the_file_cache_are_the_keys_made_again(generated: Path, tmp_path: Path) -> None:
     """A load through the file cache gives each template the key it was kept with: the key made of it now, so
     the claims' keys (and the record) are those of a load without the cache."""
@@ -176,16 +204,15 @@ def test_the_template_keys_kept_in_the_file_cache_are_the_keys_made_again(genera
     articles = tmp_path / "d" / "articles"
     _edit(tmp_path / "d", "formula", 2, 1, 0)
     fresh = claims.load(articles, jobs=1)
-    assert set(kept_template_keys(fresh)) == {""}  # nothing kept: the keys are made in claim_keys
+    made = claim_templates(fresh, Encoder(fresh, limits=DEFAULT))
+    assert set(made.keys) == {""}  # nothing kept: the keys are made in claim_keys
     for _ in range(2):  # written, then read
         ds = claims.load(articles, jobs=1, cache=tmp_path / "fc")
-    kept = kept_template_keys(ds)
-    templates = kept_templates(ds)
-    assert "" not in kept
-    assert kept == [template_key(t) for t in templates if t is not None]
-    made = claim_keys(ds.claims, [t for t in templates if t is not None])
-    assert claim_keys(ds.claims, [t for t in templates if t is not None], kept) == made
-    assert made == claim_keys(fresh.claims, claim_templates(fresh, Encoder(fresh, limits=DEFAULT)))
+    templates = claim_templates(ds, Encoder(ds, limits=DEFAULT))
+    assert "" not in templates.keys
+    assert templates.keys == [template_key(t) for t in templates]
+    assert kept_templates(ds) == list(templates) == list(made)
+    assert claim_keys(ds.claims, templates) == claim_keys(fresh.claims, made)
 
 
 def _key() -> bytes:
