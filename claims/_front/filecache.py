@@ -39,6 +39,7 @@ import copyreg
 import functools
 import hashlib
 import io
+import itertools
 import operator
 import os
 import pickle
@@ -53,7 +54,7 @@ from claims._base.errors import Span
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import DeferredTemplates, DeferredTerm, Term, head_of, template_key, term_of
+from claims._front.model import Deferred, DeferredTerm, Term, claim_key, head_of, template_key, term_of
 from claims._front.resolve import ResolvedFile
 
 FORMAT = 5
@@ -206,56 +207,59 @@ def dumps(obj: object) -> bytes:
 
 
 def pack(entry: Entry) -> bytes:
-    """An entry as its terms, its templates and the entry without them: three pickles in one, what :func:`unpack` reads.
+    """An entry as its terms, its templates, their uses and the rest: four pickles in one, what :func:`unpack` reads.
 
     Each claim of the file is written with the place of its term among the
     file's terms (an ``int``, which no term is); :func:`unpack` gives it back
     a :class:`~claims._front.model.DeferredTerm` over them. The templates
-    are written apart too, and the entry keeps the head of each
-    (:func:`~claims._front.model.head_of`): :func:`unpack` gives the file a
-    :class:`~claims._front.model.DeferredTemplates` over them. Each template
-    is kept with its key (:func:`~claims._front.model.template_key`, made
-    here of it), so that a re-check does not digest the templates again.
-    What a cache file holds, sealed; a load's forked child packs the files
-    it resolved so (see ``claims._run.loader``), and its parent reads them as
-    a later load reads the cache.
+    are written apart too, and their symbol uses (what the lint reads of
+    them) apart again; the entry keeps the head of each template
+    (:func:`~claims._front.model.head_of`), and :func:`unpack` gives the file
+    a :class:`~claims._front.model.Deferred` over the templates and one over
+    the uses. Each template is kept with its claim's key
+    (:func:`~claims._front.model.claim_key`, made here of them), so that a
+    re-check does not digest the templates again. What a cache file holds,
+    sealed; a load's forked child packs the files it resolved so (see
+    ``claims._run.loader``), and its parent reads them as a later load reads
+    the cache.
     """
     rf = entry.resolved
     templates = tuple(rf.templates)
-    keys = rf.template_keys
+    keys = rf.keys
     if templates and not keys:  # see model.Kept
         made: dict[int, str] = {}
-        keys = tuple(made.get(id(t)) or made.setdefault(id(t), template_key(t)) for t in templates)
-    entry = attrs.evolve(
-        entry, resolved=attrs.evolve(rf, templates=(), template_keys=keys, heads=tuple(map(head_of, templates)))
-    )
+        keys = tuple(
+            claim_key(c, t.timed, made.get(id(t)) or made.setdefault(id(t), template_key(t)))
+            for c, t in zip(rf.claims, templates, strict=True)
+        )
+    heads = tuple(map(head_of, templates))
+    entry = attrs.evolve(entry, resolved=attrs.evolve(rf, templates=(), uses=(), keys=keys, heads=heads))
     claims = entry.resolved.claims
     terms: list[Term | None] = [term_of(c) for c in claims]
     places = {id(c): k for k, (c, t) in enumerate(zip(claims, terms, strict=True)) if t is not None}
     parts = []
-    for obj, claim_places in ((tuple(terms), None), (templates, None), (entry, places)):
+    uses = tuple(t.uses for t in templates)
+    for obj, claim_places in ((tuple(terms), None), (templates, None), (uses, None), (entry, places)):
         out = io.BytesIO()
         _Pickler(out, claim_places).dump(obj)
         parts.append(out.getvalue())
-    return len(parts[0]).to_bytes(8, "little") + len(parts[1]).to_bytes(8, "little") + b"".join(parts)
+    return b"".join(len(part).to_bytes(8, "little") for part in parts[:3]) + b"".join(parts)
 
 
 def unpack(payload: bytes | memoryview) -> Entry | None:
-    """The entry :func:`pack` made ``payload`` of (None when it is not one); its terms and templates read on first use.
+    """The entry :func:`pack` made ``payload`` of (None when it is not one); terms, templates, uses read on first use.
 
-    ``payload`` is the lengths of the terms' pickle and of the templates'
-    (8 bytes each), those pickles, then the entry's: read in place, without
-    copying the entry's bytes (the terms' and the templates' are copied, so
-    that the payload is not kept alive by them). Only for bytes this engine
-    made: from the file cache, once their seal verified, or from a load's
-    own forked child.
+    ``payload`` is the lengths of the terms', the templates' and the uses'
+    pickles (8 bytes each), those pickles, then the entry's: read in place,
+    without copying the entry's bytes (the other three are copied, so that
+    the payload is not kept alive by them). Only for bytes this engine made:
+    from the file cache, once their seal verified, or from a load's own
+    forked child.
     """
     view = memoryview(payload)
-    size = int.from_bytes(view[:8], "little")
-    end = 16 + size + int.from_bytes(view[8:16], "little")
-    terms = bytes(view[16 : 16 + size])
-    templates = bytes(view[16 + size : end])
-    entry = pickle.loads(view[end:])
+    ends = list(itertools.accumulate((int.from_bytes(view[k : k + 8], "little") for k in (0, 8, 16)), initial=24))
+    terms, templates, uses = (bytes(view[a:b]) for a, b in itertools.pairwise(ends))
+    entry = pickle.loads(view[ends[-1] :])
     if not isinstance(entry, Entry):
         return None
     read = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))
@@ -265,6 +269,7 @@ def unpack(payload: bytes | memoryview) -> Entry | None:
             object.__setattr__(c, "term", DeferredTerm(read, place))
     heads = entry.resolved.heads
     if heads:
-        deferred = DeferredTemplates(functools.lru_cache(maxsize=1)(lambda: pickle.loads(templates)), len(heads))
-        object.__setattr__(entry.resolved, "templates", deferred)
+        for name, blob in (("templates", templates), ("uses", uses)):
+            items = Deferred(functools.lru_cache(maxsize=1)(functools.partial(pickle.loads, blob)), len(heads))
+            object.__setattr__(entry.resolved, name, items)
     return entry

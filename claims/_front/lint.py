@@ -28,7 +28,7 @@ import attrs
 
 from claims._base import errors as E
 from claims._base.errors import Diagnostic, DiagnosticSink, ErrorCode, Span
-from claims._front.model import Dataset, kept_templates, plain, symbol_uses, term_of
+from claims._front.model import Dataset, kept_uses, plain, symbol_uses, term_of
 
 
 @attrs.frozen(kw_only=True)
@@ -212,10 +212,10 @@ def lint(uses: Sequence[Use], sink: DiagnosticSink | None = None) -> tuple[Diagn
 def lint_dataset(ds: Dataset) -> tuple[Diagnostic, ...]:
     """The symbol warnings of a resolved dataset, placed at the claims (file:line) that use the symbols."""
     uses: list[Use] = []
-    for c, known in zip(ds.claims, kept_templates(ds), strict=True):
+    for c, known in zip(ds.claims, kept_uses(ds), strict=True):
         if c.span is None:
             continue
-        found = known.uses if known is not None else symbol_uses(term_of(c))
+        found = known if known is not None else symbol_uses(term_of(c))
         uses.extend(
             Use(name=name, kind=kind, arity=n, span=c.span, group=c.id, in_rule=False) for name, kind, n in found
         )

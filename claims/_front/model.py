@@ -12,7 +12,7 @@ import hashlib
 import marshal
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 import attrs
 
@@ -219,7 +219,7 @@ Head = tuple[bool, tuple[int, ...], tuple[str, ...], bool]
 Its ``timed``, ``explicit``, ``bounds`` and ``across`` (:func:`head_of`): a
 plain tuple, as the file cache keeps one for each claim beside its file's
 templates, which it reads only when one of them is needed
-(:class:`DeferredTemplates`).
+(:class:`Deferred`).
 """
 
 
@@ -228,38 +228,45 @@ def head_of(t: Template) -> Head:
     return (t.timed, t.explicit, t.bounds, t.across)
 
 
-class DeferredTemplates(Sequence[Template]):
-    """A claim file's templates, read when one is first needed (see ``claims._front.filecache``).
+Uses = tuple[tuple[str, str, int], ...]
+"""A formula's symbol uses, for the lint (:func:`symbol_uses`; a template's ``uses``)."""
+
+T = TypeVar("T")
+
+
+class Deferred(Sequence[T]):
+    """What a claim file keeps for each claim (its templates, its uses), read when one is first needed.
 
     A re-check encodes only the claims an edit touched, so it needs the
-    templates of few files; the others are never read. ``templates`` gives
-    the whole file's, read once; there are ``count`` of them. Pickled, it is
-    the tuple of its templates.
+    templates of few files; the others are never read (see
+    ``claims._front.filecache``); the lint, which runs beside, reads the
+    uses alone. ``items`` gives the whole file's, read once; there are
+    ``count`` of them. Pickled, it is the tuple of its items.
     """
 
-    __slots__ = ("_count", "_templates")
+    __slots__ = ("_count", "_items")
 
-    def __init__(self, templates: Callable[[], Sequence[Template]], count: int) -> None:
-        self._templates = templates
+    def __init__(self, items: Callable[[], Sequence[T]], count: int) -> None:
+        self._items = items
         self._count = count
 
     def __len__(self) -> int:
         return self._count
 
     @overload
-    def __getitem__(self, index: int) -> Template: ...
+    def __getitem__(self, index: int) -> T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[Template]: ...
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
 
-    def __getitem__(self, index: int | slice) -> Template | Sequence[Template]:
-        return self._templates()[index]
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._items()[index]
 
-    def __iter__(self) -> Iterator[Template]:
-        return iter(self._templates())
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (tuple(self._templates()),))
+        return (tuple, (tuple(self._items()),))
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -421,7 +428,7 @@ class Dataset:
     documents: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False, eq=False)
     about_tolerance: Fraction = DEFAULT_TOLERANCE
     _context: Context | None = attrs.field(default=None, eq=False, repr=False)
-    # see kept: (claim, its file's templates, its template's place among them, the template's key or "", its head)
+    # see kept: (claim, its file's templates, its place among them, its key or "", its head, its file's uses)
     _templates: tuple[Kept, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def claim(self, claim_id: str) -> Claim:
@@ -432,13 +439,14 @@ class Dataset:
         raise KeyError(claim_id)
 
 
-Kept = tuple[Claim, Sequence[Template], int, str, Head]
-"""What the loader kept of a claim: it, its file's templates, its template's place among them, the key and the head.
+Kept = tuple[Claim, Sequence[Template], int, str, Head, Sequence[Uses]]
+"""What the loader kept of a claim: it, its file's templates, its place among them, its key, its head, its file's uses.
 
-The key is :func:`template_key`'s, made of that very template when the file
-cache kept it (:func:`claims._front.filecache.pack`), inside the same
-sealed entry, or ``""`` when none was made; the head is the template's
-(:func:`head_of`).
+The key is the claim's (:func:`claim_key`), made of the claim and that very
+template when the file cache kept it (:func:`claims._front.filecache.pack`),
+inside the same sealed entry, or ``""`` when none was made; the head is the
+template's (:func:`head_of`), and its uses its template's (the file's, at
+the same place).
 """
 
 
@@ -464,6 +472,14 @@ def kept_templates(ds: Dataset) -> list[Template | None]:
     return [None if k is None else k[1][k[2]] for k in kept(ds)]
 
 
+def kept_uses(ds: Dataset) -> list[Uses | None]:
+    """The symbol uses of the template the loader kept for each claim of ``ds`` (see :func:`kept`), or None.
+
+    The file cache keeps them apart from the templates, so reading them reads no template.
+    """
+    return [None if k is None else k[5][k[2]] for k in kept(ds)]
+
+
 def _aligned(ds: Dataset) -> bool:
     """Whether the kept templates are the claims', one each in the claims' order (as a load keeps them)."""
     pairs = ds._templates
@@ -480,3 +496,18 @@ def template_key(t: Template) -> str:
     strict = None if t.strict is None else (t.strict.timed, t.strict.smt, t.strict.atoms)
     data = (t.timed, t.explicit, t.smt, t.atoms, t.sort_decls, t.bounds, strict)
     return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
+
+
+def claim_key(c: Claim, timed: bool, digest: str) -> str:
+    """What the unit of claim ``c`` is made of besides the relevant days, as a string (its *key*).
+
+    ``digest``: the :func:`template_key` of its template, ``timed`` whether
+    that is timed. The key is the digest, the claim's kind and, when timed,
+    its interval (which of the relevant days it holds on), as day numbers.
+    The digest has a fixed width and a kind is letters, so a key says each
+    part apart. ``claims._logic.recheck`` pairs the claims of two runs by it.
+    """
+    if timed:
+        lo, hi = c.interval
+        return f"{digest}{c.kind}{lo.toordinal()}-{hi.toordinal()}"
+    return digest + c.kind

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import attrs
@@ -32,6 +32,7 @@ from claims._front.model import (
     Dataset,
     FileScope,
     Head,
+    Kept,
     Rule,
     SortInfo,
     Source,
@@ -44,6 +45,7 @@ from claims._front.model import (
     TOp,
     TQuant,
     TVar,
+    Uses,
     head_of,
     plain,
     relates_days,
@@ -996,7 +998,8 @@ class ResolvedFile:
     documents: tuple[tuple[str, str], ...]
     # the claims' encodings, when kept for a cache (read on first use when the file cache kept them)
     templates: Sequence[Template] = ()
-    template_keys: tuple[str, ...] = ()  # their keys (model.template_key), when kept in the file cache
+    uses: Sequence[Uses] = ()  # their symbol uses, when the file cache kept them (read on first use)
+    keys: tuple[str, ...] = ()  # the claims' keys (model.claim_key), when kept in the file cache
     heads: tuple[Head, ...] = ()  # their heads (model.head_of), when kept in the file cache
     strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
     declarations: tuple[S.Item, ...] = ()  # its own, as written
@@ -1276,19 +1279,19 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         documents=tuple(sorted(docs.items())),
         about_tolerance=DEFAULT_TOLERANCE,
         context=context,
-        templates=tuple(
-            (c, f.templates, j, key, head)
-            for f in files
-            for j, (c, key, head) in enumerate(
-                zip(
-                    f.claims,
-                    f.template_keys or itertools.repeat(""),
-                    f.heads or map(head_of, f.templates),
-                    strict=False,
-                )
-            )
-        ),
+        templates=tuple(kept for f in files for kept in _kept(f)),
     )
+
+
+def _kept(f: ResolvedFile) -> Iterator[Kept]:
+    """What the dataset keeps of each claim of ``f`` that has a template (see :data:`~claims._front.model.Kept`)."""
+    if not f.templates:
+        return
+    uses = f.uses or tuple(t.uses for t in f.templates)
+    heads = f.heads or tuple(map(head_of, f.templates))
+    keys = f.keys or itertools.repeat("")
+    for j, (c, key, head) in enumerate(zip(f.claims, keys, heads, strict=False)):
+        yield (c, f.templates, j, key, head, uses)
 
 
 def declared_names(items: Sequence[S.Item]) -> set[str]:

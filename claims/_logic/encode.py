@@ -918,7 +918,7 @@ class Templates(Sequence[Template]):
     relevant days, the claims' keys and the partition read. ``keys`` holds
     the key the loader kept with each kept template, ``""`` for one made
     here. A kept template itself is read from its file's templates when it
-    is first asked for (:class:`~claims._front.model.DeferredTemplates`):
+    is first asked for (:class:`~claims._front.model.Deferred`):
     a re-check asks only for the templates of the claims it encodes again.
     """
 

@@ -81,7 +81,7 @@ from claims._base.files import write_atomic
 from claims._base.limits import Limits
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import Claim, Dataset, Template, template_key
+from claims._front.model import Claim, Dataset, Template, claim_key, template_key
 from claims._logic.cache import component_key, engine_version
 from claims._logic.encode import (
     Encoded,
@@ -106,29 +106,24 @@ _MAGIC = b"claims-last-run\n"
 
 
 def claim_keys(claims: Sequence[Claim], templates: Templates) -> tuple[str, ...]:
-    """What the unit of each claim is made of besides the relevant days, as a string (its *key*).
+    """The key of each claim (:func:`~claims._front.model.claim_key`): what its unit is made of besides the days.
 
-    The digest of its template's fields that make the unit
-    (:func:`~claims._front.model.template_key`; one digest per template
-    object), its kind and, when the template is timed, its interval (which of
-    the relevant days it holds on). The digest has a fixed width and a kind
-    is letters, so a key says each part apart. A template the loader kept
-    comes with its key (``templates.keys``, :data:`~claims._front.model.Kept`):
-    the digest of that very template, made when it was kept, so it is used
-    as it is, and the template is not read.
+    A claim whose template the loader kept comes with its key
+    (``templates.keys``, :data:`~claims._front.model.Kept`): made of that
+    very claim and template when they were kept, so it is used as it is, and
+    the template is not read. For the others, one template digest per
+    template object.
     """
+    if "" not in templates.keys:  # a load through the file cache: every key kept
+        return tuple(templates.keys)
     made: dict[int, str] = {}
     out = []
     for i, (c, timed, kept) in enumerate(zip(claims, templates.timed, templates.keys, strict=True)):
-        digest = kept
-        if not digest:
-            t = templates[i]
-            digest = made.get(id(t)) or made.setdefault(id(t), template_key(t))
-        if timed:
-            lo, hi = c.interval
-            out.append(f"{digest}{c.kind}{lo.toordinal()}-{hi.toordinal()}")
-        else:
-            out.append(digest + c.kind)
+        if kept:
+            out.append(kept)
+            continue
+        t = templates[i]
+        out.append(claim_key(c, timed, made.get(id(t)) or made.setdefault(id(t), template_key(t))))
     return tuple(out)
 
 

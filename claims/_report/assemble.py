@@ -55,6 +55,8 @@ def assemble_report(
     checks = 0
     for comp, res in zip(comps, results, strict=True):
         checks += res.checks
+        if res.complete and not (res.muses or res.conflicts or res.verdicts or res.tolerant):
+            continue  # most components: consistent, no conclusion; nothing below would add a finding
         comp_contras = []
         weights = _weights(ds, res)
         for m in res.muses:

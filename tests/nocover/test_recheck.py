@@ -26,7 +26,8 @@ import claims
 from benchmarks.generate import generate
 from claims._base.limits import DEFAULT
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import DeferredTemplates, kept_templates, template_key
+from claims._front.lint import lint_dataset
+from claims._front.model import Deferred, claim_key, kept_templates, kept_uses, symbol_uses, template_key, term_of
 from claims._logic.cache import ResultCache
 from claims._logic.encode import Encoder, claim_templates
 from claims._logic.recheck import _MAGIC, RECORD, LastRun, claim_keys, outline
@@ -186,20 +187,27 @@ def test_a_recheck_reads_the_kept_templates_of_the_claims_it_encodes_again_alone
     before = outline(first, limits=DEFAULT, opts=Options(), facts=facts, last=None)
     _edit(tmp_path / "d", "formula", 1, 3, 0)
     after = claims.load(articles, jobs=1, cache=tmp_path / "fc")
-    deferred = {_file_of(k[0]): k[1] for k in after._templates if isinstance(k[1], DeferredTemplates)}
+    deferred = {_file_of(k[0]): k[1] for k in after._templates if isinstance(k[1], Deferred)}
     assert len(deferred) == len(after.files) - 1  # the edited file was resolved again: its templates are at hand
     facts = frozenset(i for i, c in enumerate(after.claims) if c.kind == "fact")
     again = outline(after, limits=DEFAULT, opts=Options(), facts=facts, last=before.record)
     assert again.kept == len(again.comps) - 1
     encoded = {_file_of(after.claims[i]) for c in again.comps if c.units for i in (*c.claims, *c.conclusions)}
-    read = {path for path, ts in deferred.items() if ts._templates.cache_info().currsize}  # type: ignore[attr-defined]
-    assert read == encoded & deferred.keys()
-    assert len(read) < len(deferred)
+
+    def read() -> set[str]:
+        return {path for path, ts in deferred.items() if ts._items.cache_info().currsize}  # type: ignore[attr-defined]
+
+    assert read() == encoded & deferred.keys()
+    assert len(read()) < len(deferred)
+    # the lint reads the uses the file cache kept apart, no template; they are the uses of the claims' terms
+    lint_dataset(after)
+    assert read() == encoded & deferred.keys()
+    assert kept_uses(after) == [symbol_uses(term_of(c)) for c in claims.load(articles, jobs=1).claims]
 
 
-def test_the_template_keys_kept_in_the_file_cache_are_the_keys_made_again(generated: Path, tmp_path: Path) -> None:
-    """A load through the file cache gives each template the key it was kept with: the key made of it now, so
-    the claims' keys (and the record) are those of a load without the cache."""
+def test_the_claim_keys_kept_in_the_file_cache_are_the_keys_made_again(generated: Path, tmp_path: Path) -> None:
+    """A load through the file cache gives each claim the key it was kept with: the key made of it and its
+    template now, so the claims' keys (and the record) are those of a load without the cache."""
     shutil.copytree(generated, tmp_path / "d")
     articles = tmp_path / "d" / "articles"
     _edit(tmp_path / "d", "formula", 2, 1, 0)
@@ -210,7 +218,7 @@ def test_the_template_keys_kept_in_the_file_cache_are_the_keys_made_again(genera
         ds = claims.load(articles, jobs=1, cache=tmp_path / "fc")
     templates = claim_templates(ds, Encoder(ds, limits=DEFAULT))
     assert "" not in templates.keys
-    assert templates.keys == [template_key(t) for t in templates]
+    assert templates.keys == [claim_key(c, t.timed, template_key(t)) for c, t in zip(ds.claims, templates, strict=True)]
     assert kept_templates(ds) == list(templates) == list(made)
     assert claim_keys(ds.claims, templates) == claim_keys(fresh.claims, made)
 
