@@ -19,7 +19,7 @@ from claims._base.limits import Limits
 from claims._base.version import __version__
 from claims._front.build import dataset, with_claim
 from claims._front.model import Claim, Dataset, Rule, Source
-from claims._report import render as _render  # noqa: F401  (registers every format of a Report)
+from claims._report import render as _render  # noqa: F401  (registers json; the other formats are declared)
 from claims._report.findings import (
     Conflict,
     Contradiction,

@@ -370,3 +370,12 @@ Renderer = Callable[[Report, View], str]
 
 FORMATS: Formats[Renderer] = Formats("claims check")
 """The formats of ``claims check`` (``--format``) and the views of a :class:`Report`, by name."""
+
+# every format of claims check but json (which the report's module writes in every run), with the
+# module that registers it: imported when it is first used
+FORMATS.declare("text", "claims._report.text")
+FORMATS.declare("notebook", "claims._report.text", listed=False)
+FORMATS.declare("html", "claims._report.html")
+FORMATS.declare("sarif", "claims._report.sarif", machine=True)
+FORMATS.declare("junit", "claims._report.junit", machine=True)
+FORMATS.declare("claimreview", "claims._report.claimreview", machine=True)

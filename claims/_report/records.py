@@ -433,7 +433,15 @@ def _rule_conflict_message(rc: RuleConflict) -> str:
 def finding_records(report: Report, *, allow_unsupported: bool = False) -> tuple[FindingRecord, ...]:
     """Every finding of ``report`` as a record, in the report's stable order (see :meth:`Records.of`)."""
     failing = {v.fingerprint for v in report.failing_conclusions(allow_unsupported=allow_unsupported)}
-    claims, rules = ClaimRecord.of, RuleRecord.of
+    rules = RuleRecord.of
+    made: dict[int, ClaimRecord] = {}  # by claim object: a claim named by several findings is one record
+
+    def claims(c: Claim) -> ClaimRecord:
+        record = made.get(id(c))
+        if record is None:
+            record = made[id(c)] = ClaimRecord.of(c)
+        return record
+
     out: list[FindingRecord] = []
     for rc in report.rule_conflicts:
         out.append(

@@ -15,12 +15,8 @@ import attrs
 from claims._base.errors import Diagnostic, printable
 from claims._base.text import plural
 
-# importing a renderer registers its format in FORMATS (html and text are imported for that alone)
-from claims._report import claimreview as _claimreview  # noqa: F401
-from claims._report import html as _html  # noqa: F401
-from claims._report import junit as _junit
-from claims._report import sarif as _sarif
-from claims._report import text as _text  # noqa: F401
+# importing a renderer registers its format in FORMATS: json here; the others are declared in
+# claims._report.findings, and their modules imported when first used
 from claims._report.findings import FORMATS, Report, View
 from claims._report.gating import Gate
 from claims._report.json_report import dumps, errors_document, gate_record
@@ -118,7 +114,11 @@ def render_errors(
     if fmt == "json":
         return dumps(errors_document(diagnostics, files=files, timeout=timeout, max_per_component=max_per_component))
     if fmt == "sarif":
-        return _sarif.render_errors(diagnostics, timeout=timeout, max_per_component=max_per_component)
+        from claims._report import sarif
+
+        return sarif.render_errors(diagnostics, timeout=timeout, max_per_component=max_per_component)
     if fmt == "junit":
-        return _junit.render_errors(diagnostics, timeout=timeout, max_per_component=max_per_component)
+        from claims._report import junit
+
+        return junit.render_errors(diagnostics, timeout=timeout, max_per_component=max_per_component)
     return None
