@@ -13,10 +13,12 @@ that is damaged, unsigned or another engine's must be ignored, not trusted.
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,9 +30,9 @@ from claims._base.limits import DEFAULT
 from claims._base.sign import seal, unseal, user_key
 from claims._front.lint import lint_dataset
 from claims._front.model import Deferred, claim_key, kept_templates, kept_uses, symbol_uses, template_key, term_of
-from claims._logic.cache import ResultCache
+from claims._logic.cache import ResultCache, engine_version
 from claims._logic.encode import Encoder, claim_templates
-from claims._logic.recheck import _MAGIC, RECORD, LastRun, claim_keys, outline
+from claims._logic.recheck import _MAGIC, FORMAT, RECORD, Group, LastRun, _decode, claim_keys, outline
 from claims._logic.solve import Options
 from claims._report.render import render
 
@@ -284,3 +286,94 @@ def test_an_edit_of_the_strict_reading_alone_is_rechecked(tmp_path: Path) -> Non
         assert reports[-1] == _report(tmp_path / "claims.yaml", None), formula
     assert "near-contradiction" in reports[1]
     assert "near-contradiction" not in reports[0] and reports[0] == reports[2]
+
+
+def _slow_decode(doc: Any) -> bool:
+    """Whether ``doc`` is a record, checked group by group and rule unit by unit (the obvious way)."""
+    if type(doc) is not tuple or len(doc) != 6 or doc[0] != FORMAT or doc[1] != engine_version():
+        return False
+    _, _, context, keys, counts, groups = doc
+    if type(context) is not str or type(keys) is not tuple or any(type(k) is not str for k in keys):
+        return False
+    if type(counts) is not tuple or len(counts) != len(keys) or any(type(n) is not int for n in counts):
+        return False
+    if type(groups) is not tuple:
+        return False
+    every: list[Any] = []
+    for g in groups:
+        if type(g) is not tuple or len(g) != 5:
+            return False
+        claims_, rules, nodes, shape, key = g
+        if type(claims_) is not tuple or type(rules) is not tuple or type(nodes) is not str:
+            return False
+        if type(shape) is not str or type(key) is not str or bool(claims_) != bool(shape) or bool(key) != bool(shape):
+            return False
+        for r in rules:
+            if type(r) is not tuple or len(r) != 3 or type(r[0]) is not int or type(r[1]) is not int:
+                return False
+            if r[2] is not None and type(r[2]) is not int:
+                return False
+        every.extend(claims_)
+    return all(type(i) is int for i in every) and sorted(every) == list(range(len(keys)))
+
+
+_ODD = st.sampled_from([None, True, 1, 1.0, "", "x", (), (0,), (0, 0, None), [0], b"x"])
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> Any:
+    """A small record as LastRun.write writes it, then maybe damaged at one place."""
+    n = draw(st.integers(0, 6))
+    order = draw(st.permutations(list(range(n))))
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=3)))
+    parts = [tuple(order[a:b]) for a, b in itertools.pairwise([0, *cuts, n])]
+    rule = st.tuples(st.integers(0, 3), st.integers(0, 2), st.one_of(st.none(), st.integers(0, 9)))
+    groups: list[Any] = [
+        (p, tuple(draw(st.lists(rule, max_size=2))), "a\nb", "s" if p else "", "k" if p else "") for p in parts
+    ]
+    keys = tuple(f"k{i}" for i in range(n))
+    doc: list[Any] = [FORMAT, engine_version(), "ctx", keys, tuple(range(n)), tuple(groups)]
+    where = draw(st.sampled_from(["none", "top", "group", "field", "shape", "claim", "rule", "unit"]))
+    odd = draw(_ODD)
+    if where == "top":
+        doc[draw(st.integers(2, 5))] = odd
+    elif where == "group" and groups:
+        groups[draw(st.integers(0, len(groups) - 1))] = odd
+    elif where == "field" and groups:
+        k = draw(st.integers(0, len(groups) - 1))
+        g: list[Any] = list(groups[k])
+        g[draw(st.integers(0, 4))] = odd
+        groups[k] = tuple(g)
+    elif where == "shape":  # a group with claims and neither shape nor key, or one without claims with both
+        groups.append(((), (), "", "s", "k"))
+        k = draw(st.integers(0, len(groups) - 1))
+        groups[k] = (*groups[k][:3], "" if groups[k][3] else "s", "" if groups[k][4] else "k")
+    elif where == "claim" and n:
+        k = draw(st.sampled_from([k for k, g in enumerate(groups) if g[0]]))
+        claims_: list[Any] = list(groups[k][0])
+        claims_[draw(st.integers(0, len(claims_) - 1))] = odd
+        groups[k] = (tuple(claims_), *groups[k][1:])
+    elif where in ("rule", "unit") and any(g[1] for g in groups):
+        k = draw(st.sampled_from([k for k, g in enumerate(groups) if g[1]]))
+        units: list[Any] = [list(r) for r in groups[k][1]]
+        if where == "rule":
+            units[0] = odd
+        else:
+            units[0][draw(st.integers(0, 2))] = odd
+        groups[k] = (groups[k][0], tuple(tuple(u) if type(u) is list else u for u in units), *groups[k][2:])
+    doc[5] = tuple(groups) if type(doc[5]) is tuple else doc[5]
+    return tuple(doc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_records())
+def test_the_record_is_checked_column_by_column_as_group_by_group(doc: Any) -> None:
+    """``_decode`` checks whole columns at once: it takes exactly the documents the group-by-group check takes."""
+    try:
+        record = _decode(doc)
+    except (ValueError, TypeError, KeyError, IndexError):
+        assert not _slow_decode(doc)
+        return
+    assert _slow_decode(doc)
+    assert [tuple(g) for g in record.groups] == list(doc[5])
+    assert all(type(g) is Group for g in record.groups)
