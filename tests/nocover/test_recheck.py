@@ -289,7 +289,7 @@ def test_an_edit_of_the_strict_reading_alone_is_rechecked(tmp_path: Path) -> Non
 
 
 def _slow_decode(doc: Any) -> bool:
-    """Whether ``doc`` is a record, checked group by group and rule unit by unit (the obvious way)."""
+    """Whether ``doc`` is a record: every rule of LastRun's format, written out one by one."""
     if type(doc) is not tuple or len(doc) != 6 or doc[0] != FORMAT or doc[1] != engine_version():
         return False
     _, _, context, keys, counts, groups = doc
@@ -367,8 +367,8 @@ def _records(draw: st.DrawFn) -> Any:
 
 @settings(max_examples=400, deadline=None)
 @given(doc=_records())
-def test_the_record_is_checked_column_by_column_as_group_by_group(doc: Any) -> None:
-    """``_decode`` checks whole columns at once: it takes exactly the documents the group-by-group check takes."""
+def test_a_record_damaged_anywhere_is_refused(doc: Any) -> None:
+    """A damaged record (a wrong type, length or value at any place) is refused, and a sound one is taken whole."""
     try:
         record = _decode(doc)
     except (ValueError, TypeError, KeyError, IndexError):
