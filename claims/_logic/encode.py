@@ -605,7 +605,7 @@ def template(enc: Encoder, c: Claim, strict: Term | None = None) -> Template:
 
     When the file cache is on, the loader makes these right after resolving
     a claim file, the cache keeps them, and the loaded dataset carries them
-    (:func:`~claims._front.model.kept_templates`), so a re-check encodes only
+    (:func:`~claims._front.model.kept`), so a re-check encodes only
     the claims of the files that changed; :func:`encode` instantiates them.
     ``enc`` must be over the vocabulary the claim was resolved in. It also
     keeps the symbols the claim uses, so that the lint of a re-check needs no
@@ -916,7 +916,8 @@ class Templates(Sequence[Template]):
     ``timed``, ``explicit``, ``bounds`` and ``across`` hold each claim's
     (the columns of the heads, :data:`~claims._front.model.Head`): what the
     relevant days, the claims' keys and the partition read. ``keys`` holds
-    the key the loader kept with each kept template, ``""`` for one made
+    the key the loader kept for each claim whose template it kept
+    (:func:`~claims._front.model.claim_key`), ``""`` for a template made
     here. A kept template itself is read from its file's templates when it
     is first asked for (:class:`~claims._front.model.Deferred`):
     a re-check asks only for the templates of the claims it encodes again.
