@@ -40,7 +40,6 @@ import functools
 import hashlib
 import io
 import itertools
-import operator
 import os
 import pickle
 from collections.abc import Callable
@@ -51,6 +50,7 @@ from typing import Any
 import attrs
 
 from claims._base.errors import Span
+from claims._base.fields import values_of
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
@@ -177,13 +177,7 @@ _NEWOBJ: Callable[..., object] = copyreg.__newobj__  # type: ignore[attr-defined
 def _state_of(cls: type) -> Callable[[object], tuple[Any, ...]] | None:
     """What gives the tuple of an instance's fields (see :func:`_state_names`), or None."""
     names = _state_names(cls)
-    if not names:
-        return None
-    if len(names) == 1:
-        one = operator.attrgetter(names[0])
-        return lambda obj: (one(obj),)
-    many: Callable[[object], tuple[Any, ...]] = operator.attrgetter(*names)
-    return many
+    return values_of(names) if names else None
 
 
 def _state_names(cls: type) -> tuple[str, ...] | None:

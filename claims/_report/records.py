@@ -12,7 +12,6 @@ Lines and columns are 1-based (the stored :class:`~claims.Span` column is
 from __future__ import annotations
 
 import functools
-import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import attrs
 
 from claims._base.errors import Diagnostic, Span
+from claims._base.fields import values_of
 from claims._base.text import plural
 from claims._base.version import __version__
 from claims._front.model import Claim, Rule
@@ -66,12 +66,7 @@ def _json(record: Any) -> JSON:
 def _fields(cls: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
     """The fields of a record class that :func:`_json` writes, in order, and what reads their values."""
     names = tuple(a.name for a in attrs.fields(cls) if a.name != "baseline_state")  # added at the end, when set
-    if not names:
-        return names, lambda record: ()
-    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
-        one = operator.attrgetter(names[0])
-        return names, lambda record: (one(record),)
-    return names, operator.attrgetter(*names)
+    return names, values_of(names)
 
 
 _PLAIN = (str, int, float, type(None))  # bool is an int

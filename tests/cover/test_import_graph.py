@@ -29,6 +29,7 @@ STAGES = (
     "claims._base.sign",
     "claims._base.text",
     "claims._base.groups",
+    "claims._base.fields",
     # _front: files to a typed Dataset
     "claims._front.lalr",
     "claims._front.parsers",
