@@ -102,8 +102,10 @@ def _check(
     start = time.perf_counter()
     n_jobs = jobs or _executor.default_jobs()
     # the lint reads only the dataset: with a core to spare it runs beside the rest
+    store = _cache_of(cache)
+    kept = None if store is None or store.directory is None else store.directory / LINT_PAIRS
     with beside(
-        functools.partial(lint_dataset, ds), fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD
+        functools.partial(lint_dataset, ds, kept=kept), fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD
     ) as warnings:
         facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
         conflicts: list[RuleConflict] = []
@@ -118,7 +120,6 @@ def _check(
                     rs = tuple(ds.rules[j] for j in s)
                     conflicts.append(RuleConflict(rs, fingerprint("rule-conflict", (), rs)))
             # an unknown answer for the rules alone resurfaces in the components that use them
-        store = _cache_of(cache)
 
         def solve_rest(
             enc: Encoded,
@@ -195,6 +196,9 @@ def _near_contradictions(ds: Dataset, results: list[Res]) -> tuple[Diagnostic, .
     out = [near_warning(ds, n.claims, n.fits) for res in results for n in res.near]
     return tuple(sorted(out, key=lambda d: (d.span, d.message)))
 
+
+LINT_PAIRS = "lint-pairs"
+"""The file of the cache folder where the lint keeps the similar names it found (``claims._front.lint.KeptPairs``)."""
 
 LINT_BESIDE_THRESHOLD = 20_000
 """From this many claims the lint runs in a forked process beside the check (when ``jobs`` > 1)."""

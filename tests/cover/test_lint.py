@@ -176,7 +176,7 @@ def test_similar_pairs_equal_the_brute_force(names: list[str]) -> None:
             if (how := L.similarity(a, b)) is not None
         }
     )
-    assert tuple(brute) == L._similar_pairs(tuple(sorted(names)))
+    assert tuple(brute) == L.similar_pairs(tuple(sorted(names)))
 
 
 @given(_NAMES, _NAMES)
@@ -246,6 +246,6 @@ def test_arity_groups_only_the_names_of_two_shapes_and_warns_as_grouping_every_n
 ) -> None:
     uses = [use(n, k, a, line) for n, k, a, line in drawn]
     fast, slow = DiagnosticSink(), DiagnosticSink()
-    L.arity(uses, fast)
+    L.arity(uses, fast, L.similar_pairs)
     _arity_by_every_name(uses, slow)
     assert fast.items == slow.items
