@@ -309,6 +309,28 @@ class ResultCache:
         self.misses += 1
         return None
 
+    def rules_consistent(self, smt: str, rules: Sequence[int]) -> bool:
+        """Whether a run before found the rules of ``smt`` (the script of the rules alone) consistent.
+
+        Only that answer is kept (:meth:`keep_rules_consistent`): a
+        satisfiable script is satisfiable whatever the time limit, and the
+        same text gives z3 the same problem. Any other answer (rules that
+        contradict each other, unknown) is asked of the solver every time.
+        """
+        key = _rules_key(smt, rules)
+        data = self._memory.get(key)
+        if data is None:
+            data = self._from_pack(key)
+        if data != _CONSISTENT:
+            return False
+        self._remember(key, _CONSISTENT)
+        return True
+
+    def keep_rules_consistent(self, smt: str, rules: Sequence[int]) -> None:
+        """Keep that the rules of ``smt`` are consistent (the solver said ``sat``), for :meth:`rules_consistent`."""
+        self._remember(_rules_key(smt, rules), _CONSISTENT)
+        self._stale = True
+
     def put(
         self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult, key: str | None = None
     ) -> None:
@@ -410,6 +432,15 @@ def _pack_text(pack: dict[str, Any]) -> bytes:
 
 MAX_AGE = 4
 """Runs in a row a pack entry may go unused before it is dropped."""
+
+
+_CONSISTENT: dict[str, Any] = {"rules": "sat"}
+
+
+def _rules_key(smt: str, rules: Sequence[int]) -> str:
+    """The key of the rules alone in the pack (never a component's: those are bare hex digests)."""
+    text = "\0".join((engine_version(), smt, ",".join(map(str, rules))))
+    return "rules " + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def split_cached(

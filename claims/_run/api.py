@@ -30,6 +30,7 @@ from claims._logic.recheck import LastRun
 from claims._logic.recheck import outline as outline  # re-exported: benchmarks.run times it
 from claims._logic.solve import ComponentResult as Res
 from claims._logic.solve import Options
+from claims._logic.solver import Answer
 from claims._report.assemble import assemble_report
 from claims._report.findings import Report, RuleConflict, fingerprint
 
@@ -112,9 +113,15 @@ def _check(
         if ds.rules:
             alone = encode_rules_alone(ds, limits=limits)
             smt = script(alone, alone.units)
-            answer, sets, _reason = _executor.rules_alone(
-                smt, range(len(ds.rules)), opts, jobs=n_jobs, executor=executor, claims=len(ds.claims)
+            every = range(len(ds.rules))
+            consistent = store is not None and store.rules_consistent(smt, every)
+            answer, sets, _reason = (
+                _CONSISTENT
+                if consistent
+                else _executor.rules_alone(smt, every, opts, jobs=n_jobs, executor=executor, claims=len(ds.claims))
             )
+            if answer == "sat" and not consistent and store is not None:
+                store.keep_rules_consistent(smt, every)
             if answer == "unsat":
                 for s in sets:
                     rs = tuple(ds.rules[j] for j in s)
@@ -196,6 +203,9 @@ def _near_contradictions(ds: Dataset, results: list[Res]) -> tuple[Diagnostic, .
     out = [near_warning(ds, n.claims, n.fits) for res in results for n in res.near]
     return tuple(sorted(out, key=lambda d: (d.span, d.message)))
 
+
+_CONSISTENT: tuple[Answer, list[list[int]], str] = ("sat", [], "")
+"""What the solver answers for rules that are consistent (see ``ResultCache.rules_consistent``)."""
 
 LINT_PAIRS = "lint-pairs"
 """The file of the cache folder where the lint keeps the similar names it found (``claims._front.lint.KeptPairs``)."""

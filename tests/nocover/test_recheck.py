@@ -32,7 +32,7 @@ from claims._front.lint import lint_dataset
 from claims._front.model import Deferred, claim_key, kept_templates, kept_uses, symbol_uses, template_key, term_of
 from claims._logic.cache import ResultCache, engine_version
 from claims._logic.encode import Encoder, claim_templates
-from claims._logic.recheck import _MAGIC, FORMAT, RECORD, Group, LastRun, _decode, claim_keys, outline
+from claims._logic.recheck import _MAGIC, FORMAT, RECORD, Group, LastRun, _decode, claim_keys, holding, outline
 from claims._logic.solve import Options
 from claims._report.render import render
 
@@ -377,3 +377,20 @@ def test_a_record_damaged_anywhere_is_refused(doc: Any) -> None:
     assert _slow_decode(doc)
     assert [tuple(g) for g in record.groups] == list(doc[5])
     assert all(type(g) is Group for g in record.groups)
+
+
+_NODE = st.sampled_from(["|a|", "|b|", "|ab|", "|b a|", "sort S", "sort", "|c!1|", "|c!12|"])
+
+
+@given(st.lists(st.lists(_NODE, max_size=4), max_size=6), st.lists(_NODE | st.just(""), max_size=5))
+def test_the_groups_holding_some_nodes_are_those_a_map_of_every_node_names(
+    parts: list[list[str]], nodes: list[str]
+) -> None:
+    """holding() against the obvious computation: a map of every node of every group to the groups holding it
+    (nodes that are prefixes, suffixes or parts of others included, and groups with no node)."""
+    groups = [Group((g,), (), "\n".join(ns), "", "") for g, ns in enumerate(parts)]
+    every: dict[str, set[int]] = {}
+    for g, ns in enumerate(parts):
+        for x in ns:
+            every.setdefault(x, set()).add(g)
+    assert holding(groups, nodes) == set().union(*(every.get(x, set()) for x in nodes if x))

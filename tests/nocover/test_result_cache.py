@@ -45,7 +45,7 @@ def test_a_damaged_pack_is_never_trusted_and_is_rewritten(tmp_path: Path, damage
     ds = many_components(12)
     directory = tmp_path / "cache"
     clean = claims.check(ds, cache=ResultCache(directory), jobs=1)
-    assert [directory / "last-run.pack", directory / "results.pack"] == sorted(
+    assert [directory / "last-run.pack", directory / "lint-pairs", directory / "results.pack"] == sorted(
         p for p in directory.rglob("*") if p.is_file()
     )
     pack_file = directory / "results.pack"
@@ -119,7 +119,8 @@ def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path: Path, s
     pack = json.loads(bytes(unseal(attacker_key, _MAGIC, pack_file.read_bytes()) or b"{}"))
     assert pack["entries"]
     for entry in pack["entries"].values():
-        entry["muses"], entry["verdicts"] = [], [dict(v, verdict="supported") for v in entry["verdicts"]]
+        if "muses" in entry:  # a component's (the other says the rules alone are consistent)
+            entry["muses"], entry["verdicts"] = [], [dict(v, verdict="supported") for v in entry["verdicts"]]
     forged = json.dumps(pack).encode()
     pack_file.write_bytes(seal(attacker_key, _MAGIC, forged) if sealed else forged)
     # the victim checks the checkout with their own key
@@ -221,3 +222,39 @@ def test_the_pack_is_read_back_as_written_or_not_at_all(entries: dict[str, Any])
         return
     assert back == pack
     assert text == orjson.dumps(back, option=orjson.OPT_SORT_KEYS)  # keys sorted: the same pack, the same bytes
+
+
+_RULE_TEXTS = {
+    "consistent": 'const x, y: int\nrule r1: "x is small"\n  x < 3\nrule r2: "y is big"\n  y > 3\n',
+    "conflicting": 'const x: int\nrule r1: "x is small"\n  x < 3\nrule r2: "x is big"\n  x > 3\n',
+}
+
+
+@pytest.mark.parametrize("rules", sorted(_RULE_TEXTS))
+def test_rules_found_consistent_are_not_solved_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str
+) -> None:
+    """A check keeps that its rules alone are consistent; the next one with the same rules does not ask
+    the solver again, and reports what a check without the cache reports. Rules that contradict each
+    other are asked every time."""
+    from claims._logic import executor
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    asked: list[str] = []
+    solve = executor.rules_alone
+
+    def counting(smt: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(smt)
+        return solve(smt, *args, **kwargs)
+
+    monkeypatch.setattr(executor, "rules_alone", counting)
+    ds = claims.dataset([("c1", "x = 1", "q"), ("c2", "x = 2", "q")], rules=_RULE_TEXTS[rules])
+    fresh = _json(claims.check(ds, cache=False, jobs=1))
+    assert len(asked) == 1
+    for _ in range(2):
+        assert _json(claims.check(ds, cache=ResultCache(tmp_path / "cache"), jobs=1)) == fresh
+    assert len(asked) == (2 if rules == "consistent" else 3)
+    other = claims.dataset([("c1", "x = 1", "q")], rules=_RULE_TEXTS[rules].replace("3", "4"))
+    claims.check(other, cache=ResultCache(tmp_path / "cache"), jobs=1)
+    assert len(asked) == (3 if rules == "consistent" else 4)
+    assert ('"rule-conflict"' in fresh) == (rules == "conflicting")
