@@ -13,7 +13,7 @@ from claims._base import errors as E
 from claims._base.errors import DiagnosticSink, InvalidClaim, Span
 from claims._front.claimfile import CLAIM_ID_RE, Document, RawClaim, RawFile, RawSource
 from claims._front.inputs import parse_given
-from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source, Term
+from claims._front.model import KINDS, Claim, Context, Dataset, FileScope, Source, Term, row_of, rows
 from claims._front.resolve import Typer, Vocabulary, may_be_vague, resolve, strict_reading, vocabulary_of
 from claims._front.rulesets import RawRuleSet, load_rule_file, load_rule_text
 from claims._front.syntax import parse_formula, to_text
@@ -200,7 +200,8 @@ def with_claim(
         quote_offset=qoff,
         term=term,
     )
-    return attrs.evolve(ds, claims=(*ds.claims, claim))
+    every = (*ds.claims, claim)
+    return attrs.evolve(ds, claims=every, rows=(every, (*rows(ds), row_of(claim))))
 
 
 def _source_of(

@@ -54,10 +54,21 @@ from claims._base.fields import values_of
 from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import Deferred, DeferredTerm, Term, claim_key, head_of, template_key, term_of
+from claims._front.model import (
+    Deferred,
+    Term,
+    Unmade,
+    claim_key,
+    head_of,
+    make,
+    row_of,
+    template_key,
+    term_of,
+    unmade,
+)
 from claims._front.resolve import ResolvedFile
 
-FORMAT = 5
+FORMAT = 6
 _MAGIC = b"claims-file-cache\n"
 
 
@@ -142,33 +153,32 @@ class FileCache:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles records as tuples, and each claim of ``claims`` with its term's place instead of its term.
+    """Pickles records as tuples of their fields.
 
     attrs gives a slotted record a state that is a dict of its fields (built
     on every dump, read key by key on every load); here its state is the tuple
     of its fields in their order, which attrs' ``__setstate__`` also reads
     (``slots_setstate``). Only classes that use that very ``__setstate__`` are
-    written so; every other object is pickled as usual.
+    written so; every other object is pickled as usual. A claim the file cache
+    left unmade (:class:`~claims._front.model.Unmade`) is made, and written as
+    the claim it is.
     ``reducer_override`` is asked about class instances alone (never about
     strings, numbers, tuples, lists or dicts), so the tuples and strings that
     are most of an entry cost no Python call.
     """
 
-    def __init__(self, out: io.BytesIO, claims: dict[int, int] | None = None) -> None:
+    def __init__(self, out: io.BytesIO) -> None:
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
-        self._claims = claims or {}
         self._getters: dict[type, Callable[[object], tuple[Any, ...]] | None] = {}
 
     def reducer_override(self, obj: object) -> Any:
+        if type(obj) is Unmade:
+            make(obj)
         cls = type(obj)
         get = self._getters[cls] if cls in self._getters else self._getters.setdefault(cls, _state_of(cls))
         if get is None:
             return NotImplemented
-        state = get(obj)
-        place = self._claims.get(id(obj))
-        if place is not None:  # a claim: its term is kept apart, at ``place``
-            state = tuple(place if n == "term" else v for n, v in zip(_state_names(cls) or (), state, strict=True))
-        return (_NEWOBJ, (cls,), state)
+        return (_NEWOBJ, (cls,), get(obj))
 
 
 _NEWOBJ: Callable[..., object] = copyreg.__newobj__  # type: ignore[attr-defined]  # cls.__new__(cls), as pickle does
@@ -227,15 +237,18 @@ def pack(entry: Entry) -> bytes:
             for c, t in zip(rf.claims, templates, strict=True)
         )
     heads = tuple(map(head_of, templates))
-    entry = attrs.evolve(entry, resolved=attrs.evolve(rf, templates=(), uses=(), keys=keys, heads=heads))
-    claims = entry.resolved.claims
+    claims = rf.claims
+    entry = attrs.evolve(entry, resolved=attrs.evolve(rf, claims=(), templates=(), uses=(), keys=keys, heads=heads))
     terms: list[Term | None] = [term_of(c) for c in claims]
-    places = {id(c): k for k, (c, t) in enumerate(zip(claims, terms, strict=True)) if t is not None}
+    # each claim as its row, with the place of its term among the file's terms (an int, which no term is)
+    kept_rows = tuple(
+        (*row_of(c)[:-1], k if t is not None else None) for k, (c, t) in enumerate(zip(claims, terms, strict=True))
+    )
     parts = []
     uses = tuple(t.uses for t in templates)
-    for obj, claim_places in ((tuple(terms), None), (templates, None), (uses, None), (entry, places)):
+    for obj in (tuple(terms), templates, uses, (entry, kept_rows)):
         out = io.BytesIO()
-        _Pickler(out, claim_places).dump(obj)
+        _Pickler(out).dump(obj)
         parts.append(out.getvalue())
     return b"".join(len(part).to_bytes(8, "little") for part in parts[:3]) + b"".join(parts)
 
@@ -253,14 +266,12 @@ def unpack(payload: bytes | memoryview) -> Entry | None:
     view = memoryview(payload)
     ends = list(itertools.accumulate((int.from_bytes(view[k : k + 8], "little") for k in (0, 8, 16)), initial=24))
     terms, templates, uses = (bytes(view[a:b]) for a, b in itertools.pairwise(ends))
-    entry = pickle.loads(view[ends[-1] :])
-    if not isinstance(entry, Entry):
+    entry, kept_rows = pickle.loads(view[ends[-1] :])
+    if not isinstance(entry, Entry) or type(kept_rows) is not tuple:
         return None
     read = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))
-    for c in entry.resolved.claims:
-        place: object = c.term
-        if type(place) is int:
-            object.__setattr__(c, "term", DeferredTerm(read, place))
+    object.__setattr__(entry.resolved, "claims", unmade(kept_rows, read))
+    object.__setattr__(entry.resolved, "rows", kept_rows)
     heads = entry.resolved.heads
     if heads:
         for name, blob in (("templates", templates), ("uses", uses)):

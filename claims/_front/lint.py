@@ -35,7 +35,7 @@ from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
 from claims._base.version import engine_digest
-from claims._front.model import Dataset, kept_uses, plain, symbol_uses, term_of
+from claims._front.model import Dataset, kept_uses, plain, rows, span_of, symbol_uses, term_of
 
 
 @attrs.frozen(kw_only=True)
@@ -234,12 +234,15 @@ def lint_dataset(ds: Dataset, *, kept: Path | None = None) -> tuple[Diagnostic, 
     :class:`KeptPairs`); the warnings are the same with it or without it.
     """
     uses: list[Use] = []
-    for c, known in zip(ds.claims, kept_uses(ds), strict=True):
-        if c.span is None:
+    # the claims' ids and places from their rows: a claim the file cache kept is not made for them
+    for c, row, known in zip(ds.claims, rows(ds), kept_uses(ds), strict=True):
+        span = span_of(row)
+        if span is None:
             continue
         found = known if known is not None else symbol_uses(term_of(c))
+        group = row[0]
         uses.extend(
-            Use(name=name, kind=kind, arity=n, span=c.span, group=c.id, in_rule=False) for name, kind, n in found
+            Use(name=name, kind=kind, arity=n, span=span, group=group, in_rule=False) for name, kind, n in found
         )
     for r in ds.rules:
         span = r.span or Span(r.rule_set, 1, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import marshal
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
@@ -430,6 +431,8 @@ class Dataset:
     _context: Context | None = attrs.field(default=None, eq=False, repr=False)
     # see kept: (claim, its file's templates, its place among them, its key or "", its head, its file's uses)
     _templates: tuple[Kept, ...] = attrs.field(default=(), eq=False, repr=False)
+    # see rows: the claims' rows, with the very tuple of claims they are the rows of
+    _rows: tuple[tuple[Claim, ...], tuple[Row, ...]] | None = attrs.field(default=None, eq=False, repr=False)
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id (``KeyError`` when there is none)."""
@@ -437,6 +440,134 @@ class Dataset:
             if c.id == claim_id:
                 return c
         raise KeyError(claim_id)
+
+
+Row = tuple[Any, ...]
+"""A claim's fields as one plain tuple, in the order of :class:`Claim`'s (:func:`row_of`).
+
+Its span is the tuple of the span's fields, and its term is not there
+(``None``), or, in a row the file cache kept, the place of the claim's term
+among its file's terms. Rows are what the passes over every claim of a large
+dataset read (its kinds, ids, days, sources, places), so that a claim the
+file cache kept need not be made (see :class:`Unmade`).
+"""
+
+CLAIM_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Claim))
+"""The fields of a claim, in the order of a :data:`Row`."""
+
+ROW = {name: k for k, name in enumerate(CLAIM_FIELDS)}
+"""The place of each field of a claim in its :data:`Row`."""
+
+
+def row_of(c: Claim) -> Row:
+    """The :data:`Row` of a claim (without its term)."""
+    s = c.span
+    return (
+        c.id,
+        c.source,
+        c.quote,
+        c.said,
+        c.formula,
+        c.kind,
+        c.holds,
+        c.note,
+        None if s is None else (s.path, s.line, s.column, s.end_line, s.end_column),
+        c.quote_line,
+        c.quote_offset,
+        None,
+    )
+
+
+def rows(ds: Dataset) -> Sequence[Row]:
+    """The :data:`Row` of each claim of ``ds``, made of its claims when the loader kept none for them.
+
+    The rows the loader kept are the rows of one tuple of claims, the very
+    one they were kept with: a dataset with other claims
+    (:func:`claims.with_claim`, ``attrs.evolve``) has its rows made again.
+    """
+    kept_rows = ds._rows
+    if kept_rows is not None and kept_rows[0] is ds.claims:
+        return kept_rows[1]
+    return [row_of(c) for c in ds.claims]
+
+
+def span_of(row: Row) -> Span | None:
+    """The span of the claim of ``row``."""
+    s = row[_SPAN]
+    return None if s is None else Span(*s)
+
+
+_SPAN = ROW["span"]
+_HASH_SLOT = Claim.__dict__["_attrs_cached_hash"]  # attrs' slot for the cached hash of a claim
+
+
+class Unmade(Claim):
+    """A claim the file cache kept, made from its row when one of its fields is first read.
+
+    A re-check of 100,000 claims names about 14,000 of them in its report; the
+    passes over all of them read their rows (:func:`rows`). So the file cache
+    gives each of its claims as an instance of this class with none of its
+    fields set, its row and its file's terms held where attrs keeps the
+    claim's hash; reading any field (or hashing, comparing, printing or
+    pickling it) sets every field from the row, as unpickling the claim would
+    have, and makes it a :class:`Claim`. Its class then is ``Claim``, so it is
+    equal to the claim a fresh load makes, and to nothing else.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        make(self)
+        return getattr(self, name)
+
+    def __hash__(self) -> int:
+        make(self)
+        return hash(self)
+
+    def __eq__(self, other: object) -> bool:
+        make(self)
+        return self == other
+
+    def __ne__(self, other: object) -> bool:
+        make(self)
+        return self != other
+
+    def __repr__(self) -> str:
+        make(self)
+        return repr(self)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        make(self)
+        return self.__reduce_ex__(protocol)
+
+
+def unmade(kept_rows: Sequence[Row], terms: Callable[[], Sequence[Term]]) -> tuple[Claim, ...]:
+    """The claims of ``kept_rows`` (the file cache's), each made when first read; ``terms``: their file's terms."""
+    shells = tuple(map(object.__new__, itertools.repeat(Unmade, len(kept_rows))))
+    for _ in map(_HASH_SLOT.__set__, shells, zip(kept_rows, itertools.repeat(terms))):
+        pass
+    return shells
+
+
+def make(c: Claim) -> None:
+    """Set every field of an :class:`Unmade` claim from its row, and make it a :class:`Claim`."""
+    held = _HASH_SLOT.__get__(c, Claim)
+    if type(held) is tuple:  # (row, terms) until made; None (or a hash) once made, or when made by __init__
+        row, terms = held
+        for put, value in zip(_SETTERS, row, strict=True):
+            put(c, value)
+        s = row[_SPAN]
+        if s is not None:
+            _SETTERS[_SPAN](c, Span(*s))
+        place = row[-1]
+        if type(place) is int:
+            _SETTERS[-1](c, DeferredTerm(terms, place))
+        _HASH_SLOT.__set__(c, None)
+    object.__setattr__(c, "__class__", Claim)
+
+
+# each field's slot, set as attrs' own __init__ and __setstate__ set a frozen claim's (past its __setattr__)
+_SETTERS = tuple(Claim.__dict__[name].__set__ for name in CLAIM_FIELDS)
 
 
 Kept = tuple[Claim, Sequence[Template], int, str, Head, Sequence[Uses]]

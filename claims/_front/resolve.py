@@ -33,6 +33,7 @@ from claims._front.model import (
     FileScope,
     Head,
     Kept,
+    Row,
     Rule,
     SortInfo,
     Source,
@@ -49,6 +50,8 @@ from claims._front.model import (
     head_of,
     plain,
     relates_days,
+    row_of,
+    span_of,
     uses_context_time,
 )
 from claims._front.rulesets import RawRuleSet
@@ -1001,6 +1004,7 @@ class ResolvedFile:
     uses: Sequence[Uses] = ()  # their symbol uses, when the file cache kept them (read on first use)
     keys: tuple[str, ...] = ()  # the claims' keys (model.claim_key), when kept in the file cache
     heads: tuple[Head, ...] = ()  # their heads (model.head_of), when kept in the file cache
+    rows: tuple[Row, ...] = ()  # the claims' rows (model.Row), when the file cache kept them
     strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
     declarations: tuple[S.Item, ...] = ()  # its own, as written
     document: str | None = None  # the shown path of its 'document'
@@ -1233,18 +1237,26 @@ def strict_reading(vocab: Vocabulary, loc: Locator, tolerance: Fraction, tree: S
 def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:
     """The dataset of resolved files: a claim id used twice is an error at its second use."""
     claims: list[Claim] = []
-    seen_claims: dict[str, Span] = {}
-    for f in files:
+    claim_rows: list[Row] = []
+    seen_claims: dict[str, tuple[ResolvedFile, int]] = {}
+
+    def id_span(f: ResolvedFile, k: int, row: Row) -> Span:
         # a file from the cache keeps no id places (see claims._run.loader._load): its claims' places serve
-        id_spans = f.id_spans or tuple(c.span or Span(f.path, 1, 0) for c in f.claims)
-        for c, id_span in zip(f.claims, id_spans, strict=False):
-            if c.id in seen_claims:
+        return f.id_spans[k] if f.id_spans else span_of(row) or Span(f.path, 1, 0)
+
+    for f in files:
+        # the rows, not the claims: a claim the file cache kept is made when first read (model.Unmade)
+        for k, (c, row) in enumerate(zip(f.claims, f.rows or map(row_of, f.claims), strict=True)):
+            cid = row[0]
+            if cid in seen_claims:
+                first = id_span(*seen_claims[cid], rows_of(seen_claims[cid][0])[seen_claims[cid][1]])
                 sink.error(
-                    id_span, E.DUPLICATE_ID, f"duplicate claim id '{c.id}'; it is first used at {seen_claims[c.id]}"
+                    id_span(f, k, row), E.DUPLICATE_ID, f"duplicate claim id '{cid}'; it is first used at {first}"
                 )
                 continue
-            seen_claims[c.id] = id_span
+            seen_claims[cid] = (f, k)
             claims.append(c)
+            claim_rows.append(row)
     docs: dict[str, str] = {}
     for f in files:
         docs.update(dict(f.documents))
@@ -1269,8 +1281,9 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
             for k, f in enumerate(files)
         ),
     )
+    every = tuple(claims)
     return Dataset(
-        claims=tuple(claims),
+        claims=every,
         rules=scope.rules,
         sources=tuple(s for f in files for s in f.sources),
         symbols=tuple(symbols.values()),
@@ -1280,7 +1293,13 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         about_tolerance=DEFAULT_TOLERANCE,
         context=context,
         templates=tuple(kept for f in files for kept in _kept(f)),
+        rows=(every, tuple(claim_rows)),
     )
+
+
+def rows_of(f: ResolvedFile) -> Sequence[Row]:
+    """The rows of the claims of ``f`` (model.Row): the file cache's, or made of its claims."""
+    return f.rows or [row_of(c) for c in f.claims]
 
 
 def _kept(f: ResolvedFile) -> Iterator[Kept]:

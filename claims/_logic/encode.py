@@ -70,6 +70,7 @@ from claims._base.errors import TOO_LARGE, Diagnostic, InvalidClaim, Span
 from claims._base.limits import DEFAULT, Limits, TooLarge
 from claims._front.build import strict_claims
 from claims._front.model import (
+    ROW,
     SCOPE_MARK,
     Claim,
     Dataset,
@@ -89,6 +90,7 @@ from claims._front.model import (
     kept,
     plain,
     relates_days,
+    rows,
     symbol_uses,
     term_of,
     uses_context_time,
@@ -984,18 +986,20 @@ def relevant_days(dataset: Dataset, templates: Templates) -> list[int]:
     A day a rule names with '@' is special too: the rule must hold on that very day.
     """
     found: set[int] = set()
-    for c, timed, explicit in zip(dataset.claims, templates.timed, templates.explicit, strict=True):
+    said, holds, kind = ROW["said"], ROW["holds"], ROW["kind"]
+    every = rows(dataset)  # a claim's interval is its holds, or its said day (Claim.interval)
+    for r, timed, explicit in zip(every, templates.timed, templates.explicit, strict=True):
         if timed:
-            lo, hi = c.interval
+            lo, hi = (r[said], r[said]) if r[holds] is None else r[holds]
             found.add(lo.toordinal())
             found.add(hi.toordinal())
         found.update(explicit)
     return _with_gaps(
         sorted(found.union(*(rule_days(r) for r in dataset.rules))),
         [
-            c.interval
-            for c, timed in zip(dataset.claims, templates.timed, strict=True)
-            if timed and c.kind == "conclusion"
+            (r[said], r[said]) if r[holds] is None else r[holds]
+            for r, timed in zip(every, templates.timed, strict=True)
+            if timed and r[kind] == "conclusion"
         ],
     )
 

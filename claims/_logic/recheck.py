@@ -82,7 +82,7 @@ from claims._base.files import write_atomic
 from claims._base.limits import Limits
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import Claim, Dataset, Template, claim_key, template_key
+from claims._front.model import ROW, Claim, Dataset, Template, claim_key, rows, template_key
 from claims._logic.cache import component_key, engine_version
 from claims._logic.encode import (
     Encoded,
@@ -432,7 +432,8 @@ def _incremental(
     fresh = outlines(part, members, scripts=False)
     fresh_keys = [component_key(c, facts, opts) for c in fresh]
     comps = [(min((*c.claims, *c.conclusions)), c, k) for c, k in zip(fresh, fresh_keys, strict=True)]
-    concl = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "conclusion")
+    kind = ROW["kind"]
+    concl = frozenset(i for i, r in enumerate(rows(ds)) if r[kind] == "conclusion")
     comps += [(grp.claims[0], _kept_component(grp, concl), grp.key) for grp in kept if grp.shape]
     comps.sort(key=lambda p: p[0])
     record = Record(

@@ -19,7 +19,7 @@ import orjson
 
 from claims._base.errors import Diagnostic
 from claims._base.text import plural
-from claims._front.model import Claim, Dataset, Rule
+from claims._front.model import ROW, Claim, Dataset, Rule, rows
 from claims._report.gating import Gate
 from claims._report.registry import Formats
 
@@ -289,7 +289,7 @@ def source_count(ds: Dataset) -> int:
     The claims of a file share its source objects, so the sources are told
     apart by value among one of each object, not among one of each claim.
     """
-    return len(set({id(s): s for s in map(operator.attrgetter("source"), ds.claims)}.values()))
+    return len(set({id(s): s for s in map(operator.itemgetter(ROW["source"]), rows(ds))}.values()))
 
 
 def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
@@ -300,8 +300,8 @@ def culprits(report: Report) -> tuple[tuple[Culprit, ...], tuple[Culprit, ...]]:
     many the preferred repair sets aside (where it is not tied), then by
     claim order (a source: by name).
     """
-    claims = report.dataset.claims
-    order = dict(zip(map(operator.attrgetter("id"), claims), range(len(claims)), strict=True))
+    all_rows = rows(report.dataset)
+    order = dict(zip(map(operator.itemgetter(ROW["id"]), all_rows), range(len(all_rows)), strict=True))
     count: Counter[Claim] = Counter(x for c in report.contradictions for x in set(c.claims))
     every = {x for g in report.conflicts for x in g.in_every_repair}
     chosen = {x for g in report.conflicts if g.preferred is not None and not g.tied for x in g.preferred}

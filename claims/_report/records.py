@@ -22,7 +22,7 @@ from claims._base.errors import Diagnostic, Span
 from claims._base.fields import values_of
 from claims._base.text import plural
 from claims._base.version import __version__
-from claims._front.model import Claim, Rule
+from claims._front.model import ROW, Claim, Rule, rows
 from claims._logic.solver import SEED, z3_version
 from claims._report.findings import (
     Conflict,
@@ -523,15 +523,27 @@ def error_record(d: Diagnostic) -> ErrorRecord:
 _PLACE_IN_MESSAGE = re.compile(r"(?<= at ).*?:\d+:\d+")
 
 
-def _owners(report: Report) -> dict[Span, Claim | Rule]:
-    """The claim or rule at each place the lint puts its warnings (``claims._front.lint.lint_dataset``)."""
-    out: dict[Span, Claim | Rule] = {}
-    for c in report.dataset.claims:
-        if c.span is not None:
-            out.setdefault(c.span, c)
-    for r in report.dataset.rules:
-        out.setdefault(r.span or Span(r.rule_set, 1, 0), r)
-    return out
+def _owners(report: Report) -> Callable[[Span], Claim | Rule | None]:
+    """The claim or rule at each place the lint puts its warnings (``claims._front.lint.lint_dataset``).
+
+    The first claim at the place, else the first rule. The claims' places are
+    read from their rows (``claims._front.model.rows``), as tuples of a
+    span's fields, which are equal where the spans are.
+    """
+    span = ROW["span"]
+    claims: dict[tuple[Any, ...], Claim] = {}
+    for c, r in zip(report.dataset.claims, rows(report.dataset), strict=True):
+        if r[span] is not None:
+            claims.setdefault(r[span], c)
+    rules: dict[Span, Rule] = {}
+    for rule in report.dataset.rules:
+        rules.setdefault(rule.span or Span(rule.rule_set, 1, 0), rule)
+
+    def owner(s: Span) -> Claim | Rule | None:
+        c = claims.get((s.path, s.line, s.column, s.end_line, s.end_column))
+        return c if c is not None else rules.get(s)
+
+    return owner
 
 
 def warning_fingerprint(d: Diagnostic, owner: Claim | Rule | None) -> str:
@@ -551,11 +563,11 @@ def warning_records(report: Report, *, fail_on_warnings: bool = False) -> tuple[
 
     Each is ``failing`` only under ``fail_on_warnings`` (``--fail-on-warnings``).
     """
-    owners = _owners(report) if report.warnings else {}
+    owner = _owners(report) if report.warnings else None
     return tuple(
         WarningRecord(
             code=d.code,
-            fingerprint=warning_fingerprint(d, owners.get(d.span)),
+            fingerprint=warning_fingerprint(d, None if owner is None or d.span is None else owner(d.span)),
             level="warning",
             failing=fail_on_warnings,
             message=d.message,

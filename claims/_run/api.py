@@ -20,7 +20,7 @@ from claims._base.errors import Diagnostic
 from claims._base.limits import DEFAULT as DEFAULT_LIMITS
 from claims._base.limits import Limits
 from claims._front.lint import lint_dataset
-from claims._front.model import Dataset
+from claims._front.model import ROW, Dataset, rows
 from claims._logic import executor as _executor
 from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
@@ -108,7 +108,8 @@ def _check(
     with beside(
         functools.partial(lint_dataset, ds, kept=kept), fork=n_jobs > 1 and len(ds.claims) >= LINT_BESIDE_THRESHOLD
     ) as warnings:
-        facts = frozenset(i for i, c in enumerate(ds.claims) if c.kind == "fact")
+        kind = ROW["kind"]
+        facts = frozenset(i for i, r in enumerate(rows(ds)) if r[kind] == "fact")
         conflicts: list[RuleConflict] = []
         if ds.rules:
             alone = encode_rules_alone(ds, limits=limits)
