@@ -110,9 +110,9 @@ def measure(
 
     lint_ran_here = [False]  # not when check() runs the lint in a forked child
 
-    def lint_dataset(dataset: Any) -> Any:
+    def lint_dataset(dataset: Any, **options: Any) -> Any:
         t = time.perf_counter()
-        out = () if not lint or original_lint is None else original_lint(dataset)
+        out = () if not lint or original_lint is None else original_lint(dataset, **options)
         lint_time[0] += time.perf_counter() - t
         lint_ran_here[0] = True
         return out
