@@ -211,16 +211,21 @@ def dumps(obj: object) -> bytes:
 
 
 def pack(entry: Entry) -> bytes:
-    """An entry as its terms, its templates, their uses and the rest: four pickles in one, what :func:`unpack` reads.
+    """An entry as its terms, its templates, their uses, its declarations and the rest: five pickles in one,
+    what :func:`unpack` reads.
 
-    Each claim of the file is written with the place of its term among the
-    file's terms (an ``int``, which no term is); :func:`unpack` gives it back
-    a :class:`~claims._front.model.DeferredTerm` over them. The templates
-    are written apart too, and their symbol uses (what the lint reads of
-    them) apart again; the entry keeps the head of each template
-    (:func:`~claims._front.model.head_of`), and :func:`unpack` gives the file
-    a :class:`~claims._front.model.Deferred` over the templates and one over
-    the uses. Each template is kept with its claim's key
+    Each claim of the file is written as its row (:data:`~claims._front.model.Row`),
+    with the place of its term among the file's terms (an ``int``, which no
+    term is); :func:`unpack` gives the claims back unmade
+    (:class:`~claims._front.model.Unmade`, made from their rows when first
+    read), each with a :class:`~claims._front.model.DeferredTerm` over the
+    terms. The templates are written apart too, and their symbol uses (what
+    the lint reads of them) apart again, and the file's declarations as
+    written (which only :func:`claims.with_claim` and a file declaring a
+    name another file declares read); the entry keeps the head of each
+    template (:func:`~claims._front.model.head_of`), and :func:`unpack` gives
+    the file a :class:`~claims._front.model.Deferred` over the templates, one
+    over the uses and one over the declarations. Each template is kept with its claim's key
     (:func:`~claims._front.model.claim_key`, made here of them), so that a
     re-check does not digest the templates again. What a cache file holds,
     sealed; a load's forked child packs the files it resolved so (see
@@ -238,7 +243,10 @@ def pack(entry: Entry) -> bytes:
         )
     heads = tuple(map(head_of, templates))
     claims = rf.claims
-    entry = attrs.evolve(entry, resolved=attrs.evolve(rf, claims=(), templates=(), uses=(), keys=keys, heads=heads))
+    declarations = tuple(rf.declarations)
+    entry = attrs.evolve(
+        entry, resolved=attrs.evolve(rf, claims=(), templates=(), uses=(), declarations=(), keys=keys, heads=heads)
+    )
     terms: list[Term | None] = [term_of(c) for c in claims]
     # each claim as its row, with the place of its term among the file's terms (an int, which no term is)
     kept_rows = tuple(
@@ -246,35 +254,48 @@ def pack(entry: Entry) -> bytes:
     )
     parts = []
     uses = tuple(t.uses for t in templates)
-    for obj in (tuple(terms), templates, uses, (entry, kept_rows)):
+    for obj in (tuple(terms), templates, uses, declarations, (entry, kept_rows, len(declarations))):
         out = io.BytesIO()
         _Pickler(out).dump(obj)
         parts.append(out.getvalue())
-    return b"".join(len(part).to_bytes(8, "little") for part in parts[:3]) + b"".join(parts)
+    return b"".join(len(part).to_bytes(8, "little") for part in parts[:_APART]) + b"".join(parts)
+
+
+_APART = 4
+"""The pickles an entry keeps apart, read on first use: its terms, templates, uses and declarations."""
 
 
 def unpack(payload: bytes | memoryview) -> Entry | None:
-    """The entry :func:`pack` made ``payload`` of (None when it is not one); terms, templates, uses read on first use.
+    """The entry :func:`pack` made ``payload`` of (None when it is not one); its claims unmade, and its terms,
+    templates, uses and declarations read on first use.
 
-    ``payload`` is the lengths of the terms', the templates' and the uses'
-    pickles (8 bytes each), those pickles, then the entry's: read in place,
-    without copying the entry's bytes (the other three are copied, so that
-    the payload is not kept alive by them). Only for bytes this engine made:
-    from the file cache, once their seal verified, or from a load's own
-    forked child.
+    ``payload`` is the lengths of the pickles kept apart (8 bytes each),
+    those pickles, then the entry's: read in place, without copying the
+    entry's bytes (the others are copied, so that the payload is not kept
+    alive by them). Only for bytes this engine made: from the file cache,
+    once their seal verified, or from a load's own forked child.
     """
     view = memoryview(payload)
-    ends = list(itertools.accumulate((int.from_bytes(view[k : k + 8], "little") for k in (0, 8, 16)), initial=24))
-    terms, templates, uses = (bytes(view[a:b]) for a, b in itertools.pairwise(ends))
-    entry, kept_rows = pickle.loads(view[ends[-1] :])
-    if not isinstance(entry, Entry) or type(kept_rows) is not tuple:
+    head = 8 * _APART
+    ends = list(
+        itertools.accumulate((int.from_bytes(view[k : k + 8], "little") for k in range(0, head, 8)), initial=head)
+    )
+    terms, templates, uses, declarations = (bytes(view[a:b]) for a, b in itertools.pairwise(ends))
+    entry, kept_rows, n_declarations = pickle.loads(view[ends[-1] :])
+    if not isinstance(entry, Entry) or type(kept_rows) is not tuple or type(n_declarations) is not int:
         return None
+    resolved = entry.resolved
     read = functools.lru_cache(maxsize=1)(lambda: pickle.loads(terms))
-    object.__setattr__(entry.resolved, "claims", unmade(kept_rows, read))
-    object.__setattr__(entry.resolved, "rows", kept_rows)
-    heads = entry.resolved.heads
-    if heads:
-        for name, blob in (("templates", templates), ("uses", uses)):
-            items = Deferred(functools.lru_cache(maxsize=1)(functools.partial(pickle.loads, blob)), len(heads))
-            object.__setattr__(entry.resolved, name, items)
+    object.__setattr__(resolved, "claims", unmade(kept_rows, read))
+    object.__setattr__(resolved, "rows", kept_rows)
+    if n_declarations:
+        object.__setattr__(resolved, "declarations", _deferred(declarations, n_declarations))
+    if resolved.heads:
+        object.__setattr__(resolved, "templates", _deferred(templates, len(resolved.heads)))
+        object.__setattr__(resolved, "uses", _deferred(uses, len(resolved.heads)))
     return entry
+
+
+def _deferred(blob: bytes, count: int) -> Deferred[Any]:
+    """The ``count`` items pickled in ``blob``, unpickled when first read."""
+    return Deferred(functools.lru_cache(maxsize=1)(functools.partial(pickle.loads, blob)), count)

@@ -396,7 +396,7 @@ class FileScope:
     path: str
     number: int  # its place in the dataset, from 1: a local name other files declare too is "name#number"
     clashing: frozenset[str]  # the names it declares that other files declare too
-    declarations: tuple[Item, ...]  # its own sorts and symbols, as written
+    declarations: Sequence[Item]  # its own sorts and symbols, as written
     sources: tuple[Source, ...]
     document: str | None  # the shown path of its 'document'
     about_tolerance: Fraction

@@ -1006,7 +1006,7 @@ class ResolvedFile:
     heads: tuple[Head, ...] = ()  # their heads (model.head_of), when kept in the file cache
     rows: tuple[Row, ...] = ()  # the claims' rows (model.Row), when the file cache kept them
     strict: tuple[Term | None, ...] = ()  # each claim's strict reading (see strict_reading), until templates hold it
-    declarations: tuple[S.Item, ...] = ()  # its own, as written
+    declarations: Sequence[S.Item] = ()  # its own, as written (read on first use when the file cache kept them)
     document: str | None = None  # the shown path of its 'document'
     about_tolerance: Fraction = DEFAULT_TOLERANCE  # what its claims' 'about N' allows
 
@@ -1272,7 +1272,8 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
             FileScope(
                 path=f.path,
                 number=k + 1,
-                clashing=frozenset(declared_names(f.declarations)) & scope.clashing,
+                # no name clashes in most datasets: then the declarations are not read (the file cache defers them)
+                clashing=frozenset(declared_names(f.declarations)) & scope.clashing if scope.clashing else frozenset(),
                 declarations=f.declarations,
                 sources=f.sources,
                 document=f.document,

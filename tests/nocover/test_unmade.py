@@ -91,3 +91,22 @@ def test_a_check_through_the_cache_makes_only_the_claims_its_report_names(tmp_pa
     unnamed = {c.id for c in ds.claims if c.id not in named and (c.span and (c.span.path, c.span.line)) not in places}
     assert unnamed, "the data must leave claims that nothing names"
     assert not (made & unnamed)
+
+
+def test_a_claim_added_to_a_cached_dataset_is_the_claim_added_to_a_fresh_one(tmp_path: Path, parses: list[str]) -> None:
+    """``with_claim`` reads the file's declarations, which the file cache keeps apart: the same claim, and the same
+    report, as on a dataset loaded without the cache."""
+    root = _write(tmp_path / "ds", [1, 2, 3])
+    cache = tmp_path / "cache"
+    claims.load(root, cache=cache)
+    kept = claims.with_claim(
+        claims.load(root, cache=cache), "new", "local1 = 5", "4000 troops stayed", file=root / "f1.yaml"
+    )
+    fresh = claims.with_claim(
+        claims.load(root, cache=None), "new", "local1 = 5", "4000 troops stayed", file=root / "f1.yaml"
+    )
+    assert kept.claim("new") == fresh.claim("new")
+    assert term_of(kept.claim("new")) == term_of(fresh.claim("new"))
+    assert render("json", claims.check(kept, cache=False, jobs=1)) == render(
+        "json", claims.check(fresh, cache=False, jobs=1)
+    )
