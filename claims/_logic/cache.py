@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -330,6 +330,19 @@ class ResultCache:
         """Keep that the rules of ``smt`` are consistent (the solver said ``sat``), for :meth:`rules_consistent`."""
         self._remember(_rules_key(smt, rules), _CONSISTENT)
         self._stale = True
+
+    def touch(self, keys: Iterable[str]) -> None:
+        """Count the results of ``keys`` as reused, and keep their entries in the pack as if read.
+
+        For results a run knew without reading them (the quiet components of
+        the last run's record: ``claims._logic.recheck.quiet``).
+        """
+        pack = self._pack() if self.directory is not None else {}
+        for k in keys:
+            self.hits += 1
+            data = pack.get(k)
+            if isinstance(data, dict):
+                self._used[k] = data
 
     def put(
         self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult, key: str | None = None

@@ -42,8 +42,15 @@ def assemble_report(
     seconds: float,
     solved: int,
     warnings: tuple[Diagnostic, ...],
+    *,
+    quiet: tuple[int, int] = (0, 0),
 ) -> Report:
-    """The report of a check: each component's results as findings, in the dataset's order of claims."""
+    """The report of a check: each component's results as findings, in the dataset's order of claims.
+
+    ``quiet``: how many more components there are, each consistent, complete
+    and with no conclusion or near-contradiction (so with no finding), and
+    the solver checks they took (``claims._logic.recheck.quiet``).
+    """
     contradictions: list[Contradiction] = []
     groups: list[Conflict] = []
     verdicts: list[Verdict] = []
@@ -52,7 +59,7 @@ def assemble_report(
     unknowns: list[Unknown] = []
     complete = not conflicts
     truncated = False
-    checks = 0
+    checks = quiet[1]
     for comp, res in zip(comps, results, strict=True):
         checks += res.checks
         if res.complete and not (res.muses or res.conflicts or res.verdicts or res.tolerant):
@@ -122,7 +129,7 @@ def assemble_report(
     stats = Stats(
         claims=len(ds.claims),
         rules=len(ds.rules),
-        components=len(comps),
+        components=len(comps) + quiet[0],
         solved_components=solved,
         solver_checks=checks,
         seconds=seconds,

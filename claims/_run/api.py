@@ -26,7 +26,7 @@ from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
-from claims._logic.recheck import LastRun
+from claims._logic.recheck import LastRun, settled
 from claims._logic.recheck import outline as outline  # re-exported: benchmarks.run times it
 from claims._logic.solve import ComponentResult as Res
 from claims._logic.solve import Options
@@ -182,12 +182,27 @@ def _check(
             comps = made.comps
         results = solve_rest(made.enc, comps, made.keys, known, todo, progress) if made is not None else []
         near = _near_contradictions(ds, results) if made is not None else ()
+        # kept groups known quiet: no component, no result asked for (claims._logic.recheck.quiet)
+        quiet = made.quiet if made is not None else ()
         if store is not None:
+            store.touch(g.key for g in quiet)  # their results stay in the pack, as if read
             store.flush()
-        if last is not None and made is not None and made.changed and made.record is not None:
-            last.write(made.record)
+        if last is not None and made is not None and made.record is not None and made.keys is not None:
+            record = settled(made.record, made.keys, results)
+            if made.changed or record != made.record:
+                last.write(record)
         # the findings first, then the lint's warnings: the lint may still be running beside
-        report = assemble_report(ds, comps, results, conflicts, opts, time.perf_counter() - start, len(todo), ())
+        report = assemble_report(
+            ds,
+            comps,
+            results,
+            conflicts,
+            opts,
+            time.perf_counter() - start,
+            len(todo),
+            (),
+            quiet=(len(quiet), sum(g.quiet for g in quiet)),
+        )
         found = (*warnings.result(), *near)
         return attrs.evolve(
             report, warnings=found, stats=attrs.evolve(report.stats, seconds=time.perf_counter() - start)
