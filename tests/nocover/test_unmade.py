@@ -34,14 +34,19 @@ FIRST_TOUCH: dict[str, Callable[[Claim], Any]] = {
 }
 
 
+def _cached(tmp_path: Path, values: list[int]) -> tuple[Path, Path]:
+    """A dataset written under ``tmp_path`` (see test_file_cache), loaded once into a cache folder: both."""
+    root, cache = _write(tmp_path / "ds", values), tmp_path / "cache"
+    claims.load(root, cache=cache)
+    return root, cache
+
+
 @pytest.mark.parametrize("touch", sorted(FIRST_TOUCH))
 def test_a_kept_claim_is_the_claim_a_fresh_load_makes_whatever_reads_it_first(
     tmp_path: Path, parses: list[str], touch: str
 ) -> None:
     """Every field, the hash, the repr and the pickles of a kept claim are the fresh claim's, and it becomes a Claim."""
-    root = _write(tmp_path / "ds", [1, 2, 3])
-    cache = tmp_path / "cache"
-    claims.load(root, cache=cache)
+    root, cache = _cached(tmp_path, [1, 2, 3])
     kept = claims.load(root, cache=cache).claims
     fresh = claims.load(root, cache=None).claims
     assert all(type(c) is Unmade for c in kept)
@@ -60,9 +65,7 @@ def test_a_kept_claim_is_the_claim_a_fresh_load_makes_whatever_reads_it_first(
 
 def test_the_rows_of_a_cached_dataset_are_its_claims_rows(tmp_path: Path, parses: list[str]) -> None:
     """What the passes read instead of the claims is what the claims say (the terms aside: places, in a kept row)."""
-    root = _write(tmp_path / "ds", [1, 2, 3])
-    cache = tmp_path / "cache"
-    claims.load(root, cache=cache)
+    root, cache = _cached(tmp_path, [1, 2, 3])
     ds = claims.load(root, cache=cache)
     kept_rows = rows(ds)
     assert all(type(c) is Unmade for c in ds.claims)
@@ -76,8 +79,7 @@ def test_the_rows_of_a_cached_dataset_are_its_claims_rows(tmp_path: Path, parses
 def test_a_check_through_the_cache_makes_only_the_claims_its_report_names(tmp_path: Path, parses: list[str]) -> None:
     """A re-check reads rows for its passes over every claim; the claims it makes are those its findings and
     warnings name, and its report is the bytes of a check without any cache."""
-    root = _write(tmp_path / "ds", [1, 1, 1, 2])  # the last file's troops contradict the others'
-    cache = tmp_path / "cache"
+    root, cache = _cached(tmp_path, [1, 1, 1, 2])  # the last file's troops contradict the others'
     claims.check(claims.load(root, cache=cache), cache=cache, jobs=1)
     ds = claims.load(root, cache=cache)
     report = claims.check(ds, cache=cache, jobs=1)
@@ -96,9 +98,7 @@ def test_a_check_through_the_cache_makes_only_the_claims_its_report_names(tmp_pa
 def test_a_claim_added_to_a_cached_dataset_is_the_claim_added_to_a_fresh_one(tmp_path: Path, parses: list[str]) -> None:
     """``with_claim`` reads the file's declarations, which the file cache keeps apart: the same claim, and the same
     report, as on a dataset loaded without the cache."""
-    root = _write(tmp_path / "ds", [1, 2, 3])
-    cache = tmp_path / "cache"
-    claims.load(root, cache=cache)
+    root, cache = _cached(tmp_path, [1, 2, 3])
     kept = claims.with_claim(
         claims.load(root, cache=cache), "new", "local1 = 5", "4000 troops stayed", file=root / "f1.yaml"
     )
