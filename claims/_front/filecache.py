@@ -249,9 +249,7 @@ def pack(entry: Entry) -> bytes:
     )
     terms: list[Term | None] = [term_of(c) for c in claims]
     # each claim as its row, with the place of its term among the file's terms (an int, which no term is)
-    kept_rows = tuple(
-        (*row_of(c)[:-1], k if t is not None else None) for k, (c, t) in enumerate(zip(claims, terms, strict=True))
-    )
+    kept_rows = tuple(row_of(c, None if t is None else k) for k, (c, t) in enumerate(zip(claims, terms, strict=True)))
     parts = []
     uses = tuple(t.uses for t in templates)
     for obj in (tuple(terms), templates, uses, declarations, (entry, kept_rows, len(declarations))):

@@ -35,7 +35,7 @@ from claims._base.files import write_atomic
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
 from claims._base.version import engine_digest
-from claims._front.model import Dataset, kept_uses, plain, rows, span_of, symbol_uses, term_of
+from claims._front.model import ROW, Dataset, kept_uses, plain, rows, span_of, symbol_uses, term_of
 
 
 @attrs.frozen(kw_only=True)
@@ -240,7 +240,7 @@ def lint_dataset(ds: Dataset, *, kept: Path | None = None) -> tuple[Diagnostic, 
         if span is None:
             continue
         found = known if known is not None else symbol_uses(term_of(c))
-        group = row[0]
+        group = row[ROW["id"]]
         uses.extend(
             Use(name=name, kind=kind, arity=n, span=span, group=group, in_rule=False) for name, kind, n in found
         )

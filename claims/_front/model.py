@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 import attrs
 
 from claims._base.errors import Span
+from claims._base.fields import values_of
 
 if TYPE_CHECKING:
     from claims._front.syntax import Item
@@ -459,23 +460,18 @@ ROW = {name: k for k, name in enumerate(CLAIM_FIELDS)}
 """The place of each field of a claim in its :data:`Row`."""
 
 
-def row_of(c: Claim) -> Row:
-    """The :data:`Row` of a claim (without its term)."""
-    s = c.span
-    return (
-        c.id,
-        c.source,
-        c.quote,
-        c.said,
-        c.formula,
-        c.kind,
-        c.holds,
-        c.note,
-        None if s is None else (s.path, s.line, s.column, s.end_line, s.end_column),
-        c.quote_line,
-        c.quote_offset,
-        None,
-    )
+def row_of(c: Claim, term: Any = None) -> Row:
+    """The :data:`Row` of a claim, with ``term`` in its term's place (the file cache puts the term's place there)."""
+    row = list(_VALUES(c))
+    if row[_SPAN] is not None:
+        row[_SPAN] = span_fields(row[_SPAN])
+    row[_TERM] = term
+    return tuple(row)
+
+
+def span_fields(s: Span) -> tuple[Any, ...]:
+    """The fields of a span as a tuple (equal where the spans are equal), as a :data:`Row` holds it."""
+    return (s.path, s.line, s.column, s.end_line, s.end_column)
 
 
 def rows(ds: Dataset) -> Sequence[Row]:
@@ -498,6 +494,8 @@ def span_of(row: Row) -> Span | None:
 
 
 _SPAN = ROW["span"]
+_TERM = ROW["term"]
+_VALUES = values_of(CLAIM_FIELDS)
 _HASH_SLOT = Claim.__dict__["_attrs_cached_hash"]  # attrs' slot for the cached hash of a claim
 
 
@@ -559,9 +557,9 @@ def make(c: Claim) -> None:
         s = row[_SPAN]
         if s is not None:
             _SETTERS[_SPAN](c, Span(*s))
-        place = row[-1]
+        place = row[_TERM]
         if type(place) is int:
-            _SETTERS[-1](c, DeferredTerm(terms, place))
+            _SETTERS[_TERM](c, DeferredTerm(terms, place))
         _HASH_SLOT.__set__(c, None)
     object.__setattr__(c, "__class__", Claim)
 

@@ -26,6 +26,7 @@ from claims._front.inputs import Locator
 from claims._front.model import (
     BUILTIN_SORTS,
     DEFAULT_TOLERANCE,
+    ROW,
     SCOPE_MARK,
     Claim,
     Context,
@@ -1247,7 +1248,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
     for f in files:
         # the rows, not the claims: a claim the file cache kept is made when first read (model.Unmade)
         for k, (c, row) in enumerate(zip(f.claims, f.rows or map(row_of, f.claims), strict=True)):
-            cid = row[0]
+            cid = row[ROW["id"]]
             if cid in seen_claims:
                 first = id_span(*seen_claims[cid], rows_of(seen_claims[cid][0])[seen_claims[cid][1]])
                 sink.error(

@@ -22,7 +22,7 @@ from claims._base.errors import Diagnostic, Span
 from claims._base.fields import values_of
 from claims._base.text import plural
 from claims._base.version import __version__
-from claims._front.model import ROW, Claim, Rule, rows
+from claims._front.model import ROW, Claim, Rule, rows, span_fields
 from claims._logic.solver import SEED, z3_version
 from claims._report.findings import (
     Conflict,
@@ -540,7 +540,7 @@ def _owners(report: Report) -> Callable[[Span], Claim | Rule | None]:
         rules.setdefault(rule.span or Span(rule.rule_set, 1, 0), rule)
 
     def owner(s: Span) -> Claim | Rule | None:
-        c = claims.get((s.path, s.line, s.column, s.end_line, s.end_column))
+        c = claims.get(span_fields(s))
         return c if c is not None else rules.get(s)
 
     return owner
