@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 import attrs
@@ -1237,27 +1238,31 @@ def strict_reading(vocab: Vocabulary, loc: Locator, tolerance: Fraction, tree: S
 
 def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) -> Dataset:
     """The dataset of resolved files: a claim id used twice is an error at its second use."""
-    claims: list[Claim] = []
-    claim_rows: list[Row] = []
     seen_claims: dict[str, tuple[ResolvedFile, int]] = {}
 
     def id_span(f: ResolvedFile, k: int, row: Row) -> Span:
         # a file from the cache keeps no id places (see claims._run.loader._load): its claims' places serve
         return f.id_spans[k] if f.id_spans else span_of(row) or Span(f.path, 1, 0)
 
-    for f in files:
-        # the rows, not the claims: a claim the file cache kept is made when first read (model.Unmade)
-        for k, (c, row) in enumerate(zip(f.claims, f.rows or map(row_of, f.claims), strict=True)):
-            cid = row[ROW["id"]]
-            if cid in seen_claims:
-                first = id_span(*seen_claims[cid], rows_of(seen_claims[cid][0])[seen_claims[cid][1]])
-                sink.error(
-                    id_span(f, k, row), E.DUPLICATE_ID, f"duplicate claim id '{cid}'; it is first used at {first}"
-                )
-                continue
-            seen_claims[cid] = (f, k)
-            claims.append(c)
-            claim_rows.append(row)
+    # the rows, not the claims: a claim the file cache kept is made when first read (model.Unmade)
+    claim_rows: list[Row] = [row for f in files for row in rows_of(f)]
+    ids = list(map(operator.itemgetter(ROW["id"]), claim_rows))
+    if len(set(ids)) == len(ids):  # no id used twice, as in a valid dataset: every claim, in order
+        claims = [c for f in files for c in f.claims]
+    else:  # each id's first claim, and an error at every later one
+        claims, claim_rows = [], []
+        for f in files:
+            for k, (c, row) in enumerate(zip(f.claims, rows_of(f), strict=True)):
+                cid = row[ROW["id"]]
+                if cid in seen_claims:
+                    first = id_span(*seen_claims[cid], rows_of(seen_claims[cid][0])[seen_claims[cid][1]])
+                    sink.error(
+                        id_span(f, k, row), E.DUPLICATE_ID, f"duplicate claim id '{cid}'; it is first used at {first}"
+                    )
+                    continue
+                seen_claims[cid] = (f, k)
+                claims.append(c)
+                claim_rows.append(row)
     docs: dict[str, str] = {}
     for f in files:
         docs.update(dict(f.documents))
@@ -1294,7 +1299,7 @@ def assemble(scope: Scope, files: Sequence[ResolvedFile], sink: DiagnosticSink) 
         documents=tuple(sorted(docs.items())),
         about_tolerance=DEFAULT_TOLERANCE,
         context=context,
-        templates=tuple(kept for f in files for kept in _kept(f)),
+        templates=tuple(itertools.chain.from_iterable(map(_kept, files))),
         rows=(every, tuple(claim_rows)),
     )
 
@@ -1304,15 +1309,18 @@ def rows_of(f: ResolvedFile) -> Sequence[Row]:
     return f.rows or [row_of(c) for c in f.claims]
 
 
-def _kept(f: ResolvedFile) -> Iterator[Kept]:
+def _kept(f: ResolvedFile) -> Iterable[Kept]:
     """What the dataset keeps of each claim of ``f`` that has a template (see :data:`~claims._front.model.Kept`)."""
     if not f.templates:
-        return
+        return ()
     uses = f.uses or tuple(t.uses for t in f.templates)
     heads = f.heads or tuple(map(head_of, f.templates))
     keys = f.keys or itertools.repeat("")
-    for j, (c, key, head) in enumerate(zip(f.claims, keys, heads, strict=False)):
-        yield (c, f.templates, j, key, head, uses)
+    n = len(f.claims)
+    # as many as its claims (its keys, when it keeps none, are repeated)
+    return zip(
+        f.claims, itertools.repeat(f.templates, n), range(n), keys, heads, itertools.repeat(uses, n), strict=False
+    )
 
 
 def declared_names(items: Sequence[S.Item]) -> set[str]:
