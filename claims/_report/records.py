@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -51,22 +51,25 @@ _VERDICT_LEVEL = {
 
 
 def _json(record: Any) -> JSON:
-    """A record's fields as JSON, in field order: records as objects, tuples as lists.
+    """A record's fields as JSON in field order (records as objects, tuples as lists), ``baseline_state`` last if set.
 
     A value of a plain type is taken as it is here (what :func:`_json_value`
     would return): most values are, and a report of 100,000 claims has
     600,000 of them.
     """
-    names, values = _fields(record.__class__)
+    names, values, marked = _fields(record.__class__)
     plain = _PLAIN_TYPES
-    return {n: v if type(v) in plain else _json_value(v) for n, v in zip(names, values(record), strict=True)}
+    out = {n: v if type(v) in plain else _json_value(v) for n, v in zip(names, values(record), strict=True)}
+    return _marked(out, record.baseline_state) if marked else out
 
 
 @functools.cache
-def _fields(cls: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The fields of a record class that :func:`_json` writes, in order, and what reads their values."""
-    names = tuple(a.name for a in attrs.fields(cls) if a.name != "baseline_state")  # added at the end, when set
-    return names, values_of(names)
+def _fields(cls: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], bool]:
+    """The fields of a record class that :func:`_json` writes, in order, what reads their values, and whether
+    it has a ``baseline_state`` (written last, when set)."""
+    every = tuple(a.name for a in attrs.fields(cls))
+    names = tuple(n for n in every if n != "baseline_state")
+    return names, values_of(names), len(names) < len(every)
 
 
 _PLAIN = (str, int, float, type(None))  # bool is an int
@@ -86,6 +89,71 @@ def _marked(out: JSON, state: str | None) -> JSON:
     if state is not None:
         out["baseline_state"] = state
     return out
+
+
+class Checked(list):  # type: ignore[type-arg]  # of JSON objects
+    """The JSON objects of records (:func:`checked_json`), each made only of values json.dumps and orjson write alike.
+
+    Those are dicts with string keys, lists, and strings, integers, booleans,
+    None and floats of :func:`plain_float`, each of exactly that type (not a
+    subclass): what ``claims._report.json_report`` writes with orjson. The
+    writer takes a ``Checked`` list as it is, without walking it again.
+    """
+
+
+def plain_float(x: float) -> bool:
+    """Whether orjson writes the float ``x`` as Python's ``json`` does: 0, or from 1e-4 up to 1e16.
+
+    Beyond those, Python writes ``1e+16`` and orjson ``1e16``; orjson
+    writes ``NaN`` as ``null`` (NaN compares false: not plain).
+    """
+    return x == 0.0 or 1e-4 <= abs(x) < 1e16
+
+
+def checked_json(records: Iterable[Any]) -> list[JSON]:
+    """Each record's JSON (its ``to_json()``): a :class:`Checked` list when every value in them is plain.
+
+    Made in one pass that checks each value as it takes it: one of
+    another type (a subclass of a string, a float beyond :func:`plain_float`,
+    a value that is no record, tuple or JSON leaf) stops it, and the list is
+    then made by ``to_json``, unchecked, for the writer to look at. Either way
+    the objects are equal to what ``to_json`` makes.
+    """
+    items = list(records)
+    try:
+        return Checked([_checked(r) for r in items])
+    except _NotPlain:
+        return [r.to_json() for r in items]
+
+
+class _NotPlain(Exception):
+    """A value :func:`_checked` does not take (see :class:`Checked`)."""
+
+
+_EXACT = frozenset((str, int, bool, type(None)))
+
+
+def _checked(record: Any) -> JSON:
+    """:func:`_json` of a record whose every value is plain (:class:`Checked`), else :class:`_NotPlain`."""
+    names, values, marked = _fields(record.__class__)
+    exact = _EXACT
+    out = {n: v if type(v) in exact else _checked_value(v) for n, v in zip(names, values(record), strict=True)}
+    if not marked:
+        return out
+    if type(record.baseline_state) not in exact:
+        raise _NotPlain
+    return _marked(out, record.baseline_state)
+
+
+def _checked_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _EXACT or (kind is float and plain_float(value)):
+        return value
+    if kind is tuple:
+        return [_checked_value(v) for v in value]
+    if attrs.has(kind):
+        return _checked(value)
+    raise _NotPlain
 
 
 # --------------------------------------------------------------------------- claims and rules
@@ -175,7 +243,7 @@ class FindingRecord:
 
     def to_json(self) -> JSON:
         """The JSON object of the schema's ``finding``."""
-        return _marked(_json(self), self.baseline_state)
+        return _json(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -314,7 +382,7 @@ class WarningRecord:
 
     def to_json(self) -> JSON:
         """The JSON object of the schema's ``warning``."""
-        return _marked(_json(self), self.baseline_state)
+        return _json(self)
 
 
 @attrs.frozen(kw_only=True)

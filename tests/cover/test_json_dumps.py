@@ -11,6 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims._report.json_report import _plain, dumps
+from claims._report.records import Checked, CulpritRecord, WarningRecord, checked_json
 
 scalars = (
     st.none()
@@ -98,3 +99,61 @@ def test_a_fingerprints_bytes_are_json_dumps_compact(payload: dict[str, Any]) ->
 
     want = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert _compact(payload) == want
+
+
+def _culprit(claims: Any, contradictions: Any = 1) -> CulpritRecord:
+    """A record with any values in two of its fields (attrs does not check their types)."""
+    return CulpritRecord(name="s", contradictions=contradictions, in_every_repair=0, in_preferred=0, claims=claims)
+
+
+# a record's fields as they may come: JSON's own types, their subclasses, floats of every kind, tuples of those
+_FIELDS = st.recursive(
+    scalars | st.sampled_from([_Kind.ONE, _Name("é"), _Ratio(0.5), _Ratio(1e20)]),
+    lambda inner: st.lists(inner, max_size=3).map(tuple),
+    max_leaves=6,
+)
+
+
+@given(
+    st.lists(
+        st.builds(
+            CulpritRecord,
+            name=_FIELDS,
+            contradictions=_FIELDS,
+            in_every_repair=_FIELDS,
+            in_preferred=_FIELDS,
+            claims=_FIELDS,
+        )
+        | st.builds(
+            WarningRecord,
+            code=_FIELDS,
+            fingerprint=st.just("f"),
+            level=st.just("warning"),
+            failing=st.booleans(),
+            message=_FIELDS,
+            hint=_FIELDS,
+            file=st.none(),
+            line=_FIELDS,
+            column=st.none(),
+            baseline_state=st.sampled_from([None, "new", _Name("new")]),
+        ),
+        max_size=4,
+    )
+)
+@example([_culprit(("a", "b"))])
+@example([_culprit((), float("nan"))])
+def test_records_checked_as_they_are_made_are_written_as_json_dumps_writes_them(records: list[Any]) -> None:
+    """A ``Checked`` list is taken as plain without a walk: it must hold only what orjson writes as json does."""
+    made = checked_json(records)
+    assert made == [r.to_json() for r in records]  # the objects to_json makes, checked or not
+    doc = {"findings": made}
+    assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if isinstance(made, Checked):
+        assert _plain({"findings": list(made)})  # what the walk would have said of it
+
+
+def test_a_record_with_a_value_orjson_writes_otherwise_is_not_checked() -> None:
+    """A subclass of a JSON type, or a float Python writes with an exponent, leaves the list to the walk."""
+    for odd in (_Name("x"), _Ratio(0.5), 1e20, float("nan"), [1], {"a": 1}):
+        assert not isinstance(checked_json([_culprit((odd,))]), Checked)
+    assert isinstance(checked_json([_culprit(("a", 0.5, None))]), Checked)
