@@ -60,7 +60,7 @@ def test_a_damaged_pack_is_never_trusted_and_is_rewritten(tmp_path: Path, damage
     elif damage == "unsigned":  # the right content, but not sealed by this user
         write(pack_file, json.dumps(pack), signed=False)
     else:
-        key = sorted(pack["entries"])[0]
+        key = min(k for k, v in pack["entries"].items() if isinstance(v, dict) and "muses" in v)  # not kept short
         pack["entries"][key]["muses"] = [[[999], []]]
         write(pack_file, json.dumps(pack))
     # without the last run's record, which knows its quiet components without the pack
@@ -122,7 +122,7 @@ def test_a_forged_pack_shipped_with_a_checkout_decides_nothing(tmp_path: Path, s
     pack = json.loads(bytes(unseal(attacker_key, _MAGIC, pack_file.read_bytes()) or b"{}"))
     assert pack["entries"]
     for entry in pack["entries"].values():
-        if "muses" in entry:  # a component's (the other says the rules alone are consistent)
+        if isinstance(entry, dict) and "muses" in entry:  # a component's that is not empty (kept short)
             entry["muses"], entry["verdicts"] = [], [dict(v, verdict="supported") for v in entry["verdicts"]]
     forged = json.dumps(pack).encode()
     pack_file.write_bytes(seal(attacker_key, _MAGIC, forged) if sealed else forged)
@@ -198,6 +198,57 @@ def test_an_empty_result_read_the_short_way_is_what_the_general_way_reads(
     general = _from_json({**scalars, **dict.fromkeys(lists, ())}, comp)
     assert short == general
     assert short == _from_json(json.loads(json.dumps({**scalars, **{k: [] for k in lists}})), comp)
+
+
+def _outline(claims_: list[int]) -> Any:
+    from claims._logic.partition import Component
+
+    return Component(
+        claims=tuple(sorted(claims_)), conclusions=(), rules=(), smt="", atoms=(), digest="", shape="s", units=()
+    )
+
+
+@given(
+    complete=st.booleans(),
+    truncated=st.booleans(),
+    reason=st.none() | st.text(max_size=5),
+    checks=st.integers(0, 10**6),
+    premise_repairs=st.sampled_from([(), None]),
+    claims_=st.lists(st.integers(0, 50), min_size=1, max_size=5, unique=True),
+)
+def test_an_empty_result_is_kept_short_and_read_back_as_it_was(
+    complete: bool, truncated: bool, reason: str | None, checks: int, premise_repairs: Any, claims_: list[int]
+) -> None:
+    """An empty result is kept as its checks (or four scalars), and read back equal: through JSON, as the pack."""
+    from claims._logic.cache import _from_json, _Local, _to_json
+    from claims._logic.solve import ComponentResult
+
+    res = ComponentResult(
+        muses=(),
+        complete=complete,
+        truncated=truncated,
+        unknown_reason=reason,
+        verdicts=(),
+        checks=checks,
+        premise_repairs=premise_repairs,
+    )
+    comp = _outline(claims_)
+    kept = json.loads(json.dumps(_to_json(res, _Local("k", comp.claims))))
+    assert _from_json(kept, comp) == res
+    short = premise_repairs == ()  # premise repairs not all known: kept whole
+    assert type(kept) is (dict if not short else int if complete and not truncated and reason is None else list)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [-1, True, 1.5, "7", None, [], [True, False, None], [1, 0, None, 3], [True, False, 7, 3], [True, True, None, -2]],
+)
+def test_a_short_entry_that_is_not_one_reads_as_nothing(entry: Any) -> None:
+    """What the pack holds where a result is kept short is checked as it is read: a damaged one gives no result."""
+    from claims._logic.cache import _from_json
+
+    with pytest.raises((KeyError, IndexError, TypeError, ValueError)):
+        _from_json(entry, _outline([1, 2]))
 
 
 _ENTRY = st.recursive(
