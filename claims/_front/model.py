@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import itertools
 import marshal
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
@@ -612,7 +613,7 @@ def kept_uses(ds: Dataset) -> list[Uses | None]:
 def _aligned(ds: Dataset) -> bool:
     """Whether the kept templates are the claims', one each in the claims' order (as a load keeps them)."""
     pairs = ds._templates
-    return len(pairs) == len(ds.claims) and all(c is p[0] for c, p in zip(ds.claims, pairs, strict=True))
+    return len(pairs) == len(ds.claims) and all(map(operator.is_, ds.claims, map(operator.itemgetter(0), pairs)))
 
 
 def template_key(t: Template) -> str:

@@ -60,9 +60,10 @@ import datetime
 import hashlib
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import overload
+from typing import cast, overload
 
 import attrs
 
@@ -929,13 +930,17 @@ class Templates(Sequence[Template]):
         """``kept_``: what the loader kept for each claim (:func:`~claims._front.model.kept`); ``made``: the rest's."""
         self._kept = kept_
         self._made = made
-        heads = [head_of(made[i]) if k is None else k[4] for i, k in enumerate(kept_)]
+        if made:
+            heads = [head_of(made[i]) if k is None else k[4] for i, k in enumerate(kept_)]
+            self.keys: list[str] = ["" if k is None else k[3] for k in kept_]
+        else:  # every template kept (a load through the file cache): their heads and keys as they are
+            heads = list(map(operator.itemgetter(4), cast("Sequence[Kept]", kept_)))
+            self.keys = list(map(operator.itemgetter(3), cast("Sequence[Kept]", kept_)))
         timed, explicit, bounds, across = zip(*heads, strict=True) if heads else ((), (), (), ())
         self.timed: Sequence[bool] = timed
         self.explicit: Sequence[tuple[int, ...]] = explicit
         self.bounds: Sequence[tuple[str, ...]] = bounds
         self.across: Sequence[bool] = across
-        self.keys: list[str] = ["" if k is None else k[3] for k in kept_]
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -968,15 +973,16 @@ def claim_templates(dataset: Dataset, enc: Encoder) -> Templates:
     is read only when asked for (:class:`Templates`).
     """
     kept_ = kept(dataset)
-    vague = [i for i, k in enumerate(kept_) if k is None and may_be_vague(dataset.claims[i])]
+    missing = list(itertools.compress(range(len(kept_)), map(operator.not_, kept_)))  # a Kept is a full tuple
+    vague = [i for i in missing if may_be_vague(dataset.claims[i])]
     read = {i: term_of(c) for i, c in strict_claims(dataset, vague).items()} if vague else {}
     made: dict[int, Template] = {}
-    for i, (c, k) in enumerate(zip(dataset.claims, kept_, strict=True)):
-        if k is None:
-            try:
-                made[i] = template(enc, c, read.get(i))
-            except TooLarge as exc:
-                _too_large(c.span, f"claim '{c.id}': {exc}")
+    for i in missing:
+        c = dataset.claims[i]
+        try:
+            made[i] = template(enc, c, read.get(i))
+        except TooLarge as exc:
+            _too_large(c.span, f"claim '{c.id}': {exc}")
     return Templates(kept_, made)
 
 

@@ -91,7 +91,7 @@ from claims._base.files import write_atomic
 from claims._base.limits import Limits
 from claims._base.read import CACHE_FILE_BYTES, read_regular
 from claims._base.sign import seal, unseal, user_key
-from claims._front.model import ROW, Claim, Dataset, Template, claim_key, rows, template_key
+from claims._front.model import ROW, Claim, Dataset, Row, Template, claim_key, rows, template_key
 from claims._logic.cache import component_key, engine_version
 from claims._logic.encode import (
     Encoded,
@@ -341,17 +341,28 @@ def _groups_of(
     return out
 
 
-def _pairs(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], list[int]]:
-    """Each old claim's partner among ``keys`` (-1: none), and the claims of ``keys`` with none (added).
+class Pairs(NamedTuple):
+    """The claims of this run paired with the last run's (:func:`_pairs`)."""
+
+    new_of_old: list[int]  # each old claim's partner among this run's (-1: none)
+    added: list[int]  # this run's claims paired with none
+    off: list[int]  # the old claims not paired with the claim at their own place (in order)
+
+
+def _pairs(keys: Sequence[str], old: Sequence[str]) -> Pairs:
+    """Each old claim's partner among ``keys`` (-1: none), the claims of ``keys`` with none (added), and the
+    old claims whose partner is not at their own place.
 
     Equal keys are paired in order. Claims at the same place with the same
     key are paired first: the common case of an edit that keeps the number
-    of claims pairs every unchanged claim with itself.
+    of claims pairs every unchanged claim with itself, and only the few
+    claims whose keys differ are looked at again (a claim whose key differs
+    from its old one is never paired with it: ``off`` holds just those).
     """
     if len(keys) == len(old):
         differ = [i for i, (a, b) in enumerate(zip(keys, old, strict=True)) if a != b]
         if not differ:
-            return list(range(len(keys))), []
+            return Pairs(list(range(len(keys))), [], [])
         new_of_old = list(range(len(keys)))
         for i in differ:
             new_of_old[i] = -1
@@ -359,8 +370,9 @@ def _pairs(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], list[int
         for o, i in enumerate(sub_new):
             if i >= 0:
                 new_of_old[differ[o]] = differ[i]
-        return new_of_old, [differ[i] for i in sub_old]
-    return _pairs_by_key(keys, old)
+        return Pairs(new_of_old, [differ[i] for i in sub_old], differ)
+    new_of_old, added = _pairs_by_key(keys, old)
+    return Pairs(new_of_old, added, [o for o, i in enumerate(new_of_old) if i != o])
 
 
 def _pairs_by_key(keys: Sequence[str], old: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -393,34 +405,29 @@ def _incremental(
 ) -> Outline | None:
     """The outline from ``last`` (same context), or None when the full computation must run."""
     n = len(keys)
-    new_of_old, added = _pairs(keys, last.keys)
-    same = not added and len(keys) == len(last.keys) and all(i == o for o, i in enumerate(new_of_old))
-    removed = [o for o, i in enumerate(new_of_old) if i < 0]
-    if same:
-        counts = list(last.counts)
-    else:
-        counts = [0] * n
-        for o, i in enumerate(new_of_old):
-            if i >= 0:
-                counts[i] = last.counts[o]
-        for i in added:
-            counts[i] = len(claim_days(ds.claims[i], templates.timed[i], days))
+    new_of_old, added, off = _pairs(keys, last.keys)
+    same = not added and not off and n == len(last.keys)
+    removed = [o for o in off if new_of_old[o] < 0]
+    # each claim's count is its partner's: the old counts where the claims kept their places
+    counts = list(last.counts) if n == len(last.keys) else [0] * n
+    for o in off if n == len(last.keys) else range(len(new_of_old)):
+        if new_of_old[o] >= 0:
+            counts[new_of_old[o]] = last.counts[o]
+    for i in added:
+        counts[i] = len(claim_days(ds.claims[i], templates.timed[i], days))
     rules = rule_instances(pieces, days)
     if sum(counts) + len(rules) > limits.instances:
         return None  # the full computation says which claim, as encode does
     dirty: set[int] = set()
     if removed:
-        group_of = [0] * len(last.keys)
-        for g, grp in enumerate(last.groups):
-            for o in grp.claims:
-                group_of[o] = g
-        dirty.update(group_of[o] for o in removed)
+        gone = frozenset(removed)
+        dirty.update(g for g, grp in enumerate(last.groups) if not gone.isdisjoint(grp.claims))
     writer = UnitWriter(enc)
     for i in added:
         writer.add(_kind(ds.claims[i]), i, templates[i], claim_days(ds.claims[i], templates.timed[i], days))
     if added:
         dirty.update(holding(last.groups, [x for u in writer.units for x in nodes_of(u, bounded)]))
-    moved = not same and any(i != o for o, i in enumerate(new_of_old) if i >= 0)
+    moved = any(new_of_old[o] >= 0 for o in off)  # a kept claim at another place
     kept: list[Group] = []
     for g, grp in enumerate(last.groups):
         if g in dirty:
@@ -449,9 +456,8 @@ def _incremental(
     fresh = outlines(part, members, scripts=False)
     fresh_keys = [component_key(c, facts, opts) for c in fresh]
     comps = [(min((*c.claims, *c.conclusions)), c, k) for c, k in zip(fresh, fresh_keys, strict=True)]
-    kind = ROW["kind"]
-    concl = frozenset(i for i, r in enumerate(rows(ds)) if r[kind] == "conclusion")
-    comps += [(grp.claims[0], _kept_component(grp, concl), grp.key) for grp in kept if grp.shape and grp.quiet < 0]
+    every = rows(ds)
+    comps += [(grp.claims[0], _kept_component(grp, every), grp.key) for grp in kept if grp.shape and grp.quiet < 0]
     comps.sort(key=lambda p: p[0])
     record = Record(
         last.context,
@@ -536,13 +542,17 @@ def _kind(c: Claim) -> str:
     return "conclusion" if c.kind == "conclusion" else "claim"
 
 
-def _kept_component(grp: Group, conclusions: frozenset[int]) -> Component:
-    """The outline of a kept group's component, without units: what the result cache needs to find its result."""
+def _kept_component(grp: Group, every: Sequence[Row]) -> Component:
+    """The outline of a kept group's component, without units: what the result cache needs to find its result.
+
+    ``every``: the rows of the dataset's claims (a kept group names only a few of them).
+    """
     concl: tuple[int, ...] = ()
     claims = grp.claims
-    if not conclusions.isdisjoint(claims):
-        claims = tuple(i for i in grp.claims if i not in conclusions)
-        concl = tuple(i for i in grp.claims if i in conclusions)
+    kinds = [every[i][_KIND] for i in claims]
+    if "conclusion" in kinds:
+        claims = tuple(i for i, k in zip(grp.claims, kinds, strict=True) if k != "conclusion")
+        concl = tuple(i for i, k in zip(grp.claims, kinds, strict=True) if k == "conclusion")
     return Component(
         claims=claims,
         conclusions=concl,
@@ -553,3 +563,6 @@ def _kept_component(grp: Group, conclusions: frozenset[int]) -> Component:
         shape=grp.shape,
         units=(),
     )
+
+
+_KIND = ROW["kind"]
