@@ -73,43 +73,17 @@ def read_text(
     Only a regular file is read (a FIFO would block, ``/dev/zero`` never end),
     and only when it holds at most ``limits.file_bytes`` bytes.
     """
-    shown = display_path(path)
-    where = span or Span(shown, 1, 0)
     try:
         data = read_regular(path, limits.file_bytes)
-    except FileNotFoundError:
-        sink.error(where, E.FILE_MISSING, f"file '{shown}' does not exist")
-        return None
-    except NotRegular as exc:
-        if exc.kind == "a directory":
-            sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
-        else:
-            sink.error(
-                where,
-                E.FILE_UNREADABLE,
-                f"'{shown}' is {exc.kind}, not a regular file: it is not read",
-                "only regular files are read, never pipes or devices",
-            )
-        return None
-    except OverBound as exc:
-        sink.error(
-            where, E.TOO_LARGE, str(TooLarge("file-bytes", exc.size, exc.bound, f"'{shown}' is too large", "bytes"))
-        )
-        return None
-    except OSError as exc:
-        sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
-        return None
-    except ValueError as exc:  # a NUL in the name, from 'document: "a\0b"'
-        sink.error(where, E.FILE_MISSING, f"{shown!r} is not a possible file name: {exc}")
-        return None
-    if b"\x00" in data[:8192]:
-        sink.error(where, E.FILE_BINARY, f"'{shown}' is a binary file, not text")
+    except (OSError, ValueError) as exc:
+        _unreadable(path, sink, span, exc)
         return None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8") if b"\x00" not in data[:8192] else None
     except UnicodeDecodeError as exc:
         # lines as the reader sees them; a column counts characters, not bytes
         # (everything before the bad byte is valid UTF-8)
+        shown = display_path(path)
         before = universal_newlines(data[: exc.start].decode("utf-8"))
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1)
@@ -120,9 +94,38 @@ def read_text(
             "save the file as UTF-8",
         )
         return None
+    if text is None:
+        shown = display_path(path)
+        sink.error(span or Span(shown, 1, 0), E.FILE_BINARY, f"'{shown}' is a binary file, not text")
+        return None
     if text.startswith("\ufeff"):
         text = text[1:]
     return universal_newlines(text)
+
+
+def _unreadable(path: Path, sink: DiagnosticSink, span: Span | None, exc: OSError | ValueError) -> None:
+    """Say why the file at ``path`` could not be read (``exc``, from :func:`read_regular`)."""
+    shown = display_path(path)  # made only here: a path is shown only when something is said of it
+    where = span or Span(shown, 1, 0)
+    if isinstance(exc, FileNotFoundError):
+        sink.error(where, E.FILE_MISSING, f"file '{shown}' does not exist")
+    elif isinstance(exc, NotRegular) and exc.kind == "a directory":
+        sink.error(where, E.FILE_UNREADABLE, f"'{shown}' is a directory, not a file")
+    elif isinstance(exc, NotRegular):
+        sink.error(
+            where,
+            E.FILE_UNREADABLE,
+            f"'{shown}' is {exc.kind}, not a regular file: it is not read",
+            "only regular files are read, never pipes or devices",
+        )
+    elif isinstance(exc, OverBound):
+        sink.error(
+            where, E.TOO_LARGE, str(TooLarge("file-bytes", exc.size, exc.bound, f"'{shown}' is too large", "bytes"))
+        )
+    elif isinstance(exc, OSError):
+        sink.error(where, E.FILE_UNREADABLE, f"cannot read '{shown}': {exc.strerror}")
+    else:  # a NUL in the name, from 'document: "a\0b"'
+        sink.error(where, E.FILE_MISSING, f"{shown!r} is not a possible file name: {exc}")
 
 
 _BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
