@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.baseline import run_baseline
-from benchmarks.endtoend import run_end_to_end
+from benchmarks.endtoend import EDITS, run_end_to_end
 from benchmarks.fresh import run_fresh
 from benchmarks.generate import SEED, Expected, generate, load_expected
 
@@ -110,6 +110,7 @@ ENGINE_COLUMNS = [
     ("e2e s", "no_cache_wall_s", ".2f"),
     ("cold/nc", "cold_over_no_cache_cpu", ".2f"),
     ("edit s", "edit_wall_s", ".2f"),
+    ("edit max", "edit_wall_max_s", ".2f"),
     ("re-solved", "edit_solved", ","),
     ("dask/j", "dask_over_jobs_wall", ".2f"),
 ]
@@ -206,7 +207,7 @@ GOALS: tuple[tuple[str, str, int, str, float], ...] = (
     ("10k claims end to end, --no-cache (wall s)", "no_cache_wall_s", 10_000, "<", 5.0),
     ("100k claims end to end, --no-cache (wall s)", "no_cache_wall_s", 100_000, "<", 30.0),
     ("100k claims, peak memory of the run (MiB)", "peak_rss_mib", 100_000, "<", 2048.0),
-    ("100k claims, one-claim edit, warm cache (wall s)", "edit_wall_s", 100_000, "<", 2.0),
+    (f"100k claims, one-claim edit, warm cache (wall s, median of {EDITS})", "edit_wall_s", 100_000, "<", 2.0),
     ("100k claims, cold cache over --no-cache (CPU ratio)", "cold_over_no_cache_cpu", 100_000, "<=", 1.10),
     ("memory per claim at the margin, 100k→300k (KiB)", "margin_kib_per_claim", 300_000, "<=", 8.0),
     ("100k claims, Dask 2x1 thread over --jobs 2 (wall ratio)", "dask_over_jobs_wall", 100_000, "<=", 1.3),

@@ -10,14 +10,18 @@ resident memory of the process and of the workers it waited for (``wait4``):
 4. one claim's formula edited (``F`` becomes ``(F) and true``: the same
    meaning, new text, so its component is new to the cache), run again;
    then the edit undone and run again (``back``: another one-claim edit,
-   whose report must be the bytes of run 1);
+   whose report must be the bytes of run 1); :data:`EDITS` times, each time
+   a claim of another file, and the row gives the median of each
+   (``edit_wall_s``, ``back_wall_s``, with the fastest and slowest: one
+   run's time moves by a tenth with what else the machine does), and the
+   most components any of them solved (``edit_solved``: 1);
 5. with ``dask=True``: ``--no-cache`` again, its components solved by a local
    Dask cluster of separate ``dask scheduler`` and ``dask worker`` processes
    (one thread each) on 127.0.0.1, against run 1 (``--jobs`` workers).
 
-The row says whether runs 1, 2, 3, ``back`` (and 5) wrote the same report,
-byte for byte (``same_bytes_*``): the cache, the re-check from the last
-run's record and the executor must not change a byte.
+The row says whether runs 1, 2, 3, every ``back`` (and 5) wrote the same
+report, byte for byte (``same_bytes_*``): the cache, the re-check from the
+last run's record and the executor must not change a byte.
 What the runs with the cache did is what ``--verbose`` says of it (components
 reused and solved), and, for run 4, the cache files it wrote.
 """
@@ -29,6 +33,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +47,8 @@ _FORMULA = re.compile(r'formula: "([^"]+)"')
 _SOLVED = re.compile(r"result cache \(.*?\): (\d+) reused, (\d+) solved")
 _BIN = Path(sys.executable).parent
 START_TIMEOUT = 90.0
+EDITS = 5
+"""How many times the one-claim edit is made and undone (each a re-check of its own)."""
 
 
 def _claims_command() -> list[str]:
@@ -172,13 +179,14 @@ def run_end_to_end(data_dir: str, jobs: int | None = None, dask: bool = False) -
         row: dict[str, Any] = {}
         reports: dict[str, bytes] = {}
 
-        def run(name: str, extra: Sequence[str]) -> None:
+        def run(name: str, extra: Sequence[str]) -> dict[str, float]:
             m, err = timed_run([*base, "--output", str(report), *extra], root)
             row.update({f"{name}_{k}": v for k, v in m.items()})
             said = _SOLVED.search(err)
             if said is not None:  # -v: what the result cache gave (not said under --no-cache)
                 row[f"{name}_reused"], row[f"{name}_solved"] = int(said.group(1)), int(said.group(2))
             reports[name] = report.read_bytes()
+            return m
 
         run("no_cache", ["--no-cache"])
         run("cold", [])
@@ -187,20 +195,37 @@ def run_end_to_end(data_dir: str, jobs: int | None = None, dask: bool = False) -
         row["cold_over_no_cache_wall"] = round(row["cold_wall_s"] / row["no_cache_wall_s"], 3)
         row["cache_files"] = len(_entries(cache))
         run("warm", [])
-        before = _entries(cache)
-        first = sorted((root / "articles").glob("*.yaml"))[0]
-        text = first.read_text(encoding="utf-8")
-        m = _FORMULA.search(text)
-        assert m is not None, f"no formula in {first}"
-        first.write_text(text[: m.start()] + f'formula: "({m.group(1)}) and true"' + text[m.end() :], encoding="utf-8")
-        run("edit", [])
-        after = _entries(cache)
-        changed = [k for k, t in after.items() if before.get(k) != t]
-        row["edit_cache_files_written"] = len(changed)
+        runs: dict[str, list[dict[str, float]]] = {"edit": [], "back": []}
+        solved: dict[str, list[int]] = {"edit": [], "back": []}
+        same_back = True
+        files = sorted((root / "articles").glob("*.yaml"))
+        for k in range(EDITS):
+            # another claim each time, so that each edit is new to the cache
+            path = files[k % len(files)]
+            text = path.read_text(encoding="utf-8")
+            m = _FORMULA.search(text)
+            assert m is not None, f"no formula in {path}"
+            formula = m.group(1)
+            for _ in range(1 + k // len(files)):
+                formula = f"({formula}) and true"
+            edited = text[: m.start()] + f'formula: "{formula}"' + text[m.end() :]
+            before = _entries(cache)
+            for name, body in (("edit", edited), ("back", text)):  # back: the dataset as generated
+                path.write_text(body, encoding="utf-8")
+                runs[name].append(run(name, []))
+                solved[name].append(row.get(f"{name}_solved", -1))
+                if k == 0 and name == "edit":
+                    row["edit_cache_files_written"] = len([p for p, t in _entries(cache).items() if before.get(p) != t])
+            same_back = same_back and reports["back"] == reports["no_cache"]
+        for name, measured in runs.items():
+            walls = sorted(r["wall_s"] for r in measured)
+            row[f"{name}_wall_s"] = statistics.median(walls)
+            row[f"{name}_cpu_s"] = statistics.median(r["cpu_s"] for r in measured)
+            row[f"{name}_peak_mib"] = max(r["peak_mib"] for r in measured)
+            row[f"{name}_wall_min_s"], row[f"{name}_wall_max_s"] = walls[0], walls[-1]
+            row[f"{name}_solved"] = max(solved[name])
         row["same_bytes_cache"] = reports["no_cache"] == reports["cold"] == reports["warm"]
-        first.write_text(text, encoding="utf-8")  # back to the dataset as generated
-        run("back", [])
-        row["same_bytes_back"] = reports["back"] == reports["no_cache"]
+        row["same_bytes_back"] = same_back
         if dask:
             with local_dask_cluster(jobs or 2, root) as address:
                 run("dask", ["--no-cache", "--executor", "dask", "--scheduler", address])

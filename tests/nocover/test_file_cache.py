@@ -300,5 +300,8 @@ def test_the_benchmark_end_to_end_run_solves_one_component_after_an_edit(
     assert row["warm_solved"] == 0
     # the edited component (with its strict reading, when it is a consistent one with a vague claim:
     # claims._logic.near), nothing else
-    assert row["edit_solved"] == 1
+    assert row["edit_solved"] == 1  # in each of the edits (another claim each time): at most one
     assert row["edit_reused"] == row["warm_reused"] - row["edit_solved"]
+    # each edit undone: the dataset as generated, every component from the cache, the report of no cache
+    assert row["back_solved"] == 0 and row["same_bytes_back"]
+    assert row["edit_wall_min_s"] <= row["edit_wall_s"] <= row["edit_wall_max_s"]
