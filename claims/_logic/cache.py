@@ -373,12 +373,27 @@ class ResultCache:
         For results a run knew without reading them (the quiet components of
         the last run's record: ``claims._logic.recheck.quiet``).
         """
+        self.hits += self._keep_entries(keys)
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep the entries of ``keys`` in the pack as if read, without counting them as reused.
+
+        For results a later run may ask for that this one did not (the
+        groups of a record on disk that this run did not keep:
+        ``claims._logic.recheck.worth_writing``).
+        """
+        self._keep_entries(keys)
+
+    def _keep_entries(self, keys: Iterable[str]) -> int:
+        """Keep the pack's entry of each of ``keys`` (that it has) for the next pack; how many keys there were."""
         pack = self._pack() if self.directory is not None else {}
+        n = 0
         for k in keys:
-            self.hits += 1
+            n += 1
             data = pack.get(k)
             if _is_entry(data):
                 self._used[k] = data
+        return n
 
     def put(
         self, comp: Component, facts: frozenset[int], opts: Options, result: ComponentResult, key: str | None = None

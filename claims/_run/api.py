@@ -26,7 +26,7 @@ from claims._logic.cache import ResultCache, split_cached
 from claims._logic.encode import Encoded, encode, encode_rules_alone, script
 from claims._logic.near import warning as near_warning
 from claims._logic.partition import Component, complete, partition
-from claims._logic.recheck import LastRun, settled
+from claims._logic.recheck import LastRun, settled, worth_writing
 from claims._logic.recheck import outline as outline  # re-exported: benchmarks.run times it
 from claims._logic.solve import ComponentResult as Res
 from claims._logic.solve import Options
@@ -158,17 +158,9 @@ def _check(
             return [known[k] for k in range(len(comps))]
 
         last = LastRun(store.directory) if store is not None and store.directory is not None else None
+        read = last.read() if last is not None and not conflicts else None
         made = (
-            None
-            if conflicts
-            else outline(
-                ds,
-                limits=limits,
-                opts=opts,
-                facts=facts,
-                last=last.read() if last is not None else None,
-                keep=last is not None,
-            )
+            None if conflicts else outline(ds, limits=limits, opts=opts, facts=facts, last=read, keep=last is not None)
         )
         comps = made.comps if made is not None else []
         known, todo = split_cached(store, comps, facts, opts, made.keys if made is not None else None)
@@ -186,11 +178,15 @@ def _check(
         quiet = made.quiet if made is not None else ()
         if store is not None:
             store.touch(g.key for g in quiet)  # their results stay in the pack, as if read
-            store.flush()
         if last is not None and made is not None and made.record is not None and made.keys is not None:
             record = settled(made.record, made.keys, results)
-            if made.changed or record != made.record:
+            write, gone = worth_writing(record, read)
+            if write:
                 last.write(record)
+            elif store is not None:  # the record on disk still names them: their results stay in the pack
+                store.keep(g.key for g in gone if g.key)
+        if store is not None:
+            store.flush()
         # the findings first, then the lint's warnings: the lint may still be running beside
         report = assemble_report(
             ds,

@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,9 +31,22 @@ from claims._base.limits import DEFAULT
 from claims._base.sign import seal, unseal, user_key
 from claims._front.lint import lint_dataset
 from claims._front.model import Deferred, claim_key, kept_templates, kept_uses, symbol_uses, template_key, term_of
+from claims._logic import recheck
 from claims._logic.cache import ResultCache, engine_version
 from claims._logic.encode import Encoder, claim_templates
-from claims._logic.recheck import _MAGIC, FORMAT, RECORD, Group, LastRun, _decode, claim_keys, holding, outline
+from claims._logic.recheck import (
+    _MAGIC,
+    FORMAT,
+    RECORD,
+    Group,
+    LastRun,
+    Record,
+    _decode,
+    claim_keys,
+    holding,
+    outline,
+    worth_writing,
+)
 from claims._logic.solve import Options
 from claims._report.render import render
 
@@ -147,6 +161,51 @@ def test_any_edit_sequence_rechecked_gives_the_bytes_of_a_check_without_cache(
         if lose_pack:
             (cache / "results.pack").unlink(missing_ok=True)
         assert _report(root / "articles", cache) == _report(root / "articles", None), (op, which, arg)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_EDITS)
+def test_a_recheck_from_an_older_record_gives_the_bytes_of_a_check_without_cache(
+    generated: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    edits: list[tuple[str, int, int, bool]],
+) -> None:
+    """A run writes its record only when it drifted (``worth_writing``): here never once one is on disk (but
+    after a change of context), so each re-check starts from the record of the first run, or of the last run
+    whose context changed, whatever the edits since."""
+    monkeypatch.setattr(recheck, "DRIFT_PER_WRITE", 0)
+    root = tmp_path_factory.mktemp("older")
+    shutil.copytree(generated / "articles", root / "articles")
+    shutil.copytree(generated / "rules", root / "rules")
+    cache = root / ".claims-cache"
+    assert _report(root / "articles", cache) == _report(root / "articles", None)
+    first = (cache / RECORD).read_bytes()
+    for serial, (op, which, arg, lose_pack) in enumerate(edits):
+        _edit(root, op, which, arg, serial)
+        if lose_pack:
+            (cache / "results.pack").unlink(missing_ok=True)
+        assert _report(root / "articles", cache) == _report(root / "articles", None), (op, which, arg)
+    if all(op in ("formula", "negate") and not lost for op, _, _, lost in edits):  # the context kept, the pack too
+        assert (cache / RECORD).read_bytes() == first
+
+
+def test_a_record_is_written_when_it_drifted_from_the_one_read() -> None:
+    """worth_writing: no record read, another context, or more than one group in DRIFT_PER_WRITE new."""
+    groups = tuple(Group((k,), (), f"n{k}", f"s{k}", f"k{k}") for k in range(3000))
+    read = Record("ctx", tuple(f"c{k}" for k in range(3000)), (1,) * 3000, groups)
+    assert worth_writing(read, None) == (True, ())
+    assert worth_writing(attrs.evolve(read, context="other"), read) == (True, ())
+    assert worth_writing(read, read) == (False, ())
+    merged = Group((0, 1, 2), (), "n", "s", "k")  # an edit joined the first three groups
+    write, gone = worth_writing(attrs.evolve(read, groups=(*groups[3:], merged)), read)
+    assert not write and gone == groups[:3]  # 1 group new of 2,998: not written; the 3 it replaced kept
+    remarked = groups[3]._replace(quiet=1)
+    write, gone = worth_writing(attrs.evolve(read, groups=(remarked, *groups[4:], merged)), read)
+    assert not write and gone == groups[:4]  # 2 new of 2,998 (a group marked anew is a new one)
+    apart = tuple(Group((k,), (), f"m{k}", f"t{k}", f"j{k}") for k in range(4))  # an edit split one group in four
+    write, gone = worth_writing(attrs.evolve(read, groups=(*groups[1:], *apart)), read)
+    assert write and gone == ()  # 4 new of 3,003: written
 
 
 def test_a_one_claim_edit_keeps_every_other_component(generated: Path, tmp_path: Path) -> None:
