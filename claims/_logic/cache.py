@@ -451,9 +451,9 @@ class ResultCache:
             return
         entries = dict(self._used)
         ages: dict[str, int] = {}
-        for k, data in old.items():
-            age = self._ages.get(k, 0) + 1
-            if k not in entries and _is_entry(data) and age <= MAX_AGE:
+        for k in sorted(old.keys() - entries.keys()):  # the old entries this run did not use (few after an edit)
+            data, age = old[k], self._ages.get(k, 0) + 1
+            if _is_entry(data) and age <= MAX_AGE:
                 entries[k], ages[k] = data, age
         self._atomic_write(
             self.directory / PACK, _pack_text({"engine": engine_version(), "entries": entries, "unused": ages})
