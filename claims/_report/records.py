@@ -97,7 +97,9 @@ class Checked(list):  # type: ignore[type-arg]  # of JSON objects
     Those are dicts with string keys, lists, and strings, integers, booleans,
     None and floats of :func:`plain_float`, each of exactly that type (not a
     subclass): what ``claims._report.json_report`` writes with orjson. The
-    writer takes a ``Checked`` list as it is, without walking it again.
+    writer takes a ``Checked`` list as it is, without walking it again. A
+    record inside records that several of them hold (a claim two findings
+    name) is one object in it, written at each place: it is not to be changed.
     """
 
 
@@ -120,8 +122,9 @@ def checked_json(records: Iterable[Any]) -> list[JSON]:
     the objects are equal to what ``to_json`` makes.
     """
     items = list(records)
+    shared: dict[int, JSON] = {}
     try:
-        return Checked([_checked(r) for r in items])
+        return Checked([_checked(r, shared) for r in items])
     except _NotPlain:
         return [r.to_json() for r in items]
 
@@ -133,11 +136,15 @@ class _NotPlain(Exception):
 _EXACT = frozenset((str, int, bool, type(None)))
 
 
-def _checked(record: Any) -> JSON:
-    """:func:`_json` of a record whose every value is plain (:class:`Checked`), else :class:`_NotPlain`."""
+def _checked(record: Any, shared: dict[int, JSON]) -> JSON:
+    """:func:`_json` of a record whose every value is plain (:class:`Checked`), else :class:`_NotPlain`.
+
+    ``shared``: the objects made of the records inside records so far, by the record's ``id``: a claim
+    that several findings name is one record (``finding_records``), made into one object.
+    """
     names, values, marked = _fields(record.__class__)
     exact = _EXACT
-    out = {n: v if type(v) in exact else _checked_value(v) for n, v in zip(names, values(record), strict=True)}
+    out = {n: v if type(v) in exact else _checked_value(v, shared) for n, v in zip(names, values(record), strict=True)}
     if not marked:
         return out
     if type(record.baseline_state) not in exact:
@@ -145,14 +152,17 @@ def _checked(record: Any) -> JSON:
     return _marked(out, record.baseline_state)
 
 
-def _checked_value(value: Any) -> Any:
+def _checked_value(value: Any, shared: dict[int, JSON]) -> Any:
     kind = type(value)
     if kind in _EXACT or (kind is float and plain_float(value)):
         return value
     if kind is tuple:
-        return [_checked_value(v) for v in value]
+        return [_checked_value(v, shared) for v in value]
     if attrs.has(kind):
-        return _checked(value)
+        made = shared.get(id(value))
+        if made is None:
+            made = shared[id(value)] = _checked(value, shared)
+        return made
     raise _NotPlain
 
 
