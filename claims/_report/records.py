@@ -12,6 +12,7 @@ Lines and columns are 1-based (the stored :class:`~claims.Span` column is
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -608,11 +609,12 @@ def _owners(report: Report) -> Callable[[Span], Claim | Rule | None]:
     read from their rows (``claims._front.model.rows``), as tuples of a
     span's fields, which are equal where the spans are.
     """
-    span = ROW["span"]
-    claims: dict[tuple[Any, ...], Claim] = {}
-    for c, r in zip(report.dataset.claims, rows(report.dataset), strict=True):
-        if r[span] is not None:
-            claims.setdefault(r[span], c)
+    every = rows(report.dataset)
+    # each place's first claim: the claims from last to first, each place's value set by the earliest last
+    claims: dict[tuple[Any, ...] | None, Claim] = dict(
+        zip(map(operator.itemgetter(ROW["span"]), reversed(every)), reversed(report.dataset.claims), strict=True)
+    )
+    claims.pop(None, None)  # the claims with no place
     rules: dict[Span, Rule] = {}
     for rule in report.dataset.rules:
         rules.setdefault(rule.span or Span(rule.rule_set, 1, 0), rule)
