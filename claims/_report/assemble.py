@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from fractions import Fraction
-
-import attrs
 
 from claims._base.errors import Diagnostic
 from claims._front.model import Dataset
@@ -51,11 +50,11 @@ def assemble_report(
     and with no conclusion or near-contradiction (so with no finding), and
     the solver checks they took (``claims._logic.recheck.quiet``).
     """
-    contradictions: list[Contradiction] = []
-    groups: list[Conflict] = []
-    verdicts: list[Verdict] = []
-    # the dataset's place of every claim the findings name (claim ids are unique in a dataset)
-    order: dict[str, int] = {}
+    # each finding with where it goes in the dataset's order of claims: a contradiction by the places of its
+    # claims, a conflict by its first contradiction's, a verdict by its conclusion's
+    contradictions: list[tuple[tuple[int, ...], Contradiction]] = []
+    groups: list[tuple[tuple[int, ...], Conflict]] = []
+    verdicts: list[tuple[int, Verdict]] = []
     unknowns: list[Unknown] = []
     complete = not conflicts
     truncated = False
@@ -64,24 +63,27 @@ def assemble_report(
         checks += res.checks
         if res.complete and not (res.muses or res.conflicts or res.verdicts or res.tolerant):
             continue  # most components: consistent, no conclusion; nothing below would add a finding
-        comp_contras = []
+        comp_contras: list[tuple[tuple[int, ...], Contradiction]] = []
         weights = _weights(ds, res)
         for m in res.muses:
             cl = tuple(ds.claims[i] for i in m.claims)
-            order.update((c.id, i) for c, i in zip(cl, m.claims, strict=True))
             rl = tuple(ds.rules[j] for j in m.rules)
-            comp_contras.append(Contradiction(cl, rl, fingerprint("contradiction", cl, rl)))
+            comp_contras.append((m.claims, Contradiction(cl, rl, fingerprint("contradiction", cl, rl))))
         contradictions.extend(comp_contras)
         for g in res.conflicts:
             best = _repairs.preferred(g.repairs, weights)
+            mine = sorted((comp_contras[k] for k in g.muses), key=_PLACES)
             groups.append(
-                Conflict(
-                    contradictions=tuple(comp_contras[k] for k in g.muses),
-                    repairs=tuple(tuple(ds.claims[i] for i in r) for r in g.repairs),
-                    preferred=None if best is None else tuple(ds.claims[i] for i in g.repairs[best]),
-                    tied=best is not None and _repairs.tied(g.repairs, best, weights),
-                    complete=g.complete,
-                    reason=None if g.reason is None else _explain_reason(g.reason, opts),
+                (
+                    mine[0][0],
+                    Conflict(
+                        contradictions=tuple(c for _, c in mine),
+                        repairs=tuple(tuple(ds.claims[i] for i in r) for r in g.repairs),
+                        preferred=None if best is None else tuple(ds.claims[i] for i in g.repairs[best]),
+                        tied=best is not None and _repairs.tied(g.repairs, best, weights),
+                        complete=g.complete,
+                        reason=None if g.reason is None else _explain_reason(g.reason, opts),
+                    ),
                 )
             )
         readings = _readings(ds, res, weights, opts)
@@ -97,35 +99,33 @@ def assemble_report(
                 )
         for v in res.verdicts:
             claim = ds.claims[v.conclusion]
-            order[claim.id] = v.conclusion
             prem = tuple(ds.claims[i] for i in v.premises)
             rl = tuple(ds.rules[j] for j in v.rules)
             vac: tuple[Contradiction, ...] = ()
             if v.verdict == "vacuous":
-                vac = tuple(c for c in comp_contras if all(x.kind == "fact" for x in c.claims))
+                vac = tuple(c for _, c in comp_contras if all(x.kind == "fact" for x in c.claims))
             scen = tuple(Scenario(d, val) for _, d, val in v.countermodel)
             reason = _explain_reason(v.reason, opts) if v.verdict == "unknown" else None
             verdicts.append(
-                Verdict(
-                    claim=claim,
-                    verdict=v.verdict,
-                    premises=prem,
-                    rules=rl,
-                    countermodel=scen,
-                    contradictions=vac,
-                    reason=reason,
-                    fingerprint=fingerprint("conclusion", (claim,), (), v.verdict),
-                    readings=readings.get(v.conclusion, ()),
+                (
+                    v.conclusion,
+                    Verdict(
+                        claim=claim,
+                        verdict=v.verdict,
+                        premises=prem,
+                        rules=rl,
+                        countermodel=scen,
+                        contradictions=vac,
+                        reason=reason,
+                        fingerprint=fingerprint("conclusion", (claim,), (), v.verdict),
+                        readings=readings.get(v.conclusion, ()),
+                    ),
                 )
             )
-
-    def key(c: Contradiction) -> list[int]:
-        return [order[x.id] for x in c.claims]
-
-    contradictions.sort(key=key)
-    groups = [attrs.evolve(g, contradictions=tuple(sorted(g.contradictions, key=key))) for g in groups]
-    groups.sort(key=lambda g: key(g.contradictions[0]))
-    verdicts.sort(key=lambda v: order[v.claim.id])
+    # sorted by place (stable: equal places keep the order they were found in)
+    contradictions.sort(key=_PLACES)
+    groups.sort(key=_PLACES)
+    verdicts.sort(key=_PLACES)
     stats = Stats(
         claims=len(ds.claims),
         rules=len(ds.rules),
@@ -136,8 +136,8 @@ def assemble_report(
     )
     return Report(
         dataset=ds,
-        contradictions=tuple(contradictions),
-        conclusions=tuple(verdicts),
+        contradictions=tuple(c for _, c in contradictions),
+        conclusions=tuple(v for _, v in verdicts),
         unknowns=tuple(unknowns),
         rule_conflicts=tuple(conflicts),
         complete=complete,
@@ -146,8 +146,12 @@ def assemble_report(
         timeout=opts.timeout,
         max_per_component=opts.max_per_component,
         warnings=warnings,
-        conflicts=tuple(groups),
+        conflicts=tuple(g for _, g in groups),
     )
+
+
+_PLACES = operator.itemgetter(0)
+"""A finding's place in the dataset's order of claims, where :func:`assemble_report` keeps it with the finding."""
 
 
 def _weights(ds: Dataset, res: ComponentResult) -> dict[int, Fraction]:
