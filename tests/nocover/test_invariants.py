@@ -153,6 +153,8 @@ class EditedDataset(RuleBasedStateMachine):
         scratch = claims.check(fresh, jobs=1, cache=False)
         assert scratch.complete and not scratch.rule_conflicts
         assert _summary(incremental) == _summary(scratch)
+        _in_dataset_order(incremental)
+        _in_dataset_order(scratch)
         muses, _, _ = _summary(scratch)
         assert muses == oracle_muses(fresh)
         for k in scratch.contradictions:
@@ -195,6 +197,24 @@ class EditedDataset(RuleBasedStateMachine):
         one = claims.check(claims.load(*paths), jobs=1, cache=False)
         other = claims.check(claims.load(*paths[::-1]), jobs=1, cache=False)
         assert _summary(one) == _summary(other) == _summary(self.scratch)
+
+
+def _in_dataset_order(report: claims.Report) -> None:
+    """The findings come in the dataset's order of claims, found by each claim's id: the contradictions by the
+    places of their claims (each conflict's too, and the conflicts by their first), the verdicts by their
+    conclusion's place."""
+    place = {c.id: i for i, c in enumerate(report.dataset.claims)}
+
+    def at(k: claims.Contradiction) -> list[int]:
+        return [place[x.id] for x in k.claims]
+
+    assert [at(k) for k in report.contradictions] == sorted(at(k) for k in report.contradictions)
+    for g in report.conflicts:
+        assert [at(k) for k in g.contradictions] == sorted(at(k) for k in g.contradictions)
+    firsts = [at(g.contradictions[0]) for g in report.conflicts]
+    assert firsts == sorted(firsts)
+    concl = [place[v.claim.id] for v in report.conclusions]
+    assert concl == sorted(concl)
 
 
 EditedDataset.TestCase.settings = settings(
