@@ -54,14 +54,10 @@ _VERDICT_LEVEL = {
 def _json(record: Any) -> JSON:
     """A record's fields as JSON in field order (records as objects, tuples as lists), ``baseline_state`` last if set.
 
-    A value of a plain type is taken as it is here (what :func:`_json_value`
-    would return): most values are, and a report of 100,000 claims has
-    600,000 of them.
+    Values of another type are taken as they are (a subclass of a string, a
+    float, any object): ``json.dumps`` writes them as it can. See :func:`_made`.
     """
-    names, values, marked = _fields(record.__class__)
-    plain = _PLAIN_TYPES
-    out = {n: v if type(v) in plain else _json_value(v) for n, v in zip(names, values(record), strict=True)}
-    return _marked(out, record.baseline_state) if marked else out
+    return _made(record, {}, False)
 
 
 @functools.cache
@@ -71,19 +67,6 @@ def _fields(cls: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]
     every = tuple(a.name for a in attrs.fields(cls))
     names = tuple(n for n in every if n != "baseline_state")
     return names, values_of(names), len(names) < len(every)
-
-
-_PLAIN = (str, int, float, type(None))  # bool is an int
-_PLAIN_TYPES = frozenset((*_PLAIN, bool))  # the same types, without their subclasses: one look-up
-
-
-def _json_value(value: Any) -> Any:
-    kind = type(value)
-    if kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
-        return value
-    if kind is tuple or isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    return _json(value) if attrs.has(kind) else value
 
 
 def _marked(out: JSON, state: str | None) -> JSON:
@@ -116,55 +99,62 @@ def plain_float(x: float) -> bool:
 def checked_json(records: Iterable[Any]) -> list[JSON]:
     """Each record's JSON (its ``to_json()``): a :class:`Checked` list when every value in them is plain.
 
-    Made in one pass that checks each value as it takes it: one of
-    another type (a subclass of a string, a float beyond :func:`plain_float`,
-    a value that is no record, tuple or JSON leaf) stops it, and the list is
-    then made by ``to_json``, unchecked, for the writer to look at. Either way
-    the objects are equal to what ``to_json`` makes.
+    Made in one pass that checks each value as it takes it (:func:`_made`,
+    strict): one of another type (a subclass of a string, a float beyond
+    :func:`plain_float`, a value that is no record, tuple or JSON leaf) stops
+    it, and the list is then made as ``to_json`` makes it, unchecked, for the
+    writer to look at. Either way the objects are equal to what ``to_json`` makes.
     """
     items = list(records)
     shared: dict[int, JSON] = {}
     try:
-        return Checked([_checked(r, shared) for r in items])
+        return Checked([_made(r, shared, True) for r in items])
     except _NotPlain:
         return [r.to_json() for r in items]
 
 
 class _NotPlain(Exception):
-    """A value :func:`_checked` does not take (see :class:`Checked`)."""
+    """A value that a strict :func:`_made` does not take (see :class:`Checked`)."""
 
 
-_EXACT = frozenset((str, int, bool, type(None)))
+_EXACT = frozenset((str, int, bool, type(None)))  # the JSON leaves orjson writes as json does, whatever their value
 
 
-def _checked(record: Any, shared: dict[int, JSON]) -> JSON:
-    """:func:`_json` of a record whose every value is plain (:class:`Checked`), else :class:`_NotPlain`.
+def _made(record: Any, shared: dict[int, JSON], strict: bool) -> JSON:
+    """The JSON object of ``record``: its fields in order, records inside it as objects, tuples as lists.
 
-    ``shared``: the objects made of the records inside records so far, by the record's ``id``: a claim
-    that several findings name is one record (``finding_records``), made into one object.
+    A value of one of the exact JSON types is taken as it is: most values
+    are (a report of 100,000 claims has 600,000 of them). ``strict``: any
+    other value that is not a float of :func:`plain_float`, a tuple or a
+    record raises :class:`_NotPlain` (:func:`checked_json`); else it is taken
+    as it is. ``shared``: the objects made of the records inside records so
+    far, by the record's ``id``: a claim that several findings name is one
+    record (``finding_records``), made into one object.
     """
     names, values, marked = _fields(record.__class__)
     exact = _EXACT
-    out = {n: v if type(v) in exact else _checked_value(v, shared) for n, v in zip(names, values(record), strict=True)}
+    out = {n: v if type(v) in exact else _value(v, shared, strict) for n, v in zip(names, values(record), strict=True)}
     if not marked:
         return out
-    if type(record.baseline_state) not in exact:
+    if strict and type(record.baseline_state) not in exact:
         raise _NotPlain
     return _marked(out, record.baseline_state)
 
 
-def _checked_value(value: Any, shared: dict[int, JSON]) -> Any:
+def _value(value: Any, shared: dict[int, JSON], strict: bool) -> Any:
     kind = type(value)
     if kind in _EXACT or (kind is float and plain_float(value)):
         return value
-    if kind is tuple:
-        return [_checked_value(v, shared) for v in value]
+    if kind is tuple or (not strict and isinstance(value, tuple)):
+        return [_value(v, shared, strict) for v in value]
     if attrs.has(kind):
         made = shared.get(id(value))
         if made is None:
-            made = shared[id(value)] = _checked(value, shared)
+            made = shared[id(value)] = _made(value, shared, strict)
         return made
-    raise _NotPlain
+    if strict:
+        raise _NotPlain
+    return value
 
 
 # --------------------------------------------------------------------------- claims and rules
