@@ -63,7 +63,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import cast, overload
+from typing import overload
 
 import attrs
 
@@ -930,17 +930,13 @@ class Templates(Sequence[Template]):
         """``kept_``: what the loader kept for each claim (:func:`~claims._front.model.kept`); ``made``: the rest's."""
         self._kept = kept_
         self._made = made
-        if made:
-            heads = [head_of(made[i]) if k is None else k[4] for i, k in enumerate(kept_)]
-            self.keys: list[str] = ["" if k is None else k[3] for k in kept_]
-        else:  # every template kept (a load through the file cache): their heads and keys as they are
-            heads = list(map(operator.itemgetter(4), cast("Sequence[Kept]", kept_)))
-            self.keys = list(map(operator.itemgetter(3), cast("Sequence[Kept]", kept_)))
+        heads = [head_of(made[i]) if k is None else k[4] for i, k in enumerate(kept_)]
         timed, explicit, bounds, across = zip(*heads, strict=True) if heads else ((), (), (), ())
         self.timed: Sequence[bool] = timed
         self.explicit: Sequence[tuple[int, ...]] = explicit
         self.bounds: Sequence[tuple[str, ...]] = bounds
         self.across: Sequence[bool] = across
+        self.keys: list[str] = ["" if k is None else k[3] for k in kept_]
 
     def __len__(self) -> int:
         return len(self._kept)
